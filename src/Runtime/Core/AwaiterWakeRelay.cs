@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+
+namespace AsyncGen;
+
+/// <summary>
+/// Bridges a callback-based awaiter (<c>Task</c>, <c>ValueTask</c>, any custom awaiter) to polling: its continuation
+/// wakes the waker of the most recent poll. No thread is blocked.
+/// </summary>
+/// <remarks>
+/// One relay serves any number of successive awaits of one machine. Generated code calls
+/// <see cref="Register{TAwaiter}"/> when an awaiter is not complete and <see cref="Update"/> on every re-poll,
+/// then checks the awaiter's <c>IsCompleted</c> again, so a completion racing with the re-poll is never lost.
+/// </remarks>
+public sealed class AwaiterWakeRelay
+{
+    private readonly Action _wake;
+    private Waker _waker;       // guarded by _wake (Waker is three words: a torn read would wake the wrong task)
+    private volatile bool _fired;
+
+    /// <summary>Creates a relay with its continuation delegate allocated once.</summary>
+    public AwaiterWakeRelay() => _wake = Wake;
+
+    /// <summary>Stores <paramref name="waker"/> and asks <paramref name="awaiter"/> to wake it on completion.</summary>
+    public void Register<TAwaiter>(ref TAwaiter awaiter, in Waker waker) where TAwaiter : INotifyCompletion
+    {
+        Update(waker);
+        _fired = false;
+        awaiter.OnCompleted(_wake);
+    }
+
+    /// <summary>True once the awaiter registered last has run its continuation.</summary>
+    public bool HasFired => _fired;
+
+    /// <summary>Replaces the stored waker with the one of the current poll.</summary>
+    public void Update(in Waker waker)
+    {
+        lock (_wake) _waker = waker;
+    }
+
+    private void Wake()
+    {
+        _fired = true; // before the wake, so the poll it triggers sees it
+        Waker waker;
+        lock (_wake) waker = _waker;
+        waker.Wake(); // outside the lock: waking may run executor code
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace AsyncGen.Fallback;
+
+/// <summary>
+/// Runs the C# compiler's async state machine lazily, through polling: the fallback used when the generator does
+/// not rewrite an <c>async Future</c> method (generator disabled, method group, reflection).
+/// </summary>
+/// <remarks>
+/// <para>Start only stores the machine. Each poll first polls the child the machine is suspended on and calls
+/// <c>MoveNext</c> only when that child is ready, so no code runs ahead of a poll and a pending child has
+/// registered the current waker. Callback awaiters (<c>Task</c>...) are bridged by an <see cref="AwaiterWakeRelay"/>.</para>
+/// <para>Cancellation differs from generated machines in one way: the compiler's machine can only be unwound by an
+/// exception, so <see cref="Dispose"/> resumes it with a <see cref="FutureCanceledException"/> thrown at the
+/// suspended await; <c>finally</c> blocks run, and so do <c>catch</c> blocks that catch it. A machine suspended on a
+/// callback awaiter cannot be resumed early and is abandoned instead.</para>
+/// </remarks>
+internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncStateMachine
+{
+    public TStateMachine StateMachine;
+
+    private Waker _waker;
+    private bool _started;
+    private bool _finished;
+    private IAwaitedChild? _child;
+    private AwaiterWakeRelay? _relay;
+    private bool _awaitingCallback;
+    private bool _hasOutcome;
+    private T? _result;
+    private ExceptionDispatchInfo? _error;
+
+    public Poll<T> Poll(ref Context cx)
+    {
+        if (_finished) throw new InvalidOperationException("The future was polled after it completed.");
+        _waker = cx.Waker;
+        while (true)
+        {
+            if (!_started)
+            {
+                _started = true;
+            }
+            else if (_child is { } child)
+            {
+                if (!child.TryComplete(ref cx)) return Poll<T>.Pending;
+                _child = null;
+            }
+            else if (_awaitingCallback)
+            {
+                _relay!.Update(cx.Waker);
+                if (!_relay.HasFired) return Poll<T>.Pending;
+                _awaitingCallback = false;
+            }
+
+            StateMachine.MoveNext();
+            if (_hasOutcome)
+            {
+                _finished = true;
+                _error?.Throw();
+                return Poll<T>.Ready(_result!);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_finished) return;
+        if (!_started || _awaitingCallback)
+        {
+            _finished = true;
+            return;
+        }
+
+        // Resume the machine with cancellation at each await it reaches until it completes.
+        while (!_hasOutcome && _child is { } child)
+        {
+            _child = null;
+            child.Cancel();
+            StateMachine.MoveNext();
+        }
+        _finished = true;
+        if (_error?.SourceException is not FutureCanceledException) _error?.Throw();
+    }
+
+    public void SetResult(T result)
+    {
+        _result = result;
+        _hasOutcome = true;
+    }
+
+    public void SetException(Exception error)
+    {
+        _error = ExceptionDispatchInfo.Capture(error);
+        _hasOutcome = true;
+    }
+
+    public void AwaitOnCompleted<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion
+    {
+        if (awaiter is IFutureAwaiter future)
+        {
+            _child = future.Child;
+            return;
+        }
+        _relay ??= new AwaiterWakeRelay();
+        _awaitingCallback = true;
+        _relay.Register(ref awaiter, _waker);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+
+namespace AsyncGen.Fallback;
+
+/// <summary>The heap box of a fallback <c>async Future&lt;T&gt;</c> state machine.</summary>
+internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbackBox<T>
+    where TStateMachine : IAsyncStateMachine
+{
+    public FallbackMachine<TStateMachine, T> Machine;
+
+    public override Poll<T> Poll(ref Context cx) => Machine.Poll(ref cx);
+
+    public override void Dispose() => Machine.Dispose();
+
+    public void SetResult(T result) => Machine.SetResult(result);
+
+    public void SetException(Exception error) => Machine.SetException(error);
+
+    public void AwaitOnCompleted<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion =>
+        Machine.AwaitOnCompleted(ref awaiter);
+}
+
+/// <summary>The heap box of a fallback <c>async Future</c> state machine.</summary>
+internal sealed class VoidStateMachineFuture<TStateMachine> : Future, IFallbackBox<Unit>
+    where TStateMachine : IAsyncStateMachine
+{
+    public FallbackMachine<TStateMachine, Unit> Machine;
+
+    public override Poll<Unit> Poll(ref Context cx) => Machine.Poll(ref cx);
+
+    public override void Dispose() => Machine.Dispose();
+
+    public void SetResult(Unit result) => Machine.SetResult(result);
+
+    public void SetException(Exception error) => Machine.SetException(error);
+
+    public void AwaitOnCompleted<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion =>
+        Machine.AwaitOnCompleted(ref awaiter);
+}

@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using AsyncGen.Fallback;
+
+namespace AsyncGen;
+
+/// <summary>
+/// A heap-allocated (boxed, hence pinned) future: the return type of <c>[PollAsync] async Future&lt;T&gt;</c> methods
+/// and the unit of work an executor spawns.
+/// </summary>
+/// <remarks>
+/// With the generator, calls to a <c>[PollAsync]</c> method return a <see cref="FutureBox{TFuture, T}"/> around the
+/// generated struct machine. Without it, the C# compiler's own state machine runs lazily through
+/// <see cref="FutureMethodBuilder{T}"/>. Either way nothing runs before the first <see cref="Poll"/>.
+/// </remarks>
+[AsyncMethodBuilder(typeof(FutureMethodBuilder<>))]
+public abstract class Future<T> : IFuture<T>, IAwaitedChild
+{
+    // Where a fallback-awaited child leaves its outcome for FutureAwaiter<T>.GetResult (the compiler copies the
+    // awaiter around, so the outcome has to live on the heap, here).
+    private T? _awaitedValue;
+    private ExceptionDispatchInfo? _awaitedError;
+
+    /// <inheritdoc/>
+    public abstract Poll<T> Poll(ref Context cx);
+
+    /// <summary>Cancels the future if it is suspended; a no-op when finished or never polled.</summary>
+    public virtual void Dispose() { }
+
+    /// <summary>Lets an <c>async Future</c> method await this future (the fallback path).</summary>
+    public FutureAwaiter<T> GetAwaiter() => new(this);
+
+    bool IAwaitedChild.TryComplete(ref Context cx)
+    {
+        try
+        {
+            var poll = Poll(ref cx);
+            if (poll.IsPending) return false;
+            _awaitedValue = poll.Value;
+        }
+        catch (Exception error)
+        {
+            _awaitedError = ExceptionDispatchInfo.Capture(error);
+        }
+        return true;
+    }
+
+    void IAwaitedChild.Cancel()
+    {
+        Dispose();
+        _awaitedError = ExceptionDispatchInfo.Capture(new FutureCanceledException());
+    }
+
+    internal T TakeAwaitedResult()
+    {
+        var error = _awaitedError;
+        _awaitedError = null;
+        error?.Throw();
+        var value = _awaitedValue!;
+        _awaitedValue = default;
+        return value;
+    }
+}
+
+/// <summary>A boxed future without a result: the return type of <c>[PollAsync] async Future</c> methods.</summary>
+[AsyncMethodBuilder(typeof(FutureMethodBuilder))]
+public abstract class Future : Future<Unit>
+{
+    /// <summary>Boxes a struct future once, e.g. to spawn it or to return it as a <see cref="Future{T}"/>.</summary>
+    public static Future<T> Box<TFuture, T>(TFuture future) where TFuture : struct, IFuture<T> =>
+        new FutureBox<TFuture, T>(future);
+}
