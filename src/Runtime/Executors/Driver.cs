@@ -1,0 +1,58 @@
+namespace AsyncGen.Executors;
+
+/// <summary>
+/// The resources one executor thread drives: its timer wheel and its parker (the epoll reactor on Linux).
+/// Futures reach it through <see cref="Current"/>, set while the executor polls tasks (tokio's runtime context).
+/// </summary>
+internal sealed class Driver : IDisposable
+{
+    [ThreadStatic] private static Driver? t_current;
+
+    private Driver(IParker parker) => Parker = parker;
+
+    /// <summary>The driver of the executor polling on this thread.</summary>
+    public static Driver Current => t_current ?? throw new InvalidOperationException(
+        "This future needs an AsyncGen executor (timers, I/O): poll it through Executor.BlockOn, " +
+        "LocalExecutor.Spawn/Run or another AsyncGen executor, not by hand.");
+
+    /// <summary>The driver of the executor polling on this thread, or null.</summary>
+    public static Driver? CurrentOrNull => t_current;
+
+    public TimerWheel Timers { get; } = new();
+
+    public IParker Parker { get; }
+
+    /// <summary>The driver for a new executor thread.</summary>
+    public static Driver Create() => new(CreateParker());
+
+    private static IParker CreateParker() => new ThreadParker();
+
+    /// <summary>Makes this the driver of the calling thread until the returned scope is disposed.</summary>
+    public Scope Enter()
+    {
+        var previous = t_current;
+        t_current = this;
+        return new Scope(previous);
+    }
+
+    /// <summary>
+    /// Waits for work: at most until the next timer deadline (or <paramref name="maxWaitMs"/>), then fires due timers.
+    /// </summary>
+    public void Park(int maxWaitMs = Timeout.Infinite)
+    {
+        long now = Time.NowMs;
+        long deadline = Timers.NextDeadline;
+        int wait = deadline == long.MaxValue ? maxWaitMs : (int)Math.Clamp(deadline - now, 0, int.MaxValue);
+        if (maxWaitMs != Timeout.Infinite) wait = wait == Timeout.Infinite ? maxWaitMs : Math.Min(wait, maxWaitMs);
+        Parker.Park(wait);
+        Timers.Advance(Time.NowMs);
+    }
+
+    public void Dispose() => Parker.Dispose();
+
+    /// <summary>Restores the previous driver of the thread.</summary>
+    public readonly struct Scope(Driver? previous) : IDisposable
+    {
+        public void Dispose() => t_current = previous;
+    }
+}
