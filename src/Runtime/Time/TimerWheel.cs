@@ -26,6 +26,7 @@ internal sealed class TimerWheel
 
     private readonly ulong[] _occupied = new ulong[Levels];
     private readonly int[] _heads = new int[Levels * SlotsPerLevel];
+    private readonly int[] _tails = new int[Levels * SlotsPerLevel]; // append at the tail: equal deadlines fire FIFO
     private Entry[] _entries = new Entry[64];
     private int _freeHead = None;
     private int _used;
@@ -37,6 +38,7 @@ internal sealed class TimerWheel
     {
         _elapsed = startMs;
         _heads.AsSpan().Fill(None);
+        _tails.AsSpan().Fill(None);
     }
 
     /// <summary>Number of timers waiting in the wheel.</summary>
@@ -126,10 +128,11 @@ internal sealed class TimerWheel
         int head = level * SlotsPerLevel + slot;
         entry.Level = (byte)level;
         entry.Slot = (byte)slot;
-        entry.Prev = None;
-        entry.Next = _heads[head];
-        if (entry.Next != None) _entries[entry.Next].Prev = index;
-        _heads[head] = index;
+        entry.Next = None;
+        entry.Prev = _tails[head];
+        if (entry.Prev != None) _entries[entry.Prev].Next = index;
+        else _heads[head] = index;
+        _tails[head] = index;
         _occupied[level] |= 1UL << slot;
     }
 
@@ -168,7 +171,7 @@ internal sealed class TimerWheel
     {
         int head = level * SlotsPerLevel + slot;
         int index = _heads[head];
-        _heads[head] = None;
+        _heads[head] = _tails[head] = None;
         _occupied[level] &= ~(1UL << slot);
         return index;
     }
@@ -176,14 +179,12 @@ internal sealed class TimerWheel
     private void Unlink(int index)
     {
         ref var entry = ref _entries[index];
+        int head = entry.Level * SlotsPerLevel + entry.Slot;
         if (entry.Prev != None) _entries[entry.Prev].Next = entry.Next;
-        else
-        {
-            int head = entry.Level * SlotsPerLevel + entry.Slot;
-            _heads[head] = entry.Next;
-            if (entry.Next == None) _occupied[entry.Level] &= ~(1UL << entry.Slot);
-        }
+        else _heads[head] = entry.Next;
         if (entry.Next != None) _entries[entry.Next].Prev = entry.Prev;
+        else _tails[head] = entry.Prev;
+        if (_heads[head] == None) _occupied[entry.Level] &= ~(1UL << entry.Slot);
     }
 
     private int Allocate()

@@ -84,6 +84,21 @@ public class TimerWheelTests
     }
 
     [Fact]
+    public void Timers_with_equal_deadlines_fire_in_insertion_order()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        for (int id = 0; id < 5; id++) wheel.Insert(5_000, log.For(id));
+        var removed = wheel.Insert(5_000, log.For(99));
+        wheel.Insert(5_000, log.For(5));
+        wheel.Remove(removed);
+
+        AdvanceTo(wheel, log, 5_000);
+
+        Assert.Equal([0, 1, 2, 3, 4, 5], log.Fired.Select(f => f.Id));
+    }
+
+    [Fact]
     public void A_removed_timer_never_fires_and_its_handle_is_stale()
     {
         var log = new FiringLog();
