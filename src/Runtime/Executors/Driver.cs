@@ -8,7 +8,11 @@ internal sealed class Driver : IDisposable
 {
     [ThreadStatic] private static Driver? t_current;
 
-    private Driver(IParker parker) => Parker = parker;
+    private Driver(IParker parker)
+    {
+        Parker = parker;
+        Timers.Parker = parker;
+    }
 
     /// <summary>The driver of the executor polling on this thread.</summary>
     public static Driver Current => t_current ?? throw new InvalidOperationException(
@@ -40,11 +44,17 @@ internal sealed class Driver : IDisposable
     /// </summary>
     public void Park(int maxWaitMs = Timeout.Infinite)
     {
-        long now = Time.NowMs;
-        long deadline = Timers.NextDeadline;
-        int wait = deadline == long.MaxValue ? maxWaitMs : (int)Math.Clamp(deadline - now, 0, int.MaxValue);
+        long deadline = Timers.BeginPark();
+        int wait = deadline == long.MaxValue ? maxWaitMs : (int)Math.Clamp(deadline - Time.NowMs, 0, int.MaxValue);
         if (maxWaitMs != Timeout.Infinite) wait = wait == Timeout.Infinite ? maxWaitMs : Math.Min(wait, maxWaitMs);
-        Parker.Park(wait);
+        try
+        {
+            Parker.Park(wait);
+        }
+        finally
+        {
+            Timers.EndPark();
+        }
         Timers.Advance(Time.NowMs);
     }
 
