@@ -8,7 +8,8 @@ namespace AsyncGen.Package.Tests;
 /// <item><c>docs/generated/DelayAdd.g.cs</c> is what the generator in the packed AsyncGen writes for the quick-start
 /// <c>DelayAdd</c> of a fresh console app;</item>
 /// <item>every README region <c>&lt;!-- include: path --&gt;</c> … <c>&lt;!-- /include --&gt;</c> holds the named file
-/// verbatim in a code fence (the quick-start program, the generated machine).</item>
+/// verbatim in a code fence (the quick-start program, the generated machine); <c>path#L5-L40</c> includes those
+/// lines only, for an excerpt.</item>
 /// </list>
 /// <c>ASYNCGEN_ACCEPT=1 dotnet test tests/AsyncGen.Package.Tests -c Release</c> rewrites both.
 /// </summary>
@@ -42,18 +43,24 @@ public sealed partial class DocsTests(PackagedConsumers consumers)
         var stale = new List<string>();
         var updated = IncludeRegion().Replace(readme, region =>
         {
+            var reference = region.Groups["reference"].Value;
             var path = region.Groups["path"].Value;
-            var language = region.Groups["language"].Value;
             var file = Repository.PathOf(path);
             if (!File.Exists(file))
             {
-                stale.Add($"{path}: no such file");
+                stale.Add($"{reference}: no such file");
                 return region.Value;
             }
             var expected = Snapshot.Normalize(File.ReadAllText(file));
-            if (expected != Snapshot.Normalize(region.Groups["body"].Value))
-                stale.Add($"{path}: {Snapshot.FirstDifference(expected, Snapshot.Normalize(region.Groups["body"].Value))}");
-            return $"<!-- include: {path} -->\n```{language}\n{expected}```\n<!-- /include -->";
+            if (region.Groups["from"].Success)
+            {
+                var lines = expected.Split('\n');
+                int from = int.Parse(region.Groups["from"].Value), to = Math.Min(int.Parse(region.Groups["to"].Value), lines.Length);
+                expected = Snapshot.Normalize(string.Join('\n', lines[(from - 1)..to]));
+            }
+            var shown = Snapshot.Normalize(region.Groups["body"].Value);
+            if (expected != shown) stale.Add($"{reference}: {Snapshot.FirstDifference(expected, shown)}");
+            return $"<!-- include: {reference} -->\n```{region.Groups["language"].Value}\n{expected}```\n<!-- /include -->";
         });
 
         if (Snapshot.Accepting && updated != readme)
@@ -66,6 +73,6 @@ public sealed partial class DocsTests(PackagedConsumers consumers)
             + string.Join("\n", stale));
     }
 
-    [GeneratedRegex(@"<!-- include: (?<path>[^ ]+) -->\n```(?<language>\w*)\n(?<body>.*?)```\n<!-- /include -->", RegexOptions.Singleline)]
+    [GeneratedRegex(@"<!-- include: (?<reference>(?<path>[^ #]+)(\#L(?<from>\d+)-L(?<to>\d+))?) -->\n```(?<language>\w*)\n(?<body>.*?)```\n<!-- /include -->", RegexOptions.Singleline)]
     private static partial Regex IncludeRegion();
 }
