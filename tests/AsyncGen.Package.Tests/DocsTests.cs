@@ -7,6 +7,7 @@ namespace AsyncGen.Package.Tests;
 /// <list type="bullet">
 /// <item><c>docs/generated/DelayAdd.g.cs</c> is what the generator in the packed AsyncGen writes for the quick-start
 /// <c>DelayAdd</c> of a fresh console app;</item>
+/// <item><c>docs/generated/QuickStart.output.txt</c> is what that console app prints;</item>
 /// <item>every README region <c>&lt;!-- include: path --&gt;</c> … <c>&lt;!-- /include --&gt;</c> holds the named file
 /// verbatim in a code fence (the quick-start program, the generated machine); <c>path#L5-L40</c> includes those
 /// lines only, for an excerpt.</item>
@@ -17,6 +18,7 @@ namespace AsyncGen.Package.Tests;
 public sealed partial class DocsTests(PackagedConsumers consumers)
 {
     public const string GeneratedDelayAdd = "docs/generated/DelayAdd.g.cs";
+    public const string QuickStartOutput = "docs/generated/QuickStart.output.txt";
 
     /// <summary>Where the consumer workspace appears in generated text (<c>#line</c> paths), for stable docs.</summary>
     public const string WorkspacePlaceholder = "/home/user";
@@ -33,6 +35,13 @@ public sealed partial class DocsTests(PackagedConsumers consumers)
         Assert.True(forDemo.Count > 0, "No generated file mentions DelayAdd: " + string.Join(", ", files.Keys));
         var text = string.Join("\n", forDemo.Select(f => forDemo.Count == 1 ? f.Value : $"// ---- {Path.GetFileName(f.Key)} ----\n{f.Value}"));
         Snapshot.Verify(GeneratedDelayAdd, text.Replace(consumers.WorkRoot, WorkspacePlaceholder));
+    }
+
+    [GeneratorFact]
+    public void Quick_start_output_matches_docs_generated_QuickStart_output()
+    {
+        ConsumerTests.AssertSucceeded(consumers.RunDemo);
+        Snapshot.Verify(QuickStartOutput, consumers.RunDemo!.Output);
     }
 
     [Fact]
