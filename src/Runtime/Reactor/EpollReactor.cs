@@ -81,11 +81,18 @@ internal sealed unsafe class EpollReactor : IParker
     internal static ulong MakeToken(int slot, int generation) => ((ulong)(uint)generation << 32) | (uint)slot;
 
     /// <summary>
-    /// Registers the descriptor owned by <paramref name="owner"/> (edge-triggered, read interest, plus write interest
-    /// if <paramref name="writeInterest"/>). The caller deregisters it before closing it.
+    /// Registers the descriptor owned by <paramref name="owner"/>, edge-triggered. The caller deregisters it before
+    /// closing it.
     /// </summary>
-    public IoRegistration Register(SafeHandle owner, bool writeInterest)
+    /// <param name="owner">The descriptor's handle; kept alive across each epoll_ctl.</param>
+    /// <param name="connecting">
+    /// True for a socket whose non-blocking connect is in progress: write interest from the start and no optimistic
+    /// readiness, so the connect waits for the EPOLLOUT that completes it. Otherwise read interest only, and both
+    /// directions start ready (the first operation tries its syscall).
+    /// </param>
+    public IoRegistration Register(SafeHandle owner, bool connecting)
     {
+        bool writeInterest = connecting;
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         int fd = (int)owner.DangerousGetHandle();
         ScheduledIo io;
@@ -95,7 +102,7 @@ internal sealed unsafe class EpollReactor : IParker
             slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
             io = _slots[slot];
             generation = io.Generation + 1;
-            io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest);
+            io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest, optimistic: !connecting);
             _registrations++;
         }
         var registration = new IoRegistration(this, io, slot, generation, owner, fd);

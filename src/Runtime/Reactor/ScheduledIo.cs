@@ -15,7 +15,8 @@ namespace AsyncGen.Reactor;
 /// <para>Transitions:
 /// <list type="bullet">
 /// <item>Activate (registration): ready = Readable | Writable (optimistic: the first operation tries its
-///   syscall at once, so a read that finds data costs one poll and no epoll round trip).</item>
+///   syscall at once, so a read that finds data costs one poll and no epoll round trip); None for a socket whose
+///   connect is in progress, which must wait for EPOLLOUT.</item>
 /// <item>SetReadiness (reactor, on an epoll event with a matching generation): ready |= event bits, tick = now.</item>
 /// <item>ClearReadiness (operation, after EAGAIN): ready &amp;= ~seen bits, only if the tick is still the one the
 ///   operation saw. An event dispatched between the syscall's EAGAIN and the clear advanced the tick, so its
@@ -53,8 +54,8 @@ internal sealed class ScheduledIo
 
     public static int NextTick(int tick) => (tick + 1) & TickMask;
 
-    /// <summary>Starts a new registration (slab lock held): new generation, optimistic readiness, no wakers.</summary>
-    public void Activate(int generation, int fd, int tick, bool writeInterest)
+    /// <summary>Starts a new registration (slab lock held): new generation, no wakers, optimistic readiness or none.</summary>
+    public void Activate(int generation, int fd, int tick, bool writeInterest, bool optimistic)
     {
         Fd = fd;
         _writeInterest = writeInterest ? 1 : 0;
@@ -63,7 +64,7 @@ internal sealed class ScheduledIo
             _reader = default;
             _writer = default;
         }
-        Volatile.Write(ref _state, Pack(generation, tick, Ready.Readable | Ready.Writable));
+        Volatile.Write(ref _state, Pack(generation, tick, optimistic ? Ready.Readable | Ready.Writable : Ready.None));
     }
 
     /// <summary>Returns true the first time it is called for a registration without EPOLLOUT interest.</summary>
