@@ -78,7 +78,8 @@ internal static class BlockingCallClassifier
         return false;
     }
 
-    private static bool IsZero(IOperation value)
+    /// <summary>A constant <c>0</c> or <c>TimeSpan.Zero</c>.</summary>
+    public static bool IsZero(IOperation value)
     {
         if (value.ConstantValue is { HasValue: true, Value: int or long } constant) return Convert.ToInt64(constant.Value) == 0;
         var unwrapped = value is IConversionOperation conversion ? conversion.Operand : value;
