@@ -1,3 +1,5 @@
+using AsyncGen.Reactor;
+
 namespace AsyncGen.Executors;
 
 /// <summary>
@@ -29,7 +31,15 @@ internal sealed class Driver : IDisposable
     /// <summary>The driver for a new executor thread.</summary>
     public static Driver Create() => new(CreateParker());
 
-    private static IParker CreateParker() => new ThreadParker();
+    /// <summary>
+    /// The epoll reactor on Linux; elsewhere a <see cref="ThreadParker"/>, so timers and tasks still work and I/O
+    /// fails with <see cref="PlatformNotSupportedException"/> (see <see cref="Reactor"/>).
+    /// </summary>
+    private static IParker CreateParker() => OperatingSystem.IsLinux() ? new EpollReactor() : new ThreadParker();
+
+    /// <summary>The I/O reactor this executor parks in.</summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux: there is no epoll reactor.</exception>
+    public EpollReactor Reactor => Parker as EpollReactor ?? throw EpollReactor.NotSupported();
 
     /// <summary>Makes this the driver of the calling thread until the returned scope is disposed.</summary>
     public Scope Enter()
