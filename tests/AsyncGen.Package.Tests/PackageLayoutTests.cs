@@ -86,6 +86,15 @@ public sealed class PackageLayoutTests(PackagedConsumers consumers)
         }
     }
 
+    [Fact]
+    public void Build_folder_targets_for_older_NuGet_clients_do_what_buildTransitive_does()
+    {
+        var (interceptors, warningsAsErrors) = ConsumerTests.Properties(consumers.BuildFolderProperties);
+        Assert.Contains("AsyncGen.Generated", interceptors);
+        Assert.Contains("CS8785", warningsAsErrors);
+        Assert.Contains("CS9057", warningsAsErrors);
+    }
+
     private XDocument Nuspec()
     {
         using var package = Open(consumers.PackagePath);

@@ -34,6 +34,7 @@ public sealed class PackagedConsumers : IDisposable
     public CliResult? RunApp { get; }
     public CliResult? DemoProperties { get; }
     public CliResult? AppProperties { get; }
+    public CliResult? BuildFolderProperties { get; }
     public CliResult? BuildWithCSharp10 { get; }
 
     private readonly Dictionary<string, string> _environment;
@@ -79,6 +80,12 @@ public sealed class PackagedConsumers : IDisposable
         RunApp = Dotnet(AppDirectory, Path.Combine("bin", "Debug", "net10.0", "App.dll"));
         DemoProperties = Dotnet(DemoDirectory, "msbuild", "-getProperty:InterceptorsNamespaces", "-getProperty:WarningsAsErrors");
         AppProperties = Dotnet(AppDirectory, "msbuild", "-getProperty:InterceptorsNamespaces", "-getProperty:WarningsAsErrors");
+        // build/ is what NuGet clients older than 5.0 import; evaluate it on its own, as they would.
+        var oldClient = Path.Combine(WorkRoot, "OldClient");
+        Directory.CreateDirectory(oldClient);
+        var buildTargets = Path.Combine(Packages, "asyncgen", Repository.PackageVersion, "build", "AsyncGen.targets");
+        File.WriteAllText(Path.Combine(oldClient, "OldClient.proj"), $"""<Project><Import Project="{buildTargets}" /></Project>""");
+        BuildFolderProperties = Dotnet(oldClient, "msbuild", "OldClient.proj", "-getProperty:InterceptorsNamespaces", "-getProperty:WarningsAsErrors");
         // Last, as it leaves Demo half-built: the package's targets must stop a C# 10 build before the compiler runs.
         BuildWithCSharp10 = Dotnet(DemoDirectory, "build", "--no-restore", "-nodeReuse:false", "-p:LangVersion=10");
     }
