@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace AsyncGen.Package.Tests;
 
@@ -7,7 +8,7 @@ namespace AsyncGen.Package.Tests;
 /// the README's quick-start program in it.
 /// </summary>
 [Collection(PackageCollection.Name)]
-public sealed class ConsumerTests(PackagedConsumers consumers)
+public sealed class ConsumerTests(PackagedConsumers consumers, ITestOutputHelper output)
 {
     [Fact]
     public void Fresh_console_app_restores_AsyncGen_from_the_temporary_feed_into_its_private_cache()
@@ -27,6 +28,8 @@ public sealed class ConsumerTests(PackagedConsumers consumers)
     [Fact]
     public void Fresh_console_app_builds_and_runs_a_PollAsync_program()
     {
+        foreach (var step in consumers.Steps)
+            output.WriteLine($"{step.Elapsed.TotalSeconds,6:F1} s  {(step.Succeeded ? "ok  " : "FAIL")}  {step.CommandLine}");
         AssertSucceeded(consumers.Build);
         AssertSucceeded(consumers.RunDemo);
         Assert.Contains("DelayAdd(1, 2) = 3", consumers.RunDemo!.Output);

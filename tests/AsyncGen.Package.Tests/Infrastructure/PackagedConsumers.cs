@@ -100,8 +100,16 @@ public sealed class PackagedConsumers : IDisposable
             .ToDictionary(f => Path.GetRelativePath(folder, f).Replace('\\', '/'), File.ReadAllText);
     }
 
-    private CliResult Dotnet(string workingDirectory, params string[] arguments) =>
-        DotnetCli.Run(workingDirectory, s_stepTimeout, _environment, arguments);
+    /// <summary>Every command the fixture ran, in order, for the timing summary.</summary>
+    public IReadOnlyList<CliResult> Steps => _steps;
+    private readonly List<CliResult> _steps = [];
+
+    private CliResult Dotnet(string workingDirectory, params string[] arguments)
+    {
+        var result = DotnetCli.Run(workingDirectory, s_stepTimeout, _environment, arguments);
+        _steps.Add(result);
+        return result;
+    }
 
     // The repository's package sources (the public feed) plus the temporary feed, with source mapping so that
     // AsyncGen can only come from the temporary feed, whatever a public feed might serve under that name.
