@@ -24,6 +24,7 @@ internal sealed class BatchSemaphore
     private readonly WaiterQueue _waiters = new();
     private int _permits;
     private bool _closed;
+    private int _handoffs; // serving passes interrupted by a full WakeList, to be finished outside the lock
 
     public BatchSemaphore(int permits)
     {
@@ -58,7 +59,7 @@ internal sealed class BatchSemaphore
         {
             AssertInvariant();
             _permits = checked(_permits + amount);
-            more = ServeWaiters(ref wakes);
+            more = BeginServing(ref wakes);
         }
         WakeAndServeRest(ref wakes, more);
     }
@@ -132,12 +133,21 @@ internal sealed class BatchSemaphore
             // entry's outcome, read under the same lock, so the permits are returned rather than lost.
             if (_waiters.Remove(token) == WaitOutcome.Granted) _permits = checked(_permits + amount);
             token = default;
-            more = ServeWaiters(ref wakes);
+            more = BeginServing(ref wakes);
         }
         WakeAndServeRest(ref wakes, more);
     }
 
-    // Called with the lock held. Returns true when it stopped only because the wake list is full.
+    // Lock held. True when serving stopped only because the wake list is full: the caller must finish it with
+    // WakeAndServeRest. Until then servable waiters may sit behind free permits, which AssertInvariant tolerates.
+    private bool BeginServing(ref WakeList wakes)
+    {
+        bool more = ServeWaiters(ref wakes);
+        if (more) _handoffs++;
+        return more;
+    }
+
+    // Lock held. Returns true when it stopped only because the wake list is full.
     private bool ServeWaiters(ref WakeList wakes)
     {
         while (!_waiters.IsEmpty && _permits >= _waiters.HeadAmount)
@@ -154,7 +164,11 @@ internal sealed class BatchSemaphore
         wakes.WakeAll();
         while (more)
         {
-            lock (_lock) more = ServeWaiters(ref wakes);
+            lock (_lock)
+            {
+                more = ServeWaiters(ref wakes);
+                if (!more) _handoffs--;
+            }
             wakes.WakeAll();
         }
     }
@@ -163,7 +177,8 @@ internal sealed class BatchSemaphore
     private void AssertInvariant()
     {
         Debug.Assert(_permits >= 0, "negative permits");
-        Debug.Assert(_waiters.IsEmpty || _permits < _waiters.HeadAmount || _closed,
+        Debug.Assert(_handoffs >= 0, "unbalanced handoffs");
+        Debug.Assert(_waiters.IsEmpty || _permits < _waiters.HeadAmount || _closed || _handoffs > 0,
             "permits left free while the head waiter could be served");
     }
 }

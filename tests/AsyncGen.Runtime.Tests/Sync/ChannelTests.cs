@@ -90,6 +90,23 @@ public class ChannelTests
     }
 
     [Fact]
+    public void Close_fails_more_waiting_senders_than_one_wake_batch()
+    {
+        var (sender, receiver) = Channel.Bounded<int>(1);
+        var wakes = new CountingWakeTarget();
+        var cx = new Context(wakes.Waker);
+        Assert.True(sender.TrySend(0));
+        var sends = new SendFuture<int>[100];
+        for (int i = 0; i < sends.Length; i++) sends[i] = sender.Send(i);
+        for (int i = 0; i < sends.Length; i++) Assert.True(sends[i].Poll(ref cx).IsPending);
+
+        sender.Close();
+        Assert.Equal(sends.Length, wakes.Wakes);
+        for (int i = 0; i < sends.Length; i++) Assert.False(sends[i].Poll(ref cx).Value);
+        Assert.True(receiver.TryReceive(out _));
+    }
+
+    [Fact]
     public void Two_pending_receives_are_rejected_single_consumer()
     {
         var (_, receiver) = Channel.Unbounded<int>();
