@@ -11,6 +11,7 @@ namespace AsyncGen.Tasks;
 internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
 {
     private readonly ITaskScheduler _scheduler;
+    private readonly Type _futureType; // kept for Name: the future itself is released on completion
     private IFuture<T>? _future;
     private int _state = (int)TaskState.Idle;
     private T? _result;
@@ -25,12 +26,12 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
     {
         _future = future;
         _scheduler = scheduler;
-        Name = FutureNames.Describe(future.GetType());
+        _futureType = future.GetType();
     }
 
     public Waker Waker { get; private set; }
 
-    public string Name { get; }
+    public string Name => FutureNames.Describe(_futureType);
 
     public int PollCount { get; private set; }
 
