@@ -104,6 +104,13 @@ public class TaskInteropTests
         await Assert.ThrowsAsync<InvalidDataException>(() => failed);
     }
 
+    [Fact]
+    public async Task SpawnAsTask_on_the_work_stealing_executor_completes_from_a_worker_thread()
+    {
+        using var executor = new WorkStealingExecutor(workerCount: 2);
+        Assert.Equal(9, await executor.SpawnAsTask(Add(4, 5)));
+    }
+
     private static async Future<int> AsTaskInsideATask()
     {
         var inner = Add(1, 1).AsTask(); // spawned on this executor, not on a new thread
