@@ -1,9 +1,12 @@
+using System.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>The future of <see cref="Future.Yield"/>: Pending once (having woken its task), then Ready.</summary>
 /// <remarks>The wake during the poll only marks the running task as notified; the executor re-queues it at the
 /// back of its ready queue after the poll returns, so every task already ready runs first. Cancel-safe (owns
 /// nothing).</remarks>
+[DebuggerDisplay("Yield ({_done ? \"done\" : _yielded ? \"yielded\" : \"not polled\",nq})")]
 public struct YieldFuture : IFuture<Unit>
 {
     private bool _yielded;

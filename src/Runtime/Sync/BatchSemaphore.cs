@@ -76,6 +76,7 @@ internal sealed class BatchSemaphore
         {
             lock (_lock)
             {
+                AssertInvariant();
                 _closed = true;
                 while (!_waiters.IsEmpty && wakes.CanPush) wakes.Push(_waiters.CompleteHead(WaitOutcome.Closed));
                 more = !_waiters.IsEmpty;

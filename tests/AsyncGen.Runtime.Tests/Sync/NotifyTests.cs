@@ -91,6 +91,27 @@ public class NotifyTests
         for (int i = 0; i < waiters.Length; i++) Assert.True(waiters[i].Poll(ref cx).IsReady);
     }
 
+    [Fact]
+    public void Steady_state_notify_and_wait_allocate_nothing()
+    {
+        var notify = new Notify();
+        var wakes = new CountingWakeTarget();
+        SyncTestSupport.AssertSteadyStateAllocatesNothing(count =>
+        {
+            var cx = new Context(wakes.Waker);
+            for (int i = 0; i < count; i++)
+            {
+                var waiting = notify.Notified();
+                Assert.True(waiting.Poll(ref cx).IsPending);
+                notify.NotifyOne();
+                Assert.True(waiting.Poll(ref cx).IsReady);
+                notify.NotifyOne(); // stored as the permit
+                var immediate = notify.Notified();
+                Assert.True(immediate.Poll(ref cx).IsReady);
+            }
+        });
+    }
+
     private static async Future PingPong(Notify mine, Notify theirs, int rounds, bool starts)
     {
         for (int i = 0; i < rounds; i++)

@@ -105,6 +105,26 @@ public class SemaphoreTests
         Assert.Equal(0, semaphore.AvailablePermits);
     }
 
+    [Fact]
+    public void Steady_state_acquire_and_release_allocate_nothing()
+    {
+        var semaphore = new Semaphore(2);
+        var wakes = new CountingWakeTarget();
+        SyncTestSupport.AssertSteadyStateAllocatesNothing(count =>
+        {
+            var cx = new Context(wakes.Waker);
+            for (int i = 0; i < count; i++)
+            {
+                var both = semaphore.Acquire(2);
+                var permits = both.Poll(ref cx).Value;
+                var queued = semaphore.Acquire();
+                Assert.True(queued.Poll(ref cx).IsPending);
+                permits.Dispose();
+                queued.Poll(ref cx).Value.Dispose();
+            }
+        });
+    }
+
     private static async Future Worker(Semaphore semaphore, int permits, int iterations, int seed, StrongBox<int> inside, StrongBox<int> completed)
     {
         var random = new Random(seed);
