@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AsyncGen.Runtime.Tests.Support;
 using AsyncGen.Sync;
 
@@ -74,10 +75,10 @@ public class OneshotTests
         }
     }
 
-    private static async Future ReceiveOrDrop(OneshotReceiver<int>[] receivers, bool[] waited, bool[] received)
+    private static async Future ReceiveOrDrop(OneshotReceiver<int>[] receivers, bool[] waited, bool[] received, StrongBox<int> progress)
     {
         var random = new Random(5);
-        for (int i = 0; i < receivers.Length; i++)
+        for (int i = 0; i < receivers.Length; i++, Volatile.Write(ref progress.Value, i))
         {
             if (random.Next(2) == 0)
             {
@@ -101,11 +102,18 @@ public class OneshotTests
         var sent = new bool[count];
         var waited = new bool[count];
         var received = new bool[count];
+        var progress = new StrongBox<int>();
 
         SyncTestSupport.RunOnThreads<Unit>(2, thread =>
         {
-            if (thread == 1) return ReceiveOrDrop(receivers, waited, received);
-            for (int i = 0; i < count; i++) sent[i] = senders[i].Send(i);
+            if (thread == 1) return ReceiveOrDrop(receivers, waited, received, progress);
+            for (int i = 0; i < count; i++)
+            {
+                // Stay at most a few items ahead of the receiver, so that sends really race with its polls and drops.
+                var spin = new SpinWait();
+                while (Volatile.Read(ref progress.Value) < i - 4) spin.SpinOnce();
+                sent[i] = senders[i].Send(i);
+            }
             return Future.Yield();
         });
 
