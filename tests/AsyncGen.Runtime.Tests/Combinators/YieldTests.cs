@@ -32,4 +32,24 @@ public class YieldTests
         Assert.Equal(1, wakes.Wakes);
         Assert.True(yield.Poll(ref cx).IsReady);
     }
+
+    private static async Future<List<string>> TwoYielders()
+    {
+        var log = new List<string>();
+        var a = Executor.Spawn(Step(log, "a", 3));
+        var b = Executor.Spawn(Step(log, "b", 3));
+        await a;
+        await b;
+        return log;
+    }
+
+    [Fact]
+    public void Yield_on_a_single_worker_work_stealing_executor_lets_the_other_task_run()
+    {
+        using var executor = new WorkStealingExecutor(workerCount: 1);
+        var log = executor.BlockOn(TwoYielders(), Sync.SyncTestSupport.StallLimit);
+        // Which task starts depends on the LIFO slot; after that, each yield must let the other one run.
+        string first = log[0][..1], second = first == "a" ? "b" : "a";
+        Assert.Equal([$"{first}0", $"{second}0", $"{first}1", $"{second}1", $"{first}2", $"{second}2"], log);
+    }
 }
