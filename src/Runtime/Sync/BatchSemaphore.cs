@@ -35,9 +35,6 @@ internal sealed class BatchSemaphore
     /// <summary>Permits free right now (a snapshot).</summary>
     public int AvailablePermits => Volatile.Read(ref _permits);
 
-    /// <summary>True once <see cref="Close"/> was called.</summary>
-    public bool IsClosed => Volatile.Read(ref _closed);
-
     /// <summary>Takes <paramref name="amount"/> permits if they are free and nobody is queued before us.</summary>
     public bool TryAcquire(int amount)
     {
