@@ -15,10 +15,18 @@ public abstract class AnalyzerTestBase<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
     /// <summary>Asserts that the analyzer reports exactly the marked diagnostics, and nothing else.</summary>
-    protected static Task VerifyAsync(string source)
+    protected static Task VerifyAsync(string source) => VerifyAsync(source, editorConfig: null);
+
+    /// <summary>
+    /// Same, with an <c>.editorconfig</c> in force, and with diagnostics spelled out where markup cannot say enough
+    /// (a severity).
+    /// </summary>
+    protected static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>();
         Configure(test, source);
+        if (editorConfig is not null) test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
