@@ -25,6 +25,10 @@ public readonly struct Waker : IEquatable<Waker>
         _generation = generation;
     }
 
+    internal int Slot => _slot;
+
+    internal int Generation => _generation;
+
     /// <summary>A waker that does nothing (the default value).</summary>
     public static Waker Noop => default;
 

@@ -1,0 +1,29 @@
+namespace AsyncGen.Tasks;
+
+/// <summary>A spawned task as its executor and wakers see it, whatever its result type.</summary>
+internal interface ITaskCell
+{
+    /// <summary>The waker this task's polls receive; its slot and generation identify the task in the table.</summary>
+    Waker Waker { get; }
+
+    /// <summary>Receives the task's waker when it enters a <see cref="WakerTable"/>.</summary>
+    void Bind(Waker waker);
+
+    /// <summary>True once the task finished (result, exception or cancellation).</summary>
+    bool IsComplete { get; }
+
+    /// <summary>Schedules the task unless it is already queued, running (then it is re-queued) or complete.</summary>
+    void Wake();
+
+    /// <summary>Polls the task once (or disposes it, if aborted). Executor thread only.</summary>
+    void Run();
+
+    /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
+    void Cancel();
+
+    /// <summary>A human-readable name for diagnostics: the future's type, e.g. <c>DelayAddFuture</c>.</summary>
+    string Name { get; }
+
+    /// <summary>How many times the task was polled.</summary>
+    int PollCount { get; }
+}
