@@ -14,7 +14,8 @@ internal static class BlockingCallClassifier
     public static BlockingCall? Classify(IOperation operation, KnownTypes types) => operation switch
     {
         IInvocationOperation invocation => ClassifyInvocation(invocation, types),
-        IPropertyReferenceOperation { Property.Name: "Result" } read when IsTaskLike(read.Property.ContainingType) =>
+        IPropertyReferenceOperation { Property.Name: "Result" } read
+            when IsTaskLike(read.Property.ContainingType) && !CompletionIsChecked(read.Instance) =>
             new BlockingCall(TypeAndMember(read.Property), "await the task instead", BlockingCallFix.AwaitTask),
         _ => null,
     };
@@ -22,7 +23,10 @@ internal static class BlockingCallClassifier
     private static BlockingCall? ClassifyInvocation(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod;
-        if (IsAwaitable(method.ReturnType, types) || IsNonBlockingByArguments(invocation) || IsInMemory(invocation))
+        if (IsAwaitable(method.ReturnType, types)
+            || IsNonBlockingByArguments(invocation)
+            || IsInMemory(invocation)
+            || IsNonBlockingSocketCall(invocation))
         {
             return null;
         }
@@ -30,10 +34,13 @@ internal static class BlockingCallClassifier
         var display = TypeAndMember(method);
         if (IsBlockingAwaiterGetResult(method))
         {
-            return new BlockingCall(display, "await the task instead", BlockingCallFix.AwaitTask);
+            return CompletionIsChecked(invocation.Instance)
+                ? null
+                : new BlockingCall(display, "await the task instead", BlockingCallFix.AwaitTask);
         }
         var known = BlockingApis.Contains(method);
         var tableFix = known ? FixForTableEntry(invocation) : BlockingCallFix.None;
+        if (tableFix == BlockingCallFix.AwaitTask && CompletionIsChecked(invocation.Instance)) return null;
         if (tableFix != BlockingCallFix.None)
         {
             return new BlockingCall(display, tableFix == BlockingCallFix.TimeSleep ? "await Time.Sleep instead" : "await the task instead", tableFix);
@@ -102,6 +109,61 @@ internal static class BlockingCallClassifier
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The socket idiom of non-blocking I/O: a call that throws <c>SocketException</c> (would-block) inside a <c>try</c>
+    /// that catches it, as for <c>Socket.Accept</c>, which has no non-throwing overload.
+    /// </summary>
+    private static bool IsNonBlockingSocketCall(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.ContainingType.ContainingNamespace.ToDisplayString() != "System.Net.Sockets") return false;
+        for (var current = invocation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not ITryOperation attempt) continue;
+            foreach (var handler in attempt.Catches)
+            {
+                if (handler.ExceptionType.Name == "SocketException") return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The body reads <c>IsCompleted</c> (or another completion state) of the task or awaiter that the blocking read
+    /// goes through: the read is guarded, as in a hand-written <c>Poll</c> over a task, and returns at once.
+    /// </summary>
+    private static bool CompletionIsChecked(IOperation? receiver)
+    {
+        if (TaskStorage(receiver) is not { } storage) return false;
+        var root = receiver!;
+        while (root.Parent is not null) root = root.Parent;
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IPropertyReferenceOperation
+                {
+                    Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status",
+                } state
+                && SymbolEqualityComparer.Default.Equals(TaskStorage(state.Instance), storage))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The field, local or parameter a task read starts from, through <c>GetAwaiter()</c> and <c>ConfigureAwait(..)</c>.</summary>
+    private static ISymbol? TaskStorage(IOperation? operation)
+    {
+        while (operation is IInvocationOperation { TargetMethod.Name: "GetAwaiter" or "ConfigureAwait" } step) operation = step.Instance;
+        if (operation is IConversionOperation conversion) operation = conversion.Operand;
+        return operation switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
     }
 
     private static bool IsBlockingAwaiterGetResult(IMethodSymbol method) =>

@@ -114,14 +114,18 @@ public sealed class FutureNeverAwaitedTests : AnalyzerTestBase<FutureNeverAwaite
         """);
 
     [Fact]
-    public Task Dropped_join_handle_and_non_future_results_are_not_reported() => VerifyAsync("""
-        public sealed class JoinHandleLike : IFuture<int>
-        {
-            public Poll<int> Poll(ref Context cx) => Poll<int>.Ready(0);
-        }
-
+    public Task Dropped_join_handle_and_non_future_results_are_not_reported() => VerifyAsync(Demo + """
         public static class Program
         {
+            [PollAsync]
+            public static async Future<int> Detach(Func<int> work)
+            {
+                Executor.Spawn(Demo.DelayAdd(1, 2));
+                var handle = Executor.Spawn(Demo.DelayAdd(3, 4));
+                await Time.Sleep(TimeSpan.Zero);
+                return work();
+            }
+
             public static void Main(Func<int> work)
             {
                 work();

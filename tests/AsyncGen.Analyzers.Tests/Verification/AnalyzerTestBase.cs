@@ -39,7 +39,6 @@ public abstract class AnalyzerTestBase<TAnalyzer>
             FixedCode = TestSources.Usings + fixedSource,
         };
         Configure(test, source);
-        foreach (var stub in TestSources.MissingRuntimeStubs()) test.FixedState.Sources.Add(stub);
         return test.RunAsync();
     }
 
@@ -50,7 +49,6 @@ public abstract class AnalyzerTestBase<TAnalyzer>
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
         test.TestState.AdditionalReferences.AddRange(Net100.References.All);
         test.TestState.AdditionalReferences.Add(TestSources.RuntimeReference);
-        foreach (var stub in TestSources.MissingRuntimeStubs()) test.TestState.Sources.Add(stub);
         test.SolutionTransforms.Add((solution, projectId) =>
         {
             var options = (CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;
