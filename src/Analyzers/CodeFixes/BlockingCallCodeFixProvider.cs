@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncGen.Analyzers.Semantics;
@@ -37,19 +36,15 @@ public sealed class BlockingCallCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax call
-                || !IsInAsyncFunction(call)
+                || !AwaitRewriting.IsInAsyncFunction(call)
                 || Rewrite(call, diagnostic, model, context.CancellationToken) is not { } awaited)
             {
                 continue;
             }
-            var replacement = NeedsParentheses(call)
-                ? SyntaxFactory.ParenthesizedExpression(awaited)
-                : (ExpressionSyntax)awaited;
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Use '{awaited.Expression.WithoutTrivia()}'",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(
-                        root.ReplaceNode(call, replacement.WithTriviaFrom(call).WithAdditionalAnnotations(Simplifier.Annotation)))),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AwaitRewriting.Replace(root, call, awaited))),
                     equivalenceKey: diagnostic.Properties[BlockingCall.FixProperty]),
                 diagnostic);
         }
@@ -135,28 +130,4 @@ public sealed class BlockingCallCodeFixProvider : CodeFixProvider
     /// <summary>A fully qualified name that the simplifier shortens to what the file's usings allow.</summary>
     private static ExpressionSyntax Qualified(string name) =>
         SyntaxFactory.ParseExpression(name).WithAdditionalAnnotations(Simplifier.Annotation);
-
-    /// <summary>An await used as the receiver of a member access or call must be parenthesized: <c>(await t).ToString()</c>.</summary>
-    private static bool NeedsParentheses(ExpressionSyntax call) => call.Parent switch
-    {
-        MemberAccessExpressionSyntax access => access.Expression == call,
-        ConditionalAccessExpressionSyntax access => access.Expression == call,
-        ElementAccessExpressionSyntax access => access.Expression == call,
-        InvocationExpressionSyntax invocation => invocation.Expression == call,
-        PostfixUnaryExpressionSyntax => true,
-        _ => false,
-    };
-
-    private static bool IsInAsyncFunction(SyntaxNode node)
-    {
-        var function = node.Ancestors().FirstOrDefault(
-            ancestor => ancestor is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
-        return function switch
-        {
-            BaseMethodDeclarationSyntax method => method.Modifiers.Any(SyntaxKind.AsyncKeyword),
-            LocalFunctionStatementSyntax local => local.Modifiers.Any(SyntaxKind.AsyncKeyword),
-            AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword),
-            _ => false,
-        };
-    }
 }
