@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace AsyncGen.Analyzers.Rules;
 
 /// <summary>
-/// AG0104: inside a future body, a thread lock (<c>Monitor</c>, <c>Lock</c>, <c>SemaphoreSlim.Wait</c>,
+/// AG0104: inside a future body, a thread lock (<c>Monitor</c>, <c>Lock.Enter</c>, <c>SemaphoreSlim.Wait</c>,
 /// <c>ReaderWriterLockSlim</c>, <c>Mutex</c>, <c>SpinLock</c>) acquired before an await and released after it, or never
 /// released in the body. Like clippy's <c>await_holding_lock</c>, judged in source order within one body.
 /// </summary>

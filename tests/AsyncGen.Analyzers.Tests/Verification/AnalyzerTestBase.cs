@@ -21,9 +21,16 @@ public abstract class AnalyzerTestBase<TAnalyzer>
     /// Same, with an <c>.editorconfig</c> in force, and with diagnostics spelled out where markup cannot say enough
     /// (a severity).
     /// </summary>
-    protected static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
+    protected static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
+        RunAsync(source, editorConfig, CompilerDiagnostics.Errors, expected);
+
+    /// <summary>Same, comparing the compiler's warnings too (and whether each is suppressed), for suppressors.</summary>
+    protected static Task VerifyWithCompilerWarningsAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
+        RunAsync(source, editorConfig, CompilerDiagnostics.Warnings, expected);
+
+    private static Task RunAsync(string source, string? editorConfig, CompilerDiagnostics compilerDiagnostics, DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>();
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { CompilerDiagnostics = compilerDiagnostics };
         Configure(test, source);
         if (editorConfig is not null) test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
         test.ExpectedDiagnostics.AddRange(expected);
