@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
+using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,38 +12,25 @@ namespace AsyncGen.Analyzers.CodeFixes;
 /// A future stored in an unread local is left alone: whether to await, spawn or delete it is the author's call.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AwaitDroppedFutureCodeFixProvider)), Shared]
-public sealed class AwaitDroppedFutureCodeFixProvider : CodeFixProvider
+public sealed class AwaitDroppedFutureCodeFixProvider : AsyncGenCodeFixProvider
 {
     private const string Title = "Await the future";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.FutureNeverAwaited.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AwaitDroppedFutureCodeFixProvider()
+        : base(DiagnosticDescriptors.FutureNeverAwaited)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
+    }
+
+    private protected override SyntaxFix? Fix(
+        SyntaxNode root, SyntaxNode node, Diagnostic diagnostic, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not ExpressionSyntax future || DroppedExpression(future) is not { } dropped || !AwaitRewriting.IsInAsyncFunction(dropped))
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax future
-                || DroppedExpression(future) is not { } dropped
-                || !AwaitRewriting.IsInAsyncFunction(dropped))
-            {
-                continue;
-            }
-            var awaited = SyntaxFactory.AwaitExpression(future.WithoutTrivia());
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AwaitRewriting.Replace(root, dropped, awaited))),
-                    equivalenceKey: Title),
-                diagnostic);
+            return null;
         }
+        var awaited = SyntaxFactory.AwaitExpression(future.WithoutTrivia());
+        return new SyntaxFix(Title, Title, () => AwaitRewriting.Replace(root, dropped, awaited));
     }
 
     /// <summary>The statement's whole expression that drops <paramref name="future"/>: the call itself, or <c>_ = call</c>.</summary>

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
-using System.Threading.Tasks;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,36 +15,27 @@ namespace AsyncGen.Analyzers.CodeFixes;
 /// <c>x.Load(k)</c> → <c>await x.LoadAsync(k)</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingCallCodeFixProvider)), Shared]
-public sealed class BlockingCallCodeFixProvider : CodeFixProvider
+public sealed class BlockingCallCodeFixProvider : AsyncGenCodeFixProvider
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.BlockingCallInFutureBody.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public BlockingCallCodeFixProvider()
+        : base(DiagnosticDescriptors.BlockingCallInFutureBody)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null) return;
-        foreach (var diagnostic in context.Diagnostics)
+    }
+
+    private protected override SyntaxFix? Fix(
+        SyntaxNode root, SyntaxNode node, Diagnostic diagnostic, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (node is not ExpressionSyntax call
+            || !AwaitRewriting.IsInAsyncFunction(call)
+            || Rewrite(call, diagnostic, model, cancellationToken) is not { } awaited)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax call
-                || !AwaitRewriting.IsInAsyncFunction(call)
-                || Rewrite(call, diagnostic, model, context.CancellationToken) is not { } awaited)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Use '{awaited.Expression.WithoutTrivia()}'",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AwaitRewriting.Replace(root, call, awaited))),
-                    equivalenceKey: diagnostic.Properties[BlockingCall.FixProperty]),
-                diagnostic);
+            return null;
         }
+        return new SyntaxFix(
+            $"Use '{awaited.Expression.WithoutTrivia()}'",
+            diagnostic.Properties[BlockingCall.FixProperty] ?? "",
+            () => AwaitRewriting.Replace(root, call, awaited));
     }
 
     private static AwaitExpressionSyntax? Rewrite(ExpressionSyntax call, Diagnostic diagnostic, SemanticModel model, CancellationToken cancellationToken)

@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
+using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,34 +13,21 @@ namespace AsyncGen.Analyzers.CodeFixes;
 /// <c>if (_waker is null) _waker = cx.Waker;</c> → <c>_waker = cx.Waker;</c> when the <c>if</c> guards nothing else.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StaleWakerCodeFixProvider)), Shared]
-public sealed class StaleWakerCodeFixProvider : CodeFixProvider
+public sealed class StaleWakerCodeFixProvider : AsyncGenCodeFixProvider
 {
     private const string Title = "Store the waker on every poll";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.StaleWaker.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public StaleWakerCodeFixProvider()
+        : base(DiagnosticDescriptors.StaleWaker)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not AssignmentExpressionSyntax store
-                || Rewrite(root, store) is not { } fixedRoot)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, _ => Task.FromResult(context.Document.WithSyntaxRoot(fixedRoot)), equivalenceKey: Title),
-                diagnostic);
-        }
     }
+
+    private protected override SyntaxFix? Fix(
+        SyntaxNode root, SyntaxNode node, Diagnostic diagnostic, SemanticModel model, CancellationToken cancellationToken) =>
+        node is AssignmentExpressionSyntax store && Rewrite(root, store) is { } fixedRoot
+            ? new SyntaxFix(Title, Title, () => fixedRoot)
+            : null;
 
     private static SyntaxNode? Rewrite(SyntaxNode root, AssignmentExpressionSyntax store)
     {

@@ -6,19 +6,7 @@ namespace AsyncGen.Analyzers.Tests.CodeFixes;
 
 public sealed class BlockOnCodeFixTests : AnalyzerTestBase<BlockOnInsideFutureAnalyzer>
 {
-    private const string Demo = """
-
-        public static partial class Demo
-        {
-            [PollAsync]
-            public static async Future<int> DelayAdd(int a, int b)
-            {
-                await Time.Sleep(TimeSpan.FromSeconds(2));
-                return a + b;
-            }
-        }
-
-        """;
+    private const string Demo = TestSources.DelayAddDemo;
 
     [Fact]
     public Task BlockOn_inside_a_future_body_becomes_an_await() => VerifyFixAsync<BlockOnCodeFixProvider>(Demo + """
