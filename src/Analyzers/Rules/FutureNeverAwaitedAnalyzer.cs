@@ -21,7 +21,7 @@ public sealed class FutureNeverAwaitedAnalyzer : AsyncGenAnalyzer
     }
 
     private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
-        context.RegisterOperationAction(operation => AnalyzeBody(operation, types), OperationKind.MethodBody);
+        context.RegisterOperationAction(operation => AnalyzeBody(operation, types), OperationKind.MethodBody, OperationKind.ConstructorBody);
 
     private static void AnalyzeBody(OperationAnalysisContext context, KnownTypes types)
     {

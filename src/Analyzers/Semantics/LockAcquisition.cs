@@ -1,3 +1,4 @@
+using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -40,9 +41,12 @@ internal sealed class LockAcquisition
                 return IsZeroTimeoutTry(invocation) ? null : Create(display, invocation.Instance, invocation);
             case ("System.Threading.Lock", "Enter" or "TryEnter"):
             case ("System.Threading.SpinLock", "Enter" or "TryEnter"):
-            case ("System.Threading.Mutex" or "System.Threading.WaitHandle", "WaitOne"):
-            case ("System.Threading.ReaderWriterLockSlim", _) when method.Name.StartsWith("Enter") || method.Name.StartsWith("TryEnter"):
+            case ("System.Threading.ReaderWriterLockSlim", _)
+                when method.Name.StartsWith("Enter", StringComparison.Ordinal) || method.Name.StartsWith("TryEnter", StringComparison.Ordinal):
                 return Create(display, invocation.Instance, invocation);
+            case ("System.Threading.WaitHandle", "WaitOne") when IsOwnedWaitHandle(invocation.Instance?.Type):
+                // Only handles that are released again are locks; waiting on an event owns nothing (that is AG0100's).
+                return Create(invocation.Instance!.Type!.Name + "." + method.Name, invocation.Instance, invocation);
             default:
                 return null;
         }
@@ -85,6 +89,9 @@ internal sealed class LockAcquisition
         IPropertyReferenceOperation property => property.Property,
         _ => null,
     };
+
+    private static bool IsOwnedWaitHandle(ITypeSymbol? type) =>
+        type is INamedTypeSymbol named && BlockingApis.MetadataName(named) is "System.Threading.Mutex" or "System.Threading.Semaphore";
 
     private static bool IsZeroTimeoutTry(IInvocationOperation invocation)
     {

@@ -58,8 +58,10 @@ public sealed class FutureNeverAwaitedTests : AnalyzerTestBase<FutureNeverAwaite
             public Poll<int> Poll(ref Context cx) => Poll<int>.Ready(0);
         }
 
-        public static class Program
+        public sealed class Program
         {
+            public Program() => {|AG0106:new Never()|};
+
             public static void Main() => {|AG0106:new Never()|};
         }
         """);
