@@ -1,0 +1,39 @@
+// TCP echo server on 127.0.0.1, used by the tcp_echo benchmark (benchmarks/TcpEcho).
+//
+//   dotnet run -c Release --project samples/EchoServer -- [port] [--workers N]
+//   dotnet run -c Release --project samples/EchoServer -- --trace
+//
+// port: default 18080. --workers N: a WorkStealingExecutor with N workers instead of one LocalExecutor thread.
+// --trace: prints the seed's section 6 (one TcpStream read on loopback) from the runtime's AsyncGen events.
+using System.Net;
+using AsyncGen;
+using AsyncGen.Net;
+using AsyncGen.Samples.EchoServer;
+
+if (args.Contains("--trace"))
+{
+    TcpReadFlow.Run();
+    return 0;
+}
+
+int port = 18080, workers = 0;
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--workers" && i + 1 < args.Length && int.TryParse(args[++i], out workers) && workers > 0) continue;
+    if (int.TryParse(args[i], out port) && port is > 0 and < 65536) continue;
+    Console.Error.WriteLine("usage: EchoServer [port] [--workers N] | --trace");
+    return 2;
+}
+
+using var listener = TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+Console.WriteLine($"AsyncGen echo server on {listener.LocalEndPoint} ({(workers > 0 ? $"{workers} work-stealing workers" : "one LocalExecutor thread")})");
+if (workers > 0)
+{
+    using var executor = new WorkStealingExecutor(workers);
+    executor.BlockOn(EchoHandlers.Serve(listener));
+}
+else
+{
+    Executor.BlockOn(EchoHandlers.Serve(listener));
+}
+return 0;
