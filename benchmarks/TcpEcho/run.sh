@@ -4,8 +4,8 @@
 #
 #   benchmarks/TcpEcho/run.sh [seconds] [warmup]
 #
-# Runs 64-byte echoes at 100 and 1000 connections against: AsyncGen on one LocalExecutor thread, AsyncGen on a
-# 2-worker WorkStealingExecutor, and the .NET baseline. Loopback only.
+# Runs 64-byte echoes at 100 and 1000 connections against: AsyncGen on one LocalExecutor thread (async methods, and
+# the hand-written state machine), AsyncGen on a 2-worker WorkStealingExecutor, and the .NET baseline. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-5}
@@ -30,6 +30,7 @@ run() { # label rt port conns command...
 
 for conns in 100 1000; do
   run asyncgen local 18080 "$conns" dotnet /tmp/asyncgen-tcp-echo/asyncgen/EchoServer.dll 18080
+  run asyncgen-handwritten local 18083 "$conns" dotnet /tmp/asyncgen-tcp-echo/asyncgen/EchoServer.dll 18083 --hand-written
   run asyncgen workstealing-2 18082 "$conns" dotnet /tmp/asyncgen-tcp-echo/asyncgen/EchoServer.dll 18082 --workers 2
   run dotnet-socket-async threadpool 18081 "$conns" dotnet /tmp/asyncgen-tcp-echo/dotnet/DotNetEchoServer.dll 18081
 done

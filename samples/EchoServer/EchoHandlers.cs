@@ -6,15 +6,16 @@ namespace AsyncGen.Samples.EchoServer;
 /// <summary>The server: an accept loop that spawns one echo task per connection.</summary>
 internal static partial class EchoHandlers
 {
-    /// <summary>Accepts forever; each connection gets its own task.</summary>
+    /// <summary>Accepts forever; each connection gets its own task (<paramref name="handWritten"/>: see <see cref="HandWrittenEcho"/>).</summary>
     [PollAsync]
-    public static async Future Serve(AsyncGen.Net.TcpListener listener)
+    public static async Future Serve(AsyncGen.Net.TcpListener listener, bool handWritten)
     {
         while (true)
         {
             var stream = await listener.AcceptAsync();
             stream.NoDelay = true; // echo requests are small and latency-bound
-            _ = Executor.Spawn(Echo(stream)); // detached: the task owns the connection
+            // Detached: the task owns the connection.
+            _ = handWritten ? Executor.Spawn(new HandWrittenEcho(stream)) : Executor.Spawn(Echo(stream));
         }
     }
 

@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project samples/EchoServer -- --trace
 //
 // port: default 18080. --workers N: a WorkStealingExecutor with N workers instead of one LocalExecutor thread.
+// --hand-written: connections run HandWrittenEcho (an explicit state machine) instead of the async method.
 // --trace: prints the seed's section 6 (one TcpStream read on loopback) from the runtime's AsyncGen events.
 using System.Net;
 using AsyncGen;
@@ -17,11 +18,17 @@ if (args.Contains("--trace"))
 }
 
 int port = 18080, workers = 0;
+bool handWritten = false;
 for (int i = 0; i < args.Length; i++)
 {
+    if (args[i] == "--hand-written")
+    {
+        handWritten = true;
+        continue;
+    }
     if (args[i] == "--workers" && i + 1 < args.Length && int.TryParse(args[++i], out workers) && workers > 0) continue;
     if (int.TryParse(args[i], out port) && port is > 0 and < 65536) continue;
-    Console.Error.WriteLine("usage: EchoServer [port] [--workers N] | --trace");
+    Console.Error.WriteLine("usage: EchoServer [port] [--workers N] [--hand-written] | --trace");
     return 2;
 }
 
@@ -30,10 +37,10 @@ Console.WriteLine($"AsyncGen echo server on {listener.LocalEndPoint} ({(workers 
 if (workers > 0)
 {
     using var executor = new WorkStealingExecutor(workers);
-    executor.BlockOn(EchoHandlers.Serve(listener));
+    executor.BlockOn(EchoHandlers.Serve(listener, handWritten));
 }
 else
 {
-    Executor.BlockOn(EchoHandlers.Serve(listener));
+    Executor.BlockOn(EchoHandlers.Serve(listener, handWritten));
 }
 return 0;
