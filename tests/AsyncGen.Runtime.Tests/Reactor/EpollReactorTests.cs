@@ -14,6 +14,14 @@ public class EpollReactorTests
     }
 
     [Fact]
+    public void Other_operating_systems_get_a_PlatformNotSupportedException_that_says_why()
+    {
+        var error = EpollReactor.NotSupported();
+        Assert.Contains("epoll", error.Message);
+        Assert.Contains("only on Linux", error.Message);
+    }
+
+    [Fact]
     public void Unpark_before_park_makes_the_next_park_return_at_once()
     {
         using var reactor = new EpollReactor();
