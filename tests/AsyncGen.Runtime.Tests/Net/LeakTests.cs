@@ -23,7 +23,7 @@ public class LeakTests
 
     private static async Future<int> Server(TcpListener listener, int connections)
     {
-        for (int i = 0; i < connections; i++) Executor.Spawn(AnswerOnceAndClose(await listener.AcceptAsync()));
+        for (int i = 0; i < connections; i++) _ = Executor.Spawn(AnswerOnceAndClose(await listener.AcceptAsync())); // detached
         return connections;
     }
 

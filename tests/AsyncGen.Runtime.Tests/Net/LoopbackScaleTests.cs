@@ -26,7 +26,7 @@ public class LoopbackScaleTests
 
     internal static async Future<int> EchoServer(TcpListener listener, int connections)
     {
-        for (int i = 0; i < connections; i++) Executor.Spawn(Echo(await listener.AcceptAsync()));
+        for (int i = 0; i < connections; i++) _ = Executor.Spawn(Echo(await listener.AcceptAsync())); // joined by the clients' EOF
         return connections;
     }
 
