@@ -1,5 +1,8 @@
 namespace AsyncGen;
 
+// Combinators (futures-rs `join`, `join_all`, `select`; tokio `yield_now`). They hold their children as IFuture<T>:
+// a heap future (Future<T>, a JoinHandle) is used as is, a struct future is boxed once when passed in. The
+// combinator futures themselves are structs, so a generated machine embeds them without allocating.
 public abstract partial class Future
 {
     /// <summary>

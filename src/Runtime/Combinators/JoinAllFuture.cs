@@ -1,8 +1,11 @@
+using System.Diagnostics;
+
 using System.Runtime.ExceptionServices;
 
 namespace AsyncGen;
 
 /// <summary>The future of <see cref="Future.JoinAll{T}"/>: every result in input order, or the first exception.</summary>
+[DebuggerDisplay("JoinAll ({_sides.Length} futures)")]
 public struct JoinAllFuture<T> : IFuture<T[]>
 {
     private readonly JoinSide<T>[] _sides;

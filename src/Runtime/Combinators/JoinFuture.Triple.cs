@@ -1,7 +1,10 @@
+using System.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>The future of <see cref="Future.Join{T1, T2, T3}"/>: all three results, or the first exception.</summary>
 /// <remarks>Allocation-free besides the futures it is given.</remarks>
+[DebuggerDisplay("Join ({_first.IsDone}, {_second.IsDone}, {_third.IsDone})")]
 public struct JoinFuture<T1, T2, T3> : IFuture<(T1, T2, T3)>
 {
     private JoinSide<T1> _first;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>The future of <see cref="Future.Select{T1, T2}"/>: the first result; the loser is disposed exactly once.</summary>
@@ -7,6 +9,7 @@ namespace AsyncGen;
 /// <para>Cancel safety is the loser's: whatever its own type loses when disposed while pending (a
 /// <c>ReceiveFuture</c> loses nothing, a <c>SendFuture</c> drops its item) is lost here.</para>
 /// </remarks>
+[DebuggerDisplay("Select ({_finished ? \"finished\" : \"pending\",nq})")]
 public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
 {
     private readonly IFuture<T1> _first;

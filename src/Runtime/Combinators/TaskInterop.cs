@@ -2,7 +2,7 @@ namespace AsyncGen;
 
 /// <summary>
 /// Bridges between futures and <see cref="Task"/>s, both ways: <c>AsFuture()</c> lets a future wait for a Task or
-/// ValueTask; <see cref="AsTask{T}"/> and <see cref="SpawnAsTask{T}"/> let Task-based code await a future.
+/// ValueTask; <see cref="AsTask{T}"/> and <c>SpawnAsTask</c> let Task-based code await a future.
 /// </summary>
 /// <remarks>
 /// <c>async Future</c> methods may also <c>await</c> a Task or ValueTask directly: generated machines and the
@@ -39,27 +39,43 @@ public static class TaskInterop
     public static Task<T> SpawnAsTask<T>(this LocalExecutor executor, IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(executor);
-        ArgumentNullException.ThrowIfNull(future);
-        var source = new TaskSourceFuture<T>(future);
-        executor.Spawn(source);
-        return source.Task;
+        return SpawnAsTask(future, executor.Spawn);
+    }
+
+    /// <summary>
+    /// Spawns <paramref name="future"/> on <paramref name="executor"/> (from any thread) and returns a Task of its
+    /// outcome: its result, the very exception it threw, or cancelled if the task is aborted or the executor disposed.
+    /// </summary>
+    public static Task<T> SpawnAsTask<T>(this WorkStealingExecutor executor, IFuture<T> future)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return SpawnAsTask(future, executor.Spawn);
     }
 
     /// <summary>
     /// Runs <paramref name="future"/> and returns a Task of its outcome (result, or the very exception it threw).
-    /// Inside a task it is spawned on the current executor; elsewhere it runs on a new <see cref="LocalExecutor"/>
-    /// on a dedicated thread.
+    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}"/>); elsewhere it runs on a
+    /// new <see cref="LocalExecutor"/> on a dedicated thread.
     /// </summary>
-    /// <remarks>Outside an executor this costs a thread for the future's lifetime: prefer <see cref="SpawnAsTask{T}"/>
-    /// on an executor you run.</remarks>
+    /// <remarks>Outside an executor this costs a thread for the future's lifetime: prefer <c>SpawnAsTask</c> on an
+    /// executor you run.</remarks>
     public static Task<T> AsTask<T>(this IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
-        if (LocalExecutor.Current is { } executor) return executor.SpawnAsTask(future);
+        if (LocalExecutor.Current is not null || WorkStealingExecutor.Current is not null)
+            return SpawnAsTask(future, Executor.Spawn);
         return Task.Factory.StartNew(
             () => Executor.BlockOn(future),
             CancellationToken.None,
             TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
             TaskScheduler.Default);
+    }
+
+    private static Task<T> SpawnAsTask<T>(IFuture<T> future, Func<IFuture<Unit>, JoinHandle<Unit>> spawn)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        var source = new TaskSourceFuture<T>(future);
+        spawn(source);
+        return source.Task;
     }
 }

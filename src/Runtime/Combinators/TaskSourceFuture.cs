@@ -1,7 +1,7 @@
 namespace AsyncGen;
 
 /// <summary>
-/// The task spawned by <see cref="TaskInterop.SpawnAsTask{T}"/>: polls the user's future and completes a
+/// The task spawned by <c>TaskInterop.SpawnAsTask</c> and <see cref="TaskInterop.AsTask{T}"/>: polls the user's future and completes a
 /// <see cref="TaskCompletionSource{TResult}"/> with its outcome.
 /// </summary>
 /// <remarks>The source runs continuations asynchronously, so Task-based code awaiting it never runs inline on the

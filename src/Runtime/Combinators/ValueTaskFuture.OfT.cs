@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace AsyncGen;
 /// <remarks>Cancel safety: disposing it does not cancel the operation, it only stops waiting for it (use a
 /// <see cref="CancellationToken"/> for that); the result is then never observed. Allocation-free when the
 /// operation is already complete at the first poll; otherwise one relay per operation.</remarks>
+[DebuggerDisplay("ValueTaskFuture ({_operation.IsCompleted ? \"completed\" : \"running\",nq})")]
 public struct ValueTaskFuture<T> : IFuture<T>
 {
     private readonly ValueTask<T> _operation;

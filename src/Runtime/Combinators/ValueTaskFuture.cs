@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace AsyncGen;
 /// (its exception rethrown unchanged); meanwhile a continuation wakes the waker of the latest poll.
 /// </summary>
 /// <remarks>Same cancel safety and costs as <see cref="ValueTaskFuture{T}"/>.</remarks>
+[DebuggerDisplay("ValueTaskFuture ({_operation.IsCompleted ? \"completed\" : \"running\",nq})")]
 public struct ValueTaskFuture : IFuture<Unit>
 {
     private readonly ValueTask _operation;

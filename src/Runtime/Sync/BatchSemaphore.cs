@@ -24,6 +24,7 @@ internal sealed class BatchSemaphore
     private readonly WaiterQueue _waiters = new();
     private int _permits;
     private bool _closed;
+    private int _handoffs; // serving passes interrupted by a full WakeList, to be finished outside the lock
 
     public BatchSemaphore(int permits)
     {
@@ -33,9 +34,6 @@ internal sealed class BatchSemaphore
 
     /// <summary>Permits free right now (a snapshot).</summary>
     public int AvailablePermits => Volatile.Read(ref _permits);
-
-    /// <summary>True once <see cref="Close"/> was called.</summary>
-    public bool IsClosed => Volatile.Read(ref _closed);
 
     /// <summary>Takes <paramref name="amount"/> permits if they are free and nobody is queued before us.</summary>
     public bool TryAcquire(int amount)
@@ -58,7 +56,7 @@ internal sealed class BatchSemaphore
         {
             AssertInvariant();
             _permits = checked(_permits + amount);
-            more = ServeWaiters(ref wakes);
+            more = BeginServing(ref wakes);
         }
         WakeAndServeRest(ref wakes, more);
     }
@@ -75,6 +73,7 @@ internal sealed class BatchSemaphore
         {
             lock (_lock)
             {
+                AssertInvariant();
                 _closed = true;
                 while (!_waiters.IsEmpty && wakes.CanPush) wakes.Push(_waiters.CompleteHead(WaitOutcome.Closed));
                 more = !_waiters.IsEmpty;
@@ -132,12 +131,21 @@ internal sealed class BatchSemaphore
             // entry's outcome, read under the same lock, so the permits are returned rather than lost.
             if (_waiters.Remove(token) == WaitOutcome.Granted) _permits = checked(_permits + amount);
             token = default;
-            more = ServeWaiters(ref wakes);
+            more = BeginServing(ref wakes);
         }
         WakeAndServeRest(ref wakes, more);
     }
 
-    // Called with the lock held. Returns true when it stopped only because the wake list is full.
+    // Lock held. True when serving stopped only because the wake list is full: the caller must finish it with
+    // WakeAndServeRest. Until then servable waiters may sit behind free permits, which AssertInvariant tolerates.
+    private bool BeginServing(ref WakeList wakes)
+    {
+        bool more = ServeWaiters(ref wakes);
+        if (more) _handoffs++;
+        return more;
+    }
+
+    // Lock held. Returns true when it stopped only because the wake list is full.
     private bool ServeWaiters(ref WakeList wakes)
     {
         while (!_waiters.IsEmpty && _permits >= _waiters.HeadAmount)
@@ -154,7 +162,11 @@ internal sealed class BatchSemaphore
         wakes.WakeAll();
         while (more)
         {
-            lock (_lock) more = ServeWaiters(ref wakes);
+            lock (_lock)
+            {
+                more = ServeWaiters(ref wakes);
+                if (!more) _handoffs--;
+            }
             wakes.WakeAll();
         }
     }
@@ -163,7 +175,8 @@ internal sealed class BatchSemaphore
     private void AssertInvariant()
     {
         Debug.Assert(_permits >= 0, "negative permits");
-        Debug.Assert(_waiters.IsEmpty || _permits < _waiters.HeadAmount || _closed,
+        Debug.Assert(_handoffs >= 0, "unbalanced handoffs");
+        Debug.Assert(_waiters.IsEmpty || _permits < _waiters.HeadAmount || _closed || _handoffs > 0,
             "permits left free while the head waiter could be served");
     }
 }

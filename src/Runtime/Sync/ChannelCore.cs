@@ -55,6 +55,7 @@ internal sealed class ChannelCore<T>
         bool accepted;
         lock (_lock)
         {
+            AssertInvariant();
             Debug.Assert(_items.Count < _capacity, "a sender held a permit but the buffer is full");
             accepted = !_closed;
             if (accepted)
@@ -82,6 +83,7 @@ internal sealed class ChannelCore<T>
         T item;
         lock (_lock)
         {
+            AssertInvariant();
             Debug.Assert(!registered || _receiverRegistered, "a registered receive lost its registration");
             if (!_items.TryDequeue(out item!))
             {
@@ -117,12 +119,21 @@ internal sealed class ChannelCore<T>
         Waker receiver;
         lock (_lock)
         {
+            AssertInvariant();
             _closed = true;
             receiver = _receiver;
             _receiver = default;
         }
         Room?.Close();
         receiver.Wake();
+    }
+
+    // The receiver's waker is kept only for a registered receive on an open channel.
+    [Conditional("DEBUG")]
+    private void AssertInvariant()
+    {
+        Debug.Assert(_receiver.IsNoop || (_receiverRegistered && !_closed), "a receiver waker is kept with no receive to wake");
+        Debug.Assert(_items.Count <= _capacity, "more items than capacity");
     }
 
     private void Unregister(ref bool registered)

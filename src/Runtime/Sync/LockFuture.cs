@@ -1,8 +1,11 @@
+using System.Diagnostics;
+
 namespace AsyncGen.Sync;
 
 /// <summary>The future of <see cref="AsyncMutex{T}.Lock"/>: completes with the <see cref="MutexGuard{T}"/>.</summary>
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending never leaves the mutex locked (see
 /// <see cref="AsyncMutex{T}"/>).</remarks>
+[DebuggerDisplay("Lock ({_done ? \"done\" : \"pending\",nq})")]
 public struct LockFuture<T> : IFuture<MutexGuard<T>>
 {
     private readonly AsyncMutex<T> _mutex;

@@ -1,8 +1,11 @@
+using System.Diagnostics;
+
 namespace AsyncGen.Sync;
 
 /// <summary>The future of <see cref="Notify.Notified"/>: completes when notified.</summary>
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending passes a <see cref="Notify.NotifyOne"/> meant
 /// for it on to the next waiter (see <see cref="Notify"/>).</remarks>
+[DebuggerDisplay("Notified ({_done ? \"done\" : _token.IsNone ? \"not queued\" : \"waiting\",nq})")]
 public struct NotifiedFuture : IFuture<Unit>
 {
     private readonly Notify _notify;

@@ -49,20 +49,19 @@ public sealed class Notify
     {
         var wakes = new WakeList();
         int broadcast;
+        bool more;
         lock (_lock)
         {
             AssertInvariant();
             broadcast = ++_broadcasts;
-            // Futures queued later (between batches below) sampled the new count, so the loop stops at them.
-            CollectBroadcast(broadcast, ref wakes);
+            more = CollectBroadcast(broadcast, ref wakes);
         }
         wakes.WakeAll();
-        while (true)
+        while (more)
         {
-            bool more;
+            // Futures queued between these batches sampled the new count, so CollectBroadcast stops at them.
             lock (_lock) more = CollectBroadcast(broadcast, ref wakes);
             wakes.WakeAll();
-            if (!more) return;
         }
     }
 

@@ -32,6 +32,7 @@ internal sealed class OneshotCell<T>
         Waker receiver;
         lock (_lock)
         {
+            AssertInvariant();
             if (_state != State.Empty) return false;
             _value = value;
             _state = State.Sent;
@@ -46,6 +47,7 @@ internal sealed class OneshotCell<T>
         Waker receiver;
         lock (_lock)
         {
+            AssertInvariant();
             if (_state != State.Empty) return;
             _state = State.SenderGone;
             receiver = TakeReceiverWaker();
@@ -57,6 +59,7 @@ internal sealed class OneshotCell<T>
     {
         lock (_lock)
         {
+            AssertInvariant();
             switch (_state)
             {
                 case State.Sent:
@@ -79,6 +82,7 @@ internal sealed class OneshotCell<T>
     {
         lock (_lock)
         {
+            AssertInvariant();
             _receiver = default;
             _value = default; // a value sent but never received is dropped with the receiver
             if (_state is State.Empty or State.Sent) _state = State.ReceiverGone;
@@ -91,6 +95,11 @@ internal sealed class OneshotCell<T>
         _receiver = default;
         return waker;
     }
+
+    // A waker is stored only while the receiver may still need waking.
+    [Conditional("DEBUG")]
+    private void AssertInvariant() =>
+        Debug.Assert(_receiver.IsNoop || _state == State.Empty, "a receiver waker is kept after the channel moved on");
 
     private enum State : byte
     {

@@ -1,7 +1,10 @@
+using System.Diagnostics;
+
 namespace AsyncGen.Sync;
 
 /// <summary>The future of <see cref="ChannelReceiver{T}.Receive"/>: the next item, or Closed.</summary>
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending loses no item (see <see cref="Channel"/>).</remarks>
+[DebuggerDisplay("Receive ({_done ? \"done\" : _registered ? \"waiting\" : \"not polled\",nq})")]
 public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>
 {
     private readonly ChannelCore<T> _core;

@@ -71,17 +71,27 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
 
     public void Run()
     {
-        // Scheduled → Running. Only the executor leaves Scheduled, so a plain update cannot race with another Run;
-        // wakers may set Notified or Cancelled concurrently, hence the atomic operation.
-        int state = Interlocked.And(ref _state, ~(int)TaskState.Scheduled);
-        Debug.Assert(((TaskState)state & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
+        // Scheduled → Running in one atomic step. Clearing Scheduled and setting Running separately left a window in
+        // which the task looked Idle: a wake from another thread then queued it a second time, and if the poll
+        // completed the task, the stale queue entry ran a Complete task. Wakers may set Notified or Cancelled
+        // concurrently, hence the CAS loop.
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            var current = (TaskState)state;
+            Debug.Assert((current & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
+            var next = current & ~TaskState.Scheduled;
+            if ((current & (TaskState.Complete | TaskState.Cancelled)) == 0) next |= TaskState.Running;
+            int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
+            if (seen == state) break;
+            state = seen;
+        }
         if (((TaskState)state & TaskState.Complete) != 0) return;
         if (((TaskState)state & TaskState.Cancelled) != 0)
         {
             Cancel();
             return;
         }
-        Interlocked.Or(ref _state, (int)TaskState.Running);
 
         Poll<T> poll;
         try

@@ -101,10 +101,7 @@ public class AsyncMutexTests
     {
         var mutex = new AsyncMutex<int>(0);
         var wakes = new CountingWakeTarget();
-        RoundTrips(1_000); // warm up: JIT, the waiter slab
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RoundTrips(10_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        SyncTestSupport.AssertSteadyStateAllocatesNothing(RoundTrips);
 
         void RoundTrips(int count)
         {

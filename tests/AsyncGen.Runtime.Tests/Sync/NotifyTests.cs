@@ -76,6 +76,42 @@ public class NotifyTests
         Assert.True(after.Poll(ref cx).IsReady);
     }
 
+    [Fact]
+    public void NotifyAll_wakes_more_waiters_than_one_wake_batch()
+    {
+        var notify = new Notify();
+        var wakes = new CountingWakeTarget();
+        var cx = new Context(wakes.Waker);
+        var waiters = new NotifiedFuture[100]; // more than WakeList.Capacity (32)
+        for (int i = 0; i < waiters.Length; i++) waiters[i] = notify.Notified();
+        for (int i = 0; i < waiters.Length; i++) Assert.True(waiters[i].Poll(ref cx).IsPending);
+
+        notify.NotifyAll();
+        Assert.Equal(waiters.Length, wakes.Wakes);
+        for (int i = 0; i < waiters.Length; i++) Assert.True(waiters[i].Poll(ref cx).IsReady);
+    }
+
+    [Fact]
+    public void Steady_state_notify_and_wait_allocate_nothing()
+    {
+        var notify = new Notify();
+        var wakes = new CountingWakeTarget();
+        SyncTestSupport.AssertSteadyStateAllocatesNothing(count =>
+        {
+            var cx = new Context(wakes.Waker);
+            for (int i = 0; i < count; i++)
+            {
+                var waiting = notify.Notified();
+                Assert.True(waiting.Poll(ref cx).IsPending);
+                notify.NotifyOne();
+                Assert.True(waiting.Poll(ref cx).IsReady);
+                notify.NotifyOne(); // stored as the permit
+                var immediate = notify.Notified();
+                Assert.True(immediate.Poll(ref cx).IsReady);
+            }
+        });
+    }
+
     private static async Future PingPong(Notify mine, Notify theirs, int rounds, bool starts)
     {
         for (int i = 0; i < rounds; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AsyncGen.Runtime.Tests.Support;
 using AsyncGen.Sync;
 
@@ -71,6 +72,55 @@ public class OneshotTests
             var received = await receiver;
             send.Join();
             return (received.Value, senderThread, Environment.CurrentManagedThreadId);
+        }
+    }
+
+    private static async Future ReceiveOrDrop(OneshotReceiver<int>[] receivers, bool[] waited, bool[] received, StrongBox<int> progress)
+    {
+        var random = new Random(5);
+        for (int i = 0; i < receivers.Length; i++, Volatile.Write(ref progress.Value, i))
+        {
+            if (random.Next(2) == 0)
+            {
+                waited[i] = true;
+                received[i] = (await receivers[i]).Value == i;
+                continue;
+            }
+            // Poll once and drop the receiver if the value is not there yet: races with the send on the other thread.
+            var race = await Future.Select(receivers[i], SyncTestSupport.YieldTimes(0));
+            received[i] = race.IsFirst && race.First.Value == i;
+        }
+    }
+
+    [Fact]
+    public void Sends_racing_with_receivers_being_dropped_on_another_thread_deliver_or_refuse_consistently()
+    {
+        const int count = 20_000;
+        var senders = new OneshotSender<int>[count];
+        var receivers = new OneshotReceiver<int>[count];
+        for (int i = 0; i < count; i++) (senders[i], receivers[i]) = Oneshot.Create<int>();
+        var sent = new bool[count];
+        var waited = new bool[count];
+        var received = new bool[count];
+        var progress = new StrongBox<int>();
+
+        SyncTestSupport.RunOnThreads<Unit>(2, thread =>
+        {
+            if (thread == 1) return ReceiveOrDrop(receivers, waited, received, progress);
+            for (int i = 0; i < count; i++)
+            {
+                // Stay at most a few items ahead of the receiver, so that sends really race with its polls and drops.
+                var spin = new SpinWait();
+                while (Volatile.Read(ref progress.Value) < i - 4) spin.SpinOnce();
+                sent[i] = senders[i].Send(i);
+            }
+            return Future.Yield();
+        });
+
+        for (int i = 0; i < count; i++)
+        {
+            if (received[i]) Assert.True(sent[i]);  // never a value the sender was told was refused
+            if (waited[i]) Assert.True(received[i]); // a receiver that waits always gets the value
         }
     }
 }

@@ -89,6 +89,42 @@ public class SemaphoreTests
         Assert.True(small.Poll(ref cx).IsReady);
     }
 
+    [Fact]
+    public void A_release_that_serves_more_waiters_than_one_wake_batch_wakes_them_all()
+    {
+        var semaphore = new Semaphore(0);
+        var wakes = new CountingWakeTarget();
+        var cx = new Context(wakes.Waker);
+        var waiters = new AcquireFuture[100]; // more than WakeList.Capacity (32): served in several batches
+        for (int i = 0; i < waiters.Length; i++) waiters[i] = semaphore.Acquire();
+        for (int i = 0; i < waiters.Length; i++) Assert.True(waiters[i].Poll(ref cx).IsPending);
+
+        semaphore.Release(waiters.Length);
+        Assert.Equal(waiters.Length, wakes.Wakes);
+        for (int i = 0; i < waiters.Length; i++) Assert.True(waiters[i].Poll(ref cx).IsReady);
+        Assert.Equal(0, semaphore.AvailablePermits);
+    }
+
+    [Fact]
+    public void Steady_state_acquire_and_release_allocate_nothing()
+    {
+        var semaphore = new Semaphore(2);
+        var wakes = new CountingWakeTarget();
+        SyncTestSupport.AssertSteadyStateAllocatesNothing(count =>
+        {
+            var cx = new Context(wakes.Waker);
+            for (int i = 0; i < count; i++)
+            {
+                var both = semaphore.Acquire(2);
+                var permits = both.Poll(ref cx).Value;
+                var queued = semaphore.Acquire();
+                Assert.True(queued.Poll(ref cx).IsPending);
+                permits.Dispose();
+                queued.Poll(ref cx).Value.Dispose();
+            }
+        });
+    }
+
     private static async Future Worker(Semaphore semaphore, int permits, int iterations, int seed, StrongBox<int> inside, StrongBox<int> completed)
     {
         var random = new Random(seed);

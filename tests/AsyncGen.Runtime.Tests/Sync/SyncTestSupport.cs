@@ -1,20 +1,12 @@
 using AsyncGen;
-using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Sync;
 
-/// <summary>Helpers shared by the sync and combinator tests: hand polling, threads running executors, random delays.</summary>
+/// <summary>Helpers shared by the sync and combinator tests: threads running executors, allocation checks, random delays.</summary>
 internal static class SyncTestSupport
 {
     /// <summary>Generous bound that turns a lost wake-up into a failure instead of a hung test run.</summary>
     public static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
-
-    /// <summary>Polls <paramref name="future"/> once with the waker of <paramref name="target"/>.</summary>
-    public static Poll<T> PollOnce<T>(this IFuture<T> future, CountingWakeTarget target)
-    {
-        var cx = new Context(target.Waker);
-        return future.Poll(ref cx);
-    }
 
     /// <summary>Runs one future per thread, each on its own <see cref="LocalExecutor"/>; rethrows the first failure.</summary>
     public static void RunOnThreads<T>(int threads, Func<int, IFuture<T>> body)
@@ -29,9 +21,34 @@ internal static class SyncTestSupport
         Task.WaitAll(workers);
     }
 
-    /// <summary>Yields <paramref name="times"/> times: a random, short, deterministic-in-outcome delay.</summary>
-    public static async Future YieldTimes(int times)
+    /// <summary>
+    /// Runs <paramref name="roundTrips"/> once to warm up (JIT, waiter slabs), then asserts that a longer run allocates
+    /// nothing on this thread.
+    /// </summary>
+    public static void AssertSteadyStateAllocatesNothing(Action<int> roundTrips)
     {
-        for (int i = 0; i < times; i++) await Future.Yield();
+        roundTrips(1_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        roundTrips(10_000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>
+    /// Yields <paramref name="times"/> times: a short random delay to race against. Hand-written rather than an
+    /// <c>async Future</c> method, because disposing a suspended fallback machine unwinds it with an exception, which
+    /// would dominate the stress tests that dispose thousands of losers.
+    /// </summary>
+    public static IFuture<Unit> YieldTimes(int times) => new YieldCountdown(times);
+
+    private sealed class YieldCountdown(int times) : IFuture<Unit>
+    {
+        private int _left = times;
+
+        public Poll<Unit> Poll(ref Context cx)
+        {
+            if (_left-- == 0) return Poll<Unit>.Ready(default);
+            cx.Waker.Wake();
+            return Poll<Unit>.Pending;
+        }
     }
 }

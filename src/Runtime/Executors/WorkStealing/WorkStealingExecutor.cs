@@ -132,7 +132,12 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         var worker = t_worker;
         bool stealable;
-        if (worker is not null && worker.Executor == this)
+        if (worker is not null && worker.Executor == this && YieldHint.Take(task.Waker))
+        {
+            worker.Queue.Push(task, Injection); // a yielding task goes behind the others, not into the LIFO slot
+            stealable = true;
+        }
+        else if (worker is not null && worker.Executor == this)
         {
             stealable = worker.ScheduleLocal(task);
         }
