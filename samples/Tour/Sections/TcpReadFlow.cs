@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Net;
 
-namespace AsyncGen.Samples.EchoServer;
+namespace AsyncGen.Tour.Sections;
 
 /// <summary>
 /// The seed's section 6, "the full flow of TcpStream::read", printed live from the runtime's own events: an
@@ -14,7 +14,7 @@ internal static class TcpReadFlow
 {
     public static void Run()
     {
-        Console.WriteLine("6. The full flow of one TcpStream.ReadAsync on loopback, from the runtime's AsyncGen events");
+        Heading.Print("5-6. Reactor: the full flow of one TcpStream.ReadAsync on loopback (from the runtime's AsyncGen events)");
         using var trace = new ReadFlowPrinter();
         using var listener = AsyncGen.Net.TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
