@@ -1,0 +1,151 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using AsyncGen.Generator.Model;
+
+namespace AsyncGen.Generator.Parsing;
+
+// try/catch/finally and using. A C# handler cannot contain the resume label of an await, so catch and finally
+// blocks that await become code after the try that runs on a recorded exception (Roslyn's AsyncExceptionHandlerRewriter
+// does the same). Finally blocks without awaits become methods, called both by the C# finally and by Dispose.
+internal sealed partial class BodyBuilder
+{
+    private void BuildTry(TryStatementSyntax @try, List<Stmt> output)
+    {
+        if (@try.Finally is not { } @finally)
+        {
+            output.Add(BuildTryCatch(@try));
+            return;
+        }
+
+        // With awaits in a handler, the catches run outside the C# try, so they get a try of their own inside
+        // the one that owns the finally (the finally must still run after them).
+        var nest = @try.Catches.Count > 0 && (ContainsAwait(@finally.Block) || @try.Catches.Any(c => ContainsAwait(c.Block)));
+        var catches = nest ? new List<CatchModel>() : BuildCatches(@try, out _, out _);
+        output.Add(BuildTryFinally(@try, @finally.Block, body =>
+        {
+            if (nest) body.Add(BuildTryCatch(@try));
+            else BuildStatements(@try.Block.Statements, body);
+        }, catches));
+    }
+
+    private TryStmt BuildTryCatch(TryStatementSyntax @try)
+    {
+        var id = _nextTry++;
+        var body = new List<Stmt>();
+        BuildStatements(@try.Block.Statements, body);
+        var catches = BuildCatches(@try, out var exceptionField, out var indexField);
+        return new TryStmt(id, BodySyntax.Line(@try), Block(body), catches.ToEquatableArray(), null, exceptionField, indexField);
+    }
+
+    /// <summary>The try body is built by <paramref name="buildBody"/> while the finally is known to enclose it.</summary>
+    private TryStmt BuildTryFinally(SyntaxNode origin, BlockSyntax @finally, System.Action<List<Stmt>> buildBody, List<CatchModel> catches)
+    {
+        var id = _nextTry++;
+        var awaits = ContainsAwait(@finally);
+        if (awaits && origin is TryStatementSyntax tryStatement) _jumps.AwaitingFinallies.Add(tryStatement);
+        var body = new List<Stmt>();
+        if (!awaits) _finallyStack.Insert(0, id); // Dispose runs this finally while suspended in the body
+        buildBody(body);
+        if (!awaits) _finallyStack.RemoveAt(0);
+
+        var exceptionField = awaits || catches.Any(c => c.HasAwait) ? NewField($"exception{id}", "global::System.Exception?", "exception pending while an awaiting handler runs") : null;
+        var finallyBody = new List<Stmt>();
+        BuildStatements(@finally.Statements, finallyBody);
+        var model = new FinallyModel(id, Block(finallyBody), awaits);
+        if (!awaits) FinallyMethods.Add(model);
+        return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null);
+    }
+
+    private List<CatchModel> BuildCatches(TryStatementSyntax @try, out string? exceptionField, out string? indexField)
+    {
+        exceptionField = indexField = null;
+        var catches = new List<CatchModel>();
+        foreach (var clause in @try.Catches)
+        {
+            var header = (clause.Declaration is null ? "" : _rewriter.Rewrite(clause.Declaration)) +
+                         (clause.Filter is null ? "" : " " + _rewriter.Rewrite(clause.Filter));
+            if (!ContainsAwait(clause.Block))
+            {
+                catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(new List<Stmt> { Code(_rewriter.Rewrite(clause.Block), clause.Block) }), false, ""));
+                continue;
+            }
+
+            exceptionField ??= NewField($"exception{_nextTry}", "global::System.Exception?", "exception caught by a catch block that awaits");
+            indexField ??= NewField($"catch{_nextTry}", "int", "which catch block that awaits runs (0: none)");
+            _jumps.AwaitingCatches[clause] = exceptionField;
+            var body = new List<Stmt>();
+            var caught = "__caught";
+            if (clause.Declaration is { } declaration && _model.GetDeclaredSymbol(declaration) is ILocalSymbol variable)
+            {
+                var type = variable.Type.ToDisplayString(PollAsyncShape.TypeFormat);
+                if (_variables.IsHoisted(variable))
+                {
+                    if (clause.Filter is not null)
+                        throw new UnsupportedConstructException(clause.Filter, "an exception filter on a catch variable used after an await");
+                    body.Add(Code($"{_variables.Access(variable)} = ({type}){exceptionField}!;", declaration));
+                    header = $"({type} {caught})";
+                }
+                else
+                {
+                    caught = _variables.Access(variable) ?? variable.Name;
+                    body.Add(Code($"{type} {caught} = ({type}){exceptionField}!;", declaration));
+                }
+            }
+            else
+            {
+                header = clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})" + (clause.Filter is null ? "" : " " + _rewriter.Rewrite(clause.Filter));
+            }
+            BuildStatements(clause.Block.Statements, body);
+            catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(body), true, caught));
+        }
+        return catches;
+    }
+
+    /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>
+    private void BuildUsing(SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression, List<StatementSyntax> body, List<Stmt> output)
+    {
+        var resources = new List<(string Access, ITypeSymbol Type, SyntaxNode Origin)>();
+        if (declaration is not null)
+        {
+            foreach (var variable in declaration.Variables)
+            {
+                var symbol = (ILocalSymbol)_model.GetDeclaredSymbol(variable)!;
+                resources.Add((_variables.Access(symbol) ?? symbol.Name, symbol.Type, variable));
+            }
+        }
+        else if (expression is not null)
+        {
+            var type = _model.GetTypeInfo(expression).Type ?? throw new UnsupportedConstructException(expression, "this using expression");
+            resources.Add((NewField("resource", AwaitClassifier.TypeName(type, expression), "using resource"), type, expression));
+        }
+        BuildUsingResource(origin, declaration, expression, resources, 0, body, output);
+    }
+
+    private void BuildUsingResource(
+        SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression,
+        List<(string Access, ITypeSymbol Type, SyntaxNode Origin)> resources, int index, List<StatementSyntax> body, List<Stmt> output)
+    {
+        if (index == resources.Count)
+        {
+            foreach (var statement in body) BuildStatement(statement, output);
+            return;
+        }
+        var (access, type, resourceOrigin) = resources[index];
+        var initializer = declaration is null ? expression! : declaration.Variables[index].Initializer?.Value
+            ?? throw new UnsupportedConstructException(resourceOrigin, "a using variable without initializer");
+        output.Add(Code($"{access} = {Spill(initializer, output)};", resourceOrigin));
+        var dispose = type.IsValueType
+            ? $"((global::System.IDisposable){access}).Dispose();"
+            : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();";
+        var id = _nextTry++;
+        _finallyStack.Insert(0, id);
+        var tryBody = new List<Stmt>();
+        BuildUsingResource(origin, declaration, expression, resources, index + 1, body, tryBody);
+        _finallyStack.RemoveAt(0);
+        var @finally = new FinallyModel(id, Block(new List<Stmt> { Synthesized(dispose) }), false);
+        FinallyMethods.Add(@finally);
+        output.Add(new TryStmt(id, BodySyntax.Line(resourceOrigin), Block(tryBody), EquatableArray<CatchModel>.Empty, @finally, null, null));
+    }
+}
