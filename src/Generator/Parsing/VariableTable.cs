@@ -120,10 +120,13 @@ internal sealed class VariableTable
             if (disposedAtScopeEnd) return true;
             if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span))))
                 return true;
-            for (var loop = await.Parent; loop is not null && loop != scope; loop = loop.Parent)
+            for (var loop = await.Parent; loop is not null; loop = loop.Parent)
             {
-                if (loop is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)) continue;
-                if (loop.SpanStart > declared && references.Any(r => loop.Span.Contains(r.Span))) return true;
+                // A for-loop variable (scope: the loop) lives across iterations; foreach variables are fresh each time.
+                var carries = loop is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax &&
+                              (loop.SpanStart > declared || (loop == scope && loop is ForStatementSyntax or WhileStatementSyntax));
+                if (carries && references.Any(r => loop.Span.Contains(r.Span))) return true;
+                if (loop == scope) break;
             }
         }
         return false;
