@@ -65,7 +65,8 @@ internal static class MachineEmitter
 
         var parameters = spec.Parameters.Select(p => $"{p.Type} @{p.Name}").ToList();
         if (!spec.IsStatic) parameters.Insert(0, $"{spec.ThisType} @this");
-        writer.Line($"internal {spec.StructName}({string.Join(", ", parameters)})");
+        // C# requires a parameterless struct constructor to be public.
+        writer.Line($"{(parameters.Count == 0 ? "public" : "internal")} {spec.StructName}({string.Join(", ", parameters)})");
         writer.Open();
         writer.Line("_state = 0;");
         if (!spec.IsStatic) writer.Line("_this = @this;");

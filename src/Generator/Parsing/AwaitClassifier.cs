@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,7 +13,7 @@ internal sealed record AwaitShape(AwaitKind Kind, string FieldType, string? Resu
 /// <summary>Sorts awaited expressions into the three kinds of <see cref="AwaitKind"/>.</summary>
 internal static class AwaitClassifier
 {
-    public static AwaitShape Classify(SemanticModel model, AwaitExpressionSyntax await)
+    public static AwaitShape Classify(SemanticModel model, IMethodSymbol caller, AwaitExpressionSyntax await)
     {
         var info = model.GetAwaitExpressionInfo(await);
         if (info.IsDynamic) throw new UnsupportedConstructException(await, "awaiting a dynamic value");
@@ -21,7 +22,8 @@ internal static class AwaitClassifier
             : null;
 
         if (await.Expression is InvocationExpressionSyntax invocation &&
-            model.GetSymbolInfo(invocation).Symbol is IMethodSymbol callee && PollAsyncShape.GetsStruct(callee))
+            model.GetSymbolInfo(invocation).Symbol is IMethodSymbol callee && PollAsyncShape.GetsStruct(callee) &&
+            !Embeds(model.Compilation, callee, caller, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))
             return new AwaitShape(AwaitKind.StructFuture, PollAsyncShape.StructTypeName(callee), resultType, callee);
 
         var type = model.GetTypeInfo(await.Expression).Type;
@@ -35,6 +37,30 @@ internal static class AwaitClassifier
         if (info.GetAwaiterMethod?.ReturnType is not { } awaiter)
             throw new UnsupportedConstructException(await, "an await whose awaiter the generator cannot find");
         return new AwaitShape(AwaitKind.Awaiter, TypeName(awaiter, await), resultType, null);
+    }
+
+    /// <summary>
+    /// True when <paramref name="callee"/>'s machine would contain <paramref name="caller"/>'s by value (recursion):
+    /// a struct cannot contain itself, so such a call is awaited as a boxed future instead, like Rust's Box::pin.
+    /// </summary>
+    private static bool Embeds(Compilation compilation, IMethodSymbol callee, IMethodSymbol caller, HashSet<IMethodSymbol> visited)
+    {
+        callee = callee.OriginalDefinition;
+        if (SymbolEqualityComparer.Default.Equals(callee, caller.OriginalDefinition)) return true;
+        if (!visited.Add(callee) || visited.Count > 64) return false;
+        foreach (var reference in callee.DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax();
+            var model = compilation.GetSemanticModel(body.SyntaxTree);
+            foreach (var nested in BodySyntax.OwnAwaits(body).OfType<AwaitExpressionSyntax>())
+            {
+                if (nested.Expression is InvocationExpressionSyntax invocation &&
+                    model.GetSymbolInfo(invocation).Symbol is IMethodSymbol next && PollAsyncShape.GetsStruct(next) &&
+                    Embeds(compilation, next, caller, visited))
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Implements <c>AsyncGen.IFuture&lt;T&gt;</c> (or is it).</summary>

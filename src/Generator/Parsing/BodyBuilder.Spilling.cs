@@ -74,9 +74,9 @@ internal sealed partial class BodyBuilder
     private static string Article(string kind) => ("AEIOU".IndexOf(kind[0]) >= 0 ? "an " : "a ") + kind;
 
     /// <summary>Emits the await and returns the name of its result, or null for a void await.</summary>
-    private string? SpillAwait(AwaitExpressionSyntax await, List<Stmt> output)
+    private string? SpillAwait(AwaitExpressionSyntax await, List<Stmt> output, bool discard = false)
     {
-        var shape = AwaitClassifier.Classify(_model, await);
+        var shape = AwaitClassifier.Classify(_model, _method, await);
         string start;
         if (shape.EmbeddedMachine is { } callee)
             start = SpillInvocation((InvocationExpressionSyntax)await.Expression, output, PollAsyncShape.FactoryName(callee));
@@ -90,9 +90,10 @@ internal sealed partial class BodyBuilder
         var line = BodySyntax.Line(await);
         Fields.Add(new FieldSpec(field, shape.FieldType, $"awaited at line {line}"));
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
-        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, shape.ResultType, start, line, description, _finallyStack.ToEquatableArray()));
+        var resultType = discard ? null : shape.ResultType;
+        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray()));
         output.Add(new AwaitStmt(state));
-        return shape.ResultType is null ? null : "__r" + state.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return resultType is null ? null : "__r" + state.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary><c>_sleep</c> for <c>Time.Sleep(...)</c>: fields read like the code that filled them.</summary>
@@ -135,6 +136,7 @@ internal sealed partial class BodyBuilder
         expression is LiteralExpressionSyntax or ThisExpressionSyntax or TypeOfExpressionSyntax or DefaultExpressionSyntax or
             AnonymousFunctionExpressionSyntax ||
         _model.GetConstantValue(expression).HasValue ||
+        expression is SimpleNameSyntax or MemberAccessExpressionSyntax &&
         _model.GetSymbolInfo(expression).Symbol is INamespaceOrTypeSymbol or IMethodSymbol;
 
     /// <summary>
@@ -209,6 +211,10 @@ internal sealed partial class BodyBuilder
 
     private string SpillShortCircuit(BinaryExpressionSyntax binary, List<Stmt> output)
     {
+        // Only an await on the right needs the branch; one on the left just runs first (and keeps pattern
+        // variables of the left definitely assigned on the right).
+        if (!ContainsAwait(binary.Right))
+            return Spill(binary.Left, output) + " " + binary.OperatorToken.Text + " " + _rewriter.Rewrite(binary.Right);
         var temp = NewField("spill", "bool", $"value of '{binary.OperatorToken.Text}' around an await");
         output.Add(Code($"{temp} = {Spill(binary.Left, output)};", binary.Left));
         var right = new List<Stmt>();
@@ -263,7 +269,7 @@ internal sealed partial class BodyBuilder
         var before = NewField("spill", typeName, "left value of a compound assignment around an await");
         output.Add(Code($"{before} = {target};", assignment.Left));
         var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
-        return $"{target} = ({typeName})({before} {op} {Spill(assignment.Right, output)})";
+        return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>
@@ -300,28 +306,37 @@ internal sealed partial class BodyBuilder
 
         var temp = NewField("spill", typeName, "object being initialized around an await");
         output.Add(Code($"{temp} = {created};", creation));
-        foreach (var element in creation.Initializer.Expressions)
+        SpillInitializer(temp, creation.Initializer, output);
+        return temp;
+    }
+
+    /// <summary>Applies an object or collection initializer element by element to <paramref name="target"/>.</summary>
+    private void SpillInitializer(string target, InitializerExpressionSyntax initializer, List<Stmt> output)
+    {
+        foreach (var element in initializer.Expressions)
         {
             switch (element)
             {
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax member, Right: InitializerExpressionSyntax nested }:
+                    SpillInitializer($"{target}.{member.Identifier.Text}", nested, output);
+                    break;
                 case AssignmentExpressionSyntax { Left: IdentifierNameSyntax member } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
-                    output.Add(Code($"{temp}.{member.Identifier.Text} = {Spill(assignment.Right, output)};", element));
+                    output.Add(Code($"{target}.{member.Identifier.Text} = {Spill(assignment.Right, output)};", element));
                     break;
                 case AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax index } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
                     var indexText = SpillArgumentsBefore(index.ArgumentList.Arguments, ContainsAwait(assignment.Right), output);
-                    output.Add(Code($"{temp}[{indexText}] = {Spill(assignment.Right, output)};", element));
+                    output.Add(Code($"{target}[{indexText}] = {Spill(assignment.Right, output)};", element));
                     break;
                 case InitializerExpressionSyntax complex when complex.IsKind(SyntaxKind.ComplexElementInitializerExpression):
-                    output.Add(Code($"{temp}.Add({string.Join(", ", SpillList(complex.Expressions.ToList(), output))});", element));
+                    output.Add(Code($"{target}.Add({string.Join(", ", SpillList(complex.Expressions.ToList(), output))});", element));
                     break;
-                case AssignmentExpressionSyntax:
+                case AssignmentExpressionSyntax or InitializerExpressionSyntax:
                     throw new UnsupportedConstructException(element, "this initializer around an await");
                 default:
-                    output.Add(Code($"{temp}.Add({Spill(element, output)});", element));
+                    output.Add(Code($"{target}.Add({Spill(element, output)});", element));
                     break;
             }
         }
-        return temp;
     }
 
     /// <summary>Arguments, all stored when something after them (an initializer) awaits.</summary>

@@ -17,6 +17,7 @@ internal sealed partial class BodyBuilder
 {
     private readonly SemanticModel _model;
     private readonly SyntaxNode _body;
+    private readonly IMethodSymbol _method;
     private readonly VariableTable _variables;
     private readonly BodyRewriter _rewriter;
     private readonly JumpTargets _jumps = new();
@@ -32,6 +33,7 @@ internal sealed partial class BodyBuilder
     {
         _model = model;
         _body = body;
+        _method = method;
         _variables = variables;
         _readyFormat = readyFormat;
         _thisAccess = thisAccess;
@@ -201,7 +203,7 @@ internal sealed partial class BodyBuilder
     {
         if (expression is AwaitExpressionSyntax await)
         {
-            SpillAwait(await, output);
+            SpillAwait(await, output, discard: true);
             return;
         }
         output.Add(Code(Spill(expression, output) + ";", expression));

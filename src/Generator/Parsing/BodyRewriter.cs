@@ -36,6 +36,8 @@ internal sealed class BodyRewriter(
         var symbol = model.GetSymbolInfo(node).Symbol;
         switch (symbol)
         {
+            case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } }:
+                throw new UnsupportedConstructException(node, $"the primary constructor parameter '{symbol.Name}'");
             case ILocalSymbol or IParameterSymbol:
                 return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):

@@ -45,7 +45,8 @@ internal sealed class VariableTable
 
         foreach (var name in declarations.Select(d => d.Symbol.Name).Concat(method.Parameters.Select(p => p.Name)))
             Names.Reserve(name);
-        foreach (var generated in new[] { "cx", "__resume", "__this", ClosureLocal }) Names.Reserve(generated);
+        foreach (var generated in new[] { "cx", "__resume", "__this", ClosureLocal, "_state", "_relay", "_closure", "_this", "Poll", "Dispose" })
+            Names.Reserve(generated);
 
         foreach (var parameter in method.Parameters)
         {
@@ -65,11 +66,13 @@ internal sealed class VariableTable
             }
         }
 
+        var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
         var seenNames = new HashSet<string> { "cx" };
         foreach (var (symbol, declaration) in declarations)
         {
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
-            var isHoisted = !inNested && IsAliveAcrossAwait(declaration, references.TryGetValue(symbol, out var refs) ? refs : new(), awaits);
+            var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
+            var isHoisted = !inNested && (IsAliveAcrossAwait(declaration, uses, awaits) || IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries));
             if (isHoisted)
             {
                 if (symbol.Type.IsRefLikeType || symbol.IsRef)
@@ -112,12 +115,17 @@ internal sealed class VariableTable
     {
         var scope = BodySyntax.Scope(declaration);
         var declared = declaration is ForEachStatementSyntax forEach ? forEach.Identifier.Span.End : declaration.Span.End;
+        // var (a, b) = (await x, await y): the variables are assigned after the right side.
+        if (declaration.Ancestors().OfType<AssignmentExpressionSyntax>().FirstOrDefault(a => a.Left.Span.Contains(declaration.Span)) is { } deconstruction)
+            declared = deconstruction.Span.End;
         // A using variable is read by the disposal at the end of its scope.
         var disposedAtScopeEnd = declaration.Parent?.Parent is UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 };
         foreach (var await in awaits)
         {
             if (!scope.Span.Contains(await.Span) || await.SpanStart < declared) continue;
-            if (disposedAtScopeEnd) return true;
+            // Using variables are read by the disposal; the variable of a catch that awaits is filled after the
+            // try from the recorded exception, so it is a field too.
+            if (disposedAtScopeEnd || declaration is CatchDeclarationSyntax) return true;
             if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span))))
                 return true;
             for (var loop = await.Parent; loop is not null; loop = loop.Parent)
@@ -130,6 +138,38 @@ internal sealed class VariableTable
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Resuming inside a try jumps to the try's start and dispatches from there, so for the compiler's definite
+    /// assignment every statement of the try follows that jump: a local declared before the try and used in it
+    /// must be a field.
+    /// </summary>
+    private static bool IsUsedInAwaitingTryFromOutside(SyntaxNode declaration, List<SyntaxNode> references, List<Microsoft.CodeAnalysis.Text.TextSpan> tries) =>
+        tries.Any(t => !t.Contains(declaration.Span) && references.Any(r => t.Contains(r.Span)));
+
+    /// <summary>The spans that become C# try blocks: try bodies, using bodies (and the rest of the block after a
+    /// using declaration) and foreach bodies (the enumerator is disposed in a finally).</summary>
+    private static IEnumerable<Microsoft.CodeAnalysis.Text.TextSpan> TryRegions(SyntaxNode body)
+    {
+        foreach (var node in body.DescendantNodes())
+        {
+            switch (node)
+            {
+                case TryStatementSyntax t:
+                    yield return t.Block.Span;
+                    break;
+                case UsingStatementSyntax u:
+                    yield return u.Statement.Span;
+                    break;
+                case CommonForEachStatementSyntax f:
+                    yield return f.Statement.Span;
+                    break;
+                case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0, Parent: BlockSyntax block } d:
+                    yield return Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(d.Span.End, block.Span.End);
+                    break;
+            }
+        }
     }
 
     private static bool IsDeclaredInside(ISymbol symbol, SyntaxNode use, SyntaxNode body)

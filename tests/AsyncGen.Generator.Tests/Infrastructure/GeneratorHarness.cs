@@ -44,9 +44,11 @@ internal static class GeneratorHarness
     private static readonly ImmutableArray<MetadataReference> s_references =
         [.. Basic.Reference.Assemblies.Net100.References.All, MetadataReference.CreateFromFile(typeof(Future).Assembly.Location)];
 
-    public static CSharpCompilation Compile(string source, string path = "Demo.cs") =>
-        CSharpCompilation.Create("GeneratorTests",
-            [CSharpSyntaxTree.ParseText(source, ParseOptions, path)],
+    public static CSharpCompilation Compile(string source, string path = "Demo.cs") => Compile((source, path));
+
+    public static CSharpCompilation Compile(params (string Source, string Path)[] files) =>
+        CSharpCompilation.Create("GeneratorTests" + Guid.NewGuid().ToString("N"),
+            files.Select(f => CSharpSyntaxTree.ParseText(f.Source, ParseOptions, f.Path)),
             s_references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 

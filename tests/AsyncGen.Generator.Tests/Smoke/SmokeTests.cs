@@ -1,5 +1,6 @@
-using Xunit.Abstractions;
+using AsyncGen.Generator.Tests.Differential;
 using AsyncGen.Generator.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace AsyncGen.Generator.Tests.Smoke;
 
@@ -8,11 +9,12 @@ public class SmokeTests(ITestOutputHelper output)
     [Fact]
     public void Dump()
     {
-        var source = File.ReadAllText(Environment.GetEnvironmentVariable("SMOKE_FILE") ?? "/tmp/smoke.cs");
-        var run = GeneratorHarness.Run(source);
-        foreach (var s in run.Sources) output.WriteLine("// ==== " + s.Key + "\n" + s.Value);
+        var filter = Environment.GetEnvironmentVariable("SMOKE_FILTER") ?? "";
+        var run = GeneratorHarness.Run(GeneratorHarness.Compile((ProgramSet.Combined(false), "Programs.cs"), (Worlds.FutureOps, "Ops.cs")));
+        foreach (var s in run.Sources.Where(s => filter.Length > 0 && s.Key.Contains(filter)))
+            output.WriteLine("// ==== " + s.Key + "\n" + string.Join("\n", s.Value.Split('\n').Select((l, i) => $"{i + 1,4} {l}")));
         foreach (var d in run.GeneratorDiagnostics) output.WriteLine("GEN: " + d);
-        foreach (var d in run.Errors) output.WriteLine("ERR: " + d);
+        foreach (var d in run.Errors) output.WriteLine("ERR: " + d + " :: " + d.Location.SourceTree?.FilePath + " " + d.Location.GetMappedLineSpan());
         Assert.Empty(run.Errors);
     }
 }
