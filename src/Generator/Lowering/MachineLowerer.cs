@@ -210,7 +210,8 @@ internal sealed class MachineLowerer
             output.Add(_pending);
             output.Label("State" + state);
             output.Add("_relay!.Update(cx.Waker); // only the latest waker may be woken");
-            output.Add($"if (!{site.FieldName}.IsCompleted)");
+            // The continuation having run is the signal (Task.Yield's awaiter never reports IsCompleted).
+            output.Add("if (!_relay.HasFired)");
             output.Open();
             output.Add($"_state = {state};");
             output.Add(_pending);

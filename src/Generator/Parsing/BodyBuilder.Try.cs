@@ -129,7 +129,7 @@ internal sealed partial class BodyBuilder
     {
         if (index == resources.Count)
         {
-            foreach (var statement in body) BuildStatement(statement, output);
+            BuildStatements(body, output);
             return;
         }
         var (access, type, resourceOrigin) = resources[index];

@@ -85,19 +85,26 @@ internal sealed partial class BodyBuilder
         return Block(output);
     }
 
-    private void BuildStatements(SyntaxList<StatementSyntax> statements, List<Stmt> output)
+    private void BuildStatements(IReadOnlyList<StatementSyntax> statements, List<Stmt> output)
     {
         for (var i = 0; i < statements.Count; i++)
         {
-            // 'using var' in a flattened block: the rest of the block is the try of its disposal.
-            if (statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } usingDeclaration &&
-                statements.Skip(i + 1).Any(ContainsAwait) || statements[i] is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not 0 })
+            // 'using var' in a flattened block: the rest of the block is the try of its disposal; without an await
+            // in the rest, the rest stays C# in a block of its own, so the disposal still happens at its end.
+            if (statements[i] is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not 0 } awaitUsing)
+                throw new UnsupportedConstructException(awaitUsing, "'await using' (its disposal awaits in a finally block)");
+            if (statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } usingDeclaration)
             {
-                var declaration = (LocalDeclarationStatementSyntax)statements[i];
-                if (declaration.AwaitKeyword.RawKind != 0)
-                    throw new UnsupportedConstructException(declaration, "'await using' (its disposal awaits in a finally block)");
-                var rest = new List<StatementSyntax>(statements.Skip(i + 1));
-                BuildUsing(declaration, declaration.Declaration, null, rest, output);
+                var rest = statements.Skip(i + 1).ToList();
+                if (rest.Any(ContainsAwait))
+                {
+                    BuildUsing(usingDeclaration, usingDeclaration.Declaration, null, rest, output);
+                }
+                else
+                {
+                    var text = "{\n" + string.Join("\n", statements.Skip(i).Select(st => "    " + _rewriter.Rewrite(st).Replace("\n", "\n    "))) + "\n}";
+                    output.Add(Code(text, usingDeclaration));
+                }
                 return;
             }
             BuildStatement(statements[i], output);
