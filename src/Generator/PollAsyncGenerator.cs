@@ -25,7 +25,9 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Methods);
 
         var diagnostics = parsed.SelectMany(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        // Locations are rebuilt against the current compilation when reported: fresh, and #pragma-suppressible.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider),
+            static (output, pair) => output.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
 
         var machines = parsed
             .Where(static result => result.Machine is not null)
@@ -52,6 +54,7 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
             .CreateSyntaxProvider(CallSiteParser.IsMethodGroupCandidate, CallSiteParser.ParseMethodGroup)
             .Where(static diagnostic => diagnostic is not null)
             .Select(static (diagnostic, _) => diagnostic!);
-        context.RegisterSourceOutput(methodGroups, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        context.RegisterSourceOutput(methodGroups.Combine(context.CompilationProvider),
+            static (output, pair) => output.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
     }
 }

@@ -66,12 +66,19 @@ internal sealed partial class BodyBuilder
                 var converted = _model.GetTypeInfo(collection).ConvertedType ?? throw new UnsupportedConstructException(collection, "this collection expression");
                 var elements = SpillList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList(), output);
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
+            case ConditionalAccessExpressionSyntax:
+                throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
             default:
-                throw new UnsupportedConstructException(expression, $"an await inside {Article(expression.Kind().ToString())}");
+                throw new UnsupportedConstructException(expression, "an await inside " + Humanize(expression.Kind().ToString()));
         }
     }
 
-    private static string Article(string kind) => ("AEIOU".IndexOf(kind[0]) >= 0 ? "an " : "a ") + kind;
+    /// <summary><c>CheckedExpression</c> → "a checked expression".</summary>
+    private static string Humanize(string kind)
+    {
+        var words = System.Text.RegularExpressions.Regex.Replace(kind, "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant();
+        return ("aeiou".IndexOf(words[0]) >= 0 ? "an " : "a ") + words;
+    }
 
     /// <summary>Emits the await and returns the name of its result, or null for a void await.</summary>
     private string? SpillAwait(AwaitExpressionSyntax await, List<Stmt> output, bool discard = false)

@@ -181,7 +181,7 @@ internal sealed partial class BodyBuilder
         CheckedStatementSyntax => "an await inside a checked/unchecked block",
         UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code",
         YieldStatementSyntax => "'yield'",
-        _ => $"an await inside a {statement.Kind()}",
+        _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
     };
 
     private bool HoistsAny(VariableDeclarationSyntax declaration) =>
