@@ -23,7 +23,10 @@ internal static class InterceptorEmitter
         writer.Line("namespace System.Runtime.CompilerServices");
         writer.Open();
         writer.Line("[global::System.AttributeUsage(global::System.AttributeTargets.Method, AllowMultiple = true)]");
-        writer.Line("file sealed class InterceptsLocationAttribute(int version, string data) : global::System.Attribute;");
+        writer.Line("file sealed class InterceptsLocationAttribute : global::System.Attribute");
+        writer.Open();
+        writer.Line("public InterceptsLocationAttribute(int version, string data) { _ = version; _ = data; }");
+        writer.Close();
         writer.Close();
         writer.Line();
         writer.Line("namespace AsyncGen.Generated");
