@@ -1,1 +1,11 @@
-Console.WriteLine("AsyncGen tour");
+// The AsyncGen tour: the seed article ("Demystifying Rust's Async"), live, section by section.
+using AsyncGen.Tour.Sections;
+
+Console.WriteLine("AsyncGen tour — Rust's async model in C#, section by section.");
+Console.WriteLine();
+FuturesAreLazy.Run();
+PollingByHand.Run();
+LostWakeUp.Run();
+ExecutorLoop.Run();
+WhatHappensDuringAwait.Run();
+Console.WriteLine("Tour complete.");

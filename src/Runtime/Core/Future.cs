@@ -64,7 +64,7 @@ public abstract class Future<T> : IFuture<T>, IAwaitedChild
 
 /// <summary>A boxed future without a result: the return type of <c>[PollAsync] async Future</c> methods.</summary>
 [AsyncMethodBuilder(typeof(FutureMethodBuilder))]
-public abstract class Future : Future<Unit>
+public abstract partial class Future : Future<Unit>
 {
     /// <summary>Boxes a struct future once, e.g. to spawn it or to return it as a <see cref="Future{T}"/>.</summary>
     public static Future<T> Box<TFuture, T>(TFuture future) where TFuture : struct, IFuture<T> =>

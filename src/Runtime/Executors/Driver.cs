@@ -1,3 +1,5 @@
+using AsyncGen.Reactor;
+
 namespace AsyncGen.Executors;
 
 /// <summary>
@@ -8,7 +10,11 @@ internal sealed class Driver : IDisposable
 {
     [ThreadStatic] private static Driver? t_current;
 
-    private Driver(IParker parker) => Parker = parker;
+    private Driver(IParker parker)
+    {
+        Parker = parker;
+        Timers.Parker = parker;
+    }
 
     /// <summary>The driver of the executor polling on this thread.</summary>
     public static Driver Current => t_current ?? throw new InvalidOperationException(
@@ -25,7 +31,15 @@ internal sealed class Driver : IDisposable
     /// <summary>The driver for a new executor thread.</summary>
     public static Driver Create() => new(CreateParker());
 
-    private static IParker CreateParker() => new ThreadParker();
+    /// <summary>
+    /// The epoll reactor on Linux; elsewhere a <see cref="ThreadParker"/>, so timers and tasks still work and I/O
+    /// fails with <see cref="PlatformNotSupportedException"/> (see <see cref="Reactor"/>).
+    /// </summary>
+    private static IParker CreateParker() => OperatingSystem.IsLinux() ? new EpollReactor() : new ThreadParker();
+
+    /// <summary>The I/O reactor this executor parks in.</summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux: there is no epoll reactor.</exception>
+    public EpollReactor Reactor => Parker as EpollReactor ?? throw EpollReactor.NotSupported();
 
     /// <summary>Makes this the driver of the calling thread until the returned scope is disposed.</summary>
     public Scope Enter()
@@ -40,11 +54,17 @@ internal sealed class Driver : IDisposable
     /// </summary>
     public void Park(int maxWaitMs = Timeout.Infinite)
     {
-        long now = Time.NowMs;
-        long deadline = Timers.NextDeadline;
-        int wait = deadline == long.MaxValue ? maxWaitMs : (int)Math.Clamp(deadline - now, 0, int.MaxValue);
+        long deadline = Timers.BeginPark();
+        int wait = deadline == long.MaxValue ? maxWaitMs : (int)Math.Clamp(deadline - Time.NowMs, 0, int.MaxValue);
         if (maxWaitMs != Timeout.Infinite) wait = wait == Timeout.Infinite ? maxWaitMs : Math.Min(wait, maxWaitMs);
-        Parker.Park(wait);
+        try
+        {
+            Parker.Park(wait);
+        }
+        finally
+        {
+            Timers.EndPark();
+        }
         Timers.Advance(Time.NowMs);
     }
 

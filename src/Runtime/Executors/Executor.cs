@@ -17,7 +17,7 @@ public static class Executor
     /// </summary>
     public static T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
-        if (LocalExecutor.Current is not null)
+        if (LocalExecutor.Current is not null || WorkStealingExecutor.Current is not null)
             throw new InvalidOperationException(
                 "Executor.BlockOn was called from inside a task, which would block its executor's thread. Await the future instead.");
         using var executor = new LocalExecutor();
@@ -25,11 +25,14 @@ public static class Executor
     }
 
     /// <summary>Spawns <paramref name="future"/> as a new task on the executor running the current task (tokio::spawn).</summary>
+    /// <remarks>On a <see cref="WorkStealingExecutor"/> the new task may run on any of its threads.</remarks>
     /// <exception cref="InvalidOperationException">Not called from inside a task.</exception>
     public static JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
-        var executor = LocalExecutor.Current ?? throw new InvalidOperationException(
-            "Executor.Spawn must be called from inside a task; outside of one, create a LocalExecutor and call its Spawn.");
-        return executor.Spawn(future);
+        if (LocalExecutor.Current is { } local) return local.Spawn(future);
+        if (WorkStealingExecutor.Current is { } shared) return shared.Spawn(future);
+        throw new InvalidOperationException(
+            "Executor.Spawn must be called from inside a task; outside of one, create a LocalExecutor or a " +
+            "WorkStealingExecutor and call its Spawn.");
     }
 }

@@ -11,6 +11,7 @@ namespace AsyncGen.Tasks;
 internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
 {
     private readonly ITaskScheduler _scheduler;
+    private readonly Type _futureType; // kept for Name: the future itself is released on completion
     private IFuture<T>? _future;
     private int _state = (int)TaskState.Idle;
     private T? _result;
@@ -25,12 +26,12 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
     {
         _future = future;
         _scheduler = scheduler;
-        Name = FutureNames.Describe(future.GetType());
+        _futureType = future.GetType();
     }
 
     public Waker Waker { get; private set; }
 
-    public string Name { get; }
+    public string Name => FutureNames.Describe(_futureType);
 
     public int PollCount { get; private set; }
 
@@ -70,17 +71,27 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
 
     public void Run()
     {
-        // Scheduled → Running. Only the executor leaves Scheduled, so a plain update cannot race with another Run;
-        // wakers may set Notified or Cancelled concurrently, hence the atomic operation.
-        int state = Interlocked.And(ref _state, ~(int)TaskState.Scheduled);
-        Debug.Assert(((TaskState)state & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
+        // Scheduled → Running in one atomic step. Clearing Scheduled and setting Running separately left a window in
+        // which the task looked Idle: a wake from another thread then queued it a second time, and if the poll
+        // completed the task, the stale queue entry ran a Complete task. Wakers may set Notified or Cancelled
+        // concurrently, hence the CAS loop.
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            var current = (TaskState)state;
+            Debug.Assert((current & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
+            var next = current & ~TaskState.Scheduled;
+            if ((current & (TaskState.Complete | TaskState.Cancelled)) == 0) next |= TaskState.Running;
+            int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
+            if (seen == state) break;
+            state = seen;
+        }
         if (((TaskState)state & TaskState.Complete) != 0) return;
         if (((TaskState)state & TaskState.Cancelled) != 0)
         {
             Cancel();
             return;
         }
-        Interlocked.Or(ref _state, (int)TaskState.Running);
 
         Poll<T> poll;
         try

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using AsyncGen.Executors;
 
 namespace AsyncGen;
 
@@ -14,7 +15,10 @@ namespace AsyncGen;
 /// any timer at a higher one, and the next deadline is found by scanning at most 6 occupancy masks.</para>
 /// <para>Timers live in a slab of structs addressed by <see cref="TimerHandle"/> (index + generation), so a
 /// sleep allocates nothing in steady state and a stale handle can never touch a reused entry.</para>
-/// <para>Not thread-safe: owned by one executor thread, like the futures that use it.</para>
+/// <para>Thread-safe: a work-stealing executor shares one wheel between its workers and a task may be re-polled
+/// on another worker than the one that registered its timer. One uncontended lock per operation; wakers are
+/// woken after the lock is released. While a thread parks until <see cref="BeginPark"/>'s deadline, inserting an
+/// earlier timer unparks it, so the new deadline is never overslept.</para>
 /// </remarks>
 internal sealed class TimerWheel
 {
@@ -26,10 +30,15 @@ internal sealed class TimerWheel
 
     private readonly ulong[] _occupied = new ulong[Levels];
     private readonly int[] _heads = new int[Levels * SlotsPerLevel];
+    private readonly int[] _tails = new int[Levels * SlotsPerLevel]; // append at the tail: equal deadlines fire FIFO
     private Entry[] _entries = new Entry[64];
     private int _freeHead = None;
     private int _used;
     private long _elapsed;                                // the wheel's current time, in ms (Time.NowMs clock)
+    private long _parkDeadline = NotParked;               // the deadline a parked thread sleeps until
+    private readonly List<Waker> _firing = [];            // reused by Advance: wakes happen outside the lock
+    private readonly Lock _lock = new();
+    private const long NotParked = long.MinValue;
 
     public TimerWheel() : this(Time.NowMs) { }
 
@@ -37,55 +46,114 @@ internal sealed class TimerWheel
     {
         _elapsed = startMs;
         _heads.AsSpan().Fill(None);
+        _tails.AsSpan().Fill(None);
     }
 
     /// <summary>Number of timers waiting in the wheel.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The wheel's current time in ms.</summary>
-    public long Elapsed => _elapsed;
+    /// <summary>Unparked when a timer earlier than the parked thread's deadline is inserted.</summary>
+    public IParker? Parker { get; set; }
 
     /// <summary>Adds a timer that wakes <paramref name="waker"/> once <see cref="Advance"/> reaches <paramref name="deadlineMs"/>.</summary>
     public TimerHandle Insert(long deadlineMs, in Waker waker)
     {
-        int index = Allocate();
-        ref var entry = ref _entries[index];
-        entry.Deadline = deadlineMs;
-        entry.Waker = waker;
-        entry.State = EntryState.Waiting;
-        File(index);
-        Count++;
-        return new TimerHandle(index, entry.Generation);
+        TimerHandle handle;
+        bool unpark;
+        lock (_lock)
+        {
+            int index = Allocate();
+            ref var entry = ref _entries[index];
+            entry.Deadline = deadlineMs;
+            entry.Waker = waker;
+            entry.State = EntryState.Waiting;
+            File(index);
+            Count++;
+            handle = new TimerHandle(index, entry.Generation);
+            unpark = deadlineMs < _parkDeadline;
+        }
+        if (unpark) Parker?.Unpark();
+        return handle;
     }
 
     /// <summary>True once the timer has fired (its waker was woken).</summary>
-    public bool HasFired(TimerHandle handle) => Get(handle).State == EntryState.Fired;
+    public bool HasFired(TimerHandle handle)
+    {
+        lock (_lock) return Get(handle).State == EntryState.Fired;
+    }
 
     /// <summary>Replaces the waker of a waiting timer (a re-poll from a different task or waker).</summary>
     public void UpdateWaker(TimerHandle handle, in Waker waker)
     {
-        ref var entry = ref Get(handle);
-        if (!entry.Waker.WillWake(waker)) entry.Waker = waker;
+        lock (_lock)
+        {
+            ref var entry = ref Get(handle);
+            if (!entry.Waker.WillWake(waker)) entry.Waker = waker;
+        }
     }
 
     /// <summary>Cancels a waiting timer or frees a fired one; the handle becomes stale.</summary>
     public void Remove(TimerHandle handle)
     {
-        ref var entry = ref Get(handle);
-        if (entry.State == EntryState.Waiting)
+        lock (_lock)
         {
-            Unlink(handle.Index);
-            Count--;
+            ref var entry = ref Get(handle);
+            if (entry.State == EntryState.Waiting)
+            {
+                Unlink(handle.Index);
+                Count--;
+            }
+            Free(handle.Index);
         }
-        Free(handle.Index);
     }
 
     /// <summary>The earliest time at which <see cref="Advance"/> has work, or <see cref="long.MaxValue"/> when empty.</summary>
-    public long NextDeadline => TryFindNextSlot(out _, out _, out long deadline) ? deadline : long.MaxValue;
+    public long NextDeadline
+    {
+        get
+        {
+            lock (_lock) return TryFindNextSlot(out _, out _, out long deadline) ? deadline : long.MaxValue;
+        }
+    }
 
-    /// <summary>Fires every timer whose deadline is at or before <paramref name="nowMs"/>, in deadline order.</summary>
+    /// <summary>
+    /// Returns <see cref="NextDeadline"/> and, atomically with it, records that a thread is about to park until
+    /// then: an earlier insert before <see cref="EndPark"/> unparks it.
+    /// </summary>
+    public long BeginPark()
+    {
+        lock (_lock)
+        {
+            _parkDeadline = TryFindNextSlot(out _, out _, out long deadline) ? deadline : long.MaxValue;
+            return _parkDeadline;
+        }
+    }
+
+    /// <summary>The parked thread is back: inserts need not unpark it any more.</summary>
+    public void EndPark()
+    {
+        lock (_lock) _parkDeadline = NotParked;
+    }
+
+    /// <summary>
+    /// Fires every timer whose deadline is at or before <paramref name="nowMs"/>, in deadline order. Called by one
+    /// thread at a time: the thread that holds the driver.
+    /// </summary>
     /// <returns>How many timers fired.</returns>
     public int Advance(long nowMs)
+    {
+        int fired;
+        lock (_lock)
+        {
+            fired = CollectExpired(nowMs);
+        }
+        // Wake outside the lock, in deadline order: a wake may schedule work that inserts timers.
+        foreach (var waker in _firing) waker.Wake();
+        _firing.Clear();
+        return fired;
+    }
+
+    private int CollectExpired(long nowMs)
     {
         int fired = 0;
         while (TryFindNextSlot(out int level, out int slot, out long slotTime) && slotTime <= nowMs)
@@ -101,9 +169,8 @@ internal sealed class TimerWheel
                     entry.State = EntryState.Fired;
                     Count--;
                     fired++;
-                    var waker = entry.Waker;
+                    _firing.Add(entry.Waker);
                     entry.Waker = default;
-                    waker.Wake();
                 }
                 else
                 {
@@ -126,10 +193,11 @@ internal sealed class TimerWheel
         int head = level * SlotsPerLevel + slot;
         entry.Level = (byte)level;
         entry.Slot = (byte)slot;
-        entry.Prev = None;
-        entry.Next = _heads[head];
-        if (entry.Next != None) _entries[entry.Next].Prev = index;
-        _heads[head] = index;
+        entry.Next = None;
+        entry.Prev = _tails[head];
+        if (entry.Prev != None) _entries[entry.Prev].Next = index;
+        else _heads[head] = index;
+        _tails[head] = index;
         _occupied[level] |= 1UL << slot;
     }
 
@@ -168,7 +236,7 @@ internal sealed class TimerWheel
     {
         int head = level * SlotsPerLevel + slot;
         int index = _heads[head];
-        _heads[head] = None;
+        _heads[head] = _tails[head] = None;
         _occupied[level] &= ~(1UL << slot);
         return index;
     }
@@ -176,14 +244,12 @@ internal sealed class TimerWheel
     private void Unlink(int index)
     {
         ref var entry = ref _entries[index];
+        int head = entry.Level * SlotsPerLevel + entry.Slot;
         if (entry.Prev != None) _entries[entry.Prev].Next = entry.Next;
-        else
-        {
-            int head = entry.Level * SlotsPerLevel + entry.Slot;
-            _heads[head] = entry.Next;
-            if (entry.Next == None) _occupied[entry.Level] &= ~(1UL << entry.Slot);
-        }
+        else _heads[head] = entry.Next;
         if (entry.Next != None) _entries[entry.Next].Prev = entry.Prev;
+        else _tails[head] = entry.Prev;
+        if (_heads[head] == None) _occupied[entry.Level] &= ~(1UL << entry.Slot);
     }
 
     private int Allocate()

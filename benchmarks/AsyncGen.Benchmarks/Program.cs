@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/AsyncGen.Benchmarks -- --filter '*'   (see benchmarks/README.md)
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace AsyncGen;
+
+/// <summary>The future of <see cref="Future.Join{T1, T2}"/>: both results, or the first exception.</summary>
+/// <remarks>Allocation-free besides the futures it is given.</remarks>
+[DebuggerDisplay("Join ({_first.IsDone}, {_second.IsDone})")]
+public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>
+{
+    private JoinSide<T1> _first;
+    private JoinSide<T2> _second;
+    private bool _finished;
+
+    internal JoinFuture(JoinSide<T1> first, JoinSide<T2> second)
+    {
+        _first = first;
+        _second = second;
+    }
+
+    /// <inheritdoc/>
+    public Poll<(T1, T2)> Poll(ref Context cx)
+    {
+        if (_finished) throw new InvalidOperationException("The join was polled after it completed.");
+        bool ready;
+        try
+        {
+            ready = _first.Poll(ref cx) & _second.Poll(ref cx); // '&': every pending side is polled each time
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        if (!ready) return Poll<(T1, T2)>.Pending;
+        _finished = true;
+        return Poll<(T1, T2)>.Ready((_first.TakeResult(), _second.TakeResult()));
+    }
+
+    /// <summary>Disposes (cancels) the sides still running.</summary>
+    public void Dispose()
+    {
+        if (_finished) return;
+        _finished = true;
+        try
+        {
+            _first.DisposeIfPending();
+        }
+        finally
+        {
+            _second.DisposeIfPending();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace AsyncGen;
+
+/// <summary>One future inside a join, with its result once it has one.</summary>
+internal struct JoinSide<T>(IFuture<T> future)
+{
+    private T? _result;
+
+    /// <summary>True once the future completed, threw or was disposed: it must not be polled or disposed again.</summary>
+    public bool IsDone { get; private set; }
+
+    /// <summary>Polls the future unless it is done; true when it is done. An exception marks it done and propagates.</summary>
+    public bool Poll(ref Context cx)
+    {
+        if (IsDone) return true;
+        Poll<T> poll;
+        try
+        {
+            poll = future.Poll(ref cx);
+        }
+        catch
+        {
+            IsDone = true; // a future that threw has finished: it is not disposed afterwards
+            throw;
+        }
+        if (poll.IsReady)
+        {
+            _result = poll.Value;
+            IsDone = true;
+        }
+        return IsDone;
+    }
+
+    /// <summary>The result, handed over once (the side keeps no reference to it).</summary>
+    public T TakeResult()
+    {
+        var result = _result!;
+        _result = default;
+        return result;
+    }
+
+    /// <summary>Disposes (cancels) the future if it is still running.</summary>
+    public void DisposeIfPending()
+    {
+        if (IsDone) return;
+        IsDone = true;
+        future.Dispose();
+    }
+}

@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics;
+using AsyncGen.Executors;
+using AsyncGen.Executors.WorkStealing;
+using AsyncGen.Tasks;
+
+namespace AsyncGen;
+
+/// <summary>
+/// A multi-threaded executor: N worker threads, each with its own run queue, that steal from each other when
+/// idle (tokio's multi-thread scheduler). Spawn and wake from any thread.
+/// </summary>
+/// <remarks>
+/// <para>Design (see <see cref="Worker"/> for where a worker looks for its next task): a task woken on a worker
+/// goes to that worker's LIFO slot; a task woken elsewhere goes to the injection queue. Idle workers advertise a
+/// bit in one idle mask; whoever makes work stealable clears one bit and unparks that worker. One idle worker at a
+/// time parks in the shared driver (timer wheel + reactor), the others on their own parker; a worker leaving the
+/// driver hands it over by waking another idle worker, so timers and I/O are always watched while anyone idles.</para>
+/// <para>Not (yet) here: tokio's cooperative budget per poll and its lock-free local queue (see
+/// <see cref="LocalQueue"/> for why a lock is used).</para>
+/// </remarks>
+[DebuggerDisplay("WorkStealingExecutor ({Workers.Length} workers, {TaskCount} tasks)")]
+public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
+{
+    [ThreadStatic] private static Worker? t_worker;
+
+    private readonly WakerTable _tasks = new();
+    private readonly Lock _tasksLock = new();        // the table's slots are added/freed from any thread here
+    private readonly Lock _driverLock = new();       // held by the one worker parked in (or polling) the driver
+    private readonly Thread[] _threads;
+    private long _idleMask;                          // bit i: worker i is parked or about to park
+    private volatile bool _shutdown;
+    private bool _disposed;
+
+    /// <summary>Starts <paramref name="workerCount"/> worker threads (default: one per processor, at most 64).</summary>
+    public WorkStealingExecutor(int workerCount = 0)
+    {
+        if (workerCount == 0) workerCount = Math.Min(Environment.ProcessorCount, 64);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
+        Workers = new Worker[workerCount];
+        for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i);
+        _threads = new Thread[workerCount];
+        for (int i = 0; i < workerCount; i++)
+        {
+            var worker = Workers[i];
+            _threads[i] = new Thread(() => RunWorker(worker)) { IsBackground = true, Name = $"AsyncGen worker {i}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>The executor whose worker is running on this thread, or null.</summary>
+    public static WorkStealingExecutor? Current => t_worker?.Executor;
+
+    /// <summary>Number of worker threads.</summary>
+    public int WorkerCount => Workers.Length;
+
+    /// <summary>
+    /// Number of spawned tasks that have not completed. A snapshot: a worker frees a task's slot just after its
+    /// join handle reports completion.
+    /// </summary>
+    public int TaskCount
+    {
+        get
+        {
+            lock (_tasksLock) return _tasks.Count;
+        }
+    }
+
+    internal Worker[] Workers { get; }
+
+    internal ConcurrentQueue<ITaskCell> Injection { get; } = new();
+
+    internal Driver Driver { get; } = Driver.Create();
+
+    internal bool IsShuttingDown => _shutdown;
+
+    internal bool HasWork
+    {
+        get
+        {
+            if (!Injection.IsEmpty) return true;
+            foreach (var worker in Workers)
+            {
+                if (worker.Queue.Count > 0) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
+    public JoinHandle<T> Spawn<T>(IFuture<T> future)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        ObjectDisposedException.ThrowIf(_disposed || _shutdown, this);
+        var task = new TaskCell<T>(future, this);
+        lock (_tasksLock) _tasks.Add(task);
+        task.Wake();
+        return task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="future"/> on the workers and blocks the calling thread until it completes; returns its
+    /// result or rethrows its exception with the original stack trace.
+    /// </summary>
+    public T BlockOn<T>(IFuture<T> future) => BlockOn(future, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> after <paramref name="limit"/>.</summary>
+    public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
+    {
+        if (t_worker is not null || LocalExecutor.Current is not null)
+            throw new InvalidOperationException("BlockOn was called from inside a task, which would block an executor thread. Await the future instead.");
+        var handle = (TaskCell<T>)Spawn(future);
+        using var signal = new ThreadSignal();
+        var cx = new Context(signal.Waker);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var poll = handle.Poll(ref cx);
+            if (poll.IsReady) return poll.Value;
+            var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - clock.Elapsed;
+            if ((remaining != Timeout.InfiniteTimeSpan && remaining < TimeSpan.Zero) || !signal.Wait(remaining))
+            {
+                handle.Abort();
+                throw new StalledTaskException(handle.Name, handle.PollCount, limit, Driver.Timers.Count);
+            }
+        }
+    }
+
+    void ITaskScheduler.Schedule(ITaskCell task)
+    {
+        var worker = t_worker;
+        bool stealable;
+        if (worker is not null && worker.Executor == this && YieldHint.Take(task.Waker))
+        {
+            worker.Queue.Push(task, Injection); // a yielding task goes behind the others, not into the LIFO slot
+            stealable = true;
+        }
+        else if (worker is not null && worker.Executor == this)
+        {
+            stealable = worker.ScheduleLocal(task);
+        }
+        else
+        {
+            Injection.Enqueue(task);
+            stealable = true;
+        }
+        if (stealable) NotifyIdleWorker();
+    }
+
+    void ITaskScheduler.Release(ITaskCell task)
+    {
+        lock (_tasksLock) _tasks.Remove(task);
+    }
+
+    internal void NotifyIdleWorker()
+    {
+        // Pairs with Worker.Park: the work was published before this fence, the idle bit after the worker's.
+        Interlocked.MemoryBarrier();
+        while (true)
+        {
+            long mask = Volatile.Read(ref _idleMask);
+            if (mask == 0) return;
+            int index = BitOperations.TrailingZeroCount(mask);
+            if (Interlocked.CompareExchange(ref _idleMask, mask & ~(1L << index), mask) == mask)
+            {
+                Workers[index].Unpark();
+                return;
+            }
+        }
+    }
+
+    internal void MarkIdle(int index)
+    {
+        Interlocked.Or(ref _idleMask, 1L << index); // a full fence: the re-check of the queues comes after
+    }
+
+    internal void MarkBusy(int index) => Interlocked.And(ref _idleMask, ~(1L << index));
+
+    internal bool TryAcquireDriver() => _driverLock.TryEnter();
+
+    internal void ReleaseDriver()
+    {
+        _driverLock.Exit();
+        // Hand the driver over: an idle worker parked on its own parker would otherwise leave timers and I/O
+        // unwatched while this worker runs tasks.
+        if (Volatile.Read(ref _idleMask) != 0) NotifyIdleWorker();
+    }
+
+    /// <summary>Every <see cref="Worker.GlobalQueueInterval"/> ticks: fire due timers and I/O without blocking.</summary>
+    internal void Maintain()
+    {
+        if (!_driverLock.TryEnter()) return; // a parked worker is already driving
+        try
+        {
+            Driver.Park(0);
+        }
+        finally
+        {
+            _driverLock.Exit();
+        }
+    }
+
+    private void RunWorker(Worker worker)
+    {
+        t_worker = worker;
+        using var scope = Driver.Enter();
+        while (!_shutdown)
+        {
+            if (worker.FindTask() is { } task) task.Run();
+            else worker.Park();
+        }
+    }
+
+    /// <summary>Stops the workers, then cancels (disposes) every task that has not completed.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        if (t_worker?.Executor == this) throw new InvalidOperationException("The executor cannot be disposed from one of its own tasks.");
+        _shutdown = true;
+        foreach (var worker in Workers) worker.UnparkForShutdown();
+        foreach (var thread in _threads) thread.Join();
+        _disposed = true;
+        List<ITaskCell> unfinished;
+        lock (_tasksLock) unfinished = _tasks.Snapshot();
+        using (Driver.Enter())
+        {
+            foreach (var task in unfinished) task.Cancel();
+        }
+        Driver.Dispose();
+    }
+}

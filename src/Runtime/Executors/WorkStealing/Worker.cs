@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using AsyncGen.Tasks;
+
+namespace AsyncGen.Executors.WorkStealing;
+
+/// <summary>One thread of a <see cref="WorkStealingExecutor"/>: a LIFO slot, a local queue, and a parker.</summary>
+/// <remarks>
+/// Where the next task comes from (tokio's <c>multi_thread/worker.rs</c>): every
+/// <see cref="GlobalQueueInterval"/> ticks the injection queue first (fairness for tasks woken from outside);
+/// otherwise the LIFO slot (the task this worker just woke: it is hot in cache) at most
+/// <see cref="MaxLifoPolls"/> times in a row, then the local queue, the injection queue, and finally half of a
+/// random victim's queue.
+/// </remarks>
+[DebuggerDisplay("Worker {Index}")]
+internal sealed class Worker
+{
+    /// <summary>61: tokio's global_queue_interval, a prime so it does not beat with periodic workloads.</summary>
+    public const int GlobalQueueInterval = 61;
+
+    /// <summary>3: tokio's MAX_LIFO_POLLS_PER_TICK; two tasks waking each other cannot monopolise a worker.</summary>
+    public const int MaxLifoPolls = 3;
+
+    private readonly ITaskCell[] _scratch = new ITaskCell[LocalQueue.Capacity / 2];
+    private readonly ThreadParker _parker = new();
+    private ITaskCell? _lifo;
+    private int _lifoPolls;
+    private uint _tick;
+    private uint _random;
+    private volatile bool _parkedInDriver; // written before the idle bit is set, so notifiers read it consistently
+
+    public Worker(WorkStealingExecutor executor, int index)
+    {
+        Executor = executor;
+        Index = index;
+        _random = (uint)(index * 2654435761u) | 1; // Knuth's multiplicative hash: distinct non-zero seeds
+    }
+
+    public WorkStealingExecutor Executor { get; }
+
+    public int Index { get; }
+
+    public LocalQueue Queue { get; } = new();
+
+    /// <summary>Schedules a task woken on this worker's thread: into the LIFO slot, the previous occupant to the queue.</summary>
+    /// <returns>True when a task became stealable, so an idle worker is worth waking.</returns>
+    public bool ScheduleLocal(ITaskCell task)
+    {
+        var previous = _lifo;
+        _lifo = task;
+        if (previous is null) return false;
+        Queue.Push(previous, Executor.Injection);
+        return true;
+    }
+
+    /// <summary>The next task to run, or null when there is none anywhere.</summary>
+    public ITaskCell? FindTask()
+    {
+        _tick++;
+        if (_tick % GlobalQueueInterval == 0)
+        {
+            Executor.Maintain();
+            if (Executor.Injection.TryDequeue(out var injected)) return injected;
+        }
+        if (_lifo is { } hot)
+        {
+            _lifo = null;
+            if (_lifoPolls++ < MaxLifoPolls) return hot;
+            Queue.Push(hot, Executor.Injection);
+        }
+        _lifoPolls = 0;
+        if (Queue.TryPop(out var task)) return task;
+        if (Executor.Injection.TryDequeue(out task)) return task;
+        return Steal();
+    }
+
+    private ITaskCell? Steal()
+    {
+        var workers = Executor.Workers;
+        int start = (int)(NextRandom() % (uint)workers.Length);
+        for (int i = 0; i < workers.Length; i++)
+        {
+            var victim = workers[(start + i) % workers.Length];
+            if (victim == this || victim.Queue.Count == 0) continue;
+            int stolen = victim.Queue.StealHalf(_scratch);
+            if (stolen == 0) continue;
+            for (int j = 1; j < stolen; j++) Queue.Push(_scratch[j], Executor.Injection);
+            var first = _scratch[0];
+            Array.Clear(_scratch, 0, stolen);
+            if (stolen > 1) Executor.NotifyIdleWorker(); // more stolen work than we can run at once: share it
+            return first;
+        }
+        return null;
+    }
+
+    /// <summary>Parks until notified: in the driver (timers + I/O) if no other worker holds it, else on its own.</summary>
+    public void Park()
+    {
+        bool driving = Executor.TryAcquireDriver();
+        _parkedInDriver = driving;
+        Executor.MarkIdle(Index);
+        // Re-check after publishing the idle bit: work pushed before the bit was visible is seen here, work pushed
+        // after it finds the bit and unparks us (the unpark is sticky if it lands before we block).
+        if (!Executor.HasWork && !Executor.IsShuttingDown)
+        {
+            if (driving) Executor.Driver.Park();
+            else _parker.Park(Timeout.Infinite);
+        }
+        Executor.MarkBusy(Index);
+        if (driving)
+        {
+            _parkedInDriver = false;
+            Executor.ReleaseDriver();
+        }
+    }
+
+    /// <summary>Wakes this worker from whichever parker it is in. Thread-safe.</summary>
+    public void Unpark()
+    {
+        if (_parkedInDriver) Executor.Driver.Parker.Unpark();
+        else _parker.Unpark();
+    }
+
+    /// <summary>Unparks both parkers: used at shutdown, when it is not known which one the worker sleeps in.</summary>
+    public void UnparkForShutdown()
+    {
+        _parker.Unpark();
+        Executor.Driver.Parker.Unpark();
+    }
+
+    public bool HasLocalWork => _lifo is not null || Queue.Count > 0;
+
+    private uint NextRandom()
+    {
+        // xorshift32: cheap, allocation-free victim selection.
+        _random ^= _random << 13;
+        _random ^= _random >> 17;
+        _random ^= _random << 5;
+        return _random;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using AsyncGen.Executors;
+using AsyncGen.Reactor;
+
+namespace AsyncGen.Net;
+
+/// <summary>
+/// A non-blocking <see cref="System.Net.Sockets.Socket"/> plus its reactor registration (tokio's
+/// <c>PollEvented</c>): the socket does the syscalls (address marshalling, <see cref="SocketError"/> mapping,
+/// options), the reactor supplies readiness.
+/// </summary>
+/// <remarks>
+/// <para>Why <see cref="System.Net.Sockets.Socket"/> rather than raw syscalls: on a socket with
+/// <c>Blocking = false</c>, <c>Receive(Span, flags, out SocketError)</c> and <c>Send</c> make exactly one
+/// syscall and report EAGAIN as <see cref="SocketError.WouldBlock"/> without throwing or allocating; .NET's own
+/// epoll thread is never involved because no <c>*Async</c> method is called. Endpoints, socket options and errors
+/// stay the familiar .NET types.</para>
+/// <para>The socket registers lazily, with the reactor of the executor that first polls one of its operations
+/// (like tokio, a socket belongs to one runtime). If that executor is gone (each <c>Executor.BlockOn</c> has its
+/// own), the next operation re-registers with the current one. Dispose deregisters first, then closes the
+/// descriptor, exactly once.</para>
+/// </remarks>
+[DebuggerDisplay("EventedSocket fd {Fd}")]
+internal sealed class EventedSocket : IDisposable
+{
+    private readonly Socket _socket;
+    private IoRegistration? _registration;
+    private int _disposed;
+
+    public EventedSocket(Socket socket)
+    {
+        socket.Blocking = false;
+        _socket = socket;
+        Fd = (int)socket.SafeHandle.DangerousGetHandle();
+    }
+
+    /// <summary>The descriptor number, for diagnostics.</summary>
+    public int Fd { get; }
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>The socket, for one syscall.</summary>
+    /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    public Socket Socket
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, _socket);
+            return _socket;
+        }
+    }
+
+    /// <summary>The registration with the current executor's reactor, created on first use.</summary>
+    /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Polled outside an executor, or by another live executor.</exception>
+    public IoRegistration Registration => Register(connecting: false);
+
+    /// <summary>Registers the socket with the current executor's reactor unless it already is.</summary>
+    public IoRegistration Register(bool connecting)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, _socket);
+        var reactor = Driver.Current.Reactor;
+        var registration = _registration;
+        if (registration is not null)
+        {
+            if (ReferenceEquals(registration.Reactor, reactor)) return registration;
+            if (!registration.Reactor.IsDisposed)
+                throw new InvalidOperationException(
+                    "This socket is registered with the reactor of another executor that is still alive; a socket is " +
+                    "driven by one executor. Use it from tasks of that executor.");
+            registration.Deregister();
+        }
+        return _registration = reactor.Register(_socket.SafeHandle, connecting);
+    }
+
+    /// <summary>Deregisters from the reactor (waking pending operations), then closes the socket. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _registration?.Deregister();
+        _socket.Dispose();
+    }
+}

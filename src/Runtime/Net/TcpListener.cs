@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AsyncGen.Net;
+
+/// <summary>A listening TCP socket whose accepts are futures driven by the executor's reactor (tokio's <c>TcpListener</c>).</summary>
+/// <example>
+/// <code>
+/// using var listener = TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+/// using TcpStream client = await listener.AcceptAsync();
+/// </code>
+/// </example>
+[DebuggerDisplay("TcpListener fd {_socket.Fd}")]
+public sealed class TcpListener : IDisposable
+{
+    /// <summary>The default accept backlog: 1024, tokio's <c>TcpListener::bind</c> default.</summary>
+    public const int DefaultBacklog = 1024;
+
+    private readonly EventedSocket _socket;
+
+    private TcpListener(EventedSocket socket) => _socket = socket;
+
+    /// <summary>
+    /// Binds to <paramref name="local"/> (port 0 = any free port, see <see cref="LocalEndPoint"/>) and listens with
+    /// the given accept <paramref name="backlog"/>. SO_REUSEADDR is set, as tokio does, so a restarted server can
+    /// rebind while old connections linger in TIME_WAIT.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> is not positive.</exception>
+    /// <exception cref="SocketException">The address is in use or not local.</exception>
+    public static TcpListener Bind(IPEndPoint local, int backlog = DefaultBacklog)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
+        var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(local);
+            socket.Listen(backlog);
+            return new TcpListener(new EventedSocket(socket));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The bound address and port (the actual port when bound to 0).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.Socket.LocalEndPoint!;
+
+    /// <summary>Accepts the next connection.</summary>
+    /// <exception cref="ObjectDisposedException">The listener was disposed.</exception>
+    public AcceptFuture AcceptAsync()
+    {
+        ObjectDisposedException.ThrowIf(_socket.IsDisposed, this);
+        return new AcceptFuture(_socket);
+    }
+
+    /// <summary>Stops listening and closes the socket; a pending accept is woken and throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace AsyncGen.Sync;
+
+/// <summary>The future of <see cref="Semaphore.Acquire"/>: completes with a <see cref="SemaphorePermit"/>.</summary>
+/// <remarks>Allocation-free. Cancel-safe: disposing it while pending returns any permits it was granted (see
+/// <see cref="Semaphore"/>).</remarks>
+[DebuggerDisplay("Acquire {_amount} permit(s)")]
+public struct AcquireFuture : IFuture<SemaphorePermit>
+{
+    private readonly Semaphore _owner;
+    private readonly int _amount;
+    private PermitAcquisition _acquisition;
+    private bool _done;
+
+    internal AcquireFuture(Semaphore owner, PermitAcquisition acquisition, int amount)
+    {
+        _owner = owner;
+        _acquisition = acquisition;
+        _amount = amount;
+    }
+
+    /// <inheritdoc/>
+    public Poll<SemaphorePermit> Poll(ref Context cx)
+    {
+        if (_done) throw new InvalidOperationException("The acquire future was polled after it completed.");
+        if (_acquisition.Poll(ref cx).IsPending) return Poll<SemaphorePermit>.Pending;
+        _done = true; // a public semaphore is never closed, so Ready means the permits are ours
+        return Poll<SemaphorePermit>.Ready(new SemaphorePermit(_owner, _amount));
+    }
+
+    /// <summary>Stops waiting; permits granted to this future but not yet returned by a poll go back to the semaphore.</summary>
+    public void Dispose()
+    {
+        if (_done) return;
+        _done = true;
+        _acquisition.Cancel();
+    }
+}

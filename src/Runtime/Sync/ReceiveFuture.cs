@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace AsyncGen.Sync;
+
+/// <summary>The future of <see cref="ChannelReceiver{T}.Receive"/>: the next item, or Closed.</summary>
+/// <remarks>Allocation-free. Cancel-safe: disposing it while pending loses no item (see <see cref="Channel"/>).</remarks>
+[DebuggerDisplay("Receive ({_done ? \"done\" : _registered ? \"waiting\" : \"not polled\",nq})")]
+public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>
+{
+    private readonly ChannelCore<T> _core;
+    private bool _registered;
+    private bool _done;
+
+    internal ReceiveFuture(ChannelCore<T> core) => _core = core;
+
+    /// <inheritdoc/>
+    public Poll<ReceiveResult<T>> Poll(ref Context cx)
+    {
+        if (_done) throw new InvalidOperationException("The receive future was polled after it completed.");
+        var poll = _core.PollReceive(ref _registered, cx.Waker);
+        _done = poll.IsReady;
+        return poll;
+    }
+
+    /// <summary>Stops waiting; nothing was taken from the channel, so nothing is lost.</summary>
+    public void Dispose()
+    {
+        if (_done) return;
+        _done = true;
+        _core.CancelReceive(ref _registered);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace AsyncGen.Sync;
+
+/// <summary>The future of <see cref="ChannelSender{T}.Send"/>: true once the item is enqueued, false if the channel closed.</summary>
+/// <remarks>Allocation-free. Disposing it while it waits for room drops the item and frees any room reserved for
+/// it (see <see cref="Channel"/>).</remarks>
+[DebuggerDisplay("Send ({_done ? \"done\" : \"pending\",nq})")]
+public struct SendFuture<T> : IFuture<bool>
+{
+    private readonly ChannelCore<T> _core;
+    private PermitAcquisition _room; // default (unused) on an unbounded channel
+    private T? _item;
+    private bool _done;
+
+    internal SendFuture(ChannelCore<T> core, T item)
+    {
+        _core = core;
+        _item = item;
+        if (core.Room is not null) _room = new PermitAcquisition(core.Room, 1);
+    }
+
+    /// <inheritdoc/>
+    public Poll<bool> Poll(ref Context cx)
+    {
+        if (_done) throw new InvalidOperationException("The send future was polled after it completed.");
+        if (_core.Room is not null)
+        {
+            var room = _room.Poll(ref cx);
+            if (room.IsPending) return Poll<bool>.Pending;
+            if (!room.Value) return Finish(sent: false);
+        }
+        bool sent = _core.Enqueue(_item!);
+        return Finish(sent);
+    }
+
+    /// <summary>Gives up sending: the item is dropped and room reserved for it goes to the next waiting sender.</summary>
+    public void Dispose()
+    {
+        if (_done) return;
+        Finish(sent: false);
+        if (_core.Room is not null) _room.Cancel();
+    }
+
+    private Poll<bool> Finish(bool sent)
+    {
+        _done = true;
+        _item = default;
+        return Poll<bool>.Ready(sent);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace AsyncGen.Package.Tests;
+
+/// <summary>
+/// A console app made from scratch (`dotnet new console` + `dotnet add package AsyncGen --source &lt;feed&gt;`) with
+/// the README's quick-start program in it.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class ConsumerTests(PackagedConsumers consumers)
+{
+    [Fact]
+    public void Fresh_console_app_restores_AsyncGen_from_the_temporary_feed_into_its_private_cache()
+    {
+        Assert.True(consumers.Pack.Succeeded, consumers.Pack.ToString());
+        AssertSucceeded(consumers.NewConsole);
+        AssertSucceeded(consumers.AddPackage);
+
+        var restored = Path.Combine(consumers.Packages, "asyncgen", Repository.PackageVersion);
+        Assert.True(File.Exists(Path.Combine(restored, "lib", "net10.0", "AsyncGen.Runtime.dll")), $"Nothing restored into {restored}.");
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(restored, ".nupkg.metadata")));
+        Assert.Equal(consumers.Feed, metadata.RootElement.GetProperty("source").GetString()!.TrimEnd('/'));
+        Assert.Contains("<PackageReference Include=\"AsyncGen\" Version=\"0.1.0\" />",
+            File.ReadAllText(Path.Combine(consumers.DemoDirectory, "Demo.csproj")));
+    }
+
+    [Fact]
+    public void Fresh_console_app_builds_and_runs_a_PollAsync_program()
+    {
+        AssertSucceeded(consumers.Build);
+        AssertSucceeded(consumers.RunDemo);
+        Assert.Contains("DelayAdd(1, 2) = 3", consumers.RunDemo!.Output);
+    }
+
+    [GeneratorFact]
+    public void Calls_in_the_console_app_run_the_generated_struct_machine_boxed_once()
+    {
+        AssertSucceeded(consumers.RunDemo);
+        Assert.Contains("ran as AsyncGen.FutureBox`2[", consumers.RunDemo!.Output);
+    }
+
+    [AnalyzerRuleFact("AG0100")]
+    public void Blocking_call_in_a_PollAsync_method_prints_AG0100_in_the_build_output()
+    {
+        AssertSucceeded(consumers.Build);
+        Assert.Matches(@"Blocking\.cs\(\d+,\d+\): warning AG0100", consumers.Build!.Output);
+    }
+
+    [Fact]
+    public void Package_targets_enable_the_interceptors_namespace_and_make_generator_failures_errors()
+    {
+        var (interceptors, warningsAsErrors) = Properties(consumers.DemoProperties);
+        Assert.Contains("AsyncGen.Generated", interceptors);
+        Assert.Contains("CS8785", warningsAsErrors);
+        Assert.Contains("CS9057", warningsAsErrors);
+    }
+
+    [Fact]
+    public void Building_with_CSharp_10_fails_with_a_message_naming_the_needed_version()
+    {
+        var build = consumers.BuildWithCSharp10;
+        Assert.NotNull(build);
+        Assert.False(build.Succeeded, build.ToString());
+        Assert.Contains("AsyncGen needs C# 11 or later (LangVersion is 10)", build.Output);
+    }
+
+    internal static void AssertSucceeded(CliResult? step)
+    {
+        Assert.True(step is not null, "An earlier step failed; see the first failing test of this collection.");
+        Assert.True(step.Succeeded, step.ToString());
+    }
+
+    internal static (string[] InterceptorsNamespaces, string[] WarningsAsErrors) Properties(CliResult? evaluation)
+    {
+        AssertSucceeded(evaluation);
+        using var json = JsonDocument.Parse(evaluation!.Output);
+        var properties = json.RootElement.GetProperty("Properties");
+        string[] List(string name) => properties.GetProperty(name).GetString()!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (List("InterceptorsNamespaces"), List("WarningsAsErrors"));
+    }
+}

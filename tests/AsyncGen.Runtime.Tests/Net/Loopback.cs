@@ -1,0 +1,36 @@
+using System.Net;
+using AsyncGen.Net;
+
+namespace AsyncGen.Runtime.Tests.Net;
+
+/// <summary>Helpers shared by the socket tests: a loopback listener and connected pairs.</summary>
+internal static class Loopback
+{
+    public static IPEndPoint AnyPort => new(IPAddress.Loopback, 0);
+
+    public static TcpListener Listen(int backlog = TcpListener.DefaultBacklog) => TcpListener.Bind(AnyPort, backlog);
+
+    /// <summary>A connected (client, server) pair on <paramref name="listener"/>.</summary>
+    public static async Future<(TcpStream Client, TcpStream Server)> Pair(TcpListener listener)
+    {
+        var client = await TcpStream.ConnectAsync(listener.LocalEndPoint);
+        var server = await listener.AcceptAsync();
+        return (client, server);
+    }
+
+    /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes, or fewer at end of stream; returns the count.</summary>
+    public static async Future<int> ReadFull(TcpStream stream, Memory<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = await stream.ReadAsync(buffer[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>Number of open file descriptors of this process.</summary>
+    public static int OpenFileDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+}

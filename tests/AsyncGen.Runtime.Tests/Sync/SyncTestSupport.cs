@@ -1,0 +1,54 @@
+using AsyncGen;
+
+namespace AsyncGen.Runtime.Tests.Sync;
+
+/// <summary>Helpers shared by the sync and combinator tests: threads running executors, allocation checks, random delays.</summary>
+internal static class SyncTestSupport
+{
+    /// <summary>Generous bound that turns a lost wake-up into a failure instead of a hung test run.</summary>
+    public static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs one future per thread, each on its own <see cref="LocalExecutor"/>; rethrows the first failure.</summary>
+    public static void RunOnThreads<T>(int threads, Func<int, IFuture<T>> body)
+    {
+        var workers = new Task[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            int index = i;
+            workers[i] = Task.Factory.StartNew(() => Executor.BlockOn(body(index), StallLimit),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        Task.WaitAll(workers);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="roundTrips"/> once to warm up (JIT, waiter slabs), then asserts that a longer run allocates
+    /// nothing on this thread.
+    /// </summary>
+    public static void AssertSteadyStateAllocatesNothing(Action<int> roundTrips)
+    {
+        roundTrips(1_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        roundTrips(10_000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>
+    /// Yields <paramref name="times"/> times: a short random delay to race against. Hand-written rather than an
+    /// <c>async Future</c> method, because disposing a suspended fallback machine unwinds it with an exception, which
+    /// would dominate the stress tests that dispose thousands of losers.
+    /// </summary>
+    public static IFuture<Unit> YieldTimes(int times) => new YieldCountdown(times);
+
+    private sealed class YieldCountdown(int times) : IFuture<Unit>
+    {
+        private int _left = times;
+
+        public Poll<Unit> Poll(ref Context cx)
+        {
+            if (_left-- == 0) return Poll<Unit>.Ready(default);
+            cx.Waker.Wake();
+            return Poll<Unit>.Pending;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using AsyncGen.Runtime.Tests.Support;
+
+namespace AsyncGen.Runtime.Tests.Timers;
+
+/// <summary>The wheel on a fake clock: exact firing times across all levels.</summary>
+public class TimerWheelTests
+{
+    private sealed class FiringLog : IWakeTarget
+    {
+        public readonly List<(int Id, long At)> Fired = [];
+        public long Now;
+        public Waker For(int id) => new(this, id, 0);
+        public void Wake(int slot, int generation) => Fired.Add((slot, Now));
+    }
+
+    private static void AdvanceTo(TimerWheel wheel, FiringLog log, long target)
+    {
+        // Step exactly to each next deadline, as a parked executor would.
+        while (wheel.NextDeadline <= target)
+        {
+            log.Now = Math.Max(log.Now, wheel.NextDeadline);
+            wheel.Advance(log.Now);
+        }
+        log.Now = target;
+        wheel.Advance(target);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(4_095)]
+    [InlineData(4_096)]
+    [InlineData(262_145)]
+    [InlineData(16_777_300)]
+    [InlineData(1_073_741_900)]
+    public void A_timer_fires_exactly_at_its_deadline_on_every_level(long delay)
+    {
+        var log = new FiringLog { Now = 1_000 };
+        var wheel = new TimerWheel(startMs: 1_000);
+        wheel.Insert(1_000 + delay, log.For(7));
+
+        AdvanceTo(wheel, log, 1_000 + delay - 1);
+        Assert.Empty(log.Fired);
+        AdvanceTo(wheel, log, 1_000 + delay);
+        Assert.Equal([(7, 1_000 + delay)], log.Fired);
+        Assert.Equal(0, wheel.Count);
+    }
+
+    [Fact]
+    public void Random_timers_fire_in_deadline_order_never_early()
+    {
+        var random = new Random(42);
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        var deadlines = new Dictionary<int, long>();
+        for (int id = 0; id < 5_000; id++)
+        {
+            long deadline = random.Next(4) switch { 0 => random.Next(1, 64), 1 => random.Next(1, 5_000), 2 => random.Next(1, 300_000), _ => random.Next(1, 20_000_000) };
+            deadlines[id] = deadline;
+            wheel.Insert(deadline, log.For(id));
+        }
+
+        AdvanceTo(wheel, log, 20_000_000);
+
+        Assert.Equal(deadlines.Count, log.Fired.Count);
+        Assert.All(log.Fired, f => Assert.Equal(deadlines[f.Id], f.At));
+        Assert.Equal(log.Fired.OrderBy(f => f.At).Select(f => f.At), log.Fired.Select(f => f.At));
+    }
+
+    [Fact]
+    public void A_big_jump_fires_everything_due_in_deadline_order()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        long[] deadlines = [70_000, 5, 4_100, 64, 300];
+        for (int id = 0; id < deadlines.Length; id++) wheel.Insert(deadlines[id], log.For(id));
+
+        log.Now = 100_000;
+        Assert.Equal(5, wheel.Advance(100_000));
+
+        Assert.Equal([1, 3, 4, 2, 0], log.Fired.Select(f => f.Id));
+    }
+
+    [Fact]
+    public void Timers_with_equal_deadlines_fire_in_insertion_order()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        for (int id = 0; id < 5; id++) wheel.Insert(5_000, log.For(id));
+        var removed = wheel.Insert(5_000, log.For(99));
+        wheel.Insert(5_000, log.For(5));
+        wheel.Remove(removed);
+
+        AdvanceTo(wheel, log, 5_000);
+
+        Assert.Equal([0, 1, 2, 3, 4, 5], log.Fired.Select(f => f.Id));
+    }
+
+    [Fact]
+    public void A_removed_timer_never_fires_and_its_handle_is_stale()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        var removed = wheel.Insert(100, log.For(1));
+        wheel.Insert(100, log.For(2));
+        wheel.Remove(removed);
+
+        AdvanceTo(wheel, log, 200);
+
+        Assert.Equal([2], log.Fired.Select(f => f.Id));
+        Assert.Throws<InvalidOperationException>(() => wheel.Remove(removed));
+    }
+
+    [Fact]
+    public void The_next_deadline_is_reported_for_the_parker()
+    {
+        var wheel = new TimerWheel(startMs: 0);
+        Assert.Equal(long.MaxValue, wheel.NextDeadline);
+        wheel.Insert(50, new CountingWakeTarget().Waker);
+        Assert.Equal(50, wheel.NextDeadline);
+    }
+}
