@@ -292,7 +292,11 @@ internal sealed class MachineLowerer
     {
         var id = Number(@try.Id);
         var awaitingFinally = @try.Finally is { HasAwait: true };
-        if (awaitingFinally) output.Add($"{@try.ExceptionField} = null;");
+        if (awaitingFinally)
+        {
+            output.Add($"{@try.ExceptionField} = null;");
+            output.Add($"{@try.BranchField} = 0;");
+        }
         if (@try.CatchIndexField is not null) output.Add($"{@try.CatchIndexField} = 0;");
         output.Label("Try" + id);
         output.Add("try", @try.Line);
@@ -344,12 +348,20 @@ internal sealed class MachineLowerer
         }
         if (awaitingFinally)
         {
+            output.Label($"Try{id}Finally");
             Region(@try.Finally!.Body, output);
             output.Add($"if ({@try.ExceptionField} is {{ }} __pending{id})");
             output.Open();
             output.Add($"{@try.ExceptionField} = null;");
             output.Add($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__pending{id}).Throw();");
             output.Close();
+            if (@try.PendingExits.Count > 0)
+            {
+                output.Add($"switch ({@try.BranchField}) // a jump out of the try waited for the finally block");
+                output.Open();
+                for (var i = 0; i < @try.PendingExits.Count; i++) output.Add($"case {Number(i + 1)}: {@try.PendingExits[i]}");
+                output.Close();
+            }
         }
     }
 }

@@ -40,11 +40,21 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary>The try body is built by <paramref name="buildBody"/> while the finally is known to enclose it.</summary>
-    private TryStmt BuildTryFinally(SyntaxNode origin, BlockSyntax @finally, System.Action<List<Stmt>> buildBody, List<CatchModel> catches)
+    private TryStmt BuildTryFinally(SyntaxNode origin, BlockSyntax @finally, System.Action<List<Stmt>> buildBody, List<CatchModel> catches) =>
+        BuildTryFinally(origin, origin, origin.SpanStart, @finally, ContainsAwait(@finally), buildBody,
+            output => BuildStatements(@finally.Statements, output), catches);
+
+    private TryStmt BuildTryFinally(
+        SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
+        System.Action<List<Stmt>> buildBody, System.Action<List<Stmt>> buildFinally, List<CatchModel> catches)
     {
         var id = _nextTry++;
-        var awaits = ContainsAwait(@finally);
-        if (awaits && origin is TryStatementSyntax tryStatement) _jumps.AwaitingFinallies.Add(tryStatement);
+        PendingFinally? pending = null;
+        if (awaits)
+        {
+            pending = new PendingFinally(id, NewField($"branch{id}", "int", "where to go after the awaiting finally (0: fall through)"), scope, start, finallySyntax);
+            _jumps.AwaitingFinallies.Add(pending);
+        }
         var body = new List<Stmt>();
         if (!awaits) _finallyStack.Insert(0, id); // Dispose runs this finally while suspended in the body
         buildBody(body);
@@ -52,10 +62,11 @@ internal sealed partial class BodyBuilder
 
         var exceptionField = awaits || catches.Any(c => c.HasAwait) ? NewField($"exception{id}", "global::System.Exception?", "exception pending while an awaiting handler runs") : null;
         var finallyBody = new List<Stmt>();
-        BuildStatements(@finally.Statements, finallyBody);
+        buildFinally(finallyBody);
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);
-        return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null);
+        return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
+            pending?.BranchField, (pending?.Exits ?? new List<string>()).ToEquatableArray());
     }
 
     private List<CatchModel> BuildCatches(TryStatementSyntax @try, out string? exceptionField, out string? indexField)
@@ -104,7 +115,7 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>
-    private void BuildUsing(SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression, List<StatementSyntax> body, List<Stmt> output)
+    private void BuildUsing(SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression, List<StatementSyntax> body, List<Stmt> output, bool isAwait = false)
     {
         var resources = new List<(string Access, ITypeSymbol Type, SyntaxNode Origin)>();
         if (declaration is not null)
@@ -120,12 +131,12 @@ internal sealed partial class BodyBuilder
             var type = _model.GetTypeInfo(expression).Type ?? throw new UnsupportedConstructException(expression, "this using expression");
             resources.Add((NewField("resource", AwaitClassifier.TypeName(type, expression), "using resource"), type, expression));
         }
-        BuildUsingResource(origin, declaration, expression, resources, 0, body, output);
+        BuildUsingResource(origin, declaration, expression, resources, 0, body, output, isAwait);
     }
 
     private void BuildUsingResource(
         SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression,
-        List<(string Access, ITypeSymbol Type, SyntaxNode Origin)> resources, int index, List<StatementSyntax> body, List<Stmt> output)
+        List<(string Access, ITypeSymbol Type, SyntaxNode Origin)> resources, int index, List<StatementSyntax> body, List<Stmt> output, bool isAwait)
     {
         if (index == resources.Count)
         {
@@ -136,16 +147,32 @@ internal sealed partial class BodyBuilder
         var initializer = declaration is null ? expression! : declaration.Variables[index].Initializer?.Value
             ?? throw new UnsupportedConstructException(resourceOrigin, "a using variable without initializer");
         output.Add(Code($"{access} = {Spill(initializer, output)};", resourceOrigin));
-        var dispose = type.IsValueType
-            ? $"((global::System.IDisposable){access}).Dispose();"
-            : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();";
-        var id = _nextTry++;
-        _finallyStack.Insert(0, id);
-        var tryBody = new List<Stmt>();
-        BuildUsingResource(origin, declaration, expression, resources, index + 1, body, tryBody);
-        _finallyStack.RemoveAt(0);
-        var @finally = new FinallyModel(id, Block(new List<Stmt> { Synthesized(dispose) }), false);
-        FinallyMethods.Add(@finally);
-        output.Add(new TryStmt(id, BodySyntax.Line(resourceOrigin), Block(tryBody), EquatableArray<CatchModel>.Empty, @finally, null, null));
+        // A using declaration guards the rest of its block; a using statement, its own body.
+        var (scope, start) = origin is LocalDeclarationStatementSyntax { Parent: { } block } ? (block, origin.SpanStart) : (origin, origin.SpanStart);
+        var tryStmt = BuildTryFinally(resourceOrigin, scope, start, null, isAwait,
+            tryBody => BuildUsingResource(origin, declaration, expression, resources, index + 1, body, tryBody, isAwait),
+            finallyBody =>
+            {
+                if (isAwait) DisposeAsync(access, type, resourceOrigin, finallyBody);
+                else finallyBody.Add(Synthesized(type.IsValueType
+                    ? $"((global::System.IDisposable){access}).Dispose();"
+                    : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();"));
+            },
+            new List<CatchModel>());
+        output.Add(tryStmt);
+    }
+
+    /// <summary><c>await resource.DisposeAsync()</c>, written as an await of its <c>ValueTask</c>'s awaiter.</summary>
+    private void DisposeAsync(string access, ITypeSymbol type, SyntaxNode origin, List<Stmt> output)
+    {
+        var state = Awaits.Count + 1;
+        var field = _variables.Names.Allocate("_await" + state.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_disposeAsync");
+        const string awaiter = "global::System.Runtime.CompilerServices.ValueTaskAwaiter";
+        Fields.Add(new FieldSpec(field, awaiter, $"awaited at line {BodySyntax.Line(origin)} (await using)"));
+        Awaits.Add(new AwaitSite(state, AwaitKind.Awaiter, field, awaiter, null,
+            $"((global::System.IAsyncDisposable){access}).DisposeAsync().GetAwaiter()", BodySyntax.Line(origin),
+            $"{access}.DisposeAsync()", _finallyStack.ToEquatableArray()));
+        var await = new AwaitStmt(state);
+        output.Add(type.IsValueType ? await : new IfStmt($"{access} != null", BodySyntax.Line(origin), Block(new List<Stmt> { await }), null));
     }
 }

@@ -39,6 +39,8 @@ internal sealed partial class BodyBuilder
         _thisAccess = thisAccess;
         _returnsUnit = returnsUnit;
         _awaitContainers = BodySyntax.AwaitContainers(body);
+        string? returnValue = null;
+        _jumps.ReturnValueField = () => returnValue ??= NewField("returnValue", readyFormat.Substring("global::AsyncGen.Poll<".Length, readyFormat.Length - "global::AsyncGen.Poll<".Length - ">.Ready({0})".Length), "result of a return waiting for an awaiting finally block");
         _rewriter = new BodyRewriter(model, method.ContainingType, variables, _jumps, thisAccess, readyFormat, body);
     }
 
@@ -92,7 +94,10 @@ internal sealed partial class BodyBuilder
             // 'using var' in a flattened block: the rest of the block is the try of its disposal; without an await
             // in the rest, the rest stays C# in a block of its own, so the disposal still happens at its end.
             if (statements[i] is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not 0 } awaitUsing)
-                throw new UnsupportedConstructException(awaitUsing, "'await using' (its disposal awaits in a finally block)");
+            {
+                BuildUsing(awaitUsing, awaitUsing.Declaration, null, statements.Skip(i + 1).ToList(), output, isAwait: true);
+                return;
+            }
             if (statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } usingDeclaration)
             {
                 var rest = statements.Skip(i + 1).ToList();
@@ -160,8 +165,9 @@ internal sealed partial class BodyBuilder
             case TryStatementSyntax @try:
                 BuildTry(@try, output);
                 break;
-            case UsingStatementSyntax { AwaitKeyword.RawKind: 0 } @using:
-                BuildUsing(@using, @using.Declaration, @using.Expression, new List<StatementSyntax> { @using.Statement }, output);
+            case UsingStatementSyntax @using:
+                BuildUsing(@using, @using.Declaration, @using.Expression, new List<StatementSyntax> { @using.Statement }, output,
+                    isAwait: @using.AwaitKeyword.RawKind != 0);
                 break;
             case LabeledStatementSyntax labeled:
                 output.Add(new LabelStmt(labeled.Identifier.ValueText));

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -115,8 +116,12 @@ internal sealed class BodyRewriter(
     /// <summary>The statement that completes the machine with <paramref name="value"/>, for the return at <paramref name="node"/>.</summary>
     public string Return(SyntaxNode node, string value)
     {
-        CheckNoAwaitingFinallyBetween(node, null, "a return inside a try block whose finally awaits");
-        return "return " + string.Format(readyExpressionFormat, value) + ";";
+        var crossed = Crossed(node, null);
+        if (crossed.Count == 0) return "return " + string.Format(readyExpressionFormat, value) + ";";
+        // The value is computed now; the return happens after the finally blocks that await.
+        var field = node is ReturnStatementSyntax { Expression: not null } or ArrowExpressionClauseSyntax or ExpressionSyntax ? jumps.ReturnValueField!() : null;
+        var exit = "return " + string.Format(readyExpressionFormat, field ?? "default") + ";";
+        return field is null ? Through(crossed, exit) : $"{{ {field} = {value}; {Through(crossed, exit)} }}";
     }
 
     public override SyntaxNode? VisitBreakStatement(BreakStatementSyntax node) => Jump(node, isBreak: true);
@@ -127,6 +132,8 @@ internal sealed class BodyRewriter(
     {
         if (!node.IsKind(SyntaxKind.GotoStatement) && Target(node, isBreak: true) is { } target && jumps.Flattened.ContainsKey(target))
             throw new UnsupportedConstructException(node, "'goto case' in a switch that awaits");
+        if (node.IsKind(SyntaxKind.GotoStatement) && jumps.AwaitingFinallies.Any(f => f.Guards(node)))
+            throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits");
         return base.VisitGotoStatement(node);
     }
 
@@ -143,8 +150,8 @@ internal sealed class BodyRewriter(
     {
         var target = Target(node, isBreak);
         if (target is null || !jumps.Flattened.TryGetValue(target, out var labels)) return node;
-        CheckNoAwaitingFinallyBetween(node, target, "a jump out of a try block whose finally awaits");
-        return ParseStatement($"goto {(isBreak ? labels.Break : labels.Continue)};").WithTriviaFrom(node);
+        var jump = $"goto {(isBreak ? labels.Break : labels.Continue)};";
+        return ParseStatement(Through(Crossed(node, target), jump)).WithTriviaFrom(node);
     }
 
     private static SyntaxNode? Target(SyntaxNode node, bool isBreak)
@@ -159,15 +166,20 @@ internal sealed class BodyRewriter(
         return null;
     }
 
-    private void CheckNoAwaitingFinallyBetween(SyntaxNode node, SyntaxNode? target, string construct)
+    /// <summary>The awaiting finally blocks a jump from <paramref name="node"/> to <paramref name="target"/> leaves, outermost first.</summary>
+    private List<PendingFinally> Crossed(SyntaxNode node, SyntaxNode? target) =>
+        jumps.AwaitingFinallies.Where(f => f.Guards(node) && (target is null || !f.Scope.Span.Contains(target.Span)))
+            .OrderBy(f => f.Start).ToList();
+
+    /// <summary>Code that runs each crossed finally, innermost first, then <paramref name="exit"/>.</summary>
+    private static string Through(List<PendingFinally> crossed, string exit)
     {
-        foreach (var ancestor in node.Ancestors())
+        foreach (var @finally in crossed)
         {
-            if (ancestor == target || ancestor == body) return;
-            if (ancestor is TryStatementSyntax tryStatement && jumps.AwaitingFinallies.Contains(tryStatement) &&
-                tryStatement.Finally is { } @finally && !@finally.Span.Contains(node.Span))
-                throw new UnsupportedConstructException(node, construct);
+            @finally.Exits.Add(exit);
+            exit = $"{{ {@finally.BranchField} = {@finally.Exits.Count}; goto Try{@finally.Id}Finally; }}";
         }
+        return exit;
     }
 
     private SyntaxToken? Renamed(SyntaxNode declaration, SyntaxToken identifier) =>
