@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Model;
 
@@ -162,17 +163,74 @@ internal sealed partial class BodyBuilder
         output.Add(tryStmt);
     }
 
-    /// <summary><c>await resource.DisposeAsync()</c>, written as an await of its <c>ValueTask</c>'s awaiter.</summary>
+    /// <summary><c>await resource.DisposeAsync()</c>, skipped for a null resource.</summary>
     private void DisposeAsync(string access, ITypeSymbol type, SyntaxNode origin, List<Stmt> output)
     {
-        var state = Awaits.Count + 1;
-        var field = _variables.Names.Allocate("_await" + state.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_disposeAsync");
-        const string awaiter = "global::System.Runtime.CompilerServices.ValueTaskAwaiter";
-        Fields.Add(new FieldSpec(field, awaiter, $"awaited at line {BodySyntax.Line(origin)} (await using)"));
-        Awaits.Add(new AwaitSite(state, AwaitKind.Awaiter, field, awaiter, null,
-            $"((global::System.IAsyncDisposable){access}).DisposeAsync().GetAwaiter()", BodySyntax.Line(origin),
-            $"{access}.DisposeAsync()", _finallyStack.ToEquatableArray()));
-        var await = new AwaitStmt(state);
+        var valueTask = _model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")
+            ?? throw new UnsupportedConstructException(origin, "'await using' without System.Threading.Tasks.ValueTask");
+        var await = SynthesizedAwait($"((global::System.IAsyncDisposable){access}).DisposeAsync()", valueTask, "DisposeAsync", origin, out _);
         output.Add(type.IsValueType ? await : new IfStmt($"{access} != null", BodySyntax.Line(origin), Block(new List<Stmt> { await }), null));
     }
+
+    /// <summary>An await the user did not write (await using, await foreach), of a value of type <paramref name="awaitable"/>.</summary>
+    private AwaitStmt SynthesizedAwait(string awaitable, ITypeSymbol awaitableType, string hint, SyntaxNode origin, out string? result)
+    {
+        var getAwaiter = awaitableType.GetMembers("GetAwaiter").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 0)
+            ?? throw new UnsupportedConstructException(origin, $"awaiting '{awaitableType.ToDisplayString()}'");
+        var awaiterType = getAwaiter.ReturnType;
+        var resultType = awaiterType.GetMembers("GetResult").OfType<IMethodSymbol>().FirstOrDefault()?.ReturnType;
+        var state = Awaits.Count + 1;
+        var stateText = state.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var field = _variables.Names.Allocate("_await" + stateText + "_" + hint.Substring(0, 1).ToLowerInvariant() + hint.Substring(1));
+        var awaiter = AwaitClassifier.TypeName(awaiterType, origin);
+        Fields.Add(new FieldSpec(field, awaiter, $"awaited at line {BodySyntax.Line(origin)}"));
+        var resultName = resultType is null || resultType.SpecialType == SpecialType.System_Void ? null : AwaitClassifier.TypeName(resultType, origin);
+        Awaits.Add(new AwaitSite(state, AwaitKind.Awaiter, field, awaiter, resultName, awaitable + ".GetAwaiter()",
+            BodySyntax.Line(origin), awaitable, _finallyStack.ToEquatableArray()));
+        result = resultName is null ? null : "__r" + stateText;
+        return new AwaitStmt(state);
+    }
+
+    /// <summary>
+    /// <c>await foreach</c>: the enumerator's MoveNextAsync is awaited at the top of each iteration and its
+    /// DisposeAsync in a finally block that awaits, like the C# compiler's own lowering.
+    /// </summary>
+    private void BuildAwaitForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    {
+        var info = _model.GetForEachStatementInfo(forEach);
+        if (info.GetEnumeratorMethod is null || info.MoveNextMethod is null || info.CurrentProperty is null)
+            throw new UnsupportedConstructException(forEach, "this 'await foreach' collection");
+        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
+        var enumeratorType = info.GetEnumeratorMethod.ReturnType;
+        var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "await foreach enumerator");
+        output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
+        var (top, next, exit) = LoopLabels(forEach);
+        var variableName = _variables.Access(variable) ?? variable.Name;
+        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
+
+        var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
+            tryBody =>
+            {
+                var body = new List<Stmt>
+                {
+                    SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext),
+                };
+                body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
+                body.Add(Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach));
+                body.AddRange(BuildEmbedded(forEach.Statement).Statements);
+                tryBody.Add(new LoopStmt(null, BodySyntax.Line(forEach), Block(body), Block(new List<Stmt>()), false, top, next, exit));
+            },
+            finallyBody =>
+            {
+                if (info.DisposeMethod is not null)
+                    finallyBody.Add(new IfStmt($"{enumerator} != null", BodySyntax.Line(forEach), Block(new List<Stmt>
+                    {
+                        SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _),
+                    }), null));
+            },
+            new List<CatchModel>());
+        output.Add(tryStmt);
+    }
+
+    private static string Parenthesized(string text) => text.All(c => char.IsLetterOrDigit(c) || c is '_' or '.') ? text : "(" + text + ")";
 }

@@ -159,6 +159,9 @@ internal sealed partial class BodyBuilder
             case ForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
                 BuildForEach(forEach, output);
                 break;
+            case ForEachStatementSyntax awaitForEach:
+                BuildAwaitForEach(awaitForEach, output);
+                break;
             case SwitchStatementSyntax @switch:
                 BuildSwitch(@switch, output);
                 break;

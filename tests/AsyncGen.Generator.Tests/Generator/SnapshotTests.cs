@@ -406,6 +406,36 @@ public class SnapshotTests
         """, "DepthFuture");
 
     [Fact]
+    public void Await_using_and_return_through_an_awaiting_finally() => Verify("""
+            [PollAsync]
+            public static async Future<int> Use(Func<IAsyncDisposable> open, Task<int> value)
+            {
+                await using var resource = open();
+                var v = await value;
+                if (v > 0) return v;
+                return 0;
+            }
+        """, "UseFuture");
+
+    [Fact]
+    public void Await_foreach_with_break() => Verify("""
+            [PollAsync]
+            public static async Future<int> First(IAsyncEnumerable<int> items)
+            {
+                var found = -1;
+                await foreach (var item in items)
+                {
+                    if (item > 2)
+                    {
+                        found = item;
+                        break;
+                    }
+                }
+                return found;
+            }
+        """, "FirstFuture");
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """

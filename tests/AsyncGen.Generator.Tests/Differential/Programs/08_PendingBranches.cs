@@ -144,3 +144,38 @@ public static partial class P_AwaitFinally_ExceptionAndReturn
         }
     }
 }
+
+public static partial class P_AwaitFinally_AwaitForeach
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var text = "";
+        await foreach (var item in Items(log))
+        {
+            if (item == 3) break;
+            text += await Ops.Value(item);
+        }
+        await foreach (var item in Items(log))
+        {
+            if (item == 2) return text + "|returned";
+        }
+        return text;
+    }
+
+    private static async IAsyncEnumerable<int> Items(List<string> log)
+    {
+        try
+        {
+            for (var i = 1; i <= 4; i++)
+            {
+                await Task.Yield();
+                yield return i;
+            }
+        }
+        finally
+        {
+            log.Add("enumerator disposed");
+        }
+    }
+}
