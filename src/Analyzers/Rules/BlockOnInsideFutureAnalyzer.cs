@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -12,24 +11,16 @@ namespace AsyncGen.Analyzers.Rules;
 /// hand-written <c>Poll</c>. Lambdas are exempt: they may be handed to another thread.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockOnInsideFutureAnalyzer : DiagnosticAnalyzer
+public sealed class BlockOnInsideFutureAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.BlockOnInsideFuture);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public BlockOnInsideFutureAnalyzer()
+        : base(DiagnosticDescriptors.BlockOnInsideFuture)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.Invocation);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.Invocation);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,27 +6,16 @@ namespace AsyncGen.Analyzers.Rules;
 
 /// <summary>AG0100: a blocking call inside a <c>[PollAsync]</c> (or any <c>async Future</c>) method.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingCallInFutureBodyAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingCallInFutureBodyAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.BlockingCallInFutureBody);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public BlockingCallInFutureBodyAnalyzer()
+        : base(DiagnosticDescriptors.BlockingCallInFutureBody)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(
-                operation => Analyze(operation, types),
-                OperationKind.Invocation,
-                OperationKind.PropertyReference);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.Invocation, OperationKind.PropertyReference);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {

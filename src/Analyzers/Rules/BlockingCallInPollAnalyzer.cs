@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,29 +6,18 @@ namespace AsyncGen.Analyzers.Rules;
 
 /// <summary>AG0101: a blocking call inside a hand-written <c>IFuture&lt;T&gt;.Poll</c>.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingCallInPollAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingCallInPollAnalyzer : AsyncGenAnalyzer
 {
     private const string Advice = "register the waker and return Pending instead";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.BlockingCallInPoll);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public BlockingCallInPollAnalyzer()
+        : base(DiagnosticDescriptors.BlockingCallInPoll)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(
-                operation => Analyze(operation, types),
-                OperationKind.Invocation,
-                OperationKind.PropertyReference);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.Invocation, OperationKind.PropertyReference);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {

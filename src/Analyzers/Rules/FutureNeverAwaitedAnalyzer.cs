@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -13,24 +12,16 @@ namespace AsyncGen.Analyzers.Rules;
 /// dropping one detaches a task that is already running.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class FutureNeverAwaitedAnalyzer : DiagnosticAnalyzer
+public sealed class FutureNeverAwaitedAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.FutureNeverAwaited);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public FutureNeverAwaitedAnalyzer()
+        : base(DiagnosticDescriptors.FutureNeverAwaited)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(operation => AnalyzeBody(operation, types), OperationKind.MethodBody);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => AnalyzeBody(operation, types), OperationKind.MethodBody, OperationKind.ConstructorBody);
 
     private static void AnalyzeBody(OperationAnalysisContext context, KnownTypes types)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,29 +8,21 @@ using Microsoft.CodeAnalysis.Text;
 namespace AsyncGen.Analyzers.Rules;
 
 /// <summary>
-/// AG0104: inside a future body, a thread lock (<c>Monitor</c>, <c>Lock</c>, <c>SemaphoreSlim.Wait</c>,
+/// AG0104: inside a future body, a thread lock (<c>Monitor</c>, <c>Lock.Enter</c>, <c>SemaphoreSlim.Wait</c>,
 /// <c>ReaderWriterLockSlim</c>, <c>Mutex</c>, <c>SpinLock</c>) acquired before an await and released after it, or never
 /// released in the body. Like clippy's <c>await_holding_lock</c>, judged in source order within one body.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
+public sealed class LockHeldAcrossAwaitAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.LockHeldAcrossAwait);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public LockHeldAcrossAwaitAnalyzer()
+        : base(DiagnosticDescriptors.LockHeldAcrossAwait)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.Invocation);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.Invocation);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,29 +7,22 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AsyncGen.Analyzers.Rules;
 
 /// <summary>
-/// AG0105: a struct future (local or field) that was polled through <c>x.Poll(ref cx)</c> is then copied: assigned,
+/// AG0105: a struct future (local or field) that was polled (<c>x.Poll(ref cx)</c>, or passed by <c>ref</c> with the
+/// context to a polling helper) is then copied: assigned,
 /// passed by value, returned or boxed. Judged in source order within one body. Class futures are references, so
 /// copying them is harmless and never reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PolledFutureCopiedAnalyzer : DiagnosticAnalyzer
+public sealed class PolledFutureCopiedAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.PolledFutureCopied);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public PolledFutureCopiedAnalyzer()
+        : base(DiagnosticDescriptors.PolledFutureCopied)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.MethodBody);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.MethodBody);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
@@ -55,16 +47,35 @@ public sealed class PolledFutureCopiedAnalyzer : DiagnosticAnalyzer
         var polls = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
         foreach (var operation in body.Descendants())
         {
-            if (operation is IInvocationOperation { TargetMethod.Name: "Poll", Instance: { } receiver } poll
-                && receiver.Type is { IsValueType: true } type
-                && types.IsFuture(type)
-                && StorageOf(receiver) is { } storage
-                && !polls.ContainsKey(storage))
+            if (operation is not IInvocationOperation call) continue;
+            foreach (var polled in PolledStructFutures(call, types))
             {
-                polls.Add(storage, poll.Syntax.Span.End);
+                if (StorageOf(polled) is { } storage && !polls.ContainsKey(storage)) polls.Add(storage, call.Syntax.Span.End);
             }
         }
         return polls;
+    }
+
+    /// <summary>
+    /// The struct futures <paramref name="call"/> polls: the receiver of <c>x.Poll(ref cx)</c>, and any future passed by
+    /// <c>ref</c> to a helper that also receives the context (<c>Drive(ref x, ref cx)</c>).
+    /// </summary>
+    private static IEnumerable<IOperation> PolledStructFutures(IInvocationOperation call, KnownTypes types)
+    {
+        if (call.TargetMethod.Name == "Poll" && call.Instance is { Type.IsValueType: true } receiver && types.IsFuture(receiver.Type))
+        {
+            yield return receiver;
+        }
+        var passesContext = false;
+        foreach (var argument in call.Arguments) passesContext |= types.IsContext(argument.Value.Type);
+        if (!passesContext) yield break;
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value.Type is { IsValueType: true } type && types.IsFuture(type))
+            {
+                yield return argument.Value;
+            }
+        }
     }
 
     private static ISymbol? StorageOf(IOperation operation) => operation switch

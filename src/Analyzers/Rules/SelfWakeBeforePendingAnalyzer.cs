@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,24 +12,16 @@ namespace AsyncGen.Analyzers.Rules;
 /// <c>wake_by_ref</c> remark). A wake under a condition (a readiness re-check, a budget) is not reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class SelfWakeBeforePendingAnalyzer : DiagnosticAnalyzer
+public sealed class SelfWakeBeforePendingAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.SelfWakeBeforePending);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public SelfWakeBeforePendingAnalyzer()
+        : base(DiagnosticDescriptors.SelfWakeBeforePending)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.MethodBody);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.MethodBody);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {

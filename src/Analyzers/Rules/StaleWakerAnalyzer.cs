@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using AsyncGen.Analyzers.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -14,24 +13,16 @@ namespace AsyncGen.Analyzers.Rules;
 /// is not reported, nor is a once-guarded store backed by an unguarded one in the same body.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class StaleWakerAnalyzer : DiagnosticAnalyzer
+public sealed class StaleWakerAnalyzer : AsyncGenAnalyzer
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.StaleWaker);
-
-    /// <inheritdoc/>
-    public override void Initialize(AnalysisContext context)
+    /// <summary>Creates the rule.</summary>
+    public StaleWakerAnalyzer()
+        : base(DiagnosticDescriptors.StaleWaker)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = new KnownTypes(start.Compilation);
-            if (!types.HasRuntime) return;
-            start.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.MethodBody);
-        });
     }
+
+    private protected override void Register(CompilationStartAnalysisContext context, KnownTypes types) =>
+        context.RegisterOperationAction(operation => Analyze(operation, types), OperationKind.MethodBody);
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {

@@ -23,13 +23,15 @@ internal readonly struct BlockingCall
 {
     public const string FixProperty = "Fix";
     public const string TwinProperty = "Twin";
+    public const string TwinNeedsTokenProperty = "TwinNeedsToken";
 
-    public BlockingCall(string display, string advice, BlockingCallFix fix, string? twin = null)
+    public BlockingCall(string display, string advice, BlockingCallFix fix, string? twin = null, bool twinNeedsToken = false)
     {
         Display = display;
         Advice = advice;
         Fix = fix;
         Twin = twin;
+        TwinNeedsToken = twinNeedsToken;
     }
 
     /// <summary>The call as the message names it, e.g. <c>Thread.Sleep</c>.</summary>
@@ -43,9 +45,14 @@ internal readonly struct BlockingCall
     /// <summary>The name of the async twin, for <see cref="BlockingCallFix.AsyncTwin"/>.</summary>
     public string? Twin { get; }
 
+    /// <summary>The twin takes a trailing <c>CancellationToken</c> without a default, so the fix must pass one.</summary>
+    public bool TwinNeedsToken { get; }
+
     public ImmutableDictionary<string, string?> ToProperties()
     {
         var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperty, Fix.ToString());
-        return Twin is null ? properties : properties.Add(TwinProperty, Twin);
+        return Twin is null
+            ? properties
+            : properties.Add(TwinProperty, Twin).Add(TwinNeedsTokenProperty, TwinNeedsToken ? "true" : "false");
     }
 }

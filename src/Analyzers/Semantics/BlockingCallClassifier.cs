@@ -14,7 +14,8 @@ internal static class BlockingCallClassifier
     public static BlockingCall? Classify(IOperation operation, KnownTypes types) => operation switch
     {
         IInvocationOperation invocation => ClassifyInvocation(invocation, types),
-        IPropertyReferenceOperation { Property.Name: "Result" } read when IsTaskLike(read.Property.ContainingType) =>
+        IPropertyReferenceOperation { Property.Name: "Result" } read
+            when IsTaskLike(read.Property.ContainingType) && !CompletionIsChecked(read.Instance) =>
             new BlockingCall(TypeAndMember(read.Property), "await the task instead", BlockingCallFix.AwaitTask),
         _ => null,
     };
@@ -22,7 +23,10 @@ internal static class BlockingCallClassifier
     private static BlockingCall? ClassifyInvocation(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod;
-        if (IsAwaitable(method.ReturnType, types) || IsNonBlockingByArguments(invocation) || IsInMemory(invocation))
+        if (IsAwaitable(method.ReturnType, types)
+            || IsNonBlockingByArguments(invocation)
+            || IsInMemory(invocation)
+            || IsNonBlockingSocketCall(invocation))
         {
             return null;
         }
@@ -30,24 +34,25 @@ internal static class BlockingCallClassifier
         var display = TypeAndMember(method);
         if (IsBlockingAwaiterGetResult(method))
         {
-            return new BlockingCall(display, "await the task instead", BlockingCallFix.AwaitTask);
+            return CompletionIsChecked(invocation.Instance)
+                ? null
+                : new BlockingCall(display, "await the task instead", BlockingCallFix.AwaitTask);
         }
-        if (BlockingApis.Contains(method))
+        var known = BlockingApis.Contains(method);
+        var tableFix = known ? FixForTableEntry(invocation) : BlockingCallFix.None;
+        if (tableFix == BlockingCallFix.AwaitTask && CompletionIsChecked(invocation.Instance)) return null;
+        if (tableFix != BlockingCallFix.None)
         {
-            return new BlockingCall(display, AdviceForTableEntry(invocation), FixForTableEntry(invocation));
+            return new BlockingCall(display, tableFix == BlockingCallFix.TimeSleep ? "await Time.Sleep instead" : "await the task instead", tableFix);
         }
-        var twin = FindAsyncTwin(invocation, types);
-        return twin is null
-            ? null
-            : new BlockingCall(display, $"await '{twin.Name}' instead", BlockingCallFix.AsyncTwin, twin.Name);
+        if (FindAsyncTwin(invocation, types) is { } twin)
+        {
+            // A twin that takes a Memory where the call passes a Span cannot take the same arguments: name it, do not rewrite.
+            var fix = twin.SameArguments ? BlockingCallFix.AsyncTwin : BlockingCallFix.None;
+            return new BlockingCall(display, $"await '{twin.Method.Name}' instead", fix, twin.Method.Name, twin.NeedsToken);
+        }
+        return known ? new BlockingCall(display, "use a future or an async alternative", BlockingCallFix.None) : null;
     }
-
-    private static string AdviceForTableEntry(IInvocationOperation invocation) => FixForTableEntry(invocation) switch
-    {
-        BlockingCallFix.TimeSleep => "await Time.Sleep instead",
-        BlockingCallFix.AwaitTask => "await the task instead",
-        _ => "use a future or an async alternative",
-    };
 
     private static BlockingCallFix FixForTableEntry(IInvocationOperation invocation)
     {
@@ -106,6 +111,61 @@ internal static class BlockingCallClassifier
         return false;
     }
 
+    /// <summary>
+    /// The socket idiom of non-blocking I/O: a call that throws <c>SocketException</c> (would-block) inside a <c>try</c>
+    /// that catches it, as for <c>Socket.Accept</c>, which has no non-throwing overload.
+    /// </summary>
+    private static bool IsNonBlockingSocketCall(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.ContainingType.ContainingNamespace.ToDisplayString() != "System.Net.Sockets") return false;
+        for (var current = invocation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not ITryOperation attempt) continue;
+            foreach (var handler in attempt.Catches)
+            {
+                if (handler.ExceptionType.Name == "SocketException") return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The body reads <c>IsCompleted</c> (or another completion state) of the task or awaiter that the blocking read
+    /// goes through: the read is guarded, as in a hand-written <c>Poll</c> over a task, and returns at once.
+    /// </summary>
+    private static bool CompletionIsChecked(IOperation? receiver)
+    {
+        if (TaskStorage(receiver) is not { } storage) return false;
+        var root = receiver!;
+        while (root.Parent is not null) root = root.Parent;
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IPropertyReferenceOperation
+                {
+                    Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status",
+                } state
+                && SymbolEqualityComparer.Default.Equals(TaskStorage(state.Instance), storage))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The field, local or parameter a task read starts from, through <c>GetAwaiter()</c> and <c>ConfigureAwait(..)</c>.</summary>
+    private static ISymbol? TaskStorage(IOperation? operation)
+    {
+        while (operation is IInvocationOperation { TargetMethod.Name: "GetAwaiter" or "ConfigureAwait" } step) operation = step.Instance;
+        if (operation is IConversionOperation conversion) operation = conversion.Operand;
+        return operation switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+    }
+
     private static bool IsBlockingAwaiterGetResult(IMethodSymbol method) =>
         method.Name == "GetResult"
         && method.ContainingType.ContainingNamespace.ToDisplayString() == "System.Runtime.CompilerServices"
@@ -127,7 +187,14 @@ internal static class BlockingCallClassifier
         return false;
     }
 
-    private static IMethodSymbol? FindAsyncTwin(IInvocationOperation invocation, KnownTypes types)
+    private readonly struct AsyncTwin(IMethodSymbol method, bool sameArguments, bool needsToken)
+    {
+        public IMethodSymbol Method { get; } = method;
+        public bool SameArguments { get; } = sameArguments;
+        public bool NeedsToken { get; } = needsToken;
+    }
+
+    private static AsyncTwin? FindAsyncTwin(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod;
         if (method.IsExtensionMethod || method.MethodKind != MethodKind.Ordinary || invocation.SemanticModel is null)
@@ -135,45 +202,48 @@ internal static class BlockingCallClassifier
             return null;
         }
         var container = method.IsStatic ? method.ContainingType : invocation.Instance?.Type ?? method.ContainingType;
-        var twinName = method.Name + "Async";
-        var candidates = invocation.SemanticModel.LookupSymbols(invocation.Syntax.SpanStart, container, twinName);
+        var candidates = invocation.SemanticModel.LookupSymbols(invocation.Syntax.SpanStart, container, method.Name + "Async");
         foreach (var candidate in candidates)
         {
             if (candidate is IMethodSymbol twin
                 && twin.IsStatic == method.IsStatic
                 && IsAwaitable(twin.ReturnType, types)
                 && !IsObsolete(twin)
-                && HaveSameShape(method, twin, types))
+                && MatchShape(method, twin, types) is { } sameArguments)
             {
-                return twin;
+                var extra = twin.Parameters.Length > method.Parameters.Length;
+                return new AsyncTwin(twin, sameArguments, extra && !twin.Parameters[twin.Parameters.Length - 1].IsOptional);
             }
         }
         return null;
     }
 
-    /// <summary>Same parameter types in order (a span may become a memory), plus at most a trailing CancellationToken.</summary>
-    private static bool HaveSameShape(IMethodSymbol method, IMethodSymbol twin, KnownTypes types)
+    /// <summary>
+    /// Same parameter types in order, plus at most a trailing CancellationToken: true when the arguments carry over
+    /// as they are, false when a span must become a memory, null when the shapes differ.
+    /// </summary>
+    private static bool? MatchShape(IMethodSymbol method, IMethodSymbol twin, KnownTypes types)
     {
         var count = method.Parameters.Length;
         var extra = twin.Parameters.Length - count;
-        if (extra < 0 || extra > 1 || method.Arity != twin.Arity) return false;
-        if (extra == 1 && !types.IsCancellationToken(twin.Parameters[count].Type)) return false;
+        if (extra < 0 || extra > 1 || method.Arity != twin.Arity) return null;
+        if (extra == 1 && !types.IsCancellationToken(twin.Parameters[count].Type)) return null;
+        var same = true;
         for (var i = 0; i < count; i++)
         {
             var mine = method.OriginalDefinition.Parameters[i];
             var theirs = twin.OriginalDefinition.Parameters[i];
-            if (mine.RefKind != theirs.RefKind || !SameOrMemoryOfSpan(mine.Type, theirs.Type)) return false;
+            if (mine.RefKind != theirs.RefKind) return null;
+            var a = mine.Type.ToDisplayString();
+            var b = theirs.Type.ToDisplayString();
+            if (a == b) continue;
+            if (a.Replace("System.Span<", "System.Memory<") != b && a.Replace("System.ReadOnlySpan<", "System.ReadOnlyMemory<") != b)
+            {
+                return null;
+            }
+            same = false;
         }
-        return true;
-    }
-
-    private static bool SameOrMemoryOfSpan(ITypeSymbol mine, ITypeSymbol theirs)
-    {
-        var a = mine.ToDisplayString();
-        var b = theirs.ToDisplayString();
-        return a == b
-            || a.Replace("System.Span<", "System.Memory<") == b
-            || a.Replace("System.ReadOnlySpan<", "System.ReadOnlyMemory<") == b;
+        return same;
     }
 
     private static bool IsObsolete(ISymbol symbol)

@@ -1,3 +1,4 @@
+using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -6,22 +7,21 @@ namespace AsyncGen.Analyzers.Semantics;
 
 /// <summary>
 /// A call that takes a thread lock, the lock it takes (a field, local or parameter), and where in the body it is
-/// released again.
+/// released again. <c>Lock.EnterScope</c> is absent on purpose: its scope is a ref struct, which the compiler already
+/// refuses to keep across an await (CS4007).
 /// </summary>
 internal sealed class LockAcquisition
 {
     private readonly ISymbol _lock;
     private readonly SyntaxNode _call;
     private readonly SemanticModel? _semanticModel;
-    private readonly bool _releasedByDispose;
 
-    private LockAcquisition(string display, ISymbol @lock, IInvocationOperation call, bool releasedByDispose)
+    private LockAcquisition(string display, ISymbol @lock, IInvocationOperation call)
     {
         Display = display;
         _lock = @lock;
         _call = call.Syntax;
         _semanticModel = call.SemanticModel;
-        _releasedByDispose = releasedByDispose;
     }
 
     /// <summary>The acquiring call as the message names it, e.g. <c>Monitor.Enter</c>.</summary>
@@ -35,17 +35,18 @@ internal sealed class LockAcquisition
         switch (type, method.Name)
         {
             case ("System.Threading.Monitor", "Enter" or "TryEnter"):
-                return Create(display, invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null, invocation, false);
+                return Create(display, invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null, invocation);
             case ("System.Threading.SemaphoreSlim", "Wait"):
                 // A try-acquire with a zero timeout never blocks, and a semaphore is not thread-affine: no hazard left.
-                return IsZeroTimeoutTry(invocation) ? null : Create(display, invocation.Instance, invocation, false);
-            case ("System.Threading.Lock", "EnterScope"):
-                return Create(display, invocation.Instance, invocation, true);
+                return IsZeroTimeoutTry(invocation) ? null : Create(display, invocation.Instance, invocation);
             case ("System.Threading.Lock", "Enter" or "TryEnter"):
             case ("System.Threading.SpinLock", "Enter" or "TryEnter"):
-            case ("System.Threading.Mutex" or "System.Threading.WaitHandle", "WaitOne"):
-            case ("System.Threading.ReaderWriterLockSlim", _) when method.Name.StartsWith("Enter") || method.Name.StartsWith("TryEnter"):
-                return Create(display, invocation.Instance, invocation, false);
+            case ("System.Threading.ReaderWriterLockSlim", _)
+                when method.Name.StartsWith("Enter", StringComparison.Ordinal) || method.Name.StartsWith("TryEnter", StringComparison.Ordinal):
+                return Create(display, invocation.Instance, invocation);
+            case ("System.Threading.WaitHandle", "WaitOne") when IsOwnedWaitHandle(invocation.Instance?.Type):
+                // Only handles that are released again are locks; waiting on an event owns nothing (that is AG0100's).
+                return Create(invocation.Instance!.Type!.Name + "." + method.Name, invocation.Instance, invocation);
             default:
                 return null;
         }
@@ -54,7 +55,6 @@ internal sealed class LockAcquisition
     /// <summary>Where the lock stops being held: the first matching release after the acquisition, else the end of the body.</summary>
     public int ReleasePosition(SyntaxNode body)
     {
-        if (_releasedByDispose) return ScopeEnd();
         foreach (var node in body.DescendantNodes())
         {
             if (node.SpanStart > _call.Span.End && node is InvocationExpressionSyntax release && Releases(release)) return node.SpanStart;
@@ -74,24 +74,11 @@ internal sealed class LockAcquisition
             && IsLock(release.Instance);
     }
 
-    /// <summary>A <c>using</c> statement ends with its embedded statement; a <c>using</c> declaration with its block.</summary>
-    private int ScopeEnd()
-    {
-        foreach (var ancestor in _call.Ancestors())
-        {
-            if (ancestor is UsingStatementSyntax or BlockSyntax) return ancestor.Span.End;
-        }
-        return _call.Span.End;
-    }
-
     private bool IsLock(IOperation? operation) =>
         ReferencedSymbol(operation) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, _lock);
 
-    private static LockAcquisition? Create(string display, IOperation? lockOperand, IInvocationOperation invocation, bool releasedByDispose)
-    {
-        if (ReferencedSymbol(lockOperand) is not { } symbol) return null;
-        return new LockAcquisition(display, symbol, invocation, releasedByDispose);
-    }
+    private static LockAcquisition? Create(string display, IOperation? lockOperand, IInvocationOperation invocation) =>
+        ReferencedSymbol(lockOperand) is { } symbol ? new LockAcquisition(display, symbol, invocation) : null;
 
     private static ISymbol? ReferencedSymbol(IOperation? operation) => operation switch
     {
@@ -102,6 +89,9 @@ internal sealed class LockAcquisition
         IPropertyReferenceOperation property => property.Property,
         _ => null,
     };
+
+    private static bool IsOwnedWaitHandle(ITypeSymbol? type) =>
+        type is INamedTypeSymbol named && BlockingApis.MetadataName(named) is "System.Threading.Mutex" or "System.Threading.Semaphore";
 
     private static bool IsZeroTimeoutTry(IInvocationOperation invocation)
     {

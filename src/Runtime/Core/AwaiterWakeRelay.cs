@@ -25,7 +25,23 @@ public sealed class AwaiterWakeRelay
     {
         Update(waker);
         _fired = false;
-        awaiter.OnCompleted(_wake);
+        // A Task awaiter would post the wake to the current SynchronizationContext: on a UI thread blocked in
+        // BlockOn that post would never run. The wake only needs to reach the executor, from any thread.
+        var context = SynchronizationContext.Current;
+        if (context is null)
+        {
+            awaiter.OnCompleted(_wake);
+            return;
+        }
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            awaiter.OnCompleted(_wake);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     /// <summary>True once the awaiter registered last has run its continuation.</summary>

@@ -47,8 +47,16 @@ public abstract class Future<T> : IFuture<T>, IAwaitedChild
 
     void IAwaitedChild.Cancel()
     {
-        Dispose();
-        _awaitedError = ExceptionDispatchInfo.Capture(new FutureCanceledException());
+        try
+        {
+            Dispose();
+            _awaitedError = ExceptionDispatchInfo.Capture(new FutureCanceledException());
+        }
+        catch (Exception cleanupError)
+        {
+            // Surfaces at the parent's await, so the parent's own finally blocks still run.
+            _awaitedError = ExceptionDispatchInfo.Capture(cleanupError);
+        }
     }
 
     internal T TakeAwaitedResult()

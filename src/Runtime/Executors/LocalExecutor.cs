@@ -85,7 +85,9 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         // Pairs with the fence in Idle(): either the executor sees the task in the queue before parking, or we see
         // _parked == 1 and unpark it. (Enqueue is already a full fence; the explicit one documents the pairing.)
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _parked) == 1) _driver.Parker.Unpark();
+        // The executor's own thread is never parked when it schedules (e.g. timers firing right after a park).
+        if (Volatile.Read(ref _parked) == 1 && Environment.CurrentManagedThreadId != Volatile.Read(ref _runningThread))
+            _driver.Parker.Unpark();
     }
 
     void ITaskScheduler.Release(ITaskCell task) => _tasks.Remove(task);

@@ -71,22 +71,21 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
 
     public void Run()
     {
-        // Scheduled → Running in one atomic step. Clearing Scheduled and setting Running separately left a window in
-        // which the task looked Idle: a wake from another thread then queued it a second time, and if the poll
-        // completed the task, the stale queue entry ran a Complete task. Wakers may set Notified or Cancelled
-        // concurrently, hence the CAS loop.
+        // Scheduled → Running in one atomic step. Clearing Scheduled and setting Running separately would leave a
+        // window in which the task looks Idle: a wake from another thread would queue it a second time and another
+        // worker could poll (or dispose) it concurrently. Running stays set while an aborted task is disposed, so
+        // a wake from its cleanup only marks Notified. Wakers may set Notified or Cancelled concurrently: CAS loop.
         int state = Volatile.Read(ref _state);
         while (true)
         {
             var current = (TaskState)state;
+            if ((current & TaskState.Complete) != 0) return;
             Debug.Assert((current & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
-            var next = current & ~TaskState.Scheduled;
-            if ((current & (TaskState.Complete | TaskState.Cancelled)) == 0) next |= TaskState.Running;
+            var next = (current & ~TaskState.Scheduled) | TaskState.Running;
             int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
             if (seen == state) break;
             state = seen;
         }
-        if (((TaskState)state & TaskState.Complete) != 0) return;
         if (((TaskState)state & TaskState.Cancelled) != 0)
         {
             Cancel();

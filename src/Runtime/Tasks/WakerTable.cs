@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AsyncGen.Tasks;
 
 /// <summary>
@@ -38,7 +36,9 @@ internal sealed class WakerTable : IWakeTarget
     public void Remove(ITaskCell task)
     {
         var (slot, generation) = (task.Waker.Slot, task.Waker.Generation);
-        Debug.Assert(ReferenceEquals(_tasks[slot], task) && _generations[slot] == generation);
+        // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
+        if (!ReferenceEquals(_tasks[slot], task) || _generations[slot] != generation)
+            throw new InvalidOperationException($"Task '{task.Name}' was released twice.");
         _generations[slot] = generation + 1;
         Volatile.Write(ref _tasks[slot], null);
         _free.Push(slot);

@@ -4,14 +4,18 @@ namespace AsyncGen;
 /// A periodic ticker from <see cref="Time.Interval"/>. The first tick completes one period after creation; a
 /// consumer that falls behind gets the missed ticks at once, one per <see cref="Tick"/> (tokio's "burst").
 /// </summary>
+/// <remarks>Cancel-safe: a tick future disposed before it completes (a lost select or timeout) consumes no tick,
+/// the next <see cref="Tick"/> waits for the same deadline.</remarks>
 public sealed class Interval
 {
+    private readonly long _periodMs;
     private long _nextTickMs;
 
     internal Interval(TimeSpan period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, TimeSpan.FromMilliseconds(1));
         Period = period;
+        _periodMs = (long)Math.Ceiling(period.TotalMilliseconds);
         _nextTickMs = Time.Sleep(period).DeadlineMs;
     }
 
@@ -19,10 +23,37 @@ public sealed class Interval
     public TimeSpan Period { get; }
 
     /// <summary>A future that completes at the next tick.</summary>
-    public SleepFuture Tick()
+    public TickFuture Tick() => new(this, new SleepFuture(_nextTickMs));
+
+    internal void Ticked(long deadlineMs)
     {
-        var sleep = new SleepFuture(_nextTickMs);
-        _nextTickMs += (long)Math.Ceiling(Period.TotalMilliseconds);
-        return sleep;
+        if (deadlineMs == _nextTickMs) _nextTickMs += _periodMs;
     }
+}
+
+/// <summary>The future of <see cref="Interval.Tick"/>: completes at the tick's deadline, which it then consumes.</summary>
+public struct TickFuture : IFuture<Unit>
+{
+    private readonly Interval _interval;
+    private SleepFuture _sleep;
+
+    internal TickFuture(Interval interval, SleepFuture sleep)
+    {
+        _interval = interval;
+        _sleep = sleep;
+    }
+
+    /// <summary>The tick's deadline on the <see cref="Time.NowMs"/> clock.</summary>
+    public long DeadlineMs => _sleep.DeadlineMs;
+
+    /// <inheritdoc/>
+    public Poll<Unit> Poll(ref Context cx)
+    {
+        var poll = _sleep.Poll(ref cx);
+        if (poll.IsReady) _interval.Ticked(_sleep.DeadlineMs);
+        return poll;
+    }
+
+    /// <summary>Stops waiting; the tick is not consumed.</summary>
+    public void Dispose() => _sleep.Dispose();
 }

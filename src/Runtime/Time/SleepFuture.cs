@@ -30,9 +30,7 @@ public struct SleepFuture : IFuture<Unit>
             _timer = _wheel.Insert(DeadlineMs, cx.Waker);
             return Poll<Unit>.Pending;
         }
-        if (_wheel.HasFired(_timer)) return Complete();
-        _wheel.UpdateWaker(_timer, cx.Waker);
-        return Poll<Unit>.Pending;
+        return _wheel.PollFired(_timer, cx.Waker) ? Complete() : Poll<Unit>.Pending;
     }
 
     /// <summary>Removes the timer if it is still waiting.</summary>

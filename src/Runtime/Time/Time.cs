@@ -14,10 +14,14 @@ public static class Time
     /// <summary>Milliseconds on the runtime's monotonic clock (whole milliseconds since the runtime started).</summary>
     public static long NowMs => (long)Stopwatch.GetElapsedTime(s_origin).TotalMilliseconds;
 
-    /// <summary>A future that completes once <paramref name="duration"/> has passed; never early.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The duration is negative.</exception>
+    /// <summary>
+    /// A future that completes once <paramref name="duration"/> has passed, never early; the time counts from this
+    /// call. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> sleeps forever.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is negative (other than infinite).</exception>
     public static SleepFuture Sleep(TimeSpan duration)
     {
+        if (duration == System.Threading.Timeout.InfiniteTimeSpan) return new SleepFuture(long.MaxValue);
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
         // Round the deadline up to the next whole millisecond tick, so the wheel's 1 ms resolution can only
         // make a sleep late, never early.
@@ -29,7 +33,8 @@ public static class Time
     public static Interval Interval(TimeSpan period) => new(period);
 
     /// <summary>
-    /// Runs <paramref name="future"/> but gives up after <paramref name="limit"/>: the future is then disposed
+    /// Runs <paramref name="future"/> but gives up after <paramref name="limit"/> (counted from this call;
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> never gives up): the future is then disposed
     /// (cancelled) and a <see cref="TimeoutException"/> is thrown.
     /// </summary>
     public static TimeoutFuture<T> Timeout<T>(IFuture<T> future, TimeSpan limit)

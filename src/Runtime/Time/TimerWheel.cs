@@ -76,19 +76,18 @@ internal sealed class TimerWheel
         return handle;
     }
 
-    /// <summary>True once the timer has fired (its waker was woken).</summary>
-    public bool HasFired(TimerHandle handle)
-    {
-        lock (_lock) return Get(handle).State == EntryState.Fired;
-    }
-
-    /// <summary>Replaces the waker of a waiting timer (a re-poll from a different task or waker).</summary>
-    public void UpdateWaker(TimerHandle handle, in Waker waker)
+    /// <summary>
+    /// A re-poll: true if the timer has fired; otherwise stores <paramref name="waker"/> (if it changed). One lock
+    /// for both, so a fire cannot slip between the check and the store and wake only the previous waker.
+    /// </summary>
+    public bool PollFired(TimerHandle handle, in Waker waker)
     {
         lock (_lock)
         {
             ref var entry = ref Get(handle);
+            if (entry.State == EntryState.Fired) return true;
             if (!entry.Waker.WillWake(waker)) entry.Waker = waker;
+            return false;
         }
     }
 
@@ -218,10 +217,15 @@ internal sealed class TimerWheel
             if (occupied == 0) continue;
             int shift = level * SlotBits;
             int nowSlot = (int)(_elapsed >> shift) & (SlotsPerLevel - 1);
-            int distance = BitOperations.TrailingZeroCount(BitOperations.RotateRight(occupied, nowSlot));
-            slot = (nowSlot + distance) & (SlotsPerLevel - 1);
+            ulong rotated = BitOperations.RotateRight(occupied, nowSlot);
+            int distance = BitOperations.TrailingZeroCount(rotated);
             long levelSpan = 1L << (shift + SlotBits);
             long levelStart = _elapsed & ~(levelSpan - 1);
+            // Only the top level's current slot can hold timers for its next turn (deadlines beyond the span are
+            // clamped there); any other occupied slot of the level comes first.
+            if (distance == 0 && levelStart + ((long)nowSlot << shift) < _elapsed && (rotated & ~1UL) != 0)
+                distance = BitOperations.TrailingZeroCount(rotated & ~1UL);
+            slot = (nowSlot + distance) & (SlotsPerLevel - 1);
             slotTime = levelStart + ((long)slot << shift);
             // A slot "behind" now belongs to the next turn of this level.
             if (slotTime < _elapsed) slotTime += levelSpan;

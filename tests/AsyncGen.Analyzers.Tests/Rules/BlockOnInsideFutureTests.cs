@@ -5,19 +5,7 @@ namespace AsyncGen.Analyzers.Tests.Rules;
 
 public sealed class BlockOnInsideFutureTests : AnalyzerTestBase<BlockOnInsideFutureAnalyzer>
 {
-    private const string Demo = """
-
-        public static partial class Demo
-        {
-            [PollAsync]
-            public static async Future<int> DelayAdd(int a, int b)
-            {
-                await Time.Sleep(TimeSpan.FromSeconds(2));
-                return a + b;
-            }
-        }
-
-        """;
+    private const string Demo = TestSources.DelayAddDemo;
 
     [Fact]
     public Task BlockOn_in_a_PollAsync_body_is_reported() => VerifyAsync(Demo + """

@@ -123,4 +123,46 @@ public sealed class BlockingCallInPollTests : AnalyzerTestBase<BlockingCallInPol
             }
         }
         """);
+
+    [Fact]
+    public Task Result_read_after_checking_completion_is_not_reported() => VerifyAsync("""
+        public sealed class ValueTaskFuture(ValueTask<int> operation) : IFuture<int>
+        {
+            private readonly AwaiterWakeRelay _relay = new();
+
+            public Poll<int> Poll(ref Context cx)
+            {
+                if (!operation.IsCompleted)
+                {
+                    var awaiter = operation.ConfigureAwait(false).GetAwaiter();
+                    _relay.Register(ref awaiter, cx.Waker);
+                    if (!operation.IsCompleted) return Poll<int>.Pending;
+                }
+                return Poll<int>.Ready(operation.GetAwaiter().GetResult() + operation.Result);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Socket_call_that_catches_would_block_is_not_reported() => VerifyAsync("""
+        using System.Net.Sockets;
+
+        public sealed class AcceptFuture(Socket listener) : IFuture<Socket>
+        {
+            private Waker _waker;
+
+            public Poll<Socket> Poll(ref Context cx)
+            {
+                try
+                {
+                    return Poll<Socket>.Ready(listener.Accept());
+                }
+                catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
+                {
+                    _waker = cx.Waker;
+                    return Poll<Socket>.Pending;
+                }
+            }
+        }
+        """);
 }

@@ -5,19 +5,7 @@ namespace AsyncGen.Analyzers.Tests.Rules;
 
 public sealed class FutureNeverAwaitedTests : AnalyzerTestBase<FutureNeverAwaitedAnalyzer>
 {
-    private const string Demo = """
-
-        public static partial class Demo
-        {
-            [PollAsync]
-            public static async Future<int> DelayAdd(int a, int b)
-            {
-                await Time.Sleep(TimeSpan.FromSeconds(2));
-                return a + b;
-            }
-        }
-
-        """;
+    private const string Demo = TestSources.DelayAddDemo;
 
     [Fact]
     public Task Future_call_used_as_a_statement_is_reported() => VerifyAsync(Demo + """
@@ -70,8 +58,10 @@ public sealed class FutureNeverAwaitedTests : AnalyzerTestBase<FutureNeverAwaite
             public Poll<int> Poll(ref Context cx) => Poll<int>.Ready(0);
         }
 
-        public static class Program
+        public sealed class Program
         {
+            public Program() => {|AG0106:new Never()|};
+
             public static void Main() => {|AG0106:new Never()|};
         }
         """);
@@ -114,14 +104,18 @@ public sealed class FutureNeverAwaitedTests : AnalyzerTestBase<FutureNeverAwaite
         """);
 
     [Fact]
-    public Task Dropped_join_handle_and_non_future_results_are_not_reported() => VerifyAsync("""
-        public sealed class JoinHandleLike : IFuture<int>
-        {
-            public Poll<int> Poll(ref Context cx) => Poll<int>.Ready(0);
-        }
-
+    public Task Dropped_join_handle_and_non_future_results_are_not_reported() => VerifyAsync(Demo + """
         public static class Program
         {
+            [PollAsync]
+            public static async Future<int> Detach(Func<int> work)
+            {
+                Executor.Spawn(Demo.DelayAdd(1, 2));
+                var handle = Executor.Spawn(Demo.DelayAdd(3, 4));
+                await Time.Sleep(TimeSpan.Zero);
+                return work();
+            }
+
             public static void Main(Func<int> work)
             {
                 work();

@@ -150,4 +150,20 @@ public sealed class LockHeldAcrossAwaitTests : AnalyzerTestBase<LockHeldAcrossAw
             }
         }
         """);
+
+    [Fact]
+    public Task Mutex_held_across_an_await_is_reported_but_an_event_wait_is_not() => VerifyAsync("""
+        public sealed class Exclusive(Mutex mutex, ManualResetEvent started)
+        {
+            [PollAsync]
+            public async Future Run()
+            {
+                started.WaitOne();
+                await Time.Sleep(TimeSpan.Zero);
+                {|AG0104:mutex.WaitOne()|};
+                await Time.Sleep(TimeSpan.Zero);
+                mutex.ReleaseMutex();
+            }
+        }
+        """);
 }

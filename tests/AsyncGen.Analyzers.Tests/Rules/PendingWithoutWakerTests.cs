@@ -148,4 +148,34 @@ public sealed class PendingWithoutWakerTests : AnalyzerTestBase<PendingWithoutWa
                 inner.Poll(ref cx) is { IsReady: true } ready ? Poll<string>.Ready(ready.Value.ToString()) : Poll<string>.Pending;
         }
         """);
+
+    [Fact]
+    public Task Children_polled_in_a_loop_cover_the_Pending_after_it() => VerifyAsync("""
+        public sealed class JoinAll(IFuture<int>[] children) : IFuture<int>
+        {
+            public Poll<int> Poll(ref Context cx)
+            {
+                var ready = true;
+                for (var i = 0; i < children.Length; i++) ready &= children[i].Poll(ref cx).IsReady;
+                if (!ready) return Poll<int>.Pending;
+                return Poll<int>.Ready(children.Length);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Wake_and_Pending_under_the_same_boolean_test_are_not_reported() => VerifyAsync("""
+        public sealed class CountedYields(int times) : IFuture<int>
+        {
+            private int _polls;
+
+            public Poll<int> Poll(ref Context cx)
+            {
+                _polls++;
+                bool done = _polls > times;
+                if (!done) cx.Waker.Wake();
+                return done ? Poll<int>.Ready(_polls) : Poll<int>.Pending;
+            }
+        }
+        """);
 }

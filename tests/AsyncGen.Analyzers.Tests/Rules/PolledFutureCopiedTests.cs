@@ -132,4 +132,19 @@ public sealed class PolledFutureCopiedTests : AnalyzerTestBase<PolledFutureCopie
             }
         }
         """);
+
+    [Fact]
+    public Task Future_polled_through_a_ref_helper_and_then_copied_is_reported() => VerifyAsync(Countdown + """
+        public static class Driver
+        {
+            public static Countdown Run(ref Context cx)
+            {
+                var future = new Countdown { Left = 2 };
+                Drive(ref future, ref cx);
+                return {|AG0105:future|};
+            }
+
+            private static void Drive(ref Countdown future, ref Context cx) => future.Poll(ref cx);
+        }
+        """);
 }

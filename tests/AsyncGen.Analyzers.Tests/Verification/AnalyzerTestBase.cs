@@ -15,10 +15,25 @@ public abstract class AnalyzerTestBase<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
     /// <summary>Asserts that the analyzer reports exactly the marked diagnostics, and nothing else.</summary>
-    protected static Task VerifyAsync(string source)
+    protected static Task VerifyAsync(string source) => VerifyAsync(source, editorConfig: null);
+
+    /// <summary>
+    /// Same, with an <c>.editorconfig</c> in force, and with diagnostics spelled out where markup cannot say enough
+    /// (a severity).
+    /// </summary>
+    protected static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
+        RunAsync(source, editorConfig, CompilerDiagnostics.Errors, expected);
+
+    /// <summary>Same, comparing the compiler's warnings too (and whether each is suppressed), for suppressors.</summary>
+    protected static Task VerifyWithCompilerWarningsAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
+        RunAsync(source, editorConfig, CompilerDiagnostics.Warnings, expected);
+
+    private static Task RunAsync(string source, string? editorConfig, CompilerDiagnostics compilerDiagnostics, DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>();
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { CompilerDiagnostics = compilerDiagnostics };
         Configure(test, source);
+        if (editorConfig is not null) test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
@@ -31,7 +46,6 @@ public abstract class AnalyzerTestBase<TAnalyzer>
             FixedCode = TestSources.Usings + fixedSource,
         };
         Configure(test, source);
-        foreach (var stub in TestSources.MissingRuntimeStubs()) test.FixedState.Sources.Add(stub);
         return test.RunAsync();
     }
 
@@ -42,7 +56,6 @@ public abstract class AnalyzerTestBase<TAnalyzer>
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
         test.TestState.AdditionalReferences.AddRange(Net100.References.All);
         test.TestState.AdditionalReferences.Add(TestSources.RuntimeReference);
-        foreach (var stub in TestSources.MissingRuntimeStubs()) test.TestState.Sources.Add(stub);
         test.SolutionTransforms.Add((solution, projectId) =>
         {
             var options = (CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;

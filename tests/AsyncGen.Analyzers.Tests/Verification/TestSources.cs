@@ -9,42 +9,20 @@ internal static class TestSources
     public const string Usings =
         "using System; using System.IO; using System.Threading; using System.Threading.Tasks; using AsyncGen;\n";
 
-    /// <summary>
-    /// Runtime API that main has not shipped yet (<c>Time.Sleep</c>, <c>Executor.BlockOn</c>), declared with the shape the
-    /// design gives it; each stub is dropped as soon as the referenced runtime assembly has the real type.
-    /// </summary>
-    public static IEnumerable<string> MissingRuntimeStubs()
-    {
-        if (RuntimeAssembly.GetType("AsyncGen.Time") is null)
-        {
-            yield return """
-                namespace AsyncGen
-                {
-                    public static class Time
-                    {
-                        public static SleepFuture Sleep(System.TimeSpan duration) => default;
-                    }
+    /// <summary>The seed's <c>delay_add</c> as a <c>[PollAsync]</c> method, for cases that need a future to call.</summary>
+    public const string DelayAddDemo = """
 
-                    public struct SleepFuture : IFuture<Unit>
-                    {
-                        public Poll<Unit> Poll(ref Context cx) => Poll<Unit>.Ready(default);
-                    }
-                }
-                """;
-        }
-        if (RuntimeAssembly.GetType("AsyncGen.Executor") is null)
+        public static partial class Demo
         {
-            yield return """
-                namespace AsyncGen
-                {
-                    public static class Executor
-                    {
-                        public static T BlockOn<T>(IFuture<T> future) => default!;
-                    }
-                }
-                """;
+            [PollAsync]
+            public static async Future<int> DelayAdd(int a, int b)
+            {
+                await Time.Sleep(TimeSpan.FromSeconds(2));
+                return a + b;
+            }
         }
-    }
+
+        """;
 
     public static System.Reflection.Assembly RuntimeAssembly => typeof(AsyncGen.Future).Assembly;
 

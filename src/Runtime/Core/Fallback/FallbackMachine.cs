@@ -14,10 +14,17 @@ namespace AsyncGen.Fallback;
 /// <para>Cancellation differs from generated machines in one way: the compiler's machine can only be unwound by an
 /// exception, so <see cref="Dispose"/> resumes it with a <see cref="FutureCanceledException"/> thrown at the
 /// suspended await; <c>finally</c> blocks run, and so do <c>catch</c> blocks that catch it. A machine suspended on a
-/// callback awaiter cannot be resumed early and is abandoned instead.</para>
+/// callback awaiter cannot be resumed early and is abandoned instead, as is one that keeps awaiting after
+/// <see cref="MaxCancelResumptions"/> cancellations.</para>
 /// </remarks>
 internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncStateMachine
 {
+    /// <summary>
+    /// Resumptions a disposal grants a machine that keeps awaiting after being cancelled (a retry loop that catches
+    /// every exception would otherwise never finish); past it the machine is abandoned.
+    /// </summary>
+    private const int MaxCancelResumptions = 64;
+
     public TStateMachine StateMachine;
 
     private Waker _waker;
@@ -72,7 +79,7 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
         }
 
         // Resume the machine with cancellation at each await it reaches until it completes.
-        while (!_hasOutcome && _child is { } child)
+        for (int resumptions = 0; resumptions < MaxCancelResumptions && !_hasOutcome && _child is { } child; resumptions++)
         {
             _child = null;
             child.Cancel();

@@ -30,6 +30,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     private readonly Lock _driverLock = new();       // held by the one worker parked in (or polling) the driver
     private readonly Thread[] _threads;
     private long _idleMask;                          // bit i: worker i is parked or about to park
+    private int _drivingWorker = -1;                 // index of the worker holding the driver, or -1
     private volatile bool _shutdown;
     private bool _disposed;
 
@@ -93,9 +94,13 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
-        ObjectDisposedException.ThrowIf(_disposed || _shutdown, this);
         var task = new TaskCell<T>(future, this);
-        lock (_tasksLock) _tasks.Add(task);
+        lock (_tasksLock)
+        {
+            // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot.
+            ObjectDisposedException.ThrowIf(_shutdown, this);
+            _tasks.Add(task);
+        }
         task.Wake();
         return task;
     }
@@ -162,7 +167,11 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         {
             long mask = Volatile.Read(ref _idleMask);
             if (mask == 0) return;
-            int index = BitOperations.TrailingZeroCount(mask);
+            // Prefer a worker parked on its own: waking the driver's worker would make it hand the driver over,
+            // two thread wake-ups instead of one.
+            int driving = Volatile.Read(ref _drivingWorker);
+            long preferred = driving >= 0 ? mask & ~(1L << driving) : mask;
+            int index = BitOperations.TrailingZeroCount(preferred != 0 ? preferred : mask);
             if (Interlocked.CompareExchange(ref _idleMask, mask & ~(1L << index), mask) == mask)
             {
                 Workers[index].Unpark();
@@ -178,10 +187,16 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     internal void MarkBusy(int index) => Interlocked.And(ref _idleMask, ~(1L << index));
 
-    internal bool TryAcquireDriver() => _driverLock.TryEnter();
+    internal bool TryAcquireDriver(int workerIndex)
+    {
+        if (!_driverLock.TryEnter()) return false;
+        Volatile.Write(ref _drivingWorker, workerIndex);
+        return true;
+    }
 
     internal void ReleaseDriver()
     {
+        Volatile.Write(ref _drivingWorker, -1);
         _driverLock.Exit();
         // Hand the driver over: an idle worker parked on its own parker would otherwise leave timers and I/O
         // unwatched while this worker runs tasks.
@@ -198,7 +213,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         }
         finally
         {
-            _driverLock.Exit();
+            ReleaseDriver();
         }
     }
 
@@ -218,7 +233,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         if (_disposed) return;
         if (t_worker?.Executor == this) throw new InvalidOperationException("The executor cannot be disposed from one of its own tasks.");
-        _shutdown = true;
+        lock (_tasksLock) _shutdown = true;
         foreach (var worker in Workers) worker.UnparkForShutdown();
         foreach (var thread in _threads) thread.Join();
         _disposed = true;

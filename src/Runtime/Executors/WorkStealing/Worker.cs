@@ -26,7 +26,7 @@ internal sealed class Worker
     private int _lifoPolls;
     private uint _tick;
     private uint _random;
-    private volatile bool _parkedInDriver; // written before the idle bit is set, so notifiers read it consistently
+    private volatile bool _parkedInDriver; // which parker to unpark; see Park for the race with notifiers
 
     public Worker(WorkStealingExecutor executor, int index)
     {
@@ -95,11 +95,14 @@ internal sealed class Worker
     /// <summary>Parks until notified: in the driver (timers + I/O) if no other worker holds it, else on its own.</summary>
     public void Park()
     {
-        bool driving = Executor.TryAcquireDriver();
-        _parkedInDriver = driving;
+        // The idle bit goes up before the driver is tried: a worker that releases the driver meanwhile then sees
+        // us idle and hands the driver over (ReleaseDriver), instead of leaving timers and I/O unwatched.
         Executor.MarkIdle(Index);
-        // Re-check after publishing the idle bit: work pushed before the bit was visible is seen here, work pushed
-        // after it finds the bit and unparks us (the unpark is sticky if it lands before we block).
+        bool driving = Executor.TryAcquireDriver(Index);
+        _parkedInDriver = driving;
+        // Full fence, then re-check: a notifier that read the old _parkedInDriver (and unparked the wrong parker)
+        // published its work before that read, so the check below sees the work.
+        Interlocked.MemoryBarrier();
         if (!Executor.HasWork && !Executor.IsShuttingDown)
         {
             if (driving) Executor.Driver.Park();
