@@ -1,0 +1,367 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AsyncGen.Generator.Model;
+
+namespace AsyncGen.Generator.Lowering;
+
+/// <summary>
+/// Flattens the body model into the Poll method: statements that contain awaits become labels and gotos so
+/// that each await's resume label sits directly in the method body or in a try block, and every such region
+/// starts with a dispatch on the state to resume (C# cannot jump into a block from outside it).
+/// </summary>
+internal sealed class MachineLowerer
+{
+    private const string Running = "-1";
+    private readonly MachineSpec _spec;
+    private readonly Dictionary<int, AwaitSite> _awaits;
+    private readonly string _pending;
+
+    private MachineLowerer(MachineSpec spec)
+    {
+        _spec = spec;
+        _awaits = spec.Awaits.ToDictionary(a => a.State);
+        _pending = $"return global::AsyncGen.Poll<{spec.ResultType}>.Pending;";
+    }
+
+    public static LoweredMachine Lower(MachineSpec spec)
+    {
+        if (spec.Body is null)
+            return new LoweredMachine(spec, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredFinally>.Empty);
+        var lowerer = new MachineLowerer(spec);
+        return new LoweredMachine(spec, lowerer.LowerPoll(spec.Body), lowerer.LowerDispose(),
+            spec.FinallyMethods.Select(f => new LoweredFinally(f.Id, lowerer.LowerFinally(f))).ToEquatableArray());
+    }
+
+    private EquatableArray<LoweredLine> LowerPoll(BlockStmt body)
+    {
+        var output = new LineBuilder();
+        output.Add($"if (_state < 0) throw new global::System.InvalidOperationException(\"{_spec.StructName} was polled after it completed.\");");
+        output.Add("var __resume = _state;");
+        output.Add($"_state = {Running}; // running: a throw leaves the machine finished");
+        AddPrologue(output);
+        Dispatch(body, output);
+        Region(body, output);
+        output.Add(_spec.ReturnsUnit
+            ? $"return global::AsyncGen.Poll<{_spec.ResultType}>.Ready(default);"
+            : "throw new global::System.InvalidOperationException(\"unreachable\");");
+        return output.Lines.ToEquatableArray();
+    }
+
+    /// <summary>Locals every generated method starts with, so that lambdas can capture them.</summary>
+    private void AddPrologue(LineBuilder output)
+    {
+        if (!_spec.IsStatic && !_spec.ThisIsStruct) output.Add("var __this = _this;");
+        if (_spec.ClosureFields.Count > 0) output.Add("var __closure = _closure;");
+    }
+
+    private EquatableArray<LoweredLine> LowerFinally(FinallyModel @finally)
+    {
+        var output = new LineBuilder();
+        AddPrologue(output);
+        Region(@finally.Body, output);
+        return output.Lines.ToEquatableArray();
+    }
+
+    private EquatableArray<LoweredLine> LowerDispose()
+    {
+        var output = new LineBuilder();
+        output.Add("var __resume = _state;");
+        output.Add($"_state = {Running};");
+        output.Add("if (__resume <= 0) return; // never polled, or finished: nothing to clean up");
+        if (_spec.Awaits.Count == 0) return output.Lines.ToEquatableArray();
+        AddPrologue(output);
+        output.Add("switch (__resume)");
+        output.Open();
+        foreach (var site in _spec.Awaits)
+        {
+            output.Add($"case {Number(site.State)}:");
+            output.Open();
+            DisposeSite(site, 0, output);
+            output.Add("break;");
+            output.Close();
+        }
+        output.Close();
+        return output.Lines.ToEquatableArray();
+    }
+
+    /// <summary>Disposes the awaited child, then runs the enclosing finally blocks innermost first, as C# unwinds.</summary>
+    private static void DisposeSite(AwaitSite site, int depth, LineBuilder output)
+    {
+        if (depth == site.EnclosingFinallies.Count)
+        {
+            output.Add(site.Kind switch
+            {
+                AwaitKind.StructFuture => $"DisposeChild(ref {site.FieldName});",
+                AwaitKind.ClassFuture => $"{site.FieldName}?.Dispose();",
+                _ => $"{site.FieldName} = default; // an awaiter cannot be cancelled: its completion is ignored",
+            });
+            return;
+        }
+        var @finally = site.EnclosingFinallies[site.EnclosingFinallies.Count - 1 - depth];
+        output.Add("try");
+        output.Open();
+        DisposeSite(site, depth + 1, output);
+        output.Close();
+        output.Add("finally");
+        output.Open();
+        output.Add($"Finally{Number(@finally)}();");
+        output.Close();
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The jump at the top of a region: each state resumable in it, to its label or its try.</summary>
+    private static void Dispatch(BlockStmt region, LineBuilder output)
+    {
+        var targets = new List<(int State, string Label, bool Direct)>();
+        CollectTargets(region, targets);
+        if (targets.Count == 0) return;
+        output.Add("switch (__resume)");
+        output.Open();
+        foreach (var (state, label, direct) in targets.OrderBy(t => t.State))
+            output.Add($"case {Number(state)}: {(direct ? $"__resume = {Running}; " : "")}goto {label};");
+        output.Close();
+    }
+
+    private static void CollectTargets(Stmt statement, List<(int, string, bool)> targets)
+    {
+        switch (statement)
+        {
+            case AwaitStmt await:
+                targets.Add((await.State, "State" + Number(await.State), true));
+                break;
+            case BlockStmt block:
+                foreach (var inner in block.Statements) CollectTargets(inner, targets);
+                break;
+            case IfStmt @if:
+                CollectTargets(@if.Then, targets);
+                if (@if.Else is not null) CollectTargets(@if.Else, targets);
+                break;
+            case LoopStmt loop:
+                CollectTargets(loop.Body, targets);
+                CollectTargets(loop.Increment, targets);
+                break;
+            case SwitchStmt @switch:
+                foreach (var section in @switch.Sections) CollectTargets(section.Body, targets);
+                break;
+            case TryStmt @try:
+                foreach (var state in StatesIn(@try.Body)) targets.Add((state, "Try" + Number(@try.Id), false));
+                foreach (var @catch in @try.Catches.Where(c => c.HasAwait)) CollectTargets(@catch.Body, targets);
+                if (@try.Finally is { HasAwait: true } @finally) CollectTargets(@finally.Body, targets);
+                break;
+        }
+    }
+
+    private static IEnumerable<int> StatesIn(Stmt statement) => statement switch
+    {
+        AwaitStmt await => new[] { await.State },
+        BlockStmt block => block.Statements.SelectMany(StatesIn),
+        IfStmt @if => StatesIn(@if.Then).Concat(@if.Else is null ? Enumerable.Empty<int>() : StatesIn(@if.Else)),
+        LoopStmt loop => StatesIn(loop.Body).Concat(StatesIn(loop.Increment)),
+        SwitchStmt @switch => @switch.Sections.SelectMany(s => StatesIn(s.Body)),
+        TryStmt @try => StatesIn(@try.Body)
+            .Concat(@try.Catches.SelectMany(c => StatesIn(c.Body)))
+            .Concat(@try.Finally is null ? Enumerable.Empty<int>() : StatesIn(@try.Finally.Body)),
+        _ => Enumerable.Empty<int>(),
+    };
+
+    private void Region(Stmt statement, LineBuilder output)
+    {
+        switch (statement)
+        {
+            case CodeStmt code:
+                output.Add(code.Text, code.Line);
+                break;
+            case BlockStmt block:
+                foreach (var inner in block.Statements) Region(inner, output);
+                break;
+            case LabelStmt label:
+                output.Label(label.Name);
+                break;
+            case AwaitStmt await:
+                Await(_awaits[await.State], output);
+                break;
+            case IfStmt @if:
+                If(@if, output);
+                break;
+            case LoopStmt loop:
+                Loop(loop, output);
+                break;
+            case SwitchStmt @switch:
+                Switch(@switch, output);
+                break;
+            case TryStmt @try:
+                Try(@try, output);
+                break;
+        }
+    }
+
+    private void Await(AwaitSite site, LineBuilder output)
+    {
+        var state = Number(site.State);
+        var result = site.ResultType is null ? null : "__r" + state;
+        output.Add($"{site.FieldName} = {site.Start};", site.Line);
+        if (site.Kind == AwaitKind.Awaiter)
+        {
+            output.Add($"if ({site.FieldName}.IsCompleted) goto Ready{state};");
+            output.Add($"(_relay ??= new global::AsyncGen.AwaiterWakeRelay()).Register(ref {site.FieldName}, cx.Waker);");
+            output.Add($"_state = {state};");
+            output.Add(_pending);
+            output.Label("State" + state);
+            output.Add("_relay!.Update(cx.Waker); // only the latest waker may be woken");
+            // The continuation having run is the signal (Task.Yield's awaiter never reports IsCompleted).
+            output.Add("if (!_relay.HasFired)");
+            output.Open();
+            output.Add($"_state = {state};");
+            output.Add(_pending);
+            output.Close();
+            output.Label("Ready" + state);
+            output.Add(result is null ? $"{site.FieldName}.GetResult();" : $"var {result} = {site.FieldName}.GetResult();", site.Line);
+            output.Add($"{site.FieldName} = default;");
+            return;
+        }
+
+        output.Label("State" + state);
+        var poll = site.Kind == AwaitKind.ClassFuture ? $"{site.FieldName}!.Poll(ref cx)" : $"{site.FieldName}.Poll(ref cx)";
+        output.Add($"var __p{state} = {poll};", site.Line);
+        output.Add($"if (__p{state}.IsPending)");
+        output.Open();
+        output.Add($"_state = {state};");
+        output.Add(_pending);
+        output.Close();
+        output.Add($"{site.FieldName} = default;");
+        if (result is not null) output.Add($"var {result} = __p{state}.Value;");
+    }
+
+    private int _nextIf = 1;
+
+    private void If(IfStmt @if, LineBuilder output)
+    {
+        var name = "If" + Number(_nextIf++);
+        var skipTo = @if.Else is null ? name + "End" : name + "Else";
+        output.Add($"if (!({@if.Condition})) goto {skipTo};", @if.Line);
+        Region(@if.Then, output);
+        if (@if.Else is not null)
+        {
+            output.Add($"goto {name}End;");
+            output.Label(name + "Else");
+            Region(@if.Else, output);
+        }
+        output.Label(name + "End");
+    }
+
+    private void Loop(LoopStmt loop, LineBuilder output)
+    {
+        output.Label(loop.TopLabel);
+        if (!loop.TestAtEnd && loop.Condition is not null)
+            output.Add($"if (!({loop.Condition})) goto {loop.BreakLabel};", loop.Line);
+        Region(loop.Body, output);
+        output.Label(loop.ContinueLabel);
+        Region(loop.Increment, output);
+        output.Add(loop.TestAtEnd ? $"if ({loop.Condition}) goto {loop.TopLabel};" : $"goto {loop.TopLabel};", loop.TestAtEnd ? loop.Line : 0);
+        output.Label(loop.BreakLabel);
+    }
+
+    private void Switch(SwitchStmt @switch, LineBuilder output)
+    {
+        var prefix = @switch.BreakLabel.Substring(0, @switch.BreakLabel.Length - "Break".Length);
+        output.Add($"switch ({@switch.Expression})", @switch.Line);
+        output.Open();
+        var hasDefault = false;
+        for (var i = 0; i < @switch.Sections.Count; i++)
+        {
+            foreach (var label in @switch.Sections[i].Labels)
+            {
+                output.Add(label);
+                hasDefault |= label.StartsWith("default", System.StringComparison.Ordinal);
+            }
+            output.Add($"    goto {prefix}Case{Number(i + 1)};");
+        }
+        output.Close();
+        if (!hasDefault) output.Add($"goto {@switch.BreakLabel};");
+        for (var i = 0; i < @switch.Sections.Count; i++)
+        {
+            output.Label($"{prefix}Case{Number(i + 1)}");
+            Region(@switch.Sections[i].Body, output);
+        }
+        output.Label(@switch.BreakLabel);
+    }
+
+    private void Try(TryStmt @try, LineBuilder output)
+    {
+        var id = Number(@try.Id);
+        var awaitingFinally = @try.Finally is { HasAwait: true };
+        if (awaitingFinally)
+        {
+            output.Add($"{@try.ExceptionField} = null;");
+            output.Add($"{@try.BranchField} = 0;");
+        }
+        if (@try.CatchIndexField is not null) output.Add($"{@try.CatchIndexField} = 0;");
+        output.Label("Try" + id);
+        output.Add("try", @try.Line);
+        output.Open();
+        Dispatch(@try.Body, output);
+        Region(@try.Body, output);
+        output.Close();
+
+        var awaitingCatches = 0;
+        foreach (var @catch in @try.Catches)
+        {
+            output.Add(("catch " + @catch.Header).TrimEnd(), @catch.Line);
+            if (!@catch.HasAwait)
+            {
+                Region(@catch.Body, output);
+                continue;
+            }
+            awaitingCatches++;
+            output.Open();
+            output.Add($"{@try.ExceptionField} = {@catch.CaughtVariable}; // its block awaits, so it runs after the try");
+            output.Add($"{@try.CatchIndexField} = {Number(awaitingCatches)};");
+            output.Close();
+        }
+        if (awaitingFinally)
+        {
+            output.Add("catch (global::System.Exception __caught)");
+            output.Open();
+            output.Add($"{@try.ExceptionField} = __caught; // the finally awaits, so it runs after the try and rethrows");
+            output.Close();
+        }
+        else if (@try.Finally is { } @finally)
+        {
+            output.Add("finally");
+            output.Open();
+            output.Add($"if (_state < 0) Finally{Number(@finally.Id)}(); // not when suspending: the block is still running");
+            output.Close();
+        }
+
+        var index = 0;
+        foreach (var @catch in @try.Catches.Where(c => c.HasAwait))
+        {
+            index++;
+            var end = $"Try{id}Catch{Number(index)}End";
+            output.Add($"if ({@try.CatchIndexField} != {Number(index)}) goto {end};");
+            output.Add($"{@try.CatchIndexField} = 0;");
+            Region(@catch.Body, output);
+            output.Add($"{@try.ExceptionField} = null;");
+            output.Label(end);
+        }
+        if (awaitingFinally)
+        {
+            output.Label($"Try{id}Finally");
+            Region(@try.Finally!.Body, output);
+            output.Add($"if ({@try.ExceptionField} is {{ }} __pending{id})");
+            output.Open();
+            output.Add($"{@try.ExceptionField} = null;");
+            output.Add($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__pending{id}).Throw();");
+            output.Close();
+            if (@try.PendingExits.Count > 0)
+            {
+                output.Add($"switch ({@try.BranchField}) // a jump out of the try waited for the finally block");
+                output.Open();
+                for (var i = 0; i < @try.PendingExits.Count; i++) output.Add($"case {Number(i + 1)}: {@try.PendingExits[i]}");
+                output.Close();
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace AsyncGen.Generator.Parsing;
+
+/// <summary>
+/// Rewrites user code that contains no await of the method into code that runs inside the machine: variables
+/// become fields or renamed locals, <c>this</c> becomes the machine's copy of it, <c>return x</c> becomes
+/// <c>return Poll&lt;T&gt;.Ready(x)</c> and jumps out of flattened statements become gotos.
+/// </summary>
+internal sealed class BodyRewriter(
+    SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTargets jumps,
+    string? thisAccess, string readyExpressionFormat, SyntaxNode body) : CSharpSyntaxRewriter
+{
+    /// <summary>The rewritten text of <paramref name="node"/>, re-indented so that its first line starts at column 0.</summary>
+    public string Rewrite(SyntaxNode node)
+    {
+        var column = node.GetLocation().GetLineSpan().StartLinePosition.Character;
+        var text = Visit(node)!.WithoutTrivia().ToFullString();
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var strip = 0;
+            while (strip < column && strip < lines[i].Length && lines[i][strip] == ' ') strip++;
+            lines[i] = lines[i].Substring(strip);
+        }
+        return string.Join("\n", lines);
+    }
+
+    public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
+    {
+        if (node.IsVar) return node;
+        var symbol = model.GetSymbolInfo(node).Symbol;
+        switch (symbol)
+        {
+            case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } }:
+                throw new UnsupportedConstructException(node, $"the primary constructor parameter '{symbol.Name}'");
+            case ILocalSymbol or IParameterSymbol:
+                return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
+            case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
+                return MemberAccess(node);
+            default:
+                return node;
+        }
+    }
+
+    public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
+    {
+        var rewritten = (GenericNameSyntax)base.VisitGenericName(node)!;
+        return model.GetSymbolInfo(node).Symbol is IMethodSymbol method && IsImplicitThisMember(node, method)
+            ? MemberAccess(rewritten)
+            : rewritten;
+    }
+
+    public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node) =>
+        thisAccess is null ? node : IdentifierName(thisAccess).WithTriviaFrom(node);
+
+    public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node) =>
+        throw new UnsupportedConstructException(node, "'base' access");
+
+    public override SyntaxNode? VisitAwaitExpression(AwaitExpressionSyntax node) =>
+        BodySyntax.IsInsideNestedFunction(node, body)
+            ? base.VisitAwaitExpression(node)
+            : throw new UnsupportedConstructException(node, "an await in this position");
+
+    public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+    {
+        // nameof(local) would name the field; it is a constant, so write the constant.
+        if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } &&
+            model.GetConstantValue(node) is { HasValue: true, Value: string name })
+            return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
+        return base.VisitInvocationExpression(node);
+    }
+
+    public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)
+    {
+        // 'out var x' where x lives in a field: pass the field instead.
+        if (node.Designation is SingleVariableDesignationSyntax designation &&
+            model.GetDeclaredSymbol(designation) is { } symbol && variables.IsHoisted(symbol))
+            return ParseExpression(variables.Access(symbol)!).WithTriviaFrom(node);
+        return base.VisitDeclarationExpression(node);
+    }
+
+    public override SyntaxNode? VisitSingleVariableDesignation(SingleVariableDesignationSyntax node) =>
+        Renamed(node, node.Identifier) is { } name ? node.WithIdentifier(name) : node;
+
+    public override SyntaxNode? VisitVariableDeclarator(VariableDeclaratorSyntax node)
+    {
+        var rewritten = (VariableDeclaratorSyntax)base.VisitVariableDeclarator(node)!;
+        return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
+    {
+        var rewritten = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
+        return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitCatchDeclaration(CatchDeclarationSyntax node)
+    {
+        var rewritten = (CatchDeclarationSyntax)base.VisitCatchDeclaration(node)!;
+        return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node)
+    {
+        if (BodySyntax.IsInsideNestedFunction(node, body)) return base.VisitReturnStatement(node);
+        var value = node.Expression is null ? "default" : ((ExpressionSyntax)Visit(node.Expression)!).ToFullString().Trim();
+        return ParseStatement(Return(node, value)).WithTriviaFrom(node);
+    }
+
+    /// <summary>The statement that completes the machine with <paramref name="value"/>, for the return at <paramref name="node"/>.</summary>
+    public string Return(SyntaxNode node, string value)
+    {
+        var crossed = Crossed(node, null);
+        if (crossed.Count == 0) return "return " + string.Format(readyExpressionFormat, value) + ";";
+        // The value is computed now; the return happens after the finally blocks that await.
+        var field = node is ReturnStatementSyntax { Expression: not null } or ArrowExpressionClauseSyntax or ExpressionSyntax ? jumps.ReturnValueField!() : null;
+        var exit = "return " + string.Format(readyExpressionFormat, field ?? "default") + ";";
+        return field is null ? Through(crossed, exit) : $"{{ {field} = {value}; {Through(crossed, exit)} }}";
+    }
+
+    public override SyntaxNode? VisitBreakStatement(BreakStatementSyntax node) => Jump(node, isBreak: true);
+
+    public override SyntaxNode? VisitContinueStatement(ContinueStatementSyntax node) => Jump(node, isBreak: false);
+
+    public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
+    {
+        if (!node.IsKind(SyntaxKind.GotoStatement) && Target(node, isBreak: true) is { } target && jumps.Flattened.ContainsKey(target))
+            throw new UnsupportedConstructException(node, "'goto case' in a switch that awaits");
+        if (node.IsKind(SyntaxKind.GotoStatement) && jumps.AwaitingFinallies.Any(f => f.Guards(node)))
+            throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits");
+        return base.VisitGotoStatement(node);
+    }
+
+    public override SyntaxNode? VisitThrowStatement(ThrowStatementSyntax node)
+    {
+        if (node.Expression is null && !BodySyntax.IsInsideNestedFunction(node, body) &&
+            node.Ancestors().OfType<CatchClauseSyntax>().FirstOrDefault() is { } clause &&
+            jumps.AwaitingCatches.TryGetValue(clause, out var field))
+            return ParseStatement($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({field}!).Throw();").WithTriviaFrom(node);
+        return base.VisitThrowStatement(node);
+    }
+
+    private SyntaxNode Jump(StatementSyntax node, bool isBreak)
+    {
+        var target = Target(node, isBreak);
+        if (target is null || !jumps.Flattened.TryGetValue(target, out var labels)) return node;
+        var jump = $"goto {(isBreak ? labels.Break : labels.Continue)};";
+        return ParseStatement(Through(Crossed(node, target), jump)).WithTriviaFrom(node);
+    }
+
+    private static SyntaxNode? Target(SyntaxNode node, bool isBreak)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (BodySyntax.IsNestedFunction(ancestor)) return null;
+            if (ancestor is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax ||
+                (isBreak && ancestor is SwitchStatementSyntax))
+                return ancestor;
+        }
+        return null;
+    }
+
+    /// <summary>The awaiting finally blocks a jump from <paramref name="node"/> to <paramref name="target"/> leaves, outermost first.</summary>
+    private List<PendingFinally> Crossed(SyntaxNode node, SyntaxNode? target) =>
+        jumps.AwaitingFinallies.Where(f => f.Guards(node) && (target is null || !f.Scope.Span.Contains(target.Span)))
+            .OrderBy(f => f.Start).ToList();
+
+    /// <summary>Code that runs each crossed finally, innermost first, then <paramref name="exit"/>.</summary>
+    private static string Through(List<PendingFinally> crossed, string exit)
+    {
+        foreach (var @finally in crossed)
+        {
+            @finally.Exits.Add(exit);
+            exit = $"{{ {@finally.BranchField} = {@finally.Exits.Count}; goto Try{@finally.Id}Finally; }}";
+        }
+        return exit;
+    }
+
+    private SyntaxToken? Renamed(SyntaxNode declaration, SyntaxToken identifier) =>
+        model.GetDeclaredSymbol(declaration) is { } symbol && variables.Access(symbol) is { } access && !variables.IsHoisted(symbol)
+            ? Identifier(access).WithTriviaFrom(identifier)
+            : null;
+
+    private bool IsImplicitThisMember(SimpleNameSyntax node, ISymbol symbol)
+    {
+        if (symbol.IsStatic || thisAccess is null || symbol.ContainingType is null) return false;
+        if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node) return false;
+        if (node.Parent is MemberBindingExpressionSyntax or QualifiedNameSyntax or NameColonSyntax or NameEqualsSyntax) return false;
+        if (node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node) return false;
+        if (BodySyntax.IsInsideNestedFunction(node, body) && symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction }) return false;
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction }) return false;
+        for (var type = containingType; type is not null; type = type.BaseType)
+            if (SymbolEqualityComparer.Default.Equals(type, symbol.ContainingType.OriginalDefinition) ||
+                SymbolEqualityComparer.Default.Equals(type, symbol.ContainingType))
+                return true;
+        return false;
+    }
+
+    private ExpressionSyntax MemberAccess(SimpleNameSyntax name) =>
+        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(thisAccess!), name.WithoutTrivia())
+            .WithTriviaFrom(name);
+}

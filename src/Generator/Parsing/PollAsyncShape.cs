@@ -1,0 +1,85 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AsyncGen.Generator.Parsing;
+
+/// <summary>
+/// The checks that decide whether a method gets a generated struct, shared by the method parser, by call sites
+/// (interceptors) and by callers that embed the struct: all three must agree on the struct's name and existence.
+/// </summary>
+internal static class PollAsyncShape
+{
+    public const string AttributeName = "AsyncGen.PollAsyncAttribute";
+
+    /// <summary>Full names with nullable annotations, so generated signatures match the user's exactly.</summary>
+    public static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static bool HasAttribute(IMethodSymbol method) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+
+    /// <summary>True when the generator emits a struct and factory for <paramref name="method"/>.</summary>
+    public static bool GetsStruct(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        return HasAttribute(method) && method.IsAsync && method.MethodKind == MethodKind.Ordinary &&
+               TryGetResultType(method, out _, out _) && FirstNonPartialType(method) is null &&
+               method.DeclaringSyntaxReferences.Length > 0 && method.ContainingType is not null;
+    }
+
+    /// <summary>Recognises <c>AsyncGen.Future</c> (result: Unit) and <c>AsyncGen.Future&lt;T&gt;</c>.</summary>
+    public static bool TryGetResultType(IMethodSymbol method, out ITypeSymbol? resultType, out bool returnsUnit)
+    {
+        resultType = null;
+        returnsUnit = false;
+        if (method.ReturnType is not INamedTypeSymbol { ContainingNamespace.Name: "AsyncGen" } type ||
+            type.ContainingNamespace.ContainingNamespace?.IsGlobalNamespace != true || type.Name != "Future")
+            return false;
+        if (type.TypeArguments.Length == 0)
+        {
+            returnsUnit = true;
+            return true;
+        }
+        resultType = type.TypeArguments[0];
+        return type.TypeArguments.Length == 1;
+    }
+
+    /// <summary>The first enclosing type not declared partial in every declaration, or null.</summary>
+    public static INamedTypeSymbol? FirstNonPartialType(IMethodSymbol method)
+    {
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            var isPartial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
+                r.GetSyntax() is TypeDeclarationSyntax declaration &&
+                declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)));
+            if (!isPartial) return type;
+        }
+        return null;
+    }
+
+    /// <summary><c>DelayAddFuture</c>; overloads after the first get a number (<c>DelayAddFuture2</c>).</summary>
+    public static string StructName(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Where(HasAttribute).ToList();
+        var index = overloads.IndexOf(method);
+        return method.Name + "Future" + (index > 0 ? (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+    }
+
+    /// <summary>The factory has the method's own parameter list, so overload resolution picks it like the method.</summary>
+    public static string FactoryName(IMethodSymbol method) => method.Name + "Machine";
+
+    /// <summary>The struct type as seen from anywhere: <c>global::N.Demo.DelayAddFuture&lt;int&gt;</c>.</summary>
+    public static string StructTypeName(IMethodSymbol method)
+    {
+        var typeArguments = method.TypeArguments.Length == 0
+            ? ""
+            : "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(TypeFormat))) + ">";
+        return method.ContainingType.ToDisplayString(TypeFormat) + "." + StructName(method) + typeArguments;
+    }
+
+    /// <summary>A stable key shared by a method's machine and its call sites.</summary>
+    public static string Key(IMethodSymbol method) => method.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+}

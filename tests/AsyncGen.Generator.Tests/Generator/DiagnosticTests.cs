@@ -1,0 +1,106 @@
+using AsyncGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace AsyncGen.Generator.Tests.Generator;
+
+/// <summary>Each diagnostic fires at the exact node, names what is wrong, and links to its docs page.</summary>
+public class DiagnosticTests
+{
+    private static Diagnostic Single(string members, string typeDeclaration = "public static partial class Sample")
+    {
+        var source = "using System;\nusing System.Threading.Tasks;\nusing AsyncGen;\n\n" + typeDeclaration + "\n{\n" + members + "\n}\n";
+        var run = GeneratorHarness.Run(source, "Sample.cs");
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal($"https://github.com/asyncgen/asyncgen/blob/main/docs/rules/{diagnostic.Id}.md", diagnostic.Descriptor.HelpLinkUri);
+        Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id is "CS8785");
+        return diagnostic;
+    }
+
+    private static string At(Diagnostic diagnostic) => diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
+
+    [Fact]
+    public void AG0001_containing_type_not_partial_names_the_type()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static async Future<int> Work() { await Task.Yield(); return 1; }
+            """, "public static class Plain");
+        Assert.Equal("AG0001", diagnostic.Id);
+        Assert.Contains("'Plain'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal("Work", At(diagnostic));
+    }
+
+    [Fact]
+    public void AG0002_return_type_must_be_Future()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static async Task<int> Work() { await Task.Yield(); return 1; }
+            """);
+        Assert.Equal("AG0002", diagnostic.Id);
+        Assert.Equal("Task<int>", At(diagnostic));
+    }
+
+    [Fact]
+    public void AG0003_span_local_alive_across_await()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static async Future<int> Work(int[] data)
+                {
+                    Span<int> span = data;
+                    await Task.Yield();
+                    return span.Length;
+                }
+            """);
+        Assert.Equal("AG0003", diagnostic.Id);
+        Assert.Contains("span", At(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AG0004_method_is_not_async()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static Future<int> Work() => null!;
+            """);
+        Assert.Equal("AG0004", diagnostic.Id);
+        Assert.Equal("Work", At(diagnostic));
+    }
+
+    [Theory]
+    [InlineData("lock (gate) { }\n        await Task.Yield();\n        return checked(await Task.FromResult(1) + 1);", "checked")]
+    [InlineData("foreach (var (a, b) in new[] { (1, 2) }) { await Task.Yield(); }\n        return 1;", "deconstructing foreach")]
+    [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
+    [InlineData("var x = gate?.ToString(await Task.FromResult(\"\"));\n        return 1;", "null-conditional")]
+    public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
+    {
+        var diagnostic = Single($$"""
+                private static readonly object gate = new();
+                private static async System.Collections.Generic.IAsyncEnumerable<int> Items() { await Task.Yield(); yield return 1; }
+                private sealed class Disposable : IAsyncDisposable { public ValueTask DisposeAsync() => default; }
+
+                [PollAsync]
+                public static async Future<int> Work()
+                {
+                    {{body}}
+                }
+            """);
+        Assert.Equal("AG0005", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains(construct, diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AG0006_method_group_warns()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static async Future<int> Work() { await Task.Yield(); return 1; }
+
+                public static Func<Future<int>> AsDelegate() => Work;
+            """);
+        Assert.Equal("AG0006", diagnostic.Id);
+        Assert.Equal("Work", At(diagnostic));
+    }
+}

@@ -1,0 +1,458 @@
+using AsyncGen.Generator.Tests.Infrastructure;
+
+namespace AsyncGen.Generator.Tests.Generator;
+
+/// <summary>
+/// The generated machine of one method per construct, compared with <c>Snapshots/SnapshotTests.*.verified.cs</c>
+/// (review those files for readability). Each test also checks that the output compiles without diagnostics.
+/// </summary>
+public class SnapshotTests
+{
+    private const string Prelude = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using AsyncGen;
+
+        namespace Demo;
+
+        """;
+
+    private static void Verify(string members, string structName, string kind = "static partial class", [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var source = Prelude + $"public {kind} Sample\n{{\n{members}\n}}\n";
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source("." + structName + ".g.cs"), nameof(SnapshotTests), test);
+    }
+
+    [Fact]
+    public void Straight_line_struct_future() => Verify("""
+            [PollAsync]
+            public static async Future<int> DelayAdd(int a, int b)
+            {
+                await Time.Sleep(TimeSpan.FromMilliseconds(10));
+                return a + b;
+            }
+        """, "DelayAddFuture");
+
+    [Fact]
+    public void Nested_PollAsync_call_is_embedded_by_value() => Verify("""
+            [PollAsync]
+            public static async Future<int> Outer(int x)
+            {
+                var doubled = await Inner(x);
+                return doubled + 1;
+            }
+
+            [PollAsync]
+            public static async Future<int> Inner(int x)
+            {
+                await Time.Sleep(TimeSpan.Zero);
+                return x * 2;
+            }
+        """, "OuterFuture");
+
+    [Fact]
+    public void Class_future_is_held_by_reference() => Verify("""
+            [PollAsync]
+            public static async Future<string> AwaitHandle(Future<string> pending)
+            {
+                var text = await pending;
+                return text.ToUpperInvariant();
+            }
+        """, "AwaitHandleFuture");
+
+    [Fact]
+    public void Task_and_ValueTask_go_through_the_wake_relay() => Verify("""
+            [PollAsync]
+            public static async Future<int> Mixed(Task<int> task, ValueTask<int> valueTask)
+            {
+                await Task.Yield();
+                var a = await task;
+                var b = await valueTask;
+                await Task.Delay(1).ConfigureAwait(false);
+                return a + b;
+            }
+        """, "MixedFuture");
+
+    [Fact]
+    public void Future_without_result() => Verify("""
+            [PollAsync]
+            public static async Future Log(List<string> log, string text)
+            {
+                await Time.Sleep(TimeSpan.Zero);
+                if (text.Length == 0) return;
+                log.Add(text);
+            }
+        """, "LogFuture");
+
+    [Fact]
+    public void If_else_with_awaits_in_both_branches() => Verify("""
+            [PollAsync]
+            public static async Future<string> Choose(bool flag)
+            {
+                string result;
+                if (flag)
+                {
+                    await Task.Yield();
+                    result = "yes";
+                }
+                else
+                {
+                    result = await Task.FromResult("no");
+                }
+                return result;
+            }
+        """, "ChooseFuture");
+
+    [Fact]
+    public void While_loop_with_break_and_continue() => Verify("""
+            [PollAsync]
+            public static async Future<int> Count(int limit)
+            {
+                var i = 0;
+                var total = 0;
+                while (i < limit)
+                {
+                    i++;
+                    if (i == 2) continue;
+                    await Time.Sleep(TimeSpan.Zero);
+                    total += i;
+                    if (total > 100) break;
+                }
+                return total;
+            }
+        """, "CountFuture");
+
+    [Fact]
+    public void Do_while_with_awaited_condition() => Verify("""
+            [PollAsync]
+            public static async Future<int> Repeat(Func<Task<bool>> again)
+            {
+                var rounds = 0;
+                do
+                {
+                    rounds++;
+                }
+                while (await again());
+                return rounds;
+            }
+        """, "RepeatFuture");
+
+    [Fact]
+    public void For_loop_variable_lives_across_awaits() => Verify("""
+            [PollAsync]
+            public static async Future<int> Sum(int n)
+            {
+                var sum = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    await Time.Sleep(TimeSpan.Zero);
+                    sum += i;
+                }
+                return sum;
+            }
+        """, "SumFuture");
+
+    [Fact]
+    public void Foreach_over_a_list_disposes_its_enumerator() => Verify("""
+            [PollAsync]
+            public static async Future<int> Total(List<int> values)
+            {
+                var total = 0;
+                foreach (var value in values)
+                {
+                    await Time.Sleep(TimeSpan.Zero);
+                    total += value;
+                }
+                return total;
+            }
+        """, "TotalFuture");
+
+    [Fact]
+    public void Foreach_over_an_array_is_an_index_loop() => Verify("""
+            [PollAsync]
+            public static async Future<int> Total(int[] values)
+            {
+                var total = 0;
+                foreach (var value in values)
+                {
+                    total += await Task.FromResult(value);
+                }
+                return total;
+            }
+        """, "TotalFuture");
+
+    [Fact]
+    public void Switch_statement_with_awaits_in_sections() => Verify("""
+            [PollAsync]
+            public static async Future<string> Describe(int n)
+            {
+                switch (n)
+                {
+                    case 0:
+                        return "zero";
+                    case 1:
+                    case 2:
+                        await Task.Yield();
+                        return "small";
+                    default:
+                        await Time.Sleep(TimeSpan.Zero);
+                        break;
+                }
+                return "large";
+            }
+        """, "DescribeFuture");
+
+    [Fact]
+    public void Switch_expression_on_an_awaited_value() => Verify("""
+            [PollAsync]
+            public static async Future<string> Name(Task<int> number) => await number switch
+            {
+                1 => "one",
+                _ => "many",
+            };
+        """, "NameFuture");
+
+    [Fact]
+    public void Try_catch_with_await_in_try() => Verify("""
+            [PollAsync]
+            public static async Future<string> Guarded(Task<string> work)
+            {
+                try
+                {
+                    return await work;
+                }
+                catch (InvalidOperationException e) when (e.Message.Length > 0)
+                {
+                    return e.Message;
+                }
+            }
+        """, "GuardedFuture");
+
+    [Fact]
+    public void Await_in_catch_block_and_rethrow() => Verify("""
+            [PollAsync]
+            public static async Future Retry(List<string> log)
+            {
+                try
+                {
+                    await Time.Sleep(TimeSpan.Zero);
+                }
+                catch (Exception e)
+                {
+                    await Task.Yield();
+                    log.Add(e.Message);
+                    throw;
+                }
+            }
+        """, "RetryFuture");
+
+    [Fact]
+    public void Try_finally_runs_finally_from_Poll_and_Dispose() => Verify("""
+            [PollAsync]
+            public static async Future<int> Cleanup(List<string> log)
+            {
+                try
+                {
+                    await Time.Sleep(TimeSpan.Zero);
+                    return 1;
+                }
+                finally
+                {
+                    log.Add("finally");
+                }
+            }
+        """, "CleanupFuture");
+
+    [Fact]
+    public void Await_in_finally_block() => Verify("""
+            [PollAsync]
+            public static async Future Flush(List<string> log)
+            {
+                try
+                {
+                    log.Add("work");
+                    await Task.Yield();
+                }
+                finally
+                {
+                    await Time.Sleep(TimeSpan.Zero);
+                    log.Add("flushed");
+                }
+            }
+        """, "FlushFuture");
+
+    [Fact]
+    public void Using_statement_and_using_declaration() => Verify("""
+            [PollAsync]
+            public static async Future<int> Read(Func<IDisposable> open)
+            {
+                using (var first = open())
+                {
+                    await Task.Yield();
+                }
+                using var second = open();
+                await Time.Sleep(TimeSpan.Zero);
+                return 2;
+            }
+        """, "ReadFuture");
+
+    [Fact]
+    public void Spilling_keeps_left_to_right_order() => Verify("""
+            [PollAsync]
+            public static async Future<string> Order(Func<string> a, Task<int> b, Func<string> c) => Join(a(), await b, c());
+
+            private static string Join(string a, int b, string c) => a + b + c;
+        """, "OrderFuture");
+
+    [Fact]
+    public void Compound_assignment_reads_before_the_await() => Verify("""
+            [PollAsync]
+            public static async Future<int> Accumulate(Task<int> next)
+            {
+                var x = 1;
+                x += await next;
+                return x;
+            }
+        """, "AccumulateFuture");
+
+    [Fact]
+    public void Conditional_and_short_circuit_operators() => Verify("""
+            [PollAsync]
+            public static async Future<string> Logic(bool flag, Task<bool> check, Task<string> text)
+            {
+                var both = flag && await check;
+                var chosen = flag ? await text : "none";
+                return both + chosen;
+            }
+        """, "LogicFuture");
+
+    [Fact]
+    public void Object_and_collection_initializers() => Verify("""
+            public sealed class Options { public int Size { get; set; } public List<string> Names { get; } = new(); }
+
+            [PollAsync]
+            public static async Future<Options> Build(Task<int> size)
+            {
+                return new Options { Size = await size, Names = { "a", "b" } };
+            }
+        """, "BuildFuture");
+
+    [Fact]
+    public void String_interpolation_with_await() => Verify("""
+            [PollAsync]
+            public static async Future<string> Greet(string name, Task<int> age) => $"{name} is {await age,3} years old";
+        """, "GreetFuture");
+
+    [Fact]
+    public void Generic_method() => Verify("""
+            [PollAsync]
+            public static async Future<T> Echo<T>(T value) where T : notnull
+            {
+                await Time.Sleep(TimeSpan.Zero);
+                return value;
+            }
+        """, "EchoFuture");
+
+    [Fact]
+    public void Instance_method_of_a_class() => Verify("""
+            private int _count;
+
+            [PollAsync]
+            public async Future<int> Next()
+            {
+                await Time.Sleep(TimeSpan.Zero);
+                _count++;
+                return this._count;
+            }
+        """, "NextFuture", "sealed partial class");
+
+    [Fact]
+    public void Instance_method_of_a_struct_works_on_a_copy() => Verify("""
+            private int _value;
+
+            [PollAsync]
+            public async Future<int> Bump()
+            {
+                _value++;
+                await Time.Sleep(TimeSpan.Zero);
+                return _value;
+            }
+        """, "BumpFuture", "partial struct");
+
+    [Fact]
+    public void Lambda_capturing_a_hoisted_local_uses_a_closure() => Verify("""
+            [PollAsync]
+            public static async Future<int> Scale(int factor, int[] values)
+            {
+                var offset = await Task.FromResult(1);
+                Func<int, int> scale = v => v * factor + offset;
+                await Task.Yield();
+                return System.Linq.Enumerable.Sum(values, scale);
+            }
+        """, "ScaleFuture");
+
+    [Fact]
+    public void Recursive_call_is_boxed_not_embedded() => Verify("""
+            [PollAsync]
+            public static async Future<int> Depth(int n)
+            {
+                if (n == 0) return 0;
+                await Time.Sleep(TimeSpan.Zero);
+                return 1 + await Depth(n - 1);
+            }
+        """, "DepthFuture");
+
+    [Fact]
+    public void Await_using_and_return_through_an_awaiting_finally() => Verify("""
+            [PollAsync]
+            public static async Future<int> Use(Func<IAsyncDisposable> open, Task<int> value)
+            {
+                await using var resource = open();
+                var v = await value;
+                if (v > 0) return v;
+                return 0;
+            }
+        """, "UseFuture");
+
+    [Fact]
+    public void Await_foreach_with_break() => Verify("""
+            [PollAsync]
+            public static async Future<int> First(IAsyncEnumerable<int> items)
+            {
+                var found = -1;
+                await foreach (var item in items)
+                {
+                    if (item > 2)
+                    {
+                        found = item;
+                        break;
+                    }
+                }
+                return found;
+            }
+        """, "FirstFuture");
+
+    [Fact]
+    public void Unsupported_body_wraps_the_fallback()
+    {
+        var source = Prelude + """
+            public static partial class Sample
+            {
+                [PollAsync]
+                public static async Future<int> Locked(object gate)
+                {
+                    await Task.Yield();
+                    return checked(await Task.FromResult(1) + 1);
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        var warning = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AG0005", warning.Id);
+        Assert.Contains("checked", warning.GetMessage(), StringComparison.Ordinal);
+        Snapshot.Verify(run.Source(".LockedFuture.g.cs"), nameof(SnapshotTests));
+    }
+}
