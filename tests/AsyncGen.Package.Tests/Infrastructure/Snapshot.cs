@@ -20,7 +20,9 @@ internal static class Snapshot
             return;
         }
 
-        var received = Path.ChangeExtension(path, ".received" + ExtensionOf(path));
+        // DelayAdd.g.cs → DelayAdd.g.received.cs: git-ignored, and still highlighted as C#.
+        var received = Path.ChangeExtension(path, ".received" + Path.GetExtension(path));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (!File.Exists(path))
         {
             File.WriteAllText(received, actual);
@@ -40,14 +42,6 @@ internal static class Snapshot
     }
 
     public static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd('\n') + "\n";
-
-    // "DelayAdd.g.cs" → ".g.cs", so the received file keeps its editor highlighting.
-    private static string ExtensionOf(string path)
-    {
-        var name = Path.GetFileName(path);
-        var dot = name.IndexOf('.');
-        return dot < 0 ? "" : name[dot..].Replace(".g.", ".");
-    }
 
     public static string FirstDifference(string expected, string actual)
     {
