@@ -35,14 +35,14 @@ public sealed class ConsumerTests(PackagedConsumers consumers, ITestOutputHelper
         Assert.Contains("DelayAdd(1, 2) = 3", consumers.RunDemo!.Output);
     }
 
-    [GeneratorFact]
+    [Fact]
     public void Calls_in_the_console_app_run_the_generated_struct_machine_boxed_once()
     {
         AssertSucceeded(consumers.RunDemo);
         Assert.Contains("ran as AsyncGen.FutureBox`2[", consumers.RunDemo!.Output);
     }
 
-    [AnalyzerRuleFact("AG0100")]
+    [Fact]
     public void Blocking_call_in_a_PollAsync_method_prints_AG0100_in_the_build_output()
     {
         AssertSucceeded(consumers.Build);

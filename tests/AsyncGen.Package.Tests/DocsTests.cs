@@ -24,19 +24,19 @@ public sealed partial class DocsTests(PackagedConsumers consumers)
     /// <summary>Where the consumer workspace appears in generated text (<c>#line</c> paths), for stable docs.</summary>
     public const string WorkspacePlaceholder = "/home/user";
 
-    [GeneratorFact]
+    [Fact]
     public void Generated_DelayAdd_machine_matches_docs_generated_DelayAdd()
     {
         Snapshot.Verify(GeneratedDelayAdd, GeneratedFile(name => name.EndsWith(".DelayAddFuture.g.cs", StringComparison.Ordinal)));
     }
 
-    [GeneratorFact]
+    [Fact]
     public void Generated_interceptor_of_the_DelayAdd_call_matches_docs_generated_DelayAdd_Interceptors()
     {
         Snapshot.Verify(GeneratedDelayAddInterceptors, GeneratedFile(name => name.Contains("Interceptors", StringComparison.Ordinal)));
     }
 
-    [GeneratorFact]
+    [Fact]
     public void Quick_start_output_matches_docs_generated_QuickStart_output()
     {
         ConsumerTests.AssertSucceeded(consumers.RunDemo);

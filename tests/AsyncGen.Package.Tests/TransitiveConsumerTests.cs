@@ -29,7 +29,7 @@ public sealed class TransitiveConsumerTests(PackagedConsumers consumers)
         Assert.Contains("Twice.Of(21) = 42", consumers.RunApp.Output);
     }
 
-    [GeneratorFact]
+    [Fact]
     public void Calls_in_the_library_and_in_the_app_are_both_intercepted()
     {
         ConsumerTests.AssertSucceeded(consumers.RunApp);
