@@ -128,6 +128,31 @@ public class CompilationShapeTests
             public Future<int> Call() => Next(x => Task.FromResult(x + 1));
         }
         """)]
+    [InlineData("""
+        public partial class Service
+        {
+            private int _calls;
+
+            [PollAsync]
+            private async Future<int> Helper(int x) { await Task.Yield(); _calls++; return x; }
+
+            [PollAsync]
+            public async Future<object> Run()
+            {
+                Func<Task<int>> later = async () => await Task.FromResult(_calls);
+                var a = await Helper(1);
+                var b = await Statics.Echo<int>(a);
+                var c = await later();
+                return a + b + c;
+            }
+        }
+
+        public static partial class Statics
+        {
+            [PollAsync]
+            public static async Future<T> Echo<T>(T value) { await Task.Yield(); return value; }
+        }
+        """)]
     public void Machines_compile(string code)
     {
         var source = "using System;\nusing System.Collections.Generic;\nusing System.Threading.Tasks;\nusing AsyncGen;\n\n" + code;
