@@ -5,7 +5,8 @@ Console.WriteLine("AsyncGen tour — Rust's async model in C#, section by sectio
 Console.WriteLine();
 FuturesAreLazy.Run();
 PollingByHand.Run();
-LostWakeUp.Run();
 ExecutorLoop.Run();
+TcpReadFlow.Run();
+LostWakeUp.Run();
 WhatHappensDuringAwait.Run();
 Console.WriteLine("Tour complete.");

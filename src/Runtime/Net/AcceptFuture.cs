@@ -6,57 +6,43 @@ namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="TcpListener.AcceptAsync"/>: the next incoming connection.</summary>
 /// <remarks>Cancel-safe: disposing a pending accept loses no connection (it stays in the kernel's queue).</remarks>
-[DebuggerDisplay("Accept on fd {_listener.Fd}")]
+[DebuggerDisplay("Accept on fd {_operation.Socket.Fd}")]
 public struct AcceptFuture : IFuture<TcpStream>
 {
-    private readonly EventedSocket _listener;
-    private IoRegistration? _io;
-    private int _polls;
-    private bool _done;
+    private IoOperation _operation;
 
-    internal AcceptFuture(EventedSocket listener) => _listener = listener;
+    internal AcceptFuture(EventedSocket listener) => _operation = new IoOperation(listener, IoOperation.Accept);
 
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The listener was disposed.</exception>
     /// <exception cref="SocketException">accept failed (e.g. out of file descriptors).</exception>
     public Poll<TcpStream> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.Accept);
-        _io = _listener.Registration;
-        IoOperation.Polled(IoOperation.Accept, _listener.Fd, ++_polls);
-        while (_io.PollReady(Direction.Read, cx.Waker, out var seen))
+        var io = _operation.BeginPoll();
+        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
             Socket accepted;
             try
             {
                 // Socket.Accept has no non-throwing overload: EAGAIN costs an exception, once per burst of accepts.
-                accepted = _listener.Socket.Accept();
+                accepted = _operation.Socket.Socket.Accept();
             }
             catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
             {
-                IoOperation.WouldBlock(IoOperation.Accept, _listener.Fd);
-                _io.ClearReadiness(seen);
+                _operation.WouldBlock(seen);
                 continue;
             }
             catch
             {
-                _done = true;
+                _operation.Fail();
                 throw;
             }
-            _done = true;
             var stream = new TcpStream(new EventedSocket(accepted));
-            IoOperation.Ready(IoOperation.Accept, _listener.Fd, _polls, stream.Fd);
-            return Poll<TcpStream>.Ready(stream);
+            return _operation.Ready(stream, stream.Fd);
         }
-        IoOperation.Pending(IoOperation.Accept, _listener.Fd);
-        return Poll<TcpStream>.Pending;
+        return _operation.Pending<TcpStream>();
     }
 
     /// <summary>Cancels a pending accept: its waker is removed from the reactor.</summary>
-    public void Dispose()
-    {
-        if (_done) return;
-        _done = true;
-        _io?.ClearWaker(Direction.Read);
-    }
+    public void Dispose() => _operation.Cancel(Direction.Read);
 }

@@ -25,7 +25,7 @@ public struct ConnectFuture : IFuture<TcpStream>
     /// <exception cref="SocketException">The connection failed, e.g. <see cref="SocketError.ConnectionRefused"/>.</exception>
     public Poll<TcpStream> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.Connect);
+        if (_done) throw new InvalidOperationException("The connect future was polled after it completed (or was disposed).");
         try
         {
             _socket ??= Start();

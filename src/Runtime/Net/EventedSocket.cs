@@ -25,6 +25,7 @@ namespace AsyncGen.Net;
 internal sealed class EventedSocket : IDisposable
 {
     private readonly Socket _socket;
+    private readonly Lock _registerLock = new();
     private IoRegistration? _registration;
     private int _disposed;
 
@@ -61,24 +62,35 @@ internal sealed class EventedSocket : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, _socket);
         var reactor = Driver.Current.Reactor;
-        var registration = _registration;
-        if (registration is not null)
+        var registration = Volatile.Read(ref _registration);
+        if (registration is not null && ReferenceEquals(registration.Reactor, reactor)) return registration;
+        // First use, or the previous executor is gone. A reader and a writer task on two worker threads may get here
+        // together: registering twice would fail (EEXIST), so the slow path is serialized.
+        lock (_registerLock)
         {
-            if (ReferenceEquals(registration.Reactor, reactor)) return registration;
-            if (!registration.Reactor.IsDisposed)
-                throw new InvalidOperationException(
-                    "This socket is registered with the reactor of another executor that is still alive; a socket is " +
-                    "driven by one executor. Use it from tasks of that executor.");
-            registration.Deregister();
+            registration = _registration;
+            if (registration is not null)
+            {
+                if (ReferenceEquals(registration.Reactor, reactor)) return registration;
+                if (!registration.Reactor.IsDisposed)
+                    throw new InvalidOperationException(
+                        "This socket is registered with the reactor of another executor that is still alive; a socket is " +
+                        "driven by one executor. Use it from tasks of that executor.");
+                registration.Deregister();
+            }
+            ObjectDisposedException.ThrowIf(IsDisposed, _socket);
+            registration = reactor.Register(_socket.SafeHandle, connecting);
+            Volatile.Write(ref _registration, registration);
+            return registration;
         }
-        return _registration = reactor.Register(_socket.SafeHandle, connecting);
     }
 
     /// <summary>Deregisters from the reactor (waking pending operations), then closes the socket. Idempotent.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _registration?.Deregister();
+        // Under the lock, so a registration racing with Dispose is either seen here or refused by its own check.
+        lock (_registerLock) Volatile.Read(ref _registration)?.Deregister();
         _socket.Dispose();
     }
 }

@@ -1,9 +1,14 @@
 using AsyncGen.Diagnostics;
+using AsyncGen.Reactor;
 
 namespace AsyncGen.Net;
 
-/// <summary>What every socket operation future reports to <see cref="AsyncGenEventSource"/>, in one place.</summary>
-internal static class IoOperation
+/// <summary>
+/// The bookkeeping every socket operation future shares, embedded by value: its socket, its registration once
+/// polled, its poll count, whether it finished, and its reports to <see cref="AsyncGenEventSource"/>.
+/// </summary>
+/// <remarks>A mutable struct held in a mutable field of the (pinned) operation future, so calls update it in place.</remarks>
+internal struct IoOperation(EventedSocket socket, string name)
 {
     public const string Read = "read";
     public const string Write = "write";
@@ -12,19 +17,57 @@ internal static class IoOperation
     public const string ReceiveFrom = "recvfrom";
     public const string SendTo = "sendto";
 
+    private IoRegistration? _io;
+    private int _polls;
+
+    public readonly EventedSocket Socket => socket;
+
+    public bool Done { get; private set; }
+
+    /// <summary>Starts a poll: rejects polls after completion, registers with the current reactor, reports the poll.</summary>
+    public IoRegistration BeginPoll()
+    {
+        if (Done) throw new InvalidOperationException($"The {name} future was polled after it completed (or was disposed).");
+        _io = socket.Registration;
+        Polled(name, socket.Fd, ++_polls);
+        return _io;
+    }
+
+    /// <summary>The syscall returned EAGAIN: reports it and clears the readiness it was tried on.</summary>
+    public readonly void WouldBlock(in ReadyEvent seen)
+    {
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(name, socket.Fd);
+        _io!.ClearReadiness(seen);
+    }
+
+    public readonly Poll<T> Pending<T>()
+    {
+        Pending(name, socket.Fd);
+        return Poll<T>.Pending;
+    }
+
+    /// <summary>Completes with <paramref name="value"/>; <paramref name="result"/> is what the event reports (bytes).</summary>
+    public Poll<T> Ready<T>(T value, int result)
+    {
+        Done = true;
+        Ready(name, socket.Fd, _polls, result);
+        return Poll<T>.Ready(value);
+    }
+
+    /// <summary>Marks the operation finished by an exception.</summary>
+    public void Fail() => Done = true;
+
+    /// <summary>Disposes the operation: a pending one forgets its waker, so a later event wakes nobody.</summary>
+    public void Cancel(Direction direction)
+    {
+        if (Done) return;
+        Done = true;
+        _io?.ClearWaker(direction);
+    }
+
     public static void Polled(string operation, int fd, int poll)
     {
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.OperationPolled(operation, fd, poll);
-    }
-
-    public static void WouldBlock(string operation, int fd)
-    {
-        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(operation, fd);
-    }
-
-    public static void Pending(string operation, int fd)
-    {
-        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.OperationPending(operation, fd);
     }
 
     public static void Ready(string operation, int fd, int polls, int result)
@@ -32,6 +75,8 @@ internal static class IoOperation
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.OperationReady(operation, fd, polls, result);
     }
 
-    public static InvalidOperationException PolledAfterReady(string operation) =>
-        new($"The {operation} future was polled after it completed (or was disposed).");
+    public static void Pending(string operation, int fd)
+    {
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.OperationPending(operation, fd);
+    }
 }

@@ -13,19 +13,16 @@ namespace AsyncGen.Net;
 /// waker and re-check (<see cref="IoRegistration.PollReady"/>), return Pending; the reactor wakes the task when
 /// epoll reports the socket readable, and the next poll receives. Disposing a pending read forgets its waker.
 /// </remarks>
-[DebuggerDisplay("Read {_buffer.Length} bytes from fd {_socket.Fd}")]
+[DebuggerDisplay("Read {_buffer.Length} bytes from fd {_operation.Socket.Fd}")]
 public struct ReadFuture : IFuture<int>
 {
-    private readonly EventedSocket _socket;
     private readonly Memory<byte> _buffer;
-    private IoRegistration? _io;
-    private int _polls;
-    private bool _done;
+    private IoOperation _operation;
 
     internal ReadFuture(EventedSocket socket, Memory<byte> buffer)
     {
-        _socket = socket;
         _buffer = buffer;
+        _operation = new IoOperation(socket, IoOperation.Read);
     }
 
     /// <inheritdoc/>
@@ -33,35 +30,21 @@ public struct ReadFuture : IFuture<int>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.Read);
-        _io = _socket.Registration;
-        IoOperation.Polled(IoOperation.Read, _socket.Fd, ++_polls);
-        while (_io.PollReady(Direction.Read, cx.Waker, out var seen))
+        var io = _operation.BeginPoll();
+        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
-            int received = _socket.Socket.Receive(_buffer.Span, SocketFlags.None, out var error);
-            if (error == SocketError.Success)
-            {
-                _done = true;
-                IoOperation.Ready(IoOperation.Read, _socket.Fd, _polls, received);
-                return Poll<int>.Ready(received);
-            }
+            int received = _operation.Socket.Socket.Receive(_buffer.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success) return _operation.Ready(received, received);
             if (error != SocketError.WouldBlock)
             {
-                _done = true;
+                _operation.Fail();
                 throw new SocketException((int)error);
             }
-            IoOperation.WouldBlock(IoOperation.Read, _socket.Fd);
-            _io.ClearReadiness(seen);
+            _operation.WouldBlock(seen);
         }
-        IoOperation.Pending(IoOperation.Read, _socket.Fd);
-        return Poll<int>.Pending;
+        return _operation.Pending<int>();
     }
 
     /// <summary>Cancels a pending read: its waker is removed from the reactor. No data is lost.</summary>
-    public void Dispose()
-    {
-        if (_done) return;
-        _done = true;
-        _io?.ClearWaker(Direction.Read);
-    }
+    public void Dispose() => _operation.Cancel(Direction.Read);
 }

@@ -7,62 +7,50 @@ namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="UdpSocket.ReceiveFromAsync"/>: one datagram's length and sender.</summary>
 /// <remarks>Cancel-safe: disposing a pending receive loses no datagram.</remarks>
-[DebuggerDisplay("ReceiveFrom on fd {_socket.Fd}")]
+[DebuggerDisplay("ReceiveFrom on fd {_operation.Socket.Fd}")]
 public struct ReceiveFromFuture : IFuture<UdpReceiveResult>
 {
-    private readonly EventedSocket _socket;
     private readonly Memory<byte> _buffer;
     private readonly AddressFamily _family;
-    private IoRegistration? _io;
-    private int _polls;
-    private bool _done;
+    private IoOperation _operation;
 
     internal ReceiveFromFuture(EventedSocket socket, Memory<byte> buffer, AddressFamily family)
     {
-        _socket = socket;
         _buffer = buffer;
         _family = family;
+        _operation = new IoOperation(socket, IoOperation.ReceiveFrom);
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The receive failed.</exception>
     public Poll<UdpReceiveResult> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.ReceiveFrom);
-        _io = _socket.Registration;
-        IoOperation.Polled(IoOperation.ReceiveFrom, _socket.Fd, ++_polls);
-        while (_io.PollReady(Direction.Read, cx.Waker, out var seen))
+        var io = _operation.BeginPoll();
+        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
+            EndPoint sender = _family == AddressFamily.InterNetworkV6
+                ? new IPEndPoint(IPAddress.IPv6Any, 0)
+                : new IPEndPoint(IPAddress.Any, 0);
+            int received;
             try
             {
-                EndPoint sender = _family == AddressFamily.InterNetworkV6
-                    ? new IPEndPoint(IPAddress.IPv6Any, 0)
-                    : new IPEndPoint(IPAddress.Any, 0);
-                int received = _socket.Socket.ReceiveFrom(_buffer.Span, SocketFlags.None, ref sender);
-                _done = true;
-                IoOperation.Ready(IoOperation.ReceiveFrom, _socket.Fd, _polls, received);
-                return Poll<UdpReceiveResult>.Ready(new UdpReceiveResult(received, (IPEndPoint)sender));
+                received = _operation.Socket.Socket.ReceiveFrom(_buffer.Span, SocketFlags.None, ref sender);
             }
             catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
             {
-                IoOperation.WouldBlock(IoOperation.ReceiveFrom, _socket.Fd);
-                _io.ClearReadiness(seen);
+                _operation.WouldBlock(seen);
+                continue;
             }
             catch
             {
-                _done = true;
+                _operation.Fail();
                 throw;
             }
+            return _operation.Ready(new UdpReceiveResult(received, (IPEndPoint)sender), received);
         }
-        IoOperation.Pending(IoOperation.ReceiveFrom, _socket.Fd);
-        return Poll<UdpReceiveResult>.Pending;
+        return _operation.Pending<UdpReceiveResult>();
     }
 
     /// <summary>Cancels a pending receive: its waker is removed from the reactor.</summary>
-    public void Dispose()
-    {
-        if (_done) return;
-        _done = true;
-        _io?.ClearWaker(Direction.Read);
-    }
+    public void Dispose() => _operation.Cancel(Direction.Read);
 }

@@ -6,59 +6,47 @@ using AsyncGen.Reactor;
 namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="UdpSocket.SendToAsync"/>: the byte count sent.</summary>
-[DebuggerDisplay("SendTo {_remote} from fd {_socket.Fd}")]
+[DebuggerDisplay("SendTo {_remote} from fd {_operation.Socket.Fd}")]
 public struct SendToFuture : IFuture<int>
 {
-    private readonly EventedSocket _socket;
     private readonly ReadOnlyMemory<byte> _datagram;
     private readonly IPEndPoint _remote;
-    private IoRegistration? _io;
-    private int _polls;
-    private bool _done;
+    private IoOperation _operation;
 
     internal SendToFuture(EventedSocket socket, ReadOnlyMemory<byte> datagram, IPEndPoint remote)
     {
-        _socket = socket;
         _datagram = datagram;
         _remote = remote;
+        _operation = new IoOperation(socket, IoOperation.SendTo);
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The send failed (e.g. the datagram is too large).</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.SendTo);
-        _io = _socket.Registration;
-        IoOperation.Polled(IoOperation.SendTo, _socket.Fd, ++_polls);
-        while (_io.PollReady(Direction.Write, cx.Waker, out var seen))
+        var io = _operation.BeginPoll();
+        while (io.PollReady(Direction.Write, cx.Waker, out var seen))
         {
+            int sent;
             try
             {
-                int sent = _socket.Socket.SendTo(_datagram.Span, SocketFlags.None, _remote);
-                _done = true;
-                IoOperation.Ready(IoOperation.SendTo, _socket.Fd, _polls, sent);
-                return Poll<int>.Ready(sent);
+                sent = _operation.Socket.Socket.SendTo(_datagram.Span, SocketFlags.None, _remote);
             }
             catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
             {
-                IoOperation.WouldBlock(IoOperation.SendTo, _socket.Fd);
-                _io.ClearReadiness(seen);
+                _operation.WouldBlock(seen);
+                continue;
             }
             catch
             {
-                _done = true;
+                _operation.Fail();
                 throw;
             }
+            return _operation.Ready(sent, sent);
         }
-        IoOperation.Pending(IoOperation.SendTo, _socket.Fd);
-        return Poll<int>.Pending;
+        return _operation.Pending<int>();
     }
 
     /// <summary>Cancels a pending send: its waker is removed from the reactor.</summary>
-    public void Dispose()
-    {
-        if (_done) return;
-        _done = true;
-        _io?.ClearWaker(Direction.Write);
-    }
+    public void Dispose() => _operation.Cancel(Direction.Write);
 }

@@ -10,15 +10,14 @@ internal static class SocketWrites
     /// Sends once the reactor says the socket may be writable: true with the bytes sent, or false with the waker
     /// stored. Throws <see cref="SocketException"/> on errors other than EAGAIN.
     /// </summary>
-    public static bool TrySend(EventedSocket socket, IoRegistration io, ReadOnlySpan<byte> data, in Waker waker, out int sent)
+    public static bool TrySend(ref IoOperation operation, IoRegistration io, ReadOnlySpan<byte> data, in Waker waker, out int sent)
     {
         while (io.PollReady(Direction.Write, waker, out var seen))
         {
-            sent = socket.Socket.Send(data, SocketFlags.None, out var error);
+            sent = operation.Socket.Socket.Send(data, SocketFlags.None, out var error);
             if (error == SocketError.Success) return true;
             if (error != SocketError.WouldBlock) throw new SocketException((int)error);
-            IoOperation.WouldBlock(IoOperation.Write, socket.Fd);
-            io.ClearReadiness(seen);
+            operation.WouldBlock(seen);
         }
         sent = 0;
         return false;

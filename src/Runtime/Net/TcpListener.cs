@@ -17,6 +17,9 @@ public sealed class TcpListener : IDisposable
     /// <summary>The default accept backlog: 1024, tokio's <c>TcpListener::bind</c> default.</summary>
     public const int DefaultBacklog = 1024;
 
+    private const int SolSocket = 1;    // SOL_SOCKET, asm-generic/socket.h (x86-64 and arm64)
+    private const int SoReuseAddr = 2;  // SO_REUSEADDR, same header
+
     private readonly EventedSocket _socket;
 
     private TcpListener(EventedSocket socket) => _socket = socket;
@@ -35,7 +38,9 @@ public sealed class TcpListener : IDisposable
         var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // Not SocketOptionName.ReuseAddress: on Linux .NET maps it to SO_REUSEADDR and SO_REUSEPORT, and the latter
+            // would let a second server bind the same port silently.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(local);
             socket.Listen(backlog);
             return new TcpListener(new EventedSocket(socket));

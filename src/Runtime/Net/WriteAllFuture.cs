@@ -10,20 +10,17 @@ namespace AsyncGen.Net;
 /// </summary>
 /// <remarks>Disposing it midway cancels the rest; how much was sent is then unknown to the caller (as with tokio's
 /// <c>write_all</c>, it is not cancel-safe).</remarks>
-[DebuggerDisplay("WriteAll {_written}/{_buffer.Length} bytes to fd {_socket.Fd}")]
+[DebuggerDisplay("WriteAll {_written}/{_buffer.Length} bytes to fd {_operation.Socket.Fd}")]
 public struct WriteAllFuture : IFuture<Unit>
 {
-    private readonly EventedSocket _socket;
     private readonly ReadOnlyMemory<byte> _buffer;
-    private IoRegistration? _io;
+    private IoOperation _operation;
     private int _written;
-    private int _polls;
-    private bool _done;
 
     internal WriteAllFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer)
     {
-        _socket = socket;
         _buffer = buffer;
+        _operation = new IoOperation(socket, IoOperation.Write);
     }
 
     /// <inheritdoc/>
@@ -31,36 +28,24 @@ public struct WriteAllFuture : IFuture<Unit>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public Poll<Unit> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.Write);
-        _io = _socket.Registration;
-        IoOperation.Polled(IoOperation.Write, _socket.Fd, ++_polls);
+        var io = _operation.BeginPoll();
         try
         {
             while (_written < _buffer.Length)
             {
-                if (!SocketWrites.TrySend(_socket, _io, _buffer.Span[_written..], cx.Waker, out int sent))
-                {
-                    IoOperation.Pending(IoOperation.Write, _socket.Fd);
-                    return Poll<Unit>.Pending;
-                }
+                if (!SocketWrites.TrySend(ref _operation, io, _buffer.Span[_written..], cx.Waker, out int sent))
+                    return _operation.Pending<Unit>();
                 _written += sent;
             }
         }
         catch
         {
-            _done = true;
+            _operation.Fail();
             throw;
         }
-        _done = true;
-        IoOperation.Ready(IoOperation.Write, _socket.Fd, _polls, _written);
-        return Poll<Unit>.Ready(default);
+        return _operation.Ready(default(Unit), _written);
     }
 
     /// <summary>Cancels the remaining writes: the waker is removed from the reactor.</summary>
-    public void Dispose()
-    {
-        if (_done) return;
-        _done = true;
-        _io?.ClearWaker(Direction.Write);
-    }
+    public void Dispose() => _operation.Cancel(Direction.Write);
 }

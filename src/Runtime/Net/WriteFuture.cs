@@ -10,19 +10,16 @@ namespace AsyncGen.Net;
 /// </summary>
 /// <remarks>Same protocol as <see cref="ReadFuture"/> in the write direction. Writing to a peer that has gone
 /// throws a <see cref="SocketException"/> (EPIPE / ECONNRESET); the runtime ignores SIGPIPE, so the process lives.</remarks>
-[DebuggerDisplay("Write {_buffer.Length} bytes to fd {_socket.Fd}")]
+[DebuggerDisplay("Write {_buffer.Length} bytes to fd {_operation.Socket.Fd}")]
 public struct WriteFuture : IFuture<int>
 {
-    private readonly EventedSocket _socket;
     private readonly ReadOnlyMemory<byte> _buffer;
-    private IoRegistration? _io;
-    private int _polls;
-    private bool _done;
+    private IoOperation _operation;
 
     internal WriteFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer)
     {
-        _socket = socket;
         _buffer = buffer;
+        _operation = new IoOperation(socket, IoOperation.Write);
     }
 
     /// <inheritdoc/>
@@ -30,24 +27,21 @@ public struct WriteFuture : IFuture<int>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        if (_done) throw IoOperation.PolledAfterReady(IoOperation.Write);
-        _io = _socket.Registration;
-        IoOperation.Polled(IoOperation.Write, _socket.Fd, ++_polls);
-        if (SocketWrites.TrySend(_socket, _io, _buffer.Span, cx.Waker, out int sent))
+        var io = _operation.BeginPoll();
+        bool sentSome;
+        int sent;
+        try
         {
-            _done = true;
-            IoOperation.Ready(IoOperation.Write, _socket.Fd, _polls, sent);
-            return Poll<int>.Ready(sent);
+            sentSome = SocketWrites.TrySend(ref _operation, io, _buffer.Span, cx.Waker, out sent);
         }
-        IoOperation.Pending(IoOperation.Write, _socket.Fd);
-        return Poll<int>.Pending;
+        catch
+        {
+            _operation.Fail();
+            throw;
+        }
+        return sentSome ? _operation.Ready(sent, sent) : _operation.Pending<int>();
     }
 
     /// <summary>Cancels a pending write: its waker is removed from the reactor. Nothing was sent.</summary>
-    public void Dispose()
-    {
-        if (_done) return;
-        _done = true;
-        _io?.ClearWaker(Direction.Write);
-    }
+    public void Dispose() => _operation.Cancel(Direction.Write);
 }

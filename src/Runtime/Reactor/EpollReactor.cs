@@ -14,7 +14,9 @@ namespace AsyncGen.Reactor;
 /// Each registered descriptor's epoll token is <c>generation &lt;&lt; 32 | slot</c>; a slot is reused with a new
 /// generation after deregistration, so an event already queued for the old owner is recognised as stale and
 /// dropped (<see cref="ScheduledIo.SetReadiness"/> compares generations atomically).</para>
-/// <para><b>Park.</b> One thread parks at a time (the executor's). <see cref="Park"/> waits in <c>epoll_wait</c>
+/// <para><b>Park.</b> One thread parks at a time (a LocalExecutor's thread; the work-stealing worker holding the
+/// driver). Other threads may poll operations meanwhile: readiness and wakers are atomic / locked per slot.
+/// <see cref="Park"/> waits in <c>epoll_wait</c>
 /// (retried on EINTR), advances the tick, then for each event sets readiness and wakes the stored wakers; the wakes
 /// only queue tasks, which the executor polls after <see cref="Park"/> returns.</para>
 /// <para><b>Unpark.</b> <c>_notified</c> elides redundant eventfd writes: a foreign thread writes the eventfd only
@@ -24,7 +26,7 @@ namespace AsyncGen.Reactor;
 /// tasks when Park returns), and the flag is cleared when Park returns: every unpark issued during the park is
 /// satisfied by that return, and one that came with a write still has its eventfd event queued.</para>
 /// <para><b>Registration.</b> Descriptors are added with <c>EPOLLIN | EPOLLRDHUP | EPOLLET</c> and gain
-/// <c>EPOLLOUT</c> on first need (see <see cref="IoRegistration.PollReady"/>). Registration and deregistration may
+/// <c>EPOLLOUT</c> on first need (see <see cref="IoRegistration.PollReady"/>); a connecting socket has it at once. Registration and deregistration may
 /// happen on any thread: the slab is guarded by <c>_slabLock</c> and epoll_ctl is thread-safe.</para>
 /// <para>Other operating systems have no epoll: constructing the reactor throws
 /// <see cref="PlatformNotSupportedException"/>, and <see cref="Driver"/> then falls back to a
@@ -92,7 +94,6 @@ internal sealed unsafe class EpollReactor : IParker
     /// </param>
     public IoRegistration Register(SafeHandle owner, bool connecting)
     {
-        bool writeInterest = connecting;
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         int fd = (int)owner.DangerousGetHandle();
         ScheduledIo io;
@@ -102,13 +103,13 @@ internal sealed unsafe class EpollReactor : IParker
             slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
             io = _slots[slot];
             generation = io.Generation + 1;
-            io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest, optimistic: !connecting);
+            io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
             _registrations++;
         }
         var registration = new IoRegistration(this, io, slot, generation, owner, fd);
         try
         {
-            ControlOwned(Libc.EPOLL_CTL_ADD, registration, InterestBits(writeInterest));
+            ControlOwned(Libc.EPOLL_CTL_ADD, registration, InterestBits(writeInterest: connecting));
         }
         catch
         {

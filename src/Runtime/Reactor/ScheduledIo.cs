@@ -118,8 +118,13 @@ internal sealed class ScheduledIo
     {
         lock (_wakersLock)
         {
-            ref Waker slot = ref direction == Direction.Read ? ref _reader : ref _writer;
-            if (!slot.WillWake(waker)) slot = waker;
+            // A registration released (and the slot maybe reused) under a racing operation must not store its
+            // waker in the new owner's slot; Observe below then reports it ready, and its syscall fails.
+            if (Generation == generation)
+            {
+                ref Waker slot = ref direction == Direction.Read ? ref _reader : ref _writer;
+                if (!slot.WillWake(waker)) slot = waker;
+            }
         }
         // The re-check: an event dispatched after TryGetReady but before the store above found no waker to wake.
         // SetReadiness happens before the reactor takes the wakers lock, so its bits are visible here.

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using AsyncGen.Net;
+using TcpListener = AsyncGen.Net.TcpListener;
+
+namespace AsyncGen.Runtime.Tests.Net;
+
+/// <summary>Bad arguments and misuse fail at once with exceptions that say what is wrong.</summary>
+public class BadInputTests
+{
+    private static async Future<TcpStream> Connected(TcpListener listener) => (await Loopback.Pair(listener)).Client;
+
+    [Fact]
+    public void Negative_or_oversized_buffer_ranges_throw_ArgumentOutOfRange()
+    {
+        using var listener = Loopback.Listen();
+        using var stream = Executor.BlockOn(Connected(listener));
+        var buffer = new byte[8];
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.ReadAsync(buffer, -1, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.ReadAsync(buffer, 0, -4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.ReadAsync(buffer, 4, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.WriteAsync(buffer, 0, 9));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.WriteAllAsync(buffer, int.MaxValue, 1));
+        Assert.Throws<ArgumentNullException>(() => stream.ReadAsync(null!, 0, 0));
+    }
+
+    [Fact]
+    public void Port_zero_is_rejected_as_a_destination()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TcpStream.ConnectAsync(IPAddress.Loopback, 0));
+        Assert.Contains("Port 0", error.Message);
+        using var udp = UdpSocket.Bind(Loopback.AnyPort);
+        Assert.Throws<ArgumentOutOfRangeException>(() => udp.SendToAsync(new byte[1], new IPEndPoint(IPAddress.Loopback, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => udp.Connect(new IPEndPoint(IPAddress.Loopback, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TcpStream.ConnectAsync(IPAddress.Loopback, 70_000));
+    }
+
+    [Fact]
+    public void Non_positive_backlog_is_rejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => TcpListener.Bind(Loopback.AnyPort, backlog: 0));
+    }
+
+    [Fact]
+    public void Binding_a_port_in_use_throws_AddressAlreadyInUse()
+    {
+        using var first = Loopback.Listen();
+        var error = Assert.Throws<SocketException>(() => TcpListener.Bind(first.LocalEndPoint));
+        Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+    }
+
+    [Fact]
+    public void Operations_on_a_disposed_stream_throw_ObjectDisposedException()
+    {
+        using var listener = Loopback.Listen();
+        var stream = Executor.BlockOn(Connected(listener));
+        stream.Dispose();
+        stream.Dispose(); // idempotent
+        Assert.Throws<ObjectDisposedException>(() => Executor.BlockOn(stream.ReadAsync(new byte[1])));
+        Assert.Throws<ObjectDisposedException>(() => Executor.BlockOn(stream.WriteAllAsync(new byte[1])));
+        Assert.Throws<ObjectDisposedException>(() => stream.NoDelay = true);
+        Assert.Throws<ObjectDisposedException>(() => stream.Shutdown(SocketShutdown.Send));
+    }
+
+    [Fact]
+    public void Unconnected_udp_socket_refuses_SendAsync_and_ReceiveAsync()
+    {
+        using var udp = UdpSocket.Bind(Loopback.AnyPort);
+        Assert.Throws<InvalidOperationException>(() => udp.SendAsync(new byte[1]));
+        Assert.Throws<InvalidOperationException>(() => udp.ReceiveAsync(new byte[1]));
+    }
+
+    [Fact]
+    public void Polling_a_socket_operation_outside_an_executor_says_so()
+    {
+        using var listener = Loopback.Listen();
+        var accept = listener.AcceptAsync();
+        var error = Assert.Throws<InvalidOperationException>(() =>
+        {
+            var cx = new Context(Waker.Noop);
+            accept.Poll(ref cx);
+        });
+        Assert.Contains("executor", error.Message);
+    }
+
+    [Fact]
+    public void Socket_used_by_a_live_executor_cannot_be_polled_by_another()
+    {
+        using var listener = Loopback.Listen();
+        using var first = new LocalExecutor();
+        using var second = new LocalExecutor();
+        var pending = listener.AcceptAsync();
+        using (first.Driver.Enter())
+        {
+            var cx = new Context(Waker.Noop);
+            Assert.True(pending.Poll(ref cx).IsPending);
+        }
+        var error = Assert.Throws<InvalidOperationException>(() => second.BlockOn(listener.AcceptAsync()));
+        Assert.Contains("another executor", error.Message);
+        pending.Dispose();
+    }
+}

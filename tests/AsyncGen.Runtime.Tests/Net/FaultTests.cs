@@ -1,0 +1,185 @@
+using System.Net.Sockets;
+using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
+
+namespace AsyncGen.Runtime.Tests.Net;
+
+/// <summary>Peer resets, half-close, dead peers, refused and hanging connects, disposed listeners.</summary>
+public class FaultTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lets every task queued before this one run until it parks (the executor is FIFO).</summary>
+    private static IFuture<int> LetOthersRun() => new SelfWakingFuture(times: 1);
+
+    /// <summary>Awaits <paramref name="future"/> and returns the exception it threw (or null).</summary>
+    internal static async Future<Exception?> Caught<T>(IFuture<T> future)
+    {
+        try
+        {
+            await future;
+            return null;
+        }
+        catch (Exception error)
+        {
+            return error;
+        }
+    }
+
+    private static async Future<SocketError> ResetDuringRead()
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (server)
+        {
+            var read = Executor.Spawn(server.ReadAsync(new byte[16]).AsFuture());
+            await LetOthersRun(); // the read is now pending
+            client.Linger = TimeSpan.Zero;
+            client.Dispose(); // RST
+            return Assert.IsType<SocketException>(await Caught(read)).SocketErrorCode;
+        }
+    }
+
+    [Fact]
+    public void Peer_reset_during_a_pending_read_throws_ConnectionReset()
+    {
+        Assert.Equal(SocketError.ConnectionReset, Executor.BlockOn(ResetDuringRead(), s_limit));
+    }
+
+    private static async Future<SocketError> ResetDuringWrite()
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (server)
+        {
+            // 32 MiB cannot fit in loopback socket buffers while the client reads nothing: the write parks.
+            var write = Executor.Spawn(server.WriteAllAsync(new byte[32 << 20]).AsFuture());
+            await LetOthersRun();
+            Assert.False(write.IsCompleted);
+            client.Linger = TimeSpan.Zero;
+            client.Dispose();
+            return Assert.IsType<SocketException>(await Caught(write)).SocketErrorCode;
+        }
+    }
+
+    [Fact]
+    public void Peer_reset_during_a_pending_write_throws()
+    {
+        // ECONNRESET, or EPIPE (SocketError.Shutdown) when the reset was processed before the retried send.
+        Assert.Contains(Executor.BlockOn(ResetDuringWrite(), s_limit), new[] { SocketError.ConnectionReset, SocketError.Shutdown });
+    }
+
+    private static async Future<string> HalfClose()
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            await client.WriteAllAsync("question"u8.ToArray());
+            client.Shutdown(SocketShutdown.Send);
+            var buffer = new byte[64];
+            Assert.Equal(8, await Loopback.ReadFull(server, buffer));  // the data, then end of stream
+            Assert.Equal(0, await server.ReadAsync(buffer));          // EOF stays EOF
+            await server.WriteAllAsync("answer"u8.ToArray());         // the other direction still works
+            server.Shutdown(SocketShutdown.Send);
+            int n = await Loopback.ReadFull(client, buffer);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, n);
+        }
+    }
+
+    [Fact]
+    public void Half_close_reader_sees_EOF_and_the_writer_still_works()
+    {
+        Assert.Equal("answer", Executor.BlockOn(HalfClose(), s_limit));
+    }
+
+    private static async Future<SocketError> WriteUntilFailure()
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (server)
+        {
+            client.Dispose(); // FIN; the first write after it draws an RST, the next one EPIPE
+            var data = new byte[1024];
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                try
+                {
+                    await server.WriteAsync(data);
+                }
+                catch (SocketException error)
+                {
+                    return error.SocketErrorCode;
+                }
+                await Time.Sleep(TimeSpan.FromMilliseconds(1));
+            }
+            return SocketError.Success;
+        }
+    }
+
+    [Fact]
+    public void Writing_to_a_closed_peer_throws_instead_of_killing_the_process_with_SIGPIPE()
+    {
+        Assert.Contains(Executor.BlockOn(WriteUntilFailure(), s_limit), new[] { SocketError.Shutdown, SocketError.ConnectionReset });
+    }
+
+    private static async Future<int> ConnectUntilOneHangs()
+    {
+        // A listener that never accepts, with backlog 1: once its accept queue is full the kernel drops further
+        // SYNs, so a connect hangs in SYN-SENT like one to a filtered port.
+        using var listener = Loopback.Listen(backlog: 1);
+        var established = new List<TcpStream>();
+        try
+        {
+            for (int attempt = 1; attempt <= 16; attempt++)
+            {
+                try
+                {
+                    established.Add(await Time.Timeout(TcpStream.ConnectAsync(listener.LocalEndPoint), TimeSpan.FromMilliseconds(200)));
+                }
+                catch (TimeoutException)
+                {
+                    return attempt;
+                }
+            }
+            return -1;
+        }
+        finally
+        {
+            foreach (var stream in established) stream.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Connect_that_hangs_is_cancelled_by_Time_Timeout()
+    {
+        using var executor = new LocalExecutor();
+        int attempt = executor.BlockOn(ConnectUntilOneHangs(), s_limit);
+        Assert.InRange(attempt, 2, 16);
+        Assert.Equal(0, executor.Driver.Reactor.RegistrationCount); // the cancelled connect's socket was closed
+    }
+
+    [Fact]
+    public void Accept_after_the_listener_is_disposed_throws_ObjectDisposedException()
+    {
+        var listener = Loopback.Listen();
+        listener.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => listener.AcceptAsync());
+    }
+
+    private static async Future<bool> DisposeDuringAccept()
+    {
+        var listener = Loopback.Listen();
+        var accept = Executor.Spawn(listener.AcceptAsync().AsFuture());
+        await LetOthersRun();
+        listener.Dispose(); // wakes the pending accept
+        return await Caught(accept) is ObjectDisposedException;
+    }
+
+    [Fact]
+    public void Pending_accept_is_woken_and_throws_when_the_listener_is_disposed()
+    {
+        Assert.True(Executor.BlockOn(DisposeDuringAccept(), s_limit));
+    }
+}
