@@ -28,9 +28,17 @@ internal sealed class MachineLowerer
     {
         if (spec.Body is null)
             return new LoweredMachine(spec, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredFinally>.Empty);
-        var lowerer = new MachineLowerer(spec);
-        return new LoweredMachine(spec, lowerer.LowerPoll(spec.Body), lowerer.LowerDispose(),
-            spec.FinallyMethods.Select(f => new LoweredFinally(f.Id, lowerer.LowerFinally(f))).ToEquatableArray());
+        try
+        {
+            var lowerer = new MachineLowerer(spec);
+            return new LoweredMachine(spec, lowerer.LowerPoll(spec.Body), lowerer.LowerDispose(),
+                spec.FinallyMethods.Select(f => new LoweredFinally(f.Id, lowerer.LowerFinally(f))).ToEquatableArray());
+        }
+        catch (System.Exception)
+        {
+            // Never fail the build: a model this stage cannot handle still gets the struct over the fallback.
+            return Lower(spec with { Body = null });
+        }
     }
 
     private EquatableArray<LoweredLine> LowerPoll(BlockStmt body)

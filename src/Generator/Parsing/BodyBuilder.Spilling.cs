@@ -56,6 +56,8 @@ internal sealed partial class BodyBuilder
             case SwitchExpressionSyntax @switch when !@switch.Arms.Any(ContainsAwait):
                 return Spill(@switch.GoverningExpression, output) + " switch\n{\n" +
                        string.Join(",\n", @switch.Arms.Select(a => "    " + _rewriter.Rewrite(a))) + "\n}";
+            case SwitchExpressionSyntax @switch:
+                return SpillSwitchExpression(@switch, output);
             case TupleExpressionSyntax tuple:
                 return "(" + SpillArguments(tuple.Arguments, output) + ")";
             case ArrayCreationExpressionSyntax { Initializer: { } initializer } array when !array.Type.RankSpecifiers.Any(ContainsAwait):
@@ -258,6 +260,41 @@ internal sealed partial class BodyBuilder
         var whenFalse = new List<Stmt>();
         whenFalse.Add(Code($"{result} = {Spill(conditional.WhenFalse, whenFalse)};", conditional.WhenFalse));
         output.Add(new IfStmt(condition, BodySyntax.Line(conditional), Block(whenTrue), Block(whenFalse)));
+        return result;
+    }
+
+    /// <summary>
+    /// A switch expression with an await in an arm: the arms are tested in order as an if/else chain on the
+    /// stored value, and no match throws like C# does.
+    /// </summary>
+    private string SpillSwitchExpression(SwitchExpressionSyntax @switch, List<Stmt> output)
+    {
+        var governingType = _model.GetTypeInfo(@switch.GoverningExpression).Type ?? throw new UnsupportedConstructException(@switch, "this switch expression");
+        var resultType = _model.GetTypeInfo(@switch).Type ?? _model.GetTypeInfo(@switch).ConvertedType ?? throw new UnsupportedConstructException(@switch, "this switch expression");
+        var value = NewField("spill", AwaitClassifier.TypeName(governingType, @switch.GoverningExpression), "value switched on around an await");
+        var result = NewField("spill", AwaitClassifier.TypeName(resultType, @switch), "value of a switch expression around an await");
+        output.Add(Code($"{value} = {Spill(@switch.GoverningExpression, output)};", @switch.GoverningExpression));
+        var noMatch = new BlockStmt(new EquatableArray<Stmt>(new Stmt[]
+        {
+            Synthesized($"throw new global::System.Runtime.CompilerServices.SwitchExpressionException({value});"),
+        }));
+        // Arms are spilled in source order (state numbers follow the source), then chained from the last.
+        var arms = new List<(string Condition, int Line, BlockStmt Body)>();
+        foreach (var arm in @switch.Arms)
+        {
+            if (arm.Pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>().Any())
+                throw new UnsupportedConstructException(arm.Pattern, "pattern variables in a switch expression arm that awaits");
+            // 'x is _' would name a type called '_': the discard arm matches everything.
+            var test = arm.Pattern is DiscardPatternSyntax ? "true" : $"{value} is {_rewriter.Rewrite(arm.Pattern)}";
+            var condition = test + (arm.WhenClause is null ? "" : $" && ({_rewriter.Rewrite(arm.WhenClause.Condition)})");
+            var body = new List<Stmt>();
+            body.Add(Code($"{result} = {Spill(arm.Expression, body)};", arm.Expression));
+            arms.Add((condition, BodySyntax.Line(arm), Block(body)));
+        }
+        var chain = noMatch;
+        for (var i = arms.Count - 1; i >= 0; i--)
+            chain = Block(new List<Stmt> { new IfStmt(arms[i].Condition, arms[i].Line, arms[i].Body, chain) });
+        output.AddRange(chain.Statements);
         return result;
     }
 

@@ -43,6 +43,9 @@ internal sealed class BodyRewriter(
                 return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
                 return MemberAccess(node);
+            case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when symbol.IsStatic && IsHiddenByMachine(node, symbol):
+                return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                    ParseTypeName(symbol.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat)), node.WithoutTrivia()).WithTriviaFrom(node);
             default:
                 return node;
         }
@@ -200,6 +203,16 @@ internal sealed class BodyRewriter(
                 SymbolEqualityComparer.Default.Equals(type, symbol.ContainingType))
                 return true;
         return false;
+    }
+
+    /// <summary>A static member whose simple name, inside the machine struct, would mean one of the struct's own members.</summary>
+    private static bool IsHiddenByMachine(SimpleNameSyntax node, ISymbol symbol)
+    {
+        var generatedName = symbol.Name is "Poll" or "Dispose" or "DisposeChild" or "Closure" ||
+                            symbol.Name.StartsWith("Finally", System.StringComparison.Ordinal);
+        var qualified = node.Parent is MemberAccessExpressionSyntax access && access.Name == node ||
+                        node.Parent is MemberBindingExpressionSyntax;
+        return generatedName && !qualified;
     }
 
     private ExpressionSyntax MemberAccess(SimpleNameSyntax name) =>

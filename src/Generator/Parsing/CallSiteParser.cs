@@ -15,14 +15,17 @@ internal static class CallSiteParser
     public static CallSiteSpec? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
-        if (context.SemanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method ||
-            method.ReducedFrom is not null || !PollAsyncShape.GetsStruct(method) ||
+        if (context.SemanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called) return null;
+        // x.M() of an extension method: intercept with the static form, whose first parameter takes 'this'.
+        var isExtensionCall = called.ReducedFrom is not null;
+        var method = isExtensionCall ? called.GetConstructedReducedFrom() ?? called : called;
+        if (!PollAsyncShape.GetsStruct(method) ||
             !IsClosed(method) || !IsReachableFromGeneratedCode(method.ContainingType))
             return null;
         if (context.SemanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location) return null;
         if (!PollAsyncShape.TryGetResultType(method, out var resultType, out var returnsUnit)) return null;
 
-        var parameters = method.Parameters.Select(p => $"{p.Type.ToDisplayString(PollAsyncShape.TypeFormat)} @{p.Name}").ToList();
+        var parameters = method.Parameters.Select((p, i) => $"{(isExtensionCall && i == 0 ? "this " : "")}{p.Type.ToDisplayString(PollAsyncShape.TypeFormat)} @{p.Name}").ToList();
         var containing = method.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat);
         if (!method.IsStatic) parameters.Insert(0, $"this {(method.ContainingType.IsValueType ? "ref " : "")}{containing} @this");
         var typeArguments = method.TypeArguments.Length == 0 ? "" : "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(PollAsyncShape.TypeFormat))) + ">";

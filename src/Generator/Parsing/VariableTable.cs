@@ -80,7 +80,7 @@ internal sealed class VariableTable
                 if (declaration is SingleVariableDesignationSyntax { Parent: not DeclarationExpressionSyntax })
                     throw new UnsupportedConstructException(declaration, $"the pattern variable '{symbol.Name}' used after an await");
                 _hoisted.Add(symbol);
-                var type = symbol.Type.ToDisplayString(PollAsyncShape.TypeFormat);
+                var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
                 if (captured.Contains(symbol))
                 {
                     var member = Names.Allocate(symbol.Name);

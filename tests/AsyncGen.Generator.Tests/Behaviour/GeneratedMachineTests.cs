@@ -94,6 +94,19 @@ public class GeneratedMachineTests
     }
 
     [Fact]
+    public void Stack_traces_point_at_the_users_file_through_line_directives()
+    {
+        var future = InProjectMachines.ThrowsAfterAwait(new InProjectMachines.Gate { Open = true });
+        var error = Assert.Throws<InvalidOperationException>(() => PollOnce(future));
+        var source = File.ReadAllLines(SourcePath("InProjectMachines.cs"));
+        var line = Array.FindIndex(source, l => l.Contains("thrown by user code", StringComparison.Ordinal)) + 1;
+        Assert.Contains($"InProjectMachines.cs:line {line}", error.StackTrace, StringComparison.Ordinal);
+    }
+
+    private static string SourcePath(string file, [System.Runtime.CompilerServices.CallerFilePath] string self = "") =>
+        Path.Combine(Path.GetDirectoryName(self)!, file);
+
+    [Fact]
     public void Method_group_takes_the_fallback_and_behaves_the_same()
     {
 #pragma warning disable AG0006 // the point of this test: a delegate is not intercepted

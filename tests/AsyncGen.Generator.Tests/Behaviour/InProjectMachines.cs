@@ -80,6 +80,13 @@ public static partial class InProjectMachines
         return await handle;
     }
 
+    [PollAsync]
+    public static async Future<int> ThrowsAfterAwait(Gate gate)
+    {
+        await gate;
+        throw new InvalidOperationException("thrown by user code"); // line asserted by GeneratedMachineTests
+    }
+
     public sealed class Noted(List<string> log, string name) : IDisposable
     {
         public void Dispose() => log.Add("disposed " + name);

@@ -69,6 +69,21 @@ public class CacheTests
     }
 
     [Fact]
+    public void Output_is_deterministic_and_names_no_absolute_path_outside_line_directives()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "deep", "Sample.cs");
+        var first = GeneratorHarness.Run(Source, path).Sources;
+        var second = GeneratorHarness.Run(Source, path).Sources;
+        Assert.Equal(first.OrderBy(s => s.Key), second.OrderBy(s => s.Key));
+        foreach (var (_, text) in first)
+        {
+            var lines = text.Split('\n').Where(l => !l.StartsWith("#line", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.Contains(Path.GetTempPath(), StringComparison.Ordinal));
+        }
+        Assert.Contains(first.Values, text => text.Contains($"#line 10 \"{path}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Models_hold_no_symbols_syntax_or_compilations()
     {
         var driver = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(Source));

@@ -226,3 +226,67 @@ public static partial class P_IsPattern
         return (await Ops.Value<object>("s") is string).ToString();
     }
 }
+
+public static partial class P_SwitchExpressionArms
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var text = "";
+        foreach (var n in new[] { 1, 2, 7, 40 })
+        {
+            text += n switch
+            {
+                1 => "one",
+                2 => await Ops.Value("two"),
+                < 10 when n % 2 == 1 => await Ops.Value("odd") + n,
+                _ => "big",
+            } + " ";
+            log.Add(text);
+        }
+        return text;
+    }
+}
+
+public static partial class Extensions
+{
+    [PollAsync]
+    public static async Future<string> Shout(this string text)
+    {
+        await Ops.Yield();
+        return text.ToUpperInvariant() + "!";
+    }
+}
+
+public static partial class P_ExtensionMethod
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var loud = await "hey".Shout();
+        log.Add(loud);
+        return loud;
+    }
+}
+
+public static partial class P_GotoOutOfTry
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var attempts = 0;
+    retry:
+        attempts++;
+        try
+        {
+            log.Add("try:attempt");
+            await Ops.Yield();
+            if (attempts < 3) goto retry;
+        }
+        finally
+        {
+            log.Add("finally:attempt");
+        }
+        return "attempts " + attempts;
+    }
+}
