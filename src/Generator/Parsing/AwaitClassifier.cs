@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -48,19 +51,38 @@ internal static class AwaitClassifier
         callee = callee.OriginalDefinition;
         if (SymbolEqualityComparer.Default.Equals(callee, caller.OriginalDefinition)) return true;
         if (!visited.Add(callee) || visited.Count > 64) return false;
-        foreach (var reference in callee.DeclaringSyntaxReferences)
+        foreach (var next in EmbeddedCallees(compilation, callee))
+        {
+            if (Embeds(compilation, next, caller, visited)) return true;
+        }
+        return false;
+    }
+
+    // Per compilation, the [PollAsync] callees each method embeds. Every machine's recursion check walks this graph;
+    // remembering the edges binds each callee's body once per compilation instead of once per caller (a chain of n
+    // methods cost O(n²) body bindings: seconds for 1,000 methods). Weak, so it dies with its compilation.
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>>> s_embeddedCallees = new();
+
+    private static ImmutableArray<IMethodSymbol> EmbeddedCallees(Compilation compilation, IMethodSymbol method) =>
+        s_embeddedCallees
+            .GetValue(compilation, static _ => new ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>>(SymbolEqualityComparer.Default))
+            .GetOrAdd(method, _ => FindEmbeddedCallees(compilation, method));
+
+    private static ImmutableArray<IMethodSymbol> FindEmbeddedCallees(Compilation compilation, IMethodSymbol method)
+    {
+        var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var body = reference.GetSyntax();
             var model = compilation.GetSemanticModel(body.SyntaxTree);
             foreach (var nested in BodySyntax.OwnAwaits(body).OfType<AwaitExpressionSyntax>())
             {
                 if (nested.Expression is InvocationExpressionSyntax invocation &&
-                    model.GetSymbolInfo(invocation).Symbol is IMethodSymbol next && PollAsyncShape.GetsStruct(next) &&
-                    Embeds(compilation, next, caller, visited))
-                    return true;
+                    model.GetSymbolInfo(invocation).Symbol is IMethodSymbol next && PollAsyncShape.GetsStruct(next))
+                    callees.Add(next);
             }
         }
-        return false;
+        return callees.ToImmutable();
     }
 
     /// <summary>Implements <c>AsyncGen.IFuture&lt;T&gt;</c> (or is it).</summary>
