@@ -14,7 +14,8 @@ namespace AsyncGen;
 /// The loop (the seed's "check wake queue, poll ready tasks, sleep if idle"): take at most
 /// <see cref="EventInterval"/> tasks from the ready queue, then look for I/O and due timers without blocking; when
 /// the queue is empty, park until an event, a timer deadline or a wake from another thread. The batch bound keeps a
-/// task that wakes itself from starving timers and I/O.
+/// task that wakes itself from starving timers and I/O; the per-poll budget of resource operations
+/// (<see cref="CoopBudget"/>) keeps a task whose sockets or channels are always ready from starving other tasks.
 /// </remarks>
 [DebuggerDisplay("LocalExecutor ({TaskCount} tasks)")]
 public sealed class LocalExecutor : IDisposable, ITaskScheduler

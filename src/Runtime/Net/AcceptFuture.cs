@@ -18,7 +18,7 @@ public struct AcceptFuture : IFuture<TcpStream>
     /// <exception cref="SocketException">accept failed (e.g. out of file descriptors).</exception>
     public Poll<TcpStream> Poll(ref Context cx)
     {
-        var io = _operation.BeginPoll();
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<TcpStream>.Pending;
         while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
             Socket accepted;

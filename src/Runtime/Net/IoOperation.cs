@@ -1,5 +1,6 @@
 using AsyncGen.Diagnostics;
 using AsyncGen.Reactor;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Net;
 
@@ -24,13 +25,21 @@ internal struct IoOperation(EventedSocket socket, string name)
 
     public bool Done { get; private set; }
 
-    /// <summary>Starts a poll: rejects polls after completion, registers with the current reactor, reports the poll.</summary>
-    public IoRegistration BeginPoll()
+    /// <summary>
+    /// Starts a poll: rejects polls after completion, registers with the current reactor, reports the poll. False
+    /// when the task has spent its cooperative budget (<see cref="CoopBudget"/>): it was woken; return Pending.
+    /// </summary>
+    public bool TryBeginPoll(in Waker waker, out IoRegistration io)
     {
         if (Done) throw new InvalidOperationException($"The {name} future was polled after it completed (or was disposed).");
-        _io = socket.Registration;
+        if (!CoopBudget.Proceed(waker))
+        {
+            io = null!;
+            return false;
+        }
+        io = _io = socket.Registration;
         Polled(name, socket.Fd, ++_polls);
-        return _io;
+        return true;
     }
 
     /// <summary>The syscall returned EAGAIN: reports it and clears the readiness it was tried on.</summary>
@@ -50,6 +59,7 @@ internal struct IoOperation(EventedSocket socket, string name)
     public Poll<T> Ready<T>(T value, int result)
     {
         Done = true;
+        CoopBudget.Spend();
         Ready(name, socket.Fd, _polls, result);
         return Poll<T>.Ready(value);
     }

@@ -30,7 +30,7 @@ public struct ReadFuture : IFuture<int>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        var io = _operation.BeginPoll();
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
             int received = _operation.Socket.Socket.Receive(_buffer.Span, SocketFlags.None, out var error);

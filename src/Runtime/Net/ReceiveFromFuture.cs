@@ -25,7 +25,7 @@ public struct ReceiveFromFuture : IFuture<UdpReceiveResult>
     /// <exception cref="SocketException">The receive failed.</exception>
     public Poll<UdpReceiveResult> Poll(ref Context cx)
     {
-        var io = _operation.BeginPoll();
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<UdpReceiveResult>.Pending;
         while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
             EndPoint sender = _family == AddressFamily.InterNetworkV6

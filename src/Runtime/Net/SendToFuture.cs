@@ -24,7 +24,7 @@ public struct SendToFuture : IFuture<int>
     /// <exception cref="SocketException">The send failed (e.g. the datagram is too large).</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        var io = _operation.BeginPoll();
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         while (io.PollReady(Direction.Write, cx.Waker, out var seen))
         {
             int sent;

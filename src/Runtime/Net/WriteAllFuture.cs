@@ -28,7 +28,7 @@ public struct WriteAllFuture : IFuture<Unit>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public Poll<Unit> Poll(ref Context cx)
     {
-        var io = _operation.BeginPoll();
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<Unit>.Pending;
         try
         {
             while (_written < _buffer.Length)

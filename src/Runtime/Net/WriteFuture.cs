@@ -27,7 +27,7 @@ public struct WriteFuture : IFuture<int>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        var io = _operation.BeginPoll();
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         bool sentSome;
         int sent;
         try

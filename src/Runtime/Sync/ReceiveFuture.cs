@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Sync;
 
@@ -17,8 +18,10 @@ public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>
     public Poll<ReceiveResult<T>> Poll(ref Context cx)
     {
         if (_done) throw new InvalidOperationException("The receive future was polled after it completed.");
+        if (!CoopBudget.Proceed(cx.Waker)) return Poll<ReceiveResult<T>>.Pending; // spent its budget: woken, yields
         var poll = _core.PollReceive(ref _registered, cx.Waker);
         _done = poll.IsReady;
+        if (_done) CoopBudget.Spend();
         return poll;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Sync;
 
@@ -24,6 +25,7 @@ public struct SendFuture<T> : IFuture<bool>
     public Poll<bool> Poll(ref Context cx)
     {
         if (_done) throw new InvalidOperationException("The send future was polled after it completed.");
+        if (!CoopBudget.Proceed(cx.Waker)) return Poll<bool>.Pending; // spent its budget: woken, yields to others
         if (_core.Room is not null)
         {
             var room = _room.Poll(ref cx);
@@ -45,6 +47,7 @@ public struct SendFuture<T> : IFuture<bool>
     private Poll<bool> Finish(bool sent)
     {
         _done = true;
+        CoopBudget.Spend();
         _item = default;
         return Poll<bool>.Ready(sent);
     }

@@ -93,6 +93,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
         }
 
         Poll<T> poll;
+        var budget = CoopBudget.Enter();
         try
         {
             PollCount++;
@@ -103,6 +104,10 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
         {
             Complete(default, ExceptionDispatchInfo.Capture(error));
             return;
+        }
+        finally
+        {
+            CoopBudget.Exit(budget);
         }
         if (poll.IsReady)
         {

@@ -17,8 +17,8 @@ namespace AsyncGen;
 /// bit in one idle mask; whoever makes work stealable clears one bit and unparks that worker. One idle worker at a
 /// time parks in the shared driver (timer wheel + reactor), the others on their own parker; a worker leaving the
 /// driver hands it over by waking another idle worker, so timers and I/O are always watched while anyone idles.</para>
-/// <para>Not (yet) here: tokio's cooperative budget per poll and its lock-free local queue (see
-/// <see cref="LocalQueue"/> for why a lock is used).</para>
+/// <para>Like every executor here, a task gets a budget of resource operations per poll (<see cref="CoopBudget"/>).
+/// Not (yet) here: tokio's lock-free local queue (see <see cref="LocalQueue"/> for why a lock is used).</para>
 /// </remarks>
 [DebuggerDisplay("WorkStealingExecutor ({Workers.Length} workers, {TaskCount} tasks)")]
 public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
