@@ -44,7 +44,7 @@ public struct JoinAllFuture<T> : IFuture<T[]>
         {
             try
             {
-                _sides[i].DisposeIfPending();
+                _sides[i].Cancel();
             }
             catch (Exception error)
             {

@@ -36,18 +36,18 @@ public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>
         return Poll<(T1, T2)>.Ready((_first.TakeResult(), _second.TakeResult()));
     }
 
-    /// <summary>Disposes (cancels) the sides still running.</summary>
+    /// <summary>Cancels every side: running futures are disposed, and so are results not handed out.</summary>
     public void Dispose()
     {
         if (_finished) return;
         _finished = true;
         try
         {
-            _first.DisposeIfPending();
+            _first.Cancel();
         }
         finally
         {
-            _second.DisposeIfPending();
+            _second.Cancel();
         }
     }
 }

@@ -38,24 +38,24 @@ public struct JoinFuture<T1, T2, T3> : IFuture<(T1, T2, T3)>
         return Poll<(T1, T2, T3)>.Ready((_first.TakeResult(), _second.TakeResult(), _third.TakeResult()));
     }
 
-    /// <summary>Disposes (cancels) the sides still running.</summary>
+    /// <summary>Cancels every side: running futures are disposed, and so are results not handed out.</summary>
     public void Dispose()
     {
         if (_finished) return;
         _finished = true;
         try
         {
-            _first.DisposeIfPending();
+            _first.Cancel();
         }
         finally
         {
             try
             {
-                _second.DisposeIfPending();
+                _second.Cancel();
             }
             finally
             {
-                _third.DisposeIfPending();
+                _third.Cancel();
             }
         }
     }

@@ -4,6 +4,7 @@ namespace AsyncGen;
 internal struct JoinSide<T>(IFuture<T> future)
 {
     private T? _result;
+    private bool _hasResult;
 
     /// <summary>True once the future completed, threw or was disposed: it must not be polled or disposed again.</summary>
     public bool IsDone { get; private set; }
@@ -25,6 +26,7 @@ internal struct JoinSide<T>(IFuture<T> future)
         if (poll.IsReady)
         {
             _result = poll.Value;
+            _hasResult = true;
             IsDone = true;
         }
         return IsDone;
@@ -35,12 +37,22 @@ internal struct JoinSide<T>(IFuture<T> future)
     {
         var result = _result!;
         _result = default;
+        _hasResult = false;
         return result;
     }
 
-    /// <summary>Disposes (cancels) the future if it is still running.</summary>
-    public void DisposeIfPending()
+    /// <summary>
+    /// Cancels the side: disposes the future if it is still running, or else a result nobody will take that owns
+    /// something (a <c>MutexGuard</c>, a permit, a stream): dropping the join drops it, as in Rust.
+    /// </summary>
+    public void Cancel()
     {
+        if (_hasResult)
+        {
+            var result = TakeResult();
+            (result as IDisposable)?.Dispose();
+            return;
+        }
         if (IsDone) return;
         IsDone = true;
         future.Dispose();

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 namespace AsyncGen.Net;
 
 /// <summary>A listening TCP socket whose accepts are futures driven by the executor's reactor (tokio's <c>TcpListener</c>).</summary>
+/// <remarks>One accept may be pending at a time (the reactor keeps one waker per direction): run one accept loop
+/// and hand connections to spawned tasks, as the EchoServer sample does.</remarks>
 /// <example>
 /// <code>
 /// using var listener = TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -44,6 +44,8 @@ internal sealed class IoRegistration
 
     internal int Slot { get; }
 
+    internal int Generation => _generation;
+
     internal ulong Token => EpollReactor.MakeToken(Slot, _generation);
 
     internal SafeHandle Owner => _owner;
@@ -58,7 +60,18 @@ internal sealed class IoRegistration
         // EPOLLOUT is added only when a write first blocks: most sockets never fill their send buffer, and a
         // socket registered without it gets no EPOLLOUT edge (no spurious tick) when it becomes writable.
         // EPOLL_CTL_MOD reports a socket that is already writable again, so nothing is lost by adding it late.
-        if (direction == Direction.Write && _io.TryAddWriteInterest()) Reactor.AddWriteInterest(this);
+        if (direction == Direction.Write && _io.TryAddWriteInterest(_generation))
+        {
+            try
+            {
+                Reactor.AddWriteInterest(this);
+            }
+            catch
+            {
+                _io.WriteInterestFailed(_generation);
+                throw;
+            }
+        }
         if (_io.RegisterWaker(direction, _generation, waker, out seen)) return true;
         if (AsyncGenEventSource.Log.IsEnabled())
             AsyncGenEventSource.Log.InterestRegistered(Fd, direction == Direction.Read ? "readable" : "writable");

@@ -58,17 +58,38 @@ internal sealed class ScheduledIo
     public void Activate(int generation, int fd, int tick, bool writeInterest, bool optimistic)
     {
         Fd = fd;
-        _writeInterest = writeInterest ? 1 : 0;
         lock (_wakersLock)
         {
+            _writeInterest = writeInterest ? 1 : 0;
             _reader = default;
             _writer = default;
         }
         Volatile.Write(ref _state, Pack(generation, tick, optimistic ? Ready.Readable | Ready.Writable : Ready.None));
     }
 
-    /// <summary>Returns true the first time it is called for a registration without EPOLLOUT interest.</summary>
-    public bool TryAddWriteInterest() => Interlocked.Exchange(ref _writeInterest, 1) == 0;
+    /// <summary>
+    /// Returns true the first time it is called for registration <paramref name="generation"/> without EPOLLOUT
+    /// interest. A stale caller (its socket closed and the slot reused) gets false: flipping the new owner's flag
+    /// would make it believe EPOLLOUT was added when it never was, and its blocked writes would never be woken.
+    /// </summary>
+    public bool TryAddWriteInterest(int generation)
+    {
+        lock (_wakersLock)
+        {
+            if (Generation != generation || _writeInterest != 0) return false;
+            _writeInterest = 1;
+            return true;
+        }
+    }
+
+    /// <summary>Undoes <see cref="TryAddWriteInterest"/> when adding EPOLLOUT failed, so a later write tries again.</summary>
+    public void WriteInterestFailed(int generation)
+    {
+        lock (_wakersLock)
+        {
+            if (Generation == generation) _writeInterest = 0;
+        }
+    }
 
     /// <summary>Reactor: records an epoll event. False when the event's generation is stale (a released slot).</summary>
     public bool SetReadiness(int generation, int tick, Ready ready)

@@ -34,14 +34,19 @@ public sealed class Notify
     /// <summary>Releases the longest-waiting <see cref="NotifiedFuture"/>, or stores one permit if none waits.</summary>
     public void NotifyOne()
     {
-        Waker waker = default;
-        lock (_lock)
+        var wakes = new WakeList();
+        Waker granted = default;
+        bool done = false;
+        while (!done)
         {
-            AssertInvariant();
-            if (_waiters.IsEmpty) _permit = true;
-            else waker = _waiters.CompleteHead(WaitOutcome.Granted);
+            lock (_lock)
+            {
+                AssertInvariant();
+                done = TryGrantOne(ref wakes, out granted);
+            }
+            wakes.WakeAll();
         }
-        waker.Wake();
+        granted.Wake();
     }
 
     /// <summary>Releases every <see cref="NotifiedFuture"/> created before this call; stores no permit.</summary>
@@ -95,19 +100,35 @@ public sealed class Notify
     internal void CancelNotified(ref WaiterToken token)
     {
         if (token.IsNone) return;
+        var wakes = new WakeList();
         Waker forwarded = default;
+        bool done;
         lock (_lock)
         {
             AssertInvariant();
             // Race: NotifyOne may have chosen this entry just before the dispose; pass its notification on.
-            if (_waiters.Remove(token) == WaitOutcome.Granted)
-            {
-                if (_waiters.IsEmpty) _permit = true;
-                else forwarded = _waiters.CompleteHead(WaitOutcome.Granted);
-            }
+            done = _waiters.Remove(token) != WaitOutcome.Granted || TryGrantOne(ref wakes, out forwarded);
             token = default;
         }
+        wakes.WakeAll();
+        while (!done)
+        {
+            lock (_lock) done = TryGrantOne(ref wakes, out forwarded);
+            wakes.WakeAll();
+        }
         forwarded.Wake();
+    }
+
+    // Lock held. Grants one notification: to the first waiter that the latest NotifyAll does not release anyway, or
+    // as the permit. A NotifyAll releases its waiters in batches outside the lock; granting one of them would lose
+    // this notification, so they are released here first (false: the wake list filled up, wake it and call again).
+    private bool TryGrantOne(ref WakeList wakes, out Waker granted)
+    {
+        granted = default;
+        if (CollectBroadcast(_broadcasts, ref wakes)) return false;
+        if (_waiters.IsEmpty) _permit = true;
+        else granted = _waiters.CompleteHead(WaitOutcome.Granted);
+        return true;
     }
 
     // Lock held. Releases queued futures created before broadcast number `broadcast`; true if the list filled up.
