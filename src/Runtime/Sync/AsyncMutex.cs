@@ -24,6 +24,8 @@ public sealed class AsyncMutex<T>
 {
     private readonly BatchSemaphore _lock = new(1);
     private T _value;
+    private long _lastEpoch;   // acquisitions so far
+    private long _holder;      // epoch of the guard that holds the lock, 0 when none
 
     /// <summary>Creates an unlocked mutex holding <paramref name="value"/>.</summary>
     public AsyncMutex(T value) => _value = value;
@@ -38,11 +40,28 @@ public sealed class AsyncMutex<T>
     public bool TryLock(out MutexGuard<T> guard)
     {
         bool locked = _lock.TryAcquire(1);
-        guard = locked ? new MutexGuard<T>(this) : default;
+        guard = locked ? new MutexGuard<T>(this, Acquired()) : default;
         return locked;
     }
 
     internal ref T Value => ref _value;
 
-    internal void Unlock() => _lock.Release(1);
+    /// <summary>Records a new holder: its guard carries this epoch, so only that guard can unlock.</summary>
+    internal long Acquired()
+    {
+        long epoch = Interlocked.Increment(ref _lastEpoch);
+        Volatile.Write(ref _holder, epoch);
+        return epoch;
+    }
+
+    internal bool IsHeldBy(long epoch) => Volatile.Read(ref _holder) == epoch;
+
+    /// <summary>
+    /// Unlocks if <paramref name="epoch"/> is the current holder. A guard disposed twice, or a copy of it disposed
+    /// after the original, is stale and must not unlock the next holder's critical section.
+    /// </summary>
+    internal void Unlock(long epoch)
+    {
+        if (Interlocked.CompareExchange(ref _holder, 0, epoch) == epoch) _lock.Release(1);
+    }
 }

@@ -24,7 +24,7 @@ public struct LockFuture<T> : IFuture<MutexGuard<T>>
         if (_done) throw new InvalidOperationException("The lock future was polled after it completed.");
         if (_acquisition.Poll(ref cx).IsPending) return Poll<MutexGuard<T>>.Pending;
         _done = true; // a mutex's semaphore is never closed, so Ready means we hold the lock
-        return Poll<MutexGuard<T>>.Ready(new MutexGuard<T>(_mutex));
+        return Poll<MutexGuard<T>>.Ready(new MutexGuard<T>(_mutex, _mutex.Acquired()));
     }
 
     /// <summary>Stops waiting; a lock handed to this future but not yet returned by a poll is passed on.</summary>
