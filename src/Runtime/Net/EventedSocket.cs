@@ -89,8 +89,11 @@ internal sealed class EventedSocket : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        // Under the lock, so a registration racing with Dispose is either seen here or refused by its own check.
-        lock (_registerLock) Volatile.Read(ref _registration)?.Deregister();
+        // Read under the lock, so a registration racing with Dispose is either seen here or refused by its own check;
+        // deregistered outside it, because deregistering wakes the pending operations (no wakes under a lock).
+        IoRegistration? registration;
+        lock (_registerLock) registration = Volatile.Read(ref _registration);
+        registration?.Deregister();
         _socket.Dispose();
     }
 }
