@@ -40,7 +40,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
         }
         if (first.IsReady)
         {
-            _second.Dispose();
+            DisposeLoser(_second, first.Value);
             return Poll<Either<T1, T2>>.Ready(Either<T1, T2>.FromFirst(first.Value));
         }
 
@@ -56,7 +56,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
         }
         if (second.IsReady)
         {
-            _first.Dispose();
+            DisposeLoser(_first, second.Value);
             return Poll<Either<T1, T2>>.Ready(Either<T1, T2>.FromSecond(second.Value));
         }
 
@@ -76,6 +76,21 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
         finally
         {
             _second.Dispose();
+        }
+    }
+
+    // If the loser's cleanup throws, the winner's result is never handed out: dispose it (a guard, a permit, a
+    // stream) rather than leak what it owns, then let the cleanup error propagate.
+    private static void DisposeLoser<TLoser, TWinner>(IFuture<TLoser> loser, TWinner winner)
+    {
+        try
+        {
+            loser.Dispose();
+        }
+        catch
+        {
+            (winner as IDisposable)?.Dispose();
+            throw;
         }
     }
 }

@@ -40,3 +40,27 @@ public class JoinCancellationTests
         Assert.False(mutex.IsLocked);
     }
 }
+
+/// <summary>A select whose loser fails to clean up still releases what the winner's result owns.</summary>
+public class SelectCleanupTests
+{
+    private sealed class PendingWithFailingCleanup : IFuture<int>
+    {
+        public Poll<int> Poll(ref Context cx) => Poll<int>.Pending;
+
+        public void Dispose() => throw new InvalidDataException("cleanup failed");
+    }
+
+    [Fact]
+    public void When_the_loser_cleanup_throws_the_winner_lock_is_released()
+    {
+        var mutex = new AsyncMutex<int>(0);
+        var select = Future.Select(mutex.Lock(), new PendingWithFailingCleanup());
+        Assert.Throws<InvalidDataException>(() =>
+        {
+            var cx = new Context(Waker.Noop);
+            select.Poll(ref cx);
+        });
+        Assert.False(mutex.IsLocked);
+    }
+}
