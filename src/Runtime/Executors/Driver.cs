@@ -21,9 +21,6 @@ internal sealed class Driver : IDisposable
         "This future needs an AsyncGen executor (timers, I/O): poll it through Executor.BlockOn, " +
         "LocalExecutor.Spawn/Run or another AsyncGen executor, not by hand.");
 
-    /// <summary>The driver of the executor polling on this thread, or null.</summary>
-    public static Driver? CurrentOrNull => t_current;
-
     public TimerWheel Timers { get; } = new();
 
     public IParker Parker { get; }

@@ -130,8 +130,6 @@ internal sealed class Worker
         Executor.Driver.Parker.Unpark();
     }
 
-    public bool HasLocalWork => _lifo is not null || Queue.Count > 0;
-
     private uint NextRandom()
     {
         // xorshift32: cheap, allocation-free victim selection.
