@@ -36,11 +36,18 @@ internal static class Loopback
     /// everything the runtime's I/O could leak. Files are left out because .NET maps framework assemblies lazily
     /// (the first use of a type from another assembly adds one), which is not a leak.
     /// </summary>
-    public static string[] OpenDescriptors() =>
-        Directory.GetFiles("/proc/self/fd")
+    public static string[] OpenDescriptors()
+    {
+        // Sockets that other tests dropped without disposing are closed by finalizers at a time the GC picks:
+        // close them now, so only this test's descriptors can differ between two snapshots.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Directory.GetFiles("/proc/self/fd")
             .Select(fd => (Fd: Path.GetFileName(fd), Target: new FileInfo(fd).LinkTarget ?? "?"))
             .Where(entry => !entry.Target.StartsWith('/'))
             .Select(entry => $"{entry.Fd} -> {entry.Target}")
             .Order()
             .ToArray();
+    }
 }
