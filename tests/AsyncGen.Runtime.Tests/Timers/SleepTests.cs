@@ -21,7 +21,7 @@ public class SleepTests
         executor.BlockOn(Record(AwaitSleep(Time.Sleep(TimeSpan.FromMilliseconds(1)), 0, []), clock, finished, 0));
 
         var order = new List<int>();
-        int[] delays = [400, 50, 250, 10, 150, 330, 20]; // 10 ms apart at least: a descheduled executor cannot reorder them
+        int[] delays = [400, 50, 250, 10, 150, 330, 20]; // 10 ms apart: an executor descheduled for a few ms does not reorder them
         clock.Restart();
         var sleeps = delays.Select(ms => Time.Sleep(TimeSpan.FromMilliseconds(ms))).ToArray();
         for (int i = 0; i < delays.Length; i++) executor.Spawn(Record(AwaitSleep(sleeps[i], delays[i], order), clock, finished, i));
