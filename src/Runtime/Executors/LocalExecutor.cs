@@ -26,11 +26,14 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     [ThreadStatic] private static LocalExecutor? t_current;
 
     private readonly Driver _driver = Driver.Create();
-    private readonly WakerTable _tasks = new();
+    private readonly WakerTable _tasks;
     private readonly ConcurrentQueue<ITaskCell> _ready = new();
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
     private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
     private bool _disposed;
+
+    /// <summary>Creates an executor; it runs on the thread that calls <see cref="Run"/> or <see cref="BlockOn{T}(IFuture{T})"/>.</summary>
+    public LocalExecutor() => _tasks = new WakerTable(this);
 
     /// <summary>The executor running on this thread, or null.</summary>
     public static LocalExecutor? Current => t_current;
@@ -44,6 +47,11 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     /// Adds <paramref name="future"/> as a task; it is first polled when the executor runs. Call from the thread
     /// running the executor, or before it runs.
     /// </summary>
+    /// <remarks>A <see cref="FutureBox{TFuture, T}"/> (what a generated <c>[PollAsync]</c> call returns, or
+    /// <see cref="Future.Box{TFuture, T}"/> of a hand-written struct future) becomes the task itself: no allocation.
+    /// Any other future is wrapped in one box.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the executor runs, or the
+    /// future was spawned before.</exception>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -53,10 +61,10 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             throw new InvalidOperationException(
                 "LocalExecutor.Spawn was called from another thread while the executor runs; it is single-threaded. " +
                 "Spawn from one of its tasks (Executor.Spawn) or hand the work over through a channel.");
-        var task = new TaskCell<T>(future, this);
+        var task = TaskCell.Claim(future);
         _tasks.Add(task);
         task.Wake();
-        return task;
+        return new JoinHandle<T>(task);
     }
 
     /// <summary>Runs until every spawned task has completed.</summary>
@@ -73,9 +81,9 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
         if (limit != System.Threading.Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero);
-        var handle = (TaskCell<T>)Spawn(future);
+        var handle = Spawn(future);
         long deadline = limit == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Time.NowMs + (long)Math.Ceiling(limit.TotalMilliseconds);
-        RunLoop(handle, deadline, limit);
+        RunLoop(handle.Task, deadline, limit);
         var cx = new Context(Waker.Noop);
         return handle.Poll(ref cx).Value;
     }
@@ -110,8 +118,10 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
                 if (Time.NowMs >= deadlineMs)
                 {
-                    main!.Cancel();
-                    throw new StalledTaskException(main.Name, main.PollCount, limit, _driver.Timers.Count);
+                    // Described before the cancel: a cancelled task no longer holds its future, nor its name.
+                    var stalled = new StalledTaskException(main!.Name, main.PollCount, limit, _driver.Timers.Count);
+                    main.Cancel();
+                    throw stalled;
                 }
                 if (!_ready.IsEmpty) _driver.Park(0); // I/O and timers get their turn, without waiting
                 else Idle(deadlineMs);

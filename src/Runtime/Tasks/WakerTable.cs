@@ -9,12 +9,15 @@ namespace AsyncGen.Tasks;
 /// owning executor only; <see cref="Wake"/> runs on any thread and reads the slot array without a lock
 /// (arrays only grow, and a task found in an old array is still rejected by its own state once complete).
 /// </remarks>
-internal sealed class WakerTable : IWakeTarget
+internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
 {
     private ITaskCell?[] _tasks = new ITaskCell?[64];
     private int[] _generations = new int[64];
     private readonly Stack<int> _free = new();
     private int _used;
+
+    /// <summary>The executor that queues the tasks these wakers wake (tasks find it here, not in a field of their own).</summary>
+    public ITaskScheduler Scheduler { get; } = scheduler;
 
     /// <summary>Number of live tasks.</summary>
     public int Count { get; private set; }

@@ -17,10 +17,16 @@ public class WakerTableTests
         public void Cancel() { }
     }
 
+    private sealed class NoScheduler : ITaskScheduler
+    {
+        public void Schedule(ITaskCell task) => throw new InvalidOperationException("recording tasks are never scheduled");
+        public void Release(ITaskCell task) { }
+    }
+
     [Fact]
     public void A_waker_wakes_its_task()
     {
-        var table = new WakerTable();
+        var table = new WakerTable(new NoScheduler());
         var task = new RecordingTask();
         table.Add(task);
         task.Waker.Wake();
@@ -31,7 +37,7 @@ public class WakerTableTests
     [Fact]
     public void A_stale_waker_does_not_wake_the_task_that_reuses_its_slot()
     {
-        var table = new WakerTable();
+        var table = new WakerTable(new NoScheduler());
         var first = new RecordingTask();
         table.Add(first);
         var stale = first.Waker;
@@ -49,7 +55,7 @@ public class WakerTableTests
     [Fact]
     public void Slots_grow_beyond_the_initial_capacity_and_are_reused()
     {
-        var table = new WakerTable();
+        var table = new WakerTable(new NoScheduler());
         var tasks = Enumerable.Range(0, 1000).Select(_ => new RecordingTask()).ToArray();
         foreach (var task in tasks) table.Add(task);
         foreach (var task in tasks) task.Waker.Wake();
@@ -61,7 +67,7 @@ public class WakerTableTests
     [Fact]
     public void Copies_of_a_waker_are_equal_and_the_noop_waker_does_nothing()
     {
-        var table = new WakerTable();
+        var table = new WakerTable(new NoScheduler());
         var task = new RecordingTask();
         table.Add(task);
         Waker copy = task.Waker;

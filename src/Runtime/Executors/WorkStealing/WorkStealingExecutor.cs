@@ -25,7 +25,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 {
     [ThreadStatic] private static Worker? t_worker;
 
-    private readonly WakerTable _tasks = new();
+    private readonly WakerTable _tasks;
     private readonly Lock _tasksLock = new();        // the table's slots are added/freed from any thread here
     private readonly Lock _driverLock = new();       // held by the one worker parked in (or polling) the driver
     private readonly Thread[] _threads;
@@ -40,6 +40,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         if (workerCount == 0) workerCount = Math.Min(Environment.ProcessorCount, 64);
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
+        _tasks = new WakerTable(this);
         Workers = new Worker[workerCount];
         for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i);
         _threads = new Thread[workerCount];
@@ -91,10 +92,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     }
 
     /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
+    /// <remarks>A <see cref="FutureBox{TFuture, T}"/> becomes the task itself (see <see cref="LocalExecutor.Spawn{T}"/>).</remarks>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
-        ArgumentNullException.ThrowIfNull(future);
-        var task = new TaskCell<T>(future, this);
+        var task = TaskCell.Claim(future);
         lock (_tasksLock)
         {
             // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot.
@@ -102,7 +103,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             _tasks.Add(task);
         }
         task.Wake();
-        return task;
+        return new JoinHandle<T>(task);
     }
 
     /// <summary>
@@ -116,7 +117,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         if (t_worker is not null || LocalExecutor.Current is not null)
             throw new InvalidOperationException("BlockOn was called from inside a task, which would block an executor thread. Await the future instead.");
-        var handle = (TaskCell<T>)Spawn(future);
+        var handle = Spawn(future);
         using var signal = new ThreadSignal();
         var cx = new Context(signal.Waker);
         var clock = Stopwatch.StartNew();
@@ -127,8 +128,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - clock.Elapsed;
             if ((remaining != Timeout.InfiniteTimeSpan && remaining < TimeSpan.Zero) || !signal.Wait(remaining))
             {
+                // Described before the abort: a cancelled task no longer holds its future, nor its name.
+                var stalled = new StalledTaskException(handle.Task.Name, handle.Task.PollCount, limit, Driver.Timers.Count);
                 handle.Abort();
-                throw new StalledTaskException(handle.Name, handle.PollCount, limit, Driver.Timers.Count);
+                throw stalled;
             }
         }
     }

@@ -1,0 +1,23 @@
+namespace AsyncGen.Tasks;
+
+/// <summary>
+/// A future object held by reference, so that a future that is not a <see cref="FutureBox{TFuture, T}"/> (a
+/// fallback state machine, a hand-written class, a struct passed as <see cref="IFuture{T}"/>) can be spawned in a
+/// box too: two allocations instead of one, the price of not handing the executor the struct itself.
+/// </summary>
+internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef
+{
+    private readonly IFuture<T>? _future = future;
+
+    public readonly Type FutureType => _future?.GetType() ?? typeof(FutureRef<T>);
+
+    public readonly Poll<T> Poll(ref Context cx) => _future!.Poll(ref cx);
+
+    public readonly void Dispose() => _future?.Dispose();
+}
+
+/// <summary>Lets a box name the future a <see cref="FutureRef{T}"/> holds rather than the wrapper.</summary>
+internal interface IFutureRef
+{
+    Type FutureType { get; }
+}
