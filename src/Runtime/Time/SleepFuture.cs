@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen;
 
@@ -8,7 +9,7 @@ namespace AsyncGen;
 /// pending sleep loses nothing.
 /// </remarks>
 [DebuggerDisplay("Sleep until {DeadlineMs} ms")]
-public struct SleepFuture : IFuture<Unit>
+public struct SleepFuture : IFuture<Unit>, IAsyncFrameSource
 {
     private TimerWheel? _wheel;
     private TimerHandle _timer;
@@ -41,6 +42,16 @@ public struct SleepFuture : IFuture<Unit>
         _wheel?.Remove(_timer);
         _wheel = null;
     }
+
+    /// <summary>While the timer is armed: <c>Time.Sleep (timer due in 4800 ms)</c>.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_wheel is null || _done) return;
+        frames.Add(AsyncFrame.Resource("Time.Sleep", DescribeDeadline(DeadlineMs)));
+    }
+
+    internal static string DescribeDeadline(long deadlineMs) =>
+        deadlineMs == long.MaxValue ? "timer never due (infinite)" : $"timer due in {Math.Max(0, deadlineMs - Time.NowMs)} ms";
 
     private Poll<Unit> Complete()
     {
