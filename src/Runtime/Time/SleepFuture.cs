@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen;
 
@@ -9,7 +10,7 @@ namespace AsyncGen;
 /// uses that provider's timer instead (see <see cref="ProviderTimer"/>).
 /// </remarks>
 [DebuggerDisplay("Sleep until {DeadlineMs} ms")]
-public struct SleepFuture : IFuture<Unit>
+public struct SleepFuture : IFuture<Unit>, IAsyncFrameSource
 {
     private readonly TimeProvider? _clock; // null: the executor's timer wheel on the Time.NowMs clock
     private TimerWheel? _wheel;
@@ -61,6 +62,16 @@ public struct SleepFuture : IFuture<Unit>
         else _providerTimer.Update(cx.Waker);
         return Poll<Unit>.Pending;
     }
+
+    /// <summary>While the timer is armed: <c>Time.Sleep (timer due in 4800 ms)</c>.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_wheel is null || _done) return;
+        frames.Add(AsyncFrame.Resource("Time.Sleep", DescribeDeadline(DeadlineMs)));
+    }
+
+    internal static string DescribeDeadline(long deadlineMs) =>
+        deadlineMs == long.MaxValue ? "timer never due (infinite)" : $"timer due in {Math.Max(0, deadlineMs - Time.NowMs)} ms";
 
     private Poll<Unit> Complete()
     {
