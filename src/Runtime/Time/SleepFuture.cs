@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Drivers;
 
 namespace AsyncGen;
 
