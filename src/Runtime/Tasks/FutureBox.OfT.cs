@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 using AsyncGen.Tasks;
 
 namespace AsyncGen;
@@ -14,7 +15,7 @@ namespace AsyncGen;
 /// disposing it aborts the task.
 /// </remarks>
 [DebuggerDisplay("FutureBox {Name} ({_task.State})")]
-public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T> where TFuture : struct, IFuture<T>
+public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrameSource where TFuture : struct, IFuture<T>
 {
     private TaskCore<T> _task = TaskCore<T>.Unbound;
     private TFuture _future;
@@ -49,7 +50,31 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T> where TFutur
     /// <summary>The name of what the user wrote: the machine's type, or the future a <see cref="FutureRef{T}"/> holds.</summary>
     private string Name => FutureNames.Describe(_future is IFutureRef reference ? reference.FutureType : typeof(TFuture));
 
+    /// <summary>
+    /// The boxed machine's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join
+    /// handle: a frame naming the task, then the task's own frames.
+    /// </summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_task.IsComplete) return;
+        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {Name}") { Kind = AsyncFrameKind.Join });
+        AsyncBacktrace.Collect(ref _future, frames);
+    }
+
     Waker ITaskCell.Waker => _task.Waker;
+
+    long ITaskCell.Id => _task.Id;
+
+    TaskState ITaskCell.State => _task.State;
+
+    long ITaskCell.LastPollMs => _task.LastPollMs;
+
+    long ITaskCell.LastWakeMs => _task.LastWakeMs;
+
+    void ITaskCell.CollectOwnFrames(List<AsyncFrame> frames)
+    {
+        if (!_task.IsComplete) AsyncBacktrace.Collect(ref _future, frames);
+    }
 
     bool ITaskCell.IsComplete => _task.IsComplete;
 

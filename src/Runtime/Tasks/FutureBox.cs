@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 using AsyncGen.Tasks;
 
 namespace AsyncGen;
@@ -8,7 +9,7 @@ namespace AsyncGen;
 /// <see cref="FutureBox{TFuture, T}"/>, spawning it makes this object the task and its join handle.
 /// </summary>
 [DebuggerDisplay("FutureBox {Name} ({_task.State})")]
-public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit> where TFuture : struct, IFuture<Unit>
+public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSource where TFuture : struct, IFuture<Unit>
 {
     private TaskCore<Unit> _task = TaskCore<Unit>.Unbound;
     private TFuture _future;
@@ -42,7 +43,31 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit> where TFuture :
 
     private static string Name => FutureNames.Describe(typeof(TFuture));
 
+    /// <summary>
+    /// The boxed machine's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join
+    /// handle: a frame naming the task, then the task's own frames.
+    /// </summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_task.IsComplete) return;
+        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {Name}") { Kind = AsyncFrameKind.Join });
+        AsyncBacktrace.Collect(ref _future, frames);
+    }
+
     Waker ITaskCell.Waker => _task.Waker;
+
+    long ITaskCell.Id => _task.Id;
+
+    TaskState ITaskCell.State => _task.State;
+
+    long ITaskCell.LastPollMs => _task.LastPollMs;
+
+    long ITaskCell.LastWakeMs => _task.LastWakeMs;
+
+    void ITaskCell.CollectOwnFrames(List<AsyncFrame> frames)
+    {
+        if (!_task.IsComplete) AsyncBacktrace.Collect(ref _future, frames);
+    }
 
     bool ITaskCell.IsComplete => _task.IsComplete;
 

@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen.Tasks;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace AsyncGen.Tasks;
 /// fallback state machine, a hand-written class, a struct passed as <see cref="IFuture{T}"/>) can be spawned in a
 /// box too: two allocations instead of one, the price of not handing the executor the struct itself.
 /// </summary>
-internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef
+internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef, IAsyncFrameSource
 {
     private readonly IFuture<T>? _future = future;
 
@@ -14,6 +16,13 @@ internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef
     public readonly Poll<T> Poll(ref Context cx) => _future!.Poll(ref cx);
 
     public readonly void Dispose() => _future?.Dispose();
+
+    /// <summary>The held future's frames: the wrapper adds none.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        var future = _future;
+        AsyncBacktrace.Collect(ref future, frames);
+    }
 }
 
 /// <summary>Lets a box name the future a <see cref="FutureRef{T}"/> holds rather than the wrapper.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 using AsyncGen.Tasks;
 
 namespace AsyncGen;
@@ -13,7 +14,7 @@ namespace AsyncGen;
 /// may be awaited to completion.
 /// </remarks>
 [DebuggerDisplay("JoinHandle {Name,nq}")]
-public readonly struct JoinHandle<T> : IFuture<T>
+public readonly struct JoinHandle<T> : IFuture<T>, IAsyncFrameSource
 {
     private readonly ITaskCell<T>? _task;
 
@@ -43,6 +44,14 @@ public readonly struct JoinHandle<T> : IFuture<T>
 
     /// <summary>Lets an <c>async Future</c> method await the handle on the fallback path, without boxing.</summary>
     public FutureAwaiter<T> GetAwaiter() => Task.AsFuture().GetAwaiter();
+
+    /// <summary>As an awaited join handle: a frame naming the task, then the task's own frames.</summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_task is null || _task.IsComplete) return;
+        frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {_task.Name}") { Kind = AsyncFrameKind.Join });
+        _task.CollectOwnFrames(frames);
+    }
 
     private string Name => _task?.Name ?? "(none)";
 }

@@ -14,23 +14,38 @@ namespace AsyncGen.Tasks;
 /// allocated becomes the task cell and the join handle. The owner passes the future by <c>ref</c> to
 /// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
 /// <para>The executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows
-/// its scheduler (one reference fewer per task).</para>
+/// its scheduler (one reference fewer per task). The poll count shares the state word (bits 8 and up, bumped by
+/// the CAS that starts each poll), and the diagnostic clocks are 32-bit offsets: a trivial task stays within
+/// 96 bytes with its id and timestamps.</para>
 /// </remarks>
 internal struct TaskCore<T>
 {
     private Waker _waker;
     private Waker _joinWaker;            // guarded by the JoinLocked bit
-    private int _state;
-    private int _pollCount;
+    private int _state;                  // TaskState bits 0..7, poll count above (PollCountShift)
+    private int _lastPollMs;             // TaskClock offsets, for "idle since" in dumps
+    private int _lastWakeMs;
+    private long _id;
+
+    /// <summary>The poll count lives above the eight state bits.</summary>
+    private const int PollCountShift = 8;
+    private const int StateMask = (1 << PollCountShift) - 1;
 
     /// <summary>A core of a future that is not spawned yet.</summary>
     public static TaskCore<T> Unbound => new() { _state = (int)TaskState.Unbound };
 
     public readonly Waker Waker => _waker;
 
-    public readonly int PollCount => _pollCount;
+    /// <summary>Polls so far (wraps at 2^24: a diagnostic count).</summary>
+    public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
 
-    public TaskState State => (TaskState)Volatile.Read(ref _state);
+    public readonly long Id => _id;
+
+    public readonly long LastPollMs => TaskClock.ToMs(_lastPollMs);
+
+    public readonly long LastWakeMs => TaskClock.ToMs(_lastWakeMs);
+
+    public TaskState State => (TaskState)(Volatile.Read(ref _state) & StateMask);
 
     /// <summary>True while the future has not been spawned: the owner polls it as a plain future.</summary>
     public bool IsUnbound => (State & TaskState.Unbound) != 0;
@@ -41,8 +56,12 @@ internal struct TaskCore<T>
     public bool TryBind()
     {
         int state = Volatile.Read(ref _state);
-        return (state & (int)TaskState.Unbound) != 0 &&
-            Interlocked.CompareExchange(ref _state, state & ~(int)TaskState.Unbound, state) == state;
+        if ((state & (int)TaskState.Unbound) == 0 ||
+            Interlocked.CompareExchange(ref _state, state & ~(int)TaskState.Unbound, state) != state)
+            return false;
+        _id = TaskClock.NextId();
+        _lastWakeMs = _lastPollMs = TaskClock.Now();
+        return true;
     }
 
     public void Bind(Waker waker) => _waker = waker;
@@ -63,6 +82,7 @@ internal struct TaskCore<T>
             int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
             if (seen == state)
             {
+                _lastWakeMs = TaskClock.Now();
                 if ((next & TaskState.Scheduled) != 0) Scheduler.Schedule(self);
                 return;
             }
@@ -90,8 +110,9 @@ internal struct TaskCore<T>
             var current = (TaskState)state;
             if ((current & TaskState.Complete) != 0) return;
             Debug.Assert((current & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
+            // The same step counts the poll (an abort's dispose counts as one too).
             var next = (current & ~TaskState.Scheduled) | TaskState.Running;
-            int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
+            int seen = Interlocked.CompareExchange(ref _state, (int)next + (1 << PollCountShift), state);
             if (seen == state) break;
             state = seen;
         }
@@ -105,7 +126,7 @@ internal struct TaskCore<T>
         var budget = CoopBudget.Enter();
         try
         {
-            _pollCount++;
+            _lastPollMs = TaskClock.Now();
             var cx = new Context(_waker);
             poll = future.Poll(ref cx);
         }
@@ -197,7 +218,8 @@ internal struct TaskCore<T>
         while (true)
         {
             int free = state & ~(int)TaskState.JoinLocked;
-            int seen = Interlocked.CompareExchange(ref _state, (int)(TaskState.Complete | TaskState.JoinLocked), free);
+            int polls = state & ~StateMask;
+            int seen = Interlocked.CompareExchange(ref _state, polls | (int)(TaskState.Complete | TaskState.JoinLocked), free);
             if (seen == free) break;
             if ((seen & (int)TaskState.JoinLocked) != 0) Thread.SpinWait(1);
             state = seen;
