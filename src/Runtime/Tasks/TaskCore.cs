@@ -20,7 +20,8 @@ namespace AsyncGen.Tasks;
 /// </remarks>
 internal struct TaskCore<T>
 {
-    private Waker _waker;
+    private IWakeTarget? _table;         // with _slot and the id's low bits: this task's waker (see WakerTable)
+    private int _slot;
     private Waker _joinWaker;            // guarded by the JoinLocked bit
     private int _state;                  // TaskState bits 0..7, poll count above (PollCountShift)
     private int _lastPollMs;             // TaskClock offsets, for "idle since" in dumps
@@ -34,7 +35,7 @@ internal struct TaskCore<T>
     /// <summary>A core of a future that is not spawned yet.</summary>
     public static TaskCore<T> Unbound => new() { _state = (int)TaskState.Unbound };
 
-    public readonly Waker Waker => _waker;
+    public readonly Waker Waker => _table is null ? default : new Waker(_table, _slot, unchecked((int)_id));
 
     /// <summary>Polls so far (wraps at 2^24: a diagnostic count).</summary>
     public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
@@ -64,7 +65,12 @@ internal struct TaskCore<T>
         return true;
     }
 
-    public void Bind(Waker waker) => _waker = waker;
+    public void Bind(Waker waker)
+    {
+        Debug.Assert(waker.Generation == unchecked((int)_id), "A task's waker generation is its id");
+        _table = waker.Target;
+        _slot = waker.Slot;
+    }
 
     /// <summary>Plain-future mode: the future returned Ready or was disposed. Owner's thread only.</summary>
     public void MarkUnboundDone() => _state |= (int)TaskState.Complete;
@@ -127,7 +133,7 @@ internal struct TaskCore<T>
         try
         {
             _lastPollMs = TaskClock.Now();
-            var cx = new Context(_waker);
+            var cx = new Context(Waker);
             poll = future.Poll(ref cx);
         }
         catch (Exception error)
@@ -184,7 +190,7 @@ internal struct TaskCore<T>
         return Poll<T>.Ready(self._awaitedValue!);
     }
 
-    private readonly ITaskScheduler Scheduler => ((WakerTable)_waker.Target!).Scheduler;
+    private readonly ITaskScheduler Scheduler => ((WakerTable)_table!).Scheduler;
 
     private void AfterPending<TCell>(TCell self) where TCell : Future<T>, ITaskCell
     {

@@ -15,7 +15,8 @@ public class WakerTableTests
         public void Wake() => Wakes++;
         public void Run() { }
         public void Cancel() { }
-        public long Id => 0;
+        private static long s_ids;
+        public long Id { get; } = Interlocked.Increment(ref s_ids);
         public TaskState State => TaskState.Idle;
         public long LastPollMs => 0;
         public long LastWakeMs => 0;
