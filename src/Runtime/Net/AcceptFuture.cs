@@ -5,21 +5,40 @@ using AsyncGen.Reactor;
 namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="TcpListener.AcceptAsync"/>: the next incoming connection.</summary>
-/// <remarks>Cancel-safe: disposing a pending accept loses no connection (it stays in the kernel's queue).</remarks>
+/// <remarks>
+/// <para>Cancel-safe: disposing a pending accept loses no connection (it stays in the kernel's queue).</para>
+/// <para>Out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the first failure of a burst throws;
+/// while the burst lasts, later accepts do not throw again but wait (5 ms doubling up to 1 s, as Go's HTTP server
+/// does) and retry, so an accept loop that catches and retries neither spins nor floods its log, and the queued
+/// connections are accepted once descriptors are free again (<see cref="AcceptBackoff"/>).</para>
+/// </remarks>
 [DebuggerDisplay("Accept on fd {_operation.Socket.Fd}")]
 public struct AcceptFuture : IFuture<TcpStream>
 {
+    private readonly AcceptBackoff _backoff;
     private IoOperation _operation;
+    private SleepFuture _retry;
+    private bool _waitingToRetry;
 
-    internal AcceptFuture(EventedSocket listener) => _operation = new IoOperation(listener, IoOperation.Accept);
+    internal AcceptFuture(EventedSocket listener, AcceptBackoff backoff)
+    {
+        _backoff = backoff;
+        _operation = IoOperation.Reading(listener, IoOperation.Accept, "AcceptAsync");
+    }
 
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The listener was disposed.</exception>
-    /// <exception cref="SocketException">accept failed (e.g. out of file descriptors).</exception>
+    /// <exception cref="SocketException">accept failed: out of file descriptors (once per burst, see remarks), or another error.</exception>
+    /// <exception cref="InvalidOperationException">Another accept on this listener is already waiting.</exception>
     public Poll<TcpStream> Poll(ref Context cx)
     {
+        if (_waitingToRetry)
+        {
+            if (_retry.Poll(ref cx).IsPending) return Poll<TcpStream>.Pending;
+            _waitingToRetry = false;
+        }
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<TcpStream>.Pending;
-        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
+        while (_operation.PollReady(io, cx.Waker, out var seen))
         {
             Socket accepted;
             try
@@ -32,17 +51,41 @@ public struct AcceptFuture : IFuture<TcpStream>
                 _operation.WouldBlock(seen);
                 continue;
             }
+            catch (SocketException error) when (AcceptBackoff.IsResourceExhaustion(error.SocketErrorCode))
+            {
+                if (_backoff.Failed(out var delay))
+                {
+                    _operation.Fail();
+                    throw;
+                }
+                IoOperation.FailedAttempt();
+                // The connection is still queued and the listener still readable: wait on a timer, not on epoll.
+                _retry = Time.Sleep(delay);
+                _waitingToRetry = true;
+                if (_retry.Poll(ref cx).IsPending) return _operation.Pending<TcpStream>();
+                _waitingToRetry = false;
+                continue;
+            }
             catch
             {
                 _operation.Fail();
                 throw;
             }
+            _backoff.Succeeded();
             var stream = new TcpStream(new EventedSocket(accepted));
             return _operation.Ready(stream, stream.Fd);
         }
         return _operation.Pending<TcpStream>();
     }
 
-    /// <summary>Cancels a pending accept: its waker is removed from the reactor.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Read);
+    /// <summary>Cancels a pending accept: its waker is removed from the reactor (or its retry timer from the wheel).</summary>
+    public void Dispose()
+    {
+        if (_waitingToRetry)
+        {
+            _waitingToRetry = false;
+            _retry.Dispose();
+        }
+        _operation.Cancel();
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Reactor;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Net;
 
@@ -17,6 +18,7 @@ public struct ConnectFuture : IFuture<TcpStream>
     private readonly IPEndPoint _remote;
     private EventedSocket? _socket;
     private int _polls;
+    private int _waiterId; // its claim on the write direction while it waits (see IoRegistration.PollReady)
     private bool _done;
 
     internal ConnectFuture(IPEndPoint remote) => _remote = remote;
@@ -31,7 +33,7 @@ public struct ConnectFuture : IFuture<TcpStream>
             _socket ??= Start();
             IoOperation.Polled(IoOperation.Connect, _socket.Fd, ++_polls);
             var io = _socket.Register(connecting: true);
-            if (!io.PollReady(Direction.Write, cx.Waker, out _))
+            if (!io.PollReady(Direction.Write, cx.Waker, ref _waiterId, "ConnectAsync", out _))
             {
                 IoOperation.Pending(IoOperation.Connect, _socket.Fd);
                 return Poll<TcpStream>.Pending;
@@ -42,9 +44,12 @@ public struct ConnectFuture : IFuture<TcpStream>
             // .NET learns that its non-blocking connect completed when it is asked (Connected polls the socket);
             // ask once, so RemoteEndPoint and Connected are right from here on.
             if (!socket.Connected) throw new SocketException((int)SocketError.NotConnected);
+            // The stream's first write that waits must find the direction free.
+            if (_waiterId != 0) io.ReleaseWaiter(Direction.Write, _waiterId);
         }
         catch
         {
+            CoopBudget.Spend(); // a failed connect spends budget like any failed operation (see IoOperation)
             Dispose();
             throw;
         }

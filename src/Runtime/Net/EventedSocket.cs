@@ -34,7 +34,11 @@ internal sealed class EventedSocket : IDisposable
         socket.Blocking = false;
         _socket = socket;
         Fd = (int)socket.SafeHandle.DangerousGetHandle();
+        IsStream = socket.SocketType == SocketType.Stream;
     }
+
+    /// <summary>True for a stream (TCP) socket, where an empty read or write has nothing to wait for.</summary>
+    public bool IsStream { get; }
 
     /// <summary>The descriptor number, for diagnostics.</summary>
     public int Fd { get; }

@@ -6,10 +6,16 @@ namespace AsyncGen.Net;
 
 /// <summary>
 /// The bookkeeping every socket operation future shares, embedded by value: its socket, its registration once
-/// polled, its poll count, whether it finished, and its reports to <see cref="AsyncGenEventSource"/>.
+/// polled, its poll count, whether it finished, its waiter id once it has waited, and its reports to
+/// <see cref="AsyncGenEventSource"/>.
 /// </summary>
-/// <remarks>A mutable struct held in a mutable field of the (pinned) operation future, so calls update it in place.</remarks>
-internal struct IoOperation(EventedSocket socket, string name)
+/// <remarks>
+/// <para>A mutable struct held in a mutable field of the (pinned) operation future, so calls update it in place.</para>
+/// <para>Every way an operation ends spends one unit of the task's cooperative budget, failures included (as
+/// tokio's coop does): a loop that catches an error and retries at once (an accept loop at EMFILE) would otherwise
+/// spin inside one poll forever, starving the very tasks whose completion would end the error.</para>
+/// </remarks>
+internal struct IoOperation(EventedSocket socket, string name, Direction direction, string method)
 {
     public const string Read = "read";
     public const string Write = "write";
@@ -18,8 +24,13 @@ internal struct IoOperation(EventedSocket socket, string name)
     public const string ReceiveFrom = "recvfrom";
     public const string SendTo = "sendto";
 
+    public static IoOperation Reading(EventedSocket socket, string name, string method) => new(socket, name, Direction.Read, method);
+
+    public static IoOperation Writing(EventedSocket socket, string name, string method) => new(socket, name, Direction.Write, method);
+
     private IoRegistration? _io;
     private int _polls;
+    private int _waiterId; // 0 until the operation first waits; then its claim on the direction's waker slot
 
     public readonly EventedSocket Socket => socket;
 
@@ -42,6 +53,14 @@ internal struct IoOperation(EventedSocket socket, string name)
         return true;
     }
 
+    /// <summary>
+    /// True when the socket may be ready in the operation's direction; otherwise the waker is stored and the
+    /// operation must return Pending.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another operation of the same direction is already waiting.</exception>
+    public bool PollReady(IoRegistration io, in Waker waker, out ReadyEvent seen) =>
+        io.PollReady(direction, waker, ref _waiterId, method, out seen);
+
     /// <summary>The syscall returned EAGAIN: reports it and clears the readiness it was tried on.</summary>
     public readonly void WouldBlock(in ReadyEvent seen)
     {
@@ -58,21 +77,38 @@ internal struct IoOperation(EventedSocket socket, string name)
     /// <summary>Completes with <paramref name="value"/>; <paramref name="result"/> is what the event reports (bytes).</summary>
     public Poll<T> Ready<T>(T value, int result)
     {
-        Done = true;
-        CoopBudget.Spend();
+        Finish();
         Ready(name, socket.Fd, _polls, result);
         return Poll<T>.Ready(value);
     }
 
-    /// <summary>Marks the operation finished by an exception.</summary>
-    public void Fail() => Done = true;
+    /// <summary>Marks the operation finished by an exception (which spends budget like a completion).</summary>
+    public void Fail() => Finish();
+
+    /// <summary>A failed attempt that does not finish the operation (it will retry later): spends budget only.</summary>
+    public static void FailedAttempt() => CoopBudget.Spend();
 
     /// <summary>Disposes the operation: a pending one forgets its waker, so a later event wakes nobody.</summary>
-    public void Cancel(Direction direction)
+    public void Cancel()
     {
         if (Done) return;
         Done = true;
-        _io?.ClearWaker(direction);
+        ReleaseWaiter();
+    }
+
+    private void Finish()
+    {
+        Done = true;
+        CoopBudget.Spend();
+        ReleaseWaiter();
+    }
+
+    private void ReleaseWaiter()
+    {
+        // Only an operation that waited holds the direction; most complete on their first try and skip the lock.
+        if (_waiterId == 0) return;
+        _io?.ReleaseWaiter(direction, _waiterId);
+        _waiterId = 0;
     }
 
     public static void Polled(string operation, int fd, int poll)

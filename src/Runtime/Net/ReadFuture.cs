@@ -19,19 +19,23 @@ public struct ReadFuture : IFuture<int>
     private readonly Memory<byte> _buffer;
     private IoOperation _operation;
 
-    internal ReadFuture(EventedSocket socket, Memory<byte> buffer)
+    internal ReadFuture(EventedSocket socket, Memory<byte> buffer, string method)
     {
         _buffer = buffer;
-        _operation = new IoOperation(socket, IoOperation.Read);
+        _operation = IoOperation.Reading(socket, IoOperation.Read, method);
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The receive failed (e.g. connection reset).</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another read of this socket is already waiting.</exception>
     public Poll<int> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
-        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
+        // An empty buffer on a stream: nothing to receive, so nothing to wait for (a 0 here would otherwise arrive
+        // only once the peer sends, and look like end of stream). A datagram socket receives (and drops) a datagram.
+        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.Ready(0, 0);
+        while (_operation.PollReady(io, cx.Waker, out var seen))
         {
             int received = _operation.Socket.Socket.Receive(_buffer.Span, SocketFlags.None, out var error);
             if (error == SocketError.Success) return _operation.Ready(received, received);
@@ -46,5 +50,5 @@ public struct ReadFuture : IFuture<int>
     }
 
     /// <summary>Cancels a pending read: its waker is removed from the reactor. No data is lost.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Read);
+    public void Dispose() => _operation.Cancel();
 }

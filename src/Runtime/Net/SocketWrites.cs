@@ -12,7 +12,7 @@ internal static class SocketWrites
     /// </summary>
     public static bool TrySend(ref IoOperation operation, IoRegistration io, ReadOnlySpan<byte> data, in Waker waker, out int sent)
     {
-        while (io.PollReady(Direction.Write, waker, out var seen))
+        while (operation.PollReady(io, waker, out var seen))
         {
             sent = operation.Socket.Socket.Send(data, SocketFlags.None, out var error);
             if (error == SocketError.Success) return true;

@@ -17,7 +17,7 @@ namespace AsyncGen.Reactor;
 /// }
 /// </code>
 /// One operation per direction at a time (one reader, one writer), as with tokio's <c>&amp;mut self</c> I/O: the
-/// direction has one waker slot.
+/// direction has one waker slot, and a second operation that would wait there throws.
 /// </remarks>
 [DebuggerDisplay("IoRegistration fd {Fd} (generation {_generation})")]
 internal sealed class IoRegistration
@@ -53,8 +53,11 @@ internal sealed class IoRegistration
     /// <summary>
     /// True with the readiness to try when <paramref name="direction"/> may be ready; otherwise stores
     /// <paramref name="waker"/> (registering write interest with epoll on first need) and returns false.
+    /// <paramref name="waiterId"/> identifies the operation once it has waited (0 before; see
+    /// <see cref="ScheduledIo.RegisterWaker"/>); <paramref name="method"/> names it in the misuse message.
     /// </summary>
-    public bool PollReady(Direction direction, in Waker waker, out ReadyEvent seen)
+    /// <exception cref="InvalidOperationException">Another operation already waits in this direction.</exception>
+    public bool PollReady(Direction direction, in Waker waker, ref int waiterId, string method, out ReadyEvent seen)
     {
         if (_io.TryGetReady(direction, _generation, out seen)) return true;
         // EPOLLOUT is added only when a write first blocks: most sockets never fill their send buffer, and a
@@ -72,7 +75,7 @@ internal sealed class IoRegistration
                 throw;
             }
         }
-        if (_io.RegisterWaker(direction, _generation, waker, out seen)) return true;
+        if (_io.RegisterWaker(direction, _generation, waker, ref waiterId, method, out seen)) return true;
         if (AsyncGenEventSource.Log.IsEnabled())
             AsyncGenEventSource.Log.InterestRegistered(Fd, direction == Direction.Read ? "readable" : "writable");
         return false;
@@ -81,8 +84,8 @@ internal sealed class IoRegistration
     /// <summary>Clears readiness an operation saw before its syscall returned EAGAIN.</summary>
     public void ClearReadiness(in ReadyEvent seen) => _io.ClearReadiness(seen);
 
-    /// <summary>Forgets the waker of a disposed operation, so a later event wakes nobody.</summary>
-    public void ClearWaker(Direction direction) => _io.ClearWaker(direction, _generation);
+    /// <summary>An operation that waited completed or was disposed: frees the direction for the next one.</summary>
+    public void ReleaseWaiter(Direction direction, int waiterId) => _io.ReleaseWaiter(direction, _generation, waiterId);
 
     /// <summary>True once <see cref="Deregister"/> ran.</summary>
     public bool IsReleased => Volatile.Read(ref _released) != 0;

@@ -29,6 +29,11 @@ namespace AsyncGen.Reactor;
 /// executor code (scheduling, unparking) that must not nest inside our lock. The lost-wake-up-free order: the
 /// reactor sets readiness, then takes wakers under the lock; an operation stores its waker under the lock, then
 /// re-reads readiness. Either the reactor finds the waker, or the operation finds the readiness.</para>
+/// <para>Each direction also records which operation waits there (a waiter id handed out on its first wait, with
+/// the public method's name): a second operation of the same direction that would wait while the first still
+/// does throws instead of overwriting the first one's waker, which would leave it asleep forever. The id stays
+/// while the reactor has taken the waker to wake it, and is released when the operation completes or is
+/// disposed.</para>
 /// </remarks>
 [DebuggerDisplay("ScheduledIo fd {Fd}, {CurrentReady} (generation {Generation})")]
 internal sealed class ScheduledIo
@@ -43,6 +48,11 @@ internal sealed class ScheduledIo
     private long _state;
     private Waker _reader;
     private Waker _writer;
+    private int _readerId;                        // the operation waiting to read (0: none); under _wakersLock
+    private int _writerId;
+    private string? _readerMethod;                // its public method, for the misuse message
+    private string? _writerMethod;
+    private int _lastWaiterId;                    // ids handed out so far; under _wakersLock
     private int _writeInterest;                   // 1 once EPOLLOUT is in the epoll interest set
 
     /// <summary>The descriptor, for diagnostics.</summary>
@@ -63,6 +73,7 @@ internal sealed class ScheduledIo
             _writeInterest = writeInterest ? 1 : 0;
             _reader = default;
             _writer = default;
+            (_readerId, _writerId, _readerMethod, _writerMethod) = (0, 0, null, null);
         }
         Volatile.Write(ref _state, Pack(generation, tick, optimistic ? Ready.Readable | Ready.Writable : Ready.None));
     }
@@ -133,9 +144,11 @@ internal sealed class ScheduledIo
 
     /// <summary>
     /// Stores <paramref name="waker"/> for <paramref name="direction"/>, then re-checks readiness: true if readiness
-    /// arrived meanwhile (the waker stays stored; a later wake is merely spurious).
+    /// arrived meanwhile (the waker stays stored; a later wake is merely spurious). <paramref name="waiterId"/> is
+    /// the operation's id (0 before its first wait: one is assigned).
     /// </summary>
-    public bool RegisterWaker(Direction direction, int generation, in Waker waker, out ReadyEvent ready)
+    /// <exception cref="InvalidOperationException">Another operation already waits in this direction.</exception>
+    public bool RegisterWaker(Direction direction, int generation, in Waker waker, ref int waiterId, string method, out ReadyEvent ready)
     {
         lock (_wakersLock)
         {
@@ -143,7 +156,23 @@ internal sealed class ScheduledIo
             // waker in the new owner's slot; Observe below then reports it ready, and its syscall fails.
             if (Generation == generation)
             {
-                ref Waker slot = ref direction == Direction.Read ? ref _reader : ref _writer;
+                bool read = direction == Direction.Read;
+                ref int owner = ref read ? ref _readerId : ref _writerId;
+                if (owner != 0 && owner != waiterId)
+                    throw new InvalidOperationException(
+                        $"{method} would wait on fd {Fd} while {(read ? _readerMethod : _writerMethod)} is already waiting there: " +
+                        $"a socket keeps one waiting operation per direction ({(read ? "reads, receives and accepts" : "writes and sends")}), " +
+                        "and a second one would leave the first asleep forever. Await the pending operation before starting " +
+                        "another, or let one task do all the " + (read ? "reading." : "writing."));
+                if (waiterId == 0)
+                {
+                    waiterId = ++_lastWaiterId;
+                    if (waiterId == 0) waiterId = ++_lastWaiterId; // 0 means "none": skip it when the counter wraps
+                }
+                owner = waiterId;
+                if (read) _readerMethod = method;
+                else _writerMethod = method;
+                ref Waker slot = ref read ? ref _reader : ref _writer;
                 if (!slot.WillWake(waker)) slot = waker;
             }
         }
@@ -167,14 +196,25 @@ internal sealed class ScheduledIo
         }
     }
 
-    /// <summary>Operation: forgets the waker of a cancelled (disposed) operation.</summary>
-    public void ClearWaker(Direction direction, int generation)
+    /// <summary>
+    /// Operation: an operation that waited (<paramref name="waiterId"/> from <see cref="RegisterWaker"/>) completed or
+    /// was disposed: it stops being the direction's waiter and its waker is forgotten, so a later event wakes nobody.
+    /// </summary>
+    public void ReleaseWaiter(Direction direction, int generation, int waiterId)
     {
         lock (_wakersLock)
         {
             if (Generation != generation) return;
-            if (direction == Direction.Read) _reader = default;
-            else _writer = default;
+            if (direction == Direction.Read)
+            {
+                if (_readerId != waiterId) return;
+                (_readerId, _reader, _readerMethod) = (0, default, null);
+            }
+            else
+            {
+                if (_writerId != waiterId) return;
+                (_writerId, _writer, _writerMethod) = (0, default, null);
+            }
         }
     }
 

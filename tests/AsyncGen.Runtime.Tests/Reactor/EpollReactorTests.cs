@@ -92,7 +92,8 @@ public class EpollReactorTests
         Assert.False(io.TryGetReady(Direction.Read, 1, out _));
         io.SetReadiness(1, tick: 1, Ready.Readable);
         io.Wake(Ready.Readable);                                           // nobody registered yet: no one to wake
-        Assert.True(io.RegisterWaker(Direction.Read, 1, counter.Waker, out _)); // the re-check reports it
+        int waiter = 0;
+        Assert.True(io.RegisterWaker(Direction.Read, 1, counter.Waker, ref waiter, "ReadAsync", out _)); // the re-check reports it
         Assert.Equal(0, counter.Wakes);
     }
 
@@ -114,8 +115,9 @@ public class EpollReactorTests
         io.Activate(generation: 1, fd: 3, tick: 0, writeInterest: true, optimistic: false);
         var reader = new CountingWakeTarget();
         var writer = new CountingWakeTarget();
-        Assert.False(io.RegisterWaker(Direction.Read, 1, reader.Waker, out _));
-        Assert.False(io.RegisterWaker(Direction.Write, 1, writer.Waker, out _));
+        int readerId = 0, writerId = 0;
+        Assert.False(io.RegisterWaker(Direction.Read, 1, reader.Waker, ref readerId, "ReadAsync", out _));
+        Assert.False(io.RegisterWaker(Direction.Write, 1, writer.Waker, ref writerId, "WriteAsync", out _));
         io.Release(1);
         Assert.Equal(1, reader.Wakes);
         Assert.Equal(1, writer.Wakes);

@@ -51,7 +51,8 @@ public class StaleWriteInterestTests
             // The new owner writes until the send buffer is full and registers its waker (the WriteFuture protocol).
             var counter = new CountingWakeTarget();
             var chunk = new byte[64 * 1024];
-            while (fresh.PollReady(Direction.Write, counter.Waker, out var seen))
+            int waiter = 0;
+            while (fresh.PollReady(Direction.Write, counter.Waker, ref waiter, "WriteAsync", out var seen))
             {
                 s2.Send(chunk, SocketFlags.None, out var error);
                 if (error == SocketError.WouldBlock) fresh.ClearReadiness(seen);
