@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
 
 namespace AsyncGen.Net;
 
@@ -10,7 +9,8 @@ namespace AsyncGen.Net;
 /// <para>Out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the first failure of a burst throws;
 /// while the burst lasts, later accepts do not throw again but wait (5 ms doubling up to 1 s, as Go's HTTP server
 /// does) and retry, so an accept loop that catches and retries neither spins nor floods its log, and the queued
-/// connections are accepted once descriptors are free again (<see cref="AcceptBackoff"/>).</para>
+/// connections are accepted once descriptors are free again (<see cref="AcceptBackoff"/>). A listener disposed
+/// during such a wait is noticed when the wait ends.</para>
 /// </remarks>
 [DebuggerDisplay("Accept on fd {_operation.Socket.Fd}")]
 public struct AcceptFuture : IFuture<TcpStream>
@@ -29,7 +29,7 @@ public struct AcceptFuture : IFuture<TcpStream>
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The listener was disposed.</exception>
     /// <exception cref="SocketException">accept failed: out of file descriptors (once per burst, see remarks), or another error.</exception>
-    /// <exception cref="InvalidOperationException">Another accept on this listener is already waiting.</exception>
+    /// <exception cref="InvalidOperationException">Another accept on this listener is pending.</exception>
     public Poll<TcpStream> Poll(ref Context cx)
     {
         if (_waitingToRetry)
@@ -37,29 +37,19 @@ public struct AcceptFuture : IFuture<TcpStream>
             if (_retry.Poll(ref cx).IsPending) return Poll<TcpStream>.Pending;
             _waitingToRetry = false;
         }
-        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<TcpStream>.Pending;
-        while (_operation.PollReady(io, cx.Waker, out var seen))
+        while (true)
         {
-            Socket accepted;
+            if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<TcpStream>.Pending;
+            Socket? accepted;
             try
             {
-                // Socket.Accept has no non-throwing overload: EAGAIN costs an exception, once per burst of accepts.
-                accepted = _operation.Socket.Socket.Accept();
+                if (!io.TryAccept(_operation.Socket.Socket, cx.Waker, out accepted)) return _operation.Pending<TcpStream>();
             }
-            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
+            catch (SocketException error) when (AcceptBackoff.IsResourceExhaustion(error.SocketErrorCode) && !_backoff.Failed(out var delay))
             {
-                _operation.WouldBlock(seen);
-                continue;
-            }
-            catch (SocketException error) when (AcceptBackoff.IsResourceExhaustion(error.SocketErrorCode))
-            {
-                if (_backoff.Failed(out var delay))
-                {
-                    _operation.Fail();
-                    throw;
-                }
+                // A failure of a burst that already surfaced: the connection is still queued and the listener still
+                // readable, so wait on a timer, not on the driver, then try again.
                 IoOperation.FailedAttempt();
-                // The connection is still queued and the listener still readable: wait on a timer, not on epoll.
                 _retry = Time.Sleep(delay);
                 _waitingToRetry = true;
                 if (_retry.Poll(ref cx).IsPending) return _operation.Pending<TcpStream>();
@@ -72,13 +62,12 @@ public struct AcceptFuture : IFuture<TcpStream>
                 throw;
             }
             _backoff.Succeeded();
-            var stream = new TcpStream(new EventedSocket(accepted));
+            var stream = new TcpStream(new EventedSocket(accepted!));
             return _operation.Ready(stream, stream.Fd);
         }
-        return _operation.Pending<TcpStream>();
     }
 
-    /// <summary>Cancels a pending accept: its waker is removed from the reactor (or its retry timer from the wheel).</summary>
+    /// <summary>Cancels a pending accept: its waker is removed from the driver (or its retry timer from the wheel).</summary>
     public void Dispose()
     {
         if (_waitingToRetry)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 using AsyncGen.Tasks;
 
 namespace AsyncGen.Net;
@@ -11,14 +11,13 @@ namespace AsyncGen.Net;
 /// EPOLLOUT, then <c>SO_ERROR</c> tells success from failure.
 /// </summary>
 /// <remarks>The socket is created on the first poll. Disposing a pending connect (e.g. through
-/// <see cref="Time.Timeout{T}"/>) closes the half-open socket.</remarks>
+/// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>) closes the half-open socket.</remarks>
 [DebuggerDisplay("Connect to {_remote}")]
 public struct ConnectFuture : IFuture<TcpStream>
 {
     private readonly IPEndPoint _remote;
     private EventedSocket? _socket;
     private int _polls;
-    private int _waiterId; // its claim on the write direction while it waits (see IoRegistration.PollReady)
     private bool _done;
 
     internal ConnectFuture(IPEndPoint remote) => _remote = remote;
@@ -33,7 +32,7 @@ public struct ConnectFuture : IFuture<TcpStream>
             _socket ??= Start();
             IoOperation.Polled(IoOperation.Connect, _socket.Fd, ++_polls);
             var io = _socket.Register(connecting: true);
-            if (!io.PollReady(Direction.Write, cx.Waker, ref _waiterId, "ConnectAsync", out _))
+            if (!io.PollReady(Direction.Write, cx.Waker, out _))
             {
                 IoOperation.Pending(IoOperation.Connect, _socket.Fd);
                 return Poll<TcpStream>.Pending;
@@ -44,8 +43,6 @@ public struct ConnectFuture : IFuture<TcpStream>
             // .NET learns that its non-blocking connect completed when it is asked (Connected polls the socket);
             // ask once, so RemoteEndPoint and Connected are right from here on.
             if (!socket.Connected) throw new SocketException((int)SocketError.NotConnected);
-            // The stream's first write that waits must find the direction free.
-            if (_waiterId != 0) io.ReleaseWaiter(Direction.Write, _waiterId);
         }
         catch
         {

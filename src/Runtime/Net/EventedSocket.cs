@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Executors;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -28,6 +27,8 @@ internal sealed class EventedSocket : IDisposable
     private readonly Lock _registerLock = new();
     private IoRegistration? _registration;
     private int _disposed;
+    private string? _reader;   // the public method of the operation holding the read side (see Claim), or null
+    private string? _writer;
 
     public EventedSocket(Socket socket)
     {
@@ -35,6 +36,33 @@ internal sealed class EventedSocket : IDisposable
         _socket = socket;
         Fd = (int)socket.SafeHandle.DangerousGetHandle();
         IsStream = socket.SocketType == SocketType.Stream;
+    }
+
+    /// <summary>
+    /// Marks <paramref name="direction"/> as used by an operation (<paramref name="method"/>, e.g. <c>ReadAsync</c>)
+    /// until <see cref="Release"/>. One compare-and-swap: two operations claiming together from two threads cannot
+    /// both succeed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another operation holds the direction.</exception>
+    public void Claim(Direction direction, string method)
+    {
+        bool read = direction == Direction.Read;
+        ref string? holder = ref read ? ref _reader : ref _writer;
+        string? pending = Interlocked.CompareExchange(ref holder, method, null);
+        if (pending is not null)
+            throw new InvalidOperationException(
+                $"{method} was started on socket fd {Fd} while {pending} is still pending there. A socket has one " +
+                (read ? "reading operation (ReadAsync, ReceiveAsync, ReceiveFromAsync, AcceptAsync)" : "writing operation (WriteAsync, WriteAllAsync, SendAsync, SendToAsync)") +
+                " outstanding at a time, as the driver keeps one waker per direction: a second one would leave the first " +
+                "asleep for ever. Await (or dispose) the pending operation first, or let one task do all the " +
+                (read ? "reading." : "writing."));
+    }
+
+    /// <summary>Frees <paramref name="direction"/> for the next operation.</summary>
+    public void Release(Direction direction)
+    {
+        if (direction == Direction.Read) Volatile.Write(ref _reader, null);
+        else Volatile.Write(ref _writer, null);
     }
 
     /// <summary>True for a stream (TCP) socket, where an empty read or write has nothing to wait for.</summary>
@@ -65,9 +93,9 @@ internal sealed class EventedSocket : IDisposable
     public IoRegistration Register(bool connecting)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-        var reactor = Driver.Current.Reactor;
+        var driver = Driver.Current.Io;
         var registration = Volatile.Read(ref _registration);
-        if (registration is not null && ReferenceEquals(registration.Reactor, reactor)) return registration;
+        if (registration is not null && ReferenceEquals(registration.Driver, driver)) return registration;
         // First use, or the previous executor is gone. A reader and a writer task on two worker threads may get here
         // together: registering twice would fail (EEXIST), so the slow path is serialized.
         lock (_registerLock)
@@ -75,15 +103,15 @@ internal sealed class EventedSocket : IDisposable
             registration = _registration;
             if (registration is not null)
             {
-                if (ReferenceEquals(registration.Reactor, reactor)) return registration;
-                if (!registration.Reactor.IsDisposed)
+                if (ReferenceEquals(registration.Driver, driver)) return registration;
+                if (!registration.Driver.IsDisposed)
                     throw new InvalidOperationException(
-                        "This socket is registered with the reactor of another executor that is still alive; a socket is " +
+                        "This socket is registered with the driver of another executor that is still alive; a socket is " +
                         "driven by one executor. Use it from tasks of that executor.");
                 registration.Deregister();
             }
             ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-            registration = reactor.Register(_socket.SafeHandle, connecting);
+            registration = driver.Register(_socket.SafeHandle, connecting);
             Volatile.Write(ref _registration, registration);
             return registration;
         }

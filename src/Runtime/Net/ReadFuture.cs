@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -28,25 +28,25 @@ public struct ReadFuture : IFuture<int>
     /// <inheritdoc/>
     /// <exception cref="SocketException">The receive failed (e.g. connection reset).</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
-    /// <exception cref="InvalidOperationException">Another read of this socket is already waiting.</exception>
+    /// <exception cref="InvalidOperationException">Another read of this socket is pending.</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         // An empty buffer on a stream: nothing to receive, so nothing to wait for (a 0 here would otherwise arrive
         // only once the peer sends, and look like end of stream). A datagram socket receives (and drops) a datagram.
-        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.Ready(0, 0);
-        while (_operation.PollReady(io, cx.Waker, out var seen))
+        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.CompleteAtOnce(0);
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
+        bool done;
+        int received;
+        try
         {
-            int received = _operation.Socket.Socket.Receive(_buffer.Span, SocketFlags.None, out var error);
-            if (error == SocketError.Success) return _operation.Ready(received, received);
-            if (error != SocketError.WouldBlock)
-            {
-                _operation.Fail();
-                throw new SocketException((int)error);
-            }
-            _operation.WouldBlock(seen);
+            done = io.TryReceive(_operation.Socket.Socket, _buffer.Span, cx.Waker, out received);
         }
-        return _operation.Pending<int>();
+        catch
+        {
+            _operation.Fail();
+            throw;
+        }
+        return done ? _operation.Ready(received, received) : _operation.Pending<int>();
     }
 
     /// <summary>Cancels a pending read: its waker is removed from the reactor. No data is lost.</summary>

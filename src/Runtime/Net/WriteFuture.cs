@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -28,14 +28,14 @@ public struct WriteFuture : IFuture<int>
     /// <exception cref="InvalidOperationException">Another write of this socket is already waiting.</exception>
     public Poll<int> Poll(ref Context cx)
     {
-        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         // Nothing to send on a stream: done at once, even with a full send buffer. (An empty datagram is a message.)
-        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.Ready(0, 0);
+        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.CompleteAtOnce(0);
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         bool sentSome;
         int sent;
         try
         {
-            sentSome = SocketWrites.TrySend(ref _operation, io, _buffer.Span, cx.Waker, out sent);
+            sentSome = io.TrySend(_operation.Socket.Socket, _buffer.Span, cx.Waker, out sent);
         }
         catch
         {

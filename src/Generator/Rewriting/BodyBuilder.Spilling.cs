@@ -1,0 +1,415 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
+
+namespace AsyncGen.Generator.Rewriting;
+
+// Spilling: an await inside an expression ends the statement there, so everything the expression evaluated
+// before the await is stored in a field first and the rest reads it back, which keeps C#'s left-to-right order
+// (Roslyn's SpillSequenceSpiller). Each method returns the text of the value, valid after the statements it
+// appended to the output.
+internal sealed partial class BodyBuilder
+{
+    private string Spill(ExpressionSyntax expression, List<Stmt> output)
+    {
+        if (!ContainsAwait(expression)) return _rewriter.Rewrite(expression);
+        switch (expression)
+        {
+            case AwaitExpressionSyntax await:
+                return SpillAwait(await, output) ?? throw new UnsupportedConstructException(await, "using the result of an await that has none");
+            case ParenthesizedExpressionSyntax parenthesized:
+                return "(" + Spill(parenthesized.Expression, output) + ")";
+            case CastExpressionSyntax cast:
+                return "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output);
+            case PrefixUnaryExpressionSyntax unary when !unary.IsKind(SyntaxKind.PreIncrementExpression) && !unary.IsKind(SyntaxKind.PreDecrementExpression):
+                return unary.OperatorToken.Text + Spill(unary.Operand, output);
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression):
+                return SpillShortCircuit(binary, output);
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
+                return SpillCoalesce(binary, output);
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AsExpression) || binary.IsKind(SyntaxKind.IsExpression):
+                return Spill(binary.Left, output) + " " + binary.OperatorToken.Text + " " + _rewriter.Rewrite(binary.Right);
+            case BinaryExpressionSyntax binary:
+                var left = SpillOperand(binary.Left, ContainsAwait(binary.Right), output);
+                return left + " " + binary.OperatorToken.Text + " " + Spill(binary.Right, output);
+            case ConditionalExpressionSyntax conditional:
+                return SpillConditional(conditional, output);
+            case AssignmentExpressionSyntax assignment:
+                return SpillAssignment(assignment, output);
+            case InvocationExpressionSyntax invocation:
+                return SpillInvocation(invocation, output, null);
+            case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                return Spill(member.Expression, output) + "." + _rewriter.Rewrite(member.Name);
+            case ElementAccessExpressionSyntax element:
+                var receiver = SpillReceiver(element.Expression, element.ArgumentList.Arguments.Any(ContainsAwait), output);
+                return receiver + "[" + SpillArguments(element.ArgumentList.Arguments, output) + "]";
+            case BaseObjectCreationExpressionSyntax creation:
+                return SpillObjectCreation(creation, output);
+            case InterpolatedStringExpressionSyntax interpolated:
+                return SpillInterpolatedString(interpolated, output);
+            case IsPatternExpressionSyntax isPattern:
+                return Spill(isPattern.Expression, output) + " is " + _rewriter.Rewrite(isPattern.Pattern);
+            case SwitchExpressionSyntax @switch when !@switch.Arms.Any(ContainsAwait):
+                return Spill(@switch.GoverningExpression, output) + " switch\n{\n" +
+                       string.Join(",\n", @switch.Arms.Select(a => "    " + _rewriter.Rewrite(a))) + "\n}";
+            case SwitchExpressionSyntax @switch:
+                return SpillSwitchExpression(@switch, output);
+            case TupleExpressionSyntax tuple:
+                return "(" + SpillArguments(tuple.Arguments, output) + ")";
+            case ArrayCreationExpressionSyntax { Initializer: { } initializer } array when !array.Type.RankSpecifiers.Any(ContainsAwait):
+                return "new " + _rewriter.Rewrite(array.Type) + " { " + string.Join(", ", SpillList(initializer.Expressions.ToList(), output)) + " }";
+            case ImplicitArrayCreationExpressionSyntax implicitArray:
+                return "new[] { " + string.Join(", ", SpillList(implicitArray.Initializer.Expressions.ToList(), output)) + " }";
+            case CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax):
+                var converted = _model.GetTypeInfo(collection).ConvertedType ?? throw new UnsupportedConstructException(collection, "this collection expression");
+                var elements = SpillList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList(), output);
+                return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
+            case ConditionalAccessExpressionSyntax:
+                throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
+            default:
+                throw new UnsupportedConstructException(expression, "an await inside " + Humanize(expression.Kind().ToString()));
+        }
+    }
+
+    /// <summary><c>CheckedExpression</c> → "a checked expression".</summary>
+    private static string Humanize(string kind)
+    {
+        var words = System.Text.RegularExpressions.Regex.Replace(kind, "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant();
+        return ("aeiou".IndexOf(words[0]) >= 0 ? "an " : "a ") + words;
+    }
+
+    /// <summary>Emits the await and returns the name of its result, or null for a void await.</summary>
+    private string? SpillAwait(AwaitExpressionSyntax await, List<Stmt> output, bool discard = false)
+    {
+        var shape = AwaitClassifier.Classify(_model, _method, await);
+        string start;
+        if (shape.EmbeddedMachine is { } callee)
+            start = SpillInvocation((InvocationExpressionSyntax)await.Expression, output, PollAsyncShape.FactoryName(callee));
+        else if (shape.Kind == AwaitKind.Awaiter)
+            start = Parenthesize(await.Expression, Spill(await.Expression, output)) + ".GetAwaiter()";
+        else
+            start = Spill(await.Expression, output);
+
+        var state = Awaits.Count + 1;
+        var line = BodySyntax.Line(await);
+        var field = _fields.Add(GeneratedNames.AwaitField(state, NameHint(await.Expression)), shape.FieldType, $"awaited at line {line}");
+        var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
+        var resultType = discard ? null : shape.ResultType;
+        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray()));
+        output.Add(new AwaitStmt(state));
+        return resultType is null ? null : GeneratedNames.AwaitResult(state);
+    }
+
+    /// <summary><c>_sleep</c> for <c>Time.Sleep(...)</c>: fields read like the code that filled them.</summary>
+    private static string NameHint(ExpressionSyntax expression)
+    {
+        var name = expression switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } => m.Name.Identifier.ValueText,
+            InvocationExpressionSyntax { Expression: SimpleNameSyntax n } => n.Identifier.ValueText,
+            MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText,
+            IdentifierNameSyntax n => n.Identifier.ValueText,
+            _ => "",
+        };
+        if (name.EndsWith("Async", System.StringComparison.Ordinal) && name.Length > 5) name = name.Substring(0, name.Length - 5);
+        return name.Length == 0 ? "" : "_" + char.ToLowerInvariant(name[0]) + name.Substring(1);
+    }
+
+    private static string Parenthesize(ExpressionSyntax original, string text) =>
+        original is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax or
+            ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax
+            ? text
+            : "(" + text + ")";
+
+    /// <summary>
+    /// The value of <paramref name="expression"/>, stored in a field first when a later await of the same
+    /// expression could otherwise run between its evaluation and its use.
+    /// </summary>
+    private string SpillOperand(ExpressionSyntax expression, bool laterAwait, List<Stmt> output)
+    {
+        var text = Spill(expression, output);
+        if (!laterAwait || IsInvariant(expression)) return text;
+        var type = _model.GetTypeInfo(expression).Type ?? _model.GetTypeInfo(expression).ConvertedType
+            ?? throw new UnsupportedConstructException(expression, "an expression without a type before an await");
+        var temp = NewField("spill", AwaitClassifier.TypeName(type, expression), "value computed before an await of the same expression");
+        output.Add(Code($"{temp} = {text};", expression));
+        return temp;
+    }
+
+    private bool IsInvariant(ExpressionSyntax expression) =>
+        expression is LiteralExpressionSyntax or ThisExpressionSyntax or TypeOfExpressionSyntax or DefaultExpressionSyntax or
+            AnonymousFunctionExpressionSyntax ||
+        _model.GetConstantValue(expression).HasValue ||
+        expression is SimpleNameSyntax or MemberAccessExpressionSyntax &&
+        _model.GetSymbolInfo(expression).Symbol is INamespaceOrTypeSymbol or IMethodSymbol;
+
+    /// <summary>
+    /// A receiver that is a variable stays a variable (a struct receiver must not be copied); anything else is
+    /// evaluated once into a field.
+    /// </summary>
+    private string SpillReceiver(ExpressionSyntax receiver, bool laterAwait, List<Stmt> output)
+    {
+        var symbol = _model.GetSymbolInfo(receiver).Symbol;
+        if (symbol is INamespaceOrTypeSymbol or ILocalSymbol or IParameterSymbol or IFieldSymbol || receiver is ThisExpressionSyntax)
+            return Spill(receiver, output);
+        return SpillOperand(receiver, laterAwait, output);
+    }
+
+    private List<string> SpillList(List<ExpressionSyntax> expressions, List<Stmt> output)
+    {
+        var texts = new List<string>();
+        for (var i = 0; i < expressions.Count; i++)
+            texts.Add(SpillOperand(expressions[i], expressions.Skip(i + 1).Any(ContainsAwait), output));
+        return texts;
+    }
+
+    private string SpillArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, List<Stmt> output)
+    {
+        var texts = new List<string>();
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            var prefix = (argument.NameColon is null ? "" : argument.NameColon.Name.Identifier.Text + ": ") +
+                         (argument.RefKindKeyword.IsKind(SyntaxKind.None) ? "" : argument.RefKindKeyword.Text + " ");
+            if (!argument.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                if (ContainsAwait(argument.Expression)) throw new UnsupportedConstructException(argument, "an await inside a ref or out argument");
+                texts.Add(prefix + _rewriter.Rewrite(argument.Expression));
+                continue;
+            }
+            var later = arguments.Skip(i + 1).Any(a => ContainsAwait(a));
+            texts.Add(prefix + SpillOperand(argument.Expression, later, output));
+        }
+        return string.Join(", ", texts);
+    }
+
+    /// <summary>A call; for an embedded [PollAsync] callee, <c>factoryName</c> replaces the method name.</summary>
+    private string SpillInvocation(InvocationExpressionSyntax invocation, List<Stmt> output, string? factoryName)
+    {
+        var argumentsAwait = invocation.ArgumentList.Arguments.Any(a => ContainsAwait(a));
+        string target;
+        switch (invocation.Expression)
+        {
+            case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                var receiver = SpillReceiver(member.Expression, argumentsAwait, output);
+                target = receiver + "." + (factoryName is null ? _rewriter.Rewrite(member.Name) : FactoryName(member.Name, factoryName));
+                break;
+            case SimpleNameSyntax name when factoryName is not null:
+                var callee = (IMethodSymbol)_model.GetSymbolInfo(invocation).Symbol!;
+                target = (callee.IsStatic ? "" : _thisAccess + ".") + FactoryName(name, factoryName);
+                break;
+            case SimpleNameSyntax name:
+                target = _rewriter.Rewrite(name);
+                break;
+            case MemberBindingExpressionSyntax:
+                throw new UnsupportedConstructException(invocation, "an await inside a null-conditional call");
+            default:
+                target = SpillOperand(invocation.Expression, argumentsAwait, output);
+                break;
+        }
+        return target + "(" + SpillArguments(invocation.ArgumentList.Arguments, output) + ")";
+    }
+
+    private string FactoryName(SimpleNameSyntax name, string factoryName) =>
+        factoryName + (name is GenericNameSyntax generic ? _rewriter.Rewrite(generic.TypeArgumentList) : "");
+
+    private string SpillShortCircuit(BinaryExpressionSyntax binary, List<Stmt> output)
+    {
+        // Only an await on the right needs the branch; one on the left just runs first (and keeps pattern
+        // variables of the left definitely assigned on the right).
+        if (!ContainsAwait(binary.Right))
+            return Spill(binary.Left, output) + " " + binary.OperatorToken.Text + " " + _rewriter.Rewrite(binary.Right);
+        var temp = NewField("spill", "bool", $"value of '{binary.OperatorToken.Text}' around an await");
+        output.Add(Code($"{temp} = {Spill(binary.Left, output)};", binary.Left));
+        var right = new List<Stmt>();
+        right.Add(Code($"{temp} = {Spill(binary.Right, right)};", binary.Right));
+        var condition = binary.IsKind(SyntaxKind.LogicalAndExpression) ? temp : "!" + temp;
+        output.Add(new IfStmt(condition, BodySyntax.Line(binary), Block(right), null));
+        return temp;
+    }
+
+    private string SpillCoalesce(BinaryExpressionSyntax binary, List<Stmt> output)
+    {
+        var resultType = _model.GetTypeInfo(binary).Type ?? throw new UnsupportedConstructException(binary, "this '??' expression");
+        var leftType = _model.GetTypeInfo(binary.Left).Type ?? throw new UnsupportedConstructException(binary, "this '??' expression");
+        var left = NewField("spill", AwaitClassifier.TypeName(leftType, binary.Left), "left side of '??' around an await");
+        var result = NewField("spill", AwaitClassifier.TypeName(resultType, binary), "value of '??' around an await");
+        output.Add(Code($"{left} = {Spill(binary.Left, output)};", binary.Left));
+        var whenNull = new List<Stmt>();
+        whenNull.Add(Code($"{result} = {Spill(binary.Right, whenNull)};", binary.Right));
+        var whenNotNull = new List<Stmt> { Synthesized($"{result} = {left} ?? default!;") };
+        output.Add(new IfStmt($"{left} is null", BodySyntax.Line(binary), Block(whenNull), Block(whenNotNull)));
+        return result;
+    }
+
+    private string SpillConditional(ConditionalExpressionSyntax conditional, List<Stmt> output)
+    {
+        var condition = Spill(conditional.Condition, output);
+        if (!ContainsAwait(conditional.WhenTrue) && !ContainsAwait(conditional.WhenFalse))
+            return condition + " ? " + _rewriter.Rewrite(conditional.WhenTrue) + " : " + _rewriter.Rewrite(conditional.WhenFalse);
+        var type = _model.GetTypeInfo(conditional).Type ?? _model.GetTypeInfo(conditional).ConvertedType
+            ?? throw new UnsupportedConstructException(conditional, "this conditional expression");
+        var result = NewField("spill", AwaitClassifier.TypeName(type, conditional), "value of '?:' around an await");
+        var whenTrue = new List<Stmt>();
+        whenTrue.Add(Code($"{result} = {Spill(conditional.WhenTrue, whenTrue)};", conditional.WhenTrue));
+        var whenFalse = new List<Stmt>();
+        whenFalse.Add(Code($"{result} = {Spill(conditional.WhenFalse, whenFalse)};", conditional.WhenFalse));
+        output.Add(new IfStmt(condition, BodySyntax.Line(conditional), Block(whenTrue), Block(whenFalse)));
+        return result;
+    }
+
+    /// <summary>
+    /// A switch expression with an await in an arm: the arms are tested in order as an if/else chain on the
+    /// stored value, and no match throws like C# does.
+    /// </summary>
+    private string SpillSwitchExpression(SwitchExpressionSyntax @switch, List<Stmt> output)
+    {
+        var governingType = _model.GetTypeInfo(@switch.GoverningExpression).Type ?? throw new UnsupportedConstructException(@switch, "this switch expression");
+        var resultType = _model.GetTypeInfo(@switch).Type ?? _model.GetTypeInfo(@switch).ConvertedType ?? throw new UnsupportedConstructException(@switch, "this switch expression");
+        var value = NewField("spill", AwaitClassifier.TypeName(governingType, @switch.GoverningExpression), "value switched on around an await");
+        var result = NewField("spill", AwaitClassifier.TypeName(resultType, @switch), "value of a switch expression around an await");
+        output.Add(Code($"{value} = {Spill(@switch.GoverningExpression, output)};", @switch.GoverningExpression));
+        var noMatch = new BlockStmt(new EquatableArray<Stmt>(new Stmt[]
+        {
+            Synthesized($"throw new global::System.Runtime.CompilerServices.SwitchExpressionException({value});"),
+        }));
+        // Arms are spilled in source order (state numbers follow the source), then chained from the last.
+        var arms = new List<(string Condition, int Line, BlockStmt Body)>();
+        foreach (var arm in @switch.Arms)
+        {
+            if (arm.Pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>().Any())
+                throw new UnsupportedConstructException(arm.Pattern, "pattern variables in a switch expression arm that awaits");
+            // 'x is _' would name a type called '_': the discard arm matches everything.
+            var test = arm.Pattern is DiscardPatternSyntax ? "true" : $"{value} is {_rewriter.Rewrite(arm.Pattern)}";
+            var condition = test + (arm.WhenClause is null ? "" : $" && ({_rewriter.Rewrite(arm.WhenClause.Condition)})");
+            var body = new List<Stmt>();
+            body.Add(Code($"{result} = {Spill(arm.Expression, body)};", arm.Expression));
+            arms.Add((condition, BodySyntax.Line(arm), Block(body)));
+        }
+        var chain = noMatch;
+        for (var i = arms.Count - 1; i >= 0; i--)
+            chain = Block(new List<Stmt> { new IfStmt(arms[i].Condition, arms[i].Line, arms[i].Body, chain) });
+        output.AddRange(chain.Statements);
+        return result;
+    }
+
+    private string SpillAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
+    {
+        var rightAwaits = ContainsAwait(assignment.Right);
+        var target = SpillAssignable(assignment.Left, rightAwaits, output);
+        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+            return target + " = " + Spill(assignment.Right, output);
+        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) || _model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
+            throw new UnsupportedConstructException(assignment, $"an await inside '{assignment.OperatorToken.Text}'");
+
+        // x op= await y reads x before the await, like C#.
+        var type = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this compound assignment");
+        var typeName = AwaitClassifier.TypeName(type, assignment.Left);
+        var before = NewField("spill", typeName, "left value of a compound assignment around an await");
+        output.Add(Code($"{before} = {target};", assignment.Left));
+        var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
+        return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
+    }
+
+    /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>
+    private string SpillAssignable(ExpressionSyntax left, bool laterAwait, List<Stmt> output)
+    {
+        switch (left)
+        {
+            case MemberAccessExpressionSyntax member when laterAwait:
+                return SpillReceiver(member.Expression, true, output) + "." + _rewriter.Rewrite(member.Name);
+            case ElementAccessExpressionSyntax element when laterAwait:
+                var receiver = SpillReceiver(element.Expression, true, output);
+                return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, true, output) + "]";
+            case DeclarationExpressionSyntax or TupleExpressionSyntax when ContainsHoistedDesignation(left):
+                throw new UnsupportedConstructException(left, "a deconstruction into variables used after an await");
+            default:
+                if (ContainsAwait(left)) throw new UnsupportedConstructException(left, "an await inside an assignment target");
+                return _rewriter.Rewrite(left);
+        }
+    }
+
+    private bool ContainsHoistedDesignation(ExpressionSyntax left) =>
+        left.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>()
+            .Any(d => _model.GetDeclaredSymbol(d) is { } symbol && _variables.IsHoisted(symbol));
+
+    private string SpillObjectCreation(BaseObjectCreationExpressionSyntax creation, List<Stmt> output)
+    {
+        var type = _model.GetTypeInfo(creation).Type ?? throw new UnsupportedConstructException(creation, "this object creation");
+        var typeName = AwaitClassifier.TypeName(type, creation);
+        var initializerAwaits = creation.Initializer is { } init && ContainsAwait(init);
+        var arguments = creation.ArgumentList is null ? "" : SpillArgumentsBefore(creation.ArgumentList.Arguments, initializerAwaits, output);
+        var created = $"new {typeName}({arguments})";
+        if (creation.Initializer is null) return created;
+        if (!initializerAwaits) return created + " " + _rewriter.Rewrite(creation.Initializer);
+
+        var temp = NewField("spill", typeName, "object being initialized around an await");
+        output.Add(Code($"{temp} = {created};", creation));
+        SpillInitializer(temp, creation.Initializer, output);
+        return temp;
+    }
+
+    /// <summary>Applies an object or collection initializer element by element to <paramref name="target"/>.</summary>
+    private void SpillInitializer(string target, InitializerExpressionSyntax initializer, List<Stmt> output)
+    {
+        foreach (var element in initializer.Expressions)
+        {
+            switch (element)
+            {
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax member, Right: InitializerExpressionSyntax nested }:
+                    SpillInitializer($"{target}.{member.Identifier.Text}", nested, output);
+                    break;
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax member } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                    output.Add(Code($"{target}.{member.Identifier.Text} = {Spill(assignment.Right, output)};", element));
+                    break;
+                case AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax index } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                    var indexText = SpillArgumentsBefore(index.ArgumentList.Arguments, ContainsAwait(assignment.Right), output);
+                    output.Add(Code($"{target}[{indexText}] = {Spill(assignment.Right, output)};", element));
+                    break;
+                case InitializerExpressionSyntax complex when complex.IsKind(SyntaxKind.ComplexElementInitializerExpression):
+                    output.Add(Code($"{target}.Add({string.Join(", ", SpillList(complex.Expressions.ToList(), output))});", element));
+                    break;
+                case AssignmentExpressionSyntax or InitializerExpressionSyntax:
+                    throw new UnsupportedConstructException(element, "this initializer around an await");
+                default:
+                    output.Add(Code($"{target}.Add({Spill(element, output)});", element));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Arguments, all stored when something after them (an initializer) awaits.</summary>
+    private string SpillArgumentsBefore(SeparatedSyntaxList<ArgumentSyntax> arguments, bool laterAwait, List<Stmt> output)
+    {
+        if (!laterAwait) return SpillArguments(arguments, output);
+        return string.Join(", ", arguments.Select(a =>
+            (a.NameColon is null ? "" : a.NameColon.Name.Identifier.Text + ": ") + SpillOperand(a.Expression, true, output)));
+    }
+
+    private string SpillInterpolatedString(InterpolatedStringExpressionSyntax interpolated, List<Stmt> output)
+    {
+        var text = new StringBuilder(interpolated.StringStartToken.Text);
+        var contents = interpolated.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is InterpolationSyntax interpolation)
+            {
+                var later = contents.Skip(i + 1).Any(ContainsAwait);
+                text.Append('{').Append(SpillOperand(interpolation.Expression, later, output));
+                if (interpolation.AlignmentClause is { } alignment) text.Append(alignment.ToString());
+                if (interpolation.FormatClause is { } format) text.Append(format.ToString());
+                text.Append('}');
+            }
+            else
+            {
+                text.Append(contents[i].ToString());
+            }
+        }
+        return text.Append(interpolated.StringEndToken.Text).ToString();
+    }
+}

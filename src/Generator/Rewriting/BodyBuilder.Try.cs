@@ -1,0 +1,235 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
+
+namespace AsyncGen.Generator.Rewriting;
+
+// try/catch/finally and using. A C# handler cannot contain the resume label of an await, so catch and finally
+// blocks that await become code after the try that runs on a recorded exception (Roslyn's AsyncExceptionHandlerRewriter
+// does the same). Finally blocks without awaits become methods, called both by the C# finally and by Dispose.
+internal sealed partial class BodyBuilder
+{
+    private void BuildTry(TryStatementSyntax @try, List<Stmt> output)
+    {
+        if (@try.Finally is not { } @finally)
+        {
+            output.Add(BuildTryCatch(@try));
+            return;
+        }
+
+        // With awaits in a handler, the catches run outside the C# try, so they get a try of their own inside
+        // the one that owns the finally (the finally must still run after them).
+        var nest = @try.Catches.Count > 0 && (ContainsAwait(@finally.Block) || @try.Catches.Any(c => ContainsAwait(c.Block)));
+        var catches = nest ? new List<CatchModel>() : BuildCatches(@try, out _, out _);
+        output.Add(BuildTryFinally(@try, @finally.Block, body =>
+        {
+            if (nest) body.Add(BuildTryCatch(@try));
+            else BuildStatements(@try.Block.Statements, body);
+        }, catches));
+    }
+
+    private TryStmt BuildTryCatch(TryStatementSyntax @try)
+    {
+        var id = _nextTry++;
+        var body = new List<Stmt>();
+        BuildStatements(@try.Block.Statements, body);
+        var catches = BuildCatches(@try, out var exceptionField, out var indexField);
+        return new TryStmt(id, BodySyntax.Line(@try), Block(body), catches.ToEquatableArray(), null, exceptionField, indexField);
+    }
+
+    /// <summary>The try body is built by <paramref name="buildBody"/> while the finally is known to enclose it.</summary>
+    private TryStmt BuildTryFinally(SyntaxNode origin, BlockSyntax @finally, System.Action<List<Stmt>> buildBody, List<CatchModel> catches) =>
+        BuildTryFinally(origin, origin, origin.SpanStart, @finally, ContainsAwait(@finally), buildBody,
+            output => BuildStatements(@finally.Statements, output), catches);
+
+    private TryStmt BuildTryFinally(
+        SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
+        System.Action<List<Stmt>> buildBody, System.Action<List<Stmt>> buildFinally, List<CatchModel> catches)
+    {
+        var id = _nextTry++;
+        PendingFinally? pending = null;
+        if (awaits)
+        {
+            pending = new PendingFinally(id, NewField($"branch{id}", "int", "where to go after the awaiting finally (0: fall through)"), scope, start, finallySyntax);
+            _jumps.AwaitingFinally(pending);
+        }
+        var body = new List<Stmt>();
+        if (!awaits) _finallyStack.Insert(0, id); // Dispose runs this finally while suspended in the body
+        buildBody(body);
+        if (!awaits) _finallyStack.RemoveAt(0);
+
+        var exceptionField = awaits || catches.Any(c => c.HasAwait) ? NewField($"exception{id}", "global::System.Exception?", "exception pending while an awaiting handler runs") : null;
+        var finallyBody = new List<Stmt>();
+        buildFinally(finallyBody);
+        var model = new FinallyModel(id, Block(finallyBody), awaits);
+        if (!awaits) FinallyMethods.Add(model);
+        return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
+            pending?.BranchField, (pending?.Exits ?? new List<string>()).ToEquatableArray());
+    }
+
+    private List<CatchModel> BuildCatches(TryStatementSyntax @try, out string? exceptionField, out string? indexField)
+    {
+        exceptionField = indexField = null;
+        var catches = new List<CatchModel>();
+        foreach (var clause in @try.Catches)
+        {
+            var header = (clause.Declaration is null ? "" : _rewriter.Rewrite(clause.Declaration)) +
+                         (clause.Filter is null ? "" : " " + _rewriter.Rewrite(clause.Filter));
+            if (!ContainsAwait(clause.Block))
+            {
+                catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(new List<Stmt> { Code(_rewriter.Rewrite(clause.Block), clause.Block) }), false, ""));
+                continue;
+            }
+
+            exceptionField ??= NewField($"exception{_nextTry}", "global::System.Exception?", "exception caught by a catch block that awaits");
+            indexField ??= NewField($"catch{_nextTry}", "int", "which catch block that awaits runs (0: none)");
+            _jumps.AwaitingCatch(clause, exceptionField);
+            var body = new List<Stmt>();
+            var caught = GeneratedNames.Caught;
+            if (clause.Declaration is { } declaration && _model.GetDeclaredSymbol(declaration) is ILocalSymbol variable)
+            {
+                var type = variable.Type.ToDisplayString(PollAsyncShape.TypeFormat);
+                if (_variables.IsHoisted(variable))
+                {
+                    if (clause.Filter is not null)
+                        throw new UnsupportedConstructException(clause.Filter, "an exception filter on a catch variable used after an await");
+                    body.Add(Code($"{_variables.Access(variable)} = ({type}){exceptionField}!;", declaration));
+                    header = $"({type} {caught})";
+                }
+                else
+                {
+                    caught = _variables.Access(variable) ?? variable.Name;
+                    body.Add(Code($"{type} {caught} = ({type}){exceptionField}!;", declaration));
+                }
+            }
+            else
+            {
+                header = clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})" + (clause.Filter is null ? "" : " " + _rewriter.Rewrite(clause.Filter));
+            }
+            BuildStatements(clause.Block.Statements, body);
+            catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(body), true, caught));
+        }
+        return catches;
+    }
+
+    /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>
+    private void BuildUsing(SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression, List<StatementSyntax> body, List<Stmt> output, bool isAwait = false)
+    {
+        var resources = new List<(string Access, ITypeSymbol Type, SyntaxNode Origin)>();
+        if (declaration is not null)
+        {
+            foreach (var variable in declaration.Variables)
+            {
+                var symbol = (ILocalSymbol)_model.GetDeclaredSymbol(variable)!;
+                resources.Add((_variables.Access(symbol) ?? symbol.Name, symbol.Type, variable));
+            }
+        }
+        else if (expression is not null)
+        {
+            var type = _model.GetTypeInfo(expression).Type ?? throw new UnsupportedConstructException(expression, "this using expression");
+            resources.Add((NewField("resource", AwaitClassifier.TypeName(type, expression), "using resource"), type, expression));
+        }
+        BuildUsingResource(origin, declaration, expression, resources, 0, body, output, isAwait);
+    }
+
+    private void BuildUsingResource(
+        SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression,
+        List<(string Access, ITypeSymbol Type, SyntaxNode Origin)> resources, int index, List<StatementSyntax> body, List<Stmt> output, bool isAwait)
+    {
+        if (index == resources.Count)
+        {
+            BuildStatements(body, output);
+            return;
+        }
+        var (access, type, resourceOrigin) = resources[index];
+        var initializer = declaration is null ? expression! : declaration.Variables[index].Initializer?.Value
+            ?? throw new UnsupportedConstructException(resourceOrigin, "a using variable without initializer");
+        output.Add(Code($"{access} = {Spill(initializer, output)};", resourceOrigin));
+        // A using declaration guards the rest of its block; a using statement, its own body.
+        var (scope, start) = origin is LocalDeclarationStatementSyntax { Parent: { } block } ? (block, origin.SpanStart) : (origin, origin.SpanStart);
+        var tryStmt = BuildTryFinally(resourceOrigin, scope, start, null, isAwait,
+            tryBody => BuildUsingResource(origin, declaration, expression, resources, index + 1, body, tryBody, isAwait),
+            finallyBody =>
+            {
+                if (isAwait) DisposeAsync(access, type, resourceOrigin, finallyBody);
+                else finallyBody.Add(Synthesized(type.IsValueType
+                    ? $"((global::System.IDisposable){access}).Dispose();"
+                    : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();"));
+            },
+            new List<CatchModel>());
+        output.Add(tryStmt);
+    }
+
+    /// <summary><c>await resource.DisposeAsync()</c>, skipped for a null resource.</summary>
+    private void DisposeAsync(string access, ITypeSymbol type, SyntaxNode origin, List<Stmt> output)
+    {
+        var valueTask = _model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")
+            ?? throw new UnsupportedConstructException(origin, "'await using' without System.Threading.Tasks.ValueTask");
+        var await = SynthesizedAwait($"((global::System.IAsyncDisposable){access}).DisposeAsync()", valueTask, "DisposeAsync", origin, out _);
+        output.Add(type.IsValueType ? await : new IfStmt($"{access} != null", BodySyntax.Line(origin), Block(new List<Stmt> { await }), null));
+    }
+
+    /// <summary>An await the user did not write (await using, await foreach), of a value of type <paramref name="awaitable"/>.</summary>
+    private AwaitStmt SynthesizedAwait(string awaitable, ITypeSymbol awaitableType, string hint, SyntaxNode origin, out string? result)
+    {
+        var getAwaiter = awaitableType.GetMembers("GetAwaiter").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 0)
+            ?? throw new UnsupportedConstructException(origin, $"awaiting '{awaitableType.ToDisplayString()}'");
+        var awaiterType = getAwaiter.ReturnType;
+        var resultType = awaiterType.GetMembers("GetResult").OfType<IMethodSymbol>().FirstOrDefault()?.ReturnType;
+        var state = Awaits.Count + 1;
+        var awaiter = AwaitClassifier.TypeName(awaiterType, origin);
+        var field = _fields.Add(GeneratedNames.AwaitField(state, "_" + hint.Substring(0, 1).ToLowerInvariant() + hint.Substring(1)), awaiter, $"awaited at line {BodySyntax.Line(origin)}");
+        var resultName = resultType is null || resultType.SpecialType == SpecialType.System_Void ? null : AwaitClassifier.TypeName(resultType, origin);
+        Awaits.Add(new AwaitSite(state, AwaitKind.Awaiter, field, awaiter, resultName, awaitable + ".GetAwaiter()",
+            BodySyntax.Line(origin), awaitable, _finallyStack.ToEquatableArray()));
+        result = resultName is null ? null : GeneratedNames.AwaitResult(state);
+        return new AwaitStmt(state);
+    }
+
+    /// <summary>
+    /// <c>await foreach</c>: the enumerator's MoveNextAsync is awaited at the top of each iteration and its
+    /// DisposeAsync in a finally block that awaits, like the C# compiler's own lowering.
+    /// </summary>
+    private void BuildAwaitForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    {
+        var info = _model.GetForEachStatementInfo(forEach);
+        if (info.GetEnumeratorMethod is null || info.MoveNextMethod is null || info.CurrentProperty is null)
+            throw new UnsupportedConstructException(forEach, "this 'await foreach' collection");
+        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
+        var enumeratorType = info.GetEnumeratorMethod.ReturnType;
+        var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "await foreach enumerator");
+        output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
+        var (top, next, exit) = LoopLabels(forEach);
+        var variableName = _variables.Access(variable) ?? variable.Name;
+        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
+
+        var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
+            tryBody =>
+            {
+                var body = new List<Stmt>
+                {
+                    SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext),
+                };
+                body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
+                body.Add(Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach));
+                body.AddRange(BuildEmbedded(forEach.Statement).Statements);
+                tryBody.Add(new LoopStmt(null, BodySyntax.Line(forEach), Block(body), Block(new List<Stmt>()), false, top, next, exit));
+            },
+            finallyBody =>
+            {
+                if (info.DisposeMethod is not null)
+                    finallyBody.Add(new IfStmt($"{enumerator} != null", BodySyntax.Line(forEach), Block(new List<Stmt>
+                    {
+                        SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _),
+                    }), null));
+            },
+            new List<CatchModel>());
+        output.Add(tryStmt);
+    }
+
+    private static string Parenthesized(string text) => text.All(c => char.IsLetterOrDigit(c) || c is '_' or '.') ? text : "(" + text + ")";
+}

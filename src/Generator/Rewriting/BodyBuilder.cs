@@ -1,0 +1,350 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
+
+namespace AsyncGen.Generator.Rewriting;
+
+/// <summary>
+/// Turns a method body into the statement model (<see cref="Stmt"/>): statements without an await are rewritten
+/// verbatim, statements with one are taken apart (this file), and awaits inside expressions are spilled
+/// (<c>BodyBuilder.Spilling.cs</c>). Anything it cannot lower raises <see cref="UnsupportedConstructException"/>.
+/// </summary>
+internal sealed partial class BodyBuilder
+{
+    private readonly SemanticModel _model;
+    private readonly SyntaxNode _body;
+    private readonly IMethodSymbol _method;
+    private readonly VariableTable _variables;
+    private readonly MachineFields _fields;
+    private readonly BodyRewriter _rewriter;
+    private readonly JumpTable _jumps;
+    private readonly HashSet<SyntaxNode> _awaitContainers;
+    private readonly string _readyFormat;
+    private readonly string? _thisAccess;
+    private readonly bool _returnsUnit;
+    private readonly List<int> _finallyStack = new();
+    private int _nextLabel = 1;
+    private int _nextTry = 1;
+
+    public BodyBuilder(ParsedMethod parsed, VariableTable variables, MachineFields fields, JumpTable jumps)
+    {
+        _model = parsed.Model;
+        _body = parsed.Body;
+        _method = parsed.Method;
+        _variables = variables;
+        _fields = fields;
+        _jumps = jumps;
+        _readyFormat = parsed.ReadyFormat;
+        _thisAccess = parsed.ThisAccess;
+        _returnsUnit = parsed.Header.ReturnsUnit;
+        _awaitContainers = BodySyntax.AwaitContainers(_body);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body);
+    }
+
+    public List<AwaitSite> Awaits { get; } = new();
+
+    public List<FinallyModel> FinallyMethods { get; } = new();
+
+    public BlockStmt Build()
+    {
+        var output = new List<Stmt>();
+        switch (_body)
+        {
+            case BlockSyntax block:
+                BuildStatements(block.Statements, output);
+                break;
+            case ArrowExpressionClauseSyntax arrow when _returnsUnit:
+                BuildExpressionStatement(arrow.Expression, output);
+                break;
+            case ArrowExpressionClauseSyntax arrow:
+                output.Add(Code("return " + string.Format(_readyFormat, Spill(arrow.Expression, output)) + ";", arrow));
+                break;
+        }
+        return new BlockStmt(output.ToEquatableArray());
+    }
+
+    private bool ContainsAwait(SyntaxNode node) => _awaitContainers.Contains(node);
+
+    private CodeStmt Code(string text, SyntaxNode origin) => new(text, BodySyntax.Line(origin));
+
+    private static CodeStmt Synthesized(string text) => new(text, 0);
+
+    private int NextLabelNumber() => _nextLabel++;
+
+    private BlockStmt Block(List<Stmt> statements) => new(statements.ToEquatableArray());
+
+    private BlockStmt BuildEmbedded(StatementSyntax statement)
+    {
+        var output = new List<Stmt>();
+        if (statement is BlockSyntax block) BuildStatements(block.Statements, output);
+        else BuildStatement(statement, output);
+        return Block(output);
+    }
+
+    private void BuildStatements(IReadOnlyList<StatementSyntax> statements, List<Stmt> output)
+    {
+        for (var i = 0; i < statements.Count; i++)
+        {
+            // 'using var' in a flattened block: the rest of the block is the try of its disposal; without an await
+            // in the rest, the rest stays C# in a block of its own, so the disposal still happens at its end.
+            if (statements[i] is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: not 0 } awaitUsing)
+            {
+                BuildUsing(awaitUsing, awaitUsing.Declaration, null, statements.Skip(i + 1).ToList(), output, isAwait: true);
+                return;
+            }
+            if (statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } usingDeclaration)
+            {
+                var rest = statements.Skip(i + 1).ToList();
+                if (rest.Any(ContainsAwait))
+                {
+                    BuildUsing(usingDeclaration, usingDeclaration.Declaration, null, rest, output);
+                }
+                else
+                {
+                    var text = "{\n" + string.Join("\n", statements.Skip(i).Select(st => "    " + _rewriter.Rewrite(st).Replace("\n", "\n    "))) + "\n}";
+                    output.Add(Code(text, usingDeclaration));
+                }
+                return;
+            }
+            BuildStatement(statements[i], output);
+        }
+    }
+
+    private void BuildStatement(StatementSyntax statement, List<Stmt> output)
+    {
+        if (!ContainsAwait(statement))
+        {
+            if (statement is LocalDeclarationStatementSyntax declaration && HoistsAny(declaration.Declaration))
+                BuildDeclaration(declaration.Declaration, output);
+            else
+                output.Add(Code(_rewriter.Rewrite(statement), statement));
+            return;
+        }
+
+        switch (statement)
+        {
+            case BlockSyntax block:
+                BuildStatements(block.Statements, output);
+                break;
+            case LocalDeclarationStatementSyntax declaration:
+                BuildDeclaration(declaration.Declaration, output);
+                break;
+            case ExpressionStatementSyntax expression:
+                BuildExpressionStatement(expression.Expression, output);
+                break;
+            case ReturnStatementSyntax { Expression: { } value } ret:
+                output.Add(Code(_jumps.Return(ret, Spill(value, output)), ret));
+                break;
+            case ThrowStatementSyntax { Expression: { } thrown } @throw:
+                output.Add(Code("throw " + Spill(thrown, output) + ";", @throw));
+                break;
+            case IfStatementSyntax @if:
+                BuildIf(@if, output);
+                break;
+            case WhileStatementSyntax @while:
+                BuildWhile(@while, output);
+                break;
+            case DoStatementSyntax @do:
+                BuildDo(@do, output);
+                break;
+            case ForStatementSyntax @for:
+                BuildFor(@for, output);
+                break;
+            case ForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
+                BuildForEach(forEach, output);
+                break;
+            case ForEachStatementSyntax awaitForEach:
+                BuildAwaitForEach(awaitForEach, output);
+                break;
+            case SwitchStatementSyntax @switch:
+                BuildSwitch(@switch, output);
+                break;
+            case TryStatementSyntax @try:
+                BuildTry(@try, output);
+                break;
+            case UsingStatementSyntax @using:
+                BuildUsing(@using, @using.Declaration, @using.Expression, new List<StatementSyntax> { @using.Statement }, output,
+                    isAwait: @using.AwaitKeyword.RawKind != 0);
+                break;
+            case LabeledStatementSyntax labeled:
+                output.Add(new LabelStmt(labeled.Identifier.ValueText));
+                BuildStatement(labeled.Statement, output);
+                break;
+            default:
+                throw new UnsupportedConstructException(statement, Describe(statement));
+        }
+    }
+
+    private static string Describe(StatementSyntax statement) => statement switch
+    {
+        ForEachStatementSyntax or ForEachVariableStatementSyntax { AwaitKeyword.RawKind: not 0 } => "'await foreach'",
+        ForEachVariableStatementSyntax => "a deconstructing foreach that awaits",
+        UsingStatementSyntax => "'await using'",
+        LockStatementSyntax => "an await inside 'lock'",
+        CheckedStatementSyntax => "an await inside a checked/unchecked block",
+        UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code",
+        YieldStatementSyntax => "'yield'",
+        _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
+    };
+
+    private bool HoistsAny(VariableDeclarationSyntax declaration) =>
+        declaration.Variables.Any(v => _model.GetDeclaredSymbol(v) is { } symbol && _variables.IsHoisted(symbol));
+
+    private void BuildDeclaration(VariableDeclarationSyntax declaration, List<Stmt> output)
+    {
+        foreach (var variable in declaration.Variables)
+        {
+            var symbol = (ILocalSymbol)_model.GetDeclaredSymbol(variable)!;
+            var value = variable.Initializer is null ? null : Spill(variable.Initializer.Value, output);
+            if (_variables.IsHoisted(symbol))
+            {
+                if (value is not null) output.Add(Code($"{_variables.Access(symbol)} = {value};", variable));
+            }
+            else
+            {
+                var type = declaration.Type.IsVar ? "var" : symbol.Type.ToDisplayString(PollAsyncShape.TypeFormat);
+                var name = _variables.Access(symbol) ?? symbol.Name;
+                output.Add(Code(value is null ? $"{type} {name};" : $"{type} {name} = {value};", variable));
+            }
+        }
+    }
+
+    private void BuildExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
+    {
+        if (expression is AwaitExpressionSyntax await)
+        {
+            SpillAwait(await, output, discard: true);
+            return;
+        }
+        output.Add(Code(Spill(expression, output) + ";", expression));
+    }
+
+    private void BuildIf(IfStatementSyntax @if, List<Stmt> output)
+    {
+        var condition = Spill(@if.Condition, output);
+        var then = BuildEmbedded(@if.Statement); // before the else branch: states are numbered in source order
+        var @else = @if.Else is null ? null : BuildEmbedded(@if.Else.Statement);
+        output.Add(new IfStmt(condition, BodySyntax.Line(@if), then, @else));
+    }
+
+    private (string Top, string Continue, string Break) LoopLabels(SyntaxNode loop)
+    {
+        var labels = GeneratedNames.LoopLabels(NextLabelNumber());
+        _jumps.Flatten(loop, labels.Break, labels.Continue);
+        return labels;
+    }
+
+    private void BuildWhile(WhileStatementSyntax @while, List<Stmt> output)
+    {
+        var (top, next, exit) = LoopLabels(@while);
+        var body = new List<Stmt>();
+        string? condition = null;
+        if (ContainsAwait(@while.Condition))
+            body.Add(Code($"if (!({Spill(@while.Condition, body)})) goto {exit};", @while.Condition));
+        else
+            condition = _rewriter.Rewrite(@while.Condition);
+        body.AddRange(BuildEmbedded(@while.Statement).Statements);
+        output.Add(new LoopStmt(condition, BodySyntax.Line(@while), Block(body), Block(new()), false, top, next, exit));
+    }
+
+    private void BuildDo(DoStatementSyntax @do, List<Stmt> output)
+    {
+        var (top, next, exit) = LoopLabels(@do);
+        var body = BuildEmbedded(@do.Statement);
+        var test = new List<Stmt>();
+        var condition = Spill(@do.Condition, test);
+        output.Add(new LoopStmt(condition, BodySyntax.Line(@do.Condition), body, Block(test), true, top, next, exit));
+    }
+
+    private void BuildFor(ForStatementSyntax @for, List<Stmt> output)
+    {
+        if (@for.Declaration is { } declaration) BuildDeclaration(declaration, output);
+        foreach (var initializer in @for.Initializers) BuildExpressionStatement(initializer, output);
+        var (top, next, exit) = LoopLabels(@for);
+        var body = new List<Stmt>();
+        string? condition = null;
+        if (@for.Condition is { } test)
+        {
+            if (ContainsAwait(test)) body.Add(Code($"if (!({Spill(test, body)})) goto {exit};", test));
+            else condition = _rewriter.Rewrite(test);
+        }
+        body.AddRange(BuildEmbedded(@for.Statement).Statements);
+        var increment = new List<Stmt>();
+        foreach (var incrementor in @for.Incrementors) BuildExpressionStatement(incrementor, increment);
+        output.Add(new LoopStmt(condition ?? (@for.Condition is null ? null : "true"), BodySyntax.Line(@for), Block(body), Block(increment), false, top, next, exit));
+    }
+
+    private void BuildForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    {
+        var info = _model.GetForEachStatementInfo(forEach);
+        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
+        var collection = Spill(forEach.Expression, output);
+        var collectionType = _model.GetTypeInfo(forEach.Expression).Type;
+        var variableName = _variables.Access(variable) ?? variable.Name;
+        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
+        var (top, next, exit) = LoopLabels(forEach);
+
+        if (collectionType is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            // Arrays: an index loop, like the C# compiler.
+            var arrayField = NewField("array", AwaitClassifier.TypeName(array, forEach), "foreach array");
+            var index = NewField("index", "int", "foreach index");
+            output.Add(Code($"{arrayField} = {collection};", forEach.Expression));
+            output.Add(Synthesized($"{index} = 0;"));
+            var arrayBody = new List<Stmt> { Code($"{assign} = {arrayField}[{index}];", forEach.Identifier.Parent!) };
+            arrayBody.AddRange(BuildEmbedded(forEach.Statement).Statements);
+            output.Add(new LoopStmt($"{index} < {arrayField}.Length", BodySyntax.Line(forEach), Block(arrayBody),
+                Block(new List<Stmt> { Synthesized($"{index}++;") }), false, top, next, exit));
+            return;
+        }
+
+        if (info.GetEnumeratorMethod is null || info.ElementType is null)
+            throw new UnsupportedConstructException(forEach, "this foreach collection");
+        var enumeratorType = info.GetEnumeratorMethod.ReturnType;
+        var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "foreach enumerator");
+        output.Add(Code($"{enumerator} = {collection}.GetEnumerator();", forEach.Expression));
+        var body = new List<Stmt> { Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach) };
+        var finallyId = _nextTry++;
+        var disposes = enumeratorType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) ||
+                       enumeratorType.SpecialType == SpecialType.System_IDisposable;
+        if (disposes) _finallyStack.Insert(0, finallyId);
+        body.AddRange(BuildEmbedded(forEach.Statement).Statements);
+        if (disposes) _finallyStack.RemoveAt(0);
+        var loop = new LoopStmt($"{enumerator}.MoveNext()", BodySyntax.Line(forEach), Block(body), Block(new()), false, top, next, exit);
+        if (!disposes)
+        {
+            output.Add(loop);
+            return;
+        }
+        var dispose = enumeratorType.IsValueType
+            ? $"{enumerator}.Dispose();"
+            : $"if ({enumerator} is global::System.IDisposable __disposable) __disposable.Dispose();";
+        var @finally = new FinallyModel(finallyId, Block(new List<Stmt> { Synthesized(dispose) }), false);
+        FinallyMethods.Add(@finally);
+        output.Add(new TryStmt(finallyId, BodySyntax.Line(forEach), Block(new List<Stmt> { loop }), EquatableArray<CatchModel>.Empty, @finally, null, null));
+    }
+
+    private void BuildSwitch(SwitchStatementSyntax @switch, List<Stmt> output)
+    {
+        var governing = Spill(@switch.Expression, output);
+        var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
+        _jumps.Flatten(@switch, exit, null);
+        var sections = new List<SwitchSectionModel>();
+        foreach (var section in @switch.Sections)
+        {
+            if (section.Labels.Any(l => l.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any()))
+                throw new UnsupportedConstructException(section, "pattern variables in a switch that awaits");
+            var labels = section.Labels.Select(l => _rewriter.Rewrite(l)).ToEquatableArray();
+            var body = new List<Stmt>();
+            BuildStatements(section.Statements, body);
+            sections.Add(new SwitchSectionModel(labels, Block(body)));
+        }
+        output.Add(new SwitchStmt(governing, BodySyntax.Line(@switch), sections.ToEquatableArray(), exit));
+    }
+
+    private string NewField(string name, string type, string comment) => _fields.Add(GeneratedNames.Field(name), type, comment);
+}

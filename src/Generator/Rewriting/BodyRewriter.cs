@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using AsyncGen.Generator.Parsing;
+
+namespace AsyncGen.Generator.Rewriting;
+
+/// <summary>
+/// Rewrites user code that contains no await of the method into code that runs inside the machine: variables
+/// become fields or renamed locals, <c>this</c> becomes the machine's copy of it, <c>return x</c> becomes
+/// <c>return Poll&lt;T&gt;.Ready(x)</c> and jumps out of flattened statements become gotos.
+/// </summary>
+/// <remarks>It holds no state of its own: variables are decided by <see cref="VariableTable"/> beforehand, and jumps
+/// are translated by <see cref="JumpTable"/>, which the builder fills as it flattens.</remarks>
+internal sealed class BodyRewriter(
+    SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTable jumps,
+    string? thisAccess, SyntaxNode body) : CSharpSyntaxRewriter
+{
+    /// <summary>The rewritten text of <paramref name="node"/>, re-indented so that its first line starts at column 0.</summary>
+    public string Rewrite(SyntaxNode node)
+    {
+        var column = node.GetLocation().GetLineSpan().StartLinePosition.Character;
+        var text = Visit(node)!.WithoutTrivia().ToFullString();
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var strip = 0;
+            while (strip < column && strip < lines[i].Length && lines[i][strip] == ' ') strip++;
+            lines[i] = lines[i].Substring(strip);
+        }
+        return string.Join("\n", lines);
+    }
+
+    public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
+    {
+        if (node.IsVar) return node;
+        var symbol = model.GetSymbolInfo(node).Symbol;
+        switch (symbol)
+        {
+            case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } }:
+                throw new UnsupportedConstructException(node, $"the primary constructor parameter '{symbol.Name}'");
+            case ILocalSymbol or IParameterSymbol:
+                return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
+            case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
+                return MemberAccess(node);
+            case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when symbol.IsStatic && IsHiddenByMachine(node, symbol):
+                return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                    ParseTypeName(symbol.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat)), node.WithoutTrivia()).WithTriviaFrom(node);
+            default:
+                return node;
+        }
+    }
+
+    public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
+    {
+        var rewritten = (GenericNameSyntax)base.VisitGenericName(node)!;
+        return model.GetSymbolInfo(node).Symbol is IMethodSymbol method && IsImplicitThisMember(node, method)
+            ? MemberAccess(rewritten)
+            : rewritten;
+    }
+
+    public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node) =>
+        thisAccess is null ? node : IdentifierName(thisAccess).WithTriviaFrom(node);
+
+    public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node) =>
+        throw new UnsupportedConstructException(node, "'base' access");
+
+    public override SyntaxNode? VisitAwaitExpression(AwaitExpressionSyntax node) =>
+        BodySyntax.IsInsideNestedFunction(node, body)
+            ? base.VisitAwaitExpression(node)
+            : throw new UnsupportedConstructException(node, "an await in this position");
+
+    public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+    {
+        // nameof(local) would name the field; it is a constant, so write the constant.
+        if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } &&
+            model.GetConstantValue(node) is { HasValue: true, Value: string name })
+            return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
+        return base.VisitInvocationExpression(node);
+    }
+
+    public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)
+    {
+        // 'out var x' where x lives in a field: pass the field instead.
+        if (node.Designation is SingleVariableDesignationSyntax designation &&
+            model.GetDeclaredSymbol(designation) is { } symbol && variables.IsHoisted(symbol))
+            return ParseExpression(variables.Access(symbol)!).WithTriviaFrom(node);
+        return base.VisitDeclarationExpression(node);
+    }
+
+    public override SyntaxNode? VisitSingleVariableDesignation(SingleVariableDesignationSyntax node) =>
+        Renamed(node, node.Identifier) is { } name ? node.WithIdentifier(name) : node;
+
+    public override SyntaxNode? VisitVariableDeclarator(VariableDeclaratorSyntax node)
+    {
+        var rewritten = (VariableDeclaratorSyntax)base.VisitVariableDeclarator(node)!;
+        return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
+    {
+        var rewritten = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
+        return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitCatchDeclaration(CatchDeclarationSyntax node)
+    {
+        var rewritten = (CatchDeclarationSyntax)base.VisitCatchDeclaration(node)!;
+        return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node)
+    {
+        if (BodySyntax.IsInsideNestedFunction(node, body)) return base.VisitReturnStatement(node);
+        var value = node.Expression is null ? "default" : ((ExpressionSyntax)Visit(node.Expression)!).ToFullString().Trim();
+        return ParseStatement(jumps.Return(node, value)).WithTriviaFrom(node);
+    }
+
+    public override SyntaxNode? VisitBreakStatement(BreakStatementSyntax node) => Jump(node, isBreak: true);
+
+    public override SyntaxNode? VisitContinueStatement(ContinueStatementSyntax node) => Jump(node, isBreak: false);
+
+    public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
+    {
+        if (!node.IsKind(SyntaxKind.GotoStatement) && Target(node, isBreak: true) is { } target && jumps.IsFlattened(target))
+            throw new UnsupportedConstructException(node, "'goto case' in a switch that awaits");
+        if (node.IsKind(SyntaxKind.GotoStatement) && jumps.IsGuardedByAwaitingFinally(node))
+            throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits");
+        return base.VisitGotoStatement(node);
+    }
+
+    public override SyntaxNode? VisitThrowStatement(ThrowStatementSyntax node)
+    {
+        if (node.Expression is null && !BodySyntax.IsInsideNestedFunction(node, body) &&
+            node.Ancestors().OfType<CatchClauseSyntax>().FirstOrDefault() is { } clause &&
+            jumps.CaughtExceptionField(clause) is { } field)
+            return ParseStatement($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({field}!).Throw();").WithTriviaFrom(node);
+        return base.VisitThrowStatement(node);
+    }
+
+    private SyntaxNode Jump(StatementSyntax node, bool isBreak) =>
+        jumps.Jump(node, Target(node, isBreak), isBreak) is { } jump ? ParseStatement(jump).WithTriviaFrom(node) : node;
+
+    private static SyntaxNode? Target(SyntaxNode node, bool isBreak)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (BodySyntax.IsNestedFunction(ancestor)) return null;
+            if (ancestor is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax ||
+                (isBreak && ancestor is SwitchStatementSyntax))
+                return ancestor;
+        }
+        return null;
+    }
+
+    private SyntaxToken? Renamed(SyntaxNode declaration, SyntaxToken identifier) =>
+        model.GetDeclaredSymbol(declaration) is { } symbol && variables.Access(symbol) is { } access && !variables.IsHoisted(symbol)
+            ? Identifier(access).WithTriviaFrom(identifier)
+            : null;
+
+    private bool IsImplicitThisMember(SimpleNameSyntax node, ISymbol symbol)
+    {
+        if (symbol.IsStatic || thisAccess is null || symbol.ContainingType is null) return false;
+        if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node) return false;
+        if (node.Parent is MemberBindingExpressionSyntax or QualifiedNameSyntax or NameColonSyntax or NameEqualsSyntax) return false;
+        if (node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node) return false;
+        if (BodySyntax.IsInsideNestedFunction(node, body) && symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction }) return false;
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction }) return false;
+        for (var type = containingType; type is not null; type = type.BaseType)
+            if (SymbolEqualityComparer.Default.Equals(type, symbol.ContainingType.OriginalDefinition) ||
+                SymbolEqualityComparer.Default.Equals(type, symbol.ContainingType))
+                return true;
+        return false;
+    }
+
+    /// <summary>A static member whose simple name, inside the machine struct, would mean one of the struct's own members.</summary>
+    private static bool IsHiddenByMachine(SimpleNameSyntax node, ISymbol symbol)
+    {
+        var generatedName = GeneratedNames.IsMachineMember(symbol.Name);
+        var qualified = node.Parent is MemberAccessExpressionSyntax access && access.Name == node ||
+                        node.Parent is MemberBindingExpressionSyntax;
+        return generatedName && !qualified;
+    }
+
+    private ExpressionSyntax MemberAccess(SimpleNameSyntax name) =>
+        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(thisAccess!), name.WithoutTrivia())
+            .WithTriviaFrom(name);
+}

@@ -1,0 +1,195 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
+
+namespace AsyncGen.Generator.Rewriting;
+
+/// <summary>
+/// Decides where each parameter and local of the method lives in the machine and how code refers to it:
+/// a field (alive across an await: "pinned"), a member of the closure object (also captured by a lambda, which
+/// cannot capture fields of a struct), or a plain local (renamed when flattening would make names collide).
+/// </summary>
+internal sealed class VariableTable
+{
+    private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
+
+    public List<FieldSpec> Fields { get; } = new();
+
+    public List<FieldSpec> ClosureFields { get; } = new();
+
+    public List<ParameterSpec> Parameters { get; } = new();
+
+    public bool HasClosure => ClosureFields.Count > 0;
+
+    /// <summary>Names are taken from <paramref name="names"/>, which the machine's other fields share.</summary>
+    public VariableTable(SemanticModel model, IMethodSymbol method, SyntaxNode body, NameAllocator names)
+    {
+        var declarations = Declarations(model, body).ToList();
+        var awaits = BodySyntax.OwnAwaits(body).ToList();
+        var references = new Dictionary<ISymbol, List<SyntaxNode>>(SymbolEqualityComparer.Default);
+        var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (model.GetSymbolInfo(identifier).Symbol is not (ILocalSymbol or IParameterSymbol) || model.GetSymbolInfo(identifier).Symbol is not { } symbol) continue;
+            if (!references.TryGetValue(symbol, out var list)) references[symbol] = list = new List<SyntaxNode>();
+            list.Add(identifier);
+            if (BodySyntax.IsInsideNestedFunction(identifier, body) && !IsDeclaredInside(symbol, identifier, body))
+                captured.Add(symbol);
+        }
+
+        foreach (var name in declarations.Select(d => d.Symbol.Name).Concat(method.Parameters.Select(p => p.Name)))
+            names.Reserve(name);
+        foreach (var generated in GeneratedNames.Reserved)
+            names.Reserve(generated);
+
+        foreach (var parameter in method.Parameters)
+        {
+            var type = parameter.Type.ToDisplayString(PollAsyncShape.TypeFormat);
+            if (captured.Contains(parameter))
+            {
+                ClosureFields.Add(new FieldSpec(parameter.Name, type, "parameter, captured by a lambda"));
+                _access[parameter] = GeneratedNames.ClosureMember(parameter.Name);
+                Parameters.Add(new ParameterSpec(parameter.Name, type, GeneratedNames.ClosureMember(parameter.Name)));
+            }
+            else
+            {
+                var field = names.Allocate(GeneratedNames.Field(parameter.Name));
+                Fields.Add(new FieldSpec(field, type, "parameter"));
+                _access[parameter] = field;
+                Parameters.Add(new ParameterSpec(parameter.Name, type, field));
+            }
+        }
+
+        var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
+        var seenNames = new HashSet<string> { GeneratedNames.Context };
+        foreach (var (symbol, declaration) in declarations)
+        {
+            var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
+            var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
+            var isHoisted = !inNested && (IsAliveAcrossAwait(declaration, uses, awaits) || IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries));
+            if (isHoisted)
+            {
+                if (symbol.Type.IsRefLikeType || symbol.IsRef)
+                    throw new RefLikeAcrossAwaitException(declaration, symbol.Name, symbol.Type.ToDisplayString());
+                if (declaration is SingleVariableDesignationSyntax { Parent: not DeclarationExpressionSyntax })
+                    throw new UnsupportedConstructException(declaration, $"the pattern variable '{symbol.Name}' used after an await");
+                _hoisted.Add(symbol);
+                var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
+                if (captured.Contains(symbol))
+                {
+                    var member = names.Allocate(symbol.Name);
+                    ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
+                    _access[symbol] = GeneratedNames.ClosureMember(member);
+                }
+                else
+                {
+                    var field = names.Allocate(GeneratedNames.Field(symbol.Name));
+                    Fields.Add(new FieldSpec(field, type, $"local '{symbol.Name}', alive across an await"));
+                    _access[symbol] = field;
+                }
+            }
+            else if (!seenNames.Add(symbol.Name))
+            {
+                // Flattening merges sibling scopes into one, so a second local of the same name is renamed.
+                _access[symbol] = names.Allocate(symbol.Name + "_");
+            }
+        }
+    }
+
+    /// <summary>How generated code refers to <paramref name="symbol"/>, or null when it keeps its own name.</summary>
+    public string? Access(ISymbol symbol) => _access.TryGetValue(symbol, out var access) ? access : null;
+
+    public bool IsHoisted(ISymbol symbol) => _hoisted.Contains(symbol);
+
+    /// <summary>
+    /// A local must outlive a suspension when an await that follows its declaration (in its scope) is followed by
+    /// a use, or when a loop inside its scope holds both an await and a use (the next iteration reads it).
+    /// </summary>
+    private static bool IsAliveAcrossAwait(SyntaxNode declaration, List<SyntaxNode> references, List<SyntaxNode> awaits)
+    {
+        var scope = BodySyntax.Scope(declaration);
+        var declared = declaration is ForEachStatementSyntax forEach ? forEach.Identifier.Span.End : declaration.Span.End;
+        // var (a, b) = (await x, await y): the variables are assigned after the right side.
+        if (declaration.Ancestors().OfType<AssignmentExpressionSyntax>().FirstOrDefault(a => a.Left.Span.Contains(declaration.Span)) is { } deconstruction)
+            declared = deconstruction.Span.End;
+        // A using variable is read by the disposal at the end of its scope.
+        var disposedAtScopeEnd = declaration.Parent?.Parent is UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 };
+        foreach (var await in awaits)
+        {
+            if (!scope.Span.Contains(await.Span) || await.SpanStart < declared) continue;
+            // Using variables are read by the disposal; the variable of a catch that awaits is filled after the
+            // try from the recorded exception, so it is a field too.
+            if (disposedAtScopeEnd || declaration is CatchDeclarationSyntax) return true;
+            if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span))))
+                return true;
+            for (var loop = await.Parent; loop is not null; loop = loop.Parent)
+            {
+                // A for-loop variable (scope: the loop) lives across iterations; foreach variables are fresh each time.
+                var carries = loop is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax &&
+                              (loop.SpanStart > declared || (loop == scope && loop is ForStatementSyntax or WhileStatementSyntax));
+                if (carries && references.Any(r => loop.Span.Contains(r.Span))) return true;
+                if (loop == scope) break;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Resuming inside a try jumps to the try's start and dispatches from there, so for the compiler's definite
+    /// assignment every statement of the try follows that jump: a local declared before the try and used in it
+    /// must be a field.
+    /// </summary>
+    private static bool IsUsedInAwaitingTryFromOutside(SyntaxNode declaration, List<SyntaxNode> references, List<Microsoft.CodeAnalysis.Text.TextSpan> tries) =>
+        tries.Any(t => !t.Contains(declaration.Span) && references.Any(r => t.Contains(r.Span)));
+
+    /// <summary>The spans that become C# try blocks: try bodies, using bodies (and the rest of the block after a
+    /// using declaration) and foreach bodies (the enumerator is disposed in a finally).</summary>
+    private static IEnumerable<Microsoft.CodeAnalysis.Text.TextSpan> TryRegions(SyntaxNode body)
+    {
+        foreach (var node in body.DescendantNodes())
+        {
+            switch (node)
+            {
+                case TryStatementSyntax t:
+                    yield return t.Block.Span;
+                    break;
+                case UsingStatementSyntax u:
+                    yield return u.Statement.Span;
+                    break;
+                case CommonForEachStatementSyntax f:
+                    yield return f.Statement.Span;
+                    break;
+                case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0, Parent: BlockSyntax block } d:
+                    yield return Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(d.Span.End, block.Span.End);
+                    break;
+            }
+        }
+    }
+
+    private static bool IsDeclaredInside(ISymbol symbol, SyntaxNode use, SyntaxNode body)
+    {
+        var declaration = symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+        if (declaration is null) return false;
+        for (var node = use.Parent; node is not null && node != body; node = node.Parent)
+            if (BodySyntax.IsNestedFunction(node)) return node.Span.Contains(declaration.Span);
+        return false;
+    }
+
+    private static IEnumerable<(ILocalSymbol Symbol, SyntaxNode Declaration)> Declarations(SemanticModel model, SyntaxNode body)
+    {
+        foreach (var node in body.DescendantNodes())
+        {
+            var symbol = node switch
+            {
+                VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ForEachStatementSyntax or CatchDeclarationSyntax =>
+                    model.GetDeclaredSymbol(node) as ILocalSymbol,
+                _ => null,
+            };
+            if (symbol is not null) yield return (symbol, node);
+        }
+    }
+}
