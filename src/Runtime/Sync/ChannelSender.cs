@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>The sending side of a <see cref="Channel"/>. Copies are more senders of the same channel.</summary>
-/// <remarks>Thread-safe: send from any task on any thread. See <see cref="Channel"/> for cancel safety.</remarks>
+/// <summary>The sending side of a <see cref="AsyncChannel"/>. Copies are more senders of the same channel.</summary>
+/// <remarks>Thread-safe: send from any task on any thread. See <see cref="AsyncChannel"/> for cancel safety.</remarks>
 [DebuggerDisplay("ChannelSender")]
 public readonly struct ChannelSender<T>
 {
