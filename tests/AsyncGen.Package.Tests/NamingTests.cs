@@ -61,6 +61,7 @@ public sealed class ImplicitUsingsConsumerTests(PackagedConsumers consumers)
         foreach (var step in consumers.NamesSetup) ConsumerTests.AssertSucceeded(step);
         ConsumerTests.AssertSucceeded(consumers.BuildNames);
         Assert.DoesNotContain("CS0104", consumers.BuildNames!.Output);
+        Assert.DoesNotContain("AG0005", consumers.BuildNames.Output); // the generator, not the fallback builder, compiled NamesInGeneratedCode
 
         var everyType = File.ReadAllText(Path.Combine(consumers.WorkRoot, "NamesWorker", "EveryPublicType.cs"));
         foreach (var type in PublicTypeNames.Of(consumers.RuntimeAssemblyPath))

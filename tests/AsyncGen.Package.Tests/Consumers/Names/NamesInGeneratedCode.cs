@@ -14,9 +14,11 @@ public static partial class NamesInGeneratedCode
     {
         using SemaphorePermit permit = await semaphore.Acquire();
         using AsyncTcpListener listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var (sender, receiver) = AsyncChannel.Unbounded<int>();
+        ChannelSender<int> sender = AsyncChannel.Unbounded<int>().Sender;
+        Channel<int> bclChannel = Channel.CreateUnbounded<int>();
         await Time.Sleep(TimeSpan.FromMilliseconds(1));
-        return semaphore.AvailablePermits + listener.LocalEndPoint.Port + (sender is null || receiver is null ? 1 : 0)
-            + (SocketError.Success == 0 ? 0 : 1) + (Channel.CreateUnbounded<int>() is null ? 1 : 0);
+        GC.KeepAlive(sender);
+        GC.KeepAlive(bclChannel);
+        return semaphore.AvailablePermits + listener.LocalEndPoint.Port + (int)SocketError.Success;
     }
 }
