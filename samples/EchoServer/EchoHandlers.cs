@@ -22,12 +22,12 @@ internal static partial class EchoHandlers
     /// burst and then retries on its own with a growing delay; the pause also covers other errors.)
     /// </remarks>
     [PollAsync]
-    public static async Future Serve(AsyncGen.Net.TcpListener listener, AsyncGen.Sync.Semaphore connections, bool handWritten)
+    public static async Future Serve(AsyncGen.Net.AsyncTcpListener listener, AsyncGen.Sync.AsyncSemaphore connections, bool handWritten)
     {
         while (true)
         {
             var permit = await connections.Acquire();
-            TcpStream? stream = null;
+            AsyncTcpStream? stream = null;
             try
             {
                 stream = await listener.AcceptAsync();
@@ -51,7 +51,7 @@ internal static partial class EchoHandlers
 
     /// <summary>Writes back everything it reads, until the peer closes or resets the connection; then frees its permit.</summary>
     [PollAsync]
-    public static async Future Echo(TcpStream stream, SemaphorePermit permit)
+    public static async Future Echo(AsyncTcpStream stream, SemaphorePermit permit)
     {
         using (permit)
         using (stream)

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace AsyncGen.Net;
 
-/// <summary>The future of <see cref="TcpListener.AcceptAsync"/>: the next incoming connection.</summary>
+/// <summary>The future of <see cref="AsyncTcpListener.AcceptAsync"/>: the next incoming connection.</summary>
 /// <remarks>
 /// <para>Cancel-safe: disposing a pending accept loses no connection (it stays in the kernel's queue).</para>
 /// <para>Out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the first failure of a burst throws;
@@ -13,7 +13,7 @@ namespace AsyncGen.Net;
 /// during such a wait is noticed when the wait ends.</para>
 /// </remarks>
 [DebuggerDisplay("Accept on fd {_operation.Socket.Fd}")]
-public struct AcceptFuture : IFuture<TcpStream>
+public struct AcceptFuture : IFuture<AsyncTcpStream>
 {
     private readonly AcceptBackoff _backoff;
     private IoOperation _operation;
@@ -30,20 +30,20 @@ public struct AcceptFuture : IFuture<TcpStream>
     /// <exception cref="ObjectDisposedException">The listener was disposed.</exception>
     /// <exception cref="SocketException">accept failed: out of file descriptors (once per burst, see remarks), or another error.</exception>
     /// <exception cref="InvalidOperationException">Another accept on this listener is pending.</exception>
-    public Poll<TcpStream> Poll(ref Context cx)
+    public Poll<AsyncTcpStream> Poll(ref Context cx)
     {
         if (_waitingToRetry)
         {
-            if (_retry.Poll(ref cx).IsPending) return Poll<TcpStream>.Pending;
+            if (_retry.Poll(ref cx).IsPending) return Poll<AsyncTcpStream>.Pending;
             _waitingToRetry = false;
         }
         while (true)
         {
-            if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<TcpStream>.Pending;
+            if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<AsyncTcpStream>.Pending;
             Socket? accepted;
             try
             {
-                if (!io.TryAccept(_operation.Socket.Socket, cx.Waker, out accepted)) return _operation.Pending<TcpStream>();
+                if (!io.TryAccept(_operation.Socket.Socket, cx.Waker, out accepted)) return _operation.Pending<AsyncTcpStream>();
             }
             catch (SocketException error) when (AcceptBackoff.IsResourceExhaustion(error.SocketErrorCode) && !_backoff.Failed(out var delay))
             {
@@ -52,7 +52,7 @@ public struct AcceptFuture : IFuture<TcpStream>
                 IoOperation.FailedAttempt();
                 _retry = Time.Sleep(delay);
                 _waitingToRetry = true;
-                if (_retry.Poll(ref cx).IsPending) return _operation.Pending<TcpStream>();
+                if (_retry.Poll(ref cx).IsPending) return _operation.Pending<AsyncTcpStream>();
                 _waitingToRetry = false;
                 continue;
             }
@@ -62,7 +62,7 @@ public struct AcceptFuture : IFuture<TcpStream>
                 throw;
             }
             _backoff.Succeeded();
-            var stream = new TcpStream(new EventedSocket(accepted!));
+            var stream = new AsyncTcpStream(new EventedSocket(accepted!));
             return _operation.Ready(stream, stream.Fd);
         }
     }

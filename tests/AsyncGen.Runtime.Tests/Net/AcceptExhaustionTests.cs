@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Support;
-using TcpListener = AsyncGen.Net.TcpListener;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -25,9 +24,9 @@ public class AcceptExhaustionTests
         public int FailuresWhenOtherRan = -1;
     }
 
-    private static async Future<int> AcceptRetryingOnErrors(TcpListener listener, int connections, Progress progress)
+    private static async Future<int> AcceptRetryingOnErrors(AsyncTcpListener listener, int connections, Progress progress)
     {
-        var accepted = new List<TcpStream>();
+        var accepted = new List<AsyncTcpStream>();
         try
         {
             while (accepted.Count < connections)
@@ -114,7 +113,7 @@ public class AcceptExhaustionTests
         return 0;
     }
 
-    private static async Future<int> AcceptUntil(TcpListener listener, Progress progress, int failures)
+    private static async Future<int> AcceptUntil(AsyncTcpListener listener, Progress progress, int failures)
     {
         while (progress.Failures < failures)
         {

@@ -42,7 +42,7 @@ public class ConcurrentOperationTests
         var first = Executor.Spawn(listener.AcceptAsync());
         await LetOthersRun();
         var error = Assert.IsType<InvalidOperationException>(await FaultTests.Caught(listener.AcceptAsync()));
-        using var client = await TcpStream.ConnectAsync(listener.LocalEndPoint);
+        using var client = await AsyncTcpStream.ConnectAsync(listener.LocalEndPoint);
         using var server = await first;
         Assert.Equal(client.LocalEndPoint, server.RemoteEndPoint);
         return error.Message;
@@ -56,8 +56,8 @@ public class ConcurrentOperationTests
 
     private static async Future<string> SecondReceiveFromWhileTheFirstWaits()
     {
-        using var a = UdpSocket.Bind(Loopback.AnyPort);
-        using var b = UdpSocket.Bind(Loopback.AnyPort);
+        using var a = AsyncUdpSocket.Bind(Loopback.AnyPort);
+        using var b = AsyncUdpSocket.Bind(Loopback.AnyPort);
         var first = Executor.Spawn(b.ReceiveFromAsync(new byte[16]));
         await LetOthersRun();
         var error = Assert.IsType<InvalidOperationException>(await FaultTests.Caught(b.ReceiveFromAsync(new byte[16])));
