@@ -1,4 +1,5 @@
 using System.Text;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Diagnostics;
 
@@ -12,17 +13,18 @@ public static class AsyncBacktrace
     public const string Separator = " \u2190 ";
 
     /// <summary>
-    /// Appends the frames of <paramref name="future"/> if it implements <see cref="IAsyncFrameSource"/>; does nothing
-    /// otherwise. For use by machines delegating to an awaited child whose type is a type parameter or may not
-    /// describe itself.
+    /// Appends the frames of <paramref name="future"/> if it implements <see cref="IAsyncFrameSource"/>; otherwise one
+    /// frame naming its type (<c>CounterFuture</c>), so a backtrace always ends at the innermost future known. For
+    /// machines delegating to an awaited child whose type is a type parameter or may not describe itself.
     /// </summary>
     /// <remarks>A struct child is described through a boxed copy: this runs at dump time only, never when polling.</remarks>
     public static void Collect<TFuture>(ref TFuture future, List<AsyncFrame> frames)
     {
         if (future is IAsyncFrameSource source) source.CollectFrames(frames);
+        else if (future is not null) frames.Add(new AsyncFrame(FutureNames.Describe(future.GetType()), null, 0, null));
     }
 
-    /// <summary>The frames of <paramref name="future"/>, outermost first; empty when it cannot describe itself.</summary>
+    /// <summary>The frames of <paramref name="future"/>, outermost first (see <see cref="Collect{TFuture}"/>).</summary>
     public static List<AsyncFrame> Of<TFuture>(ref TFuture future)
     {
         var frames = new List<AsyncFrame>();

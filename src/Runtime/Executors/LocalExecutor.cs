@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
+using AsyncGen.Drivers;
 using AsyncGen.Executors;
 using AsyncGen.Tasks;
 
@@ -25,18 +27,25 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     [ThreadStatic] private static LocalExecutor? t_current;
 
-    private readonly Driver _driver = Driver.Create();
+    private readonly Driver _driver;
     private readonly WakerTable _tasks = new();
     private readonly ConcurrentQueue<ITaskCell> _ready = new();
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
     private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
     private bool _disposed;
 
+    /// <summary>Creates an executor whose driver follows <paramref name="options"/> (default: the best available).</summary>
+    /// <exception cref="InvalidOperationException"><c>ASYNCGEN_DRIVER</c> names no driver.</exception>
+    public LocalExecutor(DriverOptions? options = null) => _driver = Driver.Create(options);
+
     /// <summary>The executor running on this thread, or null.</summary>
     public static LocalExecutor? Current => t_current;
 
     /// <summary>Number of spawned tasks that have not completed.</summary>
     public int TaskCount => _tasks.Count;
+
+    /// <summary>The I/O driver this executor parks in and its sockets register with; null where there is none.</summary>
+    public IoDriverKind? IoDriver => _driver.Kind;
 
     internal Driver Driver => _driver;
 
@@ -110,8 +119,11 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
                 if (Time.NowMs >= deadlineMs)
                 {
-                    main!.Cancel();
-                    throw new StalledTaskException(main.Name, main.PollCount, limit, _driver.Timers.Count);
+                    // Diagnosed before the cancellation removes the task's timers and registrations.
+                    Debug.Assert(main is not null, "Run has no deadline");
+                    var diagnosis = StallDiagnosis.Of(main, _driver.Timers);
+                    main.Cancel();
+                    throw new StalledTaskException(diagnosis, limit);
                 }
                 if (!_ready.IsEmpty) _driver.Park(0); // I/O and timers get their turn, without waiting
                 else Idle(deadlineMs);

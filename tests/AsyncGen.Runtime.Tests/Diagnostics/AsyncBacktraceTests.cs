@@ -71,10 +71,10 @@ public class AsyncBacktraceTests
     }
 
     [Fact]
-    public void A_future_that_cannot_describe_itself_or_is_not_suspended_adds_no_frame()
+    public void A_future_that_cannot_describe_itself_is_named_by_type_and_one_not_suspended_adds_no_frame()
     {
         var plain = new Support.SelfWakingFuture(1);
-        Assert.Empty(AsyncBacktrace.Of(ref plain));
+        Assert.Equal([new AsyncFrame("SelfWakingFuture", null, 0, null)], AsyncBacktrace.Of(ref plain));
 
         var neverPolled = new Parent { Name = "App.Serve", Line = 18 };
         Assert.Empty(AsyncBacktrace.Of(ref neverPolled));
