@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="TcpStream.WriteAllAsync(ReadOnlyMemory{byte})"/>: completes once every byte was handed
+/// The future of <see cref="AsyncTcpStream.WriteAllAsync(ReadOnlyMemory{byte})"/>: completes once every byte was handed
 /// to the kernel, waiting for buffer space as often as needed. Allocation-free.
 /// </summary>
 /// <remarks>Disposing it midway cancels the rest; how much was sent is then unknown to the caller (as with tokio's
@@ -33,7 +33,7 @@ public struct WriteAllFuture : IFuture<Unit>
         {
             while (_written < _buffer.Length)
             {
-                if (!SocketWrites.TrySend(ref _operation, io, _buffer.Span[_written..], cx.Waker, out int sent))
+                if (!io.TrySend(_operation.Socket.Socket, _buffer.Span[_written..], cx.Waker, out int sent))
                     return _operation.Pending<Unit>();
                 _written += sent;
             }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="TcpStream.WriteAsync(ReadOnlyMemory{byte})"/> (and <see cref="UdpSocket.SendAsync"/>):
+/// The future of <see cref="AsyncTcpStream.WriteAsync(ReadOnlyMemory{byte})"/> (and <see cref="AsyncUdpSocket.SendAsync"/>):
 /// the number of bytes the kernel accepted, at least 1 for a non-empty buffer. Allocation-free.
 /// </summary>
 /// <remarks>Same protocol as <see cref="ReadFuture"/> in the write direction. Writing to a peer that has gone
@@ -32,7 +32,7 @@ public struct WriteFuture : IFuture<int>
         int sent;
         try
         {
-            sentSome = SocketWrites.TrySend(ref _operation, io, _buffer.Span, cx.Waker, out sent);
+            sentSome = io.TrySend(_operation.Socket.Socket, _buffer.Span, cx.Waker, out sent);
         }
         catch
         {

@@ -2,7 +2,7 @@ using AsyncGen.Diagnostics;
 
 namespace AsyncGen;
 
-/// <summary>The future of <see cref="Time.Timeout{T}"/>: the inner future's result, or a <see cref="TimeoutException"/>.</summary>
+/// <summary>The future of <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>: the inner future's result, or a <see cref="TimeoutException"/>.</summary>
 /// <remarks>The inner future is polled first, so a result that is ready at the deadline wins. On timeout the inner
 /// future is disposed, which cancels it (its <c>finally</c> blocks run).</remarks>
 public struct TimeoutFuture<T> : IFuture<T>, IAsyncFrameSource

@@ -139,7 +139,7 @@ public class MetricsTests
     {
         using var executor = new LocalExecutor();
         using var metrics = new Recorder(NameOf(executor));
-        var (sender, receiver) = AsyncGen.Sync.Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncGen.Sync.AsyncChannel.Unbounded<int>();
         for (int i = 0; i < CoopBudget.PerPoll + 10; i++) Assert.True(sender.TrySend(i));
         executor.BlockOn(Drain(receiver, CoopBudget.PerPoll + 10));
 

@@ -12,7 +12,7 @@ public class AllocationTests
     private const int MessageSize = 64;
 
     /// <summary>Sends a message, reads its echo back whole, repeats; measures allocations between two rounds.</summary>
-    private sealed class PingClient(TcpStream stream, int warmUpRounds, int measuredRounds) : IFuture<long>
+    private sealed class PingClient(AsyncTcpStream stream, int warmUpRounds, int measuredRounds) : IFuture<long>
     {
         private readonly byte[] _message = new byte[MessageSize];
         private readonly byte[] _echo = new byte[MessageSize];
@@ -67,7 +67,7 @@ public class AllocationTests
     }
 
     /// <summary>Echoes until end of stream.</summary>
-    private sealed class EchoServer(TcpStream stream) : IFuture<int>
+    private sealed class EchoServer(AsyncTcpStream stream) : IFuture<int>
     {
         private readonly byte[] _buffer = new byte[MessageSize];
         private ReadFuture _read;
@@ -112,11 +112,11 @@ public class AllocationTests
             server.NoDelay = true;
             var echo = executor.Spawn(new EchoServer(server));
             var ping = new PingClient(client, warmUpRounds: 200, measuredRounds: 1000);
-            long waitsBefore = executor.Driver.Reactor.WaitCount;
+            long waitsBefore = executor.Driver.Io.WaitCount;
             long allocated = executor.BlockOn(ping);
             Assert.Equal(0, allocated);
             // Every round parked in epoll_wait: the measured path includes Pending, the wait, the wake and the re-poll.
-            Assert.True(executor.Driver.Reactor.WaitCount - waitsBefore >= 1200);
+            Assert.True(executor.Driver.Io.WaitCount - waitsBefore >= 1200);
             executor.BlockOn(echo);
         }
     }

@@ -1,0 +1,18 @@
+namespace AsyncGen.Drivers;
+
+/// <summary>
+/// How an executor thread waits when it has no ready task: until another thread unparks it, an I/O event arrives
+/// or the next timer deadline passes. The epoll reactor is one; <see cref="ThreadParker"/> is the I/O-less default.
+/// </summary>
+internal interface IParker : IDisposable
+{
+    /// <summary>
+    /// Blocks the calling (executor) thread for at most <paramref name="timeoutMs"/> milliseconds
+    /// (<see cref="Timeout.Infinite"/> = no deadline, 0 = do not block), dispatching any I/O readiness to wakers
+    /// before returning. Returns at once if <see cref="Unpark"/> was called since the previous park.
+    /// </summary>
+    void Park(int timeoutMs);
+
+    /// <summary>Makes the current or next <see cref="Park"/> return. Thread-safe, idempotent, allocation-free.</summary>
+    void Unpark();
+}

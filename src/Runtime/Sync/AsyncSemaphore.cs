@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace AsyncGen.Sync;
+
+/// <summary>
+/// A fair asynchronous counting semaphore (tokio's <c>Semaphore</c>): <see cref="Acquire"/> waits, without blocking
+/// a thread, until the permits are free; waiters are served strictly first come, first served.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe: acquire and release from any task on any executor or thread.</para>
+/// <para><b>Cancel safety.</b> <see cref="AcquireFuture"/> is cancel-safe: disposing it while pending loses no
+/// permit. If it was still queued it leaves the queue (it loses its place in line); if permits had already been
+/// handed to it but it was not polled again, they are returned and go to the next waiter.</para>
+/// </remarks>
+/// <example><code>
+/// using (SemaphorePermit permit = await semaphore.Acquire()) { /* at most N tasks here */ }
+/// </code></example>
+[DebuggerDisplay("AsyncSemaphore ({AvailablePermits} available)")]
+public sealed class AsyncSemaphore
+{
+    private readonly BatchSemaphore _permits;
+
+    /// <summary>Creates a semaphore with <paramref name="permits"/> free permits.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is negative.</exception>
+    public AsyncSemaphore(int permits) => _permits = new BatchSemaphore(permits);
+
+    /// <summary>Permits free right now (a snapshot, for diagnostics).</summary>
+    public int AvailablePermits => _permits.AvailablePermits;
+
+    /// <summary>
+    /// A future that completes with a <see cref="SemaphorePermit"/> for <paramref name="permits"/> permits once they
+    /// are free and every earlier waiter has been served. Nothing happens before its first poll.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is not positive.</exception>
+    public AcquireFuture Acquire(int permits = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permits);
+        return new AcquireFuture(this, new PermitAcquisition(_permits, permits), permits);
+    }
+
+    /// <summary>Takes <paramref name="permits"/> permits if they are free and nobody is waiting; never waits.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is not positive.</exception>
+    public bool TryAcquire(out SemaphorePermit permit, int permits = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permits);
+        bool acquired = _permits.TryAcquire(permits);
+        permit = acquired ? new SemaphorePermit(this, permits) : default;
+        return acquired;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="permits"/> permits (also how a <see cref="SemaphorePermit"/> gives its permits back),
+    /// waking the waiters they satisfy. May raise the count above the initial one, like tokio's <c>add_permits</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is not positive.</exception>
+    public void Release(int permits = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permits);
+        _permits.Release(permits);
+    }
+}
