@@ -48,7 +48,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
         Driver = Driver.Create(options);
         Workers = new Worker[workerCount];
-        for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i);
+        Metrics = new ExecutorMetrics("work-stealing", workerCount, () => TaskCount, () => Injection.Count,
+            worker => Workers[worker].Queue.Count) { Dump = DumpTasks };
+        for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i, Metrics.Threads[i]);
         _threads = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++)
         {
@@ -77,6 +79,21 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     }
 
     internal Worker[] Workers { get; }
+
+    /// <summary>The executor's counters: a block per worker plus a shared one.</summary>
+    internal ExecutorMetrics Metrics { get; }
+
+    /// <summary>
+    /// Lists the live tasks: id, name, state, polls, time since the last poll and wake, and where each is suspended
+    /// (its async backtrace). A best-effort snapshot: tasks keep running on the workers meanwhile.
+    /// </summary>
+    public IReadOnlyList<TaskSnapshot> DumpTasks()
+    {
+        List<ITaskCell> live;
+        lock (_tasksLock) live = _tasks.Snapshot();
+        long now = Time.NowMs;
+        return [.. live.Select(task => TaskSnapshot.Of(task, now))];
+    }
 
     internal ConcurrentQueue<ITaskCell> Injection { get; } = new();
 
@@ -111,6 +128,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             ObjectDisposedException.ThrowIf(_shutdown, this);
             _tasks.Add(task);
         }
+        TaskLifecycle.Spawned(task, Metrics);
         task.Wake();
         return task;
     }
@@ -187,8 +205,11 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             Injection.Enqueue(task);
             stealable = true;
         }
+        TaskLifecycle.Woken(task, Metrics, sameThread: worker?.Executor == this);
         if (stealable) NotifyIdleWorker();
     }
+
+    ExecutorMetrics ITaskScheduler.Metrics => Metrics;
 
     void ITaskScheduler.Release(ITaskCell task)
     {
@@ -257,9 +278,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         t_worker = worker;
         using var scope = Driver.Enter();
+        using var counting = worker.Counters.Enter();
         while (!_shutdown)
         {
-            if (worker.FindTask() is { } task) task.Run();
+            if (worker.FindTask() is { } task) TaskLifecycle.Poll(task, worker.Counters);
             else worker.Park();
         }
     }
@@ -279,6 +301,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         {
             foreach (var task in unfinished) task.Cancel();
         }
+        Metrics.Unregister();
         Driver.Dispose();
     }
 }
