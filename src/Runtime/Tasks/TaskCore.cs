@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Tasks;
 
@@ -139,7 +140,7 @@ internal struct TaskCore<T>
         catch (Exception error)
         {
             future = default!; // release what the finished future holds, like tokio dropping the future
-            Complete(self, default, ExceptionDispatchInfo.Capture(error));
+            Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: false);
             return;
         }
         finally
@@ -149,7 +150,7 @@ internal struct TaskCore<T>
         if (poll.IsReady)
         {
             future = default!;
-            Complete(self, poll.Value, null);
+            Complete(self, poll.Value, null, cancelled: false);
             return;
         }
         AfterPending(self);
@@ -170,7 +171,7 @@ internal struct TaskCore<T>
         }
         future = default!;
         error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
-        Complete(self, default, error);
+        Complete(self, default, error, cancelled: true);
     }
 
     /// <summary>The join handle's poll: the outcome once complete, else Pending with the joiner's waker stored.</summary>
@@ -186,7 +187,11 @@ internal struct TaskCore<T>
             if (!IsComplete) return Poll<T>.Pending;
         }
         Interlocked.Or(ref _state, (int)TaskState.Joined);
-        self._awaitedError?.Throw();
+        if (self._awaitedError is { } error)
+        {
+            UnobservedFailures.Observe(self);
+            error.Throw();
+        }
         return Poll<T>.Ready(self._awaitedValue!);
     }
 
@@ -212,11 +217,13 @@ internal struct TaskCore<T>
         }
     }
 
-    private void Complete<TCell>(TCell self, T? result, ExceptionDispatchInfo? error) where TCell : Future<T>, ITaskCell
+    private void Complete<TCell>(TCell self, T? result, ExceptionDispatchInfo? error, bool cancelled) where TCell : Future<T>, ITaskCell
     {
         self._awaitedValue = result;
         self._awaitedError = error;
+        if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
         var scheduler = Scheduler;
+        TaskLifecycle.Finished(self, scheduler.Metrics, error?.SourceException, cancelled);
         // Publishes the outcome. Sets Complete|JoinLocked in one step, so the joiner either stored its waker before
         // (we take it below) or finds Complete on its re-check after storing; a joiner holding the lock makes the
         // exchange wait.

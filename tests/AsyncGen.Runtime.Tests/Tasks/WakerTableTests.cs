@@ -27,6 +27,7 @@ public class WakerTableTests
     {
         public void Schedule(ITaskCell task) => throw new InvalidOperationException("recording tasks are never scheduled");
         public void Release(ITaskCell task) { }
+        public AsyncGen.Diagnostics.ExecutorMetrics Metrics { get; } = new("test", threads: 1, () => 0, () => 0, _ => 0);
     }
 
     [Fact]

@@ -10,23 +10,24 @@ namespace AsyncGen.Net;
 /// </summary>
 /// <remarks>
 /// <para>At most one read and one write may be pending at a time (a reader task and a writer task may share the
-/// stream). Reads return 0 at end of stream. Errors surface as <see cref="SocketException"/>s carrying the OS error.
+/// stream); a second read (or write) that would wait while another does throws <see cref="InvalidOperationException"/>.
+/// An empty buffer reads or writes 0 bytes at once. Reads return 0 at end of stream. Errors surface as <see cref="SocketException"/>s carrying the OS error.
 /// Disposing the stream wakes pending operations (they then throw <see cref="ObjectDisposedException"/>) and
 /// closes the descriptor once.</para>
 /// <example>
 /// <code>
-/// using var stream = await TcpStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+/// using var stream = await AsyncTcpStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
 /// await stream.WriteAllAsync("ping"u8.ToArray());
 /// int n = await stream.ReadAsync(buffer);
 /// </code>
 /// </example>
 /// </remarks>
-[DebuggerDisplay("TcpStream fd {Fd}")]
-public sealed class TcpStream : IDisposable
+[DebuggerDisplay("AsyncTcpStream fd {Fd}")]
+public sealed class AsyncTcpStream : IDisposable
 {
     private readonly EventedSocket _socket;
 
-    internal TcpStream(EventedSocket socket) => _socket = socket;
+    internal AsyncTcpStream(EventedSocket socket) => _socket = socket;
 
     /// <summary>Opens a connection to <paramref name="remote"/> (non-blocking connect; the future completes on EPOLLOUT).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="remote"/> is null.</exception>
@@ -44,7 +45,7 @@ public sealed class TcpStream : IDisposable
     internal int Fd => _socket.Fd;
 
     /// <summary>Receives into <paramref name="buffer"/>: the byte count, 0 at end of stream (or for an empty buffer).</summary>
-    public ReadFuture ReadAsync(Memory<byte> buffer) => new(_socket, buffer);
+    public ReadFuture ReadAsync(Memory<byte> buffer) => new(_socket, buffer, nameof(ReadAsync));
 
     /// <summary>Receives into <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative or exceeds the buffer.</exception>
@@ -55,7 +56,7 @@ public sealed class TcpStream : IDisposable
     }
 
     /// <summary>Sends some of <paramref name="buffer"/>: the byte count the kernel accepted (at least 1 if non-empty).</summary>
-    public WriteFuture WriteAsync(ReadOnlyMemory<byte> buffer) => new(_socket, buffer);
+    public WriteFuture WriteAsync(ReadOnlyMemory<byte> buffer) => new(_socket, buffer, nameof(WriteAsync));
 
     /// <summary>Sends some of <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative or exceeds the buffer.</exception>
