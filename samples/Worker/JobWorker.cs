@@ -21,7 +21,7 @@ public sealed partial class JobWorker(WorkStealingExecutor executor, ILogger<Job
     private async Future RunAsync()
     {
         // Not `var (jobs, received) = ...`: the generator does not hoist deconstructed locals yet (AG0005).
-        var channel = Channel.Bounded<int>(16);
+        var channel = AsyncChannel.Bounded<int>(16);
         var producer = SpawnDetached(ProduceAsync(channel.Sender), "job producer");
         try
         {
