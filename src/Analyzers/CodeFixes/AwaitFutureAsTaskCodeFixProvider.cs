@@ -36,9 +36,8 @@ public sealed class AwaitFutureAsTaskCodeFixProvider : AsyncGenCodeFixProvider
         return new SyntaxFix(Title, Title, () =>
         {
             var fixedRoot = root.ReplaceNode(future, asTask.WithTriviaFrom(future));
-            return needsUsing && fixedRoot is CompilationUnitSyntax unit
-                ? unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName("AsyncGen")).NormalizeWhitespace().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))
-                : fixedRoot;
+            // TaskInterop holds AsTask: where it is visible, so is the extension.
+            return needsUsing ? AwaitRewriting.WithAsyncGenUsingFor(fixedRoot, model, future.SpanStart, "TaskInterop") : fixedRoot;
         });
     }
 
