@@ -53,7 +53,7 @@ internal static class DriverFactory
             case IoDriverKind.IoUring:
             {
                 IoUringDriver? driver = null;
-                int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(out driver);
+                int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(options.IoUringEntries, out driver);
                 if (errno == 0) return driver;
                 var fallback = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : IoDriverKind.Portable;
                 ReportFallback(kind, fallback, IoUringUnavailable(errno));

@@ -29,4 +29,7 @@ public sealed class DriverOptions
     /// path runs on a machine where io_uring works. 0: no simulation.
     /// </summary>
     internal int SimulatedIoUringErrno { get; init; }
+
+    /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
+    internal uint IoUringEntries { get; init; }
 }

@@ -34,10 +34,10 @@ namespace AsyncGen.Drivers.IoUring;
 internal sealed unsafe class IoUringDriver : IIoDriver
 {
     /// <summary>SQ entries: 1024, monoio's default ring size.</summary>
-    private const uint SubmissionEntries = 1024;
+    private const uint DefaultSubmissionEntries = 1024;
 
-    /// <summary>CQ entries: 4× the SQ (multishot requests post many completions per SQE; liburing's examples use 2–8×).</summary>
-    private const uint CompletionEntries = 4 * SubmissionEntries;
+    /// <summary>CQ entries per SQ entry: 4 (multishot requests post many completions per SQE; liburing's examples use 2–8).</summary>
+    private const uint CompletionsPerSubmission = 4;
 
     /// <summary>How long Dispose lets in-flight sends finish before cancelling them: 1 s, far above a loopback send.</summary>
     private const int DisposeDrainMs = 1000;
@@ -62,6 +62,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private bool _wakeArmed;
     private long _waitCount;
     private long _cqOverflows;
+    private long _starvedCount;
     private bool _disposed;
 
     private IoUringDriver(IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd)
@@ -77,11 +78,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// EPERM: disabled by <c>kernel.io_uring_disabled</c> or a seccomp filter; EINVAL: a required feature, such as
     /// provided-buffer rings, is missing).
     /// </summary>
-    public static int TryCreate(out IoUringDriver? driver)
+    /// <param name="entries">SQ entries (0: <see cref="DefaultSubmissionEntries"/>); tests shrink it to provoke overflow.</param>
+    /// <param name="driver">The driver, when 0 is returned.</param>
+    public static int TryCreate(uint entries, out IoUringDriver? driver)
     {
         driver = null;
         if (!OperatingSystem.IsLinux()) return IoUringNative.ENOSYS;
-        int errno = IoUringRing.TryCreate(SubmissionEntries, CompletionEntries, out var ring);
+        if (entries == 0) entries = DefaultSubmissionEntries;
+        int errno = IoUringRing.TryCreate(entries, CompletionsPerSubmission * entries, out var ring);
         if (errno != 0) return errno;
         errno = ProvidedBufferRing.TryRegister(ring!.Fd, out var buffers);
         if (errno != 0)
@@ -118,6 +122,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
 
     /// <inheritdoc/>
     public long WaitCount => Volatile.Read(ref _waitCount);
+
+    /// <summary>How many multishot receives ENOBUFS ended (every provided buffer waited for a reader).</summary>
+    public long StarvedCount => Interlocked.Read(ref _starvedCount);
 
     /// <summary>How many times the CQ overflowed into the kernel's list and was flushed.</summary>
     public long CqOverflowCount => Interlocked.Read(ref _cqOverflows);
@@ -346,6 +353,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         }
         if (kind == OperationKind.Cancel) return;
         if ((cqe.Flags & IoUringNative.CqeBuffer) != 0) _buffers.Taken();
+        if (kind == OperationKind.Receive && cqe.Res == -IoUringNative.ENOBUFS) Interlocked.Increment(ref _starvedCount);
         var slots = Volatile.Read(ref _slots);
         int slot = CompletionToken.Slot(cqe.UserData);
         var registration = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
