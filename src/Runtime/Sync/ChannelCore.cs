@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>The state shared by every sender and the receiver of one <see cref="Channel"/>.</summary>
+/// <summary>The state shared by every sender and the receiver of one <see cref="AsyncChannel"/>.</summary>
 /// <remarks>
 /// <para><b>Room.</b> A bounded channel's capacity is a <see cref="BatchSemaphore"/>: a sender takes a permit,
 /// then enqueues; the receiver returns the permit when it dequeues. So <c>items + reserved permits ≤ capacity</c>,
@@ -12,7 +12,7 @@ namespace AsyncGen.Sync;
 /// that a pending <see cref="ReceiveFuture{T}"/> owns it, and a second concurrent receive is rejected.</para>
 /// <para>Lock order: the channel lock is never held while calling into the semaphore, so the two never nest.</para>
 /// </remarks>
-[DebuggerDisplay("Channel ({Count} items{(_closed ? \", closed\" : \"\"),nq})")]
+[DebuggerDisplay("AsyncChannel ({Count} items{(_closed ? \", closed\" : \"\"),nq})")]
 internal sealed class ChannelCore<T>
 {
     private readonly Lock _lock = new();
@@ -21,6 +21,10 @@ internal sealed class ChannelCore<T>
     private bool _closed;
     private bool _receiverRegistered;
     private Waker _receiver;
+    private int _senders = 1; // live ChannelSender handles: the last one disposed closes the channel
+
+    /// <summary>An enumerator returned by a finished <c>await foreach</c>, reused by the next one (single consumer).</summary>
+    internal ChannelReceiveEnumerator<T>? CachedEnumerator;
 
     public ChannelCore(int? capacity)
     {
@@ -41,6 +45,18 @@ internal sealed class ChannelCore<T>
     }
 
     public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>Live sender handles (a snapshot).</summary>
+    public int SenderCount => Volatile.Read(ref _senders);
+
+    /// <summary>A sender handle was cloned.</summary>
+    public void AddSender() => Interlocked.Increment(ref _senders);
+
+    /// <summary>A sender handle was disposed: the last one closes the channel (tokio's drop of the last Sender).</summary>
+    public void ReleaseSender()
+    {
+        if (Interlocked.Decrement(ref _senders) == 0) Close();
+    }
 
     public bool TrySend(T item)
     {

@@ -11,15 +11,18 @@ namespace AsyncGen.Sync;
 /// sender wait.</para>
 /// <para><b>Closing.</b> Either end may <c>Close</c> the channel: later sends fail (return false), pending sends
 /// complete with false, and the receiver still receives every item sent before, then
-/// <see cref="ReceiveResult{T}.Closed"/>. There is no automatic close when senders are dropped: sender copies are
-/// plain struct views, not reference-counted handles.</para>
+/// <see cref="ReceiveResult{T}.Closed"/>. Senders are counted handles (<see cref="ChannelSender{T}.Clone"/>):
+/// disposing the last one closes the channel, like dropping tokio's last <c>Sender</c>.</para>
+/// <para><b>Consuming.</b> <c>await foreach</c> over the receiver (no allocation per item inside an <c>async
+/// Future</c> method), or <see cref="ChannelReceiver{T}.ReadAllAsync"/> as an <see cref="IAsyncEnumerable{T}"/>
+/// in Task code.</para>
 /// <para><b>Cancel safety.</b> <see cref="ReceiveFuture{T}"/> is cancel-safe: an item is taken only in the poll
 /// that returns it, so disposing a pending receive loses nothing. <see cref="SendFuture{T}"/> owns its item until
 /// the poll that enqueues it: disposing it while it waits for room drops that item (it is never half-sent or
 /// sent twice) and loses its place among the waiting senders; room already reserved for it goes to the next one.</para>
 /// <para>Steady-state send and receive allocate nothing (a bounded channel's buffer is allocated at creation).</para>
 /// </remarks>
-public static class Channel
+public static class AsyncChannel
 {
     /// <summary>A channel that holds at most <paramref name="capacity"/> items.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>
