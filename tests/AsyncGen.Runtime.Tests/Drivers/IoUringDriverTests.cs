@@ -5,7 +5,6 @@ using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
-using TcpListener = AsyncGen.Net.TcpListener;
 
 namespace AsyncGen.Runtime.Tests.Drivers;
 
@@ -129,7 +128,7 @@ public class IoUringDriverTests
 
     private static byte Pattern(long i) => (byte)(i % 251); // a prime period: a lost or repeated chunk shows
 
-    private static async Future<long> ReadPatternAfterTheRingRanDry(TcpListener listener, long total)
+    private static async Future<long> ReadPatternAfterTheRingRanDry(AsyncTcpListener listener, long total)
     {
         using var server = await listener.AcceptAsync();
         var buffer = new byte[64 * 1024];
@@ -177,7 +176,7 @@ public class IoUringDriverTests
         Assert.Equal(ProvidedBufferRing.Count, Driver(executor).Buffers.Available);
     }
 
-    private static async Future<int> AcceptBurst(TcpListener listener, int connections)
+    private static async Future<int> AcceptBurst(AsyncTcpListener listener, int connections)
     {
         var clients = new List<Socket>();
         try
@@ -221,7 +220,7 @@ public class IoUringDriverTests
         Settle(executor);
     }
 
-    private static async Future<long> CancelReadsWhileBytesArrive(TcpListener listener, Socket peer, long total)
+    private static async Future<long> CancelReadsWhileBytesArrive(AsyncTcpListener listener, Socket peer, long total)
     {
         using var server = await listener.AcceptAsync();
         var buffer = new byte[1000];
@@ -280,7 +279,7 @@ public class IoUringDriverTests
         sender.Join();
     }
 
-    private static async Future<int> WriteThenDispose(TcpListener listener, int size)
+    private static async Future<int> WriteThenDispose(AsyncTcpListener listener, int size)
     {
         var (client, server) = await Loopback.Pair(listener);
         using (server)
@@ -305,7 +304,7 @@ public class IoUringDriverTests
         Settle(executor);
     }
 
-    private static async Future<int> ShutdownAfterWrite(TcpListener listener)
+    private static async Future<int> ShutdownAfterWrite(AsyncTcpListener listener)
     {
         var (client, server) = await Loopback.Pair(listener);
         using (client)
