@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="AsyncTcpListener.AcceptAsync"/>: the next incoming connection.</summary>
 /// <remarks>Cancel-safe: disposing a pending accept loses no connection (it stays in the kernel's queue).</remarks>
 [DebuggerDisplay("Accept on fd {_operation.Socket.Fd}")]
-public struct AcceptFuture : IFuture<AsyncTcpStream>
+public struct AcceptFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
 {
     private IoOperation _operation;
 
@@ -35,4 +36,7 @@ public struct AcceptFuture : IFuture<AsyncTcpStream>
 
     /// <summary>Cancels a pending accept: its waker is removed from the reactor.</summary>
     public void Dispose() => _operation.Cancel(Direction.Read);
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames, Direction.Read);
 }

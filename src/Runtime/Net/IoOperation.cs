@@ -64,6 +64,13 @@ internal struct IoOperation(EventedSocket socket, string name)
         return Poll<T>.Ready(value);
     }
 
+    /// <summary>While it waits (polled, not finished): <c>socket read (fd 7 readable)</c>.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames, Direction direction)
+    {
+        if (_polls == 0 || Done) return;
+        frames.Add(AsyncFrame.Resource($"socket {name}", $"fd {socket.Fd} {(direction == Direction.Read ? "readable" : "writable")}"));
+    }
+
     /// <summary>Marks the operation finished by an exception.</summary>
     public void Fail() => Done = true;
 

@@ -148,10 +148,24 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         using var signal = new ThreadSignal();
         var cx = new Context(signal.Waker);
         var clock = Stopwatch.StartNew();
+        // Opt-in report of a BlockOn without a limit that is still waiting (RuntimeDiagnostics.StallReportAfter).
+        var reportEvery = limit == Timeout.InfiniteTimeSpan ? RuntimeDiagnostics.StallReportAfter : null;
+        var reportAt = reportEvery;
         while (true)
         {
             var poll = handle.Poll(ref cx);
             if (poll.IsReady) return poll.Value;
+            if (reportAt is { } due)
+            {
+                if (clock.Elapsed >= due)
+                {
+                    StallDiagnosis.Of(handle, Driver.Timers).Report(clock.Elapsed);
+                    reportAt = due + reportEvery!.Value;
+                }
+                var untilReport = reportAt.Value - clock.Elapsed;
+                signal.Wait(untilReport > TimeSpan.Zero ? untilReport : TimeSpan.Zero);
+                continue;
+            }
             var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - clock.Elapsed;
             if ((remaining != Timeout.InfiniteTimeSpan && remaining < TimeSpan.Zero) || !signal.Wait(remaining))
             {
