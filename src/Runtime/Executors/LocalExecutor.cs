@@ -96,14 +96,16 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     /// <summary>
     /// Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> naming the task if it
-    /// has not completed within <paramref name="limit"/> (the task is then aborted).
+    /// has not completed within <paramref name="limit"/> (the task is then cancelled: its future is disposed).
     /// </summary>
+    /// <param name="future">The future to run.</param>
+    /// <param name="limit">Any non-negative time, or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative (and not infinite).</exception>
     public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
-        if (limit != System.Threading.Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero);
+        BlockOnLimit.Validate(limit);
         var handle = (TaskCell<T>)Spawn(future);
-        long deadline = limit == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Time.NowMs + (long)Math.Ceiling(limit.TotalMilliseconds);
-        RunLoop(handle, deadline, limit);
+        RunLoop(handle, BlockOnLimit.Deadline(limit), limit);
         var cx = new Context(Waker.Noop);
         return handle.Poll(ref cx).Value;
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Diagnostics;
 using AsyncGen.Drivers;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Net;
 
@@ -46,6 +47,7 @@ public struct ConnectFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
         }
         catch
         {
+            CoopBudget.Spend(); // a failed connect spends budget like any failed operation (see IoOperation)
             Dispose();
             throw;
         }
@@ -77,7 +79,7 @@ public struct ConnectFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
     /// <summary>While pending: the connecting descriptor, waiting to become writable.</summary>
     public readonly void CollectFrames(List<AsyncFrame> frames)
     {
-        if (_socket is { } socket && !_done) frames.Add(AsyncFrame.Resource($"socket {IoOperation.Connect}", $"fd {socket.Fd} writable (connecting to {_remote})"));
+        if (_socket is { } socket && !_done) frames.Add(AsyncFrame.Resource("ConnectAsync", $"fd {socket.Fd} writable (connecting to {_remote})"));
     }
 
     /// <summary>Cancels a pending connect and closes its socket.</summary>

@@ -18,7 +18,7 @@ public struct SendToFuture : IFuture<int>, IAsyncFrameSource
     {
         _datagram = datagram;
         _remote = remote;
-        _operation = new IoOperation(socket, IoOperation.SendTo);
+        _operation = IoOperation.Writing(socket, IoOperation.SendTo, "SendToAsync");
     }
 
     /// <inheritdoc/>
@@ -26,7 +26,7 @@ public struct SendToFuture : IFuture<int>, IAsyncFrameSource
     public Poll<int> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
-        while (io.PollReady(Direction.Write, cx.Waker, out var seen))
+        while (_operation.PollReady(io, cx.Waker, out var seen))
         {
             int sent;
             try
@@ -49,8 +49,8 @@ public struct SendToFuture : IFuture<int>, IAsyncFrameSource
     }
 
     /// <summary>Cancels a pending send: its waker is removed from the reactor.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Write);
+    public void Dispose() => _operation.Cancel();
 
     /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
-    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames, Direction.Write);
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

@@ -21,12 +21,13 @@ public struct WriteAllFuture : IFuture<Unit>, IAsyncFrameSource
     internal WriteAllFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer)
     {
         _buffer = buffer;
-        _operation = new IoOperation(socket, IoOperation.Write);
+        _operation = IoOperation.Writing(socket, IoOperation.Write, "WriteAllAsync");
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">A send failed (e.g. the peer reset the connection).</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another write of this socket is already waiting.</exception>
     public Poll<Unit> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<Unit>.Pending;
@@ -48,8 +49,8 @@ public struct WriteAllFuture : IFuture<Unit>, IAsyncFrameSource
     }
 
     /// <summary>Cancels the remaining writes: the waker is removed from the reactor.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Write);
+    public void Dispose() => _operation.Cancel();
 
     /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
-    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames, Direction.Write);
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

@@ -24,7 +24,7 @@ public class TaskDumpTests
         Assert.All(lines, t => Assert.Equal(1, t.Polls));
         Assert.Equal("Time.Sleep", lines[0].Backtrace[^1].Method);
         Assert.Equal("AsyncChannel.Receive (an item (the channel is empty))", lines[1].Backtrace[^1].ToString());
-        Assert.Equal("socket read", lines[2].Backtrace[^1].Method);
+        Assert.Equal("ReadAsync", lines[2].Backtrace[^1].Method);
         Assert.EndsWith(" readable", lines[2].Backtrace[^1].Awaited);
         Assert.Equal("TaskDumpTests.ReadOne", lines[2].Backtrace[0].Method);
         Assert.Contains("\u2190 TaskDumpTests.ReadOne", lines[2].ToString());
@@ -38,7 +38,7 @@ public class TaskDumpTests
         var stalled = Assert.Throws<StalledTaskException>(() => Executor.BlockOn(ConnectAndRead(listener), TimeSpan.FromMilliseconds(100)));
 
         Assert.False(stalled.IsLostWakeUp);
-        Assert.Matches(@"^socket read \(fd \d+ readable\)$", stalled.WaitingOn);
+        Assert.Matches(@"^ReadAsync \(fd \d+ readable\)$", stalled.WaitingOn);
         Assert.DoesNotContain("AG0102", stalled.Message);
     }
 

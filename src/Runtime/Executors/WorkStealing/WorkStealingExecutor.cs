@@ -139,40 +139,65 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     /// </summary>
     public T BlockOn<T>(IFuture<T> future) => BlockOn(future, Timeout.InfiniteTimeSpan);
 
-    /// <summary>Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> after <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> after
+    /// <paramref name="limit"/> (the task is then cancelled: its future is disposed).
+    /// </summary>
+    /// <param name="future">The future to run.</param>
+    /// <param name="limit">Any non-negative time, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative (and not infinite).</exception>
     public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
         if (t_worker is not null || LocalExecutor.Current is not null)
             throw new InvalidOperationException("BlockOn was called from inside a task, which would block an executor thread. Await the future instead.");
+        BlockOnLimit.Validate(limit);
         var handle = (TaskCell<T>)Spawn(future);
-        using var signal = new ThreadSignal();
-        var cx = new Context(signal.Waker);
-        var clock = Stopwatch.StartNew();
-        // Opt-in report of a BlockOn without a limit that is still waiting (RuntimeDiagnostics.StallReportAfter).
-        var reportEvery = limit == Timeout.InfiniteTimeSpan ? RuntimeDiagnostics.StallReportAfter : null;
-        var reportAt = reportEvery;
-        while (true)
+        bool joined = false;
+        try
         {
-            var poll = handle.Poll(ref cx);
-            if (poll.IsReady) return poll.Value;
-            if (reportAt is { } due)
+            using var signal = new ThreadSignal();
+            var cx = new Context(signal.Waker);
+            var clock = Stopwatch.StartNew();
+            // Opt-in report of a BlockOn without a limit that is still waiting (RuntimeDiagnostics.StallReportAfter).
+            var reportEvery = limit == Timeout.InfiniteTimeSpan ? RuntimeDiagnostics.StallReportAfter : null;
+            var reportAt = reportEvery;
+            while (true)
             {
-                if (clock.Elapsed >= due)
+                Poll<T> poll;
+                try
                 {
-                    StallDiagnosis.Of(handle, Driver.Timers).Report(clock.Elapsed);
-                    reportAt = due + reportEvery!.Value;
+                    poll = handle.Poll(ref cx);
                 }
-                var untilReport = reportAt.Value - clock.Elapsed;
-                signal.Wait(untilReport > TimeSpan.Zero ? untilReport : TimeSpan.Zero);
-                continue;
+                finally
+                {
+                    joined = handle.IsCompleted; // the join consumed the outcome, result or exception
+                }
+                if (poll.IsReady) return poll.Value;
+                // A limit longer than one wait can take (TimeSpan.MaxValue) waits in chunks until it is spent.
+                while (true)
+                {
+                    var wait = BlockOnLimit.NextWait(limit, clock.Elapsed);
+                    if (wait == TimeSpan.Zero)
+                        throw new StalledTaskException(StallDiagnosis.Of(handle, Driver.Timers), limit); // before the abort removes its timers
+                    if (reportAt is { } due)
+                    {
+                        if (clock.Elapsed >= due)
+                        {
+                            StallDiagnosis.Of(handle, Driver.Timers).Report(clock.Elapsed);
+                            reportAt = due + reportEvery!.Value;
+                        }
+                        var untilReport = reportAt.Value - clock.Elapsed;
+                        if (untilReport < TimeSpan.Zero) untilReport = TimeSpan.Zero;
+                        if (wait == Timeout.InfiniteTimeSpan || untilReport < wait) wait = untilReport;
+                    }
+                    if (signal.Wait(wait)) break;
+                }
             }
-            var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - clock.Elapsed;
-            if ((remaining != Timeout.InfiniteTimeSpan && remaining < TimeSpan.Zero) || !signal.Wait(remaining))
-            {
-                var diagnosis = StallDiagnosis.Of(handle, Driver.Timers); // before the abort removes its timers
-                handle.Abort();
-                throw new StalledTaskException(diagnosis, limit);
-            }
+        }
+        finally
+        {
+            // Given up (stalled, or the wait itself failed): cancel the task rather than leave it running unobserved.
+            if (!joined) handle.Abort();
         }
     }
 
