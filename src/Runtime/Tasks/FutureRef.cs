@@ -9,9 +9,13 @@ namespace AsyncGen.Tasks;
 /// </summary>
 internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef, IAsyncFrameSource
 {
-    private readonly IFuture<T>? _future = future;
+    private IFuture<T>? _future = future;
+    private readonly Type _type = future.GetType(); // kept after Release: dumps and events name finished tasks
 
-    public readonly Type FutureType => _future?.GetType() ?? typeof(FutureRef<T>);
+    public readonly Type FutureType => _type;
+
+    /// <summary>Drops the future (the task finished) but keeps its type for the task's name.</summary>
+    public void Release() => _future = null;
 
     public readonly Poll<T> Poll(ref Context cx) => _future!.Poll(ref cx);
 

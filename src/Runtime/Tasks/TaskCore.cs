@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using AsyncGen.Diagnostics;
 
@@ -139,7 +140,7 @@ internal struct TaskCore<T>
         }
         catch (Exception error)
         {
-            future = default!; // release what the finished future holds, like tokio dropping the future
+            Release(ref future);
             Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: false);
             return;
         }
@@ -149,7 +150,7 @@ internal struct TaskCore<T>
         }
         if (poll.IsReady)
         {
-            future = default!;
+            Release(ref future);
             Complete(self, poll.Value, null, cancelled: false);
             return;
         }
@@ -169,7 +170,7 @@ internal struct TaskCore<T>
         {
             error = ExceptionDispatchInfo.Capture(disposeError);
         }
-        future = default!;
+        Release(ref future);
         error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
         Complete(self, default, error, cancelled: true);
     }
@@ -193,6 +194,14 @@ internal struct TaskCore<T>
             error.Throw();
         }
         return Poll<T>.Ready(self._awaitedValue!);
+    }
+
+    /// <summary>Lets go of what a finished future holds (tokio drops the future), keeping a wrapped future's type.</summary>
+    private static void Release<TFuture>(ref TFuture future)
+    {
+        // A JIT-time constant for struct futures: one branch survives per instantiation.
+        if (typeof(TFuture) == typeof(FutureRef<T>)) Unsafe.As<TFuture, FutureRef<T>>(ref future).Release();
+        else future = default!;
     }
 
     private readonly ITaskScheduler Scheduler => ((WakerTable)_table!).Scheduler;
