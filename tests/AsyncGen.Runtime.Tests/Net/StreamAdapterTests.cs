@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -80,6 +81,40 @@ public class StreamAdapterTests
         var reply = new byte[4];
         await clientTls.ReadExactlyAsync(reply).AsTask().WaitAsync(Limit);
         Assert.Equal("pong"u8.ToArray(), reply);
+    }
+
+    [Fact]
+    public async Task A_duplex_pipe_over_each_end_carries_a_message_both_ways()
+    {
+        using var executor = new WorkStealingExecutor(2);
+        var (client, server) = Pair(executor);
+        using (client)
+        using (server)
+        {
+            var clientPipe = client.AsDuplexPipe(executor);
+            var serverPipe = server.AsDuplexPipe(executor);
+
+            var message = new byte[100_000];
+            Random.Shared.NextBytes(message);
+            await clientPipe.Output.WriteAsync(message).AsTask().WaitAsync(Limit);
+            await clientPipe.Output.CompleteAsync();
+            client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+
+            var received = new List<byte>();
+            while (true)
+            {
+                var result = await serverPipe.Input.ReadAsync().AsTask().WaitAsync(Limit);
+                foreach (var segment in result.Buffer) received.AddRange(segment.ToArray());
+                serverPipe.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) break;
+            }
+            Assert.Equal(message, received);
+
+            await serverPipe.Output.WriteAsync("done"u8.ToArray()).AsTask().WaitAsync(Limit);
+            var reply = await clientPipe.Input.ReadAtLeastAsync(4).AsTask().WaitAsync(Limit);
+            Assert.Equal("done"u8.ToArray(), reply.Buffer.ToArray());
+            clientPipe.Input.AdvanceTo(reply.Buffer.End);
+        }
     }
 
     [Fact]
