@@ -3,6 +3,7 @@ using AsyncGen.Tools.Top;
 using Spectre.Console;
 
 // asyncgen-top <pid> [--sort id|polls|rate|idle] [--interval ms] [--once]
+// --once: two dumps `interval` apart (for the poll rates), one table printed, exit.
 if (args.Length == 0 || !int.TryParse(args[0], out int pid))
 {
     Console.Error.WriteLine("usage: asyncgen-top <pid> [--sort id|polls|rate|idle] [--interval ms] [--once]");
@@ -30,6 +31,14 @@ List<TaskRow> Refresh()
 
 if (once)
 {
+    // Printed once (e.g. into a file): plain text, wide enough for backtraces; two dumps for the poll rates.
+    if (Console.IsOutputRedirected)
+    {
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        AnsiConsole.Profile.Width = 200;
+    }
+    Refresh();
+    Thread.Sleep(interval);
     AnsiConsole.Write(TaskTable.Render(pid, Refresh(), sortBy));
     return 0;
 }
