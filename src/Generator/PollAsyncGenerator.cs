@@ -1,16 +1,20 @@
+using System;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Emitting;
 using AsyncGen.Generator.Lowering;
 using AsyncGen.Generator.Model;
 using AsyncGen.Generator.Parsing;
+using AsyncGen.Generator.Rewriting;
 
 namespace AsyncGen.Generator;
 
 /// <summary>
 /// Rewrites every <c>[PollAsync] async Future&lt;T&gt;</c> method into a struct state machine and intercepts its
-/// call sites. Pipeline: attribute → parser (equatable model) → lowering → emitter; diagnostics travel apart.
+/// call sites. Pipeline: attribute → parsing → rewriting (equatable model) → lowering → emitting; diagnostics
+/// travel apart.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class PollAsyncGenerator : IIncrementalGenerator
@@ -21,7 +25,7 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(PollAsyncShape.AttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
-                MethodParser.Parse)
+                ParseAndRewrite)
             .WithTrackingName(TrackingNames.Methods);
 
         var diagnostics = parsed.SelectMany(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.Diagnostics);
@@ -56,5 +60,22 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!);
         context.RegisterSourceOutput(methodGroups.Combine(context.CompilationProvider),
             static (output, pair) => output.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
+    }
+
+    /// <summary>The one transform that sees symbols and syntax: everything it returns is an equatable value.</summary>
+    private static MachineResult ParseAndRewrite(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var parsed = MethodParser.Parse(context, cancellationToken, out var failure);
+            if (parsed is null) return failure is null ? MachineResult.Nothing : MachineResult.Fail(failure);
+            return MachineRewriter.Rewrite(parsed, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The generator never throws: a bug of ours is AG0007 at the method, which keeps the fallback.
+            var location = (context.TargetNode as Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation();
+            return MachineResult.Fail(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, context.TargetSymbol.Name, error.GetType().Name + ": " + error.Message));
+        }
     }
 }

@@ -17,7 +17,7 @@ internal static class HeaderWriter
             return;
         }
         writer.Line("//");
-        writer.Line("// States (the field _state):");
+        writer.Line($"// States (the field {GeneratedNames.State}):");
         writer.Line("//    0  created, not polled yet");
         foreach (var site in spec.Awaits)
             writer.Line($"//  {N(site.State),3}  suspended at line {N(site.Line)}: await {site.Description}");

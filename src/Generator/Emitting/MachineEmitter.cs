@@ -55,11 +55,11 @@ internal static class MachineEmitter
         writer.Line($"public struct {spec.StructName}{spec.TypeParameters} : {Interfaces(spec)}{Constraints(spec)}");
         writer.Open();
         writer.Line("/// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>");
-        writer.Line("private int _state;");
+        writer.Line($"private int {GeneratedNames.State};");
         if (spec.Awaits.Any(a => a.Kind == AwaitKind.Awaiter))
-            writer.Line("private global::AsyncGen.AwaiterWakeRelay? _relay; // wakes us when an awaited Task completes");
+            writer.Line($"private global::AsyncGen.AwaiterWakeRelay? {GeneratedNames.Relay}; // wakes us when an awaited Task completes");
         if (spec.ClosureFields.Count > 0)
-            writer.Line("private Closure _closure; // variables shared with lambdas (a lambda cannot capture a struct's fields)");
+            writer.Line($"private {GeneratedNames.ClosureType} {GeneratedNames.ClosureField}; // variables shared with lambdas (a lambda cannot capture a struct's fields)");
         foreach (var field in spec.Fields) writer.Line($"private {field.Type} {field.Name}; // {field.Comment}");
         writer.Line();
 
@@ -68,39 +68,40 @@ internal static class MachineEmitter
         // C# requires a parameterless struct constructor to be public.
         writer.Line($"{(parameters.Count == 0 ? "public" : "internal")} {spec.StructName}({string.Join(", ", parameters)})");
         writer.Open();
-        writer.Line("_state = 0;");
-        if (!spec.IsStatic) writer.Line("_this = @this;");
-        if (spec.ClosureFields.Count > 0) writer.Line("_closure = new Closure();");
+        writer.Line($"{GeneratedNames.State} = 0;");
+        if (!spec.IsStatic) writer.Line($"{GeneratedNames.ThisField} = @this;");
+        if (spec.ClosureFields.Count > 0) writer.Line($"{GeneratedNames.ClosureField} = new {GeneratedNames.ClosureType}();");
+        // The constructor has no closure local: a parameter captured by a lambda is stored through the field.
         foreach (var parameter in spec.Parameters)
-            writer.Line($"{(parameter.FieldName.StartsWith("__closure.", System.StringComparison.Ordinal) ? "_closure." + parameter.FieldName.Substring(10) : parameter.FieldName)} = @{parameter.Name};");
+            writer.Line($"{(GeneratedNames.ClosureMemberName(parameter.FieldName) is { } member ? GeneratedNames.ClosureField + "." + member : parameter.FieldName)} = @{parameter.Name};");
         writer.Close();
         writer.Line();
 
         writer.Line("/// <summary>Runs the method until its next await that is not ready, or to its end.</summary>");
-        writer.Line($"public global::AsyncGen.Poll<{spec.ResultType}> Poll(ref global::AsyncGen.Context cx)");
+        writer.Line($"public global::AsyncGen.Poll<{spec.ResultType}> {GeneratedNames.Poll}(ref global::AsyncGen.Context {GeneratedNames.Context})");
         WriteBody(machine.Poll, spec.FilePath, writer);
         writer.Line();
         writer.Line("/// <summary>Cancels the machine: disposes the awaited child and runs the pending finally blocks, innermost first.</summary>");
-        writer.Line("public void Dispose()");
+        writer.Line($"public void {GeneratedNames.Dispose}()");
         WriteBody(machine.Dispose, spec.FilePath, writer);
 
         foreach (var @finally in machine.Finallies)
         {
             writer.Line();
-            writer.Line($"private void Finally{@finally.Id.ToString(CultureInfo.InvariantCulture)}()");
+            writer.Line($"private void {GeneratedNames.FinallyMethod(@finally.Id)}()");
             WriteBody(@finally.Body, spec.FilePath, writer);
         }
 
         if (spec.Awaits.Any(a => a.Kind == AwaitKind.StructFuture))
         {
             writer.Line();
-            writer.Line("private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();");
+            writer.Line($"private static void {GeneratedNames.DisposeChild}<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();");
         }
 
         if (spec.ClosureFields.Count > 0)
         {
             writer.Line();
-            writer.Line("private sealed class Closure");
+            writer.Line($"private sealed class {GeneratedNames.ClosureType}");
             writer.Open();
             foreach (var field in spec.ClosureFields) writer.Line($"public {field.Type} {field.Name} = default!; // {field.Comment}");
             writer.Close();

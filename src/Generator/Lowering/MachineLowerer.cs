@@ -44,9 +44,9 @@ internal sealed class MachineLowerer
     private EquatableArray<LoweredLine> LowerPoll(BlockStmt body)
     {
         var output = new LineBuilder();
-        output.Add($"if (_state < 0) throw new global::System.InvalidOperationException(\"{_spec.StructName} was polled after it completed.\");");
-        output.Add("var __resume = _state;");
-        output.Add($"_state = {Running}; // running: a throw leaves the machine finished");
+        output.Add($"if ({GeneratedNames.State} < 0) throw new global::System.InvalidOperationException(\"{_spec.StructName} was polled after it completed.\");");
+        output.Add($"var {GeneratedNames.Resume} = {GeneratedNames.State};");
+        output.Add($"{GeneratedNames.State} = {Running}; // running: a throw leaves the machine finished");
         AddPrologue(output);
         Dispatch(body, output);
         Region(body, output);
@@ -59,8 +59,8 @@ internal sealed class MachineLowerer
     /// <summary>Locals every generated method starts with, so that lambdas can capture them.</summary>
     private void AddPrologue(LineBuilder output)
     {
-        if (!_spec.IsStatic && !_spec.ThisIsStruct) output.Add("var __this = _this;");
-        if (_spec.ClosureFields.Count > 0) output.Add("var __closure = _closure;");
+        if (!_spec.IsStatic && !_spec.ThisIsStruct) output.Add($"var {GeneratedNames.ThisLocal} = {GeneratedNames.ThisField};");
+        if (_spec.ClosureFields.Count > 0) output.Add($"var {GeneratedNames.ClosureLocal} = {GeneratedNames.ClosureField};");
     }
 
     private EquatableArray<LoweredLine> LowerFinally(FinallyModel @finally)
@@ -74,12 +74,12 @@ internal sealed class MachineLowerer
     private EquatableArray<LoweredLine> LowerDispose()
     {
         var output = new LineBuilder();
-        output.Add("var __resume = _state;");
-        output.Add($"_state = {Running};");
-        output.Add("if (__resume <= 0) return; // never polled, or finished: nothing to clean up");
+        output.Add($"var {GeneratedNames.Resume} = {GeneratedNames.State};");
+        output.Add($"{GeneratedNames.State} = {Running};");
+        output.Add($"if ({GeneratedNames.Resume} <= 0) return; // never polled, or finished: nothing to clean up");
         if (_spec.Awaits.Count == 0) return output.Lines.ToEquatableArray();
         AddPrologue(output);
-        output.Add("switch (__resume)");
+        output.Add($"switch ({GeneratedNames.Resume})");
         output.Open();
         foreach (var site in _spec.Awaits)
         {
@@ -100,7 +100,7 @@ internal sealed class MachineLowerer
         {
             output.Add(site.Kind switch
             {
-                AwaitKind.StructFuture => $"DisposeChild(ref {site.FieldName});",
+                AwaitKind.StructFuture => $"{GeneratedNames.DisposeChild}(ref {site.FieldName});",
                 AwaitKind.ClassFuture => $"{site.FieldName}?.Dispose();",
                 _ => $"{site.FieldName} = default; // an awaiter cannot be cancelled: its completion is ignored",
             });
@@ -113,7 +113,7 @@ internal sealed class MachineLowerer
         output.Close();
         output.Add("finally");
         output.Open();
-        output.Add($"Finally{Number(@finally)}();");
+        output.Add($"{GeneratedNames.FinallyMethod(@finally)}();");
         output.Close();
     }
 
@@ -125,10 +125,10 @@ internal sealed class MachineLowerer
         var targets = new List<(int State, string Label, bool Direct)>();
         CollectTargets(region, targets);
         if (targets.Count == 0) return;
-        output.Add("switch (__resume)");
+        output.Add($"switch ({GeneratedNames.Resume})");
         output.Open();
         foreach (var (state, label, direct) in targets.OrderBy(t => t.State))
-            output.Add($"case {Number(state)}: {(direct ? $"__resume = {Running}; " : "")}goto {label};");
+            output.Add($"case {Number(state)}: {(direct ? $"{GeneratedNames.Resume} = {Running}; " : "")}goto {label};");
         output.Close();
     }
 
@@ -137,7 +137,7 @@ internal sealed class MachineLowerer
         switch (statement)
         {
             case AwaitStmt await:
-                targets.Add((await.State, "State" + Number(await.State), true));
+                targets.Add((await.State, GeneratedNames.StateLabel(await.State), true));
                 break;
             case BlockStmt block:
                 foreach (var inner in block.Statements) CollectTargets(inner, targets);
@@ -154,7 +154,7 @@ internal sealed class MachineLowerer
                 foreach (var section in @switch.Sections) CollectTargets(section.Body, targets);
                 break;
             case TryStmt @try:
-                foreach (var state in StatesIn(@try.Body)) targets.Add((state, "Try" + Number(@try.Id), false));
+                foreach (var state in StatesIn(@try.Body)) targets.Add((state, GeneratedNames.TryLabel(@try.Id), false));
                 foreach (var @catch in @try.Catches.Where(c => c.HasAwait)) CollectTargets(@catch.Body, targets);
                 if (@try.Finally is { HasAwait: true } @finally) CollectTargets(@finally.Body, targets);
                 break;
@@ -208,55 +208,57 @@ internal sealed class MachineLowerer
     private void Await(AwaitSite site, LineBuilder output)
     {
         var state = Number(site.State);
-        var result = site.ResultType is null ? null : "__r" + state;
+        var result = site.ResultType is null ? null : GeneratedNames.AwaitResult(site.State);
         output.Add($"{site.FieldName} = {site.Start};", site.Line);
         if (site.Kind == AwaitKind.Awaiter)
         {
-            output.Add($"if ({site.FieldName}.IsCompleted) goto Ready{state};");
-            output.Add($"(_relay ??= new global::AsyncGen.AwaiterWakeRelay()).Register(ref {site.FieldName}, cx.Waker);");
-            output.Add($"_state = {state};");
+            output.Add($"if ({site.FieldName}.IsCompleted) goto {GeneratedNames.ReadyLabel(site.State)};");
+            output.Add($"({GeneratedNames.Relay} ??= new global::AsyncGen.AwaiterWakeRelay()).Register(ref {site.FieldName}, {GeneratedNames.Context}.Waker);");
+            output.Add($"{GeneratedNames.State} = {state};");
             output.Add(_pending);
-            output.Label("State" + state);
-            output.Add("_relay!.Update(cx.Waker); // only the latest waker may be woken");
+            output.Label(GeneratedNames.StateLabel(site.State));
+            output.Add($"{GeneratedNames.Relay}!.Update({GeneratedNames.Context}.Waker); // only the latest waker may be woken");
             // The continuation having run is the signal (Task.Yield's awaiter never reports IsCompleted).
-            output.Add("if (!_relay.HasFired)");
+            output.Add($"if (!{GeneratedNames.Relay}.HasFired)");
             output.Open();
-            output.Add($"_state = {state};");
+            output.Add($"{GeneratedNames.State} = {state};");
             output.Add(_pending);
             output.Close();
-            output.Label("Ready" + state);
+            output.Label(GeneratedNames.ReadyLabel(site.State));
             output.Add(result is null ? $"{site.FieldName}.GetResult();" : $"var {result} = {site.FieldName}.GetResult();", site.Line);
             output.Add($"{site.FieldName} = default;");
             return;
         }
 
-        output.Label("State" + state);
-        var poll = site.Kind == AwaitKind.ClassFuture ? $"{site.FieldName}!.Poll(ref cx)" : $"{site.FieldName}.Poll(ref cx)";
-        output.Add($"var __p{state} = {poll};", site.Line);
-        output.Add($"if (__p{state}.IsPending)");
+        output.Label(GeneratedNames.StateLabel(site.State));
+        var poll = $"{site.FieldName}{(site.Kind == AwaitKind.ClassFuture ? "!" : "")}.Poll(ref {GeneratedNames.Context})";
+        var polled = GeneratedNames.PollResult(site.State);
+        output.Add($"var {polled} = {poll};", site.Line);
+        output.Add($"if ({polled}.IsPending)");
         output.Open();
-        output.Add($"_state = {state};");
+        output.Add($"{GeneratedNames.State} = {state};");
         output.Add(_pending);
         output.Close();
         output.Add($"{site.FieldName} = default;");
-        if (result is not null) output.Add($"var {result} = __p{state}.Value;");
+        if (result is not null) output.Add($"var {result} = {polled}.Value;");
     }
 
     private int _nextIf = 1;
 
     private void If(IfStmt @if, LineBuilder output)
     {
-        var name = "If" + Number(_nextIf++);
-        var skipTo = @if.Else is null ? name + "End" : name + "Else";
+        var number = _nextIf++;
+        var end = GeneratedNames.IfEndLabel(number);
+        var skipTo = @if.Else is null ? end : GeneratedNames.IfElseLabel(number);
         output.Add($"if (!({@if.Condition})) goto {skipTo};", @if.Line);
         Region(@if.Then, output);
         if (@if.Else is not null)
         {
-            output.Add($"goto {name}End;");
-            output.Label(name + "Else");
+            output.Add($"goto {end};");
+            output.Label(GeneratedNames.IfElseLabel(number));
             Region(@if.Else, output);
         }
-        output.Label(name + "End");
+        output.Label(end);
     }
 
     private void Loop(LoopStmt loop, LineBuilder output)
@@ -273,7 +275,6 @@ internal sealed class MachineLowerer
 
     private void Switch(SwitchStmt @switch, LineBuilder output)
     {
-        var prefix = @switch.BreakLabel.Substring(0, @switch.BreakLabel.Length - "Break".Length);
         output.Add($"switch ({@switch.Expression})", @switch.Line);
         output.Open();
         var hasDefault = false;
@@ -284,13 +285,13 @@ internal sealed class MachineLowerer
                 output.Add(label);
                 hasDefault |= label.StartsWith("default", System.StringComparison.Ordinal);
             }
-            output.Add($"    goto {prefix}Case{Number(i + 1)};");
+            output.Add($"    goto {GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, i + 1)};");
         }
         output.Close();
         if (!hasDefault) output.Add($"goto {@switch.BreakLabel};");
         for (var i = 0; i < @switch.Sections.Count; i++)
         {
-            output.Label($"{prefix}Case{Number(i + 1)}");
+            output.Label(GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, i + 1));
             Region(@switch.Sections[i].Body, output);
         }
         output.Label(@switch.BreakLabel);
@@ -298,7 +299,6 @@ internal sealed class MachineLowerer
 
     private void Try(TryStmt @try, LineBuilder output)
     {
-        var id = Number(@try.Id);
         var awaitingFinally = @try.Finally is { HasAwait: true };
         if (awaitingFinally)
         {
@@ -306,7 +306,7 @@ internal sealed class MachineLowerer
             output.Add($"{@try.BranchField} = 0;");
         }
         if (@try.CatchIndexField is not null) output.Add($"{@try.CatchIndexField} = 0;");
-        output.Label("Try" + id);
+        output.Label(GeneratedNames.TryLabel(@try.Id));
         output.Add("try", @try.Line);
         output.Open();
         Dispatch(@try.Body, output);
@@ -330,16 +330,16 @@ internal sealed class MachineLowerer
         }
         if (awaitingFinally)
         {
-            output.Add("catch (global::System.Exception __caught)");
+            output.Add($"catch (global::System.Exception {GeneratedNames.Caught})");
             output.Open();
-            output.Add($"{@try.ExceptionField} = __caught; // the finally awaits, so it runs after the try and rethrows");
+            output.Add($"{@try.ExceptionField} = {GeneratedNames.Caught}; // the finally awaits, so it runs after the try and rethrows");
             output.Close();
         }
         else if (@try.Finally is { } @finally)
         {
             output.Add("finally");
             output.Open();
-            output.Add($"if (_state < 0) Finally{Number(@finally.Id)}(); // not when suspending: the block is still running");
+            output.Add($"if ({GeneratedNames.State} < 0) {GeneratedNames.FinallyMethod(@finally.Id)}(); // not when suspending: the block is still running");
             output.Close();
         }
 
@@ -347,7 +347,7 @@ internal sealed class MachineLowerer
         foreach (var @catch in @try.Catches.Where(c => c.HasAwait))
         {
             index++;
-            var end = $"Try{id}Catch{Number(index)}End";
+            var end = GeneratedNames.TryCatchEndLabel(@try.Id, index);
             output.Add($"if ({@try.CatchIndexField} != {Number(index)}) goto {end};");
             output.Add($"{@try.CatchIndexField} = 0;");
             Region(@catch.Body, output);
@@ -356,12 +356,13 @@ internal sealed class MachineLowerer
         }
         if (awaitingFinally)
         {
-            output.Label($"Try{id}Finally");
+            output.Label(GeneratedNames.TryFinallyLabel(@try.Id));
             Region(@try.Finally!.Body, output);
-            output.Add($"if ({@try.ExceptionField} is {{ }} __pending{id})");
+            var pending = GeneratedNames.PendingException(@try.Id);
+            output.Add($"if ({@try.ExceptionField} is {{ }} {pending})");
             output.Open();
             output.Add($"{@try.ExceptionField} = null;");
-            output.Add($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__pending{id}).Throw();");
+            output.Add($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({pending}).Throw();");
             output.Close();
             if (@try.PendingExits.Count > 0)
             {

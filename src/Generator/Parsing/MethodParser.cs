@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -9,78 +8,47 @@ using AsyncGen.Generator.Model;
 
 namespace AsyncGen.Generator.Parsing;
 
-/// <summary>The parser's verdict on one method: the machine to emit (if any) and the diagnostics to report.</summary>
-internal sealed record ParseResult(MachineSpec? Machine, EquatableArray<DiagnosticInfo> Diagnostics);
-
-/// <summary>Checks a <c>[PollAsync]</c> method and builds its <see cref="MachineSpec"/>.</summary>
+/// <summary>Checks a <c>[PollAsync]</c> method (AG0001, AG0002, AG0004) and describes its machine's header.</summary>
 internal static class MethodParser
 {
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The parsed method, or null with <paramref name="failure"/> set when a check fails (failure also null: a
+    /// method without a body, such as a partial declaration, gets nothing).
+    /// </summary>
+    public static ParsedMethod? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken, out DiagnosticInfo? failure)
     {
+        failure = null;
         if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-        try
+            return null;
+        if (!PollAsyncShape.TryGetResultType(method, out var resultType, out var returnsUnit))
         {
-            return Parse(context.SemanticModel, method, syntax, cancellationToken);
+            failure = DiagnosticInfo.Create(DiagnosticDescriptors.InvalidReturnType, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString());
+            return null;
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        if (!method.IsAsync)
         {
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, error.GetType().Name + ": " + error.Message));
+            failure = DiagnosticInfo.Create(DiagnosticDescriptors.NotAsync, syntax.Identifier.GetLocation(), method.Name);
+            return null;
         }
+        if (PollAsyncShape.FirstNonPartialType(method) is { } notPartial)
+        {
+            failure = DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, syntax.Identifier.GetLocation(), notPartial.Name, method.Name);
+            return null;
+        }
+        if (syntax.Body is null && syntax.ExpressionBody is null) return null;
+
+        var result = returnsUnit ? "global::AsyncGen.Unit" : resultType!.ToDisplayString(PollAsyncShape.TypeFormat);
+        var header = Header(method, syntax, result, returnsUnit, cancellationToken);
+        return new ParsedMethod(context.SemanticModel, method, syntax, (SyntaxNode?)syntax.Body ?? syntax.ExpressionBody!, header);
     }
 
-    private static ParseResult Fail(DiagnosticInfo diagnostic) => new(null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
-
-    private static ParseResult Parse(SemanticModel model, IMethodSymbol method, MethodDeclarationSyntax syntax, CancellationToken cancellationToken)
+    private static MachineSpec Header(IMethodSymbol method, MethodDeclarationSyntax syntax, string result, bool returnsUnit, CancellationToken cancellationToken)
     {
-        if (!PollAsyncShape.TryGetResultType(method, out var resultType, out var returnsUnit))
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidReturnType, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString()));
-        if (!method.IsAsync)
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.NotAsync, syntax.Identifier.GetLocation(), method.Name));
-        if (PollAsyncShape.FirstNonPartialType(method) is { } notPartial)
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, syntax.Identifier.GetLocation(), notPartial.Name, method.Name));
-        if (syntax.Body is null && syntax.ExpressionBody is null)
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-
         var containingType = method.ContainingType;
-        var thisAccess = method.IsStatic ? null : containingType.IsValueType ? "_this" : "__this";
-        var result = returnsUnit ? "global::AsyncGen.Unit" : resultType!.ToDisplayString(PollAsyncShape.TypeFormat);
-        var readyFormat = $"global::AsyncGen.Poll<{result}>.Ready({{0}})";
-        SyntaxNode body = (SyntaxNode?)syntax.Body ?? syntax.ExpressionBody!;
-
-        var diagnostics = new List<DiagnosticInfo>();
-        BlockStmt? bodyModel = null;
-        VariableTable? variables = null;
-        BodyBuilder? builder = null;
-        try
-        {
-            variables = new VariableTable(model, method, body);
-            builder = new BodyBuilder(model, method, body, variables, thisAccess, readyFormat, returnsUnit);
-            bodyModel = builder.Build();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-        catch (UnsupportedConstructException unsupported)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, unsupported.Node.GetLocation(), unsupported.Construct, method.Name));
-            bodyModel = null;
-        }
-        catch (RefLikeAcrossAwaitException refLike)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RefLikeLocalAcrossAwait, refLike.Node.GetLocation(), refLike.Name, refLike.Type));
-            bodyModel = null;
-        }
-
-        var fields = new List<FieldSpec>();
-        if (bodyModel is not null)
-        {
-            if (!method.IsStatic) fields.Add(new FieldSpec("_this", containingType.ToDisplayString(PollAsyncShape.TypeFormat), containingType.IsValueType ? "copy of 'this' (C# copies a struct into its async machine)" : "'this'"));
-            fields.AddRange(variables!.Fields);
-            fields.AddRange(builder!.Fields);
-        }
-
         var tree = syntax.SyntaxTree;
         var compilationUnit = (CompilationUnitSyntax)tree.GetRoot(cancellationToken);
-        var machine = new MachineSpec(
+        var typeParameters = method.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", method.TypeParameters.Select(t => t.Name)) + ">";
+        return new MachineSpec(
             Key: PollAsyncShape.Key(method),
             HintName: HintName(method),
             FilePath: tree.FilePath,
@@ -92,8 +60,8 @@ internal static class MethodParser
             MethodLine: BodySyntax.Line(syntax.Identifier.Parent!),
             StructName: PollAsyncShape.StructName(method),
             FactoryName: PollAsyncShape.FactoryName(method),
-            TypeParameters: method.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", method.TypeParameters.Select(t => t.Name)) + ">",
-            TypeArguments: method.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", method.TypeParameters.Select(t => t.Name)) + ">",
+            TypeParameters: typeParameters,
+            TypeArguments: typeParameters,
             Constraints: string.Join(" ", syntax.ConstraintClauses.Select(c => c.ToString())),
             ParameterListText: syntax.ParameterList.ToString(),
             ArgumentListText: string.Join(", ", method.Parameters.Select(p => "@" + p.Name)),
@@ -102,13 +70,12 @@ internal static class MethodParser
             ThisIsStruct: containingType.IsValueType,
             ResultType: result,
             ReturnsUnit: returnsUnit,
-            Parameters: (variables?.Parameters ?? new List<ParameterSpec>()).ToEquatableArray(),
-            Fields: fields.ToEquatableArray(),
-            ClosureFields: (bodyModel is null ? new List<FieldSpec>() : variables!.ClosureFields).ToEquatableArray(),
-            Awaits: (bodyModel is null ? new List<AwaitSite>() : builder!.Awaits).ToEquatableArray(),
-            FinallyMethods: (bodyModel is null ? new List<FinallyModel>() : builder!.FinallyMethods).ToEquatableArray(),
-            Body: bodyModel);
-        return new ParseResult(machine, diagnostics.ToEquatableArray());
+            Parameters: EquatableArray<ParameterSpec>.Empty,
+            Fields: EquatableArray<FieldSpec>.Empty,
+            ClosureFields: EquatableArray<FieldSpec>.Empty,
+            Awaits: EquatableArray<AwaitSite>.Empty,
+            FinallyMethods: EquatableArray<FinallyModel>.Empty,
+            Body: null);
     }
 
     private static IEnumerable<ContainingTypeSpec> ContainingTypes(INamedTypeSymbol innermost)

@@ -64,12 +64,11 @@ internal static class PollAsyncShape
     {
         method = method.OriginalDefinition;
         var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Where(HasAttribute).ToList();
-        var index = overloads.IndexOf(method);
-        return method.Name + "Future" + (index > 0 ? (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+        return GeneratedNames.StructName(method.Name, overloads.IndexOf(method));
     }
 
     /// <summary>The factory has the method's own parameter list, so overload resolution picks it like the method.</summary>
-    public static string FactoryName(IMethodSymbol method) => method.Name + "Machine";
+    public static string FactoryName(IMethodSymbol method) => GeneratedNames.FactoryName(method.Name);
 
     /// <summary>The struct type as seen from anywhere: <c>global::N.Demo.DelayAddFuture&lt;int&gt;</c>.</summary>
     public static string StructTypeName(IMethodSymbol method)

@@ -1,10 +1,12 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>
 /// A struct future boxed once on the heap, where it stays pinned. Interceptors return a generated machine wrapped
 /// in this type, so a spawned call tree costs exactly this one allocation.
 /// </summary>
-public sealed class FutureBox<TFuture, T> : Future<T> where TFuture : struct, IFuture<T>
+public sealed class FutureBox<TFuture, T> : Future<T>, IAsyncFrameSource where TFuture : struct, IFuture<T>
 {
     private TFuture _future;
     private bool _done;
@@ -28,10 +30,16 @@ public sealed class FutureBox<TFuture, T> : Future<T> where TFuture : struct, IF
         _done = true;
         _future.Dispose();
     }
+
+    /// <summary>The boxed machine's frames: a box is plumbing and adds none of its own.</summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done) AsyncBacktrace.Collect(ref _future, frames);
+    }
 }
 
 /// <summary>A struct future without a result, boxed once: what interceptors of <c>async Future</c> methods return.</summary>
-public sealed class FutureBox<TFuture> : Future where TFuture : struct, IFuture<Unit>
+public sealed class FutureBox<TFuture> : Future, IAsyncFrameSource where TFuture : struct, IFuture<Unit>
 {
     private TFuture _future;
     private bool _done;
@@ -54,5 +62,11 @@ public sealed class FutureBox<TFuture> : Future where TFuture : struct, IFuture<
         if (_done) return;
         _done = true;
         _future.Dispose();
+    }
+
+    /// <summary>The boxed machine's frames: a box is plumbing and adds none of its own.</summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done) AsyncBacktrace.Collect(ref _future, frames);
     }
 }

@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen;
 
 /// <summary>Extensions that make every <see cref="IFuture{T}"/> awaitable and spawnable.</summary>
@@ -16,7 +18,7 @@ public static class FutureExtensions
         return future as Future<T> ?? new InterfaceFuture<T>(future);
     }
 
-    private sealed class InterfaceFuture<T>(IFuture<T> inner) : Future<T>
+    private sealed class InterfaceFuture<T>(IFuture<T> inner) : Future<T>, IAsyncFrameSource
     {
         private bool _done;
 
@@ -33,6 +35,13 @@ public static class FutureExtensions
             if (_done) return;
             _done = true;
             inner.Dispose();
+        }
+
+        public void CollectFrames(List<AsyncFrame> frames)
+        {
+            if (_done) return;
+            var future = inner;
+            AsyncBacktrace.Collect(ref future, frames);
         }
     }
 }

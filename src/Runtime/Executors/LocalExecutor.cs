@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 using AsyncGen.Executors;
 using AsyncGen.Tasks;
 
@@ -110,8 +111,11 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
                 if (Time.NowMs >= deadlineMs)
                 {
-                    main!.Cancel();
-                    throw new StalledTaskException(main.Name, main.PollCount, limit, _driver.Timers.Count);
+                    // Diagnosed before the cancellation removes the task's timers and registrations.
+                    Debug.Assert(main is not null, "Run has no deadline");
+                    var diagnosis = StallDiagnosis.Of(main, _driver.Timers);
+                    main.Cancel();
+                    throw new StalledTaskException(diagnosis, limit);
                 }
                 if (!_ready.IsEmpty) _driver.Park(0); // I/O and timers get their turn, without waiting
                 else Idle(deadlineMs);

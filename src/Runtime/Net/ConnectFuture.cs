@@ -10,7 +10,7 @@ namespace AsyncGen.Net;
 /// EPOLLOUT, then <c>SO_ERROR</c> tells success from failure.
 /// </summary>
 /// <remarks>The socket is created on the first poll. Disposing a pending connect (e.g. through
-/// <see cref="Time.Timeout{T}"/>) closes the half-open socket.</remarks>
+/// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>) closes the half-open socket.</remarks>
 [DebuggerDisplay("Connect to {_remote}")]
 public struct ConnectFuture : IFuture<TcpStream>
 {

@@ -11,7 +11,19 @@ internal static class FutureNames
         typeof(FutureBox<,>), typeof(FutureBox<>), typeof(StateMachineFuture<,>), typeof(VoidStateMachineFuture<>),
     ];
 
-    public static string Describe(Type futureType)
+    // Dumps and events ask for names repeatedly; cached so that naming a task allocates once per future type.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> s_names = new();
+
+    public static string Describe(Type futureType) => s_names.GetOrAdd(futureType, Compute);
+
+    /// <summary>
+    /// <c>Type.Method</c> for a compiler-generated async state machine (<c>Demo.DelayAdd</c> for
+    /// <c>Demo+&lt;DelayAdd&gt;d__0</c>), else <see cref="Describe"/>.
+    /// </summary>
+    public static string Method(Type stateMachine) =>
+        stateMachine.DeclaringType is { } owner ? $"{owner.Name}.{Describe(stateMachine)}" : Describe(stateMachine);
+
+    private static string Compute(Type futureType)
     {
         var type = futureType;
         while (type.IsGenericType && s_boxes.Contains(type.GetGenericTypeDefinition())) type = type.GetGenericArguments()[0];

@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen.Tasks;
 
 /// <summary>A spawned task as its executor and wakers see it, whatever its result type.</summary>
@@ -26,4 +28,19 @@ internal interface ITaskCell
 
     /// <summary>How many times the task was polled.</summary>
     int PollCount { get; }
+
+    /// <summary>A process-wide unique number, in spawn order: how dumps and events name the task.</summary>
+    long Id { get; }
+
+    /// <summary>The task's state word (a snapshot).</summary>
+    TaskState State { get; }
+
+    /// <summary>The <see cref="CoarseClock"/> time of the last poll (of the spawn, before the first).</summary>
+    long LastPollMs { get; }
+
+    /// <summary>The <see cref="CoarseClock"/> time of the last wake that scheduled the task (of the spawn, before any).</summary>
+    long LastWakeMs { get; }
+
+    /// <summary>The frames of the task's future, outermost first (see <see cref="IAsyncFrameSource"/>); none once complete.</summary>
+    void CollectOwnFrames(List<AsyncFrame> frames);
 }

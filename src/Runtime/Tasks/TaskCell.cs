@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Tasks;
 
@@ -8,8 +9,10 @@ namespace AsyncGen.Tasks;
 /// awaits the join handle. One object per spawn.
 /// </summary>
 [DebuggerDisplay("Task {Name} ({State})")]
-internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
+internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
 {
+    private static long s_lastId;
+
     private readonly ITaskScheduler _scheduler;
     private readonly Type _futureType; // kept for Name: the future itself is released on completion
     private IFuture<T>? _future;
@@ -27,7 +30,15 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
         _future = future;
         _scheduler = scheduler;
         _futureType = future.GetType();
+        Id = Interlocked.Increment(ref s_lastId);
+        LastWakeMs = LastPollMs = CoarseClock.NowMs;
     }
+
+    public long Id { get; }
+
+    public long LastPollMs { get; private set; }
+
+    public long LastWakeMs { get; private set; }
 
     public Waker Waker { get; private set; }
 
@@ -35,7 +46,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
 
     public int PollCount { get; private set; }
 
-    private TaskState State => (TaskState)Volatile.Read(ref _state);
+    public TaskState State => (TaskState)Volatile.Read(ref _state);
 
     public override bool IsCompleted => (State & TaskState.Complete) != 0;
 
@@ -55,6 +66,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
             int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
             if (seen == state)
             {
+                LastWakeMs = CoarseClock.NowMs;
                 if ((next & TaskState.Scheduled) != 0) _scheduler.Schedule(this);
                 return;
             }
@@ -97,6 +109,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
         try
         {
             PollCount++;
+            LastPollMs = CoarseClock.NowMs;
             var cx = new Context(Waker);
             poll = _future!.Poll(ref cx);
         }
@@ -154,6 +167,20 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell
         _joined = true;
         _error?.Throw();
         return Poll<T>.Ready(_result!);
+    }
+
+    public void CollectOwnFrames(List<AsyncFrame> frames)
+    {
+        var future = _future; // null once complete
+        if (future is not null) AsyncBacktrace.Collect(ref future, frames);
+    }
+
+    /// <summary>As an awaited join handle: a frame naming the task, then the task's own frames.</summary>
+    void IAsyncFrameSource.CollectFrames(List<AsyncFrame> frames)
+    {
+        if (IsCompleted) return;
+        frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{Id} {Name}") { Kind = AsyncFrameKind.Join });
+        CollectOwnFrames(frames);
     }
 
     private void AfterPending()

@@ -1,7 +1,7 @@
 namespace AsyncGen;
 
 /// <summary>
-/// A periodic ticker from <see cref="Time.Interval"/>. The first tick completes one period after creation; a
+/// A periodic ticker from <see cref="Time.Interval(TimeSpan)"/>. The first tick completes one period after creation; a
 /// consumer that falls behind gets the missed ticks at once, one per <see cref="Tick"/> (tokio's "burst").
 /// </summary>
 /// <remarks>Cancel-safe: a tick future disposed before it completes (a lost select or timeout) consumes no tick,
@@ -9,21 +9,23 @@ namespace AsyncGen;
 public sealed class Interval
 {
     private readonly long _periodMs;
+    private readonly TimeProvider? _clock; // null: the executor's timer wheel
     private long _nextTickMs;
 
-    internal Interval(TimeSpan period)
+    internal Interval(TimeSpan period, TimeProvider? clock)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, TimeSpan.FromMilliseconds(1));
         Period = period;
+        _clock = clock;
         _periodMs = (long)Math.Ceiling(period.TotalMilliseconds);
-        _nextTickMs = Time.Sleep(period).DeadlineMs;
+        _nextTickMs = (clock is null ? Time.Sleep(period) : Time.Sleep(period, clock)).DeadlineMs;
     }
 
     /// <summary>The time between ticks.</summary>
     public TimeSpan Period { get; }
 
     /// <summary>A future that completes at the next tick.</summary>
-    public TickFuture Tick() => new(this, new SleepFuture(_nextTickMs));
+    public TickFuture Tick() => new(this, new SleepFuture(_nextTickMs, _clock));
 
     internal void Ticked(long deadlineMs)
     {

@@ -4,7 +4,8 @@ using AsyncGen.Executors;
 namespace AsyncGen;
 
 /// <summary>
-/// Timers driven by the executor's timer wheel: <see cref="Sleep"/>, <see cref="Interval"/>, <see cref="Timeout{T}"/>.
+/// Timers driven by the executor's timer wheel: <see cref="Sleep(TimeSpan)"/>, <see cref="Interval(TimeSpan)"/>, <see cref="Timeout{T}(IFuture{T}, TimeSpan)"/>;
+/// each also runs on a custom <see cref="TimeProvider"/> (a FakeTimeProvider in tests).
 /// </summary>
 /// <remarks>Named <c>Time</c>, not <c>Timer</c>, so it never clashes with <c>System.Threading.Timer</c>.</remarks>
 public static class Time
@@ -29,8 +30,29 @@ public static class Time
         return new SleepFuture((long)Math.Ceiling(deadline));
     }
 
+    /// <summary>
+    /// As <see cref="Sleep(TimeSpan)"/>, on <paramref name="clock"/>'s time: a FakeTimeProvider in tests completes the
+    /// sleep when advanced past the deadline. <see cref="TimeProvider.System"/> uses the executor's timer wheel;
+    /// another provider costs one of its timers per pending sleep (see <see cref="SleepFuture"/>).
+    /// </summary>
+    public static SleepFuture Sleep(TimeSpan duration, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        if (ReferenceEquals(clock, TimeProvider.System)) return Sleep(duration);
+        if (duration == System.Threading.Timeout.InfiniteTimeSpan) return new SleepFuture(long.MaxValue, clock);
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        return new SleepFuture(NowMsOn(clock) + (long)Math.Ceiling(duration.TotalMilliseconds), clock);
+    }
+
     /// <summary>A ticker: each <see cref="Interval.Tick"/> completes one <paramref name="period"/> after the previous tick.</summary>
-    public static Interval Interval(TimeSpan period) => new(period);
+    public static Interval Interval(TimeSpan period) => new(period, clock: null);
+
+    /// <summary>As <see cref="Interval(TimeSpan)"/>, on <paramref name="clock"/>'s time.</summary>
+    public static Interval Interval(TimeSpan period, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return new(period, ReferenceEquals(clock, TimeProvider.System) ? null : clock);
+    }
 
     /// <summary>
     /// Runs <paramref name="future"/> but gives up after <paramref name="limit"/> (counted from this call;
@@ -42,6 +64,17 @@ public static class Time
         ArgumentNullException.ThrowIfNull(future);
         return new TimeoutFuture<T>(future, Sleep(limit), limit);
     }
+
+    /// <summary>As <see cref="Timeout{T}(IFuture{T}, TimeSpan)"/>, with the limit measured on <paramref name="clock"/>.</summary>
+    public static TimeoutFuture<T> Timeout<T>(IFuture<T> future, TimeSpan limit, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        return new TimeoutFuture<T>(future, Sleep(limit, clock), limit);
+    }
+
+    /// <summary>Whole milliseconds on <paramref name="clock"/>'s timestamp clock.</summary>
+    internal static long NowMsOn(TimeProvider clock) =>
+        (long)((Int128)clock.GetTimestamp() * 1000 / clock.TimestampFrequency);
 
     internal static TimerWheel CurrentWheel => Driver.Current.Timers;
 }

@@ -1,9 +1,11 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen;
 
-/// <summary>The future of <see cref="Time.Timeout{T}"/>: the inner future's result, or a <see cref="TimeoutException"/>.</summary>
+/// <summary>The future of <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>: the inner future's result, or a <see cref="TimeoutException"/>.</summary>
 /// <remarks>The inner future is polled first, so a result that is ready at the deadline wins. On timeout the inner
 /// future is disposed, which cancels it (its <c>finally</c> blocks run).</remarks>
-public struct TimeoutFuture<T> : IFuture<T>
+public struct TimeoutFuture<T> : IFuture<T>, IAsyncFrameSource
 {
     private readonly IFuture<T> _inner;
     private readonly TimeSpan _limit;
@@ -45,6 +47,15 @@ public struct TimeoutFuture<T> : IFuture<T>
     public void Dispose()
     {
         if (!_done) Finish(disposeInner: true);
+    }
+
+    /// <summary>A frame for the deadline, then the inner future's frames.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_done) return;
+        frames.Add(AsyncFrame.Resource("Time.Timeout", SleepFuture.DescribeDeadline(_deadline.DeadlineMs)));
+        var inner = _inner;
+        AsyncBacktrace.Collect(ref inner, frames);
     }
 
     private void Finish(bool disposeInner)

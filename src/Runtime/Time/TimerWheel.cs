@@ -106,6 +106,25 @@ internal sealed class TimerWheel
         }
     }
 
+    /// <summary>
+    /// The earliest deadline of a waiting timer that would wake <paramref name="waker"/>, or null: what a stall report
+    /// says a task waits for when its futures cannot describe themselves. A scan of every entry: diagnostics only.
+    /// </summary>
+    public long? EarliestDeadlineOf(in Waker waker)
+    {
+        lock (_lock)
+        {
+            long? earliest = null;
+            for (int i = 0; i < _used; i++)
+            {
+                ref var entry = ref _entries[i];
+                if (entry.State == EntryState.Waiting && entry.Waker.WillWake(waker) && !(entry.Deadline >= earliest))
+                    earliest = entry.Deadline;
+            }
+            return earliest;
+        }
+    }
+
     /// <summary>The earliest time at which <see cref="Advance"/> has work, or <see cref="long.MaxValue"/> when empty.</summary>
     public long NextDeadline
     {

@@ -15,6 +15,11 @@ public class WakerTableTests
         public void Wake() => Wakes++;
         public void Run() { }
         public void Cancel() { }
+        public long Id => 0;
+        public TaskState State => TaskState.Idle;
+        public long LastPollMs => 0;
+        public long LastWakeMs => 0;
+        public void CollectOwnFrames(List<AsyncGen.Diagnostics.AsyncFrame> frames) { }
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Fallback;
 
@@ -87,6 +89,23 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
         }
         _finished = true;
         if (_error?.SourceException is not FutureCanceledException) _error?.Throw();
+    }
+
+    /// <summary>
+    /// The method's frame, without a line (the compiler's state numbers do not map to source lines), then the
+    /// awaited child's frames.
+    /// </summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_started || _finished) return;
+        var child = _child;
+        // A child that describes itself adds its own frames below; others are named by type.
+        string? awaited = child is IAsyncFrameSource ? null
+            : child is not null ? FutureNames.Describe(child.GetType())
+            : _awaitingCallback ? "a callback awaiter (Task, ValueTask...)"
+            : null;
+        frames.Add(new AsyncFrame(FutureNames.Method(typeof(TStateMachine)), null, 0, awaited));
+        if (child is IAsyncFrameSource source) source.CollectFrames(frames);
     }
 
     public void SetResult(T result)

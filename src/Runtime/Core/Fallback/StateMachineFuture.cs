@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Fallback;
 
 /// <summary>The heap box of a fallback <c>async Future&lt;T&gt;</c> state machine.</summary>
-internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbackBox<T>
+internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbackBox<T>, IAsyncFrameSource
     where TStateMachine : IAsyncStateMachine
 {
     public FallbackMachine<TStateMachine, T> Machine;
@@ -11,6 +12,8 @@ internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbac
     public override Poll<T> Poll(ref Context cx) => Machine.Poll(ref cx);
 
     public override void Dispose() => Machine.Dispose();
+
+    public void CollectFrames(List<AsyncFrame> frames) => Machine.CollectFrames(frames);
 
     public void SetResult(T result) => Machine.SetResult(result);
 
@@ -21,7 +24,7 @@ internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbac
 }
 
 /// <summary>The heap box of a fallback <c>async Future</c> state machine.</summary>
-internal sealed class VoidStateMachineFuture<TStateMachine> : Future, IFallbackBox<Unit>
+internal sealed class VoidStateMachineFuture<TStateMachine> : Future, IFallbackBox<Unit>, IAsyncFrameSource
     where TStateMachine : IAsyncStateMachine
 {
     public FallbackMachine<TStateMachine, Unit> Machine;
@@ -29,6 +32,8 @@ internal sealed class VoidStateMachineFuture<TStateMachine> : Future, IFallbackB
     public override Poll<Unit> Poll(ref Context cx) => Machine.Poll(ref cx);
 
     public override void Dispose() => Machine.Dispose();
+
+    public void CollectFrames(List<AsyncFrame> frames) => Machine.CollectFrames(frames);
 
     public void SetResult(Unit result) => Machine.SetResult(result);
 

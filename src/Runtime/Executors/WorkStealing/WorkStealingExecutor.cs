@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
+using AsyncGen.Diagnostics;
 using AsyncGen.Executors;
 using AsyncGen.Executors.WorkStealing;
 using AsyncGen.Tasks;
@@ -127,8 +128,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - clock.Elapsed;
             if ((remaining != Timeout.InfiniteTimeSpan && remaining < TimeSpan.Zero) || !signal.Wait(remaining))
             {
+                var diagnosis = StallDiagnosis.Of(handle, Driver.Timers); // before the abort removes its timers
                 handle.Abort();
-                throw new StalledTaskException(handle.Name, handle.PollCount, limit, Driver.Timers.Count);
+                throw new StalledTaskException(diagnosis, limit);
             }
         }
     }

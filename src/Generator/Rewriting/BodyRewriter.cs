@@ -4,17 +4,20 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using AsyncGen.Generator.Parsing;
 
-namespace AsyncGen.Generator.Parsing;
+namespace AsyncGen.Generator.Rewriting;
 
 /// <summary>
 /// Rewrites user code that contains no await of the method into code that runs inside the machine: variables
 /// become fields or renamed locals, <c>this</c> becomes the machine's copy of it, <c>return x</c> becomes
 /// <c>return Poll&lt;T&gt;.Ready(x)</c> and jumps out of flattened statements become gotos.
 /// </summary>
+/// <remarks>It holds no state of its own: variables are decided by <see cref="VariableTable"/> beforehand, and jumps
+/// are translated by <see cref="JumpTable"/>, which the builder fills as it flattens.</remarks>
 internal sealed class BodyRewriter(
-    SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTargets jumps,
-    string? thisAccess, string readyExpressionFormat, SyntaxNode body) : CSharpSyntaxRewriter
+    SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTable jumps,
+    string? thisAccess, SyntaxNode body) : CSharpSyntaxRewriter
 {
     /// <summary>The rewritten text of <paramref name="node"/>, re-indented so that its first line starts at column 0.</summary>
     public string Rewrite(SyntaxNode node)
@@ -113,18 +116,7 @@ internal sealed class BodyRewriter(
     {
         if (BodySyntax.IsInsideNestedFunction(node, body)) return base.VisitReturnStatement(node);
         var value = node.Expression is null ? "default" : ((ExpressionSyntax)Visit(node.Expression)!).ToFullString().Trim();
-        return ParseStatement(Return(node, value)).WithTriviaFrom(node);
-    }
-
-    /// <summary>The statement that completes the machine with <paramref name="value"/>, for the return at <paramref name="node"/>.</summary>
-    public string Return(SyntaxNode node, string value)
-    {
-        var crossed = Crossed(node, null);
-        if (crossed.Count == 0) return "return " + string.Format(readyExpressionFormat, value) + ";";
-        // The value is computed now; the return happens after the finally blocks that await.
-        var field = node is ReturnStatementSyntax { Expression: not null } or ArrowExpressionClauseSyntax or ExpressionSyntax ? jumps.ReturnValueField!() : null;
-        var exit = "return " + string.Format(readyExpressionFormat, field ?? "default") + ";";
-        return field is null ? Through(crossed, exit) : $"{{ {field} = {value}; {Through(crossed, exit)} }}";
+        return ParseStatement(jumps.Return(node, value)).WithTriviaFrom(node);
     }
 
     public override SyntaxNode? VisitBreakStatement(BreakStatementSyntax node) => Jump(node, isBreak: true);
@@ -133,9 +125,9 @@ internal sealed class BodyRewriter(
 
     public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
     {
-        if (!node.IsKind(SyntaxKind.GotoStatement) && Target(node, isBreak: true) is { } target && jumps.Flattened.ContainsKey(target))
+        if (!node.IsKind(SyntaxKind.GotoStatement) && Target(node, isBreak: true) is { } target && jumps.IsFlattened(target))
             throw new UnsupportedConstructException(node, "'goto case' in a switch that awaits");
-        if (node.IsKind(SyntaxKind.GotoStatement) && jumps.AwaitingFinallies.Any(f => f.Guards(node)))
+        if (node.IsKind(SyntaxKind.GotoStatement) && jumps.IsGuardedByAwaitingFinally(node))
             throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits");
         return base.VisitGotoStatement(node);
     }
@@ -144,18 +136,13 @@ internal sealed class BodyRewriter(
     {
         if (node.Expression is null && !BodySyntax.IsInsideNestedFunction(node, body) &&
             node.Ancestors().OfType<CatchClauseSyntax>().FirstOrDefault() is { } clause &&
-            jumps.AwaitingCatches.TryGetValue(clause, out var field))
+            jumps.CaughtExceptionField(clause) is { } field)
             return ParseStatement($"global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture({field}!).Throw();").WithTriviaFrom(node);
         return base.VisitThrowStatement(node);
     }
 
-    private SyntaxNode Jump(StatementSyntax node, bool isBreak)
-    {
-        var target = Target(node, isBreak);
-        if (target is null || !jumps.Flattened.TryGetValue(target, out var labels)) return node;
-        var jump = $"goto {(isBreak ? labels.Break : labels.Continue)};";
-        return ParseStatement(Through(Crossed(node, target), jump)).WithTriviaFrom(node);
-    }
+    private SyntaxNode Jump(StatementSyntax node, bool isBreak) =>
+        jumps.Jump(node, Target(node, isBreak), isBreak) is { } jump ? ParseStatement(jump).WithTriviaFrom(node) : node;
 
     private static SyntaxNode? Target(SyntaxNode node, bool isBreak)
     {
@@ -167,22 +154,6 @@ internal sealed class BodyRewriter(
                 return ancestor;
         }
         return null;
-    }
-
-    /// <summary>The awaiting finally blocks a jump from <paramref name="node"/> to <paramref name="target"/> leaves, outermost first.</summary>
-    private List<PendingFinally> Crossed(SyntaxNode node, SyntaxNode? target) =>
-        jumps.AwaitingFinallies.Where(f => f.Guards(node) && (target is null || !f.Scope.Span.Contains(target.Span)))
-            .OrderBy(f => f.Start).ToList();
-
-    /// <summary>Code that runs each crossed finally, innermost first, then <paramref name="exit"/>.</summary>
-    private static string Through(List<PendingFinally> crossed, string exit)
-    {
-        foreach (var @finally in crossed)
-        {
-            @finally.Exits.Add(exit);
-            exit = $"{{ {@finally.BranchField} = {@finally.Exits.Count}; goto Try{@finally.Id}Finally; }}";
-        }
-        return exit;
     }
 
     private SyntaxToken? Renamed(SyntaxNode declaration, SyntaxToken identifier) =>
@@ -208,8 +179,7 @@ internal sealed class BodyRewriter(
     /// <summary>A static member whose simple name, inside the machine struct, would mean one of the struct's own members.</summary>
     private static bool IsHiddenByMachine(SimpleNameSyntax node, ISymbol symbol)
     {
-        var generatedName = symbol.Name is "Poll" or "Dispose" or "DisposeChild" or "Closure" ||
-                            symbol.Name.StartsWith("Finally", System.StringComparison.Ordinal);
+        var generatedName = GeneratedNames.IsMachineMember(symbol.Name);
         var qualified = node.Parent is MemberAccessExpressionSyntax access && access.Name == node ||
                         node.Parent is MemberBindingExpressionSyntax;
         return generatedName && !qualified;

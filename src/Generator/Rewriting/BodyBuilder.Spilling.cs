@@ -5,8 +5,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
 
-namespace AsyncGen.Generator.Parsing;
+namespace AsyncGen.Generator.Rewriting;
 
 // Spilling: an await inside an expression ends the statement there, so everything the expression evaluated
 // before the await is stored in a field first and the rest reads it back, which keeps C#'s left-to-right order
@@ -95,14 +96,13 @@ internal sealed partial class BodyBuilder
             start = Spill(await.Expression, output);
 
         var state = Awaits.Count + 1;
-        var field = _variables.Names.Allocate("_await" + state.ToString(System.Globalization.CultureInfo.InvariantCulture) + NameHint(await.Expression));
         var line = BodySyntax.Line(await);
-        Fields.Add(new FieldSpec(field, shape.FieldType, $"awaited at line {line}"));
+        var field = _fields.Add(GeneratedNames.AwaitField(state, NameHint(await.Expression)), shape.FieldType, $"awaited at line {line}");
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
         var resultType = discard ? null : shape.ResultType;
         Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray()));
         output.Add(new AwaitStmt(state));
-        return resultType is null ? null : "__r" + state.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return resultType is null ? null : GeneratedNames.AwaitResult(state);
     }
 
     /// <summary><c>_sleep</c> for <c>Time.Sleep(...)</c>: fields read like the code that filled them.</summary>

@@ -3,8 +3,9 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
 
-namespace AsyncGen.Generator.Parsing;
+namespace AsyncGen.Generator.Rewriting;
 
 /// <summary>
 /// Decides where each parameter and local of the method lives in the machine and how code refers to it:
@@ -13,8 +14,6 @@ namespace AsyncGen.Generator.Parsing;
 /// </summary>
 internal sealed class VariableTable
 {
-    public const string ClosureLocal = "__closure";
-
     private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
 
@@ -24,11 +23,10 @@ internal sealed class VariableTable
 
     public List<ParameterSpec> Parameters { get; } = new();
 
-    public NameAllocator Names { get; } = new();
-
     public bool HasClosure => ClosureFields.Count > 0;
 
-    public VariableTable(SemanticModel model, IMethodSymbol method, SyntaxNode body)
+    /// <summary>Names are taken from <paramref name="names"/>, which the machine's other fields share.</summary>
+    public VariableTable(SemanticModel model, IMethodSymbol method, SyntaxNode body, NameAllocator names)
     {
         var declarations = Declarations(model, body).ToList();
         var awaits = BodySyntax.OwnAwaits(body).ToList();
@@ -44,9 +42,9 @@ internal sealed class VariableTable
         }
 
         foreach (var name in declarations.Select(d => d.Symbol.Name).Concat(method.Parameters.Select(p => p.Name)))
-            Names.Reserve(name);
-        foreach (var generated in new[] { "cx", "__resume", "__this", ClosureLocal, "_state", "_relay", "_closure", "_this", "Poll", "Dispose" })
-            Names.Reserve(generated);
+            names.Reserve(name);
+        foreach (var generated in GeneratedNames.Reserved)
+            names.Reserve(generated);
 
         foreach (var parameter in method.Parameters)
         {
@@ -54,12 +52,12 @@ internal sealed class VariableTable
             if (captured.Contains(parameter))
             {
                 ClosureFields.Add(new FieldSpec(parameter.Name, type, "parameter, captured by a lambda"));
-                _access[parameter] = ClosureLocal + "." + parameter.Name;
-                Parameters.Add(new ParameterSpec(parameter.Name, type, ClosureLocal + "." + parameter.Name));
+                _access[parameter] = GeneratedNames.ClosureMember(parameter.Name);
+                Parameters.Add(new ParameterSpec(parameter.Name, type, GeneratedNames.ClosureMember(parameter.Name)));
             }
             else
             {
-                var field = Names.Allocate("_" + parameter.Name);
+                var field = names.Allocate(GeneratedNames.Field(parameter.Name));
                 Fields.Add(new FieldSpec(field, type, "parameter"));
                 _access[parameter] = field;
                 Parameters.Add(new ParameterSpec(parameter.Name, type, field));
@@ -67,7 +65,7 @@ internal sealed class VariableTable
         }
 
         var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
-        var seenNames = new HashSet<string> { "cx" };
+        var seenNames = new HashSet<string> { GeneratedNames.Context };
         foreach (var (symbol, declaration) in declarations)
         {
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
@@ -83,13 +81,13 @@ internal sealed class VariableTable
                 var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
                 if (captured.Contains(symbol))
                 {
-                    var member = Names.Allocate(symbol.Name);
+                    var member = names.Allocate(symbol.Name);
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
-                    _access[symbol] = ClosureLocal + "." + member;
+                    _access[symbol] = GeneratedNames.ClosureMember(member);
                 }
                 else
                 {
-                    var field = Names.Allocate("_" + symbol.Name);
+                    var field = names.Allocate(GeneratedNames.Field(symbol.Name));
                     Fields.Add(new FieldSpec(field, type, $"local '{symbol.Name}', alive across an await"));
                     _access[symbol] = field;
                 }
@@ -97,7 +95,7 @@ internal sealed class VariableTable
             else if (!seenNames.Add(symbol.Name))
             {
                 // Flattening merges sibling scopes into one, so a second local of the same name is renamed.
-                _access[symbol] = Names.Allocate(symbol.Name + "_");
+                _access[symbol] = names.Allocate(symbol.Name + "_");
             }
         }
     }

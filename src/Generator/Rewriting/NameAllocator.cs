@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace AsyncGen.Generator.Parsing;
+namespace AsyncGen.Generator.Rewriting;
 
 /// <summary>Hands out identifiers that collide with nothing the user or the generator already named.</summary>
 internal sealed class NameAllocator

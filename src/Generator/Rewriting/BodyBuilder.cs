@@ -1,12 +1,12 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
 
-namespace AsyncGen.Generator.Parsing;
+namespace AsyncGen.Generator.Rewriting;
 
 /// <summary>
 /// Turns a method body into the statement model (<see cref="Stmt"/>): statements without an await are rewritten
@@ -19,8 +19,9 @@ internal sealed partial class BodyBuilder
     private readonly SyntaxNode _body;
     private readonly IMethodSymbol _method;
     private readonly VariableTable _variables;
+    private readonly MachineFields _fields;
     private readonly BodyRewriter _rewriter;
-    private readonly JumpTargets _jumps = new();
+    private readonly JumpTable _jumps;
     private readonly HashSet<SyntaxNode> _awaitContainers;
     private readonly string _readyFormat;
     private readonly string? _thisAccess;
@@ -29,25 +30,22 @@ internal sealed partial class BodyBuilder
     private int _nextLabel = 1;
     private int _nextTry = 1;
 
-    public BodyBuilder(SemanticModel model, IMethodSymbol method, SyntaxNode body, VariableTable variables, string? thisAccess, string readyFormat, bool returnsUnit)
+    public BodyBuilder(ParsedMethod parsed, VariableTable variables, MachineFields fields, JumpTable jumps)
     {
-        _model = model;
-        _body = body;
-        _method = method;
+        _model = parsed.Model;
+        _body = parsed.Body;
+        _method = parsed.Method;
         _variables = variables;
-        _readyFormat = readyFormat;
-        _thisAccess = thisAccess;
-        _returnsUnit = returnsUnit;
-        _awaitContainers = BodySyntax.AwaitContainers(body);
-        string? returnValue = null;
-        _jumps.ReturnValueField = () => returnValue ??= NewField("returnValue", readyFormat.Substring("global::AsyncGen.Poll<".Length, readyFormat.Length - "global::AsyncGen.Poll<".Length - ">.Ready({0})".Length), "result of a return waiting for an awaiting finally block");
-        _rewriter = new BodyRewriter(model, method.ContainingType, variables, _jumps, thisAccess, readyFormat, body);
+        _fields = fields;
+        _jumps = jumps;
+        _readyFormat = parsed.ReadyFormat;
+        _thisAccess = parsed.ThisAccess;
+        _returnsUnit = parsed.Header.ReturnsUnit;
+        _awaitContainers = BodySyntax.AwaitContainers(_body);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body);
     }
 
     public List<AwaitSite> Awaits { get; } = new();
-
-    /// <summary>Temporaries, await fields and pending exceptions, in the order they were created.</summary>
-    public List<FieldSpec> Fields { get; } = new();
 
     public List<FinallyModel> FinallyMethods { get; } = new();
 
@@ -75,7 +73,7 @@ internal sealed partial class BodyBuilder
 
     private static CodeStmt Synthesized(string text) => new(text, 0);
 
-    private string NewLabel(string kind) => kind + (_nextLabel++).ToString(CultureInfo.InvariantCulture);
+    private int NextLabelNumber() => _nextLabel++;
 
     private BlockStmt Block(List<Stmt> statements) => new(statements.ToEquatableArray());
 
@@ -139,7 +137,7 @@ internal sealed partial class BodyBuilder
                 BuildExpressionStatement(expression.Expression, output);
                 break;
             case ReturnStatementSyntax { Expression: { } value } ret:
-                output.Add(Code(_rewriter.Return(ret, Spill(value, output)), ret));
+                output.Add(Code(_jumps.Return(ret, Spill(value, output)), ret));
                 break;
             case ThrowStatementSyntax { Expression: { } thrown } @throw:
                 output.Add(Code("throw " + Spill(thrown, output) + ";", @throw));
@@ -235,9 +233,8 @@ internal sealed partial class BodyBuilder
 
     private (string Top, string Continue, string Break) LoopLabels(SyntaxNode loop)
     {
-        var name = NewLabel("Loop");
-        var labels = (name + "Top", name + "Continue", name + "Break");
-        _jumps.Flattened[loop] = (labels.Item3, labels.Item2);
+        var labels = GeneratedNames.LoopLabels(NextLabelNumber());
+        _jumps.Flatten(loop, labels.Break, labels.Continue);
         return labels;
     }
 
@@ -334,8 +331,8 @@ internal sealed partial class BodyBuilder
     private void BuildSwitch(SwitchStatementSyntax @switch, List<Stmt> output)
     {
         var governing = Spill(@switch.Expression, output);
-        var exit = NewLabel("Switch") + "Break";
-        _jumps.Flattened[@switch] = (exit, null);
+        var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
+        _jumps.Flatten(@switch, exit, null);
         var sections = new List<SwitchSectionModel>();
         foreach (var section in @switch.Sections)
         {
@@ -349,10 +346,5 @@ internal sealed partial class BodyBuilder
         output.Add(new SwitchStmt(governing, BodySyntax.Line(@switch), sections.ToEquatableArray(), exit));
     }
 
-    private string NewField(string name, string type, string comment)
-    {
-        var field = _variables.Names.Allocate("_" + name);
-        Fields.Add(new FieldSpec(field, type, comment));
-        return field;
-    }
+    private string NewField(string name, string type, string comment) => _fields.Add(GeneratedNames.Field(name), type, comment);
 }

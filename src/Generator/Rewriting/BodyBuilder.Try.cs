@@ -4,8 +4,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
 
-namespace AsyncGen.Generator.Parsing;
+namespace AsyncGen.Generator.Rewriting;
 
 // try/catch/finally and using. A C# handler cannot contain the resume label of an await, so catch and finally
 // blocks that await become code after the try that runs on a recorded exception (Roslyn's AsyncExceptionHandlerRewriter
@@ -54,7 +55,7 @@ internal sealed partial class BodyBuilder
         if (awaits)
         {
             pending = new PendingFinally(id, NewField($"branch{id}", "int", "where to go after the awaiting finally (0: fall through)"), scope, start, finallySyntax);
-            _jumps.AwaitingFinallies.Add(pending);
+            _jumps.AwaitingFinally(pending);
         }
         var body = new List<Stmt>();
         if (!awaits) _finallyStack.Insert(0, id); // Dispose runs this finally while suspended in the body
@@ -86,9 +87,9 @@ internal sealed partial class BodyBuilder
 
             exceptionField ??= NewField($"exception{_nextTry}", "global::System.Exception?", "exception caught by a catch block that awaits");
             indexField ??= NewField($"catch{_nextTry}", "int", "which catch block that awaits runs (0: none)");
-            _jumps.AwaitingCatches[clause] = exceptionField;
+            _jumps.AwaitingCatch(clause, exceptionField);
             var body = new List<Stmt>();
-            var caught = "__caught";
+            var caught = GeneratedNames.Caught;
             if (clause.Declaration is { } declaration && _model.GetDeclaredSymbol(declaration) is ILocalSymbol variable)
             {
                 var type = variable.Type.ToDisplayString(PollAsyncShape.TypeFormat);
@@ -180,14 +181,12 @@ internal sealed partial class BodyBuilder
         var awaiterType = getAwaiter.ReturnType;
         var resultType = awaiterType.GetMembers("GetResult").OfType<IMethodSymbol>().FirstOrDefault()?.ReturnType;
         var state = Awaits.Count + 1;
-        var stateText = state.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var field = _variables.Names.Allocate("_await" + stateText + "_" + hint.Substring(0, 1).ToLowerInvariant() + hint.Substring(1));
         var awaiter = AwaitClassifier.TypeName(awaiterType, origin);
-        Fields.Add(new FieldSpec(field, awaiter, $"awaited at line {BodySyntax.Line(origin)}"));
+        var field = _fields.Add(GeneratedNames.AwaitField(state, "_" + hint.Substring(0, 1).ToLowerInvariant() + hint.Substring(1)), awaiter, $"awaited at line {BodySyntax.Line(origin)}");
         var resultName = resultType is null || resultType.SpecialType == SpecialType.System_Void ? null : AwaitClassifier.TypeName(resultType, origin);
         Awaits.Add(new AwaitSite(state, AwaitKind.Awaiter, field, awaiter, resultName, awaitable + ".GetAwaiter()",
             BodySyntax.Line(origin), awaitable, _finallyStack.ToEquatableArray()));
-        result = resultName is null ? null : "__r" + stateText;
+        result = resultName is null ? null : GeneratedNames.AwaitResult(state);
         return new AwaitStmt(state);
     }
 

@@ -7,11 +7,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
 
-namespace AsyncGen.Generator.Parsing;
-
-/// <summary>What an await needs: how the awaited value is driven, the field that holds it, the result type.</summary>
-internal sealed record AwaitShape(AwaitKind Kind, string FieldType, string? ResultType, IMethodSymbol? EmbeddedMachine);
+namespace AsyncGen.Generator.Rewriting;
 
 /// <summary>Sorts awaited expressions into the three kinds of <see cref="AwaitKind"/>.</summary>
 internal static class AwaitClassifier

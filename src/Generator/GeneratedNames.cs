@@ -1,0 +1,131 @@
+using System.Globalization;
+
+namespace AsyncGen.Generator;
+
+/// <summary>
+/// Every name the generator invents and more than one stage relies on (Roslyn keeps its own in one
+/// <c>GeneratedNames</c> class for the same reason): rewriting writes code that reads these fields, locals and
+/// labels, lowering declares them, emitting declares the members. Stages agree through this class, never through
+/// strings spelled twice.
+/// </summary>
+internal static class GeneratedNames
+{
+    /// <summary>The machine's state field: 0 created, N &gt; 0 suspended at await N, -1 running or finished.</summary>
+    public const string State = "_state";
+
+    /// <summary>The state being resumed, read by the dispatch at the top of each region.</summary>
+    public const string Resume = "__resume";
+
+    /// <summary>The <c>ref Context</c> parameter of Poll.</summary>
+    public const string Context = "cx";
+
+    /// <summary>The wake relay shared by every awaiter-kind await.</summary>
+    public const string Relay = "_relay";
+
+    /// <summary>The field holding the user's <c>this</c>.</summary>
+    public const string ThisField = "_this";
+
+    /// <summary>The local copy of <see cref="ThisField"/> every method starts with, so that lambdas can capture it.</summary>
+    public const string ThisLocal = "__this";
+
+    /// <summary>The nested class holding variables captured by lambdas.</summary>
+    public const string ClosureType = "Closure";
+
+    /// <summary>The field holding the <see cref="ClosureType"/> instance.</summary>
+    public const string ClosureField = "_closure";
+
+    /// <summary>The local copy of <see cref="ClosureField"/> every method starts with, so that lambdas can capture it.</summary>
+    public const string ClosureLocal = "__closure";
+
+    /// <summary>The exception variable of a generated catch clause.</summary>
+    public const string Caught = "__caught";
+
+    /// <summary>The helper that disposes an embedded struct future in place.</summary>
+    public const string DisposeChild = "DisposeChild";
+
+    /// <summary>The members of the machine struct (and <see cref="FinallyPrefix"/>).</summary>
+    public const string Poll = "Poll";
+
+    /// <summary>The machine's cancellation method.</summary>
+    public const string Dispose = "Dispose";
+
+    /// <summary>The method running a finally block without awaits: <c>Finally{Id}</c>.</summary>
+    public const string FinallyPrefix = "Finally";
+
+    /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
+    public static readonly string[] Reserved =
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose };
+
+    /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
+    public static bool IsMachineMember(string name) =>
+        name is Poll or Dispose or DisposeChild or ClosureType || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
+
+    /// <summary>The field a parameter or local lives in: <c>_sum</c>.</summary>
+    public static string Field(string name) => "_" + name;
+
+    /// <summary>A variable shared with lambdas, as generated code reads it: <c>__closure.sum</c>.</summary>
+    public static string ClosureMember(string name) => ClosureLocal + "." + name;
+
+    /// <summary>The member of a <see cref="ClosureMember"/> access, or null when <paramref name="access"/> is not one.</summary>
+    public static string? ClosureMemberName(string access) =>
+        access.StartsWith(ClosureLocal + ".", System.StringComparison.Ordinal) ? access.Substring(ClosureLocal.Length + 1) : null;
+
+    /// <summary>The local holding the result of await <paramref name="state"/>.</summary>
+    public static string AwaitResult(int state) => "__r" + N(state);
+
+    /// <summary>The local holding the poll result of await <paramref name="state"/>.</summary>
+    public static string PollResult(int state) => "__p" + N(state);
+
+    /// <summary>The field holding what await <paramref name="state"/> drives: <c>_await2_sleep</c>.</summary>
+    public static string AwaitField(int state, string hint) => "_await" + N(state) + hint;
+
+    /// <summary>The method running finally block <paramref name="id"/>.</summary>
+    public static string FinallyMethod(int id) => FinallyPrefix + N(id);
+
+    /// <summary>The resume label of await <paramref name="state"/>.</summary>
+    public static string StateLabel(int state) => "State" + N(state);
+
+    /// <summary>Where an awaiter that completed synchronously continues.</summary>
+    public static string ReadyLabel(int state) => "Ready" + N(state);
+
+    /// <summary>The label before try <paramref name="id"/>: resuming inside the try jumps here and dispatches again.</summary>
+    public static string TryLabel(int id) => "Try" + N(id);
+
+    /// <summary>The start of the awaiting finally block of try <paramref name="id"/>.</summary>
+    public static string TryFinallyLabel(int id) => TryLabel(id) + "Finally";
+
+    /// <summary>The end of the <paramref name="index"/>-th awaiting catch block of try <paramref name="id"/>.</summary>
+    public static string TryCatchEndLabel(int id, int index) => TryLabel(id) + "Catch" + N(index) + "End";
+
+    /// <summary>The local holding the exception rethrown after the awaiting finally of try <paramref name="id"/>.</summary>
+    public static string PendingException(int id) => "__pending" + N(id);
+
+    /// <summary>Labels of a flattened loop: <c>Loop{N}Top</c>, <c>Loop{N}Continue</c>, <c>Loop{N}Break</c>.</summary>
+    public static (string Top, string Continue, string Break) LoopLabels(int number)
+    {
+        var name = "Loop" + N(number);
+        return (name + "Top", name + "Continue", name + "Break");
+    }
+
+    /// <summary>The label after a flattened switch.</summary>
+    public static string SwitchBreakLabel(int number) => "Switch" + N(number) + "Break";
+
+    /// <summary>The label of section <paramref name="section"/> (1-based) of the switch that ends at <paramref name="breakLabel"/>.</summary>
+    public static string SwitchCaseLabel(string breakLabel, int section) =>
+        breakLabel.Substring(0, breakLabel.Length - "Break".Length) + "Case" + N(section);
+
+    /// <summary>The else label of a flattened if.</summary>
+    public static string IfElseLabel(int number) => "If" + N(number) + "Else";
+
+    /// <summary>The end label of a flattened if.</summary>
+    public static string IfEndLabel(int number) => "If" + N(number) + "End";
+
+    /// <summary>The generated struct of a method: <c>DelayAddFuture</c>, <c>DelayAddFuture2</c> for the second overload.</summary>
+    public static string StructName(string methodName, int overloadIndex) =>
+        methodName + "Future" + (overloadIndex > 0 ? N(overloadIndex + 1) : "");
+
+    /// <summary>The factory that creates the machine without running it.</summary>
+    public static string FactoryName(string methodName) => methodName + "Machine";
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

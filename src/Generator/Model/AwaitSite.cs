@@ -1,0 +1,9 @@
+namespace AsyncGen.Generator.Model;
+
+/// <summary>One await: the state number it suspends in, what it starts and where its result goes.</summary>
+/// <para><c>ResultType</c>: Fully qualified type of the await expression; null when it is void.</para>
+/// <para><c>Start</c>: Expression evaluated once to create the future or the awaiter.</para>
+/// <para><c>Description</c>: The awaited expression as the user wrote it, for the header comment.</para>
+internal sealed record AwaitSite(
+    int State, AwaitKind Kind, string FieldName, string FieldType, string? ResultType, string Start,
+    int Line, string Description, EquatableArray<int> EnclosingFinallies);

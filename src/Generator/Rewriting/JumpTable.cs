@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AsyncGen.Generator.Rewriting;
+
+/// <summary>
+/// The control flow the body builder has taken apart, and what each jump the user wrote becomes because of it:
+/// a <c>break</c> out of a flattened loop is a goto to its label, a jump out of a try whose finally awaits goes
+/// through that finally (Roslyn's pending branch), <c>throw;</c> in a catch block that awaits rethrows the
+/// recorded exception. The builder registers what it flattens; the rewriter only asks for translations, so the two
+/// share no state but this table.
+/// </summary>
+internal sealed class JumpTable(MachineFields fields, string resultType, string readyFormat)
+{
+    private readonly Dictionary<SyntaxNode, (string Break, string? Continue)> _flattened = new();
+    private readonly Dictionary<CatchClauseSyntax, string> _awaitingCatches = new();
+    private readonly List<PendingFinally> _awaitingFinallies = new();
+    private string? _returnValueField;
+
+    /// <summary>A loop or switch became labels: its break and continue (null for a switch) go there.</summary>
+    public void Flatten(SyntaxNode loopOrSwitch, string breakLabel, string? continueLabel) =>
+        _flattened[loopOrSwitch] = (breakLabel, continueLabel);
+
+    public bool IsFlattened(SyntaxNode loopOrSwitch) => _flattened.ContainsKey(loopOrSwitch);
+
+    /// <summary>A catch clause whose body awaits runs after its try, with the exception in <paramref name="exceptionField"/>.</summary>
+    public void AwaitingCatch(CatchClauseSyntax clause, string exceptionField) => _awaitingCatches[clause] = exceptionField;
+
+    /// <summary>A finally block that awaits runs after its try; jumps out of the try go through it.</summary>
+    public void AwaitingFinally(PendingFinally pending) => _awaitingFinallies.Add(pending);
+
+    /// <summary>True when a <c>goto</c> at <paramref name="node"/> would leave a try whose finally awaits.</summary>
+    public bool IsGuardedByAwaitingFinally(SyntaxNode node) => _awaitingFinallies.Any(f => f.Guards(node));
+
+    /// <summary>The field holding the exception of the awaiting catch <paramref name="clause"/>, or null.</summary>
+    public string? CaughtExceptionField(CatchClauseSyntax clause) =>
+        _awaitingCatches.TryGetValue(clause, out var field) ? field : null;
+
+    /// <summary>The statement that completes the machine with <paramref name="value"/>, for the return at <paramref name="node"/>.</summary>
+    public string Return(SyntaxNode node, string value)
+    {
+        var crossed = Crossed(node, null);
+        if (crossed.Count == 0) return "return " + string.Format(readyFormat, value) + ";";
+        // The value is computed now; the return happens after the finally blocks that await.
+        var field = node is ReturnStatementSyntax { Expression: not null } or ArrowExpressionClauseSyntax or ExpressionSyntax ? ReturnValueField() : null;
+        var exit = "return " + string.Format(readyFormat, field ?? "default") + ";";
+        return field is null ? Through(crossed, exit) : $"{{ {field} = {value}; {Through(crossed, exit)} }}";
+    }
+
+    /// <summary>The goto that <c>break</c>/<c>continue</c> at <paramref name="node"/> becomes, or null when it stays as written.</summary>
+    public string? Jump(StatementSyntax node, SyntaxNode? target, bool isBreak)
+    {
+        if (target is null || !_flattened.TryGetValue(target, out var labels)) return null;
+        var jump = $"goto {(isBreak ? labels.Break : labels.Continue)};";
+        return Through(Crossed(node, target), jump);
+    }
+
+    private string ReturnValueField() =>
+        _returnValueField ??= fields.Add(GeneratedNames.Field("returnValue"), resultType, "result of a return waiting for an awaiting finally block");
+
+    /// <summary>The awaiting finally blocks a jump from <paramref name="node"/> to <paramref name="target"/> leaves, outermost first.</summary>
+    private List<PendingFinally> Crossed(SyntaxNode node, SyntaxNode? target) =>
+        _awaitingFinallies.Where(f => f.Guards(node) && (target is null || !f.Scope.Span.Contains(target.Span)))
+            .OrderBy(f => f.Start).ToList();
+
+    /// <summary>Code that runs each crossed finally, innermost first, then <paramref name="exit"/>.</summary>
+    private static string Through(List<PendingFinally> crossed, string exit)
+    {
+        foreach (var @finally in crossed)
+        {
+            @finally.Exits.Add(exit);
+            exit = $"{{ {@finally.BranchField} = {@finally.Exits.Count}; goto {GeneratedNames.TryFinallyLabel(@finally.Id)}; }}";
+        }
+        return exit;
+    }
+}

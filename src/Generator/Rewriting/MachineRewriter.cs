@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Threading;
+using AsyncGen.Generator.Model;
+using AsyncGen.Generator.Parsing;
+
+namespace AsyncGen.Generator.Rewriting;
+
+/// <summary>
+/// Rewrites a parsed method's body into the statement model: where each variable lives (<see cref="VariableTable"/>),
+/// awaits spilled out of expressions, try/finally and jumps taken apart (<see cref="BodyBuilder"/>). A construct it
+/// cannot rewrite becomes AG0005 (or AG0003) at its node, and the machine wraps the fallback future.
+/// </summary>
+internal static class MachineRewriter
+{
+    public static MachineResult Rewrite(ParsedMethod parsed, CancellationToken cancellationToken)
+    {
+        var header = parsed.Header;
+        var method = parsed.Method;
+        try
+        {
+            var fields = new MachineFields();
+            var variables = new VariableTable(parsed.Model, method, parsed.Body, fields.Names);
+            var jumps = new JumpTable(fields, header.ResultType, parsed.ReadyFormat);
+            var builder = new BodyBuilder(parsed, variables, fields, jumps);
+            var body = builder.Build();
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var allFields = new List<FieldSpec>();
+            if (!method.IsStatic)
+                allFields.Add(new FieldSpec(GeneratedNames.ThisField, header.ThisType!, header.ThisIsStruct ? "copy of 'this' (C# copies a struct into its async machine)" : "'this'"));
+            allFields.AddRange(variables.Fields);
+            allFields.AddRange(fields.Synthesized);
+            var machine = header with
+            {
+                Parameters = variables.Parameters.ToEquatableArray(),
+                Fields = allFields.ToEquatableArray(),
+                ClosureFields = variables.ClosureFields.ToEquatableArray(),
+                Awaits = builder.Awaits.ToEquatableArray(),
+                FinallyMethods = builder.FinallyMethods.ToEquatableArray(),
+                Body = body,
+            };
+            return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);
+        }
+        catch (UnsupportedConstructException unsupported)
+        {
+            return Fallback(header, DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, unsupported.Node.GetLocation(), unsupported.Construct, method.Name));
+        }
+        catch (RefLikeAcrossAwaitException refLike)
+        {
+            return Fallback(header, DiagnosticInfo.Create(DiagnosticDescriptors.RefLikeLocalAcrossAwait, refLike.Node.GetLocation(), refLike.Name, refLike.Type));
+        }
+    }
+
+    /// <summary>The struct over the fallback future (the header has no body), with the reason reported.</summary>
+    private static MachineResult Fallback(MachineSpec header, DiagnosticInfo reason) =>
+        new(header, new EquatableArray<DiagnosticInfo>(new[] { reason }));
+}
