@@ -1,0 +1,65 @@
+namespace AsyncGen.Generator.Tests.Differential;
+
+/// <summary>
+/// Differential programs that expose a generator bug of issue 10, each with the bug. All are valid C#: the fallback
+/// and <c>async Task</c> worlds run every program; only the generated world treats these apart, and
+/// <see cref="KnownGeneratorBugTests"/> fails as soon as one is fixed, so that the fix removes its entry.
+/// </summary>
+internal static class KnownGeneratorBugs
+{
+    /// <summary>Generated code that does not compile or computes another result: left out of the generated world.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Broken = new Dictionary<string, string>
+    {
+        ["P_CompoundArrayElement"] = "generator: `a[i] += await x` emits invalid C# (CS1525)",
+        ["P_CompoundIndexerOrder"] = "generator: `obj[key] += await x` reads an unassigned local in the machine (CS0165)",
+        ["P_CompoundStructArrayElementField"] = "generator: `a[0].x += await x` spills the struct element by value (0 instead of 42)",
+        ["P_StructArrayElementMethod"] = "generator: `a[0].Add(await x)` calls Add on a copy of the struct element",
+        ["P_RefArrayElementArgument"] = "generator: `F(ref a[i], g(), await x)` evaluates g() before the index i",
+        ["P_RefArrayElementNullOrder"] = "generator: `F(ref a[0], g(), await x)` with a == null runs g() before the NullReferenceException",
+        ["P_ThrowExpressionOnNull"] = "generator: `await x ?? throw ...` emits a throw expression where C# forbids it (CS8115)",
+        ["P_UsingAwaitedResourceNotUsedAfterAwait"] = "generator: `using (var r = await x) { ... }` with r unused after a later await: CS0103",
+        ["P_LambdasCapturingLoopVariable"] = "generator: lambdas capturing a foreach variable of a loop that awaits share one variable (cA,cB,cC instead of aA,bB,cC)",
+    };
+
+    /// <summary>
+    /// Programs with the right result that start fallback machines in the generated world (after an AG0005 or
+    /// silently): compared like the others, but left out of the zero-fallback check and allowed their diagnostic.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
+    {
+        ["P_CompoundNullCoalescing"] = "generator: AG0005 for an await on the right of `??=`",
+        ["P_UsingDeclarationOfAwaitedValueReturn"] = "generator: AG0005 for `using var s = await x; return ...`",
+        ["P_DeconstructTupleAcrossAwait"] = "generator: AG0005 for deconstructed locals used after an await",
+        ["P_DeconstructAwaitedTuple"] = "generator: AG0005 for `var (a, b) = await x` used after an await",
+        ["P_DeconstructUserType"] = "generator: AG0005 for Deconstruct() locals used after an await",
+        ["P_ForEachDeconstructWithAwait"] = "generator: AG0005 for `foreach (var (k, v) in ...)` whose body awaits",
+        ["P_JoinDeconstructed"] = "generator: AG0005 for `var (a, b) = await Future.Join(...)`, and the joined calls run on the fallback",
+        ["P_IsPatternUsedAfterAwait"] = "generator: AG0005 for a pattern variable (`is string s`) used after an await",
+        ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
+        ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
+        ["P_PrimaryConstructorService"] = "generator: AG0005 for a primary-constructor parameter in a [PollAsync] body",
+        ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
+        ["P_RecordWithExpression"] = "generator: AG0005 for an await inside a `with` expression",
+        ["P_ConditionalAccessOnAwaited"] = "generator: AG0005 for `(await x)?.Member`",
+        ["P_ConditionalAccessWithAwaitedArgument"] = "generator: AG0005 for `a?.M(await x)`",
+        ["P_IndexAndRange"] = "generator: AG0005 for an await inside a range expression",
+        ["P_CollectionExpressions"] = "generator: AG0005 for an await inside a collection expression",
+        ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder without a diagnostic",
+        ["P_CallInsideLambda"] = "generator: a [PollAsync] call inside a lambda of the body runs on the fallback builder",
+        ["P_CallInsideLocalFunction"] = "generator: a [PollAsync] call inside a local function of the body runs on the fallback builder",
+        ["P_FutureStoredThenAwaited"] = "generator: `var f = Work(); ... await f` runs Work on the fallback builder",
+        ["P_FuturesInListAwaitedInLoop"] = "generator: [PollAsync] calls stored in a list run on the fallback builder",
+        ["P_JoinTwoCalls"] = "generator: `Future.Join(A(), B())` runs A and B on the fallback builder",
+        ["P_JoinWithFailure"] = "generator: `Future.Join(A(), B())` runs A and B on the fallback builder",
+        ["P_SelectFirstReady"] = "generator: `Future.Select(A(), ...)` runs A on the fallback builder",
+        ["P_SpawnAndAwaitHandle"] = "generator: `Executor.Spawn(Work())` inside a body runs Work on the fallback builder",
+        ["P_SpawnFailurePropagates"] = "generator: `Executor.Spawn(Work())` inside a body runs Work on the fallback builder",
+        ["P_SpawnManyThenSum"] = "generator: `Executor.Spawn(Work())` inside a body runs Work on the fallback builder",
+        ["P_ExtensionMethod"] = "generator: a [PollAsync] extension method awaited in a body runs on the fallback builder",
+        ["P_Recursion"] = "generator: a recursive [PollAsync] call runs on the fallback builder",
+        ["P_RecursiveSum"] = "generator: a recursive [PollAsync] call runs on the fallback builder",
+        ["P_TryCatch_ExceptionFromNestedCall"] = "generator: a recursive [PollAsync] call runs on the fallback builder",
+    };
+
+    public static bool IsBroken(string program) => Broken.ContainsKey(program);
+}
