@@ -52,6 +52,13 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(7, Level = EventLevel.Verbose, Message = "{0} on fd {1} Ready({3}) after {2} poll(s)")]
     public void OperationReady(string operation, int fd, int polls, int result) => WriteEvent(7, operation, fd, polls, result);
 
+    /// <summary>
+    /// The requested I/O driver could not be built (e.g. io_uring disabled by the kernel or a seccomp filter), so
+    /// an executor runs on <paramref name="chosen"/> instead. Id 20: far from the operation events' range.
+    /// </summary>
+    [Event(20, Level = EventLevel.Warning, Message = "I/O driver {0} unavailable ({2}); using {1}")]
+    public void DriverFallback(string requested, string chosen, string reason) => WriteEvent(20, requested, chosen, reason);
+
     // Ids 100-109: the fallback builder (Core/Fallback).
 
     /// <summary>A fallback state machine for <paramref name="method"/> started (see <see cref="Fallback.FallbackMachines"/>).</summary>

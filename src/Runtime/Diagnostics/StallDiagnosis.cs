@@ -1,3 +1,4 @@
+using AsyncGen.Drivers;
 using AsyncGen.Tasks;
 
 namespace AsyncGen.Diagnostics;

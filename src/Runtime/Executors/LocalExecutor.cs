@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using AsyncGen.Diagnostics;
+using AsyncGen.Drivers;
 using AsyncGen.Executors;
 using AsyncGen.Tasks;
 
@@ -26,18 +27,25 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     [ThreadStatic] private static LocalExecutor? t_current;
 
-    private readonly Driver _driver = Driver.Create();
+    private readonly Driver _driver;
     private readonly WakerTable _tasks = new();
     private readonly ConcurrentQueue<ITaskCell> _ready = new();
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
     private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
     private bool _disposed;
 
+    /// <summary>Creates an executor whose driver follows <paramref name="options"/> (default: the best available).</summary>
+    /// <exception cref="InvalidOperationException"><c>ASYNCGEN_DRIVER</c> names no driver.</exception>
+    public LocalExecutor(DriverOptions? options = null) => _driver = Driver.Create(options);
+
     /// <summary>The executor running on this thread, or null.</summary>
     public static LocalExecutor? Current => t_current;
 
     /// <summary>Number of spawned tasks that have not completed.</summary>
     public int TaskCount => _tasks.Count;
+
+    /// <summary>The I/O driver this executor parks in and its sockets register with; null where there is none.</summary>
+    public IoDriverKind? IoDriver => _driver.Kind;
 
     internal Driver Driver => _driver;
 

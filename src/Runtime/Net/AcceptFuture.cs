@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -19,28 +19,18 @@ public struct AcceptFuture : IFuture<TcpStream>
     public Poll<TcpStream> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<TcpStream>.Pending;
-        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
+        Socket? accepted;
+        try
         {
-            Socket accepted;
-            try
-            {
-                // Socket.Accept has no non-throwing overload: EAGAIN costs an exception, once per burst of accepts.
-                accepted = _operation.Socket.Socket.Accept();
-            }
-            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
-            {
-                _operation.WouldBlock(seen);
-                continue;
-            }
-            catch
-            {
-                _operation.Fail();
-                throw;
-            }
-            var stream = new TcpStream(new EventedSocket(accepted));
-            return _operation.Ready(stream, stream.Fd);
+            if (!io.TryAccept(_operation.Socket.Socket, cx.Waker, out accepted)) return _operation.Pending<TcpStream>();
         }
-        return _operation.Pending<TcpStream>();
+        catch
+        {
+            _operation.Fail();
+            throw;
+        }
+        var stream = new TcpStream(new EventedSocket(accepted!));
+        return _operation.Ready(stream, stream.Fd);
     }
 
     /// <summary>Cancels a pending accept: its waker is removed from the reactor.</summary>

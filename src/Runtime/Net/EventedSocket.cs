@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Executors;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -61,9 +60,9 @@ internal sealed class EventedSocket : IDisposable
     public IoRegistration Register(bool connecting)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-        var reactor = Driver.Current.Reactor;
+        var driver = Driver.Current.Io;
         var registration = Volatile.Read(ref _registration);
-        if (registration is not null && ReferenceEquals(registration.Reactor, reactor)) return registration;
+        if (registration is not null && ReferenceEquals(registration.Driver, driver)) return registration;
         // First use, or the previous executor is gone. A reader and a writer task on two worker threads may get here
         // together: registering twice would fail (EEXIST), so the slow path is serialized.
         lock (_registerLock)
@@ -71,15 +70,15 @@ internal sealed class EventedSocket : IDisposable
             registration = _registration;
             if (registration is not null)
             {
-                if (ReferenceEquals(registration.Reactor, reactor)) return registration;
-                if (!registration.Reactor.IsDisposed)
+                if (ReferenceEquals(registration.Driver, driver)) return registration;
+                if (!registration.Driver.IsDisposed)
                     throw new InvalidOperationException(
-                        "This socket is registered with the reactor of another executor that is still alive; a socket is " +
+                        "This socket is registered with the driver of another executor that is still alive; a socket is " +
                         "driven by one executor. Use it from tasks of that executor.");
                 registration.Deregister();
             }
             ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-            registration = reactor.Register(_socket.SafeHandle, connecting);
+            registration = driver.Register(_socket.SafeHandle, connecting);
             Volatile.Write(ref _registration, registration);
             return registration;
         }

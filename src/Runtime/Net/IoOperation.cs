@@ -1,5 +1,5 @@
 using AsyncGen.Diagnostics;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 using AsyncGen.Tasks;
 
 namespace AsyncGen.Net;
@@ -72,7 +72,7 @@ internal struct IoOperation(EventedSocket socket, string name)
     {
         if (Done) return;
         Done = true;
-        _io?.ClearWaker(direction);
+        _io?.Cancel(direction);
     }
 
     public static void Polled(string operation, int fd, int poll)

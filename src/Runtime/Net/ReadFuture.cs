@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -31,18 +31,18 @@ public struct ReadFuture : IFuture<int>
     public Poll<int> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
-        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
+        bool done;
+        int received;
+        try
         {
-            int received = _operation.Socket.Socket.Receive(_buffer.Span, SocketFlags.None, out var error);
-            if (error == SocketError.Success) return _operation.Ready(received, received);
-            if (error != SocketError.WouldBlock)
-            {
-                _operation.Fail();
-                throw new SocketException((int)error);
-            }
-            _operation.WouldBlock(seen);
+            done = io.TryReceive(_operation.Socket.Socket, _buffer.Span, cx.Waker, out received);
         }
-        return _operation.Pending<int>();
+        catch
+        {
+            _operation.Fail();
+            throw;
+        }
+        return done ? _operation.Ready(received, received) : _operation.Pending<int>();
     }
 
     /// <summary>Cancels a pending read: its waker is removed from the reactor. No data is lost.</summary>

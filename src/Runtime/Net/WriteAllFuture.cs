@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -33,7 +33,7 @@ public struct WriteAllFuture : IFuture<Unit>
         {
             while (_written < _buffer.Length)
             {
-                if (!SocketWrites.TrySend(ref _operation, io, _buffer.Span[_written..], cx.Waker, out int sent))
+                if (!io.TrySend(_operation.Socket.Socket, _buffer.Span[_written..], cx.Waker, out int sent))
                     return _operation.Pending<Unit>();
                 _written += sent;
             }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
@@ -32,7 +32,7 @@ public struct WriteFuture : IFuture<int>
         int sent;
         try
         {
-            sentSome = SocketWrites.TrySend(ref _operation, io, _buffer.Span, cx.Waker, out sent);
+            sentSome = io.TrySend(_operation.Socket.Socket, _buffer.Span, cx.Waker, out sent);
         }
         catch
         {

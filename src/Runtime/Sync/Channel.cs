@@ -11,8 +11,11 @@ namespace AsyncGen.Sync;
 /// sender wait.</para>
 /// <para><b>Closing.</b> Either end may <c>Close</c> the channel: later sends fail (return false), pending sends
 /// complete with false, and the receiver still receives every item sent before, then
-/// <see cref="ReceiveResult{T}.Closed"/>. There is no automatic close when senders are dropped: sender copies are
-/// plain struct views, not reference-counted handles.</para>
+/// <see cref="ReceiveResult{T}.Closed"/>. Senders are counted handles (<see cref="ChannelSender{T}.Clone"/>):
+/// disposing the last one closes the channel, like dropping tokio's last <c>Sender</c>.</para>
+/// <para><b>Consuming.</b> <c>await foreach</c> over the receiver (no allocation per item inside an <c>async
+/// Future</c> method), or <see cref="ChannelReceiver{T}.ReadAllAsync"/> as an <see cref="IAsyncEnumerable{T}"/>
+/// in Task code.</para>
 /// <para><b>Cancel safety.</b> <see cref="ReceiveFuture{T}"/> is cancel-safe: an item is taken only in the poll
 /// that returns it, so disposing a pending receive loses nothing. <see cref="SendFuture{T}"/> owns its item until
 /// the poll that enqueues it: disposing it while it waits for room drops that item (it is never half-sent or

@@ -21,6 +21,10 @@ internal sealed class ChannelCore<T>
     private bool _closed;
     private bool _receiverRegistered;
     private Waker _receiver;
+    private int _senders = 1; // live ChannelSender handles: the last one disposed closes the channel
+
+    /// <summary>An enumerator returned by a finished <c>await foreach</c>, reused by the next one (single consumer).</summary>
+    internal ChannelReceiveEnumerator<T>? CachedEnumerator;
 
     public ChannelCore(int? capacity)
     {
@@ -41,6 +45,18 @@ internal sealed class ChannelCore<T>
     }
 
     public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>Live sender handles (a snapshot).</summary>
+    public int SenderCount => Volatile.Read(ref _senders);
+
+    /// <summary>A sender handle was cloned.</summary>
+    public void AddSender() => Interlocked.Increment(ref _senders);
+
+    /// <summary>A sender handle was disposed: the last one closes the channel (tokio's drop of the last Sender).</summary>
+    public void ReleaseSender()
+    {
+        if (Interlocked.Decrement(ref _senders) == 0) Close();
+    }
 
     public bool TrySend(T item)
     {

@@ -26,4 +26,23 @@ public readonly struct ChannelReceiver<T>
 
     /// <summary>Closes the channel: sends fail from now on; items already sent can still be received.</summary>
     public void Close() => _core.Close();
+
+    /// <summary>
+    /// <c>await foreach (var item in receiver)</c>: every item until the channel is closed (by <c>Close</c> or by the
+    /// dispose of the last <see cref="ChannelSender{T}"/>) and drained. Inside an <c>async Future</c> method it
+    /// allocates nothing per item, and the enumerator object is reused by the next loop over this channel.
+    /// </summary>
+    /// <remarks>One consumer: a loop counts as the pending receive. Breaking out of the loop loses no item.</remarks>
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        (Interlocked.Exchange(ref _core.CachedEnumerator, null) ?? new ChannelReceiveEnumerator<T>(_core)).Start(cancellationToken);
+
+    /// <summary>
+    /// The items as an <see cref="IAsyncEnumerable{T}"/> for Task-based code (<c>await foreach</c>, LINQ): it ends
+    /// when the channel is closed and drained; <paramref name="cancellationToken"/> ends a pending wait with an
+    /// <see cref="OperationCanceledException"/>, losing no item.
+    /// </summary>
+    /// <remarks>Continuations of a wait run on the thread pool when called from Task code, never inline on the
+    /// sender's (executor) thread.</remarks>
+    public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        (IAsyncEnumerable<T>)GetAsyncEnumerator(cancellationToken);
 }

@@ -15,6 +15,9 @@ internal static class CoopBudget
     [ThreadStatic] private static int t_remaining;
     [ThreadStatic] private static bool t_inTask;
 
+    /// <summary>True while a task is being polled on this thread (false for futures polled by hand).</summary>
+    public static bool InTaskPoll => t_inTask;
+
     /// <summary>Starts a task's poll with a full budget; returns the state to restore (polls may nest: BlockOn tests).</summary>
     public static (int Remaining, bool InTask) Enter()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AsyncGen.Diagnostics;
+using AsyncGen.Drivers;
 
 namespace AsyncGen;
 

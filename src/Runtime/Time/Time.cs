@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using AsyncGen.Executors;
+using AsyncGen.Drivers;
 
 namespace AsyncGen;
 
@@ -10,10 +9,8 @@ namespace AsyncGen;
 /// <remarks>Named <c>Time</c>, not <c>Timer</c>, so it never clashes with <c>System.Threading.Timer</c>.</remarks>
 public static class Time
 {
-    private static readonly long s_origin = Stopwatch.GetTimestamp();
-
     /// <summary>Milliseconds on the runtime's monotonic clock (whole milliseconds since the runtime started).</summary>
-    public static long NowMs => (long)Stopwatch.GetElapsedTime(s_origin).TotalMilliseconds;
+    public static long NowMs => MonotonicClock.NowMs;
 
     /// <summary>
     /// A future that completes once <paramref name="duration"/> has passed, never early; the time counts from this
@@ -26,7 +23,7 @@ public static class Time
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
         // Round the deadline up to the next whole millisecond tick, so the wheel's 1 ms resolution can only
         // make a sleep late, never early.
-        double deadline = Stopwatch.GetElapsedTime(s_origin).TotalMilliseconds + duration.TotalMilliseconds;
+        double deadline = MonotonicClock.NowExactMs + duration.TotalMilliseconds;
         return new SleepFuture((long)Math.Ceiling(deadline));
     }
 

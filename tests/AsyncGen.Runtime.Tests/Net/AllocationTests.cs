@@ -112,11 +112,11 @@ public class AllocationTests
             server.NoDelay = true;
             var echo = executor.Spawn(new EchoServer(server));
             var ping = new PingClient(client, warmUpRounds: 200, measuredRounds: 1000);
-            long waitsBefore = executor.Driver.Reactor.WaitCount;
+            long waitsBefore = executor.Driver.Io.WaitCount;
             long allocated = executor.BlockOn(ping);
             Assert.Equal(0, allocated);
             // Every round parked in epoll_wait: the measured path includes Pending, the wait, the wake and the re-poll.
-            Assert.True(executor.Driver.Reactor.WaitCount - waitsBefore >= 1200);
+            Assert.True(executor.Driver.Io.WaitCount - waitsBefore >= 1200);
             executor.BlockOn(echo);
         }
     }

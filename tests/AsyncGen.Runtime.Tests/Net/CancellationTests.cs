@@ -25,7 +25,7 @@ public class CancellationTests
                 read.Dispose();
 
                 executor.BlockOn(client.WriteAllAsync("late"u8.ToArray()));
-                executor.Driver.Reactor.Park(100); // dispatches the readable event: nobody is waiting
+                executor.Driver.Io.Park(100); // dispatches the readable event: nobody is waiting
                 Assert.Equal(0, counter.Wakes);
             }
             Assert.Equal(4, executor.BlockOn(server.ReadAsync(buffer)));

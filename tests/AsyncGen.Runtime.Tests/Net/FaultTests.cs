@@ -157,7 +157,7 @@ public class FaultTests
         using var executor = new LocalExecutor();
         int attempt = executor.BlockOn(ConnectUntilOneHangs(), s_limit);
         Assert.InRange(attempt, 2, 16);
-        Assert.Equal(0, executor.Driver.Reactor.RegistrationCount); // the cancelled connect's socket was closed
+        Assert.Equal(0, executor.Driver.Io.RegistrationCount); // the cancelled connect's socket was closed
     }
 
     [Fact]

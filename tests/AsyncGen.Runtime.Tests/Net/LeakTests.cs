@@ -64,7 +64,7 @@ public class LeakTests
         Assert.Equal(10_000, executor.BlockOn(ConnectEchoClose(clients: 50, cyclesPerClient: 200), s_limit));
 
         Assert.Equal(before, Loopback.OpenDescriptors());
-        Assert.Equal(0, executor.Driver.Reactor.RegistrationCount);
+        Assert.Equal(0, executor.Driver.Io.RegistrationCount);
     }
 
     private static async Future<int> ReadWithTimeout(TcpStream stream)
@@ -110,7 +110,7 @@ public class LeakTests
         Assert.Equal(1000, executor.BlockOn(DisposePendingReads(1000), s_limit));
 
         Assert.Equal(before, Loopback.OpenDescriptors());
-        Assert.Equal(0, executor.Driver.Reactor.RegistrationCount);
+        Assert.Equal(0, executor.Driver.Io.RegistrationCount);
     }
 
     [Fact]

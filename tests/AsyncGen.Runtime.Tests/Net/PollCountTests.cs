@@ -1,5 +1,5 @@
 using AsyncGen.Net;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
 using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
@@ -52,7 +52,7 @@ public class PollCountTests
         Assert.Equal(4, read);
     }
 
-    private static async Future<long> IdleSecond(EpollReactor reactor)
+    private static async Future<long> IdleSecond(IIoDriver reactor)
     {
         using var listener = Loopback.Listen();
         var (client, server) = await Loopback.Pair(listener);
@@ -75,7 +75,7 @@ public class PollCountTests
     public void Idle_executor_with_pending_io_returns_from_epoll_wait_only_a_handful_of_times_per_second()
     {
         using var executor = new LocalExecutor();
-        long waits = executor.BlockOn(IdleSecond(executor.Driver.Reactor), s_limit);
+        long waits = executor.BlockOn(IdleSecond(executor.Driver.Io), s_limit);
         // One wait for the sleep's deadline; a few more at most (timer rounding, EINTR, the reactor's own unparks).
         Assert.InRange(waits, 1, 5);
     }

@@ -1,3 +1,4 @@
+using AsyncGen.Drivers;
 using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Timers;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
 using AsyncGen.Diagnostics;
+using AsyncGen.Drivers;
 using AsyncGen.Executors;
 using AsyncGen.Executors.WorkStealing;
 using AsyncGen.Tasks;
@@ -35,12 +36,17 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     private volatile bool _shutdown;
     private bool _disposed;
 
-    /// <summary>Starts <paramref name="workerCount"/> worker threads (default: one per processor, at most 64).</summary>
-    public WorkStealingExecutor(int workerCount = 0)
+    /// <summary>
+    /// Starts <paramref name="workerCount"/> worker threads (default: one per processor, at most 64) sharing one driver
+    /// that follows <paramref name="options"/> (default: the best available).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>ASYNCGEN_DRIVER</c> names no driver.</exception>
+    public WorkStealingExecutor(int workerCount = 0, DriverOptions? options = null)
     {
         if (workerCount == 0) workerCount = Math.Min(Environment.ProcessorCount, 64);
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
+        Driver = Driver.Create(options);
         Workers = new Worker[workerCount];
         for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i);
         _threads = new Thread[workerCount];
@@ -74,7 +80,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     internal ConcurrentQueue<ITaskCell> Injection { get; } = new();
 
-    internal Driver Driver { get; } = Driver.Create();
+    /// <summary>The I/O driver the workers park in and sockets register with; null where there is none.</summary>
+    public IoDriverKind? IoDriver => Driver.Kind;
+
+    internal Driver Driver { get; }
 
     internal bool IsShuttingDown => _shutdown;
 

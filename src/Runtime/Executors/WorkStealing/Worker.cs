@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Drivers;
 using AsyncGen.Tasks;
 
 namespace AsyncGen.Executors.WorkStealing;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers;
 
 /// <summary>Owns one Linux file descriptor (the epoll instance, the eventfd) and closes it exactly once.</summary>
 internal sealed class FileDescriptorHandle : SafeHandle

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using AsyncGen.Executors;
+using AsyncGen.Drivers;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
 
-namespace AsyncGen.Runtime.Tests.Reactor;
+namespace AsyncGen.Runtime.Tests.Drivers;
 
 /// <summary>
 /// The readiness race: data that lands between a read's EAGAIN and the storing of its waker must still wake it.
@@ -101,7 +101,7 @@ public class ReadinessRaceTests
             bool stop = false;
             var reactorThread = new Thread(() =>
             {
-                while (!Volatile.Read(ref stop)) driver.Reactor.Park(50);
+                while (!Volatile.Read(ref stop)) driver.Io.Park(50);
             }) { IsBackground = true, Name = "reactor" };
             reactorThread.Start();
             var hammer = Hammer(sender, messages: 20_000, out var sent);

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
-using AsyncGen.Executors;
 
-namespace AsyncGen;
+namespace AsyncGen.Drivers;
 
 /// <summary>
 /// A hierarchical timing wheel (tokio's <c>time/wheel</c>): 6 levels × 64 slots at 1 ms resolution, covering
@@ -34,13 +33,13 @@ internal sealed class TimerWheel
     private Entry[] _entries = new Entry[64];
     private int _freeHead = None;
     private int _used;
-    private long _elapsed;                                // the wheel's current time, in ms (Time.NowMs clock)
+    private long _elapsed;                                // the wheel's current time, in ms (MonotonicClock.NowMs)
     private long _parkDeadline = NotParked;               // the deadline a parked thread sleeps until
     private readonly List<Waker> _firing = [];            // reused by Advance: wakes happen outside the lock
     private readonly Lock _lock = new();
     private const long NotParked = long.MinValue;
 
-    public TimerWheel() : this(Time.NowMs) { }
+    public TimerWheel() : this(MonotonicClock.NowMs) { }
 
     public TimerWheel(long startMs)
     {
@@ -320,6 +319,3 @@ internal sealed class TimerWheel
         public byte Slot;
     }
 }
-
-/// <summary>Addresses one timer of a <see cref="TimerWheel"/>; stale once removed.</summary>
-internal readonly record struct TimerHandle(int Index, int Generation);

@@ -2,10 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using AsyncGen.Net;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
+using AsyncGen.Drivers.Epoll;
 using AsyncGen.Runtime.Tests.Support;
 
-namespace AsyncGen.Runtime.Tests.Reactor;
+namespace AsyncGen.Runtime.Tests.Drivers;
 
 public class StaleWriteInterestTests
 {
@@ -31,21 +32,21 @@ public class StaleWriteInterestTests
         using (executor.Driver.Enter())
         {
             var first = new EventedSocket(s1);
-            var stale = first.Registration;
-            var io = (ScheduledIo)typeof(IoRegistration).GetField("_io", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(stale)!;
+            var stale = (EpollRegistration)first.Registration;
+            var io = (ScheduledIo)typeof(EpollRegistration).GetField("_io", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(stale)!;
 
             // A writer of `first` (on another worker) is inside IoRegistration.PollReady(Write) and TryGetReady returned
             // false. Now another task disposes `first` and a new connection takes the freed slot.
             first.Dispose();
             var second = new EventedSocket(s2);
-            var fresh = second.Registration;
+            var fresh = (EpollRegistration)second.Registration;
             Assert.Equal(stale.Slot, fresh.Slot);
 
             if (staleWriterResumes)
             {
                 // The stale writer resumes in IoRegistration.PollReady: its generation must be refused.
                 if (io.TryAddWriteInterest(stale.Generation))
-                    Assert.ThrowsAny<Exception>(() => executor.Driver.Reactor.AddWriteInterest(stale)); // stale owner is closed
+                    Assert.ThrowsAny<Exception>(() => ((EpollDriver)executor.Driver.Io).AddWriteInterest(stale)); // stale owner is closed
             }
 
             // The new owner writes until the send buffer is full and registers its waker (the WriteFuture protocol).
@@ -64,7 +65,7 @@ public class StaleWriteInterestTests
             for (int round = 0; round < 20 && counter.Wakes == 0; round++)
             {
                 while (peer2.Receive(sink, SocketFlags.None, out var error) > 0 && error == SocketError.Success) { }
-                executor.Driver.Reactor.Park(50);
+                executor.Driver.Io.Park(50);
             }
             Assert.Equal(1, counter.Wakes);
             second.Dispose();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AsyncGen.Diagnostics;
 
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers;
 
 /// <summary>
 /// The reactor-side state of one registered descriptor (tokio's <c>ScheduledIo</c>): readiness bits stamped with

@@ -1,4 +1,4 @@
-namespace AsyncGen.Executors;
+namespace AsyncGen.Drivers;
 
 /// <summary>An <see cref="IParker"/> without I/O: a monitor wait that <see cref="Unpark"/> pulses.</summary>
 internal sealed class ThreadParker : IParker

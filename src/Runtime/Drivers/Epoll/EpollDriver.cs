@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using AsyncGen.Diagnostics;
-using AsyncGen.Executors;
 
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers.Epoll;
 
 /// <summary>
-/// The Linux I/O reactor (tokio's <c>runtime/io/driver.rs</c>): an edge-triggered epoll instance that an executor
-/// parks in, so timers and I/O share one wait, plus an eventfd that unparks it from other threads.
+/// The epoll driver, a readiness reactor (tokio's <c>runtime/io/driver.rs</c>): an edge-triggered epoll instance
+/// that an executor parks in, so timers and I/O share one wait, plus an eventfd that unparks it from other threads.
 /// </summary>
 /// <remarks>
 /// <para><b>What lives here.</b> The epoll fd, the eventfd, a slab of <see cref="ScheduledIo"/> slots and the tick.
@@ -26,14 +25,13 @@ namespace AsyncGen.Reactor;
 /// tasks when Park returns), and the flag is cleared when Park returns: every unpark issued during the park is
 /// satisfied by that return, and one that came with a write still has its eventfd event queued.</para>
 /// <para><b>Registration.</b> Descriptors are added with <c>EPOLLIN | EPOLLRDHUP | EPOLLET</c> and gain
-/// <c>EPOLLOUT</c> on first need (see <see cref="IoRegistration.PollReady"/>); a connecting socket has it at once. Registration and deregistration may
+/// <c>EPOLLOUT</c> on first need (see <see cref="EpollRegistration.PollReady"/>); a connecting socket has it at once. Registration and deregistration may
 /// happen on any thread: the slab is guarded by <c>_slabLock</c> and epoll_ctl is thread-safe.</para>
-/// <para>Other operating systems have no epoll: constructing the reactor throws
-/// <see cref="PlatformNotSupportedException"/>, and <see cref="Driver"/> then falls back to a
-/// <see cref="ThreadParker"/> so timers keep working without I/O.</para>
+/// <para>Other operating systems have no epoll: constructing the driver throws
+/// <see cref="PlatformNotSupportedException"/> (<see cref="DriverFactory"/> does not try).</para>
 /// </remarks>
-[DebuggerDisplay("EpollReactor ({RegistrationCount} registrations, {WaitCount} waits)")]
-internal sealed unsafe class EpollReactor : IParker
+[DebuggerDisplay("EpollDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
+internal sealed unsafe class EpollDriver : IIoDriver
 {
     /// <summary>Events taken per epoll_wait: 1024, tokio's default event capacity.</summary>
     private const int EventCapacity = 1024;
@@ -55,7 +53,7 @@ internal sealed unsafe class EpollReactor : IParker
     private long _waitCount;
     private bool _disposed;
 
-    public EpollReactor()
+    public EpollDriver()
     {
         if (!OperatingSystem.IsLinux()) throw NotSupported();
         _epoll = Open(Libc.epoll_create1(Libc.EPOLL_CLOEXEC), "epoll_create1");
@@ -63,6 +61,9 @@ internal sealed unsafe class EpollReactor : IParker
         _events = (byte*)NativeMemory.Alloc((nuint)(EventCapacity * EpollEventLayout.Size));
         Control(Libc.EPOLL_CTL_ADD, _wakeFd.Fd, Libc.EPOLLIN | Libc.EPOLLET, WakeToken);
     }
+
+    /// <inheritdoc/>
+    public IoDriverKind Kind => IoDriverKind.Epoll;
 
     /// <summary>The exception for I/O on an operating system without epoll.</summary>
     public static PlatformNotSupportedException NotSupported() => new(
@@ -106,7 +107,7 @@ internal sealed unsafe class EpollReactor : IParker
             io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
             _registrations++;
         }
-        var registration = new IoRegistration(this, io, slot, generation, owner, fd);
+        var registration = new EpollRegistration(this, io, slot, generation, owner, fd);
         try
         {
             ControlOwned(Libc.EPOLL_CTL_ADD, registration, InterestBits(writeInterest: connecting));
@@ -119,10 +120,10 @@ internal sealed unsafe class EpollReactor : IParker
         return registration;
     }
 
-    internal void AddWriteInterest(IoRegistration registration) =>
+    internal void AddWriteInterest(EpollRegistration registration) =>
         ControlOwned(Libc.EPOLL_CTL_MOD, registration, InterestBits(writeInterest: true));
 
-    internal void Deregister(IoRegistration registration, ScheduledIo io, int generation)
+    internal void Deregister(EpollRegistration registration, ScheduledIo io, int generation)
     {
         try
         {
@@ -245,7 +246,7 @@ internal sealed unsafe class EpollReactor : IParker
         Libc.read(_wakeFd.Fd, &value, sizeof(ulong)); // resets the counter; EAGAIN if another drain got it
     }
 
-    private void ControlOwned(int op, IoRegistration registration, uint events)
+    private void ControlOwned(int op, EpollRegistration registration, uint events)
     {
         bool added = false;
         try

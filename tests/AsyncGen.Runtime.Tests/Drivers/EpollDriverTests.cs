@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
-using AsyncGen.Reactor;
+using AsyncGen.Drivers;
+using AsyncGen.Drivers.Epoll;
 using AsyncGen.Runtime.Tests.Support;
 
-namespace AsyncGen.Runtime.Tests.Reactor;
+namespace AsyncGen.Runtime.Tests.Drivers;
 
-public class EpollReactorTests
+public class EpollDriverTests
 {
     [Fact]
     public void Epoll_event_is_packed_to_12_bytes_on_x64_and_16_elsewhere()
@@ -16,7 +17,7 @@ public class EpollReactorTests
     [Fact]
     public void Other_operating_systems_get_a_PlatformNotSupportedException_that_says_why()
     {
-        var error = EpollReactor.NotSupported();
+        var error = EpollDriver.NotSupported();
         Assert.Contains("epoll", error.Message);
         Assert.Contains("only on Linux", error.Message);
     }
@@ -24,7 +25,7 @@ public class EpollReactorTests
     [Fact]
     public void Unpark_before_park_makes_the_next_park_return_at_once()
     {
-        using var reactor = new EpollReactor();
+        using var reactor = new EpollDriver();
         var unparker = new Thread(reactor.Unpark);
         unparker.Start();
         unparker.Join();
@@ -36,7 +37,7 @@ public class EpollReactorTests
     [Fact]
     public void Unpark_from_another_thread_ends_an_infinite_park()
     {
-        using var reactor = new EpollReactor();
+        using var reactor = new EpollDriver();
         using var parked = new ManualResetEventSlim();
         var parker = new Thread(() =>
         {
@@ -53,7 +54,7 @@ public class EpollReactorTests
     [Fact]
     public void Unparks_are_never_lost_under_a_storm_of_parks_and_unparks()
     {
-        using var reactor = new EpollReactor();
+        using var reactor = new EpollDriver();
         int round = 0;
         const int Rounds = 5_000;
         var unparker = new Thread(() =>

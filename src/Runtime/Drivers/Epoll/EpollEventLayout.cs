@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers.Epoll;
 
 /// <summary>
 /// Reads and writes <c>struct epoll_event { uint32_t events; uint64_t data; }</c> in native memory.

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers;
 
 /// <summary>The Linux system calls of the reactor, through <c>LibraryImport</c> (source-generated, no runtime marshalling).</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers;
 
 /// <summary>
 /// Readiness observed by an operation, stamped with the reactor tick that set it, so that

@@ -1,4 +1,4 @@
-namespace AsyncGen.Executors;
+namespace AsyncGen.Drivers;
 
 /// <summary>
 /// How an executor thread waits when it has no ready task: until another thread unparks it, an I/O event arrives

@@ -1,4 +1,4 @@
-namespace AsyncGen.Reactor;
+namespace AsyncGen.Drivers;
 
 /// <summary>Readiness of one registered descriptor, as the reactor last saw it (tokio's <c>Ready</c>).</summary>
 [Flags]

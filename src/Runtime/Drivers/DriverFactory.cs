@@ -1,0 +1,65 @@
+using AsyncGen.Diagnostics;
+using AsyncGen.Drivers.Epoll;
+
+namespace AsyncGen.Drivers;
+
+/// <summary>
+/// Chooses and builds an executor's I/O driver: the options' choice, else <c>ASYNCGEN_DRIVER</c>, else the best
+/// this system has. A driver that cannot be built falls back to the next best, visibly: one
+/// <see cref="AsyncGenEventSource.DriverFallback"/> event and <see cref="FallbackCount"/> + 1 per fallback.
+/// </summary>
+internal static class DriverFactory
+{
+    private static long s_fallbacks;
+
+    /// <summary>How many drivers fell back to a weaker one in this process (tests assert the fallback is visible).</summary>
+    public static long FallbackCount => Interlocked.Read(ref s_fallbacks);
+
+    /// <summary>The driver for a new executor, or null where no I/O driver exists (timers and tasks still work).</summary>
+    public static IIoDriver? Create(DriverOptions options) =>
+        Create(Resolve(options.Driver, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)));
+
+    /// <summary>
+    /// The driver <paramref name="requested"/> means: itself unless Auto, then the environment's choice, then the
+    /// best for this operating system.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The environment variable names no driver.</exception>
+    public static IoDriverKind Resolve(IoDriverKind requested, string? environment)
+    {
+        if (requested != IoDriverKind.Auto) return requested;
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            return environment.Trim().ToLowerInvariant() switch
+            {
+                "epoll" => IoDriverKind.Epoll,
+                "io_uring" or "iouring" => IoDriverKind.IoUring,
+                "portable" => IoDriverKind.Portable,
+                _ => throw new InvalidOperationException(
+                    $"{DriverOptions.EnvironmentVariable}='{environment}' names no driver: use epoll, io_uring or " +
+                    "portable, or unset it to let AsyncGen choose."),
+            };
+        }
+        return OperatingSystem.IsLinux() ? IoDriverKind.Epoll : IoDriverKind.Portable;
+    }
+
+    private static IIoDriver? Create(IoDriverKind kind)
+    {
+        switch (kind)
+        {
+            case IoDriverKind.Epoll:
+                return OperatingSystem.IsLinux() ? new EpollDriver() : null;
+            default:
+                // Not built yet in this runtime: the next best driver, said out loud.
+                var fallback = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : kind;
+                ReportFallback(kind, fallback, "this driver is not available in this build");
+                return fallback == IoDriverKind.Epoll ? new EpollDriver() : null;
+        }
+    }
+
+    /// <summary>Records one fallback: the event for people watching, the counter for tests.</summary>
+    public static void ReportFallback(IoDriverKind requested, IoDriverKind chosen, string reason)
+    {
+        Interlocked.Increment(ref s_fallbacks);
+        AsyncGenEventSource.Log.DriverFallback(requested.ToString(), chosen.ToString(), reason);
+    }
+}

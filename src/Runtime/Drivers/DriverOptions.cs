@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace AsyncGen;
+
+/// <summary>How an executor's driver is built: which I/O driver it uses.</summary>
+/// <example>
+/// <code>
+/// using var executor = new LocalExecutor(new DriverOptions { Driver = IoDriverKind.Epoll });
+/// </code>
+/// </example>
+[DebuggerDisplay("Driver = {Driver}")]
+public sealed class DriverOptions
+{
+    /// <summary>The environment variable that forces a driver for executors whose options say <see cref="IoDriverKind.Auto"/>.</summary>
+    public const string EnvironmentVariable = "ASYNCGEN_DRIVER";
+
+    /// <summary>The default options: <see cref="IoDriverKind.Auto"/>.</summary>
+    public static DriverOptions Default { get; } = new();
+
+    /// <summary>
+    /// The I/O driver. <see cref="IoDriverKind.Auto"/> (the default) picks the best one available, unless
+    /// <see cref="EnvironmentVariable"/> names one. A driver named here or in the environment that the system
+    /// cannot provide falls back to the next best (io_uring → epoll), reported by the <c>AsyncGen</c> event source.
+    /// </summary>
+    public IoDriverKind Driver { get; init; }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using AsyncGen.Diagnostics;
+
+namespace AsyncGen.Drivers;
+
+/// <summary>
+/// One socket registered with an <see cref="IIoDriver"/> (tokio's <c>Registration</c>): what socket futures call to
+/// receive, send, accept or wait for readiness. Released once by <see cref="Deregister"/>, before the socket closes.
+/// </summary>
+/// <remarks>
+/// <para>Two levels, so that one socket future runs on every driver:</para>
+/// <list type="bullet">
+/// <item><b>Operations</b> (<see cref="TryReceive"/>, <see cref="TrySend"/>, <see cref="TryAccept"/>): true with a
+///   result, or false with the waker stored (the future returns Pending and is polled again after a wake). A
+///   readiness driver implements them as the loop below over the socket's non-blocking syscall (the default here);
+///   a completion driver submits the operation to the kernel and completes it from the completion queue, copying
+///   between its own buffers and the caller's spans, so no caller memory is ever lent to the kernel.</item>
+/// <item><b>Readiness</b> (<see cref="PollReady"/>, <see cref="ClearReadiness"/>): for the rarer operations
+///   (connect, datagrams) every driver can report readiness: epoll natively, io_uring through a one-shot poll
+///   operation.</item>
+/// </list>
+/// <para>The readiness protocol (tokio's <c>poll_read_ready</c> + <c>clear_readiness</c>):
+/// <code>
+/// while (PollReady(direction, waker, out seen))   // false = waker stored, return Pending
+/// {
+///     syscall → success: Ready; EAGAIN: ClearReadiness(seen) and loop; other error: throw
+/// }
+/// </code>
+/// One operation per direction at a time (one reader, one writer), as with tokio's <c>&amp;mut self</c> I/O: the
+/// direction has one waker slot. Disposing a pending operation calls <see cref="Cancel"/>.</para>
+/// </remarks>
+[DebuggerDisplay("{GetType().Name,nq} fd {Fd}")]
+internal abstract class IoRegistration(SafeHandle owner, int fd)
+{
+    /// <summary>The driver this socket is registered with.</summary>
+    public abstract IIoDriver Driver { get; }
+
+    /// <summary>The registered descriptor.</summary>
+    public int Fd { get; } = fd;
+
+    /// <summary>The socket's handle: add a reference around every use of <see cref="Fd"/>.</summary>
+    internal SafeHandle Owner { get; } = owner;
+
+    /// <summary>
+    /// True with the readiness to try when <paramref name="direction"/> may be ready; otherwise stores
+    /// <paramref name="waker"/> and returns false.
+    /// </summary>
+    public abstract bool PollReady(Direction direction, in Waker waker, out ReadyEvent seen);
+
+    /// <summary>Clears readiness an operation saw before its syscall returned EAGAIN.</summary>
+    public abstract void ClearReadiness(in ReadyEvent seen);
+
+    /// <summary>
+    /// Receives into <paramref name="buffer"/>: true with the byte count (0 = end of stream), false with the waker
+    /// stored. Throws <see cref="SocketException"/> on errors.
+    /// </summary>
+    public virtual bool TryReceive(Socket socket, Span<byte> buffer, in Waker waker, out int received)
+    {
+        while (PollReady(Direction.Read, waker, out var seen))
+        {
+            received = socket.Receive(buffer, SocketFlags.None, out var error);
+            if (error == SocketError.Success) return true;
+            if (error != SocketError.WouldBlock) throw new SocketException((int)error);
+            WouldBlock("read", seen);
+        }
+        received = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Sends some of <paramref name="data"/>: true with the byte count accepted (at least 1 for non-empty data),
+    /// false with the waker stored. Throws <see cref="SocketException"/> on errors (EPIPE, ECONNRESET).
+    /// </summary>
+    public virtual bool TrySend(Socket socket, ReadOnlySpan<byte> data, in Waker waker, out int sent)
+    {
+        while (PollReady(Direction.Write, waker, out var seen))
+        {
+            sent = socket.Send(data, SocketFlags.None, out var error);
+            if (error == SocketError.Success) return true;
+            if (error != SocketError.WouldBlock) throw new SocketException((int)error);
+            WouldBlock("write", seen);
+        }
+        sent = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Accepts a connection on a listening socket: true with it, false with the waker stored. Cancel-safe: a
+    /// connection is never lost by a cancelled accept.
+    /// </summary>
+    public virtual bool TryAccept(Socket listener, in Waker waker, out Socket? accepted)
+    {
+        while (PollReady(Direction.Read, waker, out var seen))
+        {
+            try
+            {
+                // Socket.Accept has no non-throwing overload: EAGAIN costs an exception, once per burst of accepts.
+                accepted = listener.Accept();
+                return true;
+            }
+            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
+            {
+                WouldBlock("accept", seen);
+            }
+        }
+        accepted = null;
+        return false;
+    }
+
+    /// <summary>
+    /// A pending operation in <paramref name="direction"/> was disposed: forget its waker so a later event wakes
+    /// nobody. A completion driver also cancels what it submitted, keeping its buffers until the kernel is done.
+    /// </summary>
+    public abstract void Cancel(Direction direction);
+
+    /// <summary>True once <see cref="Deregister"/> ran.</summary>
+    public abstract bool IsReleased { get; }
+
+    /// <summary>Removes the socket from the driver and wakes waiting operations. Idempotent; call before closing it.</summary>
+    public abstract void Deregister();
+
+    private void WouldBlock(string operation, in ReadyEvent seen)
+    {
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(operation, Fd);
+        ClearReadiness(seen);
+    }
+}
