@@ -38,8 +38,8 @@ public partial class PingPongBenchmarks
     [Benchmark(OperationsPerInvoke = RoundTrips, Description = "AsyncGen channels, LocalExecutor")]
     public void AsyncGenLocal()
     {
-        var (pings, pingInbox) = Channel.Bounded<int>(1);
-        var (pongs, pongInbox) = Channel.Bounded<int>(1);
+        var (pings, pingInbox) = AsyncChannel.Bounded<int>(1);
+        var (pongs, pongInbox) = AsyncChannel.Bounded<int>(1);
         using var executor = new LocalExecutor();
         executor.Spawn(Ponger(pingInbox, pongs));
         executor.Spawn(Pinger(pings, pongInbox));

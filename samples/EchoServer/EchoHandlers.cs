@@ -8,7 +8,7 @@ internal static partial class EchoHandlers
 {
     /// <summary>Accepts forever; each connection gets its own task (<paramref name="handWritten"/>: see <see cref="HandWrittenEcho"/>).</summary>
     [PollAsync]
-    public static async Future Serve(AsyncGen.Net.TcpListener listener, bool handWritten)
+    public static async Future Serve(AsyncGen.Net.AsyncTcpListener listener, bool handWritten)
     {
         while (true)
         {
@@ -21,7 +21,7 @@ internal static partial class EchoHandlers
 
     /// <summary>Writes back everything it reads, until the peer closes or resets the connection.</summary>
     [PollAsync]
-    public static async Future Echo(TcpStream stream)
+    public static async Future Echo(AsyncTcpStream stream)
     {
         using (stream)
         {

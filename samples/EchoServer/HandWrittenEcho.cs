@@ -7,7 +7,7 @@ namespace AsyncGen.Samples.EchoServer;
 /// The echo loop of <see cref="EchoHandlers.Echo"/> as an explicit state machine (what the generator emits for it),
 /// so the benchmark can show the runtime's cost without the fallback builder's per-await boxing.
 /// </summary>
-internal sealed class HandWrittenEcho(TcpStream stream) : IFuture<Unit>
+internal sealed class HandWrittenEcho(AsyncTcpStream stream) : IFuture<Unit>
 {
     private readonly byte[] _buffer = new byte[4096];
     private ReadFuture _read;

@@ -4,7 +4,7 @@
 //
 // port: default 18080. --workers N: a WorkStealingExecutor with N workers instead of one LocalExecutor thread.
 // --hand-written: connections run HandWrittenEcho (an explicit state machine) instead of the async method.
-// The seed's section 6 (one TcpStream read traced on loopback) is in the Tour: dotnet run --project samples/Tour
+// The seed's section 6 (one AsyncTcpStream read traced on loopback) is in the Tour: dotnet run --project samples/Tour
 using System.Net;
 using AsyncGen;
 using AsyncGen.Net;
@@ -25,7 +25,7 @@ for (int i = 0; i < args.Length; i++)
     return 2;
 }
 
-using var listener = TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, port));
 Console.WriteLine($"AsyncGen echo server on {listener.LocalEndPoint} ({(workers > 0 ? $"{workers} work-stealing workers" : "one LocalExecutor thread")})");
 if (workers > 0)
 {

@@ -8,7 +8,7 @@ using System.Net.Sockets;
 int port = args.Length > 0 && int.TryParse(args[0], out int p) ? p : 18081;
 using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-listener.Listen(1024); // the same backlog as AsyncGen's TcpListener default
+listener.Listen(1024); // the same backlog as AsyncGen's AsyncTcpListener default
 Console.WriteLine($".NET Socket-async echo server on {listener.LocalEndPoint}");
 while (true)
 {

@@ -14,9 +14,9 @@ internal static partial class TcpReadFlow
 {
     public static void Run()
     {
-        Heading.Print("5-6. Reactor: the full flow of one TcpStream.ReadAsync on loopback (from the runtime's AsyncGen events)");
+        Heading.Print("5-6. Reactor: the full flow of one AsyncTcpStream.ReadAsync on loopback (from the runtime's AsyncGen events)");
         using var trace = new ReadFlowPrinter();
-        using var listener = AsyncGen.Net.TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var listener = AsyncGen.Net.AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         peer.Connect(listener.LocalEndPoint);
 
@@ -36,7 +36,7 @@ internal static partial class TcpReadFlow
     }
 
     [PollAsync]
-    private static async Future<int> ReadOnce(AsyncGen.Net.TcpListener listener, ReadFlowPrinter trace)
+    private static async Future<int> ReadOnce(AsyncGen.Net.AsyncTcpListener listener, ReadFlowPrinter trace)
     {
         var server = await listener.AcceptAsync();
         using (server)

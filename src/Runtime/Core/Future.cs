@@ -59,6 +59,10 @@ public abstract class Future<T> : IFuture<T>, IAwaitedChild
         }
     }
 
+    // A builder other than Future's awaited this future (see FutureAwaiter.UnsafeOnCompleted): the await throws.
+    internal void FaultAwait(Exception error) =>
+        _awaitedError = ExceptionDispatchInfo.Capture(ExceptionDispatchInfo.SetCurrentStackTrace(error));
+
     internal T TakeAwaitedResult()
     {
         var error = _awaitedError;

@@ -8,7 +8,9 @@ namespace AsyncGen;
 /// </summary>
 /// <remarks>
 /// Futures are polled, not called back: only <see cref="Future{T}"/>'s own builder knows how to drive this awaiter.
-/// Awaiting a future from a <c>Task</c>-returning method throws; use <c>AsTask()</c> or <c>Executor.BlockOn</c>.
+/// Awaiting a future from a <c>Task</c>-returning method (AG0109 at compile time) faults that await with a
+/// <see cref="NotSupportedException"/> the method's own <c>catch</c> sees; use <c>AsTask()</c> or
+/// <c>Executor.BlockOn</c>.
 /// </remarks>
 public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IFutureAwaiter
 {
@@ -24,13 +26,32 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IFutureAwai
     /// <summary>The awaited future's result; rethrows its exception with the original stack trace.</summary>
     public T GetResult() => Future.TakeAwaitedResult();
 
-    /// <summary>Not supported: futures are driven by polling.</summary>
-    public void OnCompleted(Action continuation) => throw NotPolled();
+    /// <summary>
+    /// Called only by a builder that is not <see cref="Future{T}"/>'s (a <c>Task</c> method awaiting a future):
+    /// faults the await, then resumes the method on the thread pool, where <see cref="GetResult"/> throws.
+    /// </summary>
+    public void OnCompleted(Action continuation)
+    {
+        FaultAwait(continuation);
+        ThreadPool.QueueUserWorkItem(static resume => resume(), continuation, preferLocal: true);
+    }
 
-    /// <summary>Not supported: futures are driven by polling.</summary>
-    public void UnsafeOnCompleted(Action continuation) => throw NotPolled();
+    /// <inheritdoc cref="OnCompleted"/>
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        FaultAwait(continuation);
+        // The builder that called us captured the ExecutionContext into the continuation already.
+        ThreadPool.UnsafeQueueUserWorkItem(static resume => resume(), continuation, preferLocal: true);
+    }
 
-    private static NotSupportedException NotPolled() => new(
-        "A Future can only be awaited inside an 'async Future' method (it is driven by polling, not callbacks). " +
-        "From Task-based code, await future.AsTask() or call Executor.BlockOn(future).");
+    // Throwing here instead would not reach the awaiting method: Task builders rethrow an exception from
+    // (Unsafe)OnCompleted on the thread pool, which ends the process. The future is never polled, so nothing of
+    // it has run and there is nothing to cancel.
+    private void FaultAwait(Action continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Future.FaultAwait(new NotSupportedException(
+            "A Future can only be awaited inside an 'async Future' method (it is driven by polling, not callbacks). " +
+            "From Task-based code, await future.AsTask() or call Executor.BlockOn(future) (AG0109 offers the fix)."));
+    }
 }

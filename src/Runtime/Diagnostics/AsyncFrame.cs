@@ -4,7 +4,7 @@ namespace AsyncGen.Diagnostics;
 /// One frame of an async backtrace: a future suspended at an await (or waiting on a resource).
 /// </summary>
 /// <param name="Method">The suspended method, as <c>Type.Method</c> (<c>EchoServer.Echo</c>); for a resource, the
-/// operation (<c>TcpStream.ReadAsync</c>, <c>Time.Sleep</c>).</param>
+/// operation (<c>AsyncTcpStream.ReadAsync</c>, <c>Time.Sleep</c>).</param>
 /// <param name="File">The source file of the await (the path the <c>#line</c> directives use), or null when unknown
 /// (fallback machines, resources).</param>
 /// <param name="Line">The 1-based source line of the await, or 0 when unknown.</param>

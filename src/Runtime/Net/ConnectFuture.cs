@@ -6,13 +6,13 @@ using AsyncGen.Drivers;
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="TcpStream.ConnectAsync(IPEndPoint)"/>: a non-blocking <c>connect</c>, then a wait for
+/// The future of <see cref="AsyncTcpStream.ConnectAsync(IPEndPoint)"/>: a non-blocking <c>connect</c>, then a wait for
 /// EPOLLOUT, then <c>SO_ERROR</c> tells success from failure.
 /// </summary>
 /// <remarks>The socket is created on the first poll. Disposing a pending connect (e.g. through
 /// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>) closes the half-open socket.</remarks>
 [DebuggerDisplay("Connect to {_remote}")]
-public struct ConnectFuture : IFuture<TcpStream>
+public struct ConnectFuture : IFuture<AsyncTcpStream>
 {
     private readonly IPEndPoint _remote;
     private EventedSocket? _socket;
@@ -23,7 +23,7 @@ public struct ConnectFuture : IFuture<TcpStream>
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The connection failed, e.g. <see cref="SocketError.ConnectionRefused"/>.</exception>
-    public Poll<TcpStream> Poll(ref Context cx)
+    public Poll<AsyncTcpStream> Poll(ref Context cx)
     {
         if (_done) throw new InvalidOperationException("The connect future was polled after it completed (or was disposed).");
         try
@@ -34,7 +34,7 @@ public struct ConnectFuture : IFuture<TcpStream>
             if (!io.PollReady(Direction.Write, cx.Waker, out _))
             {
                 IoOperation.Pending(IoOperation.Connect, _socket.Fd);
-                return Poll<TcpStream>.Pending;
+                return Poll<AsyncTcpStream>.Pending;
             }
             var socket = _socket.Socket;
             int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
@@ -50,7 +50,7 @@ public struct ConnectFuture : IFuture<TcpStream>
         }
         _done = true;
         IoOperation.Ready(IoOperation.Connect, _socket.Fd, _polls, 0);
-        return Poll<TcpStream>.Ready(new TcpStream(_socket));
+        return Poll<AsyncTcpStream>.Ready(new AsyncTcpStream(_socket));
     }
 
     private readonly EventedSocket Start()

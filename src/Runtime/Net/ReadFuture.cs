@@ -5,7 +5,7 @@ using AsyncGen.Drivers;
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="TcpStream.ReadAsync(Memory{byte})"/> (and <see cref="UdpSocket.ReceiveAsync"/>): the
+/// The future of <see cref="AsyncTcpStream.ReadAsync(Memory{byte})"/> (and <see cref="AsyncUdpSocket.ReceiveAsync"/>): the
 /// number of bytes received, 0 at end of stream. Allocation-free.
 /// </summary>
 /// <remarks>

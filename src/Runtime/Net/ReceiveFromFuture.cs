@@ -5,10 +5,10 @@ using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
-/// <summary>The future of <see cref="UdpSocket.ReceiveFromAsync"/>: one datagram's length and sender.</summary>
+/// <summary>The future of <see cref="AsyncUdpSocket.ReceiveFromAsync"/>: one datagram's length and sender.</summary>
 /// <remarks>Cancel-safe: disposing a pending receive loses no datagram.</remarks>
 [DebuggerDisplay("ReceiveFrom on fd {_operation.Socket.Fd}")]
-public struct ReceiveFromFuture : IFuture<UdpReceiveResult>
+public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>
 {
     private readonly Memory<byte> _buffer;
     private readonly AddressFamily _family;
@@ -23,9 +23,9 @@ public struct ReceiveFromFuture : IFuture<UdpReceiveResult>
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The receive failed.</exception>
-    public Poll<UdpReceiveResult> Poll(ref Context cx)
+    public Poll<AsyncUdpReceiveResult> Poll(ref Context cx)
     {
-        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<UdpReceiveResult>.Pending;
+        if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<AsyncUdpReceiveResult>.Pending;
         while (io.PollReady(Direction.Read, cx.Waker, out var seen))
         {
             EndPoint sender = _family == AddressFamily.InterNetworkV6
@@ -46,9 +46,9 @@ public struct ReceiveFromFuture : IFuture<UdpReceiveResult>
                 _operation.Fail();
                 throw;
             }
-            return _operation.Ready(new UdpReceiveResult(received, (IPEndPoint)sender), received);
+            return _operation.Ready(new AsyncUdpReceiveResult(received, (IPEndPoint)sender), received);
         }
-        return _operation.Pending<UdpReceiveResult>();
+        return _operation.Pending<AsyncUdpReceiveResult>();
     }
 
     /// <summary>Cancels a pending receive: its waker is removed from the reactor.</summary>

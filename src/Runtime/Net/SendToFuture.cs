@@ -5,7 +5,7 @@ using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
 
-/// <summary>The future of <see cref="UdpSocket.SendToAsync"/>: the byte count sent.</summary>
+/// <summary>The future of <see cref="AsyncUdpSocket.SendToAsync"/>: the byte count sent.</summary>
 [DebuggerDisplay("SendTo {_remote} from fd {_operation.Socket.Fd}")]
 public struct SendToFuture : IFuture<int>
 {

@@ -5,7 +5,7 @@ using AsyncGen.Drivers;
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="TcpStream.WriteAllAsync(ReadOnlyMemory{byte})"/>: completes once every byte was handed
+/// The future of <see cref="AsyncTcpStream.WriteAllAsync(ReadOnlyMemory{byte})"/>: completes once every byte was handed
 /// to the kernel, waiting for buffer space as often as needed. Allocation-free.
 /// </summary>
 /// <remarks>Disposing it midway cancels the rest; how much was sent is then unknown to the caller (as with tokio's

@@ -5,7 +5,7 @@ using AsyncGen.Drivers;
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="TcpStream.WriteAsync(ReadOnlyMemory{byte})"/> (and <see cref="UdpSocket.SendAsync"/>):
+/// The future of <see cref="AsyncTcpStream.WriteAsync(ReadOnlyMemory{byte})"/> (and <see cref="AsyncUdpSocket.SendAsync"/>):
 /// the number of bytes the kernel accepted, at least 1 for a non-empty buffer. Allocation-free.
 /// </summary>
 /// <remarks>Same protocol as <see cref="ReadFuture"/> in the write direction. Writing to a peer that has gone

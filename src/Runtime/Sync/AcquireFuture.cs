@@ -2,18 +2,18 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>The future of <see cref="Semaphore.Acquire"/>: completes with a <see cref="SemaphorePermit"/>.</summary>
+/// <summary>The future of <see cref="AsyncSemaphore.Acquire"/>: completes with a <see cref="SemaphorePermit"/>.</summary>
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending returns any permits it was granted (see
-/// <see cref="Semaphore"/>).</remarks>
+/// <see cref="AsyncSemaphore"/>).</remarks>
 [DebuggerDisplay("Acquire {_amount} permit(s)")]
 public struct AcquireFuture : IFuture<SemaphorePermit>
 {
-    private readonly Semaphore _owner;
+    private readonly AsyncSemaphore _owner;
     private readonly int _amount;
     private PermitAcquisition _acquisition;
     private bool _done;
 
-    internal AcquireFuture(Semaphore owner, PermitAcquisition acquisition, int amount)
+    internal AcquireFuture(AsyncSemaphore owner, PermitAcquisition acquisition, int amount)
     {
         _owner = owner;
         _acquisition = acquisition;

@@ -8,7 +8,7 @@ namespace AsyncGen.Sync;
 /// value; disposing the guard unlocks.
 /// </summary>
 /// <remarks>
-/// <para>Built on the same FIFO semaphore as <see cref="Semaphore"/>, with one permit: tasks get the lock in the
+/// <para>Built on the same FIFO semaphore as <see cref="AsyncSemaphore"/>, with one permit: tasks get the lock in the
 /// order they first asked for it, and an unlock never lets a newcomer (or <see cref="TryLock"/>) barge ahead of a
 /// queued waiter. Holding the guard across an <c>await</c> is allowed (that is the point of an async mutex).</para>
 /// <para><b>Cancel safety.</b> <see cref="LockFuture{T}"/> is cancel-safe: disposing it while pending never leaves

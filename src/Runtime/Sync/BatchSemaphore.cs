@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AsyncGen.Sync;
 
 /// <summary>
-/// The fair, closable counting semaphore under <see cref="Semaphore"/>, <see cref="AsyncMutex{T}"/> and the
+/// The fair, closable counting semaphore under <see cref="AsyncSemaphore"/>, <see cref="AsyncMutex{T}"/> and the
 /// capacity of bounded channels (tokio's <c>batch_semaphore</c>).
 /// </summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>The state shared by every sender and the receiver of one <see cref="Channel"/>.</summary>
+/// <summary>The state shared by every sender and the receiver of one <see cref="AsyncChannel"/>.</summary>
 /// <remarks>
 /// <para><b>Room.</b> A bounded channel's capacity is a <see cref="BatchSemaphore"/>: a sender takes a permit,
 /// then enqueues; the receiver returns the permit when it dequeues. So <c>items + reserved permits ≤ capacity</c>,
@@ -12,7 +12,7 @@ namespace AsyncGen.Sync;
 /// that a pending <see cref="ReceiveFuture{T}"/> owns it, and a second concurrent receive is rejected.</para>
 /// <para>Lock order: the channel lock is never held while calling into the semaphore, so the two never nest.</para>
 /// </remarks>
-[DebuggerDisplay("Channel ({Count} items{(_closed ? \", closed\" : \"\"),nq})")]
+[DebuggerDisplay("AsyncChannel ({Count} items{(_closed ? \", closed\" : \"\"),nq})")]
 internal sealed class ChannelCore<T>
 {
     private readonly Lock _lock = new();

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>The receiving side of a <see cref="Channel"/>: one consumer.</summary>
-/// <remarks>Any thread may receive, but only one receive may be pending at a time. See <see cref="Channel"/> for
+/// <summary>The receiving side of a <see cref="AsyncChannel"/>: one consumer.</summary>
+/// <remarks>Any thread may receive, but only one receive may be pending at a time. See <see cref="AsyncChannel"/> for
 /// cancel safety.</remarks>
 [DebuggerDisplay("ChannelReceiver ({Count} items)")]
 public readonly struct ChannelReceiver<T>

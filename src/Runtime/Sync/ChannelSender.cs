@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AsyncGen.Sync;
 
 /// <summary>
-/// A sending handle of a <see cref="Channel"/> (tokio's <c>Sender</c>): <see cref="Clone"/> makes another handle,
+/// A sending handle of a <see cref="AsyncChannel"/> (tokio's <c>Sender</c>): <see cref="Clone"/> makes another handle,
 /// and disposing the last live handle closes the channel, so the receiver sees
 /// <see cref="ReceiveResult{T}.Closed"/> once it has drained the items, and an <c>await foreach</c> ends.
 /// </summary>
@@ -11,7 +11,7 @@ namespace AsyncGen.Sync;
 /// Thread-safe: send from any task on any thread. Copies of the reference are the same handle: give each producer
 /// its own <see cref="Clone"/> and let each dispose its own. A disposed handle refuses to send
 /// (<see cref="ObjectDisposedException"/>); a send already pending when the last handle is disposed completes with
-/// false, as after <see cref="Close"/>. See <see cref="Channel"/> for cancel safety.
+/// false, as after <see cref="Close"/>. See <see cref="AsyncChannel"/> for cancel safety.
 /// </remarks>
 [DebuggerDisplay("ChannelSender ({_core.SenderCount} handles{(_disposed != 0 ? \", this one disposed\" : \"\"),nq})")]
 public sealed class ChannelSender<T> : IDisposable

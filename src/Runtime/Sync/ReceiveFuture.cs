@@ -4,7 +4,7 @@ using AsyncGen.Tasks;
 namespace AsyncGen.Sync;
 
 /// <summary>The future of <see cref="ChannelReceiver{T}.Receive"/>: the next item, or Closed.</summary>
-/// <remarks>Allocation-free. Cancel-safe: disposing it while pending loses no item (see <see cref="Channel"/>).</remarks>
+/// <remarks>Allocation-free. Cancel-safe: disposing it while pending loses no item (see <see cref="AsyncChannel"/>).</remarks>
 [DebuggerDisplay("Receive ({_done ? \"done\" : _registered ? \"waiting\" : \"not polled\",nq})")]
 public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>
 {

@@ -2,15 +2,15 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>Permits acquired from a <see cref="Semaphore"/>; <see cref="Dispose"/> gives them back.</summary>
+/// <summary>Permits acquired from a <see cref="AsyncSemaphore"/>; <see cref="Dispose"/> gives them back.</summary>
 /// <remarks>A struct so that acquiring allocates nothing: dispose exactly one copy, exactly once (a
 /// <c>using</c> statement does that). Disposing <c>default</c> does nothing.</remarks>
 [DebuggerDisplay("{Count} permit(s)")]
 public readonly struct SemaphorePermit : IDisposable
 {
-    private readonly Semaphore? _semaphore;
+    private readonly AsyncSemaphore? _semaphore;
 
-    internal SemaphorePermit(Semaphore semaphore, int count)
+    internal SemaphorePermit(AsyncSemaphore semaphore, int count)
     {
         _semaphore = semaphore;
         Count = count;

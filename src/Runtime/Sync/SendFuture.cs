@@ -5,7 +5,7 @@ namespace AsyncGen.Sync;
 
 /// <summary>The future of <see cref="ChannelSender{T}.Send"/>: true once the item is enqueued, false if the channel closed.</summary>
 /// <remarks>Allocation-free. Disposing it while it waits for room drops the item and frees any room reserved for
-/// it (see <see cref="Channel"/>).</remarks>
+/// it (see <see cref="AsyncChannel"/>).</remarks>
 [DebuggerDisplay("Send ({_done ? \"done\" : \"pending\",nq})")]
 public struct SendFuture<T> : IFuture<bool>
 {

@@ -25,7 +25,7 @@ public partial class ChannelAwaitForeachTests
     private static (long Sum, long Bytes) Run(int items)
     {
         using var executor = new LocalExecutor();
-        var (sender, receiver) = Channel.Bounded<int>(1);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(1);
         long before = GC.GetAllocatedBytesForCurrentThread();
         _ = executor.Spawn(Produce(sender, items));
         long sum = executor.BlockOn(SumAll(receiver));
@@ -35,7 +35,7 @@ public partial class ChannelAwaitForeachTests
     [Fact]
     public void Await_foreach_over_a_receiver_is_a_generated_machine()
     {
-        var (_, receiver) = Channel.Unbounded<int>();
+        var (_, receiver) = AsyncChannel.Unbounded<int>();
         Assert.IsType<FutureBox<SumAllFuture, long>>(SumAll(receiver));
     }
 

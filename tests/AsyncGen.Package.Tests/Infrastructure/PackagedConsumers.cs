@@ -38,6 +38,11 @@ public sealed class PackagedConsumers : IDisposable
     public CliResult? BuildWithCSharp10 { get; }
     public CliResult? StrictProperties { get; }
     public CliResult? BuildStrict { get; }
+    /// <summary><c>dotnet new console</c> and <c>dotnet new worker</c>, each using every public AsyncGen type by its simple name.</summary>
+    public IReadOnlyList<CliResult> NamesSetup => _namesSetup;
+    public CliResult? BuildNames { get; }
+    public string RuntimeAssemblyPath => Path.Combine(Packages, "asyncgen", Repository.PackageVersion, "lib", "net10.0", "AsyncGen.Runtime.dll");
+    private readonly List<CliResult> _namesSetup = [];
 
     private readonly Dictionary<string, string> _environment;
 
@@ -88,12 +93,56 @@ public sealed class PackagedConsumers : IDisposable
         var buildTargets = Path.Combine(Packages, "asyncgen", Repository.PackageVersion, "build", "AsyncGen.targets");
         File.WriteAllText(Path.Combine(oldClient, "OldClient.proj"), $"""<Project><Import Project="{buildTargets}" /></Project>""");
         BuildFolderProperties = Dotnet(oldClient, "msbuild", "OldClient.proj", "-getProperty:InterceptorsNamespaces", "-getProperty:WarningsAsErrors");
+        BuildNames = BuildNameConsumers();
+
         // Strict mode: the fallback diagnostics become errors (Demo's Fallback.cs has an AG0006). Leaves Demo half-built.
         StrictProperties = Dotnet(DemoDirectory, "msbuild", "-p:AsyncGenStrict=true", "-getProperty:AsyncGenFallbackDiagnostics", "-getProperty:WarningsAsErrors");
         // --no-incremental: a property change alone would not make CoreCompile run again.
         BuildStrict = Dotnet(DemoDirectory, "build", "--no-restore", "--no-incremental", "-nodeReuse:false", "-p:AsyncGenStrict=true");
         // Last, as it leaves Demo half-built: the package's targets must stop a C# 10 build before the compiler runs.
         BuildWithCSharp10 = Dotnet(DemoDirectory, "build", "--no-restore", "-nodeReuse:false", "-p:LangVersion=10");
+    }
+
+    // A console and a worker project as the templates make them (implicit usings on), each with a file that names
+    // every public AsyncGen type by its simple name under every AsyncGen namespace and the BCL namespaces used for
+    // the same jobs: CS0104 (ambiguous reference) fails the build if any name clashes. Built apart from the other
+    // consumers so that a clash does not hide their results.
+    private CliResult? BuildNameConsumers()
+    {
+        var everyType = EveryPublicTypeSource(PublicTypeNames.Of(RuntimeAssemblyPath));
+        foreach (var template in new[] { "console", "worker" })
+        {
+            var name = "Names" + char.ToUpperInvariant(template[0]) + template[1..];
+            var created = Dotnet(WorkRoot, "new", template, "-o", name, "-n", name);
+            _namesSetup.Add(created);
+            if (!created.Succeeded) return null;
+            var added = Dotnet(Path.Combine(WorkRoot, name), "add", "package", "AsyncGen", "--version", Repository.PackageVersion, "--source", Feed);
+            _namesSetup.Add(added);
+            if (!added.Succeeded) return null;
+            File.WriteAllText(Path.Combine(WorkRoot, name, "EveryPublicType.cs"), everyType);
+            CopyConsumerSources("Names", name);
+        }
+        File.WriteAllText(Path.Combine(WorkRoot, "Names.slnx"),
+            """
+            <Solution>
+              <Project Path="NamesConsole/NamesConsole.csproj" />
+              <Project Path="NamesWorker/NamesWorker.csproj" />
+            </Solution>
+            """);
+        return Dotnet(WorkRoot, "build", "Names.slnx", "-nodeReuse:false");
+    }
+
+    /// <summary>A C# file naming every given type in <c>typeof</c> by its simple name, with a <c>using</c> for its namespace.</summary>
+    internal static string EveryPublicTypeSource(IEnumerable<PublicTypeName> types)
+    {
+        var list = types.OrderBy(t => t.Namespace, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var usings = list.Select(t => t.Namespace).Concat(["System.Net", "System.Net.Sockets", "System.Threading.Channels"])
+            .Distinct().Order(StringComparer.Ordinal).Select(n => $"using {n};");
+        var typeofs = list.Select(t => $"        typeof({t.TypeofOperand}),");
+        return "// Written by the package tests: every public type of AsyncGen.Runtime by its simple name.\n" +
+               string.Join("\n", usings) + "\n\n" +
+               "internal static class EveryPublicType\n{\n    public static readonly Type[] All =\n    [\n" +
+               string.Join("\n", typeofs) + "\n    ];\n}\n";
     }
 
     /// <summary>The files the generator wrote for Demo (EmitCompilerGeneratedFiles), by path relative to the generator's folder.</summary>
@@ -152,10 +201,10 @@ public sealed class PackagedConsumers : IDisposable
             """);
     }
 
-    private void CopyConsumerSources(string project)
+    private void CopyConsumerSources(string project, string? targetProject = null)
     {
         var source = Path.Combine(Repository.PathOf("tests/AsyncGen.Package.Tests/Consumers"), project);
-        var target = Path.Combine(WorkRoot, project);
+        var target = Path.Combine(WorkRoot, targetProject ?? project);
         Directory.CreateDirectory(target);
         foreach (var file in Directory.EnumerateFiles(source))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);

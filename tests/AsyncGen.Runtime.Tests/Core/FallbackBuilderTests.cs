@@ -125,7 +125,12 @@ public class FallbackBuilderTests
     [Fact]
     public void Awaiting_a_future_from_Task_code_says_what_to_do()
     {
-        var error = Assert.Throws<NotSupportedException>(() => DelayAdd(1, 1).GetAwaiter().OnCompleted(() => { }));
+        // A Task builder's view: OnCompleted resumes the caller, whose GetResult then throws (AwaitFromTaskCodeTests).
+        var awaiter = DelayAdd(1, 1).GetAwaiter();
+        using var resumed = new ManualResetEventSlim();
+        awaiter.OnCompleted(resumed.Set);
+        Assert.True(resumed.Wait(TimeSpan.FromSeconds(30)), "The continuation was never resumed.");
+        var error = Assert.Throws<NotSupportedException>(() => awaiter.GetResult());
         Assert.Contains("AsTask", error.Message);
     }
 }

@@ -15,15 +15,15 @@ public class ReadinessRaceTests
 
     private static byte Pattern(long index) => (byte)(index * 7 + (index >> 8));
 
-    /// <summary>A connected pair of plain sockets: the sender stays blocking, the receiver becomes a TcpStream.</summary>
-    private static (Socket Sender, TcpStream Receiver) Pair()
+    /// <summary>A connected pair of plain sockets: the sender stays blocking, the receiver becomes a AsyncTcpStream.</summary>
+    private static (Socket Sender, AsyncTcpStream Receiver) Pair()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
         var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         sender.Connect(listener.LocalEndPoint!);
-        return (sender, new TcpStream(new EventedSocket(listener.Accept())));
+        return (sender, new AsyncTcpStream(new EventedSocket(listener.Accept())));
     }
 
     /// <summary>Writes 1–64 byte messages as fast as possible, so readiness flips constantly.</summary>
@@ -50,7 +50,7 @@ public class ReadinessRaceTests
         return thread;
     }
 
-    private static async Future<long> ReadAll(TcpStream stream)
+    private static async Future<long> ReadAll(AsyncTcpStream stream)
     {
         var buffer = new byte[37]; // small and odd: many reads, many EAGAINs, many re-registrations
         long offset = 0;

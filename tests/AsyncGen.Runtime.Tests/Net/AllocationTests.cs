@@ -12,7 +12,7 @@ public class AllocationTests
     private const int MessageSize = 64;
 
     /// <summary>Sends a message, reads its echo back whole, repeats; measures allocations between two rounds.</summary>
-    private sealed class PingClient(TcpStream stream, int warmUpRounds, int measuredRounds) : IFuture<long>
+    private sealed class PingClient(AsyncTcpStream stream, int warmUpRounds, int measuredRounds) : IFuture<long>
     {
         private readonly byte[] _message = new byte[MessageSize];
         private readonly byte[] _echo = new byte[MessageSize];
@@ -67,7 +67,7 @@ public class AllocationTests
     }
 
     /// <summary>Echoes until end of stream.</summary>
-    private sealed class EchoServer(TcpStream stream) : IFuture<int>
+    private sealed class EchoServer(AsyncTcpStream stream) : IFuture<int>
     {
         private readonly byte[] _buffer = new byte[MessageSize];
         private ReadFuture _read;

@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Net;
-using TcpListener = AsyncGen.Net.TcpListener;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
 /// <summary>Bad arguments and misuse fail at once with exceptions that say what is wrong.</summary>
 public class BadInputTests
 {
-    private static async Future<TcpStream> Connected(TcpListener listener) => (await Loopback.Pair(listener)).Client;
+    private static async Future<AsyncTcpStream> Connected(AsyncTcpListener listener) => (await Loopback.Pair(listener)).Client;
 
     [Fact]
     public void Negative_or_oversized_buffer_ranges_throw_ArgumentOutOfRange()
@@ -27,25 +26,25 @@ public class BadInputTests
     [Fact]
     public void Port_zero_is_rejected_as_a_destination()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TcpStream.ConnectAsync(IPAddress.Loopback, 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => AsyncTcpStream.ConnectAsync(IPAddress.Loopback, 0));
         Assert.Contains("Port 0", error.Message);
-        using var udp = UdpSocket.Bind(Loopback.AnyPort);
+        using var udp = AsyncUdpSocket.Bind(Loopback.AnyPort);
         Assert.Throws<ArgumentOutOfRangeException>(() => udp.SendToAsync(new byte[1], new IPEndPoint(IPAddress.Loopback, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => udp.Connect(new IPEndPoint(IPAddress.Loopback, 0)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => TcpStream.ConnectAsync(IPAddress.Loopback, 70_000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AsyncTcpStream.ConnectAsync(IPAddress.Loopback, 70_000));
     }
 
     [Fact]
     public void Non_positive_backlog_is_rejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => TcpListener.Bind(Loopback.AnyPort, backlog: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AsyncTcpListener.Bind(Loopback.AnyPort, backlog: 0));
     }
 
     [Fact]
     public void Binding_a_port_in_use_throws_AddressAlreadyInUse()
     {
         using var first = Loopback.Listen();
-        var error = Assert.Throws<SocketException>(() => TcpListener.Bind(first.LocalEndPoint));
+        var error = Assert.Throws<SocketException>(() => AsyncTcpListener.Bind(first.LocalEndPoint));
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
     }
 
@@ -65,7 +64,7 @@ public class BadInputTests
     [Fact]
     public void Unconnected_udp_socket_refuses_SendAsync_and_ReceiveAsync()
     {
-        using var udp = UdpSocket.Bind(Loopback.AnyPort);
+        using var udp = AsyncUdpSocket.Bind(Loopback.AnyPort);
         Assert.Throws<InvalidOperationException>(() => udp.SendAsync(new byte[1]));
         Assert.Throws<InvalidOperationException>(() => udp.ReceiveAsync(new byte[1]));
     }

@@ -129,14 +129,14 @@ public class FaultTests
         // A listener that never accepts, with backlog 1: once its accept queue is full the kernel drops further
         // SYNs, so a connect hangs in SYN-SENT like one to a filtered port.
         using var listener = Loopback.Listen(backlog: 1);
-        var established = new List<TcpStream>();
+        var established = new List<AsyncTcpStream>();
         try
         {
             for (int attempt = 1; attempt <= 16; attempt++)
             {
                 try
                 {
-                    established.Add(await Time.Timeout(TcpStream.ConnectAsync(listener.LocalEndPoint), TimeSpan.FromMilliseconds(200)));
+                    established.Add(await Time.Timeout(AsyncTcpStream.ConnectAsync(listener.LocalEndPoint), TimeSpan.FromMilliseconds(200)));
                 }
                 catch (TimeoutException)
                 {

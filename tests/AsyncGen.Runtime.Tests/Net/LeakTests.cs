@@ -10,7 +10,7 @@ public class LeakTests
     private const int MessageSize = 32;
 
     /// <summary>Answers one message, then closes first (so TIME_WAIT lands on the server side, not on client ports).</summary>
-    private static async Future<int> AnswerOnceAndClose(TcpStream stream)
+    private static async Future<int> AnswerOnceAndClose(AsyncTcpStream stream)
     {
         using (stream)
         {
@@ -21,7 +21,7 @@ public class LeakTests
         }
     }
 
-    private static async Future<int> Server(TcpListener listener, int connections)
+    private static async Future<int> Server(AsyncTcpListener listener, int connections)
     {
         for (int i = 0; i < connections; i++) _ = Executor.Spawn(AnswerOnceAndClose(await listener.AcceptAsync())); // detached
         return connections;
@@ -34,7 +34,7 @@ public class LeakTests
         for (int i = 0; i < cycles; i++)
         {
             message[0] = (byte)i;
-            using var stream = await TcpStream.ConnectAsync(server);
+            using var stream = await AsyncTcpStream.ConnectAsync(server);
             await stream.WriteAllAsync(message);
             Assert.Equal(MessageSize, await Loopback.ReadFull(stream, echo)); // the echo, then EOF
             Assert.Equal((byte)i, echo[0]);
@@ -67,7 +67,7 @@ public class LeakTests
         Assert.Equal(0, executor.Driver.Io.RegistrationCount);
     }
 
-    private static async Future<int> ReadWithTimeout(TcpStream stream)
+    private static async Future<int> ReadWithTimeout(AsyncTcpStream stream)
     {
         try
         {
@@ -83,7 +83,7 @@ public class LeakTests
     private static async Future<int> DisposePendingReads(int count)
     {
         using var listener = Loopback.Listen(backlog: count);
-        var streams = new List<TcpStream>();
+        var streams = new List<AsyncTcpStream>();
         var reads = new List<JoinHandle<int>>();
         for (int i = 0; i < count; i++)
         {

@@ -8,18 +8,18 @@ internal static class Loopback
 {
     public static IPEndPoint AnyPort => new(IPAddress.Loopback, 0);
 
-    public static TcpListener Listen(int backlog = TcpListener.DefaultBacklog) => TcpListener.Bind(AnyPort, backlog);
+    public static AsyncTcpListener Listen(int backlog = AsyncTcpListener.DefaultBacklog) => AsyncTcpListener.Bind(AnyPort, backlog);
 
     /// <summary>A connected (client, server) pair on <paramref name="listener"/>.</summary>
-    public static async Future<(TcpStream Client, TcpStream Server)> Pair(TcpListener listener)
+    public static async Future<(AsyncTcpStream Client, AsyncTcpStream Server)> Pair(AsyncTcpListener listener)
     {
-        var client = await TcpStream.ConnectAsync(listener.LocalEndPoint);
+        var client = await AsyncTcpStream.ConnectAsync(listener.LocalEndPoint);
         var server = await listener.AcceptAsync();
         return (client, server);
     }
 
     /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes, or fewer at end of stream; returns the count.</summary>
-    public static async Future<int> ReadFull(TcpStream stream, Memory<byte> buffer)
+    public static async Future<int> ReadFull(AsyncTcpStream stream, Memory<byte> buffer)
     {
         int total = 0;
         while (total < buffer.Length)

@@ -8,7 +8,7 @@ public class LoopbackScaleTests
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
 
     /// <summary>Echoes everything it reads until end of stream, then closes.</summary>
-    internal static async Future<int> Echo(TcpStream stream)
+    internal static async Future<int> Echo(AsyncTcpStream stream)
     {
         using (stream)
         {
@@ -24,7 +24,7 @@ public class LoopbackScaleTests
         }
     }
 
-    internal static async Future<int> EchoServer(TcpListener listener, int connections)
+    internal static async Future<int> EchoServer(AsyncTcpListener listener, int connections)
     {
         for (int i = 0; i < connections; i++) _ = Executor.Spawn(Echo(await listener.AcceptAsync())); // joined by the clients' EOF
         return connections;
@@ -33,7 +33,7 @@ public class LoopbackScaleTests
     private static async Future<int> EchoClient(System.Net.IPEndPoint server, int seed, int messages)
     {
         var random = new Random(seed);
-        using var stream = await TcpStream.ConnectAsync(server);
+        using var stream = await AsyncTcpStream.ConnectAsync(server);
         var sent = new byte[4096];
         var received = new byte[4096];
         int bytes = 0;
@@ -84,7 +84,7 @@ public class LoopbackScaleTests
 
     private static byte Pattern(int seed, long index) => (byte)(index * 31 + seed * 7 + (index >> 12));
 
-    private static async Future<long> SendPattern(TcpStream stream, int seed)
+    private static async Future<long> SendPattern(AsyncTcpStream stream, int seed)
     {
         var chunk = new byte[64 * 1024];
         for (long offset = 0; offset < BulkBytes; offset += chunk.Length)
@@ -96,7 +96,7 @@ public class LoopbackScaleTests
         return BulkBytes;
     }
 
-    private static async Future<long> ReceivePattern(TcpStream stream, int seed)
+    private static async Future<long> ReceivePattern(AsyncTcpStream stream, int seed)
     {
         var buffer = new byte[48 * 1024]; // not a multiple of the sender's chunk: reads straddle writes
         long offset = 0;
@@ -114,7 +114,7 @@ public class LoopbackScaleTests
     {
         using var listener = Loopback.Listen();
         var transfers = new List<JoinHandle<long>>();
-        var streams = new List<TcpStream>();
+        var streams = new List<AsyncTcpStream>();
         for (int c = 0; c < connections; c++)
         {
             var (client, server) = await Loopback.Pair(listener);

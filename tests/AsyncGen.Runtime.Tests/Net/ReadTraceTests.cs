@@ -1,7 +1,6 @@
 using System.Diagnostics.Tracing;
 using System.Net.Sockets;
 using AsyncGen.Net;
-using TcpListener = AsyncGen.Net.TcpListener;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -49,7 +48,7 @@ public class ReadTraceTests
         private bool Is(object? fd) => fd is int value && value == Fd;
     }
 
-    private static async Future<int> ReadOnce(TcpListener listener, ReadFlowListener trace)
+    private static async Future<int> ReadOnce(AsyncTcpListener listener, ReadFlowListener trace)
     {
         using var server = await listener.AcceptAsync();
         trace.Fd = server.Fd;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Net;
-using TcpListener = AsyncGen.Net.TcpListener;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -37,7 +36,7 @@ public class TcpStreamTests
         var listener = Loopback.Listen();
         var endpoint = listener.LocalEndPoint;
         listener.Dispose();
-        using var stream = await TcpStream.ConnectAsync(endpoint);
+        using var stream = await AsyncTcpStream.ConnectAsync(endpoint);
         return 0;
     }
 
@@ -93,7 +92,7 @@ public class TcpStreamTests
 
     private static async Future<IPAddress> EchoOverIPv6()
     {
-        using var listener = TcpListener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
         var (client, server) = await Loopback.Pair(listener);
         using (client)
         using (server)

@@ -9,8 +9,8 @@ public class UdpSocketTests
 
     private static async Future<(string Text, IPEndPoint From)> PingPong()
     {
-        using var a = UdpSocket.Bind(Loopback.AnyPort);
-        using var b = UdpSocket.Bind(Loopback.AnyPort);
+        using var a = AsyncUdpSocket.Bind(Loopback.AnyPort);
+        using var b = AsyncUdpSocket.Bind(Loopback.AnyPort);
         var buffer = new byte[64];
         var receive = Executor.Spawn(b.ReceiveFromAsync(buffer)); // pending before anything is sent
         Assert.Equal(4, await a.SendToAsync("ping"u8.ToArray(), b.LocalEndPoint));
@@ -27,8 +27,8 @@ public class UdpSocketTests
 
     private static async Future<string> Connected()
     {
-        using var a = UdpSocket.Bind(Loopback.AnyPort);
-        using var b = UdpSocket.Bind(Loopback.AnyPort);
+        using var a = AsyncUdpSocket.Bind(Loopback.AnyPort);
+        using var b = AsyncUdpSocket.Bind(Loopback.AnyPort);
         a.Connect(b.LocalEndPoint);
         b.Connect(a.LocalEndPoint);
         await a.SendAsync("one"u8.ToArray());

@@ -19,7 +19,7 @@ public class WorkStealingIoTests
 
     private static async Future<long> Client(System.Net.IPEndPoint server, int seed, int messages)
     {
-        using var stream = await TcpStream.ConnectAsync(server);
+        using var stream = await AsyncTcpStream.ConnectAsync(server);
         var sent = new byte[1024];
         var received = new byte[1024];
         long bytes = 0;

@@ -8,7 +8,7 @@ public class ChannelHandleAndEnumerationTests
     [Fact]
     public void Disposing_the_last_sender_handle_closes_the_channel_after_its_items()
     {
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         var clone = sender.Clone();
         Assert.True(sender.TrySend(1));
         sender.Dispose();
@@ -27,7 +27,7 @@ public class ChannelHandleAndEnumerationTests
     [Fact]
     public void A_disposed_sender_handle_refuses_to_send_and_to_clone()
     {
-        var (sender, _) = Channel.Unbounded<int>();
+        var (sender, _) = AsyncChannel.Unbounded<int>();
         sender.Dispose();
         Assert.Throws<ObjectDisposedException>(() => sender.TrySend(1));
         Assert.Throws<ObjectDisposedException>(() => sender.Send(1));
@@ -37,7 +37,7 @@ public class ChannelHandleAndEnumerationTests
     [Fact]
     public void Disposing_the_last_sender_wakes_a_pending_receive_with_Closed()
     {
-        var (sender, receiver) = Channel.Bounded<int>(4);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(4);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var receive = receiver.Receive();
@@ -66,7 +66,7 @@ public class ChannelHandleAndEnumerationTests
     public void Await_foreach_over_a_receiver_ends_when_every_sender_handle_is_disposed()
     {
         using var executor = new LocalExecutor();
-        var (sender, receiver) = Channel.Bounded<int>(2);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(2);
         _ = executor.Spawn(Produce(sender.Clone(), 1, 50));
         _ = executor.Spawn(Produce(sender, 51, 50));
         Assert.Equal(100 * 101 / 2, executor.BlockOn(SumAll(receiver), SyncTestSupport.StallLimit));
@@ -86,7 +86,7 @@ public class ChannelHandleAndEnumerationTests
     [Fact]
     public void Breaking_out_of_await_foreach_loses_no_item_and_the_next_loop_reuses_the_enumerator()
     {
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         for (int i = 0; i < 5; i++) sender.TrySend(i);
         sender.Dispose();
         Assert.Equal([0, 1], Executor.BlockOn(TakeThenBreak(receiver, 2), SyncTestSupport.StallLimit));
@@ -101,7 +101,7 @@ public class ChannelHandleAndEnumerationTests
     [Fact]
     public async Task ReadAllAsync_delivers_every_item_to_Task_code_on_thread_pool_threads_not_the_executor_thread()
     {
-        var (sender, receiver) = Channel.Bounded<int>(1);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(1);
         int producerThread = 0;
         var producer = Task.Factory.StartNew(() =>
         {
@@ -124,7 +124,7 @@ public class ChannelHandleAndEnumerationTests
     [Fact]
     public async Task Cancelling_ReadAllAsync_ends_a_pending_wait_and_loses_no_item()
     {
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         using var source = new CancellationTokenSource();
         await using var items = receiver.ReadAllAsync(source.Token).GetAsyncEnumerator();
         var wait = items.MoveNextAsync();
@@ -142,7 +142,7 @@ public class ChannelHandleAndEnumerationTests
     {
         const int producers = 4, items = 20_000;
         using var executor = new WorkStealingExecutor(2);
-        var (sender, receiver) = Channel.Bounded<int>(64);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(64);
         for (int p = 0; p < producers; p++) _ = executor.Spawn(Produce(sender.Clone(), p * items, items));
         sender.Dispose();
 

@@ -8,7 +8,7 @@ public class ChannelTests
     [Fact]
     public void Unbounded_channel_delivers_in_order_and_try_receive_never_waits()
     {
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         for (int i = 0; i < 100; i++) Assert.True(sender.TrySend(i));
         Assert.Equal(100, receiver.Count);
         for (int i = 0; i < 100; i++)
@@ -22,7 +22,7 @@ public class ChannelTests
     [Fact]
     public void A_pending_receive_is_woken_by_a_send()
     {
-        var (sender, receiver) = Channel.Unbounded<string>();
+        var (sender, receiver) = AsyncChannel.Unbounded<string>();
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var receive = receiver.Receive();
@@ -35,7 +35,7 @@ public class ChannelTests
     [Fact]
     public void Bounded_send_waits_for_room_and_waiting_senders_are_served_in_order()
     {
-        var (sender, receiver) = Channel.Bounded<int>(1);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(1);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         Assert.True(sender.TrySend(0));
@@ -58,7 +58,7 @@ public class ChannelTests
     [Fact]
     public void Close_fails_pending_and_later_sends_and_the_receiver_drains_before_seeing_Closed()
     {
-        var (sender, receiver) = Channel.Bounded<int>(1);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(1);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         Assert.True(sender.TrySend(1));
@@ -79,7 +79,7 @@ public class ChannelTests
     [Fact]
     public void Close_wakes_a_pending_receive_with_Closed()
     {
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var receive = receiver.Receive();
@@ -92,7 +92,7 @@ public class ChannelTests
     [Fact]
     public void Close_fails_more_waiting_senders_than_one_wake_batch()
     {
-        var (sender, receiver) = Channel.Bounded<int>(1);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(1);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         Assert.True(sender.TrySend(0));
@@ -109,7 +109,7 @@ public class ChannelTests
     [Fact]
     public void Two_pending_receives_are_rejected_single_consumer()
     {
-        var (_, receiver) = Channel.Unbounded<int>();
+        var (_, receiver) = AsyncChannel.Unbounded<int>();
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var first = receiver.Receive();
@@ -130,7 +130,7 @@ public class ChannelTests
     [Fact]
     public void Disposing_a_send_that_was_given_room_passes_the_room_on()
     {
-        var (sender, receiver) = Channel.Bounded<int>(1);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(1);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         Assert.True(sender.TrySend(0));
@@ -185,7 +185,7 @@ public class ChannelTests
     public async Task Four_producer_threads_deliver_100_000_items_each_exactly_once_in_per_producer_order()
     {
         const int producers = 4, items = 100_000;
-        var (sender, receiver) = Channel.Bounded<long>(256);
+        var (sender, receiver) = AsyncChannel.Bounded<long>(256);
         var consumer = Task.Factory.StartNew(() => Executor.BlockOn(Consume(receiver, producers), SyncTestSupport.StallLimit),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         SyncTestSupport.RunOnThreads(producers, producer => Produce(sender, producer, items));
@@ -212,7 +212,7 @@ public class ChannelTests
     public async Task Random_disposal_of_pending_sends_and_receives_never_loses_or_duplicates_an_item()
     {
         const int producers = 3, items = 2_000;
-        var (sender, receiver) = Channel.Bounded<long>(4);
+        var (sender, receiver) = AsyncChannel.Bounded<long>(4);
         var consumer = Task.Factory.StartNew(() => Executor.BlockOn(Consume(receiver, producers, new Random(99)), SyncTestSupport.StallLimit),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         SyncTestSupport.RunOnThreads(producers, producer => ProduceWithCancellation(sender, producer, items));
@@ -223,7 +223,7 @@ public class ChannelTests
     [Fact]
     public void Steady_state_bounded_send_and_receive_allocate_nothing()
     {
-        var (sender, receiver) = Channel.Bounded<int>(2);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(2);
         var wakes = new CountingWakeTarget();
         SyncTestSupport.AssertSteadyStateAllocatesNothing(RoundTrips);
 

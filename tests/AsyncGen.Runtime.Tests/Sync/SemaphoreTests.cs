@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using AsyncGen.Runtime.Tests.Support;
 using AsyncGen.Sync;
-using Semaphore = AsyncGen.Sync.Semaphore;
 
 namespace AsyncGen.Runtime.Tests.Sync;
 
@@ -10,7 +9,7 @@ public class SemaphoreTests
     [Fact]
     public void Acquire_completes_at_once_when_permits_are_free_and_dispose_returns_them()
     {
-        var semaphore = new Semaphore(2);
+        var semaphore = new AsyncSemaphore(2);
         var wakes = new CountingWakeTarget();
         var acquire = semaphore.Acquire(2);
         var cx = new Context(wakes.Waker);
@@ -24,7 +23,7 @@ public class SemaphoreTests
     [Fact]
     public void Waiters_are_served_first_come_first_served()
     {
-        var semaphore = new Semaphore(0);
+        var semaphore = new AsyncSemaphore(0);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var first = semaphore.Acquire();
@@ -43,7 +42,7 @@ public class SemaphoreTests
     [Fact]
     public void A_large_request_at_the_head_is_not_overtaken_by_smaller_ones()
     {
-        var semaphore = new Semaphore(1);
+        var semaphore = new AsyncSemaphore(1);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var large = semaphore.Acquire(2);
@@ -60,7 +59,7 @@ public class SemaphoreTests
     [Fact]
     public void Disposing_an_acquire_that_was_granted_but_not_polled_passes_the_permit_on()
     {
-        var semaphore = new Semaphore(0);
+        var semaphore = new AsyncSemaphore(0);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var first = semaphore.Acquire();
@@ -77,7 +76,7 @@ public class SemaphoreTests
     [Fact]
     public void Disposing_a_queued_acquire_lets_the_waiter_behind_it_through()
     {
-        var semaphore = new Semaphore(1);
+        var semaphore = new AsyncSemaphore(1);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var large = semaphore.Acquire(2);
@@ -92,7 +91,7 @@ public class SemaphoreTests
     [Fact]
     public void A_release_that_serves_more_waiters_than_one_wake_batch_wakes_them_all()
     {
-        var semaphore = new Semaphore(0);
+        var semaphore = new AsyncSemaphore(0);
         var wakes = new CountingWakeTarget();
         var cx = new Context(wakes.Waker);
         var waiters = new AcquireFuture[100]; // more than WakeList.Capacity (32): served in several batches
@@ -108,7 +107,7 @@ public class SemaphoreTests
     [Fact]
     public void Steady_state_acquire_and_release_allocate_nothing()
     {
-        var semaphore = new Semaphore(2);
+        var semaphore = new AsyncSemaphore(2);
         var wakes = new CountingWakeTarget();
         SyncTestSupport.AssertSteadyStateAllocatesNothing(count =>
         {
@@ -125,7 +124,7 @@ public class SemaphoreTests
         });
     }
 
-    private static async Future Worker(Semaphore semaphore, int permits, int iterations, int seed, StrongBox<int> inside, StrongBox<int> completed)
+    private static async Future Worker(AsyncSemaphore semaphore, int permits, int iterations, int seed, StrongBox<int> inside, StrongBox<int> completed)
     {
         var random = new Random(seed);
         for (int i = 0; i < iterations; i++)
@@ -149,7 +148,7 @@ public class SemaphoreTests
     public void Random_disposal_under_contention_from_tasks_and_threads_never_loses_a_permit()
     {
         const int permits = 3;
-        var semaphore = new Semaphore(permits);
+        var semaphore = new AsyncSemaphore(permits);
         var inside = new StrongBox<int>();
         var completed = new StrongBox<int>();
         SyncTestSupport.RunOnThreads(4, thread => Tasks(thread));

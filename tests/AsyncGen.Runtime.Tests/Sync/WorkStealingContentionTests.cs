@@ -40,7 +40,7 @@ public class WorkStealingContentionTests
 
     private static async Future<int> ProduceAndConsume(int producers, int items)
     {
-        var (sender, receiver) = Channel.Bounded<int>(8);
+        var (sender, receiver) = AsyncChannel.Bounded<int>(8);
         var handles = new JoinHandle<Unit>[producers];
         for (int p = 0; p < producers; p++) handles[p] = Executor.Spawn(Produce(sender, p, items));
         var next = new int[producers];

@@ -25,7 +25,7 @@ public class CoopBudgetTests
     public void A_receive_loop_on_a_full_channel_yields_after_128_items()
     {
         (s_received, s_receivedWhenOtherRan) = (0, -1);
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         for (int i = 0; i < 1_000; i++) Assert.True(sender.TrySend(i));
         sender.Close();
 
@@ -41,7 +41,7 @@ public class CoopBudgetTests
     [Fact]
     public void Futures_polled_by_hand_have_no_budget()
     {
-        var (sender, receiver) = Channel.Unbounded<int>();
+        var (sender, receiver) = AsyncChannel.Unbounded<int>();
         for (int i = 0; i < 500; i++) sender.TrySend(i);
         var cx = new Context(Waker.Noop);
         for (int i = 0; i < 500; i++)

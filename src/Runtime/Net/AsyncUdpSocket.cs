@@ -7,23 +7,23 @@ namespace AsyncGen.Net;
 /// <summary>A UDP socket whose sends and receives are futures driven by the executor's reactor (tokio's <c>UdpSocket</c>).</summary>
 /// <remarks>One receive and one send may be pending at a time. <see cref="SendAsync"/>/<see cref="ReceiveAsync"/>
 /// need <see cref="Connect"/> first; <see cref="SendToAsync"/>/<see cref="ReceiveFromAsync"/> work either way.</remarks>
-[DebuggerDisplay("UdpSocket fd {_socket.Fd}")]
-public sealed class UdpSocket : IDisposable
+[DebuggerDisplay("AsyncUdpSocket fd {_socket.Fd}")]
+public sealed class AsyncUdpSocket : IDisposable
 {
     private readonly EventedSocket _socket;
 
-    private UdpSocket(EventedSocket socket) => _socket = socket;
+    private AsyncUdpSocket(EventedSocket socket) => _socket = socket;
 
     /// <summary>Binds to <paramref name="local"/> (port 0 = any free port).</summary>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public static UdpSocket Bind(IPEndPoint local)
+    public static AsyncUdpSocket Bind(IPEndPoint local)
     {
         ArgumentNullException.ThrowIfNull(local);
         var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             socket.Bind(local);
-            return new UdpSocket(new EventedSocket(socket));
+            return new AsyncUdpSocket(new EventedSocket(socket));
         }
         catch
         {

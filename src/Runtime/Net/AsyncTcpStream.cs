@@ -15,18 +15,18 @@ namespace AsyncGen.Net;
 /// closes the descriptor once.</para>
 /// <example>
 /// <code>
-/// using var stream = await TcpStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+/// using var stream = await AsyncTcpStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
 /// await stream.WriteAllAsync("ping"u8.ToArray());
 /// int n = await stream.ReadAsync(buffer);
 /// </code>
 /// </example>
 /// </remarks>
-[DebuggerDisplay("TcpStream fd {Fd}")]
-public sealed class TcpStream : IDisposable
+[DebuggerDisplay("AsyncTcpStream fd {Fd}")]
+public sealed class AsyncTcpStream : IDisposable
 {
     private readonly EventedSocket _socket;
 
-    internal TcpStream(EventedSocket socket) => _socket = socket;
+    internal AsyncTcpStream(EventedSocket socket) => _socket = socket;
 
     /// <summary>Opens a connection to <paramref name="remote"/> (non-blocking connect; the future completes on EPOLLOUT).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="remote"/> is null.</exception>

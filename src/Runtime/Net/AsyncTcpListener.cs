@@ -9,12 +9,12 @@ namespace AsyncGen.Net;
 /// and hand connections to spawned tasks, as the EchoServer sample does.</remarks>
 /// <example>
 /// <code>
-/// using var listener = TcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-/// using TcpStream client = await listener.AcceptAsync();
+/// using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+/// using AsyncTcpStream client = await listener.AcceptAsync();
 /// </code>
 /// </example>
-[DebuggerDisplay("TcpListener fd {_socket.Fd}")]
-public sealed class TcpListener : IDisposable
+[DebuggerDisplay("AsyncTcpListener fd {_socket.Fd}")]
+public sealed class AsyncTcpListener : IDisposable
 {
     /// <summary>The default accept backlog: 1024, tokio's <c>TcpListener::bind</c> default.</summary>
     public const int DefaultBacklog = 1024;
@@ -24,7 +24,7 @@ public sealed class TcpListener : IDisposable
 
     private readonly EventedSocket _socket;
 
-    private TcpListener(EventedSocket socket) => _socket = socket;
+    private AsyncTcpListener(EventedSocket socket) => _socket = socket;
 
     /// <summary>
     /// Binds to <paramref name="local"/> (port 0 = any free port, see <see cref="LocalEndPoint"/>) and listens with
@@ -33,7 +33,7 @@ public sealed class TcpListener : IDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> is not positive.</exception>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public static TcpListener Bind(IPEndPoint local, int backlog = DefaultBacklog)
+    public static AsyncTcpListener Bind(IPEndPoint local, int backlog = DefaultBacklog)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
@@ -45,7 +45,7 @@ public sealed class TcpListener : IDisposable
             socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(local);
             socket.Listen(backlog);
-            return new TcpListener(new EventedSocket(socket));
+            return new AsyncTcpListener(new EventedSocket(socket));
         }
         catch
         {

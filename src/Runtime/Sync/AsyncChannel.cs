@@ -22,7 +22,7 @@ namespace AsyncGen.Sync;
 /// sent twice) and loses its place among the waiting senders; room already reserved for it goes to the next one.</para>
 /// <para>Steady-state send and receive allocate nothing (a bounded channel's buffer is allocated at creation).</para>
 /// </remarks>
-public static class Channel
+public static class AsyncChannel
 {
     /// <summary>A channel that holds at most <paramref name="capacity"/> items.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>

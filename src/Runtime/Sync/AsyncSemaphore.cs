@@ -15,14 +15,14 @@ namespace AsyncGen.Sync;
 /// <example><code>
 /// using (SemaphorePermit permit = await semaphore.Acquire()) { /* at most N tasks here */ }
 /// </code></example>
-[DebuggerDisplay("Semaphore ({AvailablePermits} available)")]
-public sealed class Semaphore
+[DebuggerDisplay("AsyncSemaphore ({AvailablePermits} available)")]
+public sealed class AsyncSemaphore
 {
     private readonly BatchSemaphore _permits;
 
     /// <summary>Creates a semaphore with <paramref name="permits"/> free permits.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is negative.</exception>
-    public Semaphore(int permits) => _permits = new BatchSemaphore(permits);
+    public AsyncSemaphore(int permits) => _permits = new BatchSemaphore(permits);
 
     /// <summary>Permits free right now (a snapshot, for diagnostics).</summary>
     public int AvailablePermits => _permits.AvailablePermits;
