@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using AsyncGen.Net;
+using AsyncGen.Sync;
 
 namespace AsyncGen.Samples.EchoServer;
 
@@ -7,13 +8,14 @@ namespace AsyncGen.Samples.EchoServer;
 /// The echo loop of <see cref="EchoHandlers.Echo"/> as an explicit state machine (what the generator emits for it),
 /// so the benchmark can show the runtime's cost without the fallback builder's per-await boxing.
 /// </summary>
-internal sealed class HandWrittenEcho(AsyncTcpStream stream) : IFuture<Unit>
+internal sealed class HandWrittenEcho(AsyncTcpStream stream, SemaphorePermit permit) : IFuture<Unit>
 {
     private readonly byte[] _buffer = new byte[4096];
     private ReadFuture _read;
     private WriteAllFuture _write;
     private bool _started;
     private bool _writing;
+    private bool _closed;
 
     public Poll<Unit> Poll(ref Context cx)
     {
@@ -47,7 +49,7 @@ internal sealed class HandWrittenEcho(AsyncTcpStream stream) : IFuture<Unit>
 
     private Poll<Unit> Done()
     {
-        stream.Dispose();
+        Close();
         return Poll<Unit>.Ready(default);
     }
 
@@ -55,6 +57,14 @@ internal sealed class HandWrittenEcho(AsyncTcpStream stream) : IFuture<Unit>
     {
         if (_writing) _write.Dispose();
         else _read.Dispose();
+        Close();
+    }
+
+    private void Close()
+    {
+        if (_closed) return;
+        _closed = true; // the permit must go back exactly once
         stream.Dispose();
+        permit.Dispose();
     }
 }

@@ -26,14 +26,16 @@ for (int i = 0; i < args.Length; i++)
 }
 
 using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-Console.WriteLine($"AsyncGen echo server on {listener.LocalEndPoint} ({(workers > 0 ? $"{workers} work-stealing workers" : "one LocalExecutor thread")})");
+int maxConnections = ConnectionLimit.FromDescriptorLimit();
+var connections = new AsyncGen.Sync.AsyncSemaphore(maxConnections);
+Console.WriteLine($"AsyncGen echo server on {listener.LocalEndPoint} ({(workers > 0 ? $"{workers} work-stealing workers" : "one LocalExecutor thread")}, up to {maxConnections} connections)");
 if (workers > 0)
 {
     using var executor = new WorkStealingExecutor(workers);
-    executor.BlockOn(EchoHandlers.Serve(listener, handWritten));
+    executor.BlockOn(EchoHandlers.Serve(listener, connections, handWritten));
 }
 else
 {
-    Executor.BlockOn(EchoHandlers.Serve(listener, handWritten));
+    Executor.BlockOn(EchoHandlers.Serve(listener, connections, handWritten));
 }
 return 0;

@@ -42,6 +42,16 @@ internal static class DiagnosticDescriptors
         "The generator failed on '{0}' ({1}); the method runs through the fallback builder. Please report this.",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor LocalFunction = Create(
+        "AG0008", "[PollAsync] on a local function",
+        "The local function '{0}' runs through the fallback builder: the generator only rewrites methods, whose machine it can nest in their partial type; make '{0}' a method of a partial type to get a generated machine",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor CallNotIntercepted = Create(
+        "AG0009", "[PollAsync] call runs through the fallback builder",
+        "This call of '{0}' runs through the fallback builder: {1}; {2}",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
         new(id, title, message, Category, severity, isEnabledByDefault: true,
             helpLinkUri: $"https://github.com/asyncgen/asyncgen/blob/main/docs/rules/{id}.md");

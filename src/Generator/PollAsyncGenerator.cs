@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -24,7 +25,7 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
     {
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(PollAsyncShape.AttributeName,
-                static (node, _) => node is MethodDeclarationSyntax,
+                static (node, _) => node is MethodDeclarationSyntax or LocalFunctionStatementSyntax,
                 ParseAndRewrite)
             .WithTrackingName(TrackingNames.Methods);
 
@@ -39,6 +40,11 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Machines);
         var lowered = machines.Select(static (machine, _) => MachineLowerer.Lower(machine)).WithTrackingName(TrackingNames.Lowered);
         context.RegisterSourceOutput(lowered, static (output, machine) => output.AddSource(machine.Spec.HintName, MachineEmitter.Emit(machine)));
+        var loweringFailures = lowered
+            .Where(static machine => machine.Failure is not null)
+            .Select(static (machine, _) => new LoweringFailure(machine.Spec.FilePath, machine.Spec.MethodLine, machine.Spec.MethodName, machine.Failure!));
+        context.RegisterSourceOutput(loweringFailures.Combine(context.CompilationProvider),
+            static (output, pair) => output.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
 
         var callSites = context.SyntaxProvider
             .CreateSyntaxProvider(CallSiteParser.IsInvocation, CallSiteParser.Parse)
@@ -46,13 +52,30 @@ public sealed class PollAsyncGenerator : IIncrementalGenerator
             .Select(static (site, _) => site!)
             .WithTrackingName(TrackingNames.CallSites);
         var lowerable = machines.Where(static m => m.Body is not null).Select(static (m, _) => m.Key).Collect();
-        var intercepted = callSites.Collect().Combine(lowerable)
-            .Select(static (pair, _) => pair.Left.Where(site => pair.Right.Contains(site.MethodKey)).ToEquatableArray())
+        var intercepted = callSites.Where(static site => site.NotIntercepted is null).Collect().Combine(lowerable)
+            .Select(static (pair, _) =>
+            {
+                var keys = new HashSet<string>(pair.Right);
+                return pair.Left.Where(site => keys.Contains(site.MethodKey)).ToEquatableArray();
+            })
             .WithTrackingName(TrackingNames.Interceptors);
         context.RegisterSourceOutput(intercepted, static (output, sites) =>
         {
             if (sites.Count > 0) output.AddSource(InterceptorEmitter.HintName, InterceptorEmitter.Emit(sites));
         });
+
+        // A call that cannot be intercepted runs the fallback: AG0009, unless the callee falls back anyway (its own
+        // AG0005 says so) or a generated machine replaces the code around the call.
+        var notIntercepted = callSites.Where(static site => site.NotIntercepted is not null).Collect().Combine(lowerable)
+            .SelectMany(static (pair, _) =>
+            {
+                var keys = new HashSet<string>(pair.Right);
+                return pair.Left
+                    .Where(site => keys.Contains(site.MethodKey) && (site.EnclosingMethodKey is null || !keys.Contains(site.EnclosingMethodKey)))
+                    .Select(site => site.NotIntercepted!);
+            });
+        context.RegisterSourceOutput(notIntercepted.Combine(context.CompilationProvider),
+            static (output, pair) => output.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
 
         var methodGroups = context.SyntaxProvider
             .CreateSyntaxProvider(CallSiteParser.IsMethodGroupCandidate, CallSiteParser.ParseMethodGroup)

@@ -75,7 +75,7 @@ public sealed class ConsumerTests(PackagedConsumers consumers, ITestOutputHelper
         var properties = json.RootElement.GetProperty("Properties");
         string[] List(string name) => properties.GetProperty(name).GetString()!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var fallback = List("AsyncGenFallbackDiagnostics");
-        Assert.Superset(new HashSet<string> { "AG0005", "AG0006", "AG0007" }, fallback.ToHashSet());
+        Assert.Superset(new HashSet<string> { "AG0005", "AG0006", "AG0007", "AG0008", "AG0009" }, fallback.ToHashSet());
         Assert.Superset(fallback.ToHashSet(), List("WarningsAsErrors").ToHashSet());
 
         var build = consumers.BuildStrict;

@@ -34,10 +34,12 @@ internal sealed class MachineLowerer
             return new LoweredMachine(spec, lowerer.LowerPoll(spec.Body), lowerer.LowerDispose(),
                 spec.FinallyMethods.Select(f => new LoweredFinally(f.Id, lowerer.LowerFinally(f))).ToEquatableArray());
         }
-        catch (System.Exception)
+        catch (System.Exception error) when (error is not System.OperationCanceledException)
         {
-            // Never fail the build: a model this stage cannot handle still gets the struct over the fallback.
-            return Lower(spec with { Body = null });
+            // Never fail the build: a model this stage cannot handle still gets the struct over the fallback, and
+            // the user gets AG0007 with the exception (the pipeline reports Failure).
+            var text = error.GetType().Name + ": " + error.Message;
+            return Lower(spec with { Body = null, FallbackReason = $"the generator failed while lowering it (AG0007: {text})" }) with { Failure = text };
         }
     }
 

@@ -3,6 +3,9 @@ namespace AsyncGen.Generator.Model;
 /// <summary>Everything the generator emits for one <c>[PollAsync]</c> method, as plain values.</summary>
 /// <para><c>Key</c>: Identifies the method for interceptors: containing type + name + signature.</para>
 /// <para><c>Body</c>: The body model, or null when the body is unsupported: the struct then wraps the fallback.</para>
+/// <para><c>FallbackReason</c>: Why there is no body (the construct and its diagnostic), for the file header.</para>
+/// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
+/// its signature uses a private or protected type (the machine could not expose it otherwise).</para>
 internal sealed record MachineSpec(
     string Key,
     string HintName,
@@ -30,4 +33,6 @@ internal sealed record MachineSpec(
     EquatableArray<FieldSpec> ClosureFields,
     EquatableArray<AwaitSite> Awaits,
     EquatableArray<FinallyModel> FinallyMethods,
-    BlockStmt? Body);
+    BlockStmt? Body,
+    string? FallbackReason = null,
+    string? Accessibility = null);

@@ -19,21 +19,19 @@ internal static class CallSiteParser
         // x.M() of an extension method: intercept with the static form, whose first parameter takes 'this'.
         var isExtensionCall = called.ReducedFrom is not null;
         var method = isExtensionCall ? called.GetConstructedReducedFrom() ?? called : called;
-        if (!PollAsyncShape.GetsStruct(method) ||
-            !IsClosed(method) || !IsReachableFromGeneratedCode(method.ContainingType))
-            return null;
-        if (context.SemanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location) return null;
-        if (!PollAsyncShape.TryGetResultType(method, out var resultType, out var returnsUnit)) return null;
+        if (!PollAsyncShape.GetsStruct(method)) return null;
+        if (NotInterceptable(method) is { } reason)
+            return Rejected(context, invocation, method, reason.Why, reason.Fix, cancellationToken);
+        if (context.SemanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location)
+            return Rejected(context, invocation, method, "the compiler cannot intercept a call of this form", "call the method directly by name", cancellationToken);
+        if (!PollAsyncShape.TryGetResultType(method, out _, out _)) return null;
 
         var parameters = method.Parameters.Select((p, i) => $"{(isExtensionCall && i == 0 ? "this " : "")}{p.Type.ToDisplayString(PollAsyncShape.TypeFormat)} @{p.Name}").ToList();
         var containing = method.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat);
         if (!method.IsStatic) parameters.Insert(0, $"this {(method.ContainingType.IsValueType ? "ref " : "")}{containing} @this");
         var typeArguments = method.TypeArguments.Length == 0 ? "" : "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(PollAsyncShape.TypeFormat))) + ">";
         var call = $"{(method.IsStatic ? containing : "@this")}.{PollAsyncShape.FactoryName(method)}{typeArguments}({string.Join(", ", method.Parameters.Select(p => "@" + p.Name))})";
-        var structType = PollAsyncShape.StructTypeName(method);
-        var box = returnsUnit
-            ? $"global::AsyncGen.FutureBox<{structType}>"
-            : $"global::AsyncGen.FutureBox<{structType}, {resultType!.ToDisplayString(PollAsyncShape.TypeFormat)}>";
+        var (box, _) = PollAsyncShape.BoxTypes(method);
         var line = invocation.GetLocation().GetLineSpan();
         return new CallSiteSpec(
             PollAsyncShape.Key(method), method.Name, method.ReturnType.ToDisplayString(PollAsyncShape.TypeFormat),
@@ -57,6 +55,41 @@ internal static class CallSiteParser
         return DiagnosticInfo.Create(DiagnosticDescriptors.MethodGroup, context.Node.GetLocation(), method.Name);
     }
 
+    /// <summary>Why an interceptor cannot replace calls of <paramref name="method"/>, and what the user can change; null when it can.</summary>
+    private static (string Why, string Fix)? NotInterceptable(IMethodSymbol method)
+    {
+        if (!IsClosed(method))
+            return ("it is made in generic code, and an interceptor must name its type arguments",
+                    "call it from a [PollAsync] method (whose machine calls it directly, whatever the type arguments) or from non-generic code");
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            if (PollAsyncShape.IsHidden(type.DeclaredAccessibility))
+                return ($"'{type.ToDisplayString()}' is {Describe(type.DeclaredAccessibility)}, so the interceptor (a file class of its own) cannot reach the machine",
+                        $"declare '{type.Name}' internal or public");
+        if (PollAsyncShape.InaccessibleSignatureType(method) is { } hidden)
+            return ($"its signature uses '{hidden.ToDisplayString()}', which is private or protected, so the interceptor cannot name it",
+                    $"declare '{hidden.Name}' internal or public");
+        return null;
+    }
+
+    private static string Describe(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        _ => "private protected",
+    };
+
+    private static CallSiteSpec Rejected(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol method, string why, string fix, CancellationToken cancellationToken)
+    {
+        // Inside the body of a [PollAsync] method, the generated machine calls the factory itself: only the fallback
+        // copy of the body would run this call, and that copy runs only when the machine could not be generated.
+        string? enclosing = null;
+        if (invocation.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } declaration &&
+            context.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken) is { } caller && PollAsyncShape.GetsStruct(caller))
+            enclosing = PollAsyncShape.Key(caller);
+        var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.CallNotIntercepted, invocation.GetLocation(), method.Name, why, fix);
+        return CallSiteSpec.Rejected(PollAsyncShape.Key(method), diagnostic, enclosing);
+    }
+
     /// <summary>Interceptors are written with concrete types; a call inside generic code keeps the fallback.</summary>
     private static bool IsClosed(IMethodSymbol method) =>
         method.TypeArguments.All(IsClosedType) && IsClosedType(method.ContainingType);
@@ -68,12 +101,4 @@ internal static class CallSiteParser
         INamedTypeSymbol named => named.TypeArguments.All(IsClosedType) && (named.ContainingType is null || IsClosedType(named.ContainingType)),
         _ => true,
     };
-
-    private static bool IsReachableFromGeneratedCode(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.ContainingType)
-            if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
-                return false;
-        return true;
-    }
 }

@@ -18,6 +18,12 @@ internal static class MethodParser
     public static ParsedMethod? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken, out DiagnosticInfo? failure)
     {
         failure = null;
+        if (context.TargetNode is LocalFunctionStatementSyntax localFunction)
+        {
+            // Its machine would have to capture the enclosing method's locals; the C# compiler's builder does that.
+            failure = DiagnosticInfo.Create(DiagnosticDescriptors.LocalFunction, localFunction.Identifier.GetLocation(), localFunction.Identifier.ValueText);
+            return null;
+        }
         if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             return null;
         if (!PollAsyncShape.TryGetResultType(method, out var resultType, out var returnsUnit))
@@ -75,8 +81,19 @@ internal static class MethodParser
             ClosureFields: EquatableArray<FieldSpec>.Empty,
             Awaits: EquatableArray<AwaitSite>.Empty,
             FinallyMethods: EquatableArray<FinallyModel>.Empty,
-            Body: null);
+            Body: null,
+            Accessibility: PollAsyncShape.InaccessibleSignatureType(method) is null ? null : Keyword(method.DeclaredAccessibility));
     }
+
+    private static string Keyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.Internal => "internal",
+        _ => "public",
+    };
 
     private static IEnumerable<ContainingTypeSpec> ContainingTypes(INamedTypeSymbol innermost)
     {

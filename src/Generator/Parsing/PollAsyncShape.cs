@@ -79,6 +79,58 @@ internal static class PollAsyncShape
         return method.ContainingType.ToDisplayString(TypeFormat) + "." + StructName(method) + typeArguments;
     }
 
+    /// <summary>
+    /// <c>FutureBox&lt;XFuture, T&gt;</c> (or <c>FutureBox&lt;XFuture&gt;</c>) and the method's own return type: the one
+    /// allocation of a call that is not awaited in place. Type arguments may be type parameters of the caller.
+    /// </summary>
+    public static (string Box, string Future) BoxTypes(IMethodSymbol method)
+    {
+        var structType = StructTypeName(method);
+        var future = method.ReturnType.ToDisplayString(TypeFormat);
+        return TryGetResultType(method, out var resultType, out var returnsUnit) && !returnsUnit
+            ? ($"global::AsyncGen.FutureBox<{structType}, {resultType!.ToDisplayString(TypeFormat)}>", future)
+            : ($"global::AsyncGen.FutureBox<{structType}>", future);
+    }
+
+    /// <summary>
+    /// The first type of the method's signature (result, parameters, type arguments) that code outside the
+    /// containing type cannot name, because it or a type enclosing it is private or protected; null when none.
+    /// The machine of such a method is declared with the method's own accessibility, and its calls cannot be
+    /// intercepted (an interceptor lives in a file class of its own namespace).
+    /// </summary>
+    public static ITypeSymbol? InaccessibleSignatureType(IMethodSymbol method)
+    {
+        if (TryGetResultType(method, out var result, out _) && result is not null && FirstInaccessible(result) is { } inResult) return inResult;
+        foreach (var parameter in method.Parameters)
+            if (FirstInaccessible(parameter.Type) is { } inParameter) return inParameter;
+        foreach (var argument in method.TypeArguments)
+            if (FirstInaccessible(argument) is { } inArgument) return inArgument;
+        return null;
+    }
+
+    private static ITypeSymbol? FirstInaccessible(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                return FirstInaccessible(array.ElementType);
+            case IPointerTypeSymbol pointer:
+                return FirstInaccessible(pointer.PointedAtType);
+            case INamedTypeSymbol named:
+                for (INamedTypeSymbol? current = named; current is not null; current = current.ContainingType)
+                    if (IsHidden(current.DeclaredAccessibility)) return named.OriginalDefinition;
+                foreach (var argument in named.TypeArguments)
+                    if (FirstInaccessible(argument) is { } inArgument) return inArgument;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Private, protected or private protected: not nameable from a file class of another namespace.</summary>
+    public static bool IsHidden(Accessibility accessibility) =>
+        accessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal;
+
     /// <summary>A stable key shared by a method's machine and its call sites.</summary>
     public static string Key(IMethodSymbol method) => method.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 }

@@ -191,6 +191,14 @@ internal sealed partial class BodyBuilder
     /// <summary>A call; for an embedded [PollAsync] callee, <c>factoryName</c> replaces the method name.</summary>
     private string SpillInvocation(InvocationExpressionSyntax invocation, List<Stmt> output, string? factoryName)
     {
+        // A [PollAsync] call not awaited in place, with an await in its arguments: its machine, boxed.
+        if (factoryName is null && BodyRewriter.PollAsyncCallee(_model, invocation) is { } boxedCallee)
+        {
+            var call = SpillInvocation(invocation, output, PollAsyncShape.FactoryName(boxedCallee));
+            var (box, future) = PollAsyncShape.BoxTypes(boxedCallee);
+            return $"(({future})new {box}({call}))";
+        }
+
         var argumentsAwait = invocation.ArgumentList.Arguments.Any(a => ContainsAwait(a));
         string target;
         switch (invocation.Expression)

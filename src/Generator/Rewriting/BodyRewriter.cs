@@ -79,7 +79,41 @@ internal sealed class BodyRewriter(
         if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } &&
             model.GetConstantValue(node) is { HasValue: true, Value: string name })
             return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
-        return base.VisitInvocationExpression(node);
+        var rewritten = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+        return PollAsyncCallee(model, node) is { } callee ? ParseExpression(Boxed(node, callee, rewritten)).WithTriviaFrom(node) : rewritten;
+    }
+
+    /// <summary>
+    /// The <c>[PollAsync]</c> method <paramref name="invocation"/> calls (the static form of an extension method), or
+    /// null. Generated code is not intercepted, so the machine must create such a callee's machine itself.
+    /// </summary>
+    public static IMethodSymbol? PollAsyncCallee(SemanticModel model, InvocationExpressionSyntax invocation)
+    {
+        if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol called) return null;
+        var method = called.ReducedFrom is not null ? called.GetConstructedReducedFrom() ?? called : called;
+        return PollAsyncShape.GetsStruct(method) ? method : null;
+    }
+
+    /// <summary>
+    /// A call of a <c>[PollAsync]</c> method that is not awaited in place (spawned, stored, passed to Join/Select,
+    /// made in a lambda): its machine, created by the factory and boxed once, typed as the method's own return type.
+    /// </summary>
+    public static string Boxed(InvocationExpressionSyntax original, IMethodSymbol callee, InvocationExpressionSyntax rewritten)
+    {
+        var factory = PollAsyncShape.FactoryName(callee);
+        ExpressionSyntax target = rewritten.Expression switch
+        {
+            GenericNameSyntax generic => generic.WithIdentifier(Identifier(factory)),
+            IdentifierNameSyntax => IdentifierName(factory),
+            MemberAccessExpressionSyntax { Name: GenericNameSyntax generic } access => access.WithName(generic.WithIdentifier(Identifier(factory))),
+            MemberAccessExpressionSyntax access => access.WithName(IdentifierName(factory)),
+            _ => throw new UnsupportedConstructException(original,
+                $"a call of the [PollAsync] method '{callee.Name}' through '?.' (call it after a null check instead)"),
+        };
+        if (callee.TypeArguments.Concat(callee.ContainingType.TypeArguments).Any(t => t.IsAnonymousType))
+            throw new UnsupportedConstructException(original, $"a call of the [PollAsync] method '{callee.Name}' with an anonymous type argument");
+        var (box, future) = PollAsyncShape.BoxTypes(callee);
+        return $"(({future})new {box}({rewritten.WithExpression(target).WithoutTrivia().ToFullString()}))";
     }
 
     public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)

@@ -43,15 +43,24 @@ internal static class MachineRewriter
         }
         catch (UnsupportedConstructException unsupported)
         {
-            return Fallback(header, DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, unsupported.Node.GetLocation(), unsupported.Construct, method.Name));
+            return Fallback(header, $"it uses {unsupported.Construct} (AG0005, line {BodySyntax.Line(unsupported.Node)})",
+                DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, unsupported.Node.GetLocation(), unsupported.Construct, method.Name));
         }
         catch (RefLikeAcrossAwaitException refLike)
         {
-            return Fallback(header, DiagnosticInfo.Create(DiagnosticDescriptors.RefLikeLocalAcrossAwait, refLike.Node.GetLocation(), refLike.Name, refLike.Type));
+            return Fallback(header, $"'{refLike.Name}' of type '{refLike.Type}' lives across an await (AG0003)",
+                DiagnosticInfo.Create(DiagnosticDescriptors.RefLikeLocalAcrossAwait, refLike.Node.GetLocation(), refLike.Name, refLike.Type));
+        }
+        catch (System.Exception error) when (error is not System.OperationCanceledException)
+        {
+            // A bug of ours: the method keeps working through the fallback, and the user learns why.
+            var text = error.GetType().Name + ": " + error.Message;
+            return Fallback(header, $"the generator failed on it (AG0007: {text})",
+                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, parsed.Syntax.Identifier.GetLocation(), method.Name, text));
         }
     }
 
     /// <summary>The struct over the fallback future (the header has no body), with the reason reported.</summary>
-    private static MachineResult Fallback(MachineSpec header, DiagnosticInfo reason) =>
-        new(header, new EquatableArray<DiagnosticInfo>(new[] { reason }));
+    private static MachineResult Fallback(MachineSpec header, string reason, DiagnosticInfo diagnostic) =>
+        new(header with { FallbackReason = reason }, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
 }

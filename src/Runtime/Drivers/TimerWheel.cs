@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Numerics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Drivers;
 
@@ -72,6 +74,8 @@ internal sealed class TimerWheel
             unpark = deadlineMs < _parkDeadline;
         }
         if (unpark) Parker?.Unpark();
+        RuntimeCounters.CountOnCurrent(RuntimeCounter.TimersArmed);
+        if (AsyncGenEventSource.Log.IsEnabled(EventLevel.Verbose, AsyncGenEventSource.Keywords.Timers)) AsyncGenEventSource.Log.TimerArmed(deadlineMs);
         return handle;
     }
 
@@ -167,6 +171,11 @@ internal sealed class TimerWheel
         // Wake outside the lock, in deadline order: a wake may schedule work that inserts timers.
         foreach (var waker in _firing) waker.Wake();
         _firing.Clear();
+        if (fired > 0)
+        {
+            RuntimeCounters.CountOnCurrent(RuntimeCounter.TimersFired, fired);
+            if (AsyncGenEventSource.Log.IsEnabled(EventLevel.Verbose, AsyncGenEventSource.Keywords.Timers)) AsyncGenEventSource.Log.TimersFired(fired, nowMs);
+        }
         return fired;
     }
 

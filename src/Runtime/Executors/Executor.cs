@@ -13,10 +13,14 @@ public static class Executor
 
     /// <summary>
     /// Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> naming the task when it
-    /// has not completed within <paramref name="limit"/>.
+    /// has not completed within <paramref name="limit"/> (the task is then cancelled: its future is disposed).
     /// </summary>
+    /// <param name="future">The future to run.</param>
+    /// <param name="limit">Any non-negative time, or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative (and not infinite).</exception>
     public static T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
+        AsyncGen.Executors.BlockOnLimit.Validate(limit);
         if (LocalExecutor.Current is not null || WorkStealingExecutor.Current is not null)
             throw new InvalidOperationException(
                 "Executor.BlockOn was called from inside a task, which would block its executor's thread. Await the future instead.");

@@ -36,7 +36,13 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     /// <summary>Creates an executor whose driver follows <paramref name="options"/> (default: the best available).</summary>
     /// <exception cref="InvalidOperationException"><c>ASYNCGEN_DRIVER</c> names no driver.</exception>
-    public LocalExecutor(DriverOptions? options = null) => _driver = Driver.Create(options);
+    public LocalExecutor(DriverOptions? options = null)
+    {
+        _driver = Driver.Create(options);
+        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count, _ => 0) { Dump = DumpTasks };
+    }
+
+    private readonly ExecutorMetrics _metrics;
 
     /// <summary>The executor running on this thread, or null.</summary>
     public static LocalExecutor? Current => t_current;
@@ -48,6 +54,18 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     public IoDriverKind? IoDriver => _driver.Kind;
 
     internal Driver Driver => _driver;
+
+    ExecutorMetrics ITaskScheduler.Metrics => _metrics;
+
+    /// <summary>
+    /// Lists the live tasks: id, name, state, polls, time since the last poll and wake, and where each is suspended
+    /// (its async backtrace). From another thread while the executor runs, a best-effort snapshot.
+    /// </summary>
+    public IReadOnlyList<TaskSnapshot> DumpTasks()
+    {
+        long now = Time.NowMs;
+        return [.. _tasks.Snapshot().Select(task => TaskSnapshot.Of(task, now))];
+    }
 
     /// <summary>
     /// Adds <paramref name="future"/> as a task; it is first polled when the executor runs. Call from the thread
@@ -64,6 +82,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                 "Spawn from one of its tasks (Executor.Spawn) or hand the work over through a channel.");
         var task = new TaskCell<T>(future, this);
         _tasks.Add(task);
+        TaskLifecycle.Spawned(task, _metrics);
         task.Wake();
         return task;
     }
@@ -77,14 +96,16 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     /// <summary>
     /// Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> naming the task if it
-    /// has not completed within <paramref name="limit"/> (the task is then aborted).
+    /// has not completed within <paramref name="limit"/> (the task is then cancelled: its future is disposed).
     /// </summary>
+    /// <param name="future">The future to run.</param>
+    /// <param name="limit">Any non-negative time, or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative (and not infinite).</exception>
     public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
-        if (limit != System.Threading.Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero);
+        BlockOnLimit.Validate(limit);
         var handle = (TaskCell<T>)Spawn(future);
-        long deadline = limit == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Time.NowMs + (long)Math.Ceiling(limit.TotalMilliseconds);
-        RunLoop(handle, deadline, limit);
+        RunLoop(handle, BlockOnLimit.Deadline(limit), limit);
         var cx = new Context(Waker.Noop);
         return handle.Poll(ref cx).Value;
     }
@@ -95,9 +116,16 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         // Pairs with the fence in Idle(): either the executor sees the task in the queue before parking, or we see
         // _parked == 1 and unpark it. (Enqueue is already a full fence; the explicit one documents the pairing.)
         Interlocked.MemoryBarrier();
+        // Before the executor runs, the scheduling thread is the one that will run it (Spawn checks that).
+        int owner = Volatile.Read(ref _runningThread);
+        bool foreign = owner != 0 && owner != Environment.CurrentManagedThreadId;
+        TaskLifecycle.Woken(task, _metrics, sameThread: !foreign);
         // The executor's own thread is never parked when it schedules (e.g. timers firing right after a park).
-        if (Volatile.Read(ref _parked) == 1 && Environment.CurrentManagedThreadId != Volatile.Read(ref _runningThread))
+        if (Volatile.Read(ref _parked) == 1 && foreign)
+        {
+            _metrics.Count(RuntimeCounter.Unparks);
             _driver.Parker.Unpark();
+        }
     }
 
     void ITaskScheduler.Release(ITaskCell task) => _tasks.Remove(task);
@@ -112,9 +140,12 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         try
         {
             using var scope = _driver.Enter();
+            var counters = _metrics.Threads[0];
+            using var counting = counters.Enter();
             while (main is null ? _tasks.Count > 0 : !main.IsComplete)
             {
-                for (int i = 0; i < EventInterval && _ready.TryDequeue(out var task); i++) task.Run();
+                CoarseClock.Advance();
+                for (int i = 0; i < EventInterval && _ready.TryDequeue(out var task); i++) TaskLifecycle.Poll(task, counters);
                 if (main is null ? _tasks.Count == 0 : main.IsComplete) break;
 
                 if (Time.NowMs >= deadlineMs)
@@ -143,6 +174,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         // A wake that landed between the empty dequeue and the flag above is caught by this re-check.
         if (_ready.IsEmpty)
         {
+            _metrics.Threads[0].Count(RuntimeCounter.Parks);
             int maxWait = deadlineMs == long.MaxValue ? System.Threading.Timeout.Infinite : (int)Math.Clamp(deadlineMs - Time.NowMs, 0, int.MaxValue);
             _driver.Park(maxWait);
         }
@@ -161,6 +193,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             foreach (var task in _tasks.Snapshot()) task.Cancel();
         }
         _disposed = true;
+        _metrics.Unregister();
         _driver.Dispose();
     }
 }

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace AsyncGen.Net;
 
 /// <summary>A listening TCP socket whose accepts are futures driven by the executor's reactor (tokio's <c>TcpListener</c>).</summary>
-/// <remarks>One accept may be pending at a time (the reactor keeps one waker per direction): run one accept loop
-/// and hand connections to spawned tasks, as the EchoServer sample does.</remarks>
+/// <remarks>One accept may be pending at a time (the reactor keeps one waker per direction; a second one that
+/// would wait throws <see cref="InvalidOperationException"/>): run one accept loop and hand connections to spawned
+/// tasks, as the EchoServer sample does.</remarks>
 /// <example>
 /// <code>
 /// using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -23,6 +24,7 @@ public sealed class AsyncTcpListener : IDisposable
     private const int SoReuseAddr = 2;  // SO_REUSEADDR, same header
 
     private readonly EventedSocket _socket;
+    private readonly AcceptBackoff _backoff = new();
 
     private AsyncTcpListener(EventedSocket socket) => _socket = socket;
 
@@ -54,15 +56,20 @@ public sealed class AsyncTcpListener : IDisposable
         }
     }
 
+    internal int Fd => _socket.Fd;
+
     /// <summary>The bound address and port (the actual port when bound to 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.Socket.LocalEndPoint!;
 
     /// <summary>Accepts the next connection.</summary>
+    /// <remarks>Out of descriptors (EMFILE/ENFILE) or kernel memory, the first accept of a burst of failures throws
+    /// its <see cref="System.Net.Sockets.SocketException"/>; later ones wait and retry until the burst ends (see
+    /// <see cref="AcceptFuture"/>), so a loop that logs the exception and accepts again keeps serving.</remarks>
     /// <exception cref="ObjectDisposedException">The listener was disposed.</exception>
     public AcceptFuture AcceptAsync()
     {
         ObjectDisposedException.ThrowIf(_socket.IsDisposed, this);
-        return new AcceptFuture(_socket);
+        return new AcceptFuture(_socket, _backoff);
     }
 
     /// <summary>Stops listening and closes the socket; a pending accept is woken and throws <see cref="ObjectDisposedException"/>.</summary>

@@ -10,7 +10,8 @@ namespace AsyncGen.Net;
 /// </summary>
 /// <remarks>
 /// <para>At most one read and one write may be pending at a time (a reader task and a writer task may share the
-/// stream). Reads return 0 at end of stream. Errors surface as <see cref="SocketException"/>s carrying the OS error.
+/// stream); a second read (or write) that would wait while another does throws <see cref="InvalidOperationException"/>.
+/// An empty buffer reads or writes 0 bytes at once. Reads return 0 at end of stream. Errors surface as <see cref="SocketException"/>s carrying the OS error.
 /// Disposing the stream wakes pending operations (they then throw <see cref="ObjectDisposedException"/>) and
 /// closes the descriptor once.</para>
 /// <example>
@@ -44,7 +45,7 @@ public sealed class AsyncTcpStream : IDisposable
     internal int Fd => _socket.Fd;
 
     /// <summary>Receives into <paramref name="buffer"/>: the byte count, 0 at end of stream (or for an empty buffer).</summary>
-    public ReadFuture ReadAsync(Memory<byte> buffer) => new(_socket, buffer);
+    public ReadFuture ReadAsync(Memory<byte> buffer) => new(_socket, buffer, nameof(ReadAsync));
 
     /// <summary>Receives into <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative or exceeds the buffer.</exception>
@@ -55,7 +56,7 @@ public sealed class AsyncTcpStream : IDisposable
     }
 
     /// <summary>Sends some of <paramref name="buffer"/>: the byte count the kernel accepted (at least 1 if non-empty).</summary>
-    public WriteFuture WriteAsync(ReadOnlyMemory<byte> buffer) => new(_socket, buffer);
+    public WriteFuture WriteAsync(ReadOnlyMemory<byte> buffer) => new(_socket, buffer, nameof(WriteAsync));
 
     /// <summary>Sends some of <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative or exceeds the buffer.</exception>

@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace AsyncGen.Net;
 
 /// <summary>A UDP socket whose sends and receives are futures driven by the executor's reactor (tokio's <c>UdpSocket</c>).</summary>
-/// <remarks>One receive and one send may be pending at a time. <see cref="SendAsync"/>/<see cref="ReceiveAsync"/>
+/// <remarks>One receive and one send may be pending at a time; a second one that would wait throws
+/// <see cref="InvalidOperationException"/>. <see cref="SendAsync"/>/<see cref="ReceiveAsync"/>
 /// need <see cref="Connect"/> first; <see cref="SendToAsync"/>/<see cref="ReceiveFromAsync"/> work either way.</remarks>
 [DebuggerDisplay("AsyncUdpSocket fd {_socket.Fd}")]
 public sealed class AsyncUdpSocket : IDisposable
@@ -59,7 +60,7 @@ public sealed class AsyncUdpSocket : IDisposable
     public WriteFuture SendAsync(ReadOnlyMemory<byte> datagram)
     {
         ThrowIfNotConnected();
-        return new WriteFuture(_socket, datagram);
+        return new WriteFuture(_socket, datagram, nameof(SendAsync));
     }
 
     /// <summary>Receives one datagram from the connected peer: its length.</summary>
@@ -67,7 +68,7 @@ public sealed class AsyncUdpSocket : IDisposable
     public ReadFuture ReceiveAsync(Memory<byte> buffer)
     {
         ThrowIfNotConnected();
-        return new ReadFuture(_socket, buffer);
+        return new ReadFuture(_socket, buffer, nameof(ReceiveAsync));
     }
 
     private void ThrowIfNotConnected()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Net;
 
@@ -45,6 +46,7 @@ public struct ConnectFuture : IFuture<AsyncTcpStream>
         }
         catch
         {
+            CoopBudget.Spend(); // a failed connect spends budget like any failed operation (see IoOperation)
             Dispose();
             throw;
         }

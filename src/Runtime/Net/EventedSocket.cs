@@ -27,13 +27,46 @@ internal sealed class EventedSocket : IDisposable
     private readonly Lock _registerLock = new();
     private IoRegistration? _registration;
     private int _disposed;
+    private string? _reader;   // the public method of the operation holding the read side (see Claim), or null
+    private string? _writer;
 
     public EventedSocket(Socket socket)
     {
         socket.Blocking = false;
         _socket = socket;
         Fd = (int)socket.SafeHandle.DangerousGetHandle();
+        IsStream = socket.SocketType == SocketType.Stream;
     }
+
+    /// <summary>
+    /// Marks <paramref name="direction"/> as used by an operation (<paramref name="method"/>, e.g. <c>ReadAsync</c>)
+    /// until <see cref="Release"/>. One compare-and-swap: two operations claiming together from two threads cannot
+    /// both succeed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another operation holds the direction.</exception>
+    public void Claim(Direction direction, string method)
+    {
+        bool read = direction == Direction.Read;
+        ref string? holder = ref read ? ref _reader : ref _writer;
+        string? pending = Interlocked.CompareExchange(ref holder, method, null);
+        if (pending is not null)
+            throw new InvalidOperationException(
+                $"{method} was started on socket fd {Fd} while {pending} is still pending there. A socket has one " +
+                (read ? "reading operation (ReadAsync, ReceiveAsync, ReceiveFromAsync, AcceptAsync)" : "writing operation (WriteAsync, WriteAllAsync, SendAsync, SendToAsync)") +
+                " outstanding at a time, as the driver keeps one waker per direction: a second one would leave the first " +
+                "asleep for ever. Await (or dispose) the pending operation first, or let one task do all the " +
+                (read ? "reading." : "writing."));
+    }
+
+    /// <summary>Frees <paramref name="direction"/> for the next operation.</summary>
+    public void Release(Direction direction)
+    {
+        if (direction == Direction.Read) Volatile.Write(ref _reader, null);
+        else Volatile.Write(ref _writer, null);
+    }
+
+    /// <summary>True for a stream (TCP) socket, where an empty read or write has nothing to wait for.</summary>
+    public bool IsStream { get; }
 
     /// <summary>The descriptor number, for diagnostics.</summary>
     public int Fd { get; }

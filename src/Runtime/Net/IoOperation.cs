@@ -6,10 +6,19 @@ namespace AsyncGen.Net;
 
 /// <summary>
 /// The bookkeeping every socket operation future shares, embedded by value: its socket, its registration once
-/// polled, its poll count, whether it finished, and its reports to <see cref="AsyncGenEventSource"/>.
+/// polled, its poll count, whether it finished, its claim on its direction of the socket, and its reports to
+/// <see cref="AsyncGenEventSource"/>.
 /// </summary>
-/// <remarks>A mutable struct held in a mutable field of the (pinned) operation future, so calls update it in place.</remarks>
-internal struct IoOperation(EventedSocket socket, string name)
+/// <remarks>
+/// <para>A mutable struct held in a mutable field of the (pinned) operation future, so calls update it in place.</para>
+/// <para>From its first poll until it completes or is disposed, an operation holds its direction of the socket
+/// (<see cref="EventedSocket.Claim"/>): a driver keeps one waiter per direction, so a second read (or write) started
+/// meanwhile would overwrite the first one's waker and leave it asleep for ever; it throws instead.</para>
+/// <para>Every way an operation ends spends one unit of the task's cooperative budget, failures included (as
+/// tokio's coop does): a loop that catches an error and retries at once (an accept loop at EMFILE) would otherwise
+/// spin inside one poll for ever, starving the very tasks whose completion would end the error.</para>
+/// </remarks>
+internal struct IoOperation(EventedSocket socket, string name, Direction direction, string method)
 {
     public const string Read = "read";
     public const string Write = "write";
@@ -18,29 +27,63 @@ internal struct IoOperation(EventedSocket socket, string name)
     public const string ReceiveFrom = "recvfrom";
     public const string SendTo = "sendto";
 
+    /// <summary>An operation on the read side; <paramref name="method"/> is its public name, for misuse messages.</summary>
+    public static IoOperation Reading(EventedSocket socket, string name, string method) => new(socket, name, Direction.Read, method);
+
+    /// <summary>An operation on the write side.</summary>
+    public static IoOperation Writing(EventedSocket socket, string name, string method) => new(socket, name, Direction.Write, method);
+
     private IoRegistration? _io;
     private int _polls;
+    private bool _claimed;
 
     public readonly EventedSocket Socket => socket;
 
     public bool Done { get; private set; }
 
     /// <summary>
-    /// Starts a poll: rejects polls after completion, registers with the current reactor, reports the poll. False
-    /// when the task has spent its cooperative budget (<see cref="CoopBudget"/>): it was woken; return Pending.
+    /// Starts a poll: rejects polls after completion, claims the direction on the first poll, registers with the
+    /// current reactor, reports the poll. False when the task has spent its cooperative budget
+    /// (<see cref="CoopBudget"/>): it was woken; return Pending.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another operation of the same direction is outstanding.</exception>
     public bool TryBeginPoll(in Waker waker, out IoRegistration io)
     {
-        if (Done) throw new InvalidOperationException($"The {name} future was polled after it completed (or was disposed).");
-        if (!CoopBudget.Proceed(waker))
+        ThrowIfDone();
+        io = _io = socket.Registration; // first: a poll refused here (no executor, another one's socket) claims nothing
+        if (!_claimed)
         {
-            io = null!;
-            return false;
+            socket.Claim(direction, method);
+            _claimed = true;
         }
-        io = _io = socket.Registration;
+        if (!CoopBudget.Proceed(waker)) return false;
         Polled(name, socket.Fd, ++_polls);
         return true;
     }
+
+    /// <summary>
+    /// Completes an operation that has nothing to do (an empty buffer on a stream) on its first poll, without
+    /// claiming its direction or waiting for readiness.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    public Poll<T> CompleteAtOnce<T>(T value)
+    {
+        ThrowIfDone();
+        _ = socket.Socket; // throws if disposed, as the operation would
+        Polled(name, socket.Fd, ++_polls);
+        return Ready(value, 0);
+    }
+
+    private readonly void ThrowIfDone()
+    {
+        if (Done) throw new InvalidOperationException($"The {name} future was polled after it completed (or was disposed).");
+    }
+
+    /// <summary>
+    /// True when the socket may be ready in the operation's direction; otherwise the waker is stored and the
+    /// operation must return Pending.
+    /// </summary>
+    public readonly bool PollReady(IoRegistration io, in Waker waker, out ReadyEvent seen) => io.PollReady(direction, waker, out seen);
 
     /// <summary>The syscall returned EAGAIN: reports it and clears the readiness it was tried on.</summary>
     public readonly void WouldBlock(in ReadyEvent seen)
@@ -58,21 +101,38 @@ internal struct IoOperation(EventedSocket socket, string name)
     /// <summary>Completes with <paramref name="value"/>; <paramref name="result"/> is what the event reports (bytes).</summary>
     public Poll<T> Ready<T>(T value, int result)
     {
-        Done = true;
-        CoopBudget.Spend();
+        Finish();
         Ready(name, socket.Fd, _polls, result);
         return Poll<T>.Ready(value);
     }
 
-    /// <summary>Marks the operation finished by an exception.</summary>
-    public void Fail() => Done = true;
+    /// <summary>Marks the operation finished by an exception (which spends budget like a completion).</summary>
+    public void Fail() => Finish();
+
+    /// <summary>A failed attempt that does not finish the operation (it retries later): it spends budget all the same.</summary>
+    public static void FailedAttempt() => CoopBudget.Spend();
 
     /// <summary>Disposes the operation: a pending one forgets its waker, so a later event wakes nobody.</summary>
-    public void Cancel(Direction direction)
+    public void Cancel()
     {
         if (Done) return;
         Done = true;
         _io?.Cancel(direction);
+        ReleaseClaim();
+    }
+
+    private void Finish()
+    {
+        Done = true;
+        CoopBudget.Spend();
+        ReleaseClaim();
+    }
+
+    private void ReleaseClaim()
+    {
+        if (!_claimed) return;
+        _claimed = false;
+        socket.Release(direction);
     }
 
     public static void Polled(string operation, int fd, int poll)

@@ -19,17 +19,21 @@ public struct ReadFuture : IFuture<int>
     private readonly Memory<byte> _buffer;
     private IoOperation _operation;
 
-    internal ReadFuture(EventedSocket socket, Memory<byte> buffer)
+    internal ReadFuture(EventedSocket socket, Memory<byte> buffer, string method)
     {
         _buffer = buffer;
-        _operation = new IoOperation(socket, IoOperation.Read);
+        _operation = IoOperation.Reading(socket, IoOperation.Read, method);
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The receive failed (e.g. connection reset).</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another read of this socket is pending.</exception>
     public Poll<int> Poll(ref Context cx)
     {
+        // An empty buffer on a stream: nothing to receive, so nothing to wait for (a 0 here would otherwise arrive
+        // only once the peer sends, and look like end of stream). A datagram socket receives (and drops) a datagram.
+        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.CompleteAtOnce(0);
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         bool done;
         int received;
@@ -46,5 +50,5 @@ public struct ReadFuture : IFuture<int>
     }
 
     /// <summary>Cancels a pending read: its waker is removed from the reactor. No data is lost.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Read);
+    public void Dispose() => _operation.Cancel();
 }

@@ -18,15 +18,16 @@ public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>
     {
         _buffer = buffer;
         _family = family;
-        _operation = new IoOperation(socket, IoOperation.ReceiveFrom);
+        _operation = IoOperation.Reading(socket, IoOperation.ReceiveFrom, "ReceiveFromAsync");
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The receive failed.</exception>
+    /// <exception cref="InvalidOperationException">Another receive on this socket is already waiting.</exception>
     public Poll<AsyncUdpReceiveResult> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<AsyncUdpReceiveResult>.Pending;
-        while (io.PollReady(Direction.Read, cx.Waker, out var seen))
+        while (_operation.PollReady(io, cx.Waker, out var seen))
         {
             EndPoint sender = _family == AddressFamily.InterNetworkV6
                 ? new IPEndPoint(IPAddress.IPv6Any, 0)
@@ -52,5 +53,5 @@ public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>
     }
 
     /// <summary>Cancels a pending receive: its waker is removed from the reactor.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Read);
+    public void Dispose() => _operation.Cancel();
 }

@@ -17,7 +17,7 @@ public struct SendToFuture : IFuture<int>
     {
         _datagram = datagram;
         _remote = remote;
-        _operation = new IoOperation(socket, IoOperation.SendTo);
+        _operation = IoOperation.Writing(socket, IoOperation.SendTo, "SendToAsync");
     }
 
     /// <inheritdoc/>
@@ -25,7 +25,7 @@ public struct SendToFuture : IFuture<int>
     public Poll<int> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
-        while (io.PollReady(Direction.Write, cx.Waker, out var seen))
+        while (_operation.PollReady(io, cx.Waker, out var seen))
         {
             int sent;
             try
@@ -48,5 +48,5 @@ public struct SendToFuture : IFuture<int>
     }
 
     /// <summary>Cancels a pending send: its waker is removed from the reactor.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Write);
+    public void Dispose() => _operation.Cancel();
 }

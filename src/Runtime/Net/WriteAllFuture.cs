@@ -20,12 +20,13 @@ public struct WriteAllFuture : IFuture<Unit>
     internal WriteAllFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer)
     {
         _buffer = buffer;
-        _operation = new IoOperation(socket, IoOperation.Write);
+        _operation = IoOperation.Writing(socket, IoOperation.Write, "WriteAllAsync");
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">A send failed (e.g. the peer reset the connection).</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another write of this socket is already waiting.</exception>
     public Poll<Unit> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<Unit>.Pending;
@@ -47,5 +48,5 @@ public struct WriteAllFuture : IFuture<Unit>
     }
 
     /// <summary>Cancels the remaining writes: the waker is removed from the reactor.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Write);
+    public void Dispose() => _operation.Cancel();
 }

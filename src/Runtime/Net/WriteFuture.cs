@@ -16,17 +16,20 @@ public struct WriteFuture : IFuture<int>
     private readonly ReadOnlyMemory<byte> _buffer;
     private IoOperation _operation;
 
-    internal WriteFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer)
+    internal WriteFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer, string method)
     {
         _buffer = buffer;
-        _operation = new IoOperation(socket, IoOperation.Write);
+        _operation = IoOperation.Writing(socket, IoOperation.Write, method);
     }
 
     /// <inheritdoc/>
     /// <exception cref="SocketException">The send failed (e.g. the peer reset the connection).</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another write of this socket is already waiting.</exception>
     public Poll<int> Poll(ref Context cx)
     {
+        // Nothing to send on a stream: done at once, even with a full send buffer. (An empty datagram is a message.)
+        if (_buffer.IsEmpty && _operation.Socket.IsStream) return _operation.CompleteAtOnce(0);
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
         bool sentSome;
         int sent;
@@ -43,5 +46,5 @@ public struct WriteFuture : IFuture<int>
     }
 
     /// <summary>Cancels a pending write: its waker is removed from the reactor. Nothing was sent.</summary>
-    public void Dispose() => _operation.Cancel(Direction.Write);
+    public void Dispose() => _operation.Cancel();
 }

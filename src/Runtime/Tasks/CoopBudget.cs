@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen.Tasks;
 
 /// <summary>
@@ -37,6 +39,7 @@ internal static class CoopBudget
     public static bool Proceed(in Waker waker)
     {
         if (!t_inTask || t_remaining != 0) return true;
+        RuntimeCounters.CountOnCurrent(RuntimeCounter.BudgetYields);
         waker.Wake();
         return false;
     }

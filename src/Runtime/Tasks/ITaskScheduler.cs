@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen.Tasks;
 
 /// <summary>An executor as its tasks see it.</summary>
@@ -8,4 +10,7 @@ internal interface ITaskScheduler
 
     /// <summary>Frees the waker slot of a task that completed. Executor thread only.</summary>
     void Release(ITaskCell task);
+
+    /// <summary>The executor's counters, which task completions count in.</summary>
+    ExecutorMetrics Metrics { get; }
 }

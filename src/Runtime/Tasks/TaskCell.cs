@@ -20,6 +20,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
     private T? _result;
     private ExceptionDispatchInfo? _error;
     private bool _joined;
+    private UnobservedFailure? _unobserved; // set when the task faults; reports it if the handle is never awaited
 
     // The join waker is three words, so it is guarded by a spin lock (no allocation, tiny critical sections).
     private SpinLock _joinLock = new(enableThreadOwnerTracking: false);
@@ -115,7 +116,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
         }
         catch (Exception error)
         {
-            Complete(default, ExceptionDispatchInfo.Capture(error));
+            Complete(default, ExceptionDispatchInfo.Capture(error), cancelled: false);
             return;
         }
         finally
@@ -124,7 +125,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
         }
         if (poll.IsReady)
         {
-            Complete(poll.Value, null);
+            Complete(poll.Value, null, cancelled: false);
             return;
         }
         AfterPending();
@@ -143,7 +144,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
             error = ExceptionDispatchInfo.Capture(disposeError);
         }
         error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {Name} was aborted."));
-        Complete(default, error);
+        Complete(default, error, cancelled: true);
     }
 
     public override Poll<T> Poll(ref Context cx)
@@ -165,6 +166,7 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
             if (!IsCompleted) return Poll<T>.Pending;
         }
         _joined = true;
+        _unobserved?.Observe();
         _error?.Throw();
         return Poll<T>.Ready(_result!);
     }
@@ -203,10 +205,12 @@ internal sealed class TaskCell<T> : JoinHandle<T>, ITaskCell, IAsyncFrameSource
         }
     }
 
-    private void Complete(T? result, ExceptionDispatchInfo? error)
+    private void Complete(T? result, ExceptionDispatchInfo? error, bool cancelled)
     {
         _result = result;
         _error = error;
+        if (error is not null && !cancelled) _unobserved = new UnobservedFailure(Id, Name, error.SourceException);
+        TaskLifecycle.Finished(this, _scheduler.Metrics, error?.SourceException, cancelled);
         _future = null;
         Interlocked.Exchange(ref _state, (int)TaskState.Complete); // publishes the outcome
         _scheduler.Release(this);

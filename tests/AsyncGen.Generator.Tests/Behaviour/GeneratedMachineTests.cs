@@ -17,6 +17,15 @@ public class GeneratedMachineTests
     }
 
     [Fact]
+    public void Calls_inside_a_machine_not_awaited_in_place_get_the_boxed_machine_too()
+    {
+        var created = new List<Type>();
+        Assert.Equal(36, Executor.BlockOn(InProjectMachines.CallsNotAwaitedInPlace(created)));
+        Assert.Equal(4, created.Count);
+        Assert.All(created, type => Assert.Equal(typeof(FutureBox<InProjectMachines.SleepThenAddFuture, int>), type));
+    }
+
+    [Fact]
     public void Depth_10_chain_allocates_nothing_per_poll_after_the_box()
     {
         var gate = new InProjectMachines.Gate();

@@ -80,6 +80,23 @@ public static partial class InProjectMachines
         return await handle;
     }
 
+    /// <summary>[PollAsync] calls that are not awaited in place: stored, spawned, made in a lambda, passed to Join.</summary>
+    [PollAsync]
+    public static async Future<int> CallsNotAwaitedInPlace(List<Type> created)
+    {
+        var stored = Noting(created, SleepThenAdd(1, 2));
+        var spawned = Executor.Spawn(Noting(created, SleepThenAdd(3, 4)));
+        Func<Future<int>> make = () => Noting(created, SleepThenAdd(5, 6));
+        var joined = await Future.Join(Noting(created, SleepThenAdd(7, 8)), make());
+        return await stored + await spawned + joined.Item1 + joined.Item2;
+    }
+
+    private static Future<int> Noting(List<Type> created, Future<int> future)
+    {
+        created.Add(future.GetType());
+        return future;
+    }
+
     [PollAsync]
     public static async Future<int> ThrowsAfterAwait(Gate gate)
     {

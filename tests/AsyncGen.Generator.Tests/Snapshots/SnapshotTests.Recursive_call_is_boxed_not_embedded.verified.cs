@@ -76,7 +76,7 @@ namespace Demo
                 }
                 _await1_sleep = default;
 #line 14 "Sample.cs"
-                _await2_depth = Depth(_n - 1);
+                _await2_depth = ((global::AsyncGen.Future<int>)new global::AsyncGen.FutureBox<global::Demo.Sample.DepthFuture, int>(DepthMachine(_n - 1)));
 #line hidden
                 State2: ;
 #line 14 "Sample.cs"

@@ -11,9 +11,9 @@ namespace AsyncGen.Fallback;
 /// <remarks>
 /// <para>A fallback machine is the C# compiler's state machine for an <c>async Future</c> method that the
 /// generator did not rewrite: a method without <see cref="PollAsyncAttribute"/>, a call through a delegate or method
-/// group (AG0006), a body the generator does not support (AG0005), a generator failure (AG0007). It behaves the same
-/// as the generated machine but allocates its box and its awaiters, so a program that should be fallback-free
-/// asserts it here.</para>
+/// group or where a call cannot be intercepted (AG0006, AG0008, AG0009), a body the generator does not support
+/// (AG0005), a generator failure (AG0007). It behaves the same as the generated machine but allocates its box and
+/// its awaiters, so a program that should be fallback-free asserts it here.</para>
 /// <para>A machine counts as started when its method is called (the builder's <c>Start</c>), before its first
 /// poll: that is where the throwing switch throws, so the exception surfaces at the call site.</para>
 /// <para>The throwing switch is off unless the AppContext switch <c>AsyncGen.ThrowOnFallback</c> is on
@@ -54,8 +54,8 @@ public static class FallbackMachines
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.FallbackMachineStarted(MethodName<TStateMachine>.Value);
         if (ThrowOnStart) throw new InvalidOperationException(
             $"'{MethodName<TStateMachine>.Value}' started on the fallback builder, and {ThrowOnFallbackSwitch} (or {ThrowOnFallbackVariable}=1) " +
-            "forbids it. The generator did not rewrite this call: the method is not marked [PollAsync], is called through a " +
-            "delegate or method group (AG0006), or its body uses a construct the generator does not support (AG0005, AG0007). " +
+            "forbids it. The generator did not rewrite this call: the method is not marked [PollAsync], is called where it cannot " +
+            "be intercepted (AG0006, AG0008, AG0009), or its body uses a construct the generator does not support (AG0005, AG0007). " +
             "Build with <AsyncGenStrict>true</AsyncGenStrict> to turn those warnings into errors at the construct, change the " +
             "code as the diagnostic says, or turn the switch off to accept the slower path.");
     }

@@ -172,6 +172,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
         Interlocked.Increment(ref _waitCount);
         int tick = ScheduledIo.NextTick(_tick);
         Volatile.Write(ref _tick, tick);
+        RuntimeCounters.CountOnCurrent(RuntimeCounter.IoEvents, count);
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.EpollWaitReturned(timeoutMs, count);
 
         var slots = Volatile.Read(ref _slots);

@@ -48,7 +48,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
         Driver = Driver.Create(options);
         Workers = new Worker[workerCount];
-        for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i);
+        Metrics = new ExecutorMetrics("work-stealing", workerCount, () => TaskCount, () => Injection.Count,
+            worker => Workers[worker].Queue.Count) { Dump = DumpTasks };
+        for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i, Metrics.Threads[i]);
         _threads = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++)
         {
@@ -77,6 +79,21 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     }
 
     internal Worker[] Workers { get; }
+
+    /// <summary>The executor's counters: a block per worker plus a shared one.</summary>
+    internal ExecutorMetrics Metrics { get; }
+
+    /// <summary>
+    /// Lists the live tasks: id, name, state, polls, time since the last poll and wake, and where each is suspended
+    /// (its async backtrace). A best-effort snapshot: tasks keep running on the workers meanwhile.
+    /// </summary>
+    public IReadOnlyList<TaskSnapshot> DumpTasks()
+    {
+        List<ITaskCell> live;
+        lock (_tasksLock) live = _tasks.Snapshot();
+        long now = Time.NowMs;
+        return [.. live.Select(task => TaskSnapshot.Of(task, now))];
+    }
 
     internal ConcurrentQueue<ITaskCell> Injection { get; } = new();
 
@@ -111,6 +128,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             ObjectDisposedException.ThrowIf(_shutdown, this);
             _tasks.Add(task);
         }
+        TaskLifecycle.Spawned(task, Metrics);
         task.Wake();
         return task;
     }
@@ -121,26 +139,51 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     /// </summary>
     public T BlockOn<T>(IFuture<T> future) => BlockOn(future, Timeout.InfiniteTimeSpan);
 
-    /// <summary>Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> after <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Like <see cref="BlockOn{T}(IFuture{T})"/>, but throws <see cref="StalledTaskException"/> after
+    /// <paramref name="limit"/> (the task is then cancelled: its future is disposed).
+    /// </summary>
+    /// <param name="future">The future to run.</param>
+    /// <param name="limit">Any non-negative time, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative (and not infinite).</exception>
     public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
         if (t_worker is not null || LocalExecutor.Current is not null)
             throw new InvalidOperationException("BlockOn was called from inside a task, which would block an executor thread. Await the future instead.");
+        BlockOnLimit.Validate(limit);
         var handle = (TaskCell<T>)Spawn(future);
-        using var signal = new ThreadSignal();
-        var cx = new Context(signal.Waker);
-        var clock = Stopwatch.StartNew();
-        while (true)
+        bool joined = false;
+        try
         {
-            var poll = handle.Poll(ref cx);
-            if (poll.IsReady) return poll.Value;
-            var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - clock.Elapsed;
-            if ((remaining != Timeout.InfiniteTimeSpan && remaining < TimeSpan.Zero) || !signal.Wait(remaining))
+            using var signal = new ThreadSignal();
+            var cx = new Context(signal.Waker);
+            var clock = Stopwatch.StartNew();
+            while (true)
             {
-                var diagnosis = StallDiagnosis.Of(handle, Driver.Timers); // before the abort removes its timers
-                handle.Abort();
-                throw new StalledTaskException(diagnosis, limit);
+                Poll<T> poll;
+                try
+                {
+                    poll = handle.Poll(ref cx);
+                }
+                finally
+                {
+                    joined = handle.IsCompleted; // the join consumed the outcome, result or exception
+                }
+                if (poll.IsReady) return poll.Value;
+                // A limit longer than one wait can take (TimeSpan.MaxValue) waits in chunks until it is spent.
+                while (true)
+                {
+                    var wait = BlockOnLimit.NextWait(limit, clock.Elapsed);
+                    if (wait == TimeSpan.Zero)
+                        throw new StalledTaskException(StallDiagnosis.Of(handle, Driver.Timers), limit); // before the abort removes its timers
+                    if (signal.Wait(wait)) break;
+                }
             }
+        }
+        finally
+        {
+            // Given up (stalled, or the wait itself failed): cancel the task rather than leave it running unobserved.
+            if (!joined) handle.Abort();
         }
     }
 
@@ -162,8 +205,11 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             Injection.Enqueue(task);
             stealable = true;
         }
+        TaskLifecycle.Woken(task, Metrics, sameThread: worker?.Executor == this);
         if (stealable) NotifyIdleWorker();
     }
+
+    ExecutorMetrics ITaskScheduler.Metrics => Metrics;
 
     void ITaskScheduler.Release(ITaskCell task)
     {
@@ -232,9 +278,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         t_worker = worker;
         using var scope = Driver.Enter();
+        using var counting = worker.Counters.Enter();
         while (!_shutdown)
         {
-            if (worker.FindTask() is { } task) task.Run();
+            if (worker.FindTask() is { } task) TaskLifecycle.Poll(task, worker.Counters);
             else worker.Park();
         }
     }
@@ -254,6 +301,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         {
             foreach (var task in unfinished) task.Cancel();
         }
+        Metrics.Unregister();
         Driver.Dispose();
     }
 }

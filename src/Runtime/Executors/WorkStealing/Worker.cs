@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 using AsyncGen.Drivers;
 using AsyncGen.Tasks;
 
@@ -29,16 +30,20 @@ internal sealed class Worker
     private uint _random;
     private volatile bool _parkedInDriver; // which parker to unpark; see Park for the race with notifiers
 
-    public Worker(WorkStealingExecutor executor, int index)
+    public Worker(WorkStealingExecutor executor, int index, RuntimeCounters counters)
     {
         Executor = executor;
         Index = index;
+        Counters = counters;
         _random = (uint)(index * 2654435761u) | 1; // Knuth's multiplicative hash: distinct non-zero seeds
     }
 
     public WorkStealingExecutor Executor { get; }
 
     public int Index { get; }
+
+    /// <summary>This worker's counters: written by its thread only.</summary>
+    public RuntimeCounters Counters { get; }
 
     public LocalQueue Queue { get; } = new();
 
@@ -59,6 +64,7 @@ internal sealed class Worker
         _tick++;
         if (_tick % GlobalQueueInterval == 0)
         {
+            CoarseClock.Advance();
             Executor.Maintain();
             if (Executor.Injection.TryDequeue(out var injected)) return injected;
         }
@@ -84,6 +90,7 @@ internal sealed class Worker
             if (victim == this || victim.Queue.Count == 0) continue;
             int stolen = victim.Queue.StealHalf(_scratch);
             if (stolen == 0) continue;
+            Counters.Count(RuntimeCounter.Steals, stolen);
             for (int j = 1; j < stolen; j++) Queue.Push(_scratch[j], Executor.Injection);
             var first = _scratch[0];
             Array.Clear(_scratch, 0, stolen);
@@ -106,8 +113,10 @@ internal sealed class Worker
         Interlocked.MemoryBarrier();
         if (!Executor.HasWork && !Executor.IsShuttingDown)
         {
+            Counters.Count(RuntimeCounter.Parks);
             if (driving) Executor.Driver.Park();
             else _parker.Park(Timeout.Infinite);
+            CoarseClock.Advance();
         }
         Executor.MarkBusy(Index);
         if (driving)
@@ -120,6 +129,7 @@ internal sealed class Worker
     /// <summary>Wakes this worker from whichever parker it is in. Thread-safe.</summary>
     public void Unpark()
     {
+        Executor.Metrics.Count(RuntimeCounter.Unparks);
         if (_parkedInDriver) Executor.Driver.Parker.Unpark();
         else _parker.Unpark();
     }

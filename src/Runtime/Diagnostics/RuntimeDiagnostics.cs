@@ -1,0 +1,59 @@
+namespace AsyncGen.Diagnostics;
+
+/// <summary>
+/// The runtime's diagnostic settings and hooks: the slow-poll threshold, the stall report of <c>BlockOn</c>
+/// without a limit, and <see cref="UnobservedTaskFailure"/>.
+/// </summary>
+/// <remarks>
+/// What the runtime publishes: the Meter <c>AsyncGen</c> (counters per executor), the EventSource <c>AsyncGen</c>
+/// (task, timer, channel and I/O events; task dumps on request), <see cref="LocalExecutor.DumpTasks"/> and
+/// <see cref="WorkStealingExecutor.DumpTasks"/>. See <c>src/Runtime/Diagnostics/README.md</c>.
+/// </remarks>
+public static class RuntimeDiagnostics
+{
+    /// <summary>Environment variable: the slow-poll threshold in milliseconds (default 10).</summary>
+    public const string SlowPollVariable = "ASYNCGEN_SLOW_POLL_MS";
+
+    /// <summary>Environment variable: report a stall of <c>BlockOn</c> without a limit after this many milliseconds.</summary>
+    public const string StallReportVariable = "ASYNCGEN_STALL_REPORT_MS";
+
+    /// <summary>
+    /// A poll longer than this raises the <c>SlowPoll</c> warning event (naming the task and the await it resumed
+    /// from) and counts in <c>asyncgen.task.slow_polls</c>. Default 10 ms (tokio-console's busy-poll warning uses
+    /// the same order: a poll that long delays every other task of its thread), or <c>ASYNCGEN_SLOW_POLL_MS</c>.
+    /// Polls are timed only while the EventSource or the poll-duration histogram has a listener.
+    /// </summary>
+    public static TimeSpan SlowPollThreshold
+    {
+        get => TimeSpan.FromMilliseconds(Interlocked.Read(ref s_slowPollTicks) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref s_slowPollTicks, (long)(value.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+        }
+    }
+
+    /// <summary>
+    /// When set, <c>BlockOn</c> without a limit that has waited this long writes a stall report (what the task
+    /// waits on, its async backtrace) to standard error and as the <c>TaskStalled</c> event, then keeps waiting;
+    /// again each time the same span passes. Off (null) by default; <c>ASYNCGEN_STALL_REPORT_MS</c> sets it.
+    /// </summary>
+    public static TimeSpan? StallReportAfter { get; set; } = Milliseconds(StallReportVariable);
+
+    /// <summary>
+    /// Raised (on the finalizer thread) when a task that faulted is collected without anyone having awaited its
+    /// join handle: the exception would otherwise vanish. The <c>UnobservedTaskFailure</c> error event is written
+    /// too.
+    /// </summary>
+    public static event EventHandler<UnobservedTaskFailureEventArgs>? UnobservedTaskFailure;
+
+    internal static long SlowPollTicks => s_slowPollTicks;
+
+    private static long s_slowPollTicks = (long)((Milliseconds(SlowPollVariable) ?? TimeSpan.FromMilliseconds(10)).TotalSeconds
+        * System.Diagnostics.Stopwatch.Frequency);
+
+    internal static void RaiseUnobserved(UnobservedTaskFailureEventArgs failure) => UnobservedTaskFailure?.Invoke(null, failure);
+
+    private static TimeSpan? Milliseconds(string variable) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out int ms) && ms >= 0 ? TimeSpan.FromMilliseconds(ms) : null;
+}

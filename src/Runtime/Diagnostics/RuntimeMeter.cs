@@ -1,0 +1,135 @@
+using System.Diagnostics.Metrics;
+
+namespace AsyncGen.Diagnostics;
+
+/// <summary>
+/// The runtime's <see cref="System.Diagnostics.Metrics.Meter"/> named <c>AsyncGen</c>: what
+/// <c>dotnet-counters monitor --counters AsyncGen</c>, OpenTelemetry or a <see cref="MeterListener"/> read.
+/// </summary>
+/// <remarks>
+/// <para>Every instrument but the poll-duration histogram is observable: the hot paths only bump plain counters in
+/// thread-owned <see cref="RuntimeCounters"/> blocks, and the sums are read when a listener collects. So nobody
+/// listening costs nothing beyond those increments, and no path allocates. Each measurement is tagged with its
+/// executor (<c>executor</c> = <c>local-1</c>, <c>executor.kind</c> = <c>local</c> or <c>work-stealing</c>).</para>
+/// <para>The histogram needs two clock reads per poll, so polls are timed only while it (or the EventSource) is
+/// enabled.</para>
+/// </remarks>
+internal static class RuntimeMeter
+{
+    /// <summary>The meter's name, also the EventSource's.</summary>
+    public const string MeterName = "AsyncGen";
+
+    private static readonly Lock s_lock = new();
+    private static readonly List<WeakReference<ExecutorMetrics>> s_executors = [];
+    private static readonly Meter s_meter = new(MeterName, typeof(RuntimeMeter).Assembly.GetName().Version?.ToString());
+
+    /// <summary>The instrument name of each counter of <see cref="RuntimeCounter"/> (wakes share one, tagged by origin).</summary>
+    public static readonly IReadOnlyDictionary<RuntimeCounter, string> CounterNames = new Dictionary<RuntimeCounter, string>
+    {
+        [RuntimeCounter.TasksSpawned] = "asyncgen.task.spawned",
+        [RuntimeCounter.TasksCompleted] = "asyncgen.task.completed",
+        [RuntimeCounter.TasksFaulted] = "asyncgen.task.faulted",
+        [RuntimeCounter.TasksCancelled] = "asyncgen.task.cancelled",
+        [RuntimeCounter.Polls] = "asyncgen.task.polls",
+        [RuntimeCounter.WakesSameThread] = "asyncgen.task.wakes",
+        [RuntimeCounter.WakesOtherThread] = "asyncgen.task.wakes",
+        [RuntimeCounter.Steals] = "asyncgen.executor.steals",
+        [RuntimeCounter.Parks] = "asyncgen.executor.parks",
+        [RuntimeCounter.Unparks] = "asyncgen.executor.unparks",
+        [RuntimeCounter.IoEvents] = "asyncgen.io.events",
+        [RuntimeCounter.TimersArmed] = "asyncgen.timer.armed",
+        [RuntimeCounter.TimersFired] = "asyncgen.timer.fired",
+        [RuntimeCounter.BudgetYields] = "asyncgen.task.budget_yields",
+        [RuntimeCounter.SlowPolls] = "asyncgen.task.slow_polls",
+    };
+
+    /// <summary>Poll durations in seconds, tagged by executor; recorded only while enabled.</summary>
+    public static readonly Histogram<double> PollDuration = s_meter.CreateHistogram<double>(
+        "asyncgen.task.poll.duration", "s", "How long each poll of a task ran.");
+
+    private static readonly object[] s_instruments = CreateObservables();
+
+    /// <summary>Publishes <paramref name="executor"/>'s measurements until it is unregistered or collected.</summary>
+    public static void Register(ExecutorMetrics executor)
+    {
+        lock (s_lock) s_executors.Add(new WeakReference<ExecutorMetrics>(executor));
+    }
+
+    public static void Unregister(ExecutorMetrics executor)
+    {
+        lock (s_lock) s_executors.RemoveAll(w => !w.TryGetTarget(out var e) || e == executor);
+    }
+
+    /// <summary>The executors alive and not disposed.</summary>
+    public static List<ExecutorMetrics> Executors()
+    {
+        lock (s_lock)
+        {
+            var live = new List<ExecutorMetrics>(s_executors.Count);
+            s_executors.RemoveAll(w => !w.TryGetTarget(out _));
+            foreach (var weak in s_executors)
+            {
+                if (weak.TryGetTarget(out var executor)) live.Add(executor);
+            }
+            return live;
+        }
+    }
+
+    private static object[] CreateObservables()
+    {
+        var instruments = new List<object>();
+        foreach (var (counter, name) in CounterNames)
+        {
+            if (counter is RuntimeCounter.WakesSameThread or RuntimeCounter.WakesOtherThread) continue;
+            instruments.Add(s_meter.CreateObservableCounter(name, () => Observe(counter), unit: "{" + Unit(counter) + "}"));
+        }
+        instruments.Add(s_meter.CreateObservableCounter("asyncgen.task.wakes", ObserveWakes, "{wake}",
+            "Wakes that scheduled a task, tagged origin = same_thread (an executor thread) or other_thread."));
+        instruments.Add(s_meter.CreateObservableUpDownCounter("asyncgen.task.alive",
+            () => ObserveGauge(e => e.AliveTasks), "{task}", "Tasks spawned and not finished."));
+        instruments.Add(s_meter.CreateObservableGauge("asyncgen.queue.injection.depth",
+            () => ObserveGauge(e => e.InjectionQueueDepth), "{task}", "Tasks in the queue other threads schedule into."));
+        instruments.Add(s_meter.CreateObservableGauge("asyncgen.queue.local.depth", ObserveLocalQueues, "{task}",
+            "Tasks in each worker's local queue, tagged worker."));
+        return [.. instruments];
+    }
+
+    private static string Unit(RuntimeCounter counter) => counter switch
+    {
+        RuntimeCounter.TasksSpawned or RuntimeCounter.TasksCompleted or RuntimeCounter.TasksFaulted
+            or RuntimeCounter.TasksCancelled or RuntimeCounter.Steals => "task",
+        RuntimeCounter.Polls or RuntimeCounter.SlowPolls => "poll",
+        RuntimeCounter.Parks or RuntimeCounter.Unparks => "park",
+        RuntimeCounter.IoEvents => "event",
+        RuntimeCounter.TimersArmed or RuntimeCounter.TimersFired => "timer",
+        _ => "yield",
+    };
+
+    private static IEnumerable<Measurement<long>> Observe(RuntimeCounter counter)
+    {
+        foreach (var executor in Executors()) yield return new(executor.Total(counter), executor.Tags);
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveWakes()
+    {
+        foreach (var executor in Executors())
+        {
+            yield return new(executor.Total(RuntimeCounter.WakesSameThread), [.. executor.Tags, new("origin", "same_thread")]);
+            yield return new(executor.Total(RuntimeCounter.WakesOtherThread), [.. executor.Tags, new("origin", "other_thread")]);
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveGauge(Func<ExecutorMetrics, int> read)
+    {
+        foreach (var executor in Executors()) yield return new(read(executor), executor.Tags);
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveLocalQueues()
+    {
+        foreach (var executor in Executors())
+        {
+            for (int i = 0; i < executor.Threads.Length; i++)
+                yield return new(executor.LocalQueueDepth(i), [.. executor.Tags, new("worker", i)]);
+        }
+    }
+}

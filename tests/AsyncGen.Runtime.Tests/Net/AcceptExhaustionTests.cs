@@ -1,0 +1,201 @@
+using System.Net.Sockets;
+using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
+
+namespace AsyncGen.Runtime.Tests.Net;
+
+/// <summary>
+/// An accept loop that catches failures and retries must not livelock: failed operations spend the cooperative
+/// budget, and out of descriptors (EMFILE) the failure surfaces once per burst while the listener stays usable.
+/// </summary>
+/// <remarks>Serial: the tests lower the process's RLIMIT_NOFILE.</remarks>
+[Collection(SerialCollection.Name)]
+public class AcceptExhaustionTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
+
+    /// <summary>More failures than this in a row means the loop never yielded (before the fix it spun for ever).</summary>
+    private const int SpinLimit = 100_000;
+
+    private sealed class Progress
+    {
+        public int Failures;
+        public int Accepted;
+        public int FailuresWhenOtherRan = -1;
+    }
+
+    private static async Future<int> AcceptRetryingOnErrors(AsyncTcpListener listener, int connections, Progress progress)
+    {
+        var accepted = new List<AsyncTcpStream>();
+        try
+        {
+            while (accepted.Count < connections)
+            {
+                try
+                {
+                    accepted.Add(await listener.AcceptAsync());
+                    progress.Accepted++;
+                }
+                catch (SocketException)
+                {
+                    // The pattern users write: log and accept again.
+                    if (++progress.Failures > SpinLimit) throw new InvalidOperationException("The accept loop never yielded.");
+                }
+            }
+            return accepted.Count;
+        }
+        finally
+        {
+            foreach (var stream in accepted) stream.Dispose();
+        }
+    }
+
+    /// <summary>Waits until the accept loop has failed once, then closes <paramref name="spares"/>: descriptors come back.</summary>
+    private static async Future<int> FreeDescriptorsAfterAFailure(List<Socket> spares, Progress progress)
+    {
+        while (progress.Failures == 0) await Future.Yield();
+        progress.FailuresWhenOtherRan = progress.Failures;
+        foreach (var spare in spares) spare.Dispose();
+        return 0;
+    }
+
+    private static (int Failures, int Accepted, int FailuresWhenOtherRan) RunOutOfDescriptors(Func<IExecutorUnderTest> create)
+    {
+        const int Connections = 3;
+        using var listener = Loopback.Listen();
+        var clients = new List<Socket>();
+        var spares = new List<Socket>();
+        var progress = new Progress();
+        try
+        {
+            for (int i = 0; i < Connections; i++)
+            {
+                var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                client.Connect(listener.LocalEndPoint); // completes in the kernel's accept queue
+                clients.Add(client);
+                spares.Add(new Socket(SocketType.Stream, ProtocolType.Tcp)); // to be freed for the accepts
+            }
+            using var executor = create();
+            executor.Warm(); // JIT and load everything first: with no descriptor left, loading an assembly fails
+            using (FileDescriptorLimit.Exhausted())
+            {
+                executor.Run(AcceptRetryingOnErrors(listener, Connections, progress), FreeDescriptorsAfterAFailure(spares, progress), s_limit);
+            }
+            return (progress.Failures, progress.Accepted, progress.FailuresWhenOtherRan);
+        }
+        finally
+        {
+            foreach (var socket in clients.Concat(spares)) socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public void On_a_local_executor_EMFILE_surfaces_once_and_the_queued_connections_are_accepted_when_descriptors_return()
+    {
+        var (failures, accepted, failuresWhenOtherRan) = RunOutOfDescriptors(() => new LocalUnderTest());
+        Assert.Equal(1, failuresWhenOtherRan);
+        Assert.Equal(1, failures);
+        Assert.Equal(3, accepted);
+    }
+
+    [Fact]
+    public void On_a_work_stealing_executor_EMFILE_surfaces_once_and_the_queued_connections_are_accepted_when_descriptors_return()
+    {
+        var (failures, accepted, _) = RunOutOfDescriptors(() => new WorkStealingUnderTest());
+        Assert.Equal(1, failures);
+        Assert.Equal(3, accepted);
+    }
+
+    private static async Future<int> NoteFailuresOfTheOther(Progress progress)
+    {
+        progress.FailuresWhenOtherRan = progress.Failures;
+        await Future.Yield();
+        return 0;
+    }
+
+    private static async Future<int> AcceptUntil(AsyncTcpListener listener, Progress progress, int failures)
+    {
+        while (progress.Failures < failures)
+        {
+            try
+            {
+                (await listener.AcceptAsync()).Dispose();
+            }
+            catch (SocketException)
+            {
+                if (++progress.Failures > SpinLimit) throw new InvalidOperationException("The accept loop never yielded.");
+            }
+        }
+        return progress.Failures;
+    }
+
+    [Fact]
+    public void A_loop_retrying_a_failing_accept_yields_after_the_budget_of_128_failures()
+    {
+        using var listener = Loopback.Listen();
+        ListeningSocketShutdown.Apply(listener.Fd); // every accept now fails at once (EINVAL), and epoll says readable
+        var progress = new Progress();
+        using var executor = new LocalExecutor();
+        executor.Spawn(AcceptUntil(listener, progress, failures: 1_000));
+        executor.Spawn(NoteFailuresOfTheOther(progress));
+        executor.Run();
+        Assert.Equal(1_000, progress.Failures);
+        Assert.Equal(128, progress.FailuresWhenOtherRan);
+    }
+
+    private interface IExecutorUnderTest : IDisposable
+    {
+        void Warm();
+
+        void Run(IFuture<int> first, IFuture<int> second, TimeSpan limit);
+    }
+
+    private static async Future<int> JoinBoth(IFuture<int> first, IFuture<int> second)
+    {
+        var other = Executor.Spawn(second);
+        int result = await first;
+        await other;
+        return result;
+    }
+
+    /// <summary>One pass of everything the scenario runs, with descriptors to spare.</summary>
+    private static async Future<int> WarmUp()
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        client.Dispose();
+        server.Dispose();
+        try
+        {
+            throw new SocketException((int)SocketError.TooManyOpenSockets);
+        }
+        catch (SocketException)
+        {
+        }
+        await Time.Sleep(TimeSpan.FromMilliseconds(1));
+        await Future.Yield();
+        return 0;
+    }
+
+    private sealed class LocalUnderTest : IExecutorUnderTest
+    {
+        private readonly LocalExecutor _executor = new();
+
+        public void Warm() => _executor.BlockOn(JoinBoth(WarmUp(), WarmUp()));
+
+        public void Run(IFuture<int> first, IFuture<int> second, TimeSpan limit) => _executor.BlockOn(JoinBoth(first, second), limit);
+
+        public void Dispose() => _executor.Dispose();
+    }
+
+    private sealed class WorkStealingUnderTest : IExecutorUnderTest
+    {
+        private readonly WorkStealingExecutor _executor = new(2);
+
+        public void Warm() => _executor.BlockOn(JoinBoth(WarmUp(), WarmUp()));
+
+        public void Run(IFuture<int> first, IFuture<int> second, TimeSpan limit) => _executor.BlockOn(JoinBoth(first, second), limit);
+
+        public void Dispose() => _executor.Dispose();
+    }
+}
