@@ -32,13 +32,9 @@ public class BenchmarkTests(ITestOutputHelper output)
     [MemberData(nameof(AsyncGenBenchmarks))]
     public void Benchmark_runs_on_generated_machines_only(string benchmark)
     {
-        var knownFallback = KnownFallbacks.Cases.ContainsKey(benchmark);
-        var starts = FallbackSwitch.Run(throwOnStart: !knownFallback, () => RunOnce(benchmark));
+        var starts = FallbackSwitch.Run(throwOnStart: true, () => RunOnce(benchmark));
         output.WriteLine($"{benchmark}: {starts} fallback machine(s) started");
-        if (knownFallback)
-            Assert.True(starts > 0, $"{benchmark} no longer starts a fallback machine: remove it from KnownFallbacks.");
-        else
-            Assert.Equal(0, starts);
+        Assert.Equal(0, starts);
     }
 
     private static void RunOnce(string benchmark)
