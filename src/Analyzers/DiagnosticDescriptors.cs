@@ -70,6 +70,31 @@ internal static class DiagnosticDescriptors
         "'{0}' keeps the first poll's waker; store '{1}' on every poll (or when '!{0}.WillWake({1})')",
         "Only the waker of the most recent poll must be woken: a future can move to another task or executor between polls. Storing the waker only once wakes a stale waker and loses the wake-up.");
 
+    /// <summary>AG0109: a future awaited outside an async Future method (a Task method, Main, a Task lambda).</summary>
+    public static readonly DiagnosticDescriptor FutureAwaitedOutsideFuture = Warning(
+        "AG0109",
+        "Future awaited outside an async Future method",
+        "'{0}' awaits a future, but '{1}' is not an 'async Future' method, so nothing polls it and the await throws NotSupportedException; await '{0}.AsTask()' or make the method 'async Future'",
+        "A future runs only when an executor polls it. An 'async Future' method polls what it awaits; a Task-returning method (or Main, or a Task lambda) cannot, so the await fails at run time. AsTask() runs the future on the current executor, or on its own thread outside one, and gives a Task to await.");
+
+    /// <summary>AG0110: a future stored in a local sits idle while another future is awaited (the "start both, then await" habit).</summary>
+    public static readonly DiagnosticDescriptor FutureIdleDuringAwait = Info(
+        "AG0110",
+        "Stored future does not run during an earlier await",
+        "'{0}' is created before '{1}' is awaited but only awaited after it: futures are lazy, so '{0}' does not run meanwhile; 'await Future.Join({1}, {0})' runs both at once",
+        "Unlike a Task, a future does nothing until it is polled: 'var a = Slow(); var b = Slow(); await a; await b;' runs the two one after the other. Future.Join polls both in the same task, so their waits overlap.");
+
+    private static DiagnosticDescriptor Info(string id, string title, string message, string description) =>
+        new(
+            id,
+            title,
+            message,
+            Category,
+            DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: description,
+            helpLinkUri: $"https://github.com/asyncgen/asyncgen/blob/main/docs/rules/{id}.md");
+
     private static DiagnosticDescriptor Warning(string id, string title, string message, string description) =>
         new(
             id,

@@ -23,6 +23,21 @@ internal static class AwaitRewriting
         };
     }
 
+    /// <summary>
+    /// Adds <c>using AsyncGen;</c> to a file whose code at <paramref name="position"/> cannot see
+    /// <paramref name="typeName"/>, in the file's own line ending.
+    /// </summary>
+    public static SyntaxNode WithAsyncGenUsingFor(SyntaxNode root, SemanticModel model, int position, string typeName)
+    {
+        bool visible = model.LookupNamespacesAndTypes(position, name: typeName)
+            .Any(symbol => symbol.ContainingNamespace?.ToDisplayString() == "AsyncGen");
+        if (visible || root is not CompilationUnitSyntax unit) return root;
+        var ending = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { RawKind: not 0 } found
+            ? found
+            : SyntaxFactory.ElasticCarriageReturnLineFeed;
+        return unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName("AsyncGen")).NormalizeWhitespace().WithTrailingTrivia(ending));
+    }
+
     /// <summary>Replaces <paramref name="call"/> with <paramref name="awaited"/>, parenthesized where the await is a receiver.</summary>
     public static SyntaxNode Replace(SyntaxNode root, ExpressionSyntax call, AwaitExpressionSyntax awaited)
     {

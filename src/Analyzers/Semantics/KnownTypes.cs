@@ -18,6 +18,7 @@ internal sealed class KnownTypes
         Waker = compilation.GetTypeByMetadataName("AsyncGen.Waker");
         PollAsyncAttribute = compilation.GetTypeByMetadataName("AsyncGen.PollAsyncAttribute");
         JoinHandle = compilation.GetTypeByMetadataName("AsyncGen.JoinHandle`1");
+        FutureAwaiter = compilation.GetTypeByMetadataName("AsyncGen.FutureAwaiter`1");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
     }
 
@@ -29,6 +30,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? Waker { get; }
     public INamedTypeSymbol? PollAsyncAttribute { get; }
     public INamedTypeSymbol? JoinHandle { get; }
+    public INamedTypeSymbol? FutureAwaiter { get; }
     public INamedTypeSymbol? CancellationToken { get; }
 
     /// <summary>True when the compilation references the AsyncGen runtime at all; rules stay silent otherwise.</summary>
@@ -66,6 +68,9 @@ internal sealed class KnownTypes
     public bool IsPoll(ITypeSymbol? type) => type is not null && Is(type.OriginalDefinition, Poll);
 
     public bool IsJoinHandle(ITypeSymbol? type) => type is not null && Is(type.OriginalDefinition, JoinHandle);
+
+    /// <summary>True for <c>FutureAwaiter&lt;T&gt;</c>: what awaiting a future (or any <c>IFuture&lt;T&gt;</c>) gets.</summary>
+    public bool IsFutureAwaiter(ITypeSymbol? type) => type is not null && Is(type.OriginalDefinition, FutureAwaiter);
 
     public bool IsCancellationToken(ITypeSymbol? type) => type is not null && Is(type, CancellationToken);
 

@@ -1,5 +1,7 @@
 using AsyncGen.Diagnostics;
+using System.Runtime.InteropServices;
 using AsyncGen.Drivers.Epoll;
+using AsyncGen.Drivers.IoUring;
 
 namespace AsyncGen.Drivers;
 
@@ -17,7 +19,7 @@ internal static class DriverFactory
 
     /// <summary>The driver for a new executor, or null where no I/O driver exists (timers and tasks still work).</summary>
     public static IIoDriver? Create(DriverOptions options) =>
-        Create(Resolve(options.Driver, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)));
+        Create(Resolve(options.Driver, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)), options);
 
     /// <summary>
     /// The driver <paramref name="requested"/> means: itself unless Auto, then the environment's choice, then the
@@ -42,19 +44,37 @@ internal static class DriverFactory
         return OperatingSystem.IsLinux() ? IoDriverKind.Epoll : IoDriverKind.Portable;
     }
 
-    private static IIoDriver? Create(IoDriverKind kind)
+    private static IIoDriver? Create(IoDriverKind kind, DriverOptions options)
     {
         switch (kind)
         {
             case IoDriverKind.Epoll:
                 return OperatingSystem.IsLinux() ? new EpollDriver() : null;
+            case IoDriverKind.IoUring:
+            {
+                IoUringDriver? driver = null;
+                int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(options.IoUringEntries, out driver);
+                if (errno == 0) return driver;
+                var fallback = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : IoDriverKind.Portable;
+                ReportFallback(kind, fallback, IoUringUnavailable(errno));
+                return Create(fallback, options);
+            }
             default:
                 // Not built yet in this runtime: the next best driver, said out loud.
-                var fallback = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : kind;
-                ReportFallback(kind, fallback, "this driver is not available in this build");
-                return fallback == IoDriverKind.Epoll ? new EpollDriver() : null;
+                var next = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : kind;
+                ReportFallback(kind, next, "this driver is not available in this build");
+                return next == IoDriverKind.Epoll ? new EpollDriver() : null;
         }
     }
+
+    /// <summary>Why io_uring_setup (or the buffer ring) failed, in words a reader of the event can act on.</summary>
+    internal static string IoUringUnavailable(int errno) => errno switch
+    {
+        IoUringNative.ENOSYS => "io_uring_setup: ENOSYS, the kernel has no io_uring (or it is not a Linux kernel)",
+        IoUringNative.EPERM => "io_uring_setup: EPERM, io_uring is disabled (sysctl kernel.io_uring_disabled) or blocked by a seccomp filter",
+        IoUringNative.EINVAL => "EINVAL: this kernel lacks a required io_uring feature (5.19+: provided buffer rings, EXT_ARG, NODROP)",
+        _ => $"io_uring setup failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})",
+    };
 
     /// <summary>Records one fallback: the event for people watching, the counter for tests.</summary>
     public static void ReportFallback(IoDriverKind requested, IoDriverKind chosen, string reason)

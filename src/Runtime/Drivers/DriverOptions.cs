@@ -23,4 +23,13 @@ public sealed class DriverOptions
     /// cannot provide falls back to the next best (io_uring → epoll), reported by the <c>AsyncGen</c> event source.
     /// </summary>
     public IoDriverKind Driver { get; init; }
+
+    /// <summary>
+    /// Tests only: io_uring setup fails with this errno (ENOSYS, EPERM…) as if the kernel refused it, so the fallback
+    /// path runs on a machine where io_uring works. 0: no simulation.
+    /// </summary>
+    internal int SimulatedIoUringErrno { get; init; }
+
+    /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
+    internal uint IoUringEntries { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Net.Sockets;
 
 namespace AsyncGen.Drivers;
 
@@ -13,14 +13,14 @@ internal interface IIoDriver : IParker
     IoDriverKind Kind { get; }
 
     /// <summary>
-    /// Registers the socket owned by <paramref name="owner"/>. The caller deregisters it before closing it.
+    /// Registers <paramref name="socket"/>. The caller deregisters it before closing it.
     /// </summary>
-    /// <param name="owner">The socket's handle; kept alive by the driver while it uses the descriptor.</param>
+    /// <param name="socket">A non-blocking socket; its handle is kept alive around each use of its descriptor.</param>
     /// <param name="connecting">
     /// True for a socket whose non-blocking connect is in progress: its first write readiness means the connect
     /// finished. Otherwise both directions may be tried at once.
     /// </param>
-    IoRegistration Register(SafeHandle owner, bool connecting);
+    IoRegistration Register(Socket socket, bool connecting);
 
     /// <summary>Number of live registrations (tests: 0 once every socket is disposed).</summary>
     int RegistrationCount { get; }

@@ -110,6 +110,12 @@ internal abstract class IoRegistration(SafeHandle owner, int fd)
     }
 
     /// <summary>
+    /// Shuts down one or both directions. A driver that buffers sends shuts the send side down only after the
+    /// buffered bytes went out, so the peer reads them before end of stream.
+    /// </summary>
+    public virtual void Shutdown(Socket socket, SocketShutdown how) => socket.Shutdown(how);
+
+    /// <summary>
     /// A pending operation in <paramref name="direction"/> was disposed: forget its waker so a later event wakes
     /// nobody. A completion driver also cancels what it submitted, keeping its buffers until the kernel is done.
     /// </summary>

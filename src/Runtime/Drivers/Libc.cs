@@ -53,6 +53,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true)]
     public static partial int close(int fd);
 
+    public const int SHUT_WR = 1;               // sys/socket.h
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int shutdown(int fd, int how);
+
     /// <summary>The <c>errno</c> of the last call above, as a <see cref="System.ComponentModel.Win32Exception"/>-ready code.</summary>
     public static int LastErrno => Marshal.GetLastPInvokeError();
 }

@@ -83,7 +83,7 @@ public sealed class AsyncTcpStream : IDisposable
     /// </summary>
     /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
     /// <exception cref="SocketException">The socket is not connected.</exception>
-    public void Shutdown(SocketShutdown how) => _socket.Socket.Shutdown(how);
+    public void Shutdown(SocketShutdown how) => _socket.Shutdown(how);
 
     /// <summary>Disables Nagle's algorithm (TCP_NODELAY) when true: small writes leave at once.</summary>
     public bool NoDelay

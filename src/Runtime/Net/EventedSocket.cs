@@ -111,10 +111,22 @@ internal sealed class EventedSocket : IDisposable
                 registration.Deregister();
             }
             ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-            registration = driver.Register(_socket.SafeHandle, connecting);
+            registration = driver.Register(_socket, connecting);
             Volatile.Write(ref _registration, registration);
             return registration;
         }
+    }
+
+    /// <summary>
+    /// Shuts down one or both directions; with a driver that buffers sends, the send side closes after the bytes
+    /// already written (see <see cref="IoRegistration.Shutdown"/>).
+    /// </summary>
+    public void Shutdown(SocketShutdown how)
+    {
+        var socket = Socket;
+        var registration = Volatile.Read(ref _registration);
+        if (registration is null || registration.IsReleased || registration.Driver.IsDisposed) socket.Shutdown(how);
+        else registration.Shutdown(socket, how);
     }
 
     /// <summary>Deregisters from the reactor (waking pending operations), then closes the socket. Idempotent.</summary>

@@ -30,4 +30,25 @@ public sealed class AwaitDroppedFutureCodeFixTests : AnalyzerTestBase<FutureNeve
             }
         }
         """);
+
+    [Fact]
+    public Task Dropped_futures_in_a_sync_Main_run_with_BlockOn() => VerifyFixAsync<AwaitDroppedFutureCodeFixProvider>(TestSources.DelayAddDemo + """
+        public static class Program
+        {
+            public static void Main()
+            {
+                {|AG0106:Demo.DelayAdd(1, 2)|};
+                _ = {|AG0106:Time.Sleep(TimeSpan.Zero)|}; // a pause
+            }
+        }
+        """, TestSources.DelayAddDemo + """
+        public static class Program
+        {
+            public static void Main()
+            {
+                Executor.BlockOn(Demo.DelayAdd(1, 2));
+                Executor.BlockOn(Time.Sleep(TimeSpan.Zero)); // a pause
+            }
+        }
+        """);
 }

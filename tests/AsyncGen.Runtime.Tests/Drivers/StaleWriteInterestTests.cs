@@ -15,7 +15,7 @@ public class StaleWriteInterestTests
     [InlineData(true)]  // a writer of the previous owner of the slot resumes after the slot was reused
     public void A_blocked_write_on_a_reused_slot_is_woken_when_the_peer_drains(bool staleWriterResumes)
     {
-        using var executor = new LocalExecutor();
+        using var executor = new LocalExecutor(new DriverOptions { Driver = IoDriverKind.Epoll }); // epoll's slab and EPOLLOUT
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(8);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using AsyncGen.Diagnostics;
 
@@ -84,17 +85,17 @@ internal sealed unsafe class EpollDriver : IIoDriver
     internal static ulong MakeToken(int slot, int generation) => ((ulong)(uint)generation << 32) | (uint)slot;
 
     /// <summary>
-    /// Registers the descriptor owned by <paramref name="owner"/>, edge-triggered. The caller deregisters it before
-    /// closing it.
+    /// Registers <paramref name="socket"/>'s descriptor, edge-triggered. The caller deregisters it before closing it.
     /// </summary>
-    /// <param name="owner">The descriptor's handle; kept alive across each epoll_ctl.</param>
+    /// <param name="socket">The socket; its handle is kept alive across each epoll_ctl.</param>
     /// <param name="connecting">
     /// True for a socket whose non-blocking connect is in progress: write interest from the start and no optimistic
     /// readiness, so the connect waits for the EPOLLOUT that completes it. Otherwise read interest only, and both
     /// directions start ready (the first operation tries its syscall).
     /// </param>
-    public IoRegistration Register(SafeHandle owner, bool connecting)
+    public IoRegistration Register(Socket socket, bool connecting)
     {
+        var owner = socket.SafeHandle;
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         int fd = (int)owner.DangerousGetHandle();
         ScheduledIo io;

@@ -1,0 +1,529 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using AsyncGen.Diagnostics;
+
+namespace AsyncGen.Drivers.IoUring;
+
+/// <summary>
+/// One socket registered with an <see cref="IoUringDriver"/>: its completion-based operations and what they own.
+/// </summary>
+/// <remarks>
+/// <para><b>Own descriptor.</b> Registration duplicates the socket's fd; every SQE names the duplicate. The kernel
+/// holds the socket open while our requests are in flight, and .NET closing its fd (Dispose) can neither reuse the
+/// number under a queued SQE nor cut a send short: the duplicate is closed when the last completion arrived.</para>
+/// <para><b>Receive</b> (stream sockets): the first read arms one multishot recv; each completion leaves a
+/// <see cref="ReceivedChunk"/> in a FIFO; reads copy out of it and recycle a buffer once it is empty. Disposing a
+/// pending read submits nothing and loses nothing: bytes keep arriving into the FIFO for the next read. ENOBUFS
+/// (every provided buffer is waiting for a reader) ends the multishot; it is re-armed by the next read, or by the
+/// driver once buffers are recycled if a reader waits. EOF (res 0) and errors queue behind the data before them.</para>
+/// <para><b>Send</b> (stream sockets): bytes are copied into a send buffer the registration owns and one SEND
+/// (MSG_WAITALL: the kernel finishes short sends itself) is in flight at a time; bytes written meanwhile go out with
+/// the next. A write returns as soon as its bytes are copied, like a write into the kernel's socket buffer, and
+/// waits only when the send buffer is full. An error completion (EPIPE, ECONNRESET) fails every later write.</para>
+/// <para><b>Accept</b>: one multishot accept; accepted fds queue until an accept takes them (cancel-safe).</para>
+/// <para><b>Readiness</b> (connect, datagrams): a one-shot poll per direction feeds the same
+/// <see cref="ScheduledIo"/> state as the epoll driver, so datagram boundaries and the connect protocol are the
+/// base class's.</para>
+/// <para><b>Deregister</b> cancels the multishot requests and wakes waiting operations; the registration (its
+/// send buffer, its fd) lives until every in-flight request completed (<c>_inflight</c> = 0), then the driver frees
+/// its slot. Completions arrive on the parking thread; operations run on task threads: both under <c>_lock</c>,
+/// wakes after it.</para>
+/// </remarks>
+[DebuggerDisplay("IoUringRegistration fd {Fd} (slot {Slot}, {_inflight} in flight)")]
+internal sealed unsafe class IoUringRegistration : IoRegistration
+{
+    /// <summary>Send buffer per socket: 16 KiB, Linux's initial TCP send buffer (net.ipv4.tcp_wmem's default).</summary>
+    private const int SendBufferSize = 16 * 1024;
+
+    private readonly IoUringDriver _driver;
+    private readonly FileDescriptorHandle _ringFd;
+    private readonly bool _stream;
+    private readonly ScheduledIo _readiness = new();
+    private readonly Lock _lock = new();
+    private Waker _reader;
+    private Waker _writer;
+    private int _inflight;                 // requests whose final completion has not arrived
+    private bool _released;
+
+    private bool _receiveArmed;
+    private ReceivedChunk[] _chunks = [];
+    private int _chunkHead;
+    private int _chunkCount;
+    private bool _endOfStream;
+    private int _receiveError;             // errno queued behind the data received before it
+
+    private bool _acceptArmed;
+    private readonly Queue<int> _accepted = new();
+    private int _acceptError;
+
+    private byte* _sendBuffer;
+    private int _sendQueued;               // bytes in _sendBuffer, the first _sendInFlight of them in flight
+    private int _sendInFlight;
+    private int _sendError;
+    private bool _shutdownAfterSend;       // Shutdown(Send) waits for the buffered bytes
+
+    private bool _pollReadArmed;
+    private bool _pollWriteArmed;
+
+    internal IoUringRegistration(IoUringDriver driver, int slot, int generation, SafeHandle owner, int fd,
+        FileDescriptorHandle ringFd, bool stream, bool connecting)
+        : base(owner, fd)
+    {
+        _driver = driver;
+        Slot = slot;
+        Generation = generation;
+        _ringFd = ringFd;
+        _stream = stream;
+        _readiness.Activate(generation, fd, driver.Tick, writeInterest: true, optimistic: !connecting);
+    }
+
+    public override IIoDriver Driver => _driver;
+
+    internal int Slot { get; }
+
+    internal int Generation { get; }
+
+    private ulong Token(OperationKind kind) => CompletionToken.Make(Slot, Generation, kind);
+
+    // ---- Receive -------------------------------------------------------------------------------------------------
+
+    public override bool TryReceive(Socket socket, Span<byte> buffer, in Waker waker, out int received)
+    {
+        if (!_stream) return base.TryReceive(socket, buffer, waker, out received);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_released, socket);
+            if (_chunkCount > 0)
+            {
+                received = CopyOut(buffer);
+                return true;
+            }
+            if (_receiveError != 0)
+            {
+                int errno = _receiveError;
+                _receiveError = 0;
+                _endOfStream = true; // after a reset the kernel, too, reports end of stream
+                throw Errno.ToSocketException(errno);
+            }
+            if (_endOfStream || buffer.IsEmpty)
+            {
+                received = 0;
+                return true;
+            }
+            if (!_reader.WillWake(waker)) _reader = waker;
+            if (!_receiveArmed) ArmReceive();
+        }
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.InterestRegistered(Fd, "readable");
+        received = 0;
+        return false;
+    }
+
+    private int CopyOut(Span<byte> buffer)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        int copied = 0;
+        while (copied < buffer.Length && _chunkCount > 0)
+        {
+            ref var chunk = ref _chunks[_chunkHead];
+            int n = Math.Min(buffer.Length - copied, chunk.Length - chunk.Consumed);
+            new ReadOnlySpan<byte>(_driver.Buffers.Address(chunk.BufferId) + chunk.Consumed, n).CopyTo(buffer[copied..]);
+            copied += n;
+            chunk.Consumed += n;
+            if (chunk.Consumed == chunk.Length)
+            {
+                _driver.Buffers.Recycle(chunk.BufferId);
+                _chunkHead = (_chunkHead + 1) % _chunks.Length;
+                _chunkCount--;
+            }
+        }
+        return copied;
+    }
+
+    private void ArmReceive()
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread && !_receiveArmed && !_released);
+        _receiveArmed = true;
+        _inflight++;
+        _driver.Queue(new Sqe
+        {
+            Opcode = IoUringNative.OpRecv,
+            Flags = IoUringNative.SqeBufferSelect,
+            IoPrio = IoUringNative.RecvMultishot,
+            Fd = _ringFd.Fd,
+            BufGroup = ProvidedBufferRing.GroupId,
+            UserData = Token(OperationKind.Receive),
+        });
+    }
+
+    /// <summary>Driver, after buffers were recycled: re-arms a receive that ENOBUFS ended while a reader waits.</summary>
+    internal void RearmStarvedReceive()
+    {
+        lock (_lock)
+        {
+            if (!_released && !_receiveArmed && !_reader.IsNoop && _chunkCount == 0 && !_endOfStream) ArmReceive();
+        }
+    }
+
+    private void Received(int result, uint flags, out Waker wake, out bool starved)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        starved = false;
+        if ((flags & IoUringNative.CqeBuffer) != 0)
+        {
+            var id = (ushort)(flags >> IoUringNative.CqeBufferShift);
+            if (result > 0 && !_released) Enqueue(new ReceivedChunk(id, result));
+            else _driver.Buffers.Recycle(id);
+        }
+        else if (result == 0) _endOfStream = true;
+        else if (result == -IoUringNative.ENOBUFS) starved = true;
+        else if (result < 0 && result != -IoUringNative.ECANCELED && _receiveError == 0) _receiveError = -result;
+        if ((flags & IoUringNative.CqeMore) == 0)
+        {
+            _receiveArmed = false;
+            _inflight--;
+            // Re-armed by the next read; a reader already waiting needs the driver to do it once buffers return.
+            starved &= !_reader.IsNoop && !_released;
+        }
+        else starved = false;
+        wake = starved ? default : Take(ref _reader);
+    }
+
+    private void Enqueue(in ReceivedChunk chunk)
+    {
+        if (_chunkCount == _chunks.Length)
+        {
+            var grown = new ReceivedChunk[Math.Max(4, _chunks.Length * 2)];
+            for (int i = 0; i < _chunkCount; i++) grown[i] = _chunks[(_chunkHead + i) % _chunks.Length];
+            _chunks = grown;
+            _chunkHead = 0;
+        }
+        _chunks[(_chunkHead + _chunkCount) % _chunks.Length] = chunk;
+        _chunkCount++;
+    }
+
+    // ---- Send ----------------------------------------------------------------------------------------------------
+
+    public override bool TrySend(Socket socket, ReadOnlySpan<byte> data, in Waker waker, out int sent)
+    {
+        if (!_stream) return base.TrySend(socket, data, waker, out sent);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_released, socket);
+            if (_sendError != 0) throw Errno.ToSocketException(_sendError);
+            if (_shutdownAfterSend) throw new SocketException((int)SocketError.Shutdown);
+            if (data.IsEmpty)
+            {
+                sent = 0;
+                return true;
+            }
+            int space = SendBufferSize - _sendQueued;
+            if (space == 0)
+            {
+                if (!_writer.WillWake(waker)) _writer = waker;
+                sent = 0;
+                return false;
+            }
+            if (_sendBuffer == null) _sendBuffer = (byte*)NativeMemory.Alloc(SendBufferSize);
+            sent = Math.Min(space, data.Length);
+            data[..sent].CopyTo(new Span<byte>(_sendBuffer + _sendQueued, sent));
+            _sendQueued += sent;
+            if (_sendInFlight == 0) SubmitSend();
+            return true;
+        }
+    }
+
+    private void SubmitSend()
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread && _sendInFlight == 0 && _sendQueued > 0);
+        if (_ringFd.IsClosed)
+        {
+            _sendQueued = 0; // deregistered after a short send: the rest cannot be sent any more
+            return;
+        }
+        _sendInFlight = _sendQueued;
+        _inflight++;
+        _driver.Queue(new Sqe
+        {
+            Opcode = IoUringNative.OpSend,
+            Fd = _ringFd.Fd,
+            Addr = (ulong)_sendBuffer,
+            Len = (uint)_sendInFlight,
+            OpFlags = IoUringNative.MsgNoSignal | IoUringNative.MsgWaitAll,
+            UserData = Token(OperationKind.Send),
+        });
+    }
+
+    private void Sent(int result, out Waker wake)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        _inflight--;
+        int done = _sendInFlight;
+        _sendInFlight = 0;
+        if (result < 0)
+        {
+            if (_sendError == 0) _sendError = -result;
+            _sendQueued = 0; // the connection is broken: what is buffered can never be delivered
+        }
+        else
+        {
+            // MSG_WAITALL makes a short send rare (a signal, a full buffer on a closing socket): send the rest next.
+            int sent = Math.Min(result, done);
+            Buffer.MemoryCopy(_sendBuffer + sent, _sendBuffer, SendBufferSize, _sendQueued - sent);
+            _sendQueued -= sent;
+        }
+        if (_sendQueued > 0) SubmitSend();
+        else if (_shutdownAfterSend) Libc.shutdown(_ringFd.Fd, Libc.SHUT_WR);
+        wake = Take(ref _writer);
+    }
+
+    /// <summary>Shutdown(Send) waits for the bytes still in the send buffer, so the peer gets them before the FIN.</summary>
+    public override void Shutdown(Socket socket, SocketShutdown how)
+    {
+        if (!_stream || how == SocketShutdown.Receive)
+        {
+            socket.Shutdown(how);
+            return;
+        }
+        lock (_lock)
+        {
+            if (_sendQueued > 0)
+            {
+                _shutdownAfterSend = true;
+                if (how == SocketShutdown.Both) socket.Shutdown(SocketShutdown.Receive);
+                return;
+            }
+        }
+        socket.Shutdown(how);
+    }
+
+    // ---- Accept --------------------------------------------------------------------------------------------------
+
+    public override bool TryAccept(Socket listener, in Waker waker, out Socket? accepted)
+    {
+        int fd;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_released, listener);
+            if (!_accepted.TryDequeue(out fd))
+            {
+                if (_acceptError != 0)
+                {
+                    int errno = _acceptError;
+                    _acceptError = 0;
+                    throw Errno.ToSocketException(errno);
+                }
+                if (!_reader.WillWake(waker)) _reader = waker;
+                if (!_acceptArmed)
+                {
+                    _acceptArmed = true;
+                    _inflight++;
+                    _driver.Queue(new Sqe
+                    {
+                        Opcode = IoUringNative.OpAccept,
+                        IoPrio = IoUringNative.AcceptMultishot,
+                        Fd = _ringFd.Fd,
+                        OpFlags = IoUringNative.SockCloexec,
+                        UserData = Token(OperationKind.Accept),
+                    });
+                }
+                accepted = null;
+                return false;
+            }
+        }
+        accepted = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+        return true;
+    }
+
+    private void AcceptCompleted(int result, uint flags, out Waker wake)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        if (result >= 0)
+        {
+            if (_released) Libc.close(result);
+            else _accepted.Enqueue(result);
+        }
+        else if (result != -IoUringNative.ECANCELED && _acceptError == 0) _acceptError = -result;
+        if ((flags & IoUringNative.CqeMore) == 0)
+        {
+            _acceptArmed = false;
+            _inflight--;
+        }
+        wake = Take(ref _reader);
+    }
+
+    // ---- Readiness (connect, datagrams) ----------------------------------------------------------------------------
+
+    public override bool PollReady(Direction direction, in Waker waker, out ReadyEvent seen)
+    {
+        if (_readiness.TryGetReady(direction, Generation, out seen)) return true;
+        if (_readiness.RegisterWaker(direction, Generation, waker, out seen)) return true;
+        lock (_lock)
+        {
+            ref bool armed = ref direction == Direction.Read ? ref _pollReadArmed : ref _pollWriteArmed;
+            if (!armed && !_released)
+            {
+                armed = true;
+                _inflight++;
+                _driver.Queue(new Sqe
+                {
+                    Opcode = IoUringNative.OpPollAdd,
+                    Fd = _ringFd.Fd,
+                    OpFlags = direction == Direction.Read ? IoUringNative.PollIn | IoUringNative.PollRdHup : IoUringNative.PollOut,
+                    UserData = Token(direction == Direction.Read ? OperationKind.PollRead : OperationKind.PollWrite),
+                });
+            }
+        }
+        if (AsyncGenEventSource.Log.IsEnabled())
+            AsyncGenEventSource.Log.InterestRegistered(Fd, direction == Direction.Read ? "readable" : "writable");
+        return false;
+    }
+
+    public override void ClearReadiness(in ReadyEvent seen) => _readiness.ClearReadiness(seen);
+
+    private void Polled(OperationKind kind, int result)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        _inflight--;
+        if (kind == OperationKind.PollRead) _pollReadArmed = false;
+        else _pollWriteArmed = false;
+    }
+
+    // ---- Completion dispatch, cancellation, release -----------------------------------------------------------------
+
+    /// <summary>Parking thread: one completion for this registration. Returns true when the registration is finished.</summary>
+    internal bool Complete(OperationKind kind, int result, uint flags)
+    {
+        Waker wake = default;
+        bool starved = false;
+        bool finished;
+        lock (_lock)
+        {
+            switch (kind)
+            {
+                case OperationKind.Receive:
+                    Received(result, flags, out wake, out starved);
+                    break;
+                case OperationKind.Send:
+                    Sent(result, out wake);
+                    break;
+                case OperationKind.Accept:
+                    AcceptCompleted(result, flags, out wake);
+                    break;
+                case OperationKind.PollRead:
+                case OperationKind.PollWrite:
+                    Polled(kind, result);
+                    break;
+            }
+            finished = _released && _inflight == 0;
+        }
+        if (kind is OperationKind.PollRead or OperationKind.PollWrite)
+        {
+            // A failed poll (e.g. cancelled) reports everything ready: the operation retries its syscall and meets the error.
+            var ready = result >= 0
+                ? ReadyExtensions.FromEpoll((uint)result)
+                : Ready.ReadInterest | Ready.WriteInterest;
+            if (_readiness.SetReadiness(Generation, _driver.Tick, ready)) _readiness.Wake(ready);
+        }
+        if (starved) _driver.Starved(this);
+        Woken(wake, kind == OperationKind.Send ? "writable" : "readable");
+        return finished;
+    }
+
+    public override void Cancel(Direction direction)
+    {
+        // Nothing submitted belongs to one read or write (the multishot receive and the send buffer belong to the
+        // socket), so nothing is cancelled in the kernel and no byte is lost: the waker is forgotten.
+        lock (_lock)
+        {
+            if (direction == Direction.Read) _reader = default;
+            else _writer = default;
+        }
+        _readiness.ClearWaker(direction, Generation);
+    }
+
+    public override bool IsReleased => Volatile.Read(ref _released);
+
+    /// <summary>
+    /// Cancels the multishot requests and polls (a queued send completes: its bytes were accepted by a write), wakes
+    /// waiting operations, and frees the slot now or when the last completion arrives.
+    /// </summary>
+    public override void Deregister()
+    {
+        Waker reader, writer;
+        bool finished;
+        lock (_lock)
+        {
+            if (_released) return;
+            _released = true;
+            if (!_driver.IsDisposed)
+            {
+                if (_receiveArmed) _driver.QueueCancel(Token(OperationKind.Receive));
+                if (_acceptArmed) _driver.QueueCancel(Token(OperationKind.Accept));
+                if (_pollReadArmed) _driver.QueueCancel(Token(OperationKind.PollRead));
+                if (_pollWriteArmed) _driver.QueueCancel(Token(OperationKind.PollWrite));
+            }
+            while (_chunkCount > 0)
+            {
+                _driver.Buffers.Recycle(_chunks[_chunkHead].BufferId);
+                _chunkHead = (_chunkHead + 1) % _chunks.Length;
+                _chunkCount--;
+            }
+            while (_accepted.TryDequeue(out int fd)) Libc.close(fd);
+            reader = Take(ref _reader);
+            writer = Take(ref _writer);
+            finished = _inflight == 0 || _driver.IsDisposed;
+            // Submitted requests hold the socket's file, not our fd number: once every SQE naming the fd is in the
+            // kernel, the fd can close now (no descriptor outlives Dispose). Only bytes queued behind an in-flight
+            // send still need it, to be sent when that send completes.
+            if (!finished && _sendQueued == _sendInFlight && _driver.SubmitAll()) _ringFd.Dispose();
+        }
+        _driver.Deregistered(this, finished);
+        _readiness.Release(Generation);
+        Woken(reader, "readable");
+        Woken(writer, "writable");
+    }
+
+    /// <summary>Driver: the last completion arrived after Deregister (or the driver is gone): frees what we own.</summary>
+    internal void Free()
+    {
+        _ringFd.Dispose();
+        if (_sendBuffer != null)
+        {
+            NativeMemory.Free(_sendBuffer);
+            _sendBuffer = null;
+        }
+    }
+
+    /// <summary>True while a send is in flight (the driver's shutdown lets it finish).</summary>
+    internal bool SendInFlight
+    {
+        get
+        {
+            lock (_lock) return _sendInFlight > 0;
+        }
+    }
+
+    /// <summary>Requests in flight (tests and the driver's shutdown drain).</summary>
+    internal int InFlight
+    {
+        get
+        {
+            lock (_lock) return _inflight;
+        }
+    }
+
+    private static Waker Take(ref Waker waker)
+    {
+        var taken = waker;
+        waker = default;
+        return taken;
+    }
+
+    private void Woken(in Waker waker, string direction)
+    {
+        if (waker.IsNoop) return;
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WakerWoken(Fd, direction);
+        waker.Wake();
+    }
+}

@@ -1,0 +1,339 @@
+using System.Diagnostics.Tracing;
+using System.Net;
+using System.Net.Sockets;
+using AsyncGen.Drivers;
+using AsyncGen.Drivers.IoUring;
+using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Net;
+
+namespace AsyncGen.Runtime.Tests.Drivers;
+
+/// <summary>What only the io_uring driver has: its fallback, buffer ring, CQ overflow, unpark and shutdown drain.</summary>
+[Collection(SerialCollection.Name)] // EventListener and the process-wide fallback counter
+public class IoUringDriverTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
+
+    private static LocalExecutor IoUringExecutor(uint entries = 0) =>
+        new(new DriverOptions { Driver = IoDriverKind.IoUring, IoUringEntries = entries });
+
+    private static IoUringDriver Driver(LocalExecutor executor) => Assert.IsType<IoUringDriver>(executor.Driver.Io);
+
+    /// <summary>Parks until the kernel returned every request of closed sockets (their last completions arrive in parks).</summary>
+    private static void Settle(LocalExecutor executor)
+    {
+        for (int i = 0; i < 1000 && Driver(executor).LingeringCount > 0; i++) executor.BlockOn(Time.Sleep(TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(0, Driver(executor).LingeringCount);
+    }
+
+    private sealed class FallbackListener : EventListener
+    {
+        public readonly List<string> Fallbacks = [];
+
+        protected override void OnEventSourceCreated(EventSource source)
+        {
+            if (source.Name == "AsyncGen") EnableEvents(source, EventLevel.Warning);
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs e)
+        {
+            if (e.EventName == "DriverFallback") lock (Fallbacks) Fallbacks.Add($"{e.Payload![0]} -> {e.Payload[1]}: {e.Payload[2]}");
+        }
+    }
+
+    [Fact]
+    public void The_io_uring_driver_runs_when_asked_for_on_this_kernel()
+    {
+        using var executor = IoUringExecutor();
+        Assert.Equal(IoDriverKind.IoUring, executor.IoDriver);
+    }
+
+    [Theory]
+    [InlineData(IoUringNative.ENOSYS, "ENOSYS")]
+    [InlineData(IoUringNative.EPERM, "io_uring_disabled")]
+    [InlineData(IoUringNative.EINVAL, "lacks a required io_uring feature")]
+    public void Unavailable_io_uring_falls_back_to_epoll_with_one_event(int errno, string reason)
+    {
+        using var listener = new FallbackListener();
+        long before = DriverFactory.FallbackCount;
+
+        using var executor = new LocalExecutor(new DriverOptions { Driver = IoDriverKind.IoUring, SimulatedIoUringErrno = errno });
+
+        Assert.Equal(IoDriverKind.Epoll, executor.IoDriver);
+        Assert.Equal(before + 1, DriverFactory.FallbackCount);
+        var fallback = Assert.Single(listener.Fallbacks);
+        Assert.StartsWith("IoUring -> Epoll: ", fallback);
+        Assert.Contains(reason, fallback);
+    }
+
+    [Fact]
+    public void Sockets_work_on_the_epoll_fallback()
+    {
+        using var executor = new LocalExecutor(new DriverOptions { Driver = IoDriverKind.IoUring, SimulatedIoUringErrno = IoUringNative.ENOSYS });
+        Assert.Equal(5, executor.BlockOn(EchoOnce(5), s_limit));
+    }
+
+    private static async Future<int> EchoOnce(int size)
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            await client.WriteAllAsync(new byte[size]);
+            return await Loopback.ReadFull(server, new byte[size]);
+        }
+    }
+
+    [Fact]
+    public void Unpark_from_another_thread_ends_an_infinite_park()
+    {
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            using var parked = new ManualResetEventSlim();
+            var parker = new Thread(() =>
+            {
+                parked.Set();
+                driver!.Park(Timeout.Infinite);
+            });
+            parker.Start();
+            parked.Wait();
+            driver!.Unpark();
+            Assert.True(parker.Join(TimeSpan.FromSeconds(30)), "the parked thread was not unparked");
+        }
+    }
+
+    [Fact]
+    public void Unparks_are_never_lost_under_a_storm_of_parks_and_unparks()
+    {
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            int round = 0;
+            const int Rounds = 2_000;
+            var unparker = new Thread(() =>
+            {
+                while (Volatile.Read(ref round) < Rounds) driver!.Unpark();
+            });
+            unparker.Start();
+            for (int i = 0; i < Rounds; i++)
+            {
+                driver!.Park(Timeout.Infinite); // hangs if an unpark is lost
+                Volatile.Write(ref round, i + 1);
+            }
+            Assert.True(unparker.Join(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    private static byte Pattern(long i) => (byte)(i % 251); // a prime period: a lost or repeated chunk shows
+
+    private static async Future<long> ReadPatternAfterTheRingRanDry(AsyncTcpListener listener, long total)
+    {
+        using var server = await listener.AcceptAsync();
+        var buffer = new byte[64 * 1024];
+        // One byte arms the multishot receive; then the task sleeps while the peer's bytes fill every provided buffer.
+        long read = await server.ReadAsync(buffer.AsMemory(0, 1));
+        Assert.Equal(Pattern(0), buffer[0]);
+        await Time.Sleep(TimeSpan.FromMilliseconds(300));
+        while (read < total)
+        {
+            int n = await server.ReadAsync(buffer);
+            if (n == 0) break;
+            for (int i = 0; i < n; i++)
+                if (buffer[i] != Pattern(read + i)) throw new InvalidDataException($"byte {read + i} is {buffer[i]}, expected {Pattern(read + i)}");
+            read += n;
+        }
+        return read;
+    }
+
+    [Fact]
+    public void A_receive_that_empties_the_buffer_ring_loses_no_byte_and_returns_every_buffer()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        // Twice the ring's capacity, from a plain blocking socket on another thread.
+        long total = 2L * ProvidedBufferRing.Count * ProvidedBufferRing.BufferSize;
+        var sender = new Thread(() =>
+        {
+            using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            peer.Connect(listener.LocalEndPoint);
+            var chunk = new byte[32 * 1024];
+            for (long sent = 0; sent < total;)
+            {
+                int n = (int)Math.Min(chunk.Length, total - sent);
+                for (int i = 0; i < n; i++) chunk[i] = Pattern(sent + i);
+                sent += peer.Send(chunk, 0, n, SocketFlags.None);
+            }
+        });
+        sender.Start();
+
+        Assert.Equal(total, executor.BlockOn(ReadPatternAfterTheRingRanDry(listener, total), s_limit));
+        sender.Join();
+
+        Assert.True(Driver(executor).StarvedCount > 0, "the ring never ran dry: the test did not exercise ENOBUFS");
+        Settle(executor);
+        Assert.Equal(ProvidedBufferRing.Count, Driver(executor).Buffers.Available);
+    }
+
+    private static async Future<int> AcceptBurst(AsyncTcpListener listener, int connections)
+    {
+        var clients = new List<Socket>();
+        try
+        {
+            // Every connection is queued before the first accept is polled: the multishot accept then posts them all
+            // in one park, far more than a 16-entry CQ holds.
+            for (int i = 0; i < connections; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                client.Connect(listener.LocalEndPoint);
+            }
+            int accepted = 0;
+            for (int i = 0; i < connections; i++)
+            {
+                using var stream = await listener.AcceptAsync();
+                await stream.WriteAllAsync(new byte[] { 42 });
+                accepted++;
+            }
+            foreach (var client in clients)
+            {
+                var one = new byte[1];
+                Assert.Equal(1, client.Receive(one));
+                Assert.Equal(42, one[0]);
+            }
+            return accepted;
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_completion_queue_overflow_loses_no_completion()
+    {
+        using var executor = IoUringExecutor(entries: 4); // SQ 4, CQ 16
+        using var listener = Loopback.Listen(backlog: 256);
+        Assert.Equal(200, executor.BlockOn(AcceptBurst(listener, 200), s_limit));
+        Assert.True(Driver(executor).CqOverflowCount > 0, "the CQ never overflowed: the test did not exercise it");
+        Settle(executor);
+    }
+
+    private static async Future<long> CancelReadsWhileBytesArrive(AsyncTcpListener listener, Socket peer, long total)
+    {
+        using var server = await listener.AcceptAsync();
+        var buffer = new byte[1000];
+        long read = 0;
+        int cancelled = 0;
+        while (read < total)
+        {
+            // Every other read is given up after 1 ms, whatever is in flight: the bytes stay for the next read.
+            if (cancelled++ % 2 == 0)
+            {
+                try
+                {
+                    int quick = await Time.Timeout(server.ReadAsync(buffer), TimeSpan.FromMilliseconds(1));
+                    Check(buffer, quick, read);
+                    read += quick;
+                }
+                catch (TimeoutException)
+                {
+                }
+                continue;
+            }
+            int n = await server.ReadAsync(buffer);
+            if (n == 0) break;
+            Check(buffer, n, read);
+            read += n;
+        }
+        return read;
+
+        static void Check(byte[] buffer, int n, long offset)
+        {
+            for (int i = 0; i < n; i++)
+                if (buffer[i] != Pattern(offset + i)) throw new InvalidDataException($"byte {offset + i} lost or repeated");
+        }
+    }
+
+    [Fact]
+    public void Cancelling_reads_while_bytes_are_in_flight_loses_no_byte()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Connect(listener.LocalEndPoint);
+        const long Total = 1 << 20;
+        var sender = new Thread(() =>
+        {
+            var chunk = new byte[777];
+            for (long sent = 0; sent < Total;)
+            {
+                int n = (int)Math.Min(chunk.Length, Total - sent);
+                for (int i = 0; i < n; i++) chunk[i] = Pattern(sent + i);
+                sent += peer.Send(chunk, 0, n, SocketFlags.None);
+            }
+        });
+        sender.Start();
+        Assert.Equal(Total, executor.BlockOn(CancelReadsWhileBytesArrive(listener, peer, Total), s_limit));
+        sender.Join();
+    }
+
+    private static async Future<int> WriteThenDispose(AsyncTcpListener listener, int size)
+    {
+        var (client, server) = await Loopback.Pair(listener);
+        using (server)
+        {
+            var data = new byte[size];
+            for (int i = 0; i < size; i++) data[i] = Pattern(i);
+            await client.WriteAllAsync(data); // returns once copied: most bytes are still in the driver's send buffer
+            client.Dispose();                  // the send completes anyway: the driver owns those bytes until then
+            var received = new byte[size + 1];
+            int n = await Loopback.ReadFull(server, received);
+            for (int i = 0; i < n; i++) Assert.Equal(Pattern(i), received[i]);
+            return n;
+        }
+    }
+
+    [Fact]
+    public void Bytes_written_before_dispose_reach_the_peer_before_end_of_stream()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        Assert.Equal(1 << 20, executor.BlockOn(WriteThenDispose(listener, 1 << 20), s_limit));
+        Settle(executor);
+    }
+
+    private static async Future<int> ShutdownAfterWrite(AsyncTcpListener listener)
+    {
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            await client.WriteAllAsync(new byte[100_000]);
+            client.Shutdown(SocketShutdown.Send); // the FIN must follow the buffered bytes, not overtake them
+            return await Loopback.ReadFull(server, new byte[100_001]);
+        }
+    }
+
+    [Fact]
+    public void Shutdown_after_a_write_sends_the_buffered_bytes_before_end_of_stream()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        Assert.Equal(100_000, executor.BlockOn(ShutdownAfterWrite(listener), s_limit));
+    }
+
+    [Fact]
+    public void Disposing_the_executor_closes_the_ring_and_eventfd()
+    {
+        IoUringExecutor().Dispose();
+        var before = Loopback.OpenDescriptors();
+        for (int i = 0; i < 20; i++)
+        {
+            using var executor = IoUringExecutor();
+            executor.BlockOn(EchoOnce(10), s_limit);
+        }
+        Assert.Equal(before, Loopback.OpenDescriptors());
+    }
+}
