@@ -12,12 +12,7 @@ internal static class KnownGeneratorBugs
     {
         ["P_CompoundArrayElement"] = "generator: `a[i] += await x` emits invalid C# (CS1525)",
         ["P_CompoundIndexerOrder"] = "generator: `obj[key] += await x` reads an unassigned local in the machine (CS0165)",
-        ["P_CompoundStructArrayElementField"] = "generator: `a[0].x += await x` spills the struct element by value (0 instead of 42)",
-        ["P_StructArrayElementMethod"] = "generator: `a[0].Add(await x)` calls Add on a copy of the struct element",
-        ["P_RefArrayElementArgument"] = "generator: `F(ref a[i], g(), await x)` evaluates g() before the index i",
-        ["P_RefArrayElementNullOrder"] = "generator: `F(ref a[0], g(), await x)` with a == null runs g() before the NullReferenceException",
         ["P_ThrowExpressionOnNull"] = "generator: `await x ?? throw ...` emits a throw expression where C# forbids it (CS8115)",
-        ["P_UsingAwaitedResourceNotUsedAfterAwait"] = "generator: `using (var r = await x) { ... }` with r unused after a later await: CS0103",
         ["P_LambdasCapturingLoopVariable"] = "generator: lambdas capturing a foreach variable of a loop that awaits share one variable (cA,cB,cC instead of aA,bB,cC)",
     };
 
@@ -28,16 +23,10 @@ internal static class KnownGeneratorBugs
     public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
     {
         ["P_CompoundNullCoalescing"] = "generator: AG0005 for an await on the right of `??=`",
-        ["P_UsingDeclarationOfAwaitedValueReturn"] = "generator: AG0005 for `using var s = await x; return ...`",
-        ["P_DeconstructTupleAcrossAwait"] = "generator: AG0005 for deconstructed locals used after an await",
-        ["P_DeconstructAwaitedTuple"] = "generator: AG0005 for `var (a, b) = await x` used after an await",
-        ["P_DeconstructUserType"] = "generator: AG0005 for Deconstruct() locals used after an await",
         ["P_ForEachDeconstructWithAwait"] = "generator: AG0005 for `foreach (var (k, v) in ...)` whose body awaits",
-        ["P_JoinDeconstructed"] = "generator: AG0005 for `var (a, b) = await Future.Join(...)`",
         ["P_IsPatternUsedAfterAwait"] = "generator: AG0005 for a pattern variable (`is string s`) used after an await",
         ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
         ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
-        ["P_PrimaryConstructorService"] = "generator: AG0005 for a primary-constructor parameter in a [PollAsync] body",
         ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
         ["P_RecordWithExpression"] = "generator: AG0005 for an await inside a `with` expression",
         ["P_ConditionalAccessOnAwaited"] = "generator: AG0005 for `(await x)?.Member`",
