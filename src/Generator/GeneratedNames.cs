@@ -70,6 +70,9 @@ internal static class GeneratedNames
     public static string? ClosureMemberName(string access) =>
         access.StartsWith(ClosureLocal + ".", System.StringComparison.Ordinal) ? access.Substring(ClosureLocal.Length + 1) : null;
 
+    /// <summary>The property of the user's type through which machine <paramref name="structName"/> reaches a primary-constructor parameter.</summary>
+    public static string PrimaryConstructorAccessor(string structName, string parameter) => "__" + structName + "_" + parameter;
+
     /// <summary>The local holding the result of await <paramref name="state"/>.</summary>
     public static string AwaitResult(int state) => "__r" + N(state);
 

@@ -38,6 +38,15 @@ internal static class MachineEmitter
         else WriteStruct(machine, writer);
         writer.Line();
         WriteFactory(spec, writer);
+        foreach (var accessor in spec.PrimaryConstructorAccessors)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>The primary-constructor parameter <c>{accessor.Name}</c>, for the machine of <c>{spec.MethodName}</c> (a nested type cannot name it).</summary>");
+            writer.Line(GeneratedCodeAttribute);
+            writer.Line(accessor.IsWritten
+                ? $"private {accessor.Type} {accessor.Property} {{ get => {accessor.Name}; set => {accessor.Name} = value; }}"
+                : $"private {accessor.Type} {accessor.Property} => {accessor.Name};");
+        }
 
         foreach (var _ in spec.ContainingTypes) writer.Close();
         if (spec.Namespace is not null) writer.Close();

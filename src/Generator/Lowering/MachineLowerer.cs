@@ -242,7 +242,8 @@ internal sealed class MachineLowerer
         output.Add(_pending);
         output.Close();
         output.Add($"{site.FieldName} = default;");
-        if (result is not null) output.Add($"var {result} = {polled}.Value;");
+        // A machine's result of type dynamic is implemented as object: the declared type keeps C#'s dynamic binding.
+        if (result is not null) output.Add($"{(site.ResultType!.Contains("dynamic") ? site.ResultType : "var")} {result} = {polled}.Value;");
     }
 
     private int _nextIf = 1;
@@ -305,7 +306,7 @@ internal sealed class MachineLowerer
         if (awaitingFinally)
         {
             output.Add($"{@try.ExceptionField} = null;");
-            output.Add($"{@try.BranchField} = 0;");
+            if (@try.BranchField is not null) output.Add($"{@try.BranchField} = 0;");
         }
         if (@try.CatchIndexField is not null) output.Add($"{@try.CatchIndexField} = 0;");
         output.Label(GeneratedNames.TryLabel(@try.Id));

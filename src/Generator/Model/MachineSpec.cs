@@ -35,4 +35,5 @@ internal sealed record MachineSpec(
     EquatableArray<FinallyModel> FinallyMethods,
     BlockStmt? Body,
     string? FallbackReason = null,
-    string? Accessibility = null);
+    string? Accessibility = null,
+    EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default);

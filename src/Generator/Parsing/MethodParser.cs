@@ -43,7 +43,7 @@ internal static class MethodParser
         }
         if (syntax.Body is null && syntax.ExpressionBody is null) return null;
 
-        var result = returnsUnit ? "global::AsyncGen.Unit" : resultType!.ToDisplayString(PollAsyncShape.TypeFormat);
+        var result = returnsUnit ? "global::AsyncGen.Unit" : PollAsyncShape.ResultTypeName(resultType!);
         var header = Header(method, syntax, result, returnsUnit, cancellationToken);
         return new ParsedMethod(context.SemanticModel, method, syntax, (SyntaxNode?)syntax.Body ?? syntax.ExpressionBody!, header);
     }

@@ -46,6 +46,17 @@ internal static class PollAsyncShape
         return type.TypeArguments.Length == 1;
     }
 
+    /// <summary>
+    /// The result type as the machine implements it: <c>dynamic</c> becomes <c>object</c>, since a type cannot
+    /// implement <c>IFuture&lt;dynamic&gt;</c> (CS1966); <c>Future&lt;object&gt;</c> and <c>Future&lt;dynamic&gt;</c>
+    /// convert to each other by identity, so callers see no difference.
+    /// </summary>
+    public static string ResultTypeName(ITypeSymbol resultType)
+    {
+        var name = resultType.ToDisplayString(TypeFormat);
+        return name.Contains("dynamic") ? System.Text.RegularExpressions.Regex.Replace(name, @"(?<![\w.:])dynamic\b", "object") : name;
+    }
+
     /// <summary>The first enclosing type not declared partial in every declaration, or null.</summary>
     public static INamedTypeSymbol? FirstNonPartialType(IMethodSymbol method)
     {
@@ -88,7 +99,7 @@ internal static class PollAsyncShape
         var structType = StructTypeName(method);
         var future = method.ReturnType.ToDisplayString(TypeFormat);
         return TryGetResultType(method, out var resultType, out var returnsUnit) && !returnsUnit
-            ? ($"global::AsyncGen.FutureBox<{structType}, {resultType!.ToDisplayString(TypeFormat)}>", future)
+            ? ($"global::AsyncGen.FutureBox<{structType}, {ResultTypeName(resultType!)}>", future)
             : ($"global::AsyncGen.FutureBox<{structType}>", future);
     }
 

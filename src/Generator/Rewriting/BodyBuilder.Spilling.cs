@@ -154,10 +154,63 @@ internal sealed partial class BodyBuilder
     /// </summary>
     private string SpillReceiver(ExpressionSyntax receiver, bool laterAwait, List<Stmt> output)
     {
+        if (laterAwait && SpillVariable(receiver, output) is { } variable) return variable;
         var symbol = _model.GetSymbolInfo(receiver).Symbol;
         if (symbol is INamespaceOrTypeSymbol or ILocalSymbol or IParameterSymbol or IFieldSymbol || receiver is ThisExpressionSyntax)
             return Spill(receiver, output);
         return SpillOperand(receiver, laterAwait, output);
+    }
+
+    /// <summary>
+    /// A struct-typed array element or field reached through evaluated parts (<c>a[i]</c>, <c>o.f</c>, <c>a[i].f</c>),
+    /// as a variable: the array, indices and objects are stored before a later await, and the text names the same
+    /// storage afterwards, so a write goes to the element (C# spills the parts, never the struct value). Null for
+    /// other expressions.
+    /// </summary>
+    private string? SpillVariable(ExpressionSyntax expression, List<Stmt> output)
+    {
+        if (_model.GetTypeInfo(expression).Type is not { IsValueType: true }) return null;
+        switch (expression)
+        {
+            case ElementAccessExpressionSyntax element when _model.GetTypeInfo(element.Expression).Type is IArrayTypeSymbol:
+                var array = SpillOperand(element.Expression, true, output);
+                return array + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, true, output) + "]";
+            case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression) &&
+                                                        _model.GetSymbolInfo(member).Symbol is IFieldSymbol { IsStatic: false }:
+                return SpillReceiver(member.Expression, true, output) + "." + _rewriter.Rewrite(member.Name);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// <c>ref a[i]</c> or <c>ref o.f</c> before a later await: the array/object and indices are stored, and the
+    /// element is read once so that a null array, a bad index or a null object throws here, in C#'s order.
+    /// </summary>
+    private string SpillRefArgument(ArgumentSyntax argument, List<Stmt> output)
+    {
+        var expression = argument.Expression;
+        switch (expression)
+        {
+            case ElementAccessExpressionSyntax element when _model.GetTypeInfo(element.Expression).Type is IArrayTypeSymbol:
+                var array = SpillOperand(element.Expression, true, output);
+                var text = array + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, true, output) + "]";
+                output.Add(Code($"_ = {text};", expression));
+                return text;
+            case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression) &&
+                                                        _model.GetSymbolInfo(member).Symbol is IFieldSymbol { IsStatic: false }:
+                var receiver = SpillReceiver(member.Expression, true, output);
+                var field = receiver + "." + _rewriter.Rewrite(member.Name);
+                output.Add(Code($"_ = {field};", expression));
+                return field;
+            case DeclarationExpressionSyntax:
+                return _rewriter.Rewrite(expression);
+            default:
+                if (_model.GetSymbolInfo(expression).Symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol { IsStatic: true } ||
+                    expression is IdentifierNameSyntax && _model.GetSymbolInfo(expression).Symbol is IFieldSymbol)
+                    return _rewriter.Rewrite(expression);
+                throw new UnsupportedConstructException(argument, "a ref or out argument of this form before an await in the same call (store the await's result in a local first)");
+        }
     }
 
     private List<string> SpillList(List<ExpressionSyntax> expressions, List<Stmt> output)
@@ -179,7 +232,8 @@ internal sealed partial class BodyBuilder
             if (!argument.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 if (ContainsAwait(argument.Expression)) throw new UnsupportedConstructException(argument, "an await inside a ref or out argument");
-                texts.Add(prefix + _rewriter.Rewrite(argument.Expression));
+                var laterAwait = arguments.Skip(i + 1).Any(a => ContainsAwait(a));
+                texts.Add(prefix + (laterAwait ? SpillRefArgument(argument, output) : _rewriter.Rewrite(argument.Expression)));
                 continue;
             }
             var later = arguments.Skip(i + 1).Any(a => ContainsAwait(a));
@@ -334,17 +388,11 @@ internal sealed partial class BodyBuilder
             case ElementAccessExpressionSyntax element when laterAwait:
                 var receiver = SpillReceiver(element.Expression, true, output);
                 return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, true, output) + "]";
-            case DeclarationExpressionSyntax or TupleExpressionSyntax when ContainsHoistedDesignation(left):
-                throw new UnsupportedConstructException(left, "a deconstruction into variables used after an await");
             default:
                 if (ContainsAwait(left)) throw new UnsupportedConstructException(left, "an await inside an assignment target");
                 return _rewriter.Rewrite(left);
         }
     }
-
-    private bool ContainsHoistedDesignation(ExpressionSyntax left) =>
-        left.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>()
-            .Any(d => _model.GetDeclaredSymbol(d) is { } symbol && _variables.IsHoisted(symbol));
 
     private string SpillObjectCreation(BaseObjectCreationExpressionSyntax creation, List<Stmt> output)
     {

@@ -54,7 +54,8 @@ internal sealed partial class BodyBuilder
         PendingFinally? pending = null;
         if (awaits)
         {
-            pending = new PendingFinally(id, NewField($"branch{id}", "int", "where to go after the awaiting finally (0: fall through)"), scope, start, finallySyntax);
+            pending = new PendingFinally(id, scope, start, finallySyntax,
+                () => NewField($"branch{id}", "int", "where to go after the awaiting finally (0: fall through)"));
             _jumps.AwaitingFinally(pending);
         }
         var body = new List<Stmt>();
@@ -68,7 +69,7 @@ internal sealed partial class BodyBuilder
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);
         return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
-            pending?.BranchField, (pending?.Exits ?? new List<string>()).ToEquatableArray());
+            pending?.BranchFieldIfCreated, (pending?.Exits ?? new List<string>()).ToEquatableArray());
     }
 
     private List<CatchModel> BuildCatches(TryStatementSyntax @try, out string? exceptionField, out string? indexField)

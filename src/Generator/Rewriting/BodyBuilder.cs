@@ -99,7 +99,7 @@ internal sealed partial class BodyBuilder
             if (statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } usingDeclaration)
             {
                 var rest = statements.Skip(i + 1).ToList();
-                if (rest.Any(ContainsAwait))
+                if (ContainsAwait(usingDeclaration) || rest.Any(ContainsAwait))
                 {
                     BuildUsing(usingDeclaration, usingDeclaration.Declaration, null, rest, output);
                 }

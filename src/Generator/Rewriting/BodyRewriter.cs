@@ -40,8 +40,8 @@ internal sealed class BodyRewriter(
         var symbol = model.GetSymbolInfo(node).Symbol;
         switch (symbol)
         {
-            case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } }:
-                throw new UnsupportedConstructException(node, $"the primary constructor parameter '{symbol.Name}'");
+            case IParameterSymbol when node.Parent is NameColonSyntax:
+                return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol or IParameterSymbol:
                 return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
@@ -122,8 +122,20 @@ internal sealed class BodyRewriter(
         if (node.Designation is SingleVariableDesignationSyntax designation &&
             model.GetDeclaredSymbol(designation) is { } symbol && variables.IsHoisted(symbol))
             return ParseExpression(variables.Access(symbol)!).WithTriviaFrom(node);
+        // 'var (a, b) = ...' with a field among them: a tuple of targets, '(_a, var b)', which C# deconstructs into.
+        if (node.Designation is ParenthesizedVariableDesignationSyntax parenthesized &&
+            parenthesized.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any(d => model.GetDeclaredSymbol(d) is { } s && variables.IsHoisted(s)))
+            return ParseExpression(DeconstructionTargets(parenthesized)).WithTriviaFrom(node);
         return base.VisitDeclarationExpression(node);
     }
+
+    private string DeconstructionTargets(VariableDesignationSyntax designation) => designation switch
+    {
+        SingleVariableDesignationSyntax single when model.GetDeclaredSymbol(single) is { } symbol =>
+            variables.IsHoisted(symbol) ? variables.Access(symbol)! : "var " + (variables.Access(symbol) ?? single.Identifier.ValueText),
+        ParenthesizedVariableDesignationSyntax nested => "(" + string.Join(", ", nested.Variables.Select(DeconstructionTargets)) + ")",
+        _ => "_",
+    };
 
     public override SyntaxNode? VisitSingleVariableDesignation(SingleVariableDesignationSyntax node) =>
         Renamed(node, node.Identifier) is { } name ? node.WithIdentifier(name) : node;

@@ -19,7 +19,7 @@ internal static class MachineRewriter
         try
         {
             var fields = new MachineFields();
-            var variables = new VariableTable(parsed.Model, method, parsed.Body, fields.Names);
+            var variables = new VariableTable(parsed.Model, method, parsed.Body, fields.Names, parsed.ThisAccess, header.StructName);
             var jumps = new JumpTable(fields, header.ResultType, parsed.ReadyFormat);
             var builder = new BodyBuilder(parsed, variables, fields, jumps);
             var body = builder.Build();
@@ -38,6 +38,7 @@ internal static class MachineRewriter
                 Awaits = builder.Awaits.ToEquatableArray(),
                 FinallyMethods = builder.FinallyMethods.ToEquatableArray(),
                 Body = body,
+                PrimaryConstructorAccessors = variables.PrimaryConstructorAccessors.ToEquatableArray(),
             };
             return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);
         }

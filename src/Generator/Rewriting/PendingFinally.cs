@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,12 +10,26 @@ namespace AsyncGen.Generator.Rewriting;
 /// takes in <see cref="BranchField"/> and goes to the finally; the code after the finally takes that exit.
 /// </summary>
 /// <remarks><c>Scope</c> is the statement whose try it is (try, using, or the block of a using declaration);
-/// <c>Start</c> is where the guarded region starts inside it.</remarks>
-internal sealed record PendingFinally(int Id, string BranchField, SyntaxNode Scope, int Start, BlockSyntax? FinallyBlock)
+/// <c>Start</c> is where the guarded region starts inside it. The branch field is created by the first exit, so a
+/// try nobody jumps out of has none (it would be a field assigned and never read).</remarks>
+internal sealed class PendingFinally(int id, SyntaxNode scope, int start, BlockSyntax? finallyBlock, Func<string> createBranchField)
 {
+    private string? _branchField;
+
+    public int Id { get; } = id;
+
+    public SyntaxNode Scope { get; } = scope;
+
+    public int Start { get; } = start;
+
     /// <summary>Code of each exit, numbered from 1: run after the finally block completes normally.</summary>
     public List<string> Exits { get; } = new();
 
+    /// <summary>The field holding the exit taken (0: fall through), or null while no jump leaves the try.</summary>
+    public string? BranchFieldIfCreated => _branchField;
+
+    public string BranchField => _branchField ??= createBranchField();
+
     public bool Guards(SyntaxNode node) =>
-        Scope.Span.Contains(node.Span) && node.SpanStart >= Start && FinallyBlock?.Span.Contains(node.Span) != true;
+        Scope.Span.Contains(node.Span) && node.SpanStart >= Start && finallyBlock?.Span.Contains(node.Span) != true;
 }

@@ -23,10 +23,14 @@ internal sealed class VariableTable
 
     public List<ParameterSpec> Parameters { get; } = new();
 
+    /// <summary>Primary-constructor parameters of the containing type that the body uses.</summary>
+    public List<PrimaryConstructorAccessor> PrimaryConstructorAccessors { get; } = new();
+
     public bool HasClosure => ClosureFields.Count > 0;
 
     /// <summary>Names are taken from <paramref name="names"/>, which the machine's other fields share.</summary>
-    public VariableTable(SemanticModel model, IMethodSymbol method, SyntaxNode body, NameAllocator names)
+    /// <paramref name="thisAccess"/> and <paramref name="structName"/> name the accessors of primary-constructor parameters.
+    public VariableTable(SemanticModel model, IMethodSymbol method, SyntaxNode body, NameAllocator names, string? thisAccess, string structName)
     {
         var declarations = Declarations(model, body).ToList();
         var awaits = BodySyntax.OwnAwaits(body).ToList();
@@ -39,6 +43,12 @@ internal sealed class VariableTable
             list.Add(identifier);
             if (BodySyntax.IsInsideNestedFunction(identifier, body) && !IsDeclaredInside(symbol, identifier, body))
                 captured.Add(symbol);
+        }
+        foreach (var pair in references)
+        {
+            if (pair.Key is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor } primary &&
+                SymbolEqualityComparer.Default.Equals(constructor.ContainingType, method.ContainingType))
+                AddPrimaryConstructorParameter(primary, pair.Value.Where(r => r.Parent is not NameColonSyntax).ToList(), thisAccess, structName);
         }
 
         foreach (var name in declarations.Select(d => d.Symbol.Name).Concat(method.Parameters.Select(p => p.Name)))
@@ -75,7 +85,7 @@ internal sealed class VariableTable
             {
                 if (symbol.Type.IsRefLikeType || symbol.IsRef)
                     throw new RefLikeAcrossAwaitException(declaration, symbol.Name, symbol.Type.ToDisplayString());
-                if (declaration is SingleVariableDesignationSyntax { Parent: not DeclarationExpressionSyntax })
+                if (declaration is SingleVariableDesignationSyntax && !IsDeconstructionOrOutVariable(declaration))
                     throw new UnsupportedConstructException(declaration, $"the pattern variable '{symbol.Name}' used after an await");
                 _hoisted.Add(symbol);
                 var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
@@ -100,6 +110,19 @@ internal sealed class VariableTable
         }
     }
 
+    private void AddPrimaryConstructorParameter(IParameterSymbol parameter, List<SyntaxNode> uses, string? thisAccess, string structName)
+    {
+        if (uses.Count == 0) return; // only named arguments of some call: not this parameter at all
+        if (thisAccess is null) throw new UnsupportedConstructException(uses[0], $"the primary constructor parameter '{parameter.Name}' in a static method");
+        if (uses.FirstOrDefault(u => u.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 }) is { } byRef)
+            throw new UnsupportedConstructException(byRef, $"the primary constructor parameter '{parameter.Name}' passed by reference (copy it to a local first)");
+        var written = uses.Any(u => u.Parent is AssignmentExpressionSyntax assignment && assignment.Left == u ||
+                                    u.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax);
+        var property = GeneratedNames.PrimaryConstructorAccessor(structName, parameter.Name);
+        PrimaryConstructorAccessors.Add(new PrimaryConstructorAccessor(parameter.Name, parameter.Type.ToDisplayString(PollAsyncShape.TypeFormat), property, written));
+        _access[parameter] = thisAccess + "." + property;
+    }
+
     /// <summary>How generated code refers to <paramref name="symbol"/>, or null when it keeps its own name.</summary>
     public string? Access(ISymbol symbol) => _access.TryGetValue(symbol, out var access) ? access : null;
 
@@ -116,14 +139,19 @@ internal sealed class VariableTable
         // var (a, b) = (await x, await y): the variables are assigned after the right side.
         if (declaration.Ancestors().OfType<AssignmentExpressionSyntax>().FirstOrDefault(a => a.Left.Span.Contains(declaration.Span)) is { } deconstruction)
             declared = deconstruction.Span.End;
-        // A using variable is read by the disposal at the end of its scope.
-        var disposedAtScopeEnd = declaration.Parent?.Parent is UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 };
+        // A using that awaits (in its resource, after it in its scope, or in its disposal) is taken apart into a
+        // try whose finally disposes the variable, possibly from a method of its own: the variable is a field.
+        if (declaration.Parent?.Parent is UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 })
+        {
+            var @using = declaration.Parent.Parent;
+            var awaitUsing = @using is UsingStatementSyntax statement ? statement.AwaitKeyword.RawKind != 0 : ((LocalDeclarationStatementSyntax)@using).AwaitKeyword.RawKind != 0;
+            return awaitUsing || awaits.Any(a => scope.Span.Contains(a.Span) && a.SpanStart >= @using.SpanStart);
+        }
         foreach (var await in awaits)
         {
             if (!scope.Span.Contains(await.Span) || await.SpanStart < declared) continue;
-            // Using variables are read by the disposal; the variable of a catch that awaits is filled after the
-            // try from the recorded exception, so it is a field too.
-            if (disposedAtScopeEnd || declaration is CatchDeclarationSyntax) return true;
+            // The variable of a catch that awaits is filled after the try from the recorded exception: a field.
+            if (declaration is CatchDeclarationSyntax) return true;
             if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span))))
                 return true;
             for (var loop = await.Parent; loop is not null; loop = loop.Parent)
@@ -168,6 +196,14 @@ internal sealed class VariableTable
                     break;
             }
         }
+    }
+
+    /// <summary><c>out var x</c> and <c>var (a, b) = ...</c>: declarations the rewriter turns into assignments of fields.</summary>
+    private static bool IsDeconstructionOrOutVariable(SyntaxNode designation)
+    {
+        var node = designation.Parent;
+        while (node is ParenthesizedVariableDesignationSyntax) node = node.Parent;
+        return node is DeclarationExpressionSyntax;
     }
 
     private static bool IsDeclaredInside(ISymbol symbol, SyntaxNode use, SyntaxNode body)

@@ -89,7 +89,9 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(20, Level = EventLevel.Warning, Message = "I/O driver {0} unavailable ({2}); using {1}")]
     public void DriverFallback(string requested, string chosen, string reason) => WriteEvent(20, requested, chosen, reason);
 
-    // Ids 30-69: tasks, timers, channels, dumps (see Keywords).
+    // Ids 30-69: tasks, timers, channels, dumps (see Keywords). Payloads the base class has no WriteEvent overload
+    // for go through WriteTyped: a WriteEvent overload declared here would hide the base ones and capture their
+    // calls through implicit conversions (int → long → double).
 
     /// <summary>
     /// A task was spawned: <paramref name="name"/> is what was spawned, <paramref name="file"/>:<paramref name="line"/>
@@ -97,7 +99,7 @@ internal sealed class AsyncGenEventSource : EventSource
     /// </summary>
     [Event(30, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} {1} spawned on {2} at {3}:{4}")]
     public void TaskSpawned(long taskId, string name, string executor, string file, int line) =>
-        WriteEvent(30, taskId, name, executor, file, line);
+        WriteTyped(30, taskId, name, executor, file, line);
 
     /// <summary>A poll of the task begins.</summary>
     [Event(31, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} poll start")]
@@ -105,7 +107,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     /// <summary>A poll of the task returned after <paramref name="durationMs"/>.</summary>
     [Event(32, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} poll stop after {1} ms")]
-    public void TaskPollStop(long taskId, double durationMs) => WriteEvent(32, taskId, durationMs);
+    public void TaskPollStop(long taskId, double durationMs) => WriteTyped(32, taskId, durationMs);
 
     /// <summary>A wake scheduled the task; <paramref name="origin"/> is <c>same_thread</c> or <c>other_thread</c>.</summary>
     [Event(33, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} woken from {1}")]
@@ -118,7 +120,7 @@ internal sealed class AsyncGenEventSource : EventSource
     /// <summary>The task finished with an exception.</summary>
     [Event(35, Level = EventLevel.Informational, Keywords = Keywords.Tasks, Message = "task #{0} {1} faulted: {2}: {3}")]
     public void TaskFaulted(long taskId, string name, string exceptionType, string message) =>
-        WriteEvent(35, taskId, name, exceptionType, message);
+        WriteTyped(35, taskId, name, exceptionType, message);
 
     /// <summary>The task was disposed before it finished (aborted, or its executor disposed).</summary>
     [Event(36, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} cancelled after {1} poll(s)")]
@@ -130,12 +132,12 @@ internal sealed class AsyncGenEventSource : EventSource
     /// </summary>
     [Event(37, Level = EventLevel.Warning, Keywords = Keywords.Tasks, Message = "task #{0} {1}: a poll took {2} ms (resumed from {3}); something in it blocks the executor thread")]
     public void SlowPoll(long taskId, string name, double durationMs, string resumedFrom) =>
-        WriteEvent(37, taskId, name, durationMs, resumedFrom);
+        WriteTyped(37, taskId, name, durationMs, resumedFrom);
 
     /// <summary>A task faulted and its join handle was dropped without being awaited.</summary>
     [Event(38, Level = EventLevel.Error, Keywords = Keywords.Tasks, Message = "task #{0} {1} faulted and nobody awaited it: {2}: {3}")]
     public void UnobservedTaskFailure(long taskId, string name, string exceptionType, string message) =>
-        WriteEvent(38, taskId, name, exceptionType, message);
+        WriteTyped(38, taskId, name, exceptionType, message);
 
     /// <summary>BlockOn has waited longer than the stall-report threshold for a task; <paramref name="report"/> says why.</summary>
     [Event(39, Level = EventLevel.Warning, Keywords = Keywords.Tasks, Message = "task #{0} stalled: {1}")]
@@ -144,7 +146,7 @@ internal sealed class AsyncGenEventSource : EventSource
     /// <summary>One live task of a dump (see <see cref="DumpTasksCommand"/>).</summary>
     [Event(40, Level = EventLevel.Informational, Keywords = Keywords.Dump, Message = "{0} task #{1} {2} {3}, {4} poll(s), idle {5} ms: {6}")]
     public void TaskDumped(string executor, long taskId, string name, string state, int polls, double sinceLastPollMs, string backtrace) =>
-        WriteEvent(40, executor, taskId, name, state, polls, sinceLastPollMs, backtrace);
+        WriteTyped(40, executor, taskId, name, state, polls, sinceLastPollMs, backtrace);
 
     /// <summary>A timer was armed for <paramref name="deadlineMs"/> on the <see cref="Time.NowMs"/> clock.</summary>
     [Event(50, Level = EventLevel.Verbose, Keywords = Keywords.Timers, Message = "timer armed for {0} ms")]
@@ -152,7 +154,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     /// <summary><paramref name="count"/> timers reached their deadline at <paramref name="nowMs"/>.</summary>
     [Event(51, Level = EventLevel.Verbose, Keywords = Keywords.Timers, Message = "{0} timer(s) fired at {1} ms")]
-    public void TimersFired(int count, long nowMs) => WriteEvent(51, count, nowMs);
+    public void TimersFired(int count, long nowMs) => WriteTyped(51, count, nowMs);
 
     /// <summary>An item entered channel <paramref name="channelId"/>, which now holds <paramref name="queued"/>.</summary>
     [Event(60, Level = EventLevel.Verbose, Keywords = Keywords.Channels, Message = "channel {0}: sent, {1} queued")]
@@ -209,7 +211,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
-    private unsafe void WriteEvent(int eventId, long arg1, string arg2, string arg3, string arg4, int arg5)
+    private unsafe void WriteTyped(int eventId, long arg1, string arg2, string arg3, string arg4, int arg5)
     {
         fixed (char* text2 = arg2, text3 = arg3, text4 = arg4)
         {
@@ -225,7 +227,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
-    private unsafe void WriteEvent(int eventId, long arg1, double arg2)
+    private unsafe void WriteTyped(int eventId, long arg1, double arg2)
     {
         EventData* data = stackalloc EventData[2];
         data[0] = Data(&arg1, sizeof(long));
@@ -235,7 +237,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
-    private unsafe void WriteEvent(int eventId, long arg1, string arg2, string arg3, string arg4)
+    private unsafe void WriteTyped(int eventId, long arg1, string arg2, string arg3, string arg4)
     {
         fixed (char* text2 = arg2, text3 = arg3, text4 = arg4)
         {
@@ -250,7 +252,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
-    private unsafe void WriteEvent(int eventId, long arg1, string arg2, double arg3, string arg4)
+    private unsafe void WriteTyped(int eventId, long arg1, string arg2, double arg3, string arg4)
     {
         fixed (char* text2 = arg2, text4 = arg4)
         {
@@ -265,7 +267,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
-    private unsafe void WriteEvent(int eventId, string arg1, long arg2, string arg3, string arg4, int arg5, double arg6, string arg7)
+    private unsafe void WriteTyped(int eventId, string arg1, long arg2, string arg3, string arg4, int arg5, double arg6, string arg7)
     {
         fixed (char* text1 = arg1, text3 = arg3, text4 = arg4, text7 = arg7)
         {
@@ -283,7 +285,7 @@ internal sealed class AsyncGenEventSource : EventSource
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
-    private unsafe void WriteEvent(int eventId, int arg1, long arg2)
+    private unsafe void WriteTyped(int eventId, int arg1, long arg2)
     {
         EventData* data = stackalloc EventData[2];
         data[0] = Data(&arg1, sizeof(int));

@@ -68,19 +68,35 @@ internal sealed class StallDiagnosis
         }
         var resources = frames.Where(f => f.Kind == AsyncFrameKind.Resource).Select(f => f.ToString()).ToList();
         string? waitingOn = resources.Count > 0 ? string.Join(", ", resources) : null;
+        // Woken already: the wait is over and the task waits for its executor (busy, or blocked by a slow poll).
+        if (waitingOn is null && (task.State & (TaskState.Scheduled | TaskState.Running | TaskState.Notified)) != 0)
+            waitingOn = "its turn to run (it was woken: its executor is busy or blocked)";
         if (waitingOn is null && timers.EarliestDeadlineOf(task.Waker) is long deadline)
             waitingOn = $"a {SleepFuture.DescribeDeadline(deadline)} (armed by a future that does not describe itself)";
         return new StallDiagnosis(task.Name, task.Id, task.PollCount, frames, waitingOn);
     }
 
     /// <summary>The report, as <see cref="StalledTaskException"/> words it.</summary>
-    public string Describe(TimeSpan limit)
+    public string Describe(TimeSpan limit) => Describe($"did not complete within {limit}", " (raise the limit if that wait is expected)");
+
+    /// <summary>
+    /// Reports a BlockOn without a limit that has waited <paramref name="waited"/> so far: standard error and the
+    /// <c>TaskStalled</c> event. The task keeps running.
+    /// </summary>
+    public void Report(TimeSpan waited)
     {
-        var text = $"Task '{TaskName}' (#{TaskId}) did not complete within {limit}: it was polled {PollCount} time(s) and returned Pending";
+        string report = Describe($"has not completed after {waited:g}", "");
+        Console.Error.WriteLine($"AsyncGen: {report}");
+        if (AsyncGenEventSource.Log.TasksEnabled(System.Diagnostics.Tracing.EventLevel.Warning)) AsyncGenEventSource.Log.TaskStalled(TaskId, report);
+    }
+
+    private string Describe(string what, string slowAdvice)
+    {
+        var text = $"Task '{TaskName}' (#{TaskId}) {what}: it was polled {PollCount} time(s) and returned Pending";
         text += LostWaker
             ? $", and nothing will wake it: no timer, socket or channel holds its waker. Innermost suspended: {Culprit}. " +
               "A future that returns Pending must first arrange for cx.Waker to be woken (see rule AG0102)."
-            : $"; it is still waiting on {WaitingOn}, so it is slow, not lost (raise the limit if that wait is expected).";
+            : $"; it is still waiting on {WaitingOn}, so it is slow, not lost{slowAdvice}.";
         if (Backtrace.Count > 0) text += $" Async backtrace: {AsyncBacktrace.Format(Backtrace)}";
         return text;
     }

@@ -142,6 +142,10 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             using var scope = _driver.Enter();
             var counters = _metrics.Threads[0];
             using var counting = counters.Enter();
+            // Opt-in report of a BlockOn without a limit that is still waiting (RuntimeDiagnostics.StallReportAfter).
+            long started = Time.NowMs, reportEvery = long.MaxValue, reportMs = long.MaxValue;
+            if (main is not null && deadlineMs == long.MaxValue && RuntimeDiagnostics.StallReportAfter is { } after)
+                reportMs = started + (reportEvery = Math.Max(1, (long)after.TotalMilliseconds));
             while (main is null ? _tasks.Count > 0 : !main.IsComplete)
             {
                 CoarseClock.Advance();
@@ -156,8 +160,13 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                     main.Cancel();
                     throw new StalledTaskException(diagnosis, limit);
                 }
+                if (Time.NowMs >= reportMs)
+                {
+                    StallDiagnosis.Of(main!, _driver.Timers).Report(TimeSpan.FromMilliseconds(Time.NowMs - started));
+                    reportMs += reportEvery;
+                }
                 if (!_ready.IsEmpty) _driver.Park(0); // I/O and timers get their turn, without waiting
-                else Idle(deadlineMs);
+                else Idle(Math.Min(deadlineMs, reportMs));
             }
         }
         finally

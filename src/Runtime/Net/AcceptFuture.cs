@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
@@ -13,7 +15,7 @@ namespace AsyncGen.Net;
 /// during such a wait is noticed when the wait ends.</para>
 /// </remarks>
 [DebuggerDisplay("Accept on fd {_operation.Socket.Fd}")]
-public struct AcceptFuture : IFuture<AsyncTcpStream>
+public struct AcceptFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
 {
     private readonly AcceptBackoff _backoff;
     private IoOperation _operation;
@@ -77,4 +79,7 @@ public struct AcceptFuture : IFuture<AsyncTcpStream>
         }
         _operation.Cancel();
     }
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

@@ -98,6 +98,27 @@ public sealed class AsyncTcpStream : IDisposable
     /// <summary>The peer's address and port.</summary>
     public IPEndPoint RemoteEndPoint => (IPEndPoint)_socket.Socket.RemoteEndPoint!;
 
+    /// <summary>
+    /// This connection as a <see cref="Stream"/> for Task-based code (<see cref="StreamReader"/>, <c>SslStream</c>,
+    /// Pipelines): each async operation runs as a task on <paramref name="executor"/> and its continuation on the
+    /// thread pool. Costs a task per operation; see the adapter's remarks in <c>Net/AsyncTcpStreamAdapter.cs</c>.
+    /// </summary>
+    /// <param name="executor">The executor whose driver the socket is (or will be) registered with.</param>
+    /// <param name="ownsStream">Whether disposing the Stream disposes this connection (true by default).</param>
+    public Stream AsStream(WorkStealingExecutor executor, bool ownsStream = true)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return new AsyncTcpStreamAdapter(this, executor, ownsStream);
+    }
+
+    /// <summary>
+    /// As <see cref="AsStream(WorkStealingExecutor, bool)"/>, on the work-stealing executor running the calling task.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not called from a task of a <see cref="WorkStealingExecutor"/>.</exception>
+    public Stream AsStream() => AsStream(WorkStealingExecutor.Current ?? throw new InvalidOperationException(
+        "AsStream() without an executor must be called from a task of a WorkStealingExecutor; pass the executor that " +
+        "drives this connection: AsStream(executor)."));
+
     /// <summary>Closes the connection (once); pending operations are woken and throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _socket.Dispose();
 

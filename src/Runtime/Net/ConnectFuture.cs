@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using AsyncGen.Diagnostics;
 using AsyncGen.Drivers;
 using AsyncGen.Tasks;
 
@@ -13,7 +14,7 @@ namespace AsyncGen.Net;
 /// <remarks>The socket is created on the first poll. Disposing a pending connect (e.g. through
 /// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>) closes the half-open socket.</remarks>
 [DebuggerDisplay("Connect to {_remote}")]
-public struct ConnectFuture : IFuture<AsyncTcpStream>
+public struct ConnectFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
 {
     private readonly IPEndPoint _remote;
     private EventedSocket? _socket;
@@ -73,6 +74,12 @@ public struct ConnectFuture : IFuture<AsyncTcpStream>
             throw;
         }
         return evented;
+    }
+
+    /// <summary>While pending: the connecting descriptor, waiting to become writable.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_socket is { } socket && !_done) frames.Add(AsyncFrame.Resource("ConnectAsync", $"fd {socket.Fd} writable (connecting to {_remote})"));
     }
 
     /// <summary>Cancels a pending connect and closes its socket.</summary>

@@ -106,6 +106,13 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
         return Poll<T>.Ready(value);
     }
 
+    /// <summary>While it waits (polled, not finished): <c>ReadAsync (fd 7 readable)</c>.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_polls == 0 || Done) return;
+        frames.Add(AsyncFrame.Resource(method, $"fd {socket.Fd} {(direction == Direction.Read ? "readable" : "writable")}"));
+    }
+
     /// <summary>Marks the operation finished by an exception (which spends budget like a completion).</summary>
     public void Fail() => Finish();
 

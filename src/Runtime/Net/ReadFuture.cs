@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
@@ -14,7 +15,7 @@ namespace AsyncGen.Net;
 /// epoll reports the socket readable, and the next poll receives. Disposing a pending read forgets its waker.
 /// </remarks>
 [DebuggerDisplay("Read {_buffer.Length} bytes from fd {_operation.Socket.Fd}")]
-public struct ReadFuture : IFuture<int>
+public struct ReadFuture : IFuture<int>, IAsyncFrameSource
 {
     private readonly Memory<byte> _buffer;
     private IoOperation _operation;
@@ -51,4 +52,7 @@ public struct ReadFuture : IFuture<int>
 
     /// <summary>Cancels a pending read: its waker is removed from the reactor. No data is lost.</summary>
     public void Dispose() => _operation.Cancel();
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

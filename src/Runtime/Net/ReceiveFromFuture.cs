@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="AsyncUdpSocket.ReceiveFromAsync"/>: one datagram's length and sender.</summary>
 /// <remarks>Cancel-safe: disposing a pending receive loses no datagram.</remarks>
 [DebuggerDisplay("ReceiveFrom on fd {_operation.Socket.Fd}")]
-public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>
+public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>, IAsyncFrameSource
 {
     private readonly Memory<byte> _buffer;
     private readonly AddressFamily _family;
@@ -54,4 +55,7 @@ public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>
 
     /// <summary>Cancels a pending receive: its waker is removed from the reactor.</summary>
     public void Dispose() => _operation.Cancel();
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
 /// <summary>The future of <see cref="AsyncUdpSocket.SendToAsync"/>: the byte count sent.</summary>
 [DebuggerDisplay("SendTo {_remote} from fd {_operation.Socket.Fd}")]
-public struct SendToFuture : IFuture<int>
+public struct SendToFuture : IFuture<int>, IAsyncFrameSource
 {
     private readonly ReadOnlyMemory<byte> _datagram;
     private readonly IPEndPoint _remote;
@@ -49,4 +50,7 @@ public struct SendToFuture : IFuture<int>
 
     /// <summary>Cancels a pending send: its waker is removed from the reactor.</summary>
     public void Dispose() => _operation.Cancel();
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
@@ -11,7 +12,7 @@ namespace AsyncGen.Net;
 /// <remarks>Disposing it midway cancels the rest; how much was sent is then unknown to the caller (as with tokio's
 /// <c>write_all</c>, it is not cancel-safe).</remarks>
 [DebuggerDisplay("WriteAll {_written}/{_buffer.Length} bytes to fd {_operation.Socket.Fd}")]
-public struct WriteAllFuture : IFuture<Unit>
+public struct WriteAllFuture : IFuture<Unit>, IAsyncFrameSource
 {
     private readonly ReadOnlyMemory<byte> _buffer;
     private IoOperation _operation;
@@ -49,4 +50,7 @@ public struct WriteAllFuture : IFuture<Unit>
 
     /// <summary>Cancels the remaining writes: the waker is removed from the reactor.</summary>
     public void Dispose() => _operation.Cancel();
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

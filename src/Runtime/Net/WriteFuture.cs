@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Net;
 
@@ -11,7 +12,7 @@ namespace AsyncGen.Net;
 /// <remarks>Same protocol as <see cref="ReadFuture"/> in the write direction. Writing to a peer that has gone
 /// throws a <see cref="SocketException"/> (EPIPE / ECONNRESET); the runtime ignores SIGPIPE, so the process lives.</remarks>
 [DebuggerDisplay("Write {_buffer.Length} bytes to fd {_operation.Socket.Fd}")]
-public struct WriteFuture : IFuture<int>
+public struct WriteFuture : IFuture<int>, IAsyncFrameSource
 {
     private readonly ReadOnlyMemory<byte> _buffer;
     private IoOperation _operation;
@@ -47,4 +48,7 @@ public struct WriteFuture : IFuture<int>
 
     /// <summary>Cancels a pending write: its waker is removed from the reactor. Nothing was sent.</summary>
     public void Dispose() => _operation.Cancel();
+
+    /// <summary>While pending: the descriptor and the readiness it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames) => _operation.CollectFrames(frames);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
@@ -6,7 +7,7 @@ namespace AsyncGen.Sync;
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending returns any permits it was granted (see
 /// <see cref="AsyncSemaphore"/>).</remarks>
 [DebuggerDisplay("Acquire {_amount} permit(s)")]
-public struct AcquireFuture : IFuture<SemaphorePermit>
+public struct AcquireFuture : IFuture<SemaphorePermit>, IAsyncFrameSource
 {
     private readonly AsyncSemaphore _owner;
     private readonly int _amount;
@@ -35,5 +36,11 @@ public struct AcquireFuture : IFuture<SemaphorePermit>
         if (_done) return;
         _done = true;
         _acquisition.Cancel();
+    }
+
+    /// <summary>While queued: the permits it waits for.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done && _acquisition.IsWaiting) frames.Add(AsyncFrame.Resource("AsyncSemaphore.Acquire", $"{_amount} permit(s)"));
     }
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Runtime.CompilerServices;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
@@ -81,7 +84,11 @@ internal sealed class ChannelCore<T>
                 _receiver = default;
             }
         }
-        if (accepted) receiver.Wake();
+        if (accepted)
+        {
+            if (EventsEnabled) AsyncGenEventSource.Log.ChannelSent(RuntimeHelpers.GetHashCode(this), Count);
+            receiver.Wake();
+        }
         else Room?.Release(1); // the permit reserved room for an item that will never come
         return accepted;
     }
@@ -116,11 +123,13 @@ internal sealed class ChannelCore<T>
                 }
                 // A sender enqueuing after our empty check takes this waker under the same lock: no lost wake-up.
                 if (!_receiver.WillWake(waker)) _receiver = waker;
+                if (EventsEnabled) AsyncGenEventSource.Log.ChannelReceiverWaiting(RuntimeHelpers.GetHashCode(this));
                 return Poll<ReceiveResult<T>>.Pending;
             }
             Unregister(ref registered);
         }
         Room?.Release(1);
+        if (EventsEnabled) AsyncGenEventSource.Log.ChannelReceived(RuntimeHelpers.GetHashCode(this), Count);
         return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Received(item));
     }
 
@@ -141,8 +150,12 @@ internal sealed class ChannelCore<T>
             _receiver = default;
         }
         Room?.Close();
+        if (EventsEnabled) AsyncGenEventSource.Log.ChannelClosed(RuntimeHelpers.GetHashCode(this));
         receiver.Wake();
     }
+
+    // Channel events identify the channel by its identity hash: stable, unique enough, allocation-free.
+    private static bool EventsEnabled => AsyncGenEventSource.Log.IsEnabled(EventLevel.Verbose, AsyncGenEventSource.Keywords.Channels);
 
     // The receiver's waker is kept only for a registered receive on an open channel.
     [Conditional("DEBUG")]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
@@ -6,7 +7,7 @@ namespace AsyncGen.Sync;
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending never leaves the mutex locked (see
 /// <see cref="AsyncMutex{T}"/>).</remarks>
 [DebuggerDisplay("Lock ({_done ? \"done\" : \"pending\",nq})")]
-public struct LockFuture<T> : IFuture<MutexGuard<T>>
+public struct LockFuture<T> : IFuture<MutexGuard<T>>, IAsyncFrameSource
 {
     private readonly AsyncMutex<T> _mutex;
     private PermitAcquisition _acquisition;
@@ -33,5 +34,11 @@ public struct LockFuture<T> : IFuture<MutexGuard<T>>
         if (_done) return;
         _done = true;
         _acquisition.Cancel();
+    }
+
+    /// <summary>While queued for the lock.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done && _acquisition.IsWaiting) frames.Add(AsyncFrame.Resource("AsyncMutex.Lock", "the lock, held by another task"));
     }
 }

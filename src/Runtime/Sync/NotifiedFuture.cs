@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
@@ -6,7 +7,7 @@ namespace AsyncGen.Sync;
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending passes a <see cref="Notify.NotifyOne"/> meant
 /// for it on to the next waiter (see <see cref="Notify"/>).</remarks>
 [DebuggerDisplay("Notified ({_done ? \"done\" : _token.IsNone ? \"not queued\" : \"waiting\",nq})")]
-public struct NotifiedFuture : IFuture<Unit>
+public struct NotifiedFuture : IFuture<Unit>, IAsyncFrameSource
 {
     private readonly Notify _notify;
     private readonly int _broadcastsAtCreation;
@@ -34,5 +35,11 @@ public struct NotifiedFuture : IFuture<Unit>
         if (_done) return;
         _done = true;
         _notify.CancelNotified(ref _token);
+    }
+
+    /// <summary>While registered: a notification.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done && !_token.IsNone) frames.Add(AsyncFrame.Resource("Notify.Notified", "a notification"));
     }
 }

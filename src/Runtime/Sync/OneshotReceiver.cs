@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
@@ -8,7 +9,7 @@ namespace AsyncGen.Sync;
 /// </summary>
 /// <remarks>Disposing it drops the receiver (see <see cref="Oneshot"/> for cancel safety). Poll it from one task.</remarks>
 [DebuggerDisplay("OneshotReceiver")]
-public struct OneshotReceiver<T> : IFuture<ReceiveResult<T>>
+public struct OneshotReceiver<T> : IFuture<ReceiveResult<T>>, IAsyncFrameSource
 {
     private readonly OneshotCell<T> _cell;
     private bool _done;
@@ -30,5 +31,11 @@ public struct OneshotReceiver<T> : IFuture<ReceiveResult<T>>
         if (_done) return;
         _done = true;
         _cell.CloseReceiver();
+    }
+
+    /// <summary>Until the value arrives: the sender.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done) frames.Add(AsyncFrame.Resource("Oneshot.Receive", "the value from its sender"));
     }
 }

@@ -13,6 +13,9 @@ internal struct PermitAcquisition(BatchSemaphore semaphore, int amount)
     /// <summary>Ready(true) once the permits are the caller's, Ready(false) if the semaphore was closed.</summary>
     public Poll<bool> Poll(ref Context cx) => semaphore.PollAcquire(ref _token, amount, cx.Waker);
 
+    /// <summary>True while queued for permits (polled, not yet granted or cancelled).</summary>
+    public readonly bool IsWaiting => !_token.IsNone;
+
     /// <summary>Leaves the queue, handing back permits granted but not observed. Idempotent.</summary>
     public void Cancel() => semaphore.CancelAcquire(ref _token, amount);
 }

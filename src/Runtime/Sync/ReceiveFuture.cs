@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using AsyncGen.Tasks;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
 /// <summary>The future of <see cref="ChannelReceiver{T}.Receive"/>: the next item, or Closed.</summary>
 /// <remarks>Allocation-free. Cancel-safe: disposing it while pending loses no item (see <see cref="AsyncChannel"/>).</remarks>
 [DebuggerDisplay("Receive ({_done ? \"done\" : _registered ? \"waiting\" : \"not polled\",nq})")]
-public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>
+public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>, IAsyncFrameSource
 {
     private readonly ChannelCore<T> _core;
     private bool _registered;
@@ -31,5 +32,11 @@ public struct ReceiveFuture<T> : IFuture<ReceiveResult<T>>
         if (_done) return;
         _done = true;
         _core.CancelReceive(ref _registered);
+    }
+
+    /// <summary>While registered on an empty channel: an item.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done && _registered) frames.Add(AsyncFrame.Resource("AsyncChannel.Receive", "an item (the channel is empty)"));
     }
 }

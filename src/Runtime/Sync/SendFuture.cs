@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AsyncGen.Tasks;
+using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Sync;
 
@@ -7,7 +8,7 @@ namespace AsyncGen.Sync;
 /// <remarks>Allocation-free. Disposing it while it waits for room drops the item and frees any room reserved for
 /// it (see <see cref="AsyncChannel"/>).</remarks>
 [DebuggerDisplay("Send ({_done ? \"done\" : \"pending\",nq})")]
-public struct SendFuture<T> : IFuture<bool>
+public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
 {
     private readonly ChannelCore<T> _core;
     private PermitAcquisition _room; // default (unused) on an unbounded channel
@@ -50,5 +51,11 @@ public struct SendFuture<T> : IFuture<bool>
         CoopBudget.Spend();
         _item = default;
         return Poll<bool>.Ready(sent);
+    }
+
+    /// <summary>While queued for room in a full bounded channel.</summary>
+    public readonly void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (!_done && _core.Room is not null && _room.IsWaiting) frames.Add(AsyncFrame.Resource("AsyncChannel.Send", "room (the channel is full)"));
     }
 }

@@ -43,7 +43,6 @@ namespace Demo
             private global::System.Collections.Generic.IAsyncEnumerable<int> _items; // parameter
             private int _found; // local 'found', alive across an await
             private global::System.Collections.Generic.IAsyncEnumerator<int> _enumerator; // await foreach enumerator
-            private int _branch1; // where to go after the awaiting finally (0: fall through)
             private global::System.Runtime.CompilerServices.ValueTaskAwaiter<bool> _await1_moveNext; // awaited at line 13
             private global::System.Exception? _exception1; // exception pending while an awaiting handler runs
             private global::System.Runtime.CompilerServices.ValueTaskAwaiter _await2_disposeAsync; // awaited at line 13
@@ -71,7 +70,6 @@ namespace Demo
                 _enumerator = _items.GetAsyncEnumerator();
 #line hidden
                 _exception1 = null;
-                _branch1 = 0;
                 Try1: ;
 #line 13 "Sample.cs"
                 try

@@ -41,7 +41,6 @@ namespace Demo
             private int _state;
             private global::AsyncGen.AwaiterWakeRelay? _relay; // wakes us when an awaited Task completes
             private global::System.Collections.Generic.List<string> _log; // parameter
-            private int _branch1; // where to go after the awaiting finally (0: fall through)
             private global::System.Runtime.CompilerServices.YieldAwaitable.YieldAwaiter _await1_yield; // awaited at line 15
             private global::System.Exception? _exception1; // exception pending while an awaiting handler runs
             private global::AsyncGen.SleepFuture _await2_sleep; // awaited at line 19
@@ -65,7 +64,6 @@ namespace Demo
                     case 2: __resume = -1; goto State2;
                 }
                 _exception1 = null;
-                _branch1 = 0;
                 Try1: ;
 #line 12 "Sample.cs"
                 try

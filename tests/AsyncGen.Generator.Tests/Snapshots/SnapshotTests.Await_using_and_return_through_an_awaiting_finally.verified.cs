@@ -43,9 +43,9 @@ namespace Demo
             private global::System.Func<global::System.IAsyncDisposable> _open; // parameter
             private global::System.Threading.Tasks.Task<int> _value; // parameter
             private global::System.IAsyncDisposable? _resource; // local 'resource', alive across an await
-            private int _branch1; // where to go after the awaiting finally (0: fall through)
             private global::System.Runtime.CompilerServices.TaskAwaiter<int> _await1_value; // awaited at line 13
             private int _returnValue; // result of a return waiting for an awaiting finally block
+            private int _branch1; // where to go after the awaiting finally (0: fall through)
             private global::System.Exception? _exception1; // exception pending while an awaiting handler runs
             private global::System.Runtime.CompilerServices.ValueTaskAwaiter _await2_disposeAsync; // awaited at line 12
 

@@ -135,6 +135,30 @@ public class MetricsTests
     }
 
     [Fact]
+    public void Io_readiness_events_are_counted()
+    {
+        using var executor = new LocalExecutor();
+        using var metrics = new Recorder(NameOf(executor));
+        using var listener = Loopback.Listen();
+        Assert.Equal(1, executor.BlockOn(PingOverLoopback(listener)));
+
+        Assert.True(metrics["asyncgen.io.events"] >= 1); // the read waited for readiness at least once
+    }
+
+    private static async Future<int> PingOverLoopback(AsyncGen.Net.AsyncTcpListener listener)
+    {
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            var read = Executor.Spawn(server.ReadAsync(new byte[1]));
+            await new SelfWakingFuture(times: 1); // the read parks before the write
+            await client.WriteAsync(new byte[] { 1 });
+            return await read;
+        }
+    }
+
+    [Fact]
     public void Budget_forced_yields_are_counted()
     {
         using var executor = new LocalExecutor();

@@ -266,6 +266,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         Interlocked.Increment(ref _waitCount);
         Volatile.Write(ref _tick, ScheduledIo.NextTick(_tick));
         int completions = Reap();
+        RuntimeCounters.CountOnCurrent(RuntimeCounter.IoEvents, completions);
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.EpollWaitReturned(timeoutMs, completions);
         Volatile.Write(ref _notified, 0);
         Volatile.Write(ref _parkingThread, 0);

@@ -158,6 +158,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             using var signal = new ThreadSignal();
             var cx = new Context(signal.Waker);
             var clock = Stopwatch.StartNew();
+            // Opt-in report of a BlockOn without a limit that is still waiting (RuntimeDiagnostics.StallReportAfter).
+            var reportEvery = limit == Timeout.InfiniteTimeSpan ? RuntimeDiagnostics.StallReportAfter : null;
+            var reportAt = reportEvery;
             while (true)
             {
                 Poll<T> poll;
@@ -176,6 +179,17 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
                     var wait = BlockOnLimit.NextWait(limit, clock.Elapsed);
                     if (wait == TimeSpan.Zero)
                         throw new StalledTaskException(StallDiagnosis.Of(handle, Driver.Timers), limit); // before the abort removes its timers
+                    if (reportAt is { } due)
+                    {
+                        if (clock.Elapsed >= due)
+                        {
+                            StallDiagnosis.Of(handle, Driver.Timers).Report(clock.Elapsed);
+                            reportAt = due + reportEvery!.Value;
+                        }
+                        var untilReport = reportAt.Value - clock.Elapsed;
+                        if (untilReport < TimeSpan.Zero) untilReport = TimeSpan.Zero;
+                        if (wait == Timeout.InfiniteTimeSpan || untilReport < wait) wait = untilReport;
+                    }
                     if (signal.Wait(wait)) break;
                 }
             }

@@ -1,8 +1,9 @@
 using AsyncGen.Sync;
 
-namespace AsyncGen.Generator.Tests.Behaviour;
+namespace AsyncGen.Hosting.Tests.Channels;
 
-/// <summary><c>await foreach</c> over a channel receiver in a generated machine (issue 12, item 6).</summary>
+/// <summary><c>await foreach</c> over a channel receiver in a generated machine (issue 12, item 6); in this project
+/// because it compiles [PollAsync] code with the generator.</summary>
 public partial class ChannelAwaitForeachTests
 {
     [PollAsync]

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncGen.Hosting;
+
+/// <summary>
+/// A long-running hosted service whose work is a future spawned on the host's <see cref="WorkStealingExecutor"/>
+/// (the <c>BackgroundService</c> of AsyncGen). Register the executor with <c>services.AddAsyncGen()</c> first.
+/// </summary>
+/// <remarks>
+/// <para><b>Writing one.</b> Return a <c>[PollAsync]</c> method's future from <see cref="ExecuteAsync"/>:
+/// <code>
+/// protected override Future ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+///
+/// [PollAsync]
+/// private async Future RunAsync(CancellationToken stoppingToken) { ... }
+/// </code>
+/// The body lives in its own method because the generator replaces <i>calls</i> to a <c>[PollAsync]</c> method with
+/// its struct machine (interception), and this class's virtual call to <see cref="ExecuteAsync"/> is not one it can
+/// see; <c>[PollAsync]</c> on the override itself would run on the fallback builder. That case is logged as a
+/// warning at start.</para>
+/// <para><b>Stopping.</b> <see cref="StopAsync"/> cancels <c>stoppingToken</c> and then aborts the task: the
+/// future is disposed on its executor (cancellation is dispose), so the <c>finally</c> blocks and <c>using</c>
+/// disposals around its current <c>await</c> run before the host goes on stopping. If the host's shutdown timeout
+/// expires first, <see cref="StopAsync"/> returns and the executor's own shutdown finishes the cleanup.</para>
+/// <para><b>Failures.</b> An exception that ends <see cref="ExecuteAsync"/>, or a task spawned with
+/// <see cref="SpawnDetached{T}"/>, is logged as an error through the service's <see cref="ILogger"/> (nobody else
+/// observes it) and, as with <c>BackgroundService</c>, does not stop the host.</para>
+/// </remarks>
+public abstract partial class PollAsyncBackgroundService : IHostedService, IDisposable
+{
+    private readonly WorkStealingExecutor _executor;
+    private readonly ILogger _logger;
+    private CancellationTokenSource? _stopping;
+    private ServiceTaskFuture<Unit>? _running;
+    private JoinHandle<Unit>? _handle;
+
+    /// <summary>Creates the service on <paramref name="executor"/>, logging to <paramref name="logger"/>.</summary>
+    protected PollAsyncBackgroundService(WorkStealingExecutor executor, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(logger);
+        _executor = executor;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Spawns <paramref name="future"/> on the service's executor as a detached task that nobody awaits: an
+    /// exception that ends it is logged as an error through the service's logger instead of being lost. Returns a
+    /// handle that can only abort it. At host stop, detached tasks still running are disposed with the executor.
+    /// </summary>
+    protected JoinHandle<Unit> SpawnDetached<T>(IFuture<T> future, string name)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        ArgumentNullException.ThrowIfNull(name);
+        return _executor.Spawn(new ServiceTaskFuture<T>(future, name, _logger));
+    }
+
+    /// <summary>The task running <see cref="ExecuteAsync"/>, as a Task: completes when it returns, faults with its
+    /// exception, or is cancelled when stopped. Null before <see cref="StartAsync"/>.</summary>
+    public Task? ExecuteTask => _running?.Completion;
+
+    /// <summary>
+    /// The service's work: return the future of a <c>[PollAsync]</c> method (see the remarks of the class).
+    /// <paramref name="stoppingToken"/> is cancelled when the host stops, just before the task is disposed.
+    /// </summary>
+    protected abstract Future ExecuteAsync(CancellationToken stoppingToken);
+
+    /// <summary>Spawns <see cref="ExecuteAsync"/> on the executor; returns at once.</summary>
+    public virtual Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_running is not null) throw new InvalidOperationException("The service was already started.");
+        _stopping = new CancellationTokenSource();
+        var future = ExecuteAsync(_stopping.Token) ?? throw new InvalidOperationException($"{GetType().Name}.ExecuteAsync returned null.");
+        if (future is AsyncGen.Fallback.IFallbackBox<Unit>) LogFallback(GetType().Name);
+        _running = new ServiceTaskFuture<Unit>(future, GetType().Name, _logger);
+        _handle = _executor.Spawn(_running);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Cancels the stopping token, disposes the running future (its <c>finally</c> blocks run) and waits for
+    /// that cleanup, or for <paramref name="cancellationToken"/> (the host's shutdown timeout).</summary>
+    public virtual async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_running is null) return;
+        try
+        {
+            _stopping!.Cancel();
+        }
+        finally
+        {
+            _handle!.Abort();
+            // The outcome (cancelled, or a failure already logged) is not this method's to rethrow; a shutdown timeout
+            // ends the wait only.
+            await _running.Completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Releases the stopping token source.</summary>
+    public virtual void Dispose()
+    {
+        _stopping?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [LoggerMessage(10, LogLevel.Warning, "{Service}.ExecuteAsync runs on the fallback builder, not a generated machine: " +
+        "move its body into a [PollAsync] method and return that method's future from ExecuteAsync (a virtual call cannot be intercepted).")]
+    private partial void LogFallback(string service);
+}

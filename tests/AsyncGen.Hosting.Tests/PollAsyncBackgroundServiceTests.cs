@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncGen.Hosting.Tests;
+
+public class PollAsyncBackgroundServiceTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private static (IHost Host, Probe Probe, CapturingLoggerProvider Logs) Build<TService>() where TService : class, IHostedService
+    {
+        var logs = new CapturingLoggerProvider();
+        var probe = new Probe();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton(probe);
+        builder.Services.AddAsyncGen(options => options.WorkerCount = 2);
+        builder.Services.AddHostedService<TService>();
+        return (builder.Build(), probe, logs);
+    }
+
+    [Fact]
+    public void AddAsyncGen_registers_one_executor_with_the_configured_workers_and_keeps_the_first_registration()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAsyncGen(options => options.WorkerCount = 3);
+        services.AddAsyncGen(options => options.WorkerCount = 1);
+        using var provider = services.BuildServiceProvider();
+        var executor = provider.GetRequiredService<WorkStealingExecutor>();
+        Assert.Same(executor, provider.GetRequiredService<WorkStealingExecutor>());
+        Assert.Equal(3, executor.WorkerCount);
+        Assert.Single(provider.GetServices<IHostedService>());
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_disposes_the_running_service_so_its_finally_block_runs()
+    {
+        var (host, probe, logs) = Build<WaitingService>();
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+            var service = host.Services.GetServices<IHostedService>().OfType<WaitingService>().Single();
+            Assert.Empty(probe.Log);
+
+            await host.StopAsync();
+            Assert.Equal(["service finally"], probe.Log);
+            Assert.True(service.ExecuteTask!.IsCanceled);
+        }
+        Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task A_service_failure_is_logged_as_an_error_with_its_exception_and_the_host_keeps_running()
+    {
+        var (host, probe, logs) = Build<FailingService>();
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+            var service = host.Services.GetServices<IHostedService>().OfType<FailingService>().Single();
+            await Assert.ThrowsAsync<InvalidDataException>(() => service.ExecuteTask!.WaitAsync(Limit));
+            await host.StopAsync();
+        }
+        var error = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Error);
+        Assert.Same(FailingService.Failure, error.Error);
+        Assert.Contains(nameof(FailingService), error.Message);
+    }
+
+    [Fact]
+    public async Task Detached_task_failures_are_logged_and_tasks_still_running_at_stop_are_disposed_with_the_executor()
+    {
+        var (host, probe, logs) = Build<SpawningService>();
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+            await host.StopAsync();
+        }
+        Assert.Contains("child finally", probe.Log);
+        var error = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Error);
+        Assert.Same(SpawningService.Failure, error.Error);
+        Assert.Contains("failing child", error.Message);
+    }
+
+    [Fact]
+    public async Task A_PollAsync_override_runs_on_the_fallback_builder_and_says_so_in_a_warning()
+    {
+        var (host, probe, logs) = Build<OverrideService>();
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+            await host.StopAsync();
+        }
+        var warning = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Contains("fallback builder", warning.Message);
+        Assert.Contains(nameof(OverrideService), warning.Message);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncGen.Hosting.Tests;
+
+/// <summary>What the test services report to the tests.</summary>
+public sealed class Probe
+{
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConcurrentQueue<string> Log { get; } = new();
+}
+
+/// <summary>Waits forever inside try/finally; the finally must run when the host stops.</summary>
+public sealed partial class WaitingService(WorkStealingExecutor executor, ILogger<WaitingService> logger, Probe probe)
+    : PollAsyncBackgroundService(executor, logger)
+{
+    protected override Future ExecuteAsync(CancellationToken stoppingToken) => RunAsync(probe);
+
+    [PollAsync]
+    private static async Future RunAsync(Probe probe)
+    {
+        try
+        {
+            probe.Started.SetResult();
+            await Time.Sleep(Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            probe.Log.Enqueue("service finally");
+        }
+    }
+}
+
+/// <summary>Fails after its first await.</summary>
+public sealed partial class FailingService(WorkStealingExecutor executor, ILogger<FailingService> logger, Probe probe)
+    : PollAsyncBackgroundService(executor, logger)
+{
+    public static readonly InvalidDataException Failure = new("the service failed");
+
+    protected override Future ExecuteAsync(CancellationToken stoppingToken) => RunAsync(probe);
+
+    [PollAsync]
+    private static async Future RunAsync(Probe probe)
+    {
+        await Future.Yield();
+        probe.Started.SetResult();
+        throw Failure;
+    }
+}
+
+/// <summary>Spawns a detached task that fails, and one that waits in try/finally.</summary>
+public sealed partial class SpawningService(WorkStealingExecutor executor, ILogger<SpawningService> logger, Probe probe)
+    : PollAsyncBackgroundService(executor, logger)
+{
+    public static readonly InvalidDataException Failure = new("the detached task failed");
+
+    protected override Future ExecuteAsync(CancellationToken stoppingToken)
+    {
+        SpawnDetached(Fails(), "failing child");
+        SpawnDetached(WaitsForever(probe), "waiting child");
+        return Done(probe);
+    }
+
+    [PollAsync]
+    private static async Future Done(Probe probe)
+    {
+        await Future.Yield();
+        probe.Started.SetResult();
+    }
+
+    [PollAsync]
+    private static async Future<int> Fails()
+    {
+        await Future.Yield();
+        throw Failure;
+    }
+
+    [PollAsync]
+    private static async Future WaitsForever(Probe probe)
+    {
+        try
+        {
+            await Time.Sleep(Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            probe.Log.Enqueue("child finally");
+        }
+    }
+}
+
+/// <summary>[PollAsync] on the override itself: a virtual call, so it runs on the fallback builder.</summary>
+public sealed class OverrideService(WorkStealingExecutor executor, ILogger<OverrideService> logger, Probe probe)
+    : PollAsyncBackgroundService(executor, logger)
+{
+    protected override async Future ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Future.Yield();
+        probe.Started.SetResult();
+    }
+}
