@@ -26,7 +26,7 @@ partial class Demo
 {
     /// <summary>The state machine of <c>DelayAdd</c>: a struct future, embedded by value in the futures that await it.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-    public struct DelayAddFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable
+    public struct DelayAddFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
     {
         /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
         private int _state;
@@ -88,6 +88,18 @@ partial class Demo
                 }
             }
 #line default
+        }
+
+        /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>
+        public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)
+        {
+            switch (_state)
+            {
+                case 1:
+                    frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Demo.DelayAdd", "Program.cs", 13, "Time.Sleep(TimeSpan.FromMilliseconds(50))"));
+                    global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_sleep, frames);
+                    break;
+            }
         }
 
         private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();

@@ -54,7 +54,40 @@ internal static class MachineEmitter
     }
 
     private static string Interfaces(MachineSpec spec) =>
-        $"global::AsyncGen.IFuture<{spec.ResultType}>, global::System.IDisposable";
+        $"global::AsyncGen.IFuture<{spec.ResultType}>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource";
+
+    private const string FrameList = "global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame>";
+
+    /// <summary>
+    /// The async backtrace of a suspended machine: its own frame for the await it is suspended at, then the awaited
+    /// child's. Only the file name is written (generated output holds no absolute path outside #line directives).
+    /// </summary>
+    private static void WriteCollectFrames(MachineSpec spec, IndentedWriter writer)
+    {
+        writer.Line("/// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>");
+        writer.Line($"public void CollectFrames({FrameList} frames)");
+        writer.Open();
+        if (spec.Awaits.Count > 0)
+        {
+            var method = Literal((spec.ContainingTypes.Count > 0 ? spec.ContainingTypes[spec.ContainingTypes.Count - 1].Name + "." : "") + spec.MethodName);
+            var file = Literal(System.IO.Path.GetFileName(spec.FilePath));
+            writer.Line($"switch ({GeneratedNames.State})");
+            writer.Open();
+            foreach (var site in spec.Awaits)
+            {
+                writer.Line($"case {site.State.ToString(CultureInfo.InvariantCulture)}:");
+                writer.Indent++;
+                writer.Line($"frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame({method}, {file}, {site.Line.ToString(CultureInfo.InvariantCulture)}, {Literal(site.Description)}));");
+                writer.Line($"global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref {site.FieldName}, frames);");
+                writer.Line("break;");
+                writer.Indent--;
+            }
+            writer.Close();
+        }
+        writer.Close();
+    }
+
+    private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
 
     private static void WriteStruct(LoweredMachine machine, IndentedWriter writer)
     {
@@ -93,6 +126,9 @@ internal static class MachineEmitter
         writer.Line("/// <summary>Cancels the machine: disposes the awaited child and runs the pending finally blocks, innermost first.</summary>");
         writer.Line($"public void {GeneratedNames.Dispose}()");
         WriteBody(machine.Dispose, spec.FilePath, writer);
+
+        writer.Line();
+        WriteCollectFrames(spec, writer);
 
         foreach (var @finally in machine.Finallies)
         {
@@ -161,6 +197,13 @@ internal static class MachineEmitter
         writer.Line($"public global::AsyncGen.Poll<{spec.ResultType}> Poll(ref global::AsyncGen.Context cx) => _fallback.Poll(ref cx);");
         writer.Line();
         writer.Line("public void Dispose() => _fallback.Dispose();");
+        writer.Line();
+        writer.Line("/// <summary>The fallback future's frames.</summary>");
+        writer.Line($"public void CollectFrames({FrameList} frames)");
+        writer.Open();
+        writer.Line("var fallback = _fallback;");
+        writer.Line("global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref fallback, frames);");
+        writer.Close();
         writer.Close();
     }
 

@@ -26,6 +26,27 @@ public class GeneratedMachineTests
     }
 
     [Fact]
+    public void Suspended_machine_describes_its_backtrace_through_every_embedded_machine()
+    {
+        var gate = new InProjectMachines.Gate();
+        var future = InProjectMachines.Chain10(gate);
+        Assert.Empty(AsyncGen.Diagnostics.AsyncBacktrace.Of(ref future)); // not polled yet: not suspended anywhere
+
+        Assert.True(PollOnce(future).IsPending);
+        var frames = AsyncGen.Diagnostics.AsyncBacktrace.Of(ref future);
+
+        Assert.Equal(11, frames.Count); // ten machines, then the gate they wait on
+        Assert.Equal(("InProjectMachines.Chain10", "InProjectMachines.cs", "Chain9(gate)"), (frames[0].Method, frames[0].File, frames[0].Awaited));
+        Assert.Equal(("InProjectMachines.Chain1", "gate"), (frames[9].Method, frames[9].Awaited));
+        Assert.Equal(frames[0].Line + 3, frames[1].Line); // Chain9 is declared three lines below Chain10
+        Assert.Contains("Gate", frames[10].Method, StringComparison.Ordinal);
+
+        gate.Open = true;
+        Assert.True(PollOnce(future).IsReady);
+        Assert.Empty(AsyncGen.Diagnostics.AsyncBacktrace.Of(ref future));
+    }
+
+    [Fact]
     public void Depth_10_chain_allocates_nothing_per_poll_after_the_box()
     {
         var gate = new InProjectMachines.Gate();

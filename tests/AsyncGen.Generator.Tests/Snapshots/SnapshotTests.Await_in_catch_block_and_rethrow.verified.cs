@@ -35,7 +35,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Retry</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-        public struct RetryFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable
+        public struct RetryFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -150,6 +150,22 @@ namespace Demo
                     }
                 }
 #line default
+            }
+
+            /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>
+            public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)
+            {
+                switch (_state)
+                {
+                    case 1:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Retry", "Sample.cs", 14, "Time.Sleep(TimeSpan.Zero)"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_sleep, frames);
+                        break;
+                    case 2:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Retry", "Sample.cs", 18, "Task.Yield()"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await2_yield, frames);
+                        break;
+                }
             }
 
             private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();

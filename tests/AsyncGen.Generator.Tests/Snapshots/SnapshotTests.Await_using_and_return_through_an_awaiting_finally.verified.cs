@@ -35,7 +35,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Use</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-        public struct UseFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable
+        public struct UseFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -169,6 +169,22 @@ namespace Demo
                     }
                 }
 #line default
+            }
+
+            /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>
+            public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)
+            {
+                switch (_state)
+                {
+                    case 1:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Use", "Sample.cs", 13, "value"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_value, frames);
+                        break;
+                    case 2:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Use", "Sample.cs", 12, "((global::System.IAsyncDisposable)_resource).DisposeAsync()"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await2_disposeAsync, frames);
+                        break;
+                }
             }
         }
 

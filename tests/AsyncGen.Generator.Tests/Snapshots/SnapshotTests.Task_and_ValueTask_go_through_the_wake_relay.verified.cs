@@ -43,7 +43,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Mixed</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-        public struct MixedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable
+        public struct MixedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -194,6 +194,30 @@ namespace Demo
                     }
                 }
 #line default
+            }
+
+            /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>
+            public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)
+            {
+                switch (_state)
+                {
+                    case 1:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Mixed", "Sample.cs", 12, "Task.Yield()"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_yield, frames);
+                        break;
+                    case 2:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Mixed", "Sample.cs", 13, "task"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await2_task, frames);
+                        break;
+                    case 3:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Mixed", "Sample.cs", 14, "valueTask"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await3_valueTask, frames);
+                        break;
+                    case 4:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Mixed", "Sample.cs", 15, "Task.Delay(1).ConfigureAwait(false)"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await4_configureAwait, frames);
+                        break;
+                }
             }
         }
 

@@ -31,7 +31,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Cleanup</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-        public struct CleanupFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable
+        public struct CleanupFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -112,6 +112,18 @@ namespace Demo
                     }
                 }
 #line default
+            }
+
+            /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>
+            public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)
+            {
+                switch (_state)
+                {
+                    case 1:
+                        frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Cleanup", "Sample.cs", 14, "Time.Sleep(TimeSpan.Zero)"));
+                        global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_sleep, frames);
+                        break;
+                }
             }
 
             private void Finally1()

@@ -17,7 +17,7 @@ namespace Demo
     {
         /// <summary>Wraps the fallback future of <c>Locked</c>: see the file header for why.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-        public struct LockedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable
+        public struct LockedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             private readonly global::AsyncGen.Future<int> _fallback;
 
@@ -26,6 +26,13 @@ namespace Demo
             public global::AsyncGen.Poll<int> Poll(ref global::AsyncGen.Context cx) => _fallback.Poll(ref cx);
 
             public void Dispose() => _fallback.Dispose();
+
+            /// <summary>The fallback future's frames.</summary>
+            public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)
+            {
+                var fallback = _fallback;
+                global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref fallback, frames);
+            }
         }
 
         /// <summary>Creates the state machine of <c>Locked</c> without running it: used by interceptors and by machines that await it.</summary>

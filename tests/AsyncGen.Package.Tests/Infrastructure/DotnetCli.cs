@@ -20,9 +20,25 @@ internal static class DotnetCli
     private static readonly string s_dotnet =
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    public static CliResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static CliResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunProgram(s_dotnet, "dotnet", workingDirectory, timeout, environment, arguments);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with <c>bash -e</c>, as a user would type it, with the same isolation and with the
+    /// tests' own <c>dotnet</c> first on PATH.
+    /// </summary>
+    public static CliResult RunBash(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, string script)
     {
-        var start = new ProcessStartInfo(s_dotnet)
+        var withPath = new Dictionary<string, string>(environment);
+        if (Path.IsPathRooted(s_dotnet))
+            withPath["PATH"] = Path.GetDirectoryName(s_dotnet) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        return RunProgram("bash", "bash", workingDirectory, timeout, withPath, ["-e", "-c", script]);
+    }
+
+    private static CliResult RunProgram(string program, string displayName, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string> environment, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -67,7 +83,7 @@ internal static class DotnetCli
         lock (output)
         {
             return new CliResult(
-                $"dotnet {string.Join(' ', arguments)}", workingDirectory, exited ? process.ExitCode : -1, !exited, output.ToString(), stopwatch.Elapsed);
+                $"{displayName} {string.Join(' ', arguments)}", workingDirectory, exited ? process.ExitCode : -1, !exited, output.ToString(), stopwatch.Elapsed);
         }
     }
 }
