@@ -5,4 +5,11 @@ public sealed class AsyncGenOptions
 {
     /// <summary>Worker threads of the <see cref="WorkStealingExecutor"/>; 0 (the default) means one per processor.</summary>
     public int WorkerCount { get; set; }
+
+    /// <summary>
+    /// Flow the spawner's <see cref="ExecutionContext"/> into every task (<see cref="WorkStealingExecutor.FlowExecutionContext"/>),
+    /// so logging scopes and <c>Activity.Current</c> reach task code. Off by default: it costs an object per spawn and
+    /// two context swaps per poll.
+    /// </summary>
+    public bool FlowExecutionContext { get; set; }
 }

@@ -23,7 +23,11 @@ public static class AsyncGenServiceCollectionExtensions
         configure?.Invoke(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.WorkerCount, nameof(AsyncGenOptions.WorkerCount));
         services.TryAddSingleton(options);
-        services.TryAddSingleton(provider => new WorkStealingExecutor(provider.GetRequiredService<AsyncGenOptions>().WorkerCount));
+        services.TryAddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<AsyncGenOptions>();
+            return new WorkStealingExecutor(settings.WorkerCount) { FlowExecutionContext = settings.FlowExecutionContext };
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExecutorLifetime>());
         return services;
     }

@@ -33,7 +33,33 @@ public class PollAsyncBackgroundServiceTests
         var executor = provider.GetRequiredService<WorkStealingExecutor>();
         Assert.Same(executor, provider.GetRequiredService<WorkStealingExecutor>());
         Assert.Equal(3, executor.WorkerCount);
+        Assert.False(executor.FlowExecutionContext);
         Assert.Single(provider.GetServices<IHostedService>());
+    }
+
+    [Fact]
+    public async Task With_FlowExecutionContext_a_logging_scope_of_the_spawner_reaches_task_code()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAsyncGen(options => options.FlowExecutionContext = true);
+        using var provider = services.BuildServiceProvider();
+        var executor = provider.GetRequiredService<WorkStealingExecutor>();
+        var scopes = new LoggerExternalScopeProvider();
+        using (scopes.Push("request 42"))
+        {
+            var seen = executor.SpawnAsTask(ScopesSeen(scopes));
+            Assert.Equal(["request 42"], await seen.WaitAsync(Limit));
+        }
+        executor.Dispose();
+    }
+
+    private static async Future<List<string>> ScopesSeen(LoggerExternalScopeProvider scopes)
+    {
+        await Future.Yield();
+        var seen = new List<string>();
+        scopes.ForEachScope((scope, list) => list.Add(scope!.ToString()!), seen);
+        return seen;
     }
 
     [Fact]

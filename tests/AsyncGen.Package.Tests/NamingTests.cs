@@ -1,7 +1,7 @@
 namespace AsyncGen.Package.Tests;
 
 /// <summary>
-/// No public AsyncGen type may share its name with a public type of the .NET shared frameworks: every project
+/// No public type of AsyncGen or AsyncGen.Hosting may share its name with a public type of the .NET shared frameworks: every project
 /// imports some of their namespaces implicitly (System, System.IO, System.Linq, System.Net.Http, System.Threading,
 /// System.Threading.Tasks, System.Collections.Generic; Microsoft.AspNetCore.* and Microsoft.Extensions.* in web
 /// and worker projects), and code using AsyncGen's sockets or channels imports System.Net.Sockets or
@@ -12,14 +12,19 @@ namespace AsyncGen.Package.Tests;
 /// </summary>
 public sealed class NamingTests
 {
-    private static string BuiltRuntimeAssembly =>
-        Repository.PathOf($"src/Runtime/bin/{Repository.Configuration}/net10.0/AsyncGen.Runtime.dll");
+    // Every assembly a user compiles against: the runtime (package AsyncGen) and AsyncGen.Hosting.
+    private static readonly string[] s_builtAssemblies =
+    [
+        Repository.PathOf($"src/Runtime/bin/{Repository.Configuration}/net10.0/AsyncGen.Runtime.dll"),
+        Repository.PathOf($"src/Hosting/bin/{Repository.Configuration}/net10.0/AsyncGen.Hosting.dll"),
+    ];
 
     [Fact]
     public void No_public_AsyncGen_type_shares_its_name_with_a_public_type_of_the_shared_frameworks()
     {
-        var asyncGen = PublicTypeNames.Of(BuiltRuntimeAssembly);
-        Assert.Contains(asyncGen, t => t.Name == "AsyncSemaphore"); // read the right assembly
+        var asyncGen = s_builtAssemblies.SelectMany(PublicTypeNames.Of).ToList();
+        Assert.Contains(asyncGen, t => t.Name == "AsyncSemaphore"); // read the right assemblies
+        Assert.Contains(asyncGen, t => t.Name == "PollAsyncBackgroundService");
 
         var frameworkTypes = PublicTypeNames.SharedFrameworkReferenceAssemblies()
             .SelectMany(PublicTypeNames.Of)

@@ -19,17 +19,18 @@ public static class RuntimeDiagnostics
 
     /// <summary>
     /// A poll longer than this raises the <c>SlowPoll</c> warning event (naming the task and the await it resumed
-    /// from) and counts in <c>asyncgen.task.slow_polls</c>. Default 10 ms (tokio-console's busy-poll warning uses
-    /// the same order: a poll that long delays every other task of its thread), or <c>ASYNCGEN_SLOW_POLL_MS</c>.
-    /// Polls are timed only while the EventSource or the poll-duration histogram has a listener.
+    /// from) and counts in <c>asyncgen.task.slow_polls</c>. Default 10 ms (a poll that long delays every other task
+    /// of its thread by as much), or <c>ASYNCGEN_SLOW_POLL_MS</c>. Measured on the millisecond clock, only while the
+    /// EventSource has a listener at <see cref="System.Diagnostics.Tracing.EventLevel.Warning"/> or more for task
+    /// events.
     /// </summary>
     public static TimeSpan SlowPollThreshold
     {
-        get => TimeSpan.FromMilliseconds(Interlocked.Read(ref s_slowPollTicks) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+        get => TimeSpan.FromMilliseconds(Interlocked.Read(ref s_slowPollMs));
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            Interlocked.Exchange(ref s_slowPollTicks, (long)(value.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+            Interlocked.Exchange(ref s_slowPollMs, (long)Math.Ceiling(value.TotalMilliseconds));
         }
     }
 
@@ -47,10 +48,9 @@ public static class RuntimeDiagnostics
     /// </summary>
     public static event EventHandler<UnobservedTaskFailureEventArgs>? UnobservedTaskFailure;
 
-    internal static long SlowPollTicks => s_slowPollTicks;
+    internal static long SlowPollMs => s_slowPollMs;
 
-    private static long s_slowPollTicks = (long)((Milliseconds(SlowPollVariable) ?? TimeSpan.FromMilliseconds(10)).TotalSeconds
-        * System.Diagnostics.Stopwatch.Frequency);
+    private static long s_slowPollMs = (long)(Milliseconds(SlowPollVariable) ?? TimeSpan.FromMilliseconds(10)).TotalMilliseconds;
 
     internal static void RaiseUnobserved(UnobservedTaskFailureEventArgs failure) => UnobservedTaskFailure?.Invoke(null, failure);
 

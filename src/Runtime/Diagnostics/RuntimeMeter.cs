@@ -11,8 +11,8 @@ namespace AsyncGen.Diagnostics;
 /// thread-owned <see cref="RuntimeCounters"/> blocks, and the sums are read when a listener collects. So nobody
 /// listening costs nothing beyond those increments, and no path allocates. Each measurement is tagged with its
 /// executor (<c>executor</c> = <c>local-1</c>, <c>executor.kind</c> = <c>local</c> or <c>work-stealing</c>).</para>
-/// <para>The histogram needs two clock reads per poll, so polls are timed only while it (or the EventSource) is
-/// enabled.</para>
+/// <para>The histogram needs two clock reads per timed poll, so polls are timed only while it is enabled, and then
+/// one in <see cref="TaskLifecycle.HistogramSampling"/>.</para>
 /// </remarks>
 internal static class RuntimeMeter
 {
@@ -43,9 +43,9 @@ internal static class RuntimeMeter
         [RuntimeCounter.SlowPolls] = "asyncgen.task.slow_polls",
     };
 
-    /// <summary>Poll durations in seconds, tagged by executor; recorded only while enabled.</summary>
+    /// <summary>Poll durations in seconds, tagged by executor; recorded while enabled, for one poll in 16.</summary>
     public static readonly Histogram<double> PollDuration = s_meter.CreateHistogram<double>(
-        "asyncgen.task.poll.duration", "s", "How long each poll of a task ran.");
+        "asyncgen.task.poll.duration", "s", "How long polls of tasks ran (one poll in 16 is timed).");
 
     private static readonly object[] s_instruments = CreateObservables();
 

@@ -20,6 +20,12 @@ public sealed class FutureAwaitedOutsideFutureTests : AnalyzerTestBase<FutureAwa
         """);
 
     [Fact]
+    public Task Future_awaited_in_top_level_statements_is_reported() => VerifyProgramAsync("""
+        int sum = {|AG0109:await Demo.DelayAdd(1, 2)|};
+        Console.WriteLine(sum);
+        """ + Demo);
+
+    [Fact]
     public Task Struct_future_awaited_in_a_ValueTask_local_function_and_a_Task_lambda_is_reported() => VerifyAsync("""
         public static class Program
         {

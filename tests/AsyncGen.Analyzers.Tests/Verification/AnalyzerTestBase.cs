@@ -24,6 +24,15 @@ public abstract class AnalyzerTestBase<TAnalyzer>
     protected static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
         RunAsync(source, editorConfig, CompilerDiagnostics.Errors, expected);
 
+    /// <summary>Same, compiled as a console program, so that top-level statements are allowed.</summary>
+    protected static Task VerifyProgramAsync(string source)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { CompilerDiagnostics = CompilerDiagnostics.Errors };
+        Configure(test, source);
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        return test.RunAsync();
+    }
+
     /// <summary>Same, comparing the compiler's warnings too (and whether each is suppressed), for suppressors.</summary>
     protected static Task VerifyWithCompilerWarningsAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
         RunAsync(source, editorConfig, CompilerDiagnostics.Warnings, expected);

@@ -117,10 +117,19 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         }
     }
 
+    /// <summary>
+    /// When true, <c>Spawn</c> captures the spawner's <see cref="ExecutionContext"/> and polls the task inside it
+    /// (<see cref="ExecutionContextFlow.WithExecutionContext{T}"/>): AsyncLocal values, logging scopes and
+    /// <c>Activity.Current</c> flow into every task, at one object per spawn and two context swaps per poll. Off by
+    /// default; per task, use <c>WithExecutionContext()</c>, or <see cref="TaskLocal{T}"/> for hot values.
+    /// </summary>
+    public bool FlowExecutionContext { get; init; }
+
     /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
+        if (FlowExecutionContext) future = future.WithExecutionContext();
         var task = new TaskCell<T>(future, this);
         lock (_tasksLock)
         {
