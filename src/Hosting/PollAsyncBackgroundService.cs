@@ -89,7 +89,7 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
         }
         finally
         {
-            _handle!.Abort();
+            _handle!.Value.Abort();
             // The outcome (cancelled, or a failure already logged) is not this method's to rethrow; a shutdown timeout
             // ends the wait only.
             await _running.Completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -57,7 +57,7 @@ public class TaskStateTests
         }
     }
 
-    private static IEnumerable<Func<bool>?> Aborter(JoinHandle<int> handle)
+    private static IEnumerable<Func<bool>?> Aborter(ITaskCell<int> handle)
     {
         yield return null;
         handle.Abort();
@@ -77,10 +77,10 @@ public class TaskStateTests
             threads.Run();
 
             threads.Assert(executor.Violation is null, executor.Violation ?? "");
-            threads.Assert(task.IsCompleted, "the task never completed: a wake was lost");
+            threads.Assert(task.IsComplete, "the task never completed: a wake was lost");
             threads.Assert(!future.PolledAfterReady, "the future was polled after it returned Ready");
             var cx = new Context(AsyncGen.Waker.Noop);
-            threads.Assert(task.Poll(ref cx).Value == 42, "wrong result");
+            threads.Assert(task.PollJoin(ref cx).Value == 42, "wrong result");
         }));
     }
 
@@ -99,12 +99,12 @@ public class TaskStateTests
             threads.Run();
 
             threads.Assert(executor.Violation is null, executor.Violation ?? "");
-            threads.Assert(task.IsCompleted, "the task never completed");
+            threads.Assert(task.IsComplete, "the task never completed");
             var cx = new Context(AsyncGen.Waker.Noop);
             bool cancelled;
             try
             {
-                threads.Assert(task.Poll(ref cx).Value == 42, "wrong result");
+                threads.Assert(task.PollJoin(ref cx).Value == 42, "wrong result");
                 cancelled = false;
             }
             catch (OperationCanceledException)

@@ -17,7 +17,7 @@ public class WakerTableTests
             var executor = new QueueScheduler();
             var first = executor.Spawn(new PendingFuture());
             var stale = first.Waker; // a timer or socket kept it
-            TaskCell<int>? second = null;
+            ITaskCell<int>? second = null;
             threads.Start("owner", Owner());
             threads.Start("stale waker", StaleWaker());
             threads.Run();

@@ -17,9 +17,10 @@ namespace AsyncGen;
 public abstract class Future<T> : IFuture<T>, IAwaitedChild
 {
     // Where a fallback-awaited child leaves its outcome for FutureAwaiter<T>.GetResult (the compiler copies the
-    // awaiter around, so the outcome has to live on the heap, here).
-    private T? _awaitedValue;
-    private ExceptionDispatchInfo? _awaitedError;
+    // awaiter around, so the outcome has to live on the heap, here). A spawned FutureBox keeps its task's outcome
+    // here too (TaskCore): the joiner's awaiter then rewrites the same value, and the cell stays within 96 bytes.
+    internal T? _awaitedValue;
+    internal ExceptionDispatchInfo? _awaitedError;
 
     /// <inheritdoc/>
     public abstract Poll<T> Poll(ref Context cx);

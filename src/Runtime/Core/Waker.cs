@@ -25,6 +25,8 @@ public readonly struct Waker : IEquatable<Waker>
         _generation = generation;
     }
 
+    internal IWakeTarget? Target => _target;
+
     internal int Slot => _slot;
 
     internal int Generation => _generation;

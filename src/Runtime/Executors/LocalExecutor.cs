@@ -28,7 +28,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     [ThreadStatic] private static LocalExecutor? t_current;
 
     private readonly Driver _driver;
-    private readonly WakerTable _tasks = new();
+    private readonly WakerTable _tasks;
     private readonly ConcurrentQueue<ITaskCell> _ready = new();
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
     private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
@@ -39,6 +39,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     public LocalExecutor(DriverOptions? options = null)
     {
         _driver = Driver.Create(options);
+        _tasks = new WakerTable(this);
         _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count, _ => 0) { Dump = DumpTasks };
     }
 
@@ -79,6 +80,11 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     /// Adds <paramref name="future"/> as a task; it is first polled when the executor runs. Call from the thread
     /// running the executor, or before it runs.
     /// </summary>
+    /// <remarks>A <see cref="FutureBox{TFuture, T}"/> (what a generated <c>[PollAsync]</c> call returns, or
+    /// <see cref="Future.Box{TFuture, T}"/> of a hand-written struct future) becomes the task itself: no allocation.
+    /// Any other future is wrapped in one box.</remarks>
+    /// <exception cref="InvalidOperationException">Called from another thread while the executor runs, or the
+    /// future was spawned before.</exception>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -89,11 +95,11 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             throw new InvalidOperationException(
                 "LocalExecutor.Spawn was called from another thread while the executor runs; it is single-threaded. " +
                 "Spawn from one of its tasks (Executor.Spawn) or hand the work over through a channel.");
-        var task = new TaskCell<T>(future, this);
+        var task = TaskCell.Claim(future);
         _tasks.Add(task);
         TaskLifecycle.Spawned(task, _metrics);
         task.Wake();
-        return task;
+        return new JoinHandle<T>(task);
     }
 
     /// <summary>Runs until every spawned task has completed.</summary>
@@ -113,8 +119,8 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     public T BlockOn<T>(IFuture<T> future, TimeSpan limit)
     {
         BlockOnLimit.Validate(limit);
-        var handle = (TaskCell<T>)Spawn(future);
-        RunLoop(handle, BlockOnLimit.Deadline(limit), limit);
+        var handle = Spawn(future);
+        RunLoop(handle.Task, BlockOnLimit.Deadline(limit), limit);
         var cx = new Context(Waker.Noop);
         return handle.Poll(ref cx).Value;
     }

@@ -1,24 +1,57 @@
+using System.Diagnostics;
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
+
 namespace AsyncGen;
 
 /// <summary>
 /// The handle of a spawned task: a future of the task's result. Awaiting it yields the result or rethrows the
 /// task's exception with its original stack trace. Disposing it aborts the task.
 /// </summary>
-/// <remarks>The handle is the task itself (its cell), so a spawn costs one allocation besides the future box.</remarks>
-public abstract class JoinHandle<T> : Future<T>
+/// <remarks>
+/// A struct around the task itself: the task cell is the box that holds the future inline, so a spawn of a
+/// generated machine costs that box and nothing else. Copies of a handle refer to the same task; only one of them
+/// may be awaited to completion.
+/// </remarks>
+[DebuggerDisplay("JoinHandle {Name,nq}")]
+public readonly struct JoinHandle<T> : IFuture<T>, IAsyncFrameSource
 {
-    private protected JoinHandle() { }
+    private readonly ITaskCell<T>? _task;
+
+    internal JoinHandle(ITaskCell<T> task) => _task = task;
+
+    internal ITaskCell<T> Task => _task ?? throw new InvalidOperationException(
+        "This JoinHandle is the default value, not the handle of a task: use the handle that Spawn returned.");
 
     /// <summary>True once the task has finished: with a result, an exception, or aborted.</summary>
-    public abstract bool IsCompleted { get; }
+    public bool IsCompleted => Task.IsComplete;
 
     /// <summary>
     /// Requests cancellation: the task's executor disposes the task's future on its own thread (running its
     /// <c>finally</c> blocks) instead of polling it again; awaiting the handle then throws
     /// <see cref="OperationCanceledException"/>. No effect on a completed task.
     /// </summary>
-    public abstract void Abort();
+    public void Abort() => Task.Abort();
 
     /// <summary>Aborts the task (see <see cref="Abort"/>).</summary>
-    public override void Dispose() => Abort();
+    public void Dispose() => Task.Abort();
+
+    /// <inheritdoc/>
+    public Poll<T> Poll(ref Context cx) => Task.PollJoin(ref cx);
+
+    /// <summary>The task as a heap future (no allocation: it is the task cell); disposing it aborts the task.</summary>
+    public Future<T> AsFuture() => Task.AsFuture();
+
+    /// <summary>Lets an <c>async Future</c> method await the handle on the fallback path, without boxing.</summary>
+    public FutureAwaiter<T> GetAwaiter() => Task.AsFuture().GetAwaiter();
+
+    /// <summary>As an awaited join handle: a frame naming the task, then the task's own frames.</summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_task is null || _task.IsComplete) return;
+        frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {_task.Name}") { Kind = AsyncFrameKind.Join });
+        _task.CollectOwnFrames(frames);
+    }
+
+    private string Name => _task?.Name ?? "(none)";
 }

@@ -5,14 +5,17 @@ namespace AsyncGen.Tasks;
 /// </summary>
 /// <remarks>
 /// <code>
+///   Unbound ──spawn──▶ Idle               (a FutureBox is a plain future until an executor claims it)
 ///   Idle ──wake──▶ Scheduled ──executor picks it──▶ Running ──Pending──▶ Idle
 ///                    ▲                                │  │
 ///                    └──── Pending with Notified ─────┘  └──Ready / fault / cancel──▶ Complete
 ///   Running ──wake──▶ Running|Notified   (no second queue entry: no double poll, no lost wake)
 ///   any ──abort──▶ |Cancelled, then scheduled like a wake; the executor disposes the future instead of polling it
+///   Complete ──join handle takes the outcome──▶ Complete|Joined
 /// </code>
 /// Only the executor moves a task out of Scheduled or Running; wakers (any thread) only set Scheduled or
-/// Notified. Complete is final, so a stale wake is a no-op.
+/// Notified. Complete is final, so a stale wake is a no-op. While Unbound the word is owned by whoever polls the
+/// plain future, and Complete means that future returned Ready or was disposed.
 /// </remarks>
 [Flags]
 internal enum TaskState
@@ -33,4 +36,17 @@ internal enum TaskState
 
     /// <summary>Abort requested through the join handle.</summary>
     Cancelled = 1 << 4,
+
+    /// <summary>The join handle returned the outcome; polling it again is a bug.</summary>
+    Joined = 1 << 5,
+
+    /// <summary>Not spawned (yet): the box is an ordinary future, polled by whoever holds it.</summary>
+    Unbound = 1 << 6,
+
+    /// <summary>
+    /// A spin lock over the join waker (three words cannot be swapped atomically), held for a few instructions
+    /// by the joiner storing its waker or the completion taking it. A bit here instead of a field of its own keeps
+    /// the task cell within 96 bytes.
+    /// </summary>
+    JoinLocked = 1 << 7,
 }

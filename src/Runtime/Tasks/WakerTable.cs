@@ -1,20 +1,24 @@
 namespace AsyncGen.Tasks;
 
 /// <summary>
-/// A slab of task slots with generation numbers: the target of every <see cref="Waker"/> an executor hands out.
+/// A slab of task slots: the target of every <see cref="Waker"/> an executor hands out.
 /// </summary>
 /// <remarks>
 /// A waker holds (table, slot, generation), not the task, so a stale waker keeps nothing alive and waking it
-/// after its task completed is a cheap no-op: the slot's generation moved on. Slots are added and freed by the
+/// after its task completed is a cheap no-op: the slot is empty or holds another task. The generation is the low
+/// 32 bits of the task's id, so the task need not store one of its own; two tasks of one slot whose ids are 2^32
+/// apart would only see a spurious wake, which every future tolerates. Slots are added and freed by the
 /// owning executor only; <see cref="Wake"/> runs on any thread and reads the slot array without a lock
 /// (arrays only grow, and a task found in an old array is still rejected by its own state once complete).
 /// </remarks>
-internal sealed class WakerTable : IWakeTarget
+internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
 {
     private ITaskCell?[] _tasks = new ITaskCell?[64];
-    private int[] _generations = new int[64];
     private readonly Stack<int> _free = new();
     private int _used;
+
+    /// <summary>The executor that queues the tasks these wakers wake (tasks find it here, not in a field of their own).</summary>
+    public ITaskScheduler Scheduler { get; } = scheduler;
 
     /// <summary>Number of live tasks.</summary>
     public int Count { get; private set; }
@@ -27,7 +31,7 @@ internal sealed class WakerTable : IWakeTarget
             if (_used == _tasks.Length) Grow();
             slot = _used++;
         }
-        task.Bind(new Waker(this, slot, _generations[slot])); // before publishing, so Wake sees the generation
+        task.Bind(new Waker(this, slot, unchecked((int)task.Id))); // before publishing, so Wake sees the generation
         Volatile.Write(ref _tasks[slot], task);
         Count++;
     }
@@ -35,11 +39,10 @@ internal sealed class WakerTable : IWakeTarget
     /// <summary>Frees the slot of a completed task: its wakers become stale.</summary>
     public void Remove(ITaskCell task)
     {
-        var (slot, generation) = (task.Waker.Slot, task.Waker.Generation);
+        int slot = task.Waker.Slot;
         // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
-        if (!ReferenceEquals(_tasks[slot], task) || _generations[slot] != generation)
+        if (!ReferenceEquals(_tasks[slot], task))
             throw new InvalidOperationException($"Task '{task.Name}' was released twice.");
-        _generations[slot] = generation + 1;
         Volatile.Write(ref _tasks[slot], null);
         _free.Push(slot);
         Count--;
@@ -69,7 +72,6 @@ internal sealed class WakerTable : IWakeTarget
     {
         var tasks = new ITaskCell?[_tasks.Length * 2];
         Array.Copy(_tasks, tasks, _tasks.Length);
-        Array.Resize(ref _generations, tasks.Length);
         Volatile.Write(ref _tasks, tasks);
     }
 }

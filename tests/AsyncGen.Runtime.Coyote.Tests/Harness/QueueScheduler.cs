@@ -6,7 +6,9 @@ namespace AsyncGen.Runtime.Coyote.Tests.Harness;
 /// <summary>An executor reduced to its queue: tasks that wakers schedule, run one at a time by an executor thread.</summary>
 internal sealed class QueueScheduler : ITaskScheduler
 {
-    private readonly WakerTable _table = new();
+    private readonly WakerTable _table;
+
+    public QueueScheduler() => _table = new WakerTable(this);
 
     public Queue<ITaskCell> Ready { get; } = new();
 
@@ -15,9 +17,9 @@ internal sealed class QueueScheduler : ITaskScheduler
 
     public ExecutorMetrics Metrics { get; } = new("coyote", threads: 1, () => 0, () => 0, _ => 0);
 
-    public TaskCell<T> Spawn<T>(IFuture<T> future)
+    public ITaskCell<T> Spawn<T>(IFuture<T> future)
     {
-        var task = new TaskCell<T>(future, this);
+        var task = TaskCell.Claim(future);
         _table.Add(task);
         return task;
     }

@@ -27,7 +27,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 {
     [ThreadStatic] private static Worker? t_worker;
 
-    private readonly WakerTable _tasks = new();
+    private readonly WakerTable _tasks;
     private readonly Lock _tasksLock = new();        // the table's slots are added/freed from any thread here
     private readonly Lock _driverLock = new();       // held by the one worker parked in (or polling) the driver
     private readonly Thread[] _threads;
@@ -46,6 +46,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         if (workerCount == 0) workerCount = Math.Min(Environment.ProcessorCount, 64);
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
+        _tasks = new WakerTable(this);
         Driver = Driver.Create(options);
         Workers = new Worker[workerCount];
         Metrics = new ExecutorMetrics("work-stealing", workerCount, () => TaskCount, () => Injection.Count,
@@ -126,11 +127,12 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     public bool FlowExecutionContext { get; init; }
 
     /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
+    /// <remarks>A <see cref="FutureBox{TFuture, T}"/> becomes the task itself (see <see cref="LocalExecutor.Spawn{T}"/>).</remarks>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
         if (FlowExecutionContext) future = future.WithExecutionContext();
-        var task = new TaskCell<T>(future, this);
+        var task = TaskCell.Claim(future);
         lock (_tasksLock)
         {
             // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot.
@@ -139,7 +141,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         }
         TaskLifecycle.Spawned(task, Metrics);
         task.Wake();
-        return task;
+        return new JoinHandle<T>(task);
     }
 
     /// <summary>
@@ -160,7 +162,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         if (t_worker is not null || LocalExecutor.Current is not null)
             throw new InvalidOperationException("BlockOn was called from inside a task, which would block an executor thread. Await the future instead.");
         BlockOnLimit.Validate(limit);
-        var handle = (TaskCell<T>)Spawn(future);
+        var handle = Spawn(future);
         bool joined = false;
         try
         {
@@ -187,12 +189,12 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
                 {
                     var wait = BlockOnLimit.NextWait(limit, clock.Elapsed);
                     if (wait == TimeSpan.Zero)
-                        throw new StalledTaskException(StallDiagnosis.Of(handle, Driver.Timers), limit); // before the abort removes its timers
+                        throw new StalledTaskException(StallDiagnosis.Of(handle.Task, Driver.Timers), limit); // before the abort removes its timers
                     if (reportAt is { } due)
                     {
                         if (clock.Elapsed >= due)
                         {
-                            StallDiagnosis.Of(handle, Driver.Timers).Report(clock.Elapsed);
+                            StallDiagnosis.Of(handle.Task, Driver.Timers).Report(clock.Elapsed);
                             reportAt = due + reportEvery!.Value;
                         }
                         var untilReport = reportAt.Value - clock.Elapsed;

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
+
+namespace AsyncGen;
+
+/// <summary>
+/// A struct future boxed once on the heap, where it stays pinned; spawned, the same object is the task (tokio's
+/// <c>Cell&lt;T, S&gt;</c>). Interceptors return a generated machine wrapped in this type, so a spawned call tree
+/// costs exactly this one allocation.
+/// </summary>
+/// <remarks>
+/// Until it is spawned the box is an ordinary future: polling it polls the machine. Spawning it hands it to the
+/// executor, and from then on the object is the task's join handle: polling it waits for the task's result and
+/// disposing it aborts the task.
+/// </remarks>
+[DebuggerDisplay("FutureBox {Name} ({_task.State})")]
+public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrameSource where TFuture : struct, IFuture<T>
+{
+    private TaskCore<T> _task = TaskCore<T>.Unbound;
+    private TFuture _future;
+
+    /// <summary>Boxes <paramref name="future"/>, which must not have been polled yet.</summary>
+    public FutureBox(TFuture future) => _future = future;
+
+    /// <inheritdoc/>
+    public override Poll<T> Poll(ref Context cx)
+    {
+        if (!_task.IsUnbound) return _task.PollJoin(this, ref cx);
+        if (_task.IsComplete) throw new InvalidOperationException($"{typeof(TFuture).Name} was polled after it completed.");
+        var poll = _future.Poll(ref cx);
+        if (poll.IsReady) _task.MarkUnboundDone();
+        return poll;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Once spawned, disposing aborts the task (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
+    public override void Dispose()
+    {
+        if (!_task.IsUnbound)
+        {
+            _task.Abort(this);
+            return;
+        }
+        if (_task.IsComplete) return;
+        _task.MarkUnboundDone();
+        _future.Dispose();
+    }
+
+    /// <summary>The name of what the user wrote: the machine's type, or the future a <see cref="FutureRef{T}"/> holds.</summary>
+    private string Name => FutureNames.Describe(_future is IFutureRef reference ? reference.FutureType : typeof(TFuture));
+
+    /// <summary>
+    /// The boxed machine's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join
+    /// handle: a frame naming the task, then the task's own frames.
+    /// </summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_task.IsComplete) return;
+        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {Name}") { Kind = AsyncFrameKind.Join });
+        AsyncBacktrace.Collect(ref _future, frames);
+    }
+
+    Waker ITaskCell.Waker => _task.Waker;
+
+    long ITaskCell.Id => _task.Id;
+
+    TaskState ITaskCell.State => _task.State;
+
+    long ITaskCell.LastPollMs => _task.LastPollMs;
+
+    long ITaskCell.LastWakeMs => _task.LastWakeMs;
+
+    void ITaskCell.CollectOwnFrames(List<AsyncFrame> frames)
+    {
+        if (!_task.IsComplete) AsyncBacktrace.Collect(ref _future, frames);
+    }
+
+    bool ITaskCell.IsComplete => _task.IsComplete;
+
+    string ITaskCell.Name => Name;
+
+    int ITaskCell.PollCount => _task.PollCount;
+
+    void ITaskCell.Bind(Waker waker) => _task.Bind(waker);
+
+    void ITaskCell.Wake() => _task.Wake(this);
+
+    void ITaskCell.Run() => _task.Run(this, ref _future);
+
+    void ITaskCell.Cancel() => _task.Cancel(this, ref _future);
+
+    Future<T> ITaskCell<T>.AsFuture() => this;
+
+    bool ITaskCell<T>.TryBind() => _task.TryBind();
+
+    Poll<T> ITaskCell<T>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
+
+    void ITaskCell<T>.Abort() => _task.Abort(this);
+}

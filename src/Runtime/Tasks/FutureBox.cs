@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
+
+namespace AsyncGen;
+
+/// <summary>
+/// A struct future without a result, boxed once: what interceptors of <c>async Future</c> methods return. Like
+/// <see cref="FutureBox{TFuture, T}"/>, spawning it makes this object the task and its join handle.
+/// </summary>
+[DebuggerDisplay("FutureBox {Name} ({_task.State})")]
+public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSource where TFuture : struct, IFuture<Unit>
+{
+    private TaskCore<Unit> _task = TaskCore<Unit>.Unbound;
+    private TFuture _future;
+
+    /// <summary>Boxes <paramref name="future"/>, which must not have been polled yet.</summary>
+    public FutureBox(TFuture future) => _future = future;
+
+    /// <inheritdoc/>
+    public override Poll<Unit> Poll(ref Context cx)
+    {
+        if (!_task.IsUnbound) return _task.PollJoin(this, ref cx);
+        if (_task.IsComplete) throw new InvalidOperationException($"{typeof(TFuture).Name} was polled after it completed.");
+        var poll = _future.Poll(ref cx);
+        if (poll.IsReady) _task.MarkUnboundDone();
+        return poll;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Once spawned, disposing aborts the task (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
+    public override void Dispose()
+    {
+        if (!_task.IsUnbound)
+        {
+            _task.Abort(this);
+            return;
+        }
+        if (_task.IsComplete) return;
+        _task.MarkUnboundDone();
+        _future.Dispose();
+    }
+
+    private static string Name => FutureNames.Describe(typeof(TFuture));
+
+    /// <summary>
+    /// The boxed machine's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join
+    /// handle: a frame naming the task, then the task's own frames.
+    /// </summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_task.IsComplete) return;
+        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {Name}") { Kind = AsyncFrameKind.Join });
+        AsyncBacktrace.Collect(ref _future, frames);
+    }
+
+    Waker ITaskCell.Waker => _task.Waker;
+
+    long ITaskCell.Id => _task.Id;
+
+    TaskState ITaskCell.State => _task.State;
+
+    long ITaskCell.LastPollMs => _task.LastPollMs;
+
+    long ITaskCell.LastWakeMs => _task.LastWakeMs;
+
+    void ITaskCell.CollectOwnFrames(List<AsyncFrame> frames)
+    {
+        if (!_task.IsComplete) AsyncBacktrace.Collect(ref _future, frames);
+    }
+
+    bool ITaskCell.IsComplete => _task.IsComplete;
+
+    string ITaskCell.Name => Name;
+
+    int ITaskCell.PollCount => _task.PollCount;
+
+    void ITaskCell.Bind(Waker waker) => _task.Bind(waker);
+
+    void ITaskCell.Wake() => _task.Wake(this);
+
+    void ITaskCell.Run() => _task.Run(this, ref _future);
+
+    void ITaskCell.Cancel() => _task.Cancel(this, ref _future);
+
+    Future<Unit> ITaskCell<Unit>.AsFuture() => this;
+
+    bool ITaskCell<Unit>.TryBind() => _task.TryBind();
+
+    Poll<Unit> ITaskCell<Unit>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
+
+    void ITaskCell<Unit>.Abort() => _task.Abort(this);
+}

@@ -1,0 +1,17 @@
+namespace AsyncGen.Tasks;
+
+/// <summary>A task cell with its result type: what a <see cref="JoinHandle{T}"/> holds.</summary>
+internal interface ITaskCell<T> : ITaskCell
+{
+    /// <summary>The cell as a heap future whose poll is the join handle's (for the fallback path's awaiter).</summary>
+    Future<T> AsFuture();
+
+    /// <summary>Claims a future that was never spawned; false if an executor already owns it.</summary>
+    bool TryBind();
+
+    /// <summary>The join handle's poll: Ready with the outcome once complete.</summary>
+    Poll<T> PollJoin(ref Context cx);
+
+    /// <summary>Requests cancellation (see <see cref="JoinHandle{T}.Abort"/>).</summary>
+    void Abort();
+}

@@ -1,0 +1,23 @@
+using AsyncGen.Diagnostics;
+
+namespace AsyncGen.Tasks;
+
+/// <summary>Task ids and the compact timestamps task cells keep for dumps ("last polled 3 s ago").</summary>
+/// <remarks>Non-generic so that ids are unique across every result type.</remarks>
+internal static class TaskClock
+{
+    private static long s_lastId;
+
+    // Timestamps are stored as 32-bit offsets from here: 24 days of range, after which they saturate (a dump then
+    // shows a stale time; nothing else reads them). Four bytes each instead of eight keep a trivial task in 96 B.
+    private static readonly long s_base = CoarseClock.NowMs;
+
+    /// <summary>A process-wide unique id, in spawn order.</summary>
+    public static long NextId() => Interlocked.Increment(ref s_lastId);
+
+    /// <summary><see cref="CoarseClock.NowMs"/> as a compact offset.</summary>
+    public static int Now() => (int)Math.Min(CoarseClock.NowMs - s_base, int.MaxValue);
+
+    /// <summary>Back to the <see cref="CoarseClock"/> scale.</summary>
+    public static long ToMs(int offset) => s_base + offset;
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using AsyncGen.Diagnostics;
+
+namespace AsyncGen.Tasks;
+
+/// <summary>
+/// Everything a spawned task needs besides its future: the atomic <see cref="TaskState"/> word, its waker, its
+/// the waker of whoever awaits the join handle (tokio's task <c>Header</c> and <c>Trailer</c>). The outcome is kept
+/// in the owning <see cref="Future{T}"/>'s own outcome fields.
+/// </summary>
+/// <remarks>
+/// <para>A struct embedded in the object that also holds the future inline (<see cref="FutureBox{TFuture, T}"/>,
+/// tokio's <c>Cell&lt;T, S&gt;</c>), so a spawn costs that one object: the box the generator's interceptor already
+/// allocated becomes the task cell and the join handle. The owner passes the future by <c>ref</c> to
+/// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
+/// <para>The executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows
+/// its scheduler (one reference fewer per task). The poll count shares the state word (bits 8 and up, bumped by
+/// the CAS that starts each poll), and the diagnostic clocks are 32-bit offsets: a trivial task stays within
+/// 96 bytes with its id and timestamps.</para>
+/// </remarks>
+internal struct TaskCore<T>
+{
+    private IWakeTarget? _table;         // with _slot and the id's low bits: this task's waker (see WakerTable)
+    private int _slot;
+    private Waker _joinWaker;            // guarded by the JoinLocked bit
+    private int _state;                  // TaskState bits 0..7, poll count above (PollCountShift)
+    private int _lastPollMs;             // TaskClock offsets, for "idle since" in dumps
+    private int _lastWakeMs;
+    private long _id;
+
+    /// <summary>The poll count lives above the eight state bits.</summary>
+    private const int PollCountShift = 8;
+    private const int StateMask = (1 << PollCountShift) - 1;
+
+    /// <summary>A core of a future that is not spawned yet.</summary>
+    public static TaskCore<T> Unbound => new() { _state = (int)TaskState.Unbound };
+
+    public readonly Waker Waker => _table is null ? default : new Waker(_table, _slot, unchecked((int)_id));
+
+    /// <summary>Polls so far (wraps at 2^24: a diagnostic count).</summary>
+    public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
+
+    public readonly long Id => _id;
+
+    public readonly long LastPollMs => TaskClock.ToMs(_lastPollMs);
+
+    public readonly long LastWakeMs => TaskClock.ToMs(_lastWakeMs);
+
+    public TaskState State => (TaskState)(Volatile.Read(ref _state) & StateMask);
+
+    /// <summary>True while the future has not been spawned: the owner polls it as a plain future.</summary>
+    public bool IsUnbound => (State & TaskState.Unbound) != 0;
+
+    public bool IsComplete => (State & TaskState.Complete) != 0;
+
+    /// <summary>Claims an unbound future for an executor; false if it was spawned before.</summary>
+    public bool TryBind()
+    {
+        int state = Volatile.Read(ref _state);
+        if ((state & (int)TaskState.Unbound) == 0 ||
+            Interlocked.CompareExchange(ref _state, state & ~(int)TaskState.Unbound, state) != state)
+            return false;
+        _id = TaskClock.NextId();
+        _lastWakeMs = _lastPollMs = TaskClock.Now();
+        return true;
+    }
+
+    public void Bind(Waker waker)
+    {
+        Debug.Assert(waker.Generation == unchecked((int)_id), "A task's waker generation is its id");
+        _table = waker.Target;
+        _slot = waker.Slot;
+    }
+
+    /// <summary>Plain-future mode: the future returned Ready or was disposed. Owner's thread only.</summary>
+    public void MarkUnboundDone() => _state |= (int)TaskState.Complete;
+
+    public void Wake<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    {
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            TaskState current = (TaskState)state, next;
+            if ((current & (TaskState.Complete | TaskState.Scheduled | TaskState.Notified)) != 0) return;
+            Debug.Assert((current & TaskState.Unbound) == 0, "Wake of a task that was never spawned");
+            // A wake during a poll only marks the task; Run re-queues it after the poll (no double poll).
+            next = (current & TaskState.Running) != 0 ? current | TaskState.Notified : current | TaskState.Scheduled;
+            int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
+            if (seen == state)
+            {
+                _lastWakeMs = TaskClock.Now();
+                if ((next & TaskState.Scheduled) != 0) Scheduler.Schedule(self);
+                return;
+            }
+            state = seen;
+        }
+    }
+
+    public void Abort<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    {
+        if (IsComplete) return;
+        Interlocked.Or(ref _state, (int)TaskState.Cancelled);
+        Wake(self);
+    }
+
+    /// <summary>Polls <paramref name="future"/> once (or disposes it, if aborted). Executor thread only.</summary>
+    public void Run<TCell, TFuture>(TCell self, ref TFuture future) where TCell : Future<T>, ITaskCell where TFuture : IFuture<T>
+    {
+        // Scheduled → Running in one atomic step. Clearing Scheduled and setting Running separately would leave a
+        // window in which the task looks Idle: a wake from another thread would queue it a second time and another
+        // worker could poll (or dispose) it concurrently. Running stays set while an aborted task is disposed, so
+        // a wake from its cleanup only marks Notified. Wakers may set Notified or Cancelled concurrently: CAS loop.
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            var current = (TaskState)state;
+            if ((current & TaskState.Complete) != 0) return;
+            Debug.Assert((current & TaskState.Scheduled) != 0, "Run of a task that was not scheduled");
+            // The same step counts the poll (an abort's dispose counts as one too).
+            var next = (current & ~TaskState.Scheduled) | TaskState.Running;
+            int seen = Interlocked.CompareExchange(ref _state, (int)next + (1 << PollCountShift), state);
+            if (seen == state) break;
+            state = seen;
+        }
+        if (((TaskState)state & TaskState.Cancelled) != 0)
+        {
+            Cancel(self, ref future);
+            return;
+        }
+
+        Poll<T> poll;
+        var budget = CoopBudget.Enter();
+        try
+        {
+            _lastPollMs = TaskClock.Now();
+            var cx = new Context(Waker);
+            poll = future.Poll(ref cx);
+        }
+        catch (Exception error)
+        {
+            Release(ref future);
+            Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: false);
+            return;
+        }
+        finally
+        {
+            CoopBudget.Exit(budget);
+        }
+        if (poll.IsReady)
+        {
+            Release(ref future);
+            Complete(self, poll.Value, null, cancelled: false);
+            return;
+        }
+        AfterPending(self);
+    }
+
+    /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
+    public void Cancel<TCell, TFuture>(TCell self, ref TFuture future) where TCell : Future<T>, ITaskCell where TFuture : IFuture<T>
+    {
+        if (IsComplete) return;
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            future.Dispose();
+        }
+        catch (Exception disposeError)
+        {
+            error = ExceptionDispatchInfo.Capture(disposeError);
+        }
+        Release(ref future);
+        error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
+        Complete(self, default, error, cancelled: true);
+    }
+
+    /// <summary>The join handle's poll: the outcome once complete, else Pending with the joiner's waker stored.</summary>
+    public Poll<T> PollJoin(Future<T> self, ref Context cx)
+    {
+        if ((State & TaskState.Joined) != 0) throw new InvalidOperationException("The join handle was polled after it completed.");
+        if (!IsComplete)
+        {
+            LockJoin();
+            _joinWaker = cx.Waker;
+            UnlockJoin();
+            // Re-check after registering: a completion between the first check and the store woke nobody.
+            if (!IsComplete) return Poll<T>.Pending;
+        }
+        Interlocked.Or(ref _state, (int)TaskState.Joined);
+        if (self._awaitedError is { } error)
+        {
+            UnobservedFailures.Observe(self);
+            error.Throw();
+        }
+        return Poll<T>.Ready(self._awaitedValue!);
+    }
+
+    /// <summary>Lets go of what a finished future holds (tokio drops the future), keeping a wrapped future's type.</summary>
+    private static void Release<TFuture>(ref TFuture future)
+    {
+        // A JIT-time constant for struct futures: one branch survives per instantiation.
+        if (typeof(TFuture) == typeof(FutureRef<T>)) Unsafe.As<TFuture, FutureRef<T>>(ref future).Release();
+        else future = default!;
+    }
+
+    private readonly ITaskScheduler Scheduler => ((WakerTable)_table!).Scheduler;
+
+    private void AfterPending<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    {
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            var current = (TaskState)state;
+            // Woken during the poll: back to the queue. Otherwise idle until the next wake.
+            var next = (current & TaskState.Notified) != 0
+                ? (current & ~(TaskState.Running | TaskState.Notified)) | TaskState.Scheduled
+                : current & ~TaskState.Running;
+            int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
+            if (seen == state)
+            {
+                if ((next & TaskState.Scheduled) != 0) Scheduler.Schedule(self);
+                return;
+            }
+            state = seen;
+        }
+    }
+
+    private void Complete<TCell>(TCell self, T? result, ExceptionDispatchInfo? error, bool cancelled) where TCell : Future<T>, ITaskCell
+    {
+        self._awaitedValue = result;
+        self._awaitedError = error;
+        if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
+        var scheduler = Scheduler;
+        TaskLifecycle.Finished(self, scheduler.Metrics, error?.SourceException, cancelled);
+        // Publishes the outcome. Sets Complete|JoinLocked in one step, so the joiner either stored its waker before
+        // (we take it below) or finds Complete on its re-check after storing; a joiner holding the lock makes the
+        // exchange wait.
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            int free = state & ~(int)TaskState.JoinLocked;
+            int polls = state & ~StateMask;
+            int seen = Interlocked.CompareExchange(ref _state, polls | (int)(TaskState.Complete | TaskState.JoinLocked), free);
+            if (seen == free) break;
+            if ((seen & (int)TaskState.JoinLocked) != 0) Thread.SpinWait(1);
+            state = seen;
+        }
+        scheduler.Release(self);
+        var joinWaker = _joinWaker;
+        _joinWaker = default;
+        UnlockJoin();
+        joinWaker.Wake(); // outside the lock: it may schedule another task
+    }
+
+    private void LockJoin()
+    {
+        var spinner = new SpinWait();
+        while ((Interlocked.Or(ref _state, (int)TaskState.JoinLocked) & (int)TaskState.JoinLocked) != 0) spinner.SpinOnce();
+    }
+
+    private void UnlockJoin() => Interlocked.And(ref _state, ~(int)TaskState.JoinLocked);
+}
