@@ -4,6 +4,7 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 13: await Time.Sleep(TimeSpan.FromMilliseconds(50))
+//         holds _a, _b for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -26,6 +27,7 @@ partial class Demo
 {
     /// <summary>The state machine of <c>DelayAdd</c>: a struct future, embedded by value in the futures that await it.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+    [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
     public struct DelayAddFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
     {
         /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -101,6 +103,13 @@ partial class Demo
                     break;
             }
         }
+
+        private string __DebuggerDisplay => _state switch
+        {
+            0 => "DelayAdd: created, not polled yet",
+            1 => "DelayAdd: suspended at Program.cs:13, await Time.Sleep(TimeSpan.FromMilliseconds(50))",
+            _ => "DelayAdd: running, or finished",
+        };
 
         private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();
     }

@@ -43,6 +43,9 @@ internal static class GeneratedNames
     /// <summary>The helper that disposes an embedded struct future in place.</summary>
     public const string DisposeChild = "DisposeChild";
 
+    /// <summary>The property <c>[DebuggerDisplay]</c> shows: the state and the source line.</summary>
+    public const string DebuggerDisplay = "__DebuggerDisplay";
+
     /// <summary>The members of the machine struct (and <see cref="FinallyPrefix"/>).</summary>
     public const string Poll = "Poll";
 
@@ -58,7 +61,10 @@ internal static class GeneratedNames
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or DisposeChild or ClosureType || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
+        name is Poll or Dispose or DisposeChild or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
+
+    /// <summary>The machine's <c>IAsyncFrameSource</c> method.</summary>
+    public const string CollectFrames = "CollectFrames";
 
     /// <summary>The field a parameter or local lives in: <c>_sum</c>.</summary>
     public static string Field(string name) => "_" + name;

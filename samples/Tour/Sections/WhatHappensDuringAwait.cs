@@ -28,6 +28,15 @@ internal static partial class WhatHappensDuringAwait
         }
     }
 
+    /// <summary>Halfway through, lists the live tasks: each suspended one says where, down to the timer it waits on.</summary>
+    [PollAsync]
+    private static async Future DumpTasksMidway(LocalExecutor executor)
+    {
+        await Time.Sleep(TimeSpan.FromMilliseconds(120));
+        Log("executor.DumpTasks():");
+        foreach (var task in executor.DumpTasks()) Console.WriteLine($"      {task}");
+    }
+
     public static void Run()
     {
         Heading.Print("9. What happens during await?");
@@ -35,6 +44,7 @@ internal static partial class WhatHappensDuringAwait
         using var executor = new LocalExecutor();
         executor.Spawn(Example());
         executor.Spawn(Other());
+        executor.Spawn(DumpTasksMidway(executor));
         executor.Run();
         Console.WriteLine("   'After await' waited for its timer; meanwhile the same thread ran the other task.");
         Console.WriteLine();

@@ -21,9 +21,18 @@ internal static class HeaderWriter
         writer.Line($"// States (the field {GeneratedNames.State}):");
         writer.Line("//    0  created, not polled yet");
         foreach (var site in spec.Awaits)
+        {
             writer.Line($"//  {N(site.State),3}  suspended at line {N(site.Line)}: await {site.Description}");
+            writer.Line($"//         holds {(site.LiveFields.Count == 0 ? "no variables" : string.Join(", ", site.LiveFields))} for after the await");
+        }
         writer.Line("//   -1  running, or finished (completed, faulted or disposed)");
         writer.Line("//");
+        foreach (var line in spec.AwaitingFinallyLines)
+        {
+            writer.Line($"// Dispose while suspended inside the statement of line {N(line)} does not run its finally block (or DisposeAsync):");
+            writer.Line("// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.");
+            writer.Line("//");
+        }
         writer.Line("// ```mermaid");
         writer.Line("// stateDiagram-v2");
         writer.Line("//     [*] --> Created");

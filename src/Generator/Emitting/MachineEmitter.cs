@@ -65,7 +65,7 @@ internal static class MachineEmitter
     private static void WriteCollectFrames(MachineSpec spec, IndentedWriter writer)
     {
         writer.Line("/// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>");
-        writer.Line($"public void CollectFrames({FrameList} frames)");
+        writer.Line($"public void {GeneratedNames.CollectFrames}({FrameList} frames)");
         writer.Open();
         if (spec.Awaits.Count > 0)
         {
@@ -87,6 +87,19 @@ internal static class MachineEmitter
         writer.Close();
     }
 
+    /// <summary>What the debugger shows for the machine: its state and, when suspended, the source line and the await.</summary>
+    private static void WriteDebuggerDisplay(MachineSpec spec, IndentedWriter writer)
+    {
+        var file = System.IO.Path.GetFileName(spec.FilePath);
+        writer.Line($"private string {GeneratedNames.DebuggerDisplay} => {GeneratedNames.State} switch");
+        writer.Open();
+        writer.Line($"0 => {Literal(spec.MethodName + ": created, not polled yet")},");
+        foreach (var site in spec.Awaits)
+            writer.Line($"{site.State.ToString(CultureInfo.InvariantCulture)} => {Literal($"{spec.MethodName}: suspended at {file}:{site.Line.ToString(CultureInfo.InvariantCulture)}, await {site.Description}")},");
+        writer.Line($"_ => {Literal(spec.MethodName + ": running, or finished")},");
+        writer.Close(";");
+    }
+
     private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
 
     private static void WriteStruct(LoweredMachine machine, IndentedWriter writer)
@@ -94,6 +107,7 @@ internal static class MachineEmitter
         var spec = machine.Spec;
         writer.Line($"/// <summary>The state machine of <c>{spec.MethodName}</c>: a struct future, embedded by value in the futures that await it.</summary>");
         writer.Line(MachineEmitter.GeneratedCodeAttribute);
+        writer.Line($"[global::System.Diagnostics.DebuggerDisplay(\"{{{GeneratedNames.DebuggerDisplay},nq}}\")]");
         writer.Line($"{spec.Accessibility ?? "public"} struct {spec.StructName}{spec.TypeParameters} : {Interfaces(spec)}{Constraints(spec)}");
         writer.Open();
         writer.Line("/// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>");
@@ -129,6 +143,8 @@ internal static class MachineEmitter
 
         writer.Line();
         WriteCollectFrames(spec, writer);
+        writer.Line();
+        WriteDebuggerDisplay(spec, writer);
 
         foreach (var @finally in machine.Finallies)
         {
@@ -199,7 +215,7 @@ internal static class MachineEmitter
         writer.Line("public void Dispose() => _fallback.Dispose();");
         writer.Line();
         writer.Line("/// <summary>The fallback future's frames.</summary>");
-        writer.Line($"public void CollectFrames({FrameList} frames)");
+        writer.Line($"public void {GeneratedNames.CollectFrames}({FrameList} frames)");
         writer.Open();
         writer.Line("var fallback = _fallback;");
         writer.Line("global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref fallback, frames);");

@@ -4,6 +4,7 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>ResultType</c>: Fully qualified type of the await expression; null when it is void.</para>
 /// <para><c>Start</c>: Expression evaluated once to create the future or the awaiter.</para>
 /// <para><c>Description</c>: The awaited expression as the user wrote it, for the header comment.</para>
+/// <para><c>LiveFields</c>: Fields of parameters and locals still needed after this await, for the header.</para>
 internal sealed record AwaitSite(
     int State, AwaitKind Kind, string FieldName, string FieldType, string? ResultType, string Start,
-    int Line, string Description, EquatableArray<int> EnclosingFinallies);
+    int Line, string Description, EquatableArray<int> EnclosingFinallies, EquatableArray<string> LiveFields = default);

@@ -4,6 +4,7 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>Key</c>: Identifies the method for interceptors: containing type + name + signature.</para>
 /// <para><c>Body</c>: The body model, or null when the body is unsupported: the struct then wraps the fallback.</para>
 /// <para><c>FallbackReason</c>: Why there is no body (the construct and its diagnostic), for the file header.</para>
+/// <para><c>AwaitingFinallyLines</c>: Lines of the statements whose finally block awaits (Dispose cannot run those).</para>
 /// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
 /// its signature uses a private or protected type (the machine could not expose it otherwise).</para>
 internal sealed record MachineSpec(
@@ -36,4 +37,5 @@ internal sealed record MachineSpec(
     BlockStmt? Body,
     string? FallbackReason = null,
     string? Accessibility = null,
-    EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default);
+    EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default,
+    EquatableArray<int> AwaitingFinallyLines = default);

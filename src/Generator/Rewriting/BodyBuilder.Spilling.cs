@@ -100,7 +100,7 @@ internal sealed partial class BodyBuilder
         var field = _fields.Add(GeneratedNames.AwaitField(state, NameHint(await.Expression)), shape.FieldType, $"awaited at line {line}");
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
         var resultType = discard ? null : shape.ResultType;
-        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray()));
+        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await)));
         output.Add(new AwaitStmt(state));
         return resultType is null ? null : GeneratedNames.AwaitResult(state);
     }

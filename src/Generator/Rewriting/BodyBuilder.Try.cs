@@ -68,6 +68,7 @@ internal sealed partial class BodyBuilder
         buildFinally(finallyBody);
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);
+        else AwaitingFinallyLines.Add(BodySyntax.Line(origin));
         return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
             pending?.BranchFieldIfCreated, (pending?.Exits ?? new List<string>()).ToEquatableArray());
     }
@@ -186,7 +187,7 @@ internal sealed partial class BodyBuilder
         var field = _fields.Add(GeneratedNames.AwaitField(state, "_" + hint.Substring(0, 1).ToLowerInvariant() + hint.Substring(1)), awaiter, $"awaited at line {BodySyntax.Line(origin)}");
         var resultName = resultType is null || resultType.SpecialType == SpecialType.System_Void ? null : AwaitClassifier.TypeName(resultType, origin);
         Awaits.Add(new AwaitSite(state, AwaitKind.Awaiter, field, awaiter, resultName, awaitable + ".GetAwaiter()",
-            BodySyntax.Line(origin), awaitable, _finallyStack.ToEquatableArray()));
+            BodySyntax.Line(origin), awaitable, _finallyStack.ToEquatableArray(), _variables.LiveAcross(origin)));
         result = resultName is null ? null : GeneratedNames.AwaitResult(state);
         return new AwaitStmt(state);
     }

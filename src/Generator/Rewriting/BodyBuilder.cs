@@ -49,6 +49,9 @@ internal sealed partial class BodyBuilder
 
     public List<FinallyModel> FinallyMethods { get; } = new();
 
+    /// <summary>Lines of the try (or using, await foreach) statements whose finally block awaits.</summary>
+    public List<int> AwaitingFinallyLines { get; } = new();
+
     public BlockStmt Build()
     {
         var output = new List<Stmt>();

@@ -39,6 +39,7 @@ internal static class MachineRewriter
                 FinallyMethods = builder.FinallyMethods.ToEquatableArray(),
                 Body = body,
                 PrimaryConstructorAccessors = variables.PrimaryConstructorAccessors.ToEquatableArray(),
+                AwaitingFinallyLines = builder.AwaitingFinallyLines.ToEquatableArray(),
             };
             return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);
         }

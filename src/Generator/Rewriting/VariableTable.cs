@@ -16,6 +16,7 @@ internal sealed class VariableTable
 {
     private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
+    private readonly List<(string Field, SyntaxNode? Declaration, List<SyntaxNode> Uses)> _liveness = new();
 
     public List<FieldSpec> Fields { get; } = new();
 
@@ -69,6 +70,7 @@ internal sealed class VariableTable
             {
                 var field = names.Allocate(GeneratedNames.Field(parameter.Name));
                 Fields.Add(new FieldSpec(field, type, "parameter"));
+                _liveness.Add((field, null, references.TryGetValue(parameter, out var parameterUses) ? parameterUses : new List<SyntaxNode>()));
                 _access[parameter] = field;
                 Parameters.Add(new ParameterSpec(parameter.Name, type, field));
             }
@@ -94,12 +96,14 @@ internal sealed class VariableTable
                     var member = names.Allocate(symbol.Name);
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
                     _access[symbol] = GeneratedNames.ClosureMember(member);
+                    _liveness.Add((GeneratedNames.ClosureField + "." + member, declaration, uses));
                 }
                 else
                 {
                     var field = names.Allocate(GeneratedNames.Field(symbol.Name));
                     Fields.Add(new FieldSpec(field, type, $"local '{symbol.Name}', alive across an await"));
                     _access[symbol] = field;
+                    _liveness.Add((field, declaration, uses));
                 }
             }
             else if (!seenNames.Add(symbol.Name))
@@ -127,6 +131,26 @@ internal sealed class VariableTable
     public string? Access(ISymbol symbol) => _access.TryGetValue(symbol, out var access) ? access : null;
 
     public bool IsHoisted(ISymbol symbol) => _hoisted.Contains(symbol);
+
+    /// <summary>
+    /// The fields of parameters and locals whose value is still needed after <paramref name="await"/> (for the file
+    /// header: what a suspended machine holds there). Spilled temporaries are not listed.
+    /// </summary>
+    public EquatableArray<string> LiveAcross(SyntaxNode await)
+    {
+        var awaits = new List<SyntaxNode> { await };
+        return _liveness
+            .Where(v => v.Declaration != await) // the disposal of a using variable is its last use
+            .Where(v => v.Declaration is null
+                ? v.Uses.Any(u => u.SpanStart >= await.Span.End || IsInLoopWith(await, u))
+                : IsAliveAcrossAwait(v.Declaration, v.Uses, awaits))
+            .Select(v => v.Field)
+            .ToEquatableArray();
+    }
+
+    private static bool IsInLoopWith(SyntaxNode await, SyntaxNode use) =>
+        await.Ancestors().Any(loop => loop is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax &&
+                                      loop.Span.Contains(use.Span));
 
     /// <summary>
     /// A local must outlive a suspension when an await that follows its declaration (in its scope) is followed by

@@ -3,8 +3,8 @@ using System.Diagnostics.Tracing;
 namespace AsyncGen.Diagnostics;
 
 /// <summary>
-/// Watches a faulted task's exception until someone observes it: created when the task faults, referenced only by
-/// the task's cell (its join handle), so it becomes garbage together with a handle nobody awaited, and its
+/// Watches a faulted task's exception until someone observes it: created when the task faults, kept alive by the
+/// task's cell (its join handle) through <see cref="Tasks.UnobservedFailures"/>, so it becomes garbage together with a handle nobody awaited, and its
 /// finalizer reports the failure. Awaiting the handle calls <see cref="Observe"/>, which cancels the report.
 /// </summary>
 /// <remarks>

@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+
 namespace AsyncGen.Drivers;
 
 /// <summary>
@@ -69,7 +71,7 @@ internal sealed class Driver : IDisposable
         {
             Timers.EndPark();
         }
-        Timers.Advance(MonotonicClock.NowMs);
+        Timers.Advance(CoarseClock.Advance()); // the same clock; timer wakes get stamped with the time after the park
     }
 
     public void Dispose() => Parker.Dispose();

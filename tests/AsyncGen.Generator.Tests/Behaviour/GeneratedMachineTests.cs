@@ -47,6 +47,21 @@ public class GeneratedMachineTests
     }
 
     [Fact]
+    public void Debugger_display_shows_the_state_and_the_source_line()
+    {
+        var gate = new InProjectMachines.Gate();
+        var machine = InProjectMachines.Chain1Machine(gate);
+        Assert.Equal("Chain1: created, not polled yet", DebuggerDisplay(machine));
+        var cx = new Context(Waker.Noop);
+        Assert.True(machine.Poll(ref cx).IsPending);
+        Assert.Matches(@"^Chain1: suspended at InProjectMachines\.cs:\d+, await gate$", DebuggerDisplay(machine));
+        Assert.NotNull(typeof(InProjectMachines.Chain1Future).GetCustomAttributes(typeof(System.Diagnostics.DebuggerDisplayAttribute), false).SingleOrDefault());
+    }
+
+    private static string DebuggerDisplay(object machine) =>
+        (string)machine.GetType().GetProperty("__DebuggerDisplay", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(machine)!;
+
+    [Fact]
     public void Depth_10_chain_allocates_nothing_per_poll_after_the_box()
     {
         var gate = new InProjectMachines.Gate();

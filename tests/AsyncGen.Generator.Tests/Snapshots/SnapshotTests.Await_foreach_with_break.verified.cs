@@ -4,8 +4,13 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 13: await _enumerator.MoveNextAsync()
+//         holds _found for after the await
 //    2  suspended at line 13: await _enumerator.DisposeAsync()
+//         holds _found for after the await
 //   -1  running, or finished (completed, faulted or disposed)
+//
+// Dispose while suspended inside the statement of line 13 does not run its finally block (or DisposeAsync):
+// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -35,6 +40,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>First</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct FirstFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -191,6 +197,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "First: created, not polled yet",
+                1 => "First: suspended at Sample.cs:13, await _enumerator.MoveNextAsync()",
+                2 => "First: suspended at Sample.cs:13, await _enumerator.DisposeAsync()",
+                _ => "First: running, or finished",
+            };
         }
 
         /// <summary>Creates the state machine of <c>First</c> without running it: used by interceptors and by machines that await it.</summary>

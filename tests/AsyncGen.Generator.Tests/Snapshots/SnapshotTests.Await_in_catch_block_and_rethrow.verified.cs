@@ -4,7 +4,9 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 14: await Time.Sleep(TimeSpan.Zero)
+//         holds _log for after the await
 //    2  suspended at line 18: await Task.Yield()
+//         holds _log, _e for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -35,6 +37,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Retry</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct RetryFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -167,6 +170,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Retry: created, not polled yet",
+                1 => "Retry: suspended at Sample.cs:14, await Time.Sleep(TimeSpan.Zero)",
+                2 => "Retry: suspended at Sample.cs:18, await Task.Yield()",
+                _ => "Retry: running, or finished",
+            };
 
             private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();
         }

@@ -4,8 +4,13 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 15: await Task.Yield()
+//         holds _log for after the await
 //    2  suspended at line 19: await Time.Sleep(TimeSpan.Zero)
+//         holds _log for after the await
 //   -1  running, or finished (completed, faulted or disposed)
+//
+// Dispose while suspended inside the statement of line 12 does not run its finally block (or DisposeAsync):
+// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -35,6 +40,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Flush</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct FlushFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -162,6 +168,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Flush: created, not polled yet",
+                1 => "Flush: suspended at Sample.cs:15, await Task.Yield()",
+                2 => "Flush: suspended at Sample.cs:19, await Time.Sleep(TimeSpan.Zero)",
+                _ => "Flush: running, or finished",
+            };
 
             private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();
         }

@@ -4,8 +4,13 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 13: await value
+//         holds _resource for after the await
 //    2  suspended at line 12: await ((global::System.IAsyncDisposable)_resource).DisposeAsync()
+//         holds _value for after the await
 //   -1  running, or finished (completed, faulted or disposed)
+//
+// Dispose while suspended inside the statement of line 12 does not run its finally block (or DisposeAsync):
+// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -35,6 +40,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Use</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct UseFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -186,6 +192,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Use: created, not polled yet",
+                1 => "Use: suspended at Sample.cs:13, await value",
+                2 => "Use: suspended at Sample.cs:12, await ((global::System.IAsyncDisposable)_resource).DisposeAsync()",
+                _ => "Use: running, or finished",
+            };
         }
 
         /// <summary>Creates the state machine of <c>Use</c> without running it: used by interceptors and by machines that await it.</summary>

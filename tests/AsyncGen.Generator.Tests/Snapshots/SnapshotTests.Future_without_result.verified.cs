@@ -4,6 +4,7 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 12: await Time.Sleep(TimeSpan.Zero)
+//         holds _log, _text for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -31,6 +32,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Log</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct LogFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -107,6 +109,13 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Log: created, not polled yet",
+                1 => "Log: suspended at Sample.cs:12, await Time.Sleep(TimeSpan.Zero)",
+                _ => "Log: running, or finished",
+            };
 
             private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();
         }

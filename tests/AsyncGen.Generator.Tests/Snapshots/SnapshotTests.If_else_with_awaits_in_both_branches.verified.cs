@@ -4,7 +4,9 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 15: await Task.Yield()
+//         holds _result for after the await
 //    2  suspended at line 20: await Task.FromResult("no")
+//         holds _result for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -35,6 +37,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Choose</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct ChooseFuture : global::AsyncGen.IFuture<string>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -157,6 +160,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Choose: created, not polled yet",
+                1 => "Choose: suspended at Sample.cs:15, await Task.Yield()",
+                2 => "Choose: suspended at Sample.cs:20, await Task.FromResult(\"no\")",
+                _ => "Choose: running, or finished",
+            };
         }
 
         /// <summary>Creates the state machine of <c>Choose</c> without running it: used by interceptors and by machines that await it.</summary>

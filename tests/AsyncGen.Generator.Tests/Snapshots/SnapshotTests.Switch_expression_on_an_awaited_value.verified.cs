@@ -4,6 +4,7 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 10: await number
+//         holds no variables for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -31,6 +32,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Name</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct NameFuture : global::AsyncGen.IFuture<string>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -115,6 +117,13 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Name: created, not polled yet",
+                1 => "Name: suspended at Sample.cs:10, await number",
+                _ => "Name: running, or finished",
+            };
         }
 
         /// <summary>Creates the state machine of <c>Name</c> without running it: used by interceptors and by machines that await it.</summary>

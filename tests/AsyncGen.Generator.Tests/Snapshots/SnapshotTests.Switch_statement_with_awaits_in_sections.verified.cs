@@ -4,7 +4,9 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 18: await Task.Yield()
+//         holds no variables for after the await
 //    2  suspended at line 21: await Time.Sleep(TimeSpan.Zero)
+//         holds no variables for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -35,6 +37,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Describe</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct DescribeFuture : global::AsyncGen.IFuture<string>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -164,6 +167,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Describe: created, not polled yet",
+                1 => "Describe: suspended at Sample.cs:18, await Task.Yield()",
+                2 => "Describe: suspended at Sample.cs:21, await Time.Sleep(TimeSpan.Zero)",
+                _ => "Describe: running, or finished",
+            };
 
             private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();
         }

@@ -4,9 +4,13 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 12: await Task.Yield()
+//         holds _task, _valueTask for after the await
 //    2  suspended at line 13: await task
+//         holds _valueTask for after the await
 //    3  suspended at line 14: await valueTask
+//         holds _a for after the await
 //    4  suspended at line 15: await Task.Delay(1).ConfigureAwait(false)
+//         holds _a, _b for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -43,6 +47,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Mixed</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct MixedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -219,6 +224,16 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Mixed: created, not polled yet",
+                1 => "Mixed: suspended at Sample.cs:12, await Task.Yield()",
+                2 => "Mixed: suspended at Sample.cs:13, await task",
+                3 => "Mixed: suspended at Sample.cs:14, await valueTask",
+                4 => "Mixed: suspended at Sample.cs:15, await Task.Delay(1).ConfigureAwait(false)",
+                _ => "Mixed: running, or finished",
+            };
         }
 
         /// <summary>Creates the state machine of <c>Mixed</c> without running it: used by interceptors and by machines that await it.</summary>

@@ -4,6 +4,7 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 14: await Time.Sleep(TimeSpan.Zero)
+//         holds _log for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -31,6 +32,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Cleanup</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct CleanupFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -125,6 +127,13 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Cleanup: created, not polled yet",
+                1 => "Cleanup: suspended at Sample.cs:14, await Time.Sleep(TimeSpan.Zero)",
+                _ => "Cleanup: running, or finished",
+            };
 
             private void Finally1()
             {

@@ -4,7 +4,9 @@
 // States (the field _state):
 //    0  created, not polled yet
 //    1  suspended at line 14: await Task.Yield()
+//         holds _open, _first for after the await
 //    2  suspended at line 17: await Time.Sleep(TimeSpan.Zero)
+//         holds _second for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -35,6 +37,7 @@ namespace Demo
     {
         /// <summary>The state machine of <c>Read</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
+        [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
         public struct ReadFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
@@ -189,6 +192,14 @@ namespace Demo
                         break;
                 }
             }
+
+            private string __DebuggerDisplay => _state switch
+            {
+                0 => "Read: created, not polled yet",
+                1 => "Read: suspended at Sample.cs:14, await Task.Yield()",
+                2 => "Read: suspended at Sample.cs:17, await Time.Sleep(TimeSpan.Zero)",
+                _ => "Read: running, or finished",
+            };
 
             private void Finally1()
             {

@@ -173,6 +173,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
         Interlocked.Increment(ref _waitCount);
         int tick = ScheduledIo.NextTick(_tick);
         Volatile.Write(ref _tick, tick);
+        CoarseClock.Advance(); // readiness wakes below are stamped with the time after the wait
         RuntimeCounters.CountOnCurrent(RuntimeCounter.IoEvents, count);
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.EpollWaitReturned(timeoutMs, count);
 

@@ -265,6 +265,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         SubmitAndWait(timeoutMs);
         Interlocked.Increment(ref _waitCount);
         Volatile.Write(ref _tick, ScheduledIo.NextTick(_tick));
+        CoarseClock.Advance(); // completion wakes (in Reap) are stamped with the time after the wait
         int completions = Reap();
         RuntimeCounters.CountOnCurrent(RuntimeCounter.IoEvents, completions);
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.EpollWaitReturned(timeoutMs, completions);
