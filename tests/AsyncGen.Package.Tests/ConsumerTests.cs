@@ -59,6 +59,32 @@ public sealed class ConsumerTests(PackagedConsumers consumers, ITestOutputHelper
     }
 
     [Fact]
+    public void Method_group_of_a_PollAsync_method_is_a_warning_by_default()
+    {
+        AssertSucceeded(consumers.Build);
+        Assert.Matches(@"Fallback\.cs\(\d+,\d+\): warning AG0006", consumers.Build!.Output);
+        var (_, warningsAsErrors) = Properties(consumers.DemoProperties);
+        Assert.DoesNotContain("AG0006", warningsAsErrors);
+    }
+
+    [Fact]
+    public void Strict_mode_makes_every_fallback_diagnostic_an_error()
+    {
+        AssertSucceeded(consumers.StrictProperties);
+        using var json = JsonDocument.Parse(consumers.StrictProperties!.Output);
+        var properties = json.RootElement.GetProperty("Properties");
+        string[] List(string name) => properties.GetProperty(name).GetString()!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var fallback = List("AsyncGenFallbackDiagnostics");
+        Assert.Superset(new HashSet<string> { "AG0005", "AG0006", "AG0007", "AG0008", "AG0009" }, fallback.ToHashSet());
+        Assert.Superset(fallback.ToHashSet(), List("WarningsAsErrors").ToHashSet());
+
+        var build = consumers.BuildStrict;
+        Assert.NotNull(build);
+        Assert.False(build.Succeeded, build.ToString());
+        Assert.Matches(@"Fallback\.cs\(\d+,\d+\): error AG0006", build.Output);
+    }
+
+    [Fact]
     public void Building_with_CSharp_10_fails_with_a_message_naming_the_needed_version()
     {
         var build = consumers.BuildWithCSharp10;

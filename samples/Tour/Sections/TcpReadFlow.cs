@@ -10,7 +10,7 @@ namespace AsyncGen.Tour.Sections;
 /// <see cref="EventListener"/> subscribed to the <c>AsyncGen</c> event source turns each event of one read into a
 /// line. Nothing in the read path prints; remove the listener and the same code runs silently.
 /// </summary>
-internal static class TcpReadFlow
+internal static partial class TcpReadFlow
 {
     public static void Run()
     {
@@ -38,15 +38,20 @@ internal static class TcpReadFlow
         Console.WriteLine();
     }
 
+    [PollAsync]
     private static async Future<int> ReadOnce(AsyncGen.Net.AsyncTcpListener listener, ReadFlowPrinter trace)
     {
-        using var server = await listener.AcceptAsync();
-        trace.Armed = true; // from here on, print the events of the first read
-        return await server.ReadAsync(new byte[64]);
+        var server = await listener.AcceptAsync();
+        using (server)
+        {
+            trace.Armed = true; // from here on, print the events of the first read
+            return await server.ReadAsync(new byte[64]);
+        }
     }
 
     /// <summary>Prints the events of the first <c>read</c> operation once armed, plus the epoll_wait returns meanwhile.</summary>
-    private sealed class ReadFlowPrinter : EventListener
+    /// <remarks>Internal, not private: it is a parameter of the [PollAsync] ReadOnce, whose generated machine and interceptor must see it.</remarks>
+    internal sealed class ReadFlowPrinter : EventListener
     {
         private int _fd = -1;
         private bool _done;

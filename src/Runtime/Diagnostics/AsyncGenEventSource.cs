@@ -194,6 +194,12 @@ internal sealed class AsyncGenEventSource : EventSource
         }
     }
 
+    // Ids 100-109: the fallback builder (Core/Fallback).
+
+    /// <summary>A fallback state machine for <paramref name="method"/> started (see <see cref="Fallback.FallbackMachines"/>).</summary>
+    [Event(100, Level = EventLevel.Warning, Message = "{0} started on the fallback builder (not a generated machine)")]
+    public void FallbackMachineStarted(string method) => WriteEvent(100, method);
+
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The payload is a string and ints: primitives, nothing to trim.")]
     private unsafe void WriteEvent(int eventId, string arg1, int arg2, int arg3, int arg4)

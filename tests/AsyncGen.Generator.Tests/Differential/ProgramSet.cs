@@ -29,15 +29,32 @@ internal static class ProgramSet
         .Order(StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>One source with every program and an entry point whose calls the generator intercepts.</summary>
-    public static string Combined(bool taskWorld)
+    /// <summary>
+    /// One source with the programs <paramref name="include"/> accepts (all by default) and an entry point whose calls
+    /// the generator intercepts. A program left out is cut from its file (its class, up to the first closing brace
+    /// in column 0), so code the generator cannot compile yet does not break the world of the others.
+    /// </summary>
+    public static string Combined(bool taskWorld, Func<string, bool>? include = null)
     {
+        var names = Names.Where(n => include?.Invoke(n) ?? true).ToList();
         var entry = "public static class Entry\n{\n    public static Future<string> Start(string name, System.Collections.Generic.List<string> log) => name switch\n    {\n" +
-                    string.Concat(Names.Select(n => $"        \"{n}\" => {n}.Run(log),\n")) +
+                    string.Concat(names.Select(n => $"        \"{n}\" => {n}.Run(log),\n")) +
                     "        _ => throw new System.ArgumentException(name),\n    };\n}\n";
-        var programs = string.Join("\n", Files.Select(f => StripUsings(f.Source)));
+        var programs = string.Join("\n", Files.Select(f => StripUsings(Cut(f.Source, Names.Except(names)))));
         var source = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Threading.Tasks;\nusing AsyncGen;\n\n" + programs + "\n" + entry;
         return taskWorld ? Worlds.ToTaskWorld(source) : source;
+    }
+
+    private static string Cut(string source, IEnumerable<string> programs)
+    {
+        foreach (var program in programs)
+        {
+            var start = Regex.Match(source, @"^public (?:static )?partial (?:class|struct|record) " + program + @"\b", RegexOptions.Multiline);
+            if (!start.Success) continue;
+            var end = source.IndexOf("\n}", start.Index, StringComparison.Ordinal);
+            source = source.Remove(start.Index, end + 2 - start.Index);
+        }
+        return source;
     }
 
     private static string StripUsings(string source) =>

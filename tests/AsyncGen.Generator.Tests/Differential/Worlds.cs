@@ -18,6 +18,17 @@ internal static class Worlds
             public static ValueFuture<T> Fail<T>(string message) => new(default!, message);
             public static Future<T> Boxed<T>(T value) => Future.Box<ValueFuture<T>, T>(new(value, null));
             public static async Task<T> FromTask<T>(T value) { await Task.Yield(); return value; }
+            public static JoinFuture<A, B> Both<A, B>(IFuture<A> first, IFuture<B> second) => Future.Join(first, second);
+            public static SelectFuture<T, T> Race<T>(IFuture<T> first, IFuture<T> second) => Future.Select(first, second);
+            public static T Winner<T>(Either<T, T> either) => either.IsFirst ? either.First : either.Second;
+            public static NeverFuture<T> Never<T>() => new();
+            public static JoinHandle<T> Spawn<T>(IFuture<T> future) => Executor.Spawn(future);
+        }
+
+        /// <summary>Never ready, never wakes: the loser of a race.</summary>
+        public struct NeverFuture<T> : IFuture<T>
+        {
+            public Poll<T> Poll(ref Context cx) => Poll<T>.Pending;
         }
 
         /// <summary>Pending once (waking itself), then ready: every await suspends once.</summary>
@@ -61,6 +72,11 @@ internal static class Worlds
             public static async Task<T> Fail<T>(string message) { await Task.Yield(); throw new InvalidOperationException(message); }
             public static Task<T> Boxed<T>(T value) => Value(value);
             public static async Task<T> FromTask<T>(T value) { await Task.Yield(); return value; }
+            public static async Task<(A, B)> Both<A, B>(Task<A> first, Task<B> second) => (await first, await second);
+            public static async Task<T> Race<T>(Task<T> first, Task<T> second) => await await Task.WhenAny(first, second);
+            public static T Winner<T>(T winner) => winner;
+            public static Task<T> Never<T>() => new TaskCompletionSource<T>().Task;
+            public static Task<T> Spawn<T>(Task<T> task) => task;
         }
         """;
 

@@ -6,7 +6,7 @@ namespace AsyncGen.Package.Tests;
 /// Packs AsyncGen once and builds, from scratch, the consumer projects every package test looks at:
 /// <list type="bullet">
 /// <item><c>Demo</c>: <c>dotnet new console</c> + <c>dotnet add package AsyncGen --source &lt;feed&gt;</c>, the README's
-/// quick-start program and a blocking call for AG0100;</item>
+/// quick-start program, a blocking call for AG0100 and a method group for AG0006 (built again in strict mode);</item>
 /// <item><c>App</c> → <c>Lib</c> → AsyncGen: an app that gets the package only transitively.</item>
 /// </list>
 /// Everything lives in one temporary folder with its own nuget.config and its own package cache
@@ -36,6 +36,8 @@ public sealed class PackagedConsumers : IDisposable
     public CliResult? AppProperties { get; }
     public CliResult? BuildFolderProperties { get; }
     public CliResult? BuildWithCSharp10 { get; }
+    public CliResult? StrictProperties { get; }
+    public CliResult? BuildStrict { get; }
     /// <summary><c>dotnet new console</c> and <c>dotnet new worker</c>, each using every public AsyncGen type by its simple name.</summary>
     public IReadOnlyList<CliResult> NamesSetup => _namesSetup;
     public CliResult? BuildNames { get; }
@@ -93,6 +95,10 @@ public sealed class PackagedConsumers : IDisposable
         BuildFolderProperties = Dotnet(oldClient, "msbuild", "OldClient.proj", "-getProperty:InterceptorsNamespaces", "-getProperty:WarningsAsErrors");
         BuildNames = BuildNameConsumers();
 
+        // Strict mode: the fallback diagnostics become errors (Demo's Fallback.cs has an AG0006). Leaves Demo half-built.
+        StrictProperties = Dotnet(DemoDirectory, "msbuild", "-p:AsyncGenStrict=true", "-getProperty:AsyncGenFallbackDiagnostics", "-getProperty:WarningsAsErrors");
+        // --no-incremental: a property change alone would not make CoreCompile run again.
+        BuildStrict = Dotnet(DemoDirectory, "build", "--no-restore", "--no-incremental", "-nodeReuse:false", "-p:AsyncGenStrict=true");
         // Last, as it leaves Demo half-built: the package's targets must stop a C# 10 build before the compiler runs.
         BuildWithCSharp10 = Dotnet(DemoDirectory, "build", "--no-restore", "-nodeReuse:false", "-p:LangVersion=10");
     }

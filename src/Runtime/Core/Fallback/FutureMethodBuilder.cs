@@ -18,9 +18,10 @@ public struct FutureMethodBuilder<T>
     /// <summary>The lazy future of the method.</summary>
     public Future<T> Task => (Future<T>)_box!;
 
-    /// <summary>Stores the state machine without running it (futures are lazy).</summary>
+    /// <summary>Stores the state machine without running it (futures are lazy); counted by <see cref="FallbackMachines"/>.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
+        FallbackMachines.OnStart<TStateMachine>();
         var box = new StateMachineFuture<TStateMachine, T>();
         _box = box; // set before the copy below, so the boxed machine's builder points at its box
         box.Machine.StateMachine = stateMachine;
@@ -56,9 +57,10 @@ public struct FutureMethodBuilder
     /// <summary>The lazy future of the method.</summary>
     public Future Task => (Future)_box!;
 
-    /// <summary>Stores the state machine without running it (futures are lazy).</summary>
+    /// <summary>Stores the state machine without running it (futures are lazy); counted by <see cref="FallbackMachines"/>.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
+        FallbackMachines.OnStart<TStateMachine>();
         var box = new VoidStateMachineFuture<TStateMachine>();
         _box = box;
         box.Machine.StateMachine = stateMachine;

@@ -1,0 +1,40 @@
+namespace AsyncGen.Generator.Tests.Differential;
+
+/// <summary>
+/// Differential programs that expose a generator bug of issue 10, each with the bug. All are valid C#: the fallback
+/// and <c>async Task</c> worlds run every program; only the generated world treats these apart, and
+/// <see cref="KnownGeneratorBugTests"/> fails as soon as one is fixed, so that the fix removes its entry.
+/// </summary>
+internal static class KnownGeneratorBugs
+{
+    /// <summary>Generated code that does not compile or computes another result: left out of the generated world.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Broken = new Dictionary<string, string>
+    {
+        ["P_CompoundArrayElement"] = "generator: `a[i] += await x` emits invalid C# (CS1525)",
+        ["P_CompoundIndexerOrder"] = "generator: `obj[key] += await x` reads an unassigned local in the machine (CS0165)",
+        ["P_ThrowExpressionOnNull"] = "generator: `await x ?? throw ...` emits a throw expression where C# forbids it (CS8115)",
+        ["P_LambdasCapturingLoopVariable"] = "generator: lambdas capturing a foreach variable of a loop that awaits share one variable (cA,cB,cC instead of aA,bB,cC)",
+    };
+
+    /// <summary>
+    /// Programs with the right result that start fallback machines in the generated world (after an AG0005 or
+    /// silently): compared like the others, but left out of the zero-fallback check and allowed their diagnostic.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
+    {
+        ["P_CompoundNullCoalescing"] = "generator: AG0005 for an await on the right of `??=`",
+        ["P_ForEachDeconstructWithAwait"] = "generator: AG0005 for `foreach (var (k, v) in ...)` whose body awaits",
+        ["P_IsPatternUsedAfterAwait"] = "generator: AG0005 for a pattern variable (`is string s`) used after an await",
+        ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
+        ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
+        ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
+        ["P_RecordWithExpression"] = "generator: AG0005 for an await inside a `with` expression",
+        ["P_ConditionalAccessOnAwaited"] = "generator: AG0005 for `(await x)?.Member`",
+        ["P_ConditionalAccessWithAwaitedArgument"] = "generator: AG0005 for `a?.M(await x)`",
+        ["P_IndexAndRange"] = "generator: AG0005 for an await inside a range expression",
+        ["P_CollectionExpressions"] = "generator: AG0005 for an await inside a collection expression",
+        ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder without a diagnostic",
+    };
+
+    public static bool IsBroken(string program) => Broken.ContainsKey(program);
+}
