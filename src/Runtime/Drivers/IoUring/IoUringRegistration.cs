@@ -343,6 +343,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             if (_released) Libc.close(result);
             else _accepted.Enqueue(result);
+            _acceptError = 0; // an accept that succeeds after a failure (EMFILE) makes the failure stale: never surface it
         }
         else if (result != -IoUringNative.ECANCELED && _acceptError == 0) _acceptError = -result;
         if ((flags & IoUringNative.CqeMore) == 0)
