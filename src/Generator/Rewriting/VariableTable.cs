@@ -16,6 +16,7 @@ internal sealed class VariableTable
 {
     private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, string> _lambdaCopies = new(SymbolEqualityComparer.Default);
     private readonly List<(string Field, SyntaxNode? Declaration, List<SyntaxNode> Uses)> _liveness = new();
 
     public List<FieldSpec> Fields { get; } = new();
@@ -37,13 +38,18 @@ internal sealed class VariableTable
         var awaits = BodySyntax.OwnAwaits(body).ToList();
         var references = new Dictionary<ISymbol, List<SyntaxNode>>(SymbolEqualityComparer.Default);
         var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var capturedByLocalFunction = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (model.GetSymbolInfo(identifier).Symbol is not (ILocalSymbol or IParameterSymbol) || model.GetSymbolInfo(identifier).Symbol is not { } symbol) continue;
             if (!references.TryGetValue(symbol, out var list)) references[symbol] = list = new List<SyntaxNode>();
             list.Add(identifier);
             if (BodySyntax.IsInsideNestedFunction(identifier, body) && !IsDeclaredInside(symbol, identifier, body))
+            {
                 captured.Add(symbol);
+                if (identifier.Ancestors().TakeWhile(a => a != body).Any(a => a is LocalFunctionStatementSyntax))
+                    capturedByLocalFunction.Add(symbol);
+            }
         }
         foreach (var pair in references)
         {
@@ -91,7 +97,17 @@ internal sealed class VariableTable
                     throw new UnsupportedConstructException(declaration, $"the pattern variable '{symbol.Name}' used after an await");
                 _hoisted.Add(symbol);
                 var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
-                if (captured.Contains(symbol))
+                if (captured.Contains(symbol) && declaration is ForEachStatementSyntax && !capturedByLocalFunction.Contains(symbol))
+                {
+                    // Each iteration has its own (read-only) foreach variable: a field, which each lambda that
+                    // captures it receives as the parameter of a wrapper called where the lambda is created.
+                    var field = names.Allocate(GeneratedNames.Field(symbol.Name));
+                    Fields.Add(new FieldSpec(field, type, $"foreach variable '{symbol.Name}', alive across an await, copied into lambdas"));
+                    _access[symbol] = field;
+                    _lambdaCopies[symbol] = names.Allocate(symbol.Name + "Copy");
+                    _liveness.Add((field, declaration, uses));
+                }
+                else if (captured.Contains(symbol))
                 {
                     var member = names.Allocate(symbol.Name);
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
@@ -131,6 +147,12 @@ internal sealed class VariableTable
     public string? Access(ISymbol symbol) => _access.TryGetValue(symbol, out var access) ? access : null;
 
     public bool IsHoisted(ISymbol symbol) => _hoisted.Contains(symbol);
+
+    /// <summary>
+    /// For a hoisted foreach variable captured by lambdas, the name it has inside them (a parameter of the wrapper
+    /// that copies the current iteration's value in); null for other variables.
+    /// </summary>
+    public string? LambdaCopy(ISymbol symbol) => _lambdaCopies.TryGetValue(symbol, out var copy) ? copy : null;
 
     /// <summary>
     /// The fields of parameters and locals whose value is still needed after <paramref name="await"/> (for the file

@@ -10,7 +10,6 @@ internal static class KnownGeneratorBugs
     /// <summary>Generated code that does not compile or computes another result: left out of the generated world.</summary>
     public static readonly IReadOnlyDictionary<string, string> Broken = new Dictionary<string, string>
     {
-        ["P_LambdasCapturingLoopVariable"] = "generator: lambdas capturing a foreach variable of a loop that awaits share one variable (cA,cB,cC instead of aA,bB,cC)",
     };
 
     /// <summary>
