@@ -176,7 +176,8 @@ internal sealed class VariableTable
             if (!scope.Span.Contains(await.Span) || await.SpanStart < declared) continue;
             // The variable of a catch that awaits is filled after the try from the recorded exception: a field.
             if (declaration is CatchDeclarationSyntax) return true;
-            if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span))))
+            if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span)) ||
+                                    IsReceiverUsedAfter(r, await)))
                 return true;
             for (var loop = await.Parent; loop is not null; loop = loop.Parent)
             {
@@ -188,6 +189,21 @@ internal sealed class VariableTable
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// <c>local.M(await x)</c>, <c>local[await k]</c>, <c>local[k] += await x</c>: spilling keeps a local receiver as
+    /// the variable (a struct must not be copied), so the call, access or store that reads it runs after the await.
+    /// </summary>
+    private static bool IsReceiverUsedAfter(SyntaxNode reference, SyntaxNode await)
+    {
+        var access = reference.Parent;
+        if (!(access is MemberAccessExpressionSyntax member && member.Expression == reference ||
+              access is ElementAccessExpressionSyntax element && element.Expression == reference))
+            return false;
+        var use = access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access ? invocation : access;
+        return use.Span.Contains(await.Span) ||
+               use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use && assignment.Right.Span.Contains(await.Span);
     }
 
     /// <summary>
