@@ -372,10 +372,12 @@ internal sealed partial class BodyBuilder
     private string SpillAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
     {
         var rightAwaits = ContainsAwait(assignment.Right);
+        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) && rightAwaits)
+            return SpillCoalesceAssignment(assignment, output, discard: false)!;
         var target = SpillAssignable(assignment.Left, rightAwaits, output);
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
             return target + " = " + Spill(assignment.Right, output);
-        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) || _model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
+        if (_model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
             throw new UnsupportedConstructException(assignment, $"an await inside '{assignment.OperatorToken.Text}'");
 
         // x op= await y reads x before the await, like C#.
@@ -385,6 +387,32 @@ internal sealed partial class BodyBuilder
         output.Add(Code($"{before} = {target};", assignment.Left));
         var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
         return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
+    }
+
+    /// <summary>
+    /// <c>x ??= await y</c>: the target's parts are evaluated and its value read once; only when it is null does the
+    /// right side run (and await) and get stored, like C#. Returns the value of the expression, or null when
+    /// <paramref name="discard"/> (an expression statement, whose value nobody reads).
+    /// </summary>
+    private string? SpillCoalesceAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output, bool discard)
+    {
+        var target = SpillAssignable(assignment.Left, true, output);
+        var leftType = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
+        var before = NewField("spill", AwaitClassifier.TypeName(leftType, assignment.Left), "left value of '??=' around an await");
+        output.Add(Code($"{before} = {target};", assignment.Left));
+        string? result = null, resultTypeName = null;
+        if (!discard)
+        {
+            var resultType = _model.GetTypeInfo(assignment).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
+            resultTypeName = AwaitClassifier.TypeName(resultType, assignment);
+            result = NewField("spill", resultTypeName, "value of '??=' around an await");
+        }
+        var whenNull = new List<Stmt>();
+        var store = $"{target} = {Spill(assignment.Right, whenNull)}";
+        whenNull.Add(Code(result is null ? store + ";" : $"{result} = ({resultTypeName})({store});", assignment.Right));
+        var whenNotNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = {before} ?? default!;") });
+        output.Add(new IfStmt($"{before} is null", BodySyntax.Line(assignment), Block(whenNull), whenNotNull));
+        return result;
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>

@@ -18,7 +18,6 @@ internal static class KnownGeneratorBugs
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
     {
-        ["P_CompoundNullCoalescing"] = "generator: AG0005 for an await on the right of `??=`",
         ["P_ForEachDeconstructWithAwait"] = "generator: AG0005 for `foreach (var (k, v) in ...)` whose body awaits",
         ["P_IsPatternUsedAfterAwait"] = "generator: AG0005 for a pattern variable (`is string s`) used after an await",
         ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
