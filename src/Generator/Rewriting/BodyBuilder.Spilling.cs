@@ -71,6 +71,9 @@ internal sealed partial class BodyBuilder
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
             case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
                 return SpillWith(with, output);
+            case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
+                // `(await x)?.M`: the await runs first, the access tests its result as written.
+                return Spill(access.Expression, output) + "?" + _rewriter.Rewrite(access.WhenNotNull);
             case ConditionalAccessExpressionSyntax:
                 throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
             default:

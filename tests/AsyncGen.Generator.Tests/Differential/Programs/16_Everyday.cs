@@ -226,6 +226,17 @@ public static partial class P_ConditionalAccessOnAwaited
     }
 }
 
+public static partial class P_ConditionalAccessChainOnAwaited
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var upper = (await Ops.Value<string?>("abc"))?.ToUpperInvariant().Substring(Trace.Value(log, "start", 1));
+        var none = (await Ops.Value<List<string>?>(null))?[Trace.Value(log, "never", 0)].Length;
+        return upper + " " + (none is null);
+    }
+}
+
 public static partial class P_ConditionalAccessWithAwaitedArgument
 {
     [PollAsync]
