@@ -69,6 +69,11 @@ internal sealed partial class BodyBuilder
                 var converted = _model.GetTypeInfo(collection).ConvertedType ?? throw new UnsupportedConstructException(collection, "this collection expression");
                 var elements = SpillList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList(), output);
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
+            case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
+                return SpillWith(with, output);
+            case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
+                // `(await x)?.M`: the await runs first, the access tests its result as written.
+                return Spill(access.Expression, output) + "?" + _rewriter.Rewrite(access.WhenNotNull);
             case ConditionalAccessExpressionSyntax:
                 throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
             default:
@@ -372,10 +377,12 @@ internal sealed partial class BodyBuilder
     private string SpillAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
     {
         var rightAwaits = ContainsAwait(assignment.Right);
+        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) && rightAwaits)
+            return SpillCoalesceAssignment(assignment, output, discard: false)!;
         var target = SpillAssignable(assignment.Left, rightAwaits, output);
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
             return target + " = " + Spill(assignment.Right, output);
-        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) || _model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
+        if (_model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
             throw new UnsupportedConstructException(assignment, $"an await inside '{assignment.OperatorToken.Text}'");
 
         // x op= await y reads x before the await, like C#.
@@ -385,6 +392,47 @@ internal sealed partial class BodyBuilder
         output.Add(Code($"{before} = {target};", assignment.Left));
         var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
         return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
+    }
+
+    /// <summary>
+    /// <c>x ??= await y</c>: the target's parts are evaluated and its value read once; only when it is null does the
+    /// right side run (and await) and get stored, like C#. Returns the value of the expression, or null when
+    /// <paramref name="discard"/> (an expression statement, whose value nobody reads).
+    /// </summary>
+    private string? SpillCoalesceAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output, bool discard)
+    {
+        var target = SpillAssignable(assignment.Left, true, output);
+        var leftType = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
+        var before = NewField("spill", AwaitClassifier.TypeName(leftType, assignment.Left), "left value of '??=' around an await");
+        output.Add(Code($"{before} = {target};", assignment.Left));
+        string? result = null, resultTypeName = null;
+        if (!discard)
+        {
+            var resultType = _model.GetTypeInfo(assignment).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
+            resultTypeName = AwaitClassifier.TypeName(resultType, assignment);
+            result = NewField("spill", resultTypeName, "value of '??=' around an await");
+        }
+        var whenNull = new List<Stmt>();
+        var store = $"{target} = {Spill(assignment.Right, whenNull)}";
+        whenNull.Add(Code(result is null ? store + ";" : $"{result} = ({resultTypeName})({store});", assignment.Right));
+        var whenNotNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = {before} ?? default!;") });
+        output.Add(new IfStmt($"{before} is null", BodySyntax.Line(assignment), Block(whenNull), whenNotNull));
+        return result;
+    }
+
+    /// <summary>
+    /// <c>r with { X = await a }</c>: the record, then the values in order, are stored before the copy is made. C#
+    /// copies a null record (and throws) before the values run, so the null check stays there.
+    /// </summary>
+    private string SpillWith(WithExpressionSyntax with, List<Stmt> output)
+    {
+        var receiver = SpillOperand(with.Expression, true, output);
+        if (_model.GetTypeInfo(with.Expression).Type is { IsReferenceType: true })
+            output.Add(Code($"if ({receiver} is null) throw new global::System.NullReferenceException();", with.Expression));
+        var assignments = with.Initializer.Expressions.Cast<AssignmentExpressionSyntax>().ToList();
+        var values = SpillList(assignments.Select(a => a.Right).ToList(), output);
+        var members = assignments.Select((a, i) => ((IdentifierNameSyntax)a.Left).Identifier.Text + " = " + values[i]);
+        return $"{receiver} with {{ {string.Join(", ", members)} }}";
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>

@@ -226,6 +226,11 @@ internal sealed partial class BodyBuilder
             SpillAwait(await, output, discard: true);
             return;
         }
+        if (expression is AssignmentExpressionSyntax coalesce && coalesce.IsKind(SyntaxKind.CoalesceAssignmentExpression) && ContainsAwait(coalesce.Right))
+        {
+            SpillCoalesceAssignment(coalesce, output, discard: true);
+            return;
+        }
         output.Add(Code(Spill(expression, output) + ";", expression));
     }
 
