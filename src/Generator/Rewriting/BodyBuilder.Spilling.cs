@@ -68,9 +68,15 @@ internal sealed partial class BodyBuilder
                 return "new " + _rewriter.Rewrite(array.Type) + " { " + string.Join(", ", SpillList(initializer.Expressions.ToList(), output)) + " }";
             case ImplicitArrayCreationExpressionSyntax implicitArray:
                 return "new[] { " + string.Join(", ", SpillList(implicitArray.Initializer.Expressions.ToList(), output)) + " }";
-            case CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax):
+            case CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax or SpreadElementSyntax):
                 var converted = _model.GetTypeInfo(collection).ConvertedType ?? throw new UnsupportedConstructException(collection, "this collection expression");
-                var elements = SpillList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList(), output);
+                var values = collection.Elements.Select(e => e is SpreadElementSyntax spread ? spread.Expression : ((ExpressionElementSyntax)e).Expression).ToList();
+                var elements = new List<string>();
+                for (var i = 0; i < values.Count; i++)
+                {
+                    var later = values.Skip(i + 1).Any(ContainsAwait);
+                    elements.Add(collection.Elements[i] is SpreadElementSyntax ? ".. " + SpillSpread(values[i], later, output) : SpillOperand(values[i], later, output));
+                }
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
             case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
                 return SpillWith(with, output);
@@ -146,6 +152,25 @@ internal sealed partial class BodyBuilder
             ?? throw new UnsupportedConstructException(expression, "an expression without a type before an await");
         var temp = NewField("spill", AwaitClassifier.TypeName(type, expression), "value computed before an await of the same expression");
         output.Add(Code($"{temp} = {text};", expression));
+        return temp;
+    }
+
+    /// <summary>
+    /// The collection of a spread element (<c>[.. xs, await y]</c>): C# enumerates it in its place, so before a later
+    /// await its elements are copied into an array there.
+    /// </summary>
+    private string SpillSpread(ExpressionSyntax expression, bool laterAwait, List<Stmt> output)
+    {
+        var text = Spill(expression, output);
+        if (!laterAwait) return text;
+        var type = _model.GetTypeInfo(expression).Type;
+        var enumerable = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } named
+            ? named
+            : type?.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
+        if (enumerable is null) throw new UnsupportedConstructException(expression, "a spread of a collection that is not an IEnumerable<T> before an await");
+        var element = AwaitClassifier.TypeName(enumerable.TypeArguments[0], expression);
+        var temp = NewField("spill", element + "[]", "elements of a spread, enumerated before a later await");
+        output.Add(Code($"{temp} = global::System.Linq.Enumerable.ToArray<{element}>({text});", expression));
         return temp;
     }
 

@@ -365,6 +365,22 @@ public static partial class P_CollectionExpressions
     }
 }
 
+public static partial class P_CollectionExpressionSpreadOrder
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        IEnumerable<int> Source(string label)
+        {
+            log.Add("enumerate " + label);
+            yield return 7;
+        }
+
+        List<int> all = [.. Trace.Value(log, "first", Source("a")), await Ops.Value(Trace.Value(log, "value", 8)), .. await Ops.Value(new[] { 9 })];
+        return string.Join(",", all);
+    }
+}
+
 public static partial class P_ExceptionInSpilledArguments
 {
     [PollAsync]
