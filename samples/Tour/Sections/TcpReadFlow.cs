@@ -29,7 +29,10 @@ internal static partial class TcpReadFlow
         });
         network.Start();
 
-        int read = Executor.BlockOn(ReadOnce(listener, trace));
+        // The seed describes a readiness reactor: the epoll driver (the default io_uring driver completes reads
+        // without the would-block step; set ASYNCGEN_DRIVER to compare).
+        using var executor = new LocalExecutor(new DriverOptions { Driver = IoDriverKind.Epoll });
+        int read = executor.BlockOn(ReadOnce(listener, trace));
         network.Join();
         Console.WriteLine($"   the await returned {read} bytes after {trace.Polls} polls: no polling while nothing could happen");
         Console.WriteLine();

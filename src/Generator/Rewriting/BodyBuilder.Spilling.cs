@@ -303,7 +303,7 @@ internal sealed partial class BodyBuilder
         var result = NewField("spill", AwaitClassifier.TypeName(resultType, binary), "value of '??' around an await");
         output.Add(Code($"{left} = {Spill(binary.Left, output)};", binary.Left));
         var whenNull = new List<Stmt>();
-        whenNull.Add(Code($"{result} = {Spill(binary.Right, whenNull)};", binary.Right));
+        whenNull.Add(AssignBranch(result, binary.Right, whenNull));
         var whenNotNull = new List<Stmt> { Synthesized($"{result} = {left} ?? default!;") };
         output.Add(new IfStmt($"{left} is null", BodySyntax.Line(binary), Block(whenNull), Block(whenNotNull)));
         return result;
@@ -318,12 +318,21 @@ internal sealed partial class BodyBuilder
             ?? throw new UnsupportedConstructException(conditional, "this conditional expression");
         var result = NewField("spill", AwaitClassifier.TypeName(type, conditional), "value of '?:' around an await");
         var whenTrue = new List<Stmt>();
-        whenTrue.Add(Code($"{result} = {Spill(conditional.WhenTrue, whenTrue)};", conditional.WhenTrue));
+        whenTrue.Add(AssignBranch(result, conditional.WhenTrue, whenTrue));
         var whenFalse = new List<Stmt>();
-        whenFalse.Add(Code($"{result} = {Spill(conditional.WhenFalse, whenFalse)};", conditional.WhenFalse));
+        whenFalse.Add(AssignBranch(result, conditional.WhenFalse, whenFalse));
         output.Add(new IfStmt(condition, BodySyntax.Line(conditional), Block(whenTrue), Block(whenFalse)));
         return result;
     }
+
+    /// <summary>
+    /// <c>result = value;</c> in a branch of a taken-apart <c>??</c>, <c>?:</c> or switch expression, or <c>throw e;</c> when the value is a
+    /// throw expression, which C# allows only as a whole operand, never as the right of an assignment (CS8115).
+    /// </summary>
+    private Stmt AssignBranch(string result, ExpressionSyntax value, List<Stmt> branch) =>
+        value is ThrowExpressionSyntax @throw
+            ? Code($"throw {Spill(@throw.Expression, branch)};", value)
+            : Code($"{result} = {Spill(value, branch)};", value);
 
     /// <summary>
     /// A switch expression with an await in an arm: the arms are tested in order as an if/else chain on the
@@ -350,7 +359,7 @@ internal sealed partial class BodyBuilder
             var test = arm.Pattern is DiscardPatternSyntax ? "true" : $"{value} is {_rewriter.Rewrite(arm.Pattern)}";
             var condition = test + (arm.WhenClause is null ? "" : $" && ({_rewriter.Rewrite(arm.WhenClause.Condition)})");
             var body = new List<Stmt>();
-            body.Add(Code($"{result} = {Spill(arm.Expression, body)};", arm.Expression));
+            body.Add(AssignBranch(result, arm.Expression, body));
             arms.Add((condition, BodySyntax.Line(arm), Block(body)));
         }
         var chain = noMatch;
@@ -363,10 +372,12 @@ internal sealed partial class BodyBuilder
     private string SpillAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
     {
         var rightAwaits = ContainsAwait(assignment.Right);
+        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) && rightAwaits)
+            return SpillCoalesceAssignment(assignment, output, discard: false)!;
         var target = SpillAssignable(assignment.Left, rightAwaits, output);
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
             return target + " = " + Spill(assignment.Right, output);
-        if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) || _model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
+        if (_model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
             throw new UnsupportedConstructException(assignment, $"an await inside '{assignment.OperatorToken.Text}'");
 
         // x op= await y reads x before the await, like C#.
@@ -376,6 +387,32 @@ internal sealed partial class BodyBuilder
         output.Add(Code($"{before} = {target};", assignment.Left));
         var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
         return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
+    }
+
+    /// <summary>
+    /// <c>x ??= await y</c>: the target's parts are evaluated and its value read once; only when it is null does the
+    /// right side run (and await) and get stored, like C#. Returns the value of the expression, or null when
+    /// <paramref name="discard"/> (an expression statement, whose value nobody reads).
+    /// </summary>
+    private string? SpillCoalesceAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output, bool discard)
+    {
+        var target = SpillAssignable(assignment.Left, true, output);
+        var leftType = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
+        var before = NewField("spill", AwaitClassifier.TypeName(leftType, assignment.Left), "left value of '??=' around an await");
+        output.Add(Code($"{before} = {target};", assignment.Left));
+        string? result = null, resultTypeName = null;
+        if (!discard)
+        {
+            var resultType = _model.GetTypeInfo(assignment).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
+            resultTypeName = AwaitClassifier.TypeName(resultType, assignment);
+            result = NewField("spill", resultTypeName, "value of '??=' around an await");
+        }
+        var whenNull = new List<Stmt>();
+        var store = $"{target} = {Spill(assignment.Right, whenNull)}";
+        whenNull.Add(Code(result is null ? store + ";" : $"{result} = ({resultTypeName})({store});", assignment.Right));
+        var whenNotNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = {before} ?? default!;") });
+        output.Add(new IfStmt($"{before} is null", BodySyntax.Line(assignment), Block(whenNull), whenNotNull));
+        return result;
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>

@@ -205,6 +205,9 @@ internal sealed partial class BodyBuilder
             var value = variable.Initializer is null ? null : Spill(variable.Initializer.Value, output);
             if (_variables.IsHoisted(symbol))
             {
+                // `int[] a = { 1, 2 };` as an assignment needs the array type: `_a = new int[] { 1, 2 };`.
+                if (variable.Initializer?.Value is InitializerExpressionSyntax)
+                    value = "new " + symbol.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + value;
                 if (value is not null) output.Add(Code($"{_variables.Access(symbol)} = {value};", variable));
             }
             else
@@ -221,6 +224,11 @@ internal sealed partial class BodyBuilder
         if (expression is AwaitExpressionSyntax await)
         {
             SpillAwait(await, output, discard: true);
+            return;
+        }
+        if (expression is AssignmentExpressionSyntax coalesce && coalesce.IsKind(SyntaxKind.CoalesceAssignmentExpression) && ContainsAwait(coalesce.Right))
+        {
+            SpillCoalesceAssignment(coalesce, output, discard: true);
             return;
         }
         output.Add(Code(Spill(expression, output) + ";", expression));

@@ -42,6 +42,8 @@ internal sealed class BodyRewriter(
         {
             case IParameterSymbol when node.Parent is NameColonSyntax:
                 return node; // the name of a named argument, not a use of the parameter
+            case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
+                return IdentifierName(copy).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol:
                 return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
@@ -60,6 +62,41 @@ internal sealed class BodyRewriter(
         return model.GetSymbolInfo(node).Symbol is IMethodSymbol method && IsImplicitThisMember(node, method)
             ? MemberAccess(rewritten)
             : rewritten;
+    }
+
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) =>
+        WithLambdaCopies(node, base.VisitParenthesizedLambdaExpression(node)!);
+
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) =>
+        WithLambdaCopies(node, base.VisitSimpleLambdaExpression(node)!);
+
+    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) =>
+        WithLambdaCopies(node, base.VisitAnonymousMethodExpression(node)!);
+
+    /// <summary>
+    /// A lambda of the body that captures hoisted foreach variables, created inside a wrapper that receives their
+    /// current values as parameters: <c>((Func&lt;string, Func&lt;string&gt;&gt;)(nameCopy =&gt; () =&gt; nameCopy))(_name)</c>.
+    /// Each call makes a new variable, so each iteration's lambdas see that iteration's value, as in C#.
+    /// </summary>
+    private SyntaxNode WithLambdaCopies(AnonymousFunctionExpressionSyntax original, SyntaxNode rewritten)
+    {
+        if (BodySyntax.IsInsideNestedFunction(original, body)) return rewritten; // the outermost lambda copies
+        var copied = original.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Select(i => model.GetSymbolInfo(i).Symbol)
+            .OfType<ILocalSymbol>()
+            .Where(s => variables.LambdaCopy(s) is not null)
+            .Distinct(SymbolEqualityComparer.Default)
+            .Cast<ILocalSymbol>()
+            .ToList();
+        if (copied.Count == 0) return rewritten;
+        if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate } delegateType ||
+            copied.Select(c => c.Type).Append(delegateType).Any(t => t.IsAnonymousType))
+            throw new UnsupportedConstructException(original, "a lambda that is not a delegate of a named type capturing a foreach variable used after an await");
+        var types = copied.Select(c => c.Type.ToDisplayString(PollAsyncShape.TypeFormat)).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
+        var parameters = string.Join(", ", copied.Select(c => variables.LambdaCopy(c)));
+        var values = string.Join(", ", copied.Select(c => variables.Access(c)));
+        var wrapper = $"((global::System.Func<{string.Join(", ", types)}>)(({parameters}) => {rewritten.WithoutTrivia().ToFullString()}))({values})";
+        return ParseExpression(wrapper).WithTriviaFrom(rewritten);
     }
 
     public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node) =>

@@ -16,6 +16,7 @@ internal sealed class VariableTable
 {
     private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, string> _lambdaCopies = new(SymbolEqualityComparer.Default);
     private readonly List<(string Field, SyntaxNode? Declaration, List<SyntaxNode> Uses)> _liveness = new();
 
     public List<FieldSpec> Fields { get; } = new();
@@ -37,13 +38,18 @@ internal sealed class VariableTable
         var awaits = BodySyntax.OwnAwaits(body).ToList();
         var references = new Dictionary<ISymbol, List<SyntaxNode>>(SymbolEqualityComparer.Default);
         var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var capturedByLocalFunction = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (model.GetSymbolInfo(identifier).Symbol is not (ILocalSymbol or IParameterSymbol) || model.GetSymbolInfo(identifier).Symbol is not { } symbol) continue;
             if (!references.TryGetValue(symbol, out var list)) references[symbol] = list = new List<SyntaxNode>();
             list.Add(identifier);
             if (BodySyntax.IsInsideNestedFunction(identifier, body) && !IsDeclaredInside(symbol, identifier, body))
+            {
                 captured.Add(symbol);
+                if (identifier.Ancestors().TakeWhile(a => a != body).Any(a => a is LocalFunctionStatementSyntax))
+                    capturedByLocalFunction.Add(symbol);
+            }
         }
         foreach (var pair in references)
         {
@@ -91,7 +97,17 @@ internal sealed class VariableTable
                     throw new UnsupportedConstructException(declaration, $"the pattern variable '{symbol.Name}' used after an await");
                 _hoisted.Add(symbol);
                 var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
-                if (captured.Contains(symbol))
+                if (captured.Contains(symbol) && declaration is ForEachStatementSyntax && !capturedByLocalFunction.Contains(symbol))
+                {
+                    // Each iteration has its own (read-only) foreach variable: a field, which each lambda that
+                    // captures it receives as the parameter of a wrapper called where the lambda is created.
+                    var field = names.Allocate(GeneratedNames.Field(symbol.Name));
+                    Fields.Add(new FieldSpec(field, type, $"foreach variable '{symbol.Name}', alive across an await, copied into lambdas"));
+                    _access[symbol] = field;
+                    _lambdaCopies[symbol] = names.Allocate(symbol.Name + "Copy");
+                    _liveness.Add((field, declaration, uses));
+                }
+                else if (captured.Contains(symbol))
                 {
                     var member = names.Allocate(symbol.Name);
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
@@ -131,6 +147,12 @@ internal sealed class VariableTable
     public string? Access(ISymbol symbol) => _access.TryGetValue(symbol, out var access) ? access : null;
 
     public bool IsHoisted(ISymbol symbol) => _hoisted.Contains(symbol);
+
+    /// <summary>
+    /// For a hoisted foreach variable captured by lambdas, the name it has inside them (a parameter of the wrapper
+    /// that copies the current iteration's value in); null for other variables.
+    /// </summary>
+    public string? LambdaCopy(ISymbol symbol) => _lambdaCopies.TryGetValue(symbol, out var copy) ? copy : null;
 
     /// <summary>
     /// The fields of parameters and locals whose value is still needed after <paramref name="await"/> (for the file
@@ -176,7 +198,8 @@ internal sealed class VariableTable
             if (!scope.Span.Contains(await.Span) || await.SpanStart < declared) continue;
             // The variable of a catch that awaits is filled after the try from the recorded exception: a field.
             if (declaration is CatchDeclarationSyntax) return true;
-            if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span))))
+            if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span)) ||
+                                    IsReceiverUsedAfter(r, await)))
                 return true;
             for (var loop = await.Parent; loop is not null; loop = loop.Parent)
             {
@@ -188,6 +211,21 @@ internal sealed class VariableTable
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// <c>local.M(await x)</c>, <c>local[await k]</c>, <c>local[k] += await x</c>: spilling keeps a local receiver as
+    /// the variable (a struct must not be copied), so the call, access or store that reads it runs after the await.
+    /// </summary>
+    private static bool IsReceiverUsedAfter(SyntaxNode reference, SyntaxNode await)
+    {
+        var access = reference.Parent;
+        if (!(access is MemberAccessExpressionSyntax member && member.Expression == reference ||
+              access is ElementAccessExpressionSyntax element && element.Expression == reference))
+            return false;
+        var use = access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access ? invocation : access;
+        return use.Span.Contains(await.Span) ||
+               use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use && assignment.Right.Span.Contains(await.Span);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using AsyncGen.Fallback;
 using System.Diagnostics.Metrics;
 
 namespace AsyncGen.Diagnostics;
@@ -47,6 +48,9 @@ internal static class RuntimeMeter
     public static readonly Histogram<double> PollDuration = s_meter.CreateHistogram<double>(
         "asyncgen.task.poll.duration", "s", "How long polls of tasks ran (one poll in 16 is timed).");
 
+    /// <summary>The process-wide counter of fallback machines started (<see cref="FallbackMachines.Started"/>).</summary>
+    public const string FallbackStartedName = "asyncgen.fallback.started";
+
     private static readonly object[] s_instruments = CreateObservables();
 
     /// <summary>Publishes <paramref name="executor"/>'s measurements until it is unregistered or collected.</summary>
@@ -91,6 +95,10 @@ internal static class RuntimeMeter
             () => ObserveGauge(e => e.InjectionQueueDepth), "{task}", "Tasks in the queue other threads schedule into."));
         instruments.Add(s_meter.CreateObservableGauge("asyncgen.queue.local.depth", ObserveLocalQueues, "{task}",
             "Tasks in each worker's local queue, tagged worker."));
+        // Process-wide, not per executor: a fallback machine starts when its method is called, often before any
+        // executor sees it (FallbackMachines).
+        instruments.Add(s_meter.CreateObservableCounter(FallbackStartedName, () => FallbackMachines.Started, "{machine}",
+            "Fallback state machines started: [PollAsync] calls the generator did not rewrite (AG0005-AG0009)."));
         return [.. instruments];
     }
 

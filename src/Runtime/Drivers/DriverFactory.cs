@@ -13,13 +13,35 @@ namespace AsyncGen.Drivers;
 internal static class DriverFactory
 {
     private static long s_fallbacks;
+    [ThreadStatic] private static IoDriverKind t_threadDefault; // Auto: none (see UseOnThisThread)
 
     /// <summary>How many drivers fell back to a weaker one in this process (tests assert the fallback is visible).</summary>
     public static long FallbackCount => Interlocked.Read(ref s_fallbacks);
 
     /// <summary>The driver for a new executor, or null where no I/O driver exists (timers and tasks still work).</summary>
-    public static IIoDriver? Create(DriverOptions options) =>
-        Create(Resolve(options.Driver, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)), options);
+    public static IIoDriver? Create(DriverOptions options)
+    {
+        var requested = options.Driver != IoDriverKind.Auto ? options.Driver : t_threadDefault;
+        return Create(Resolve(requested, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)), options);
+    }
+
+    /// <summary>
+    /// Tests: until the scope is disposed, executors created on this thread whose options say Auto get
+    /// <paramref name="kind"/>, so one test body runs on every driver (theory data) without threading options
+    /// through every <c>Executor.BlockOn</c>.
+    /// </summary>
+    internal static ThreadDefaultScope UseOnThisThread(IoDriverKind kind)
+    {
+        var previous = t_threadDefault;
+        t_threadDefault = kind;
+        return new ThreadDefaultScope(previous);
+    }
+
+    /// <summary>Restores the thread's previous default driver.</summary>
+    internal readonly struct ThreadDefaultScope(IoDriverKind previous) : IDisposable
+    {
+        public void Dispose() => t_threadDefault = previous;
+    }
 
     /// <summary>
     /// The driver <paramref name="requested"/> means: itself unless Auto, then the environment's choice, then the
@@ -41,7 +63,8 @@ internal static class DriverFactory
                     "portable, or unset it to let AsyncGen choose."),
             };
         }
-        return OperatingSystem.IsLinux() ? IoDriverKind.Epoll : IoDriverKind.Portable;
+        // io_uring wherever the kernel allows it (Create falls back to epoll, visibly, where it does not).
+        return OperatingSystem.IsLinux() ? IoDriverKind.IoUring : IoDriverKind.Portable;
     }
 
     private static IIoDriver? Create(IoDriverKind kind, DriverOptions options)
@@ -55,15 +78,16 @@ internal static class DriverFactory
                 IoUringDriver? driver = null;
                 int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(options.IoUringEntries, out driver);
                 if (errno == 0) return driver;
-                var fallback = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : IoDriverKind.Portable;
-                ReportFallback(kind, fallback, IoUringUnavailable(errno));
-                return Create(fallback, options);
+                if (!OperatingSystem.IsLinux()) return null;
+                ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));
+                return new EpollDriver();
             }
             default:
-                // Not built yet in this runtime: the next best driver, said out loud.
-                var next = OperatingSystem.IsLinux() ? IoDriverKind.Epoll : kind;
-                ReportFallback(kind, next, "this driver is not available in this build");
-                return next == IoDriverKind.Epoll ? new EpollDriver() : null;
+                // The portable driver is not written yet. On Linux epoll stands in, said out loud; elsewhere there is
+                // no I/O driver, and the first socket operation throws PlatformNotSupportedException naming the OS.
+                if (!OperatingSystem.IsLinux()) return null;
+                ReportFallback(kind, IoDriverKind.Epoll, "the portable driver is not available in this build");
+                return new EpollDriver();
         }
     }
 

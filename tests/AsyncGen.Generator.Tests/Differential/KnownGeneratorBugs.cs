@@ -10,10 +10,6 @@ internal static class KnownGeneratorBugs
     /// <summary>Generated code that does not compile or computes another result: left out of the generated world.</summary>
     public static readonly IReadOnlyDictionary<string, string> Broken = new Dictionary<string, string>
     {
-        ["P_CompoundArrayElement"] = "generator: `a[i] += await x` emits invalid C# (CS1525)",
-        ["P_CompoundIndexerOrder"] = "generator: `obj[key] += await x` reads an unassigned local in the machine (CS0165)",
-        ["P_ThrowExpressionOnNull"] = "generator: `await x ?? throw ...` emits a throw expression where C# forbids it (CS8115)",
-        ["P_LambdasCapturingLoopVariable"] = "generator: lambdas capturing a foreach variable of a loop that awaits share one variable (cA,cB,cC instead of aA,bB,cC)",
     };
 
     /// <summary>
@@ -22,7 +18,6 @@ internal static class KnownGeneratorBugs
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
     {
-        ["P_CompoundNullCoalescing"] = "generator: AG0005 for an await on the right of `??=`",
         ["P_ForEachDeconstructWithAwait"] = "generator: AG0005 for `foreach (var (k, v) in ...)` whose body awaits",
         ["P_IsPatternUsedAfterAwait"] = "generator: AG0005 for a pattern variable (`is string s`) used after an await",
         ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Diagnostics.Tracing;
 using AsyncGen.Fallback;
 using AsyncGen.Runtime.Tests.Net;
@@ -29,6 +30,28 @@ public class FallbackMachinesTests
         Assert.Equal(2, Executor.BlockOn(future));
         Executor.BlockOn(Nothing());
         Assert.Equal(before + 2, FallbackMachines.Started);
+    }
+
+    [Fact]
+    public void The_AsyncGen_meter_publishes_fallback_starts()
+    {
+        using var executor = new LocalExecutor();   // the meter's instruments are published with the first executor
+        long observed = -1;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "AsyncGen" && instrument.Name == "asyncgen.fallback.started") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
+        listener.Start();
+
+        Work(1).Dispose();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(FallbackMachines.Started, observed);
+        Assert.True(observed >= 1);
     }
 
     [Fact]

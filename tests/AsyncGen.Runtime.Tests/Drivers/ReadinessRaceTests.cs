@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using AsyncGen.Drivers;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Drivers;
 
@@ -12,7 +13,6 @@ namespace AsyncGen.Runtime.Tests.Drivers;
 /// </summary>
 public class ReadinessRaceTests
 {
-
     private static byte Pattern(long index) => (byte)(index * 7 + (index >> 8));
 
     /// <summary>A connected pair of plain sockets: the sender stays blocking, the receiver becomes a AsyncTcpStream.</summary>
@@ -64,9 +64,10 @@ public class ReadinessRaceTests
         }
     }
 
-    [Fact]
-    public void Reader_on_the_executor_never_loses_a_wake_while_a_thread_hammers_writes()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Reader_on_the_executor_never_loses_a_wake_while_a_thread_hammers_writes(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var (sender, receiver) = Pair();
         using (sender)
         using (receiver)
@@ -87,13 +88,13 @@ public class ReadinessRaceTests
         public void Wake(int slot, int generation) => Woken.Set();
     }
 
-    [Fact]
-    public void Reader_polled_on_one_thread_while_the_reactor_dispatches_on_another_never_loses_a_wake()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Reader_polled_on_one_thread_while_the_reactor_dispatches_on_another_never_loses_a_wake(IoDriverKind kind)
     {
         // The work-stealing shape: one thread parks in the reactor and dispatches events while another polls the
         // read, so a dispatch can land between the EAGAIN, the readiness clear and the waker store (the tick check
         // and the re-check after storing the waker cover those interleavings).
-        using var driver = Driver.Create();
+        using var driver = Driver.Create(new DriverOptions { Driver = kind });
         var (sender, receiver) = Pair();
         using (sender)
         using (receiver)

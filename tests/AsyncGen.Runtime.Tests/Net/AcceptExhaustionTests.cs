@@ -89,18 +89,22 @@ public class AcceptExhaustionTests
         }
     }
 
-    [Fact]
-    public void On_a_local_executor_EMFILE_surfaces_once_and_the_queued_connections_are_accepted_when_descriptors_return()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void On_a_local_executor_EMFILE_surfaces_once_and_the_queued_connections_are_accepted_when_descriptors_return(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var (failures, accepted, failuresWhenOtherRan) = RunOutOfDescriptors(() => new LocalUnderTest());
         Assert.Equal(1, failuresWhenOtherRan);
         Assert.Equal(1, failures);
         Assert.Equal(3, accepted);
     }
 
-    [Fact]
-    public void On_a_work_stealing_executor_EMFILE_surfaces_once_and_the_queued_connections_are_accepted_when_descriptors_return()
+    [Theory]
+    [InlineData(IoDriverKind.Epoll)]
+    [InlineData(IoDriverKind.IoUring, Skip = "Known gap (issue 15): on io_uring with two workers a second EMFILE sometimes surfaces (about 1 run in 6).")]
+    public void On_a_work_stealing_executor_EMFILE_surfaces_once_and_the_queued_connections_are_accepted_when_descriptors_return(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var (failures, accepted, _) = RunOutOfDescriptors(() => new WorkStealingUnderTest());
         Assert.Equal(1, failures);
         Assert.Equal(3, accepted);
@@ -129,9 +133,10 @@ public class AcceptExhaustionTests
         return progress.Failures;
     }
 
-    [Fact]
-    public void A_loop_retrying_a_failing_accept_yields_after_the_budget_of_128_failures()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void A_loop_retrying_a_failing_accept_yields_after_the_budget_of_128_failures(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var listener = Loopback.Listen();
         ListeningSocketShutdown.Apply(listener.Fd); // every accept now fails at once (EINVAL), and epoll says readable
         var progress = new Progress();
@@ -140,7 +145,10 @@ public class AcceptExhaustionTests
         executor.Spawn(NoteFailuresOfTheOther(progress));
         executor.Run();
         Assert.Equal(1_000, progress.Failures);
-        Assert.Equal(128, progress.FailuresWhenOtherRan);
+        // epoll fails the accept syscall at once, so only the budget makes the loop yield; io_uring's failures arrive
+        // as completions, one per park, so the other task runs before the second.
+        if (driver == IoDriverKind.Epoll) Assert.Equal(128, progress.FailuresWhenOtherRan);
+        else Assert.InRange(progress.FailuresWhenOtherRan, 0, 1);
     }
 
     private interface IExecutorUnderTest : IDisposable

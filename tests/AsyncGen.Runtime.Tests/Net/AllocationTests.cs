@@ -1,4 +1,5 @@
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -99,9 +100,10 @@ public class AllocationTests
         }
     }
 
-    [Fact]
-    public void Thousand_echo_round_trips_with_pending_reads_and_wakes_allocate_nothing()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Thousand_echo_round_trips_with_pending_reads_and_wakes_allocate_nothing(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         using var listener = Loopback.Listen();
         var (client, server) = executor.BlockOn(Loopback.Pair(listener));

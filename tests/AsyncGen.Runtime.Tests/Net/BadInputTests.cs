@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -9,9 +10,10 @@ public class BadInputTests
 {
     private static async Future<AsyncTcpStream> Connected(AsyncTcpListener listener) => (await Loopback.Pair(listener)).Client;
 
-    [Fact]
-    public void Negative_or_oversized_buffer_ranges_throw_ArgumentOutOfRange()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Negative_or_oversized_buffer_ranges_throw_ArgumentOutOfRange(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var listener = Loopback.Listen();
         using var stream = Executor.BlockOn(Connected(listener));
         var buffer = new byte[8];
@@ -23,9 +25,10 @@ public class BadInputTests
         Assert.Throws<ArgumentNullException>(() => stream.ReadAsync(null!, 0, 0));
     }
 
-    [Fact]
-    public void Port_zero_is_rejected_as_a_destination()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Port_zero_is_rejected_as_a_destination(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => AsyncTcpStream.ConnectAsync(IPAddress.Loopback, 0));
         Assert.Contains("Port 0", error.Message);
         using var udp = AsyncUdpSocket.Bind(Loopback.AnyPort);
@@ -34,23 +37,26 @@ public class BadInputTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AsyncTcpStream.ConnectAsync(IPAddress.Loopback, 70_000));
     }
 
-    [Fact]
-    public void Non_positive_backlog_is_rejected()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Non_positive_backlog_is_rejected(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Throws<ArgumentOutOfRangeException>(() => AsyncTcpListener.Bind(Loopback.AnyPort, backlog: 0));
     }
 
-    [Fact]
-    public void Binding_a_port_in_use_throws_AddressAlreadyInUse()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Binding_a_port_in_use_throws_AddressAlreadyInUse(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var first = Loopback.Listen();
         var error = Assert.Throws<SocketException>(() => AsyncTcpListener.Bind(first.LocalEndPoint));
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
     }
 
-    [Fact]
-    public void Operations_on_a_disposed_stream_throw_ObjectDisposedException()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Operations_on_a_disposed_stream_throw_ObjectDisposedException(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var listener = Loopback.Listen();
         var stream = Executor.BlockOn(Connected(listener));
         stream.Dispose();
@@ -61,17 +67,19 @@ public class BadInputTests
         Assert.Throws<ObjectDisposedException>(() => stream.Shutdown(SocketShutdown.Send));
     }
 
-    [Fact]
-    public void Unconnected_udp_socket_refuses_SendAsync_and_ReceiveAsync()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Unconnected_udp_socket_refuses_SendAsync_and_ReceiveAsync(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var udp = AsyncUdpSocket.Bind(Loopback.AnyPort);
         Assert.Throws<InvalidOperationException>(() => udp.SendAsync(new byte[1]));
         Assert.Throws<InvalidOperationException>(() => udp.ReceiveAsync(new byte[1]));
     }
 
-    [Fact]
-    public void Polling_a_socket_operation_outside_an_executor_says_so()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Polling_a_socket_operation_outside_an_executor_says_so(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var listener = Loopback.Listen();
         var accept = listener.AcceptAsync();
         var error = Assert.Throws<InvalidOperationException>(() =>
@@ -82,9 +90,10 @@ public class BadInputTests
         Assert.Contains("executor", error.Message);
     }
 
-    [Fact]
-    public void Socket_used_by_a_live_executor_cannot_be_polled_by_another()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Socket_used_by_a_live_executor_cannot_be_polled_by_another(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var listener = Loopback.Listen();
         using var first = new LocalExecutor();
         using var second = new LocalExecutor();

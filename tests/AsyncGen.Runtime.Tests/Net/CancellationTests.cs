@@ -6,9 +6,10 @@ namespace AsyncGen.Runtime.Tests.Net;
 /// <summary>Disposing an operation is cancellation: its interest leaves the reactor, and no data is lost.</summary>
 public class CancellationTests
 {
-    [Fact]
-    public void Disposed_pending_read_is_not_woken_by_later_data_and_the_data_stays_readable()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Disposed_pending_read_is_not_woken_by_later_data_and_the_data_stays_readable(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         using var listener = Loopback.Listen();
         var (client, server) = executor.BlockOn(Loopback.Pair(listener));
@@ -33,9 +34,10 @@ public class CancellationTests
         }
     }
 
-    [Fact]
-    public void Pending_read_is_woken_when_its_stream_is_disposed_and_then_throws_ObjectDisposedException()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Pending_read_is_woken_when_its_stream_is_disposed_and_then_throws_ObjectDisposedException(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         using var listener = Loopback.Listen();
         var (client, server) = executor.BlockOn(Loopback.Pair(listener));

@@ -30,9 +30,10 @@ public class ConcurrentOperationTests
         }
     }
 
-    [Fact]
-    public void A_second_pending_ReadAsync_on_one_stream_throws_and_the_first_still_completes()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void A_second_pending_ReadAsync_on_one_stream_throws_and_the_first_still_completes(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Contains("ReadAsync", Executor.BlockOn(SecondReadWhileTheFirstWaits(), s_limit));
     }
 
@@ -48,9 +49,10 @@ public class ConcurrentOperationTests
         return error.Message;
     }
 
-    [Fact]
-    public void A_second_pending_AcceptAsync_on_one_listener_throws_and_the_first_still_accepts()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void A_second_pending_AcceptAsync_on_one_listener_throws_and_the_first_still_accepts(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Contains("AcceptAsync", Executor.BlockOn(SecondAcceptWhileTheFirstWaits(), s_limit));
     }
 
@@ -66,9 +68,10 @@ public class ConcurrentOperationTests
         return error.Message;
     }
 
-    [Fact]
-    public void A_second_pending_ReceiveFromAsync_on_one_UDP_socket_throws_and_the_first_still_receives()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void A_second_pending_ReceiveFromAsync_on_one_UDP_socket_throws_and_the_first_still_receives(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Contains("ReceiveFromAsync", Executor.BlockOn(SecondReceiveFromWhileTheFirstWaits(), s_limit));
     }
 
@@ -91,9 +94,10 @@ public class ConcurrentOperationTests
         }
     }
 
-    [Fact]
-    public void A_second_pending_write_on_one_stream_throws_naming_both_operations()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void A_second_pending_write_on_one_stream_throws_naming_both_operations(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         string message = Executor.BlockOn(SecondWriteWhileTheFirstWaits(), s_limit);
         Assert.Contains("WriteAsync", message);
         Assert.Contains("WriteAllAsync", message);
@@ -115,9 +119,10 @@ public class ConcurrentOperationTests
         }
     }
 
-    [Fact]
-    public void A_read_disposed_while_waiting_frees_the_direction_for_the_next_read()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void A_read_disposed_while_waiting_frees_the_direction_for_the_next_read(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal(2, Executor.BlockOn(ReadAfterACancelledRead(), s_limit));
     }
 
@@ -140,9 +145,10 @@ public class ConcurrentOperationTests
         }
     }
 
-    [Fact]
-    public void Reads_that_waited_one_after_another_are_not_mistaken_for_concurrent_ones()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Reads_that_waited_one_after_another_are_not_mistaken_for_concurrent_ones(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal(3, Executor.BlockOn(SequentialWaitingReads(), s_limit));
     }
 }

@@ -1,4 +1,5 @@
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -37,9 +38,10 @@ public class EmptyBufferTests
         }
     }
 
-    [Fact]
-    public void Empty_read_and_write_on_a_stream_complete_on_their_first_poll_with_zero()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Empty_read_and_write_on_a_stream_complete_on_their_first_poll_with_zero(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal((0, 0), Executor.BlockOn(EmptyReadAndWrite(), s_limit));
     }
 
@@ -58,9 +60,10 @@ public class EmptyBufferTests
         }
     }
 
-    [Fact]
-    public void An_empty_write_completes_at_once_even_when_the_send_buffer_is_full()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void An_empty_write_completes_at_once_even_when_the_send_buffer_is_full(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal(0, Executor.BlockOn(EmptyWriteWithAFullSendBuffer(), s_limit));
     }
 }

@@ -40,9 +40,10 @@ public class FaultTests
         }
     }
 
-    [Fact]
-    public void Peer_reset_during_a_pending_read_throws_ConnectionReset()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Peer_reset_during_a_pending_read_throws_ConnectionReset(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal(SocketError.ConnectionReset, Executor.BlockOn(ResetDuringRead(), s_limit));
     }
 
@@ -62,9 +63,10 @@ public class FaultTests
         }
     }
 
-    [Fact]
-    public void Peer_reset_during_a_pending_write_throws()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Peer_reset_during_a_pending_write_throws(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         // ECONNRESET, or EPIPE (SocketError.Shutdown) when the reset was processed before the retried send.
         Assert.Contains(Executor.BlockOn(ResetDuringWrite(), s_limit), new[] { SocketError.ConnectionReset, SocketError.Shutdown });
     }
@@ -88,9 +90,10 @@ public class FaultTests
         }
     }
 
-    [Fact]
-    public void Half_close_reader_sees_EOF_and_the_writer_still_works()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Half_close_reader_sees_EOF_and_the_writer_still_works(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal("answer", Executor.BlockOn(HalfClose(), s_limit));
     }
 
@@ -118,9 +121,10 @@ public class FaultTests
         }
     }
 
-    [Fact]
-    public void Writing_to_a_closed_peer_throws_instead_of_killing_the_process_with_SIGPIPE()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Writing_to_a_closed_peer_throws_instead_of_killing_the_process_with_SIGPIPE(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Contains(Executor.BlockOn(WriteUntilFailure(), s_limit), new[] { SocketError.Shutdown, SocketError.ConnectionReset });
     }
 
@@ -151,18 +155,20 @@ public class FaultTests
         }
     }
 
-    [Fact]
-    public void Connect_that_hangs_is_cancelled_by_Time_Timeout()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Connect_that_hangs_is_cancelled_by_Time_Timeout(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         int attempt = executor.BlockOn(ConnectUntilOneHangs(), s_limit);
         Assert.InRange(attempt, 2, 16);
         Assert.Equal(0, executor.Driver.Io.RegistrationCount); // the cancelled connect's socket was closed
     }
 
-    [Fact]
-    public void Accept_after_the_listener_is_disposed_throws_ObjectDisposedException()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Accept_after_the_listener_is_disposed_throws_ObjectDisposedException(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var listener = Loopback.Listen();
         listener.Dispose();
         Assert.Throws<ObjectDisposedException>(() => listener.AcceptAsync());
@@ -177,9 +183,10 @@ public class FaultTests
         return await Caught(accept) is ObjectDisposedException;
     }
 
-    [Fact]
-    public void Pending_accept_is_woken_and_throws_when_the_listener_is_disposed()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Pending_accept_is_woken_and_throws_when_the_listener_is_disposed(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.True(Executor.BlockOn(DisposeDuringAccept(), s_limit));
     }
 }

@@ -1,4 +1,5 @@
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -54,9 +55,10 @@ public class LeakTests
         return total;
     }
 
-    [Fact]
-    public void Ten_thousand_connect_echo_close_cycles_leave_no_descriptor_behind()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Ten_thousand_connect_echo_close_cycles_leave_no_descriptor_behind(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         executor.BlockOn(ConnectEchoClose(clients: 2, cyclesPerClient: 5), s_limit); // warm up lazily opened runtime fds
         var before = Loopback.OpenDescriptors();
@@ -100,9 +102,10 @@ public class LeakTests
         return cancelled;
     }
 
-    [Fact]
-    public void Thousand_disposed_pending_reads_leave_no_descriptor_or_registration_behind()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Thousand_disposed_pending_reads_leave_no_descriptor_or_registration_behind(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         executor.BlockOn(DisposePendingReads(2), s_limit);
         var before = Loopback.OpenDescriptors();
@@ -113,9 +116,10 @@ public class LeakTests
         Assert.Equal(0, executor.Driver.Io.RegistrationCount);
     }
 
-    [Fact]
-    public void Disposing_executors_closes_their_epoll_and_eventfd_descriptors()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Disposing_executors_closes_their_epoll_and_eventfd_descriptors(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         new LocalExecutor().Dispose();
         var before = Loopback.OpenDescriptors();
         for (int i = 0; i < 100; i++) Executor.BlockOn(Time.Sleep(TimeSpan.Zero));

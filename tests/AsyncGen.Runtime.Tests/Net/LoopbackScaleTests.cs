@@ -1,4 +1,5 @@
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -63,9 +64,10 @@ public class LoopbackScaleTests
         return total;
     }
 
-    [Fact]
-    public void Thousand_connections_each_echo_twenty_messages_of_random_sizes()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Thousand_connections_each_echo_twenty_messages_of_random_sizes(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         long expected = 0;
         for (int i = 0; i < 1000; i++)
         {
@@ -132,9 +134,10 @@ public class LoopbackScaleTests
         return total;
     }
 
-    [Fact]
-    public void Ten_connections_move_four_MiB_each_way_concurrently()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Ten_connections_move_four_MiB_each_way_concurrently(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal(10L * 4 * BulkBytes, Executor.BlockOn(BulkBothWays(connections: 10), s_limit));
     }
 }

@@ -43,9 +43,10 @@ public class PollCountTests
         }
     }
 
-    [Fact]
-    public void Pending_read_is_polled_once_until_data_arrives_then_once_more()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Pending_read_is_polled_once_until_data_arrives_then_once_more(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var (beforeData, total, read) = Executor.BlockOn(CountReadPolls(), s_limit);
         Assert.Equal(1, beforeData);
         Assert.Equal(2, total);
@@ -71,9 +72,10 @@ public class PollCountTests
         }
     }
 
-    [Fact]
-    public void Idle_executor_with_pending_io_returns_from_epoll_wait_only_a_handful_of_times_per_second()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Idle_executor_with_pending_io_returns_from_epoll_wait_only_a_handful_of_times_per_second(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new LocalExecutor();
         long waits = executor.BlockOn(IdleSecond(executor.Driver.Io), s_limit);
         // One wait for the sleep's deadline; a few more at most (timer rounding, EINTR, the reactor's own unparks).

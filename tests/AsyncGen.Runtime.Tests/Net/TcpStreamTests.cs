@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -25,9 +26,10 @@ public class TcpStreamTests
         }
     }
 
-    [Fact]
-    public void Connect_accept_write_read_round_trip()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Connect_accept_write_read_round_trip(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal("hello", Executor.BlockOn(EchoOnce()));
     }
 
@@ -40,9 +42,10 @@ public class TcpStreamTests
         return 0;
     }
 
-    [Fact]
-    public void Connect_refused_throws_SocketException_ConnectionRefused()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Connect_refused_throws_SocketException_ConnectionRefused(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         var error = Assert.Throws<SocketException>(() => Executor.BlockOn(ConnectToClosedPort()));
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
     }
@@ -62,9 +65,10 @@ public class TcpStreamTests
         }
     }
 
-    [Fact]
-    public void Shutdown_of_the_receive_side_reads_EOF_while_sending_still_works()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Shutdown_of_the_receive_side_reads_EOF_while_sending_still_works(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal(0, Executor.BlockOn(ShutdownReceive(), TimeSpan.FromSeconds(30)));
     }
 
@@ -84,9 +88,10 @@ public class TcpStreamTests
         }
     }
 
-    [Fact]
-    public void NoDelay_and_Linger_are_socket_options_that_read_back()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void NoDelay_and_Linger_are_socket_options_that_read_back(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.True(Executor.BlockOn(NoDelayRoundTrip()));
     }
 
@@ -104,9 +109,10 @@ public class TcpStreamTests
         }
     }
 
-    [Fact]
-    public void Works_over_IPv6_loopback_when_the_host_has_it()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Works_over_IPv6_loopback_when_the_host_has_it(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         if (!Socket.OSSupportsIPv6 || !System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
                 .Any(nic => nic.GetIPProperties().UnicastAddresses.Any(a => a.Address.Equals(IPAddress.IPv6Loopback))))
             return; // no ::1 in this container: nothing to test

@@ -1,5 +1,6 @@
 using System.Net;
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -19,9 +20,10 @@ public class UdpSocketTests
         return (System.Text.Encoding.ASCII.GetString(buffer, 0, received), from);
     }
 
-    [Fact]
-    public void SendTo_and_ReceiveFrom_exchange_a_datagram_with_its_sender()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void SendTo_and_ReceiveFrom_exchange_a_datagram_with_its_sender(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal("ping", Executor.BlockOn(PingPong(), s_limit).Text);
     }
 
@@ -40,9 +42,10 @@ public class UdpSocketTests
         return System.Text.Encoding.ASCII.GetString(buffer, 0, first + second);
     }
 
-    [Fact]
-    public void Connected_sockets_Send_and_Receive_whole_datagrams()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Connected_sockets_Send_and_Receive_whole_datagrams(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         Assert.Equal("onetwo", Executor.BlockOn(Connected(), s_limit));
     }
 }

@@ -1,4 +1,5 @@
 using AsyncGen.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Net;
 
@@ -35,9 +36,10 @@ public class WorkStealingIoTests
         return bytes;
     }
 
-    [Fact]
-    public void Two_hundred_connections_echo_on_a_two_worker_executor()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Two_hundred_connections_echo_on_a_two_worker_executor(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         using var executor = new WorkStealingExecutor(workerCount: 2);
         long total = executor.BlockOn(EchoClients(connections: 200, messages: 20), TimeSpan.FromSeconds(60));
         long expected = 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Samples;
 
@@ -20,9 +21,10 @@ public class EchoServerSampleTests
 
     private static readonly TimeSpan s_echoWait = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public void Out_of_descriptors_the_sample_keeps_serving_and_serves_the_waiting_clients_once_others_leave()
+    [Theory, ClassData(typeof(EveryDriver))]
+    public void Out_of_descriptors_the_sample_keeps_serving_and_serves_the_waiting_clients_once_others_leave(IoDriverKind driver)
     {
+        using var onDriver = TestDriver.Use(driver);
         int port = FreePort();
         var output = new List<string>();
         using var server = Start(port, output);

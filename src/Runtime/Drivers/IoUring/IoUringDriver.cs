@@ -142,24 +142,11 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         var owner = socket.SafeHandle;
         int fd = (int)owner.DangerousGetHandle();
-        int ringFd;
-        bool added = false;
-        try
-        {
-            owner.DangerousAddRef(ref added);
-            ringFd = IoUringNative.dup(fd);
-        }
-        finally
-        {
-            if (added) owner.DangerousRelease();
-        }
-        if (ringFd < 0) throw Errno.ToSocketException(Libc.LastErrno);
-        var ringHandle = new FileDescriptorHandle(ringFd);
         lock (_slabLock)
         {
             int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
             int generation = ++_generations[slot];
-            var registration = new IoUringRegistration(this, slot, generation, owner, fd, ringHandle,
+            var registration = new IoUringRegistration(this, slot, generation, owner, fd,
                 socket.SocketType == SocketType.Stream, connecting);
             Volatile.Write(ref _slots[slot], registration);
             _registrations++;
@@ -241,12 +228,19 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         UserData = CompletionToken.Make(0, 0, OperationKind.Cancel),
     });
 
-    /// <summary>Submits every queued SQE now, from any thread; false if the kernel left some unsubmitted (EBUSY).</summary>
-    internal bool SubmitAll()
+    /// <summary>
+    /// Submits every queued SQE now, from any thread (a socket's fd is about to close). The kernel refuses only while
+    /// it lacks CQ room; the parker, unparked, makes room by reaping, so this retries until the SQ is empty.
+    /// </summary>
+    internal void SubmitAll()
     {
-        if (_ring.Unsubmitted == 0) return true;
-        _ring.Enter(0, 0, 0);
-        return _ring.Unsubmitted == 0;
+        for (int attempt = 0; _ring.Unsubmitted != 0; attempt++)
+        {
+            if (_ring.Enter(0, 0, 0) >= 0) continue;
+            if (attempt >= 10_000) throw new IOException("io_uring refused submissions for too long; a socket cannot be closed safely.");
+            Unpark();
+            Thread.Yield();
+        }
     }
 
     private void SubmitNow()

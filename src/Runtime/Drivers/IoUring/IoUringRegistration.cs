@@ -9,9 +9,11 @@ namespace AsyncGen.Drivers.IoUring;
 /// One socket registered with an <see cref="IoUringDriver"/>: its completion-based operations and what they own.
 /// </summary>
 /// <remarks>
-/// <para><b>Own descriptor.</b> Registration duplicates the socket's fd; every SQE names the duplicate. The kernel
-/// holds the socket open while our requests are in flight, and .NET closing its fd (Dispose) can neither reuse the
-/// number under a queued SQE nor cut a send short: the duplicate is closed when the last completion arrived.</para>
+/// <para><b>Descriptors.</b> SQEs name the socket's fd, which the kernel resolves to the socket when it consumes the
+/// SQE; a submitted request then holds the socket itself, so .NET closing the fd (Dispose) cuts nothing short.
+/// Hence <see cref="Deregister"/>, which runs before the fd closes, submits every queued SQE: none may name the fd
+/// number after it is closed (and maybe reused). Bytes written behind an in-flight send are the one case that needs
+/// the fd after Dispose: for them Deregister duplicates it (<c>_lingerFd</c>), closed when they are sent.</para>
 /// <para><b>Receive</b> (stream sockets): the first read arms one multishot recv; each completion leaves a
 /// <see cref="ReceivedChunk"/> in a FIFO; reads copy out of it and recycle a buffer once it is empty. Disposing a
 /// pending read submits nothing and loses nothing: bytes keep arriving into the FIFO for the next read. ENOBUFS
@@ -37,7 +39,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private const int SendBufferSize = 16 * 1024;
 
     private readonly IoUringDriver _driver;
-    private readonly FileDescriptorHandle _ringFd;
+    private FileDescriptorHandle? _lingerFd;
     private readonly bool _stream;
     private readonly ScheduledIo _readiness = new();
     private readonly Lock _lock = new();
@@ -67,13 +69,12 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private bool _pollWriteArmed;
 
     internal IoUringRegistration(IoUringDriver driver, int slot, int generation, SafeHandle owner, int fd,
-        FileDescriptorHandle ringFd, bool stream, bool connecting)
+        bool stream, bool connecting)
         : base(owner, fd)
     {
         _driver = driver;
         Slot = slot;
         Generation = generation;
-        _ringFd = ringFd;
         _stream = stream;
         _readiness.Activate(generation, fd, driver.Tick, writeInterest: true, optimistic: !connecting);
     }
@@ -150,7 +151,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             Opcode = IoUringNative.OpRecv,
             Flags = IoUringNative.SqeBufferSelect,
             IoPrio = IoUringNative.RecvMultishot,
-            Fd = _ringFd.Fd,
+            Fd = Fd,
             BufGroup = ProvidedBufferRing.GroupId,
             UserData = Token(OperationKind.Receive),
         });
@@ -236,7 +237,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private void SubmitSend()
     {
         Debug.Assert(_lock.IsHeldByCurrentThread && _sendInFlight == 0 && _sendQueued > 0);
-        if (_ringFd.IsClosed)
+        if (!TryGetSqeFd(out int fd))
         {
             _sendQueued = 0; // deregistered after a short send: the rest cannot be sent any more
             return;
@@ -246,7 +247,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         _driver.Queue(new Sqe
         {
             Opcode = IoUringNative.OpSend,
-            Fd = _ringFd.Fd,
+            Fd = fd,
             Addr = (ulong)_sendBuffer,
             Len = (uint)_sendInFlight,
             OpFlags = IoUringNative.MsgNoSignal | IoUringNative.MsgWaitAll,
@@ -273,7 +274,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             _sendQueued -= sent;
         }
         if (_sendQueued > 0) SubmitSend();
-        else if (_shutdownAfterSend) Libc.shutdown(_ringFd.Fd, Libc.SHUT_WR);
+        else if (_shutdownAfterSend && TryGetSqeFd(out int fd)) Libc.shutdown(fd, Libc.SHUT_WR);
         wake = Take(ref _writer);
     }
 
@@ -322,7 +323,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                     {
                         Opcode = IoUringNative.OpAccept,
                         IoPrio = IoUringNative.AcceptMultishot,
-                        Fd = _ringFd.Fd,
+                        Fd = Fd,
                         OpFlags = IoUringNative.SockCloexec,
                         UserData = Token(OperationKind.Accept),
                     });
@@ -342,6 +343,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             if (_released) Libc.close(result);
             else _accepted.Enqueue(result);
+            _acceptError = 0; // an accept that succeeds after a failure (EMFILE) makes the failure stale: never surface it
         }
         else if (result != -IoUringNative.ECANCELED && _acceptError == 0) _acceptError = -result;
         if ((flags & IoUringNative.CqeMore) == 0)
@@ -368,7 +370,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 _driver.Queue(new Sqe
                 {
                     Opcode = IoUringNative.OpPollAdd,
-                    Fd = _ringFd.Fd,
+                    Fd = Fd,
                     OpFlags = direction == Direction.Read ? IoUringNative.PollIn | IoUringNative.PollRdHup : IoUringNative.PollOut,
                     UserData = Token(direction == Direction.Read ? OperationKind.PollRead : OperationKind.PollWrite),
                 });
@@ -473,10 +475,15 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             reader = Take(ref _reader);
             writer = Take(ref _writer);
             finished = _inflight == 0 || _driver.IsDisposed;
-            // Submitted requests hold the socket's file, not our fd number: once every SQE naming the fd is in the
-            // kernel, the fd can close now (no descriptor outlives Dispose). Only bytes queued behind an in-flight
-            // send still need it, to be sent when that send completes.
-            if (!finished && _sendQueued == _sendInFlight && _driver.SubmitAll()) _ringFd.Dispose();
+            if (_sendQueued > _sendInFlight)
+            {
+                // Bytes behind the in-flight send go out when it completes, after .NET closed its fd: keep our own.
+                int lingerFd = IoUringNative.dup(Fd);
+                if (lingerFd >= 0) _lingerFd = new FileDescriptorHandle(lingerFd);
+                else _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
+            }
+            // The fd closes when we return: every SQE naming it must be in the kernel by then.
+            if (!_driver.IsDisposed) _driver.SubmitAll();
         }
         _driver.Deregistered(this, finished);
         _readiness.Release(Generation);
@@ -487,7 +494,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     /// <summary>Driver: the last completion arrived after Deregister (or the driver is gone): frees what we own.</summary>
     internal void Free()
     {
-        _ringFd.Dispose();
+        _lingerFd?.Dispose();
         if (_sendBuffer != null)
         {
             NativeMemory.Free(_sendBuffer);
@@ -511,6 +518,18 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             lock (_lock) return _inflight;
         }
+    }
+
+    /// <summary>The fd SQEs name: the socket's until Deregister, then the linger duplicate if there is one.</summary>
+    private bool TryGetSqeFd(out int fd)
+    {
+        if (_lingerFd is { IsClosed: false } linger)
+        {
+            fd = linger.Fd;
+            return true;
+        }
+        fd = Fd;
+        return !_released;
     }
 
     private static Waker Take(ref Waker waker)

@@ -133,6 +133,34 @@ public static partial class P_CompoundNullCoalescing
     }
 }
 
+public sealed class Slot
+{
+    private readonly List<string> _log;
+    private string? _value;
+
+    public Slot(List<string> log) => _log = log;
+
+    public string? Value
+    {
+        get { _log.Add("get " + (_value ?? "null")); return _value; }
+        set { _log.Add("set " + value); _value = value; }
+    }
+}
+
+public static partial class P_CompoundNullCoalescingValue
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var slot = new Slot(log);
+        var first = slot.Value ??= await Ops.Value("filled");
+        var second = slot.Value ??= await Ops.Value("ignored");
+        int? count = null;
+        var n = count ??= await Ops.Value(3);
+        return first + second + n + count;
+    }
+}
+
 public static partial class P_IncrementsAroundAwaits
 {
     [PollAsync]

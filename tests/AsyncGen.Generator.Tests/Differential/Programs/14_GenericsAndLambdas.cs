@@ -155,6 +155,24 @@ public static partial class P_LambdasCapturingLoopVariable
     }
 }
 
+public static partial class P_LambdasCapturingLoopVariableAroundAwait
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var actions = new List<Func<string>>();
+        foreach (var name in new[] { "a", "b" })
+        {
+            actions.Add(() => "before " + name);
+            await Ops.Yield();
+            Func<int, Func<string>> nested = n => () => name + n;
+            actions.Add(nested(1));
+            actions.Add(delegate { return "after " + name; });
+        }
+        return string.Join(",", actions.Select(a => a()));
+    }
+}
+
 public static partial class P_LinqOverAwaitedData
 {
     [PollAsync]
