@@ -69,6 +69,11 @@ internal sealed partial class BodyBuilder
                 var converted = _model.GetTypeInfo(collection).ConvertedType ?? throw new UnsupportedConstructException(collection, "this collection expression");
                 var elements = SpillList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList(), output);
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
+            case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
+                return SpillWith(with, output);
+            case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
+                // `(await x)?.M`: the await runs first, the access tests its result as written.
+                return Spill(access.Expression, output) + "?" + _rewriter.Rewrite(access.WhenNotNull);
             case ConditionalAccessExpressionSyntax:
                 throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
             default:
@@ -413,6 +418,21 @@ internal sealed partial class BodyBuilder
         var whenNotNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = {before} ?? default!;") });
         output.Add(new IfStmt($"{before} is null", BodySyntax.Line(assignment), Block(whenNull), whenNotNull));
         return result;
+    }
+
+    /// <summary>
+    /// <c>r with { X = await a }</c>: the record, then the values in order, are stored before the copy is made. C#
+    /// copies a null record (and throws) before the values run, so the null check stays there.
+    /// </summary>
+    private string SpillWith(WithExpressionSyntax with, List<Stmt> output)
+    {
+        var receiver = SpillOperand(with.Expression, true, output);
+        if (_model.GetTypeInfo(with.Expression).Type is { IsReferenceType: true })
+            output.Add(Code($"if ({receiver} is null) throw new global::System.NullReferenceException();", with.Expression));
+        var assignments = with.Initializer.Expressions.Cast<AssignmentExpressionSyntax>().ToList();
+        var values = SpillList(assignments.Select(a => a.Right).ToList(), output);
+        var members = assignments.Select((a, i) => ((IdentifierNameSyntax)a.Left).Identifier.Text + " = " + values[i]);
+        return $"{receiver} with {{ {string.Join(", ", members)} }}";
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>

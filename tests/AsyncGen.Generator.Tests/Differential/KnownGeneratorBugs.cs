@@ -23,8 +23,6 @@ internal static class KnownGeneratorBugs
         ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
         ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
         ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
-        ["P_RecordWithExpression"] = "generator: AG0005 for an await inside a `with` expression",
-        ["P_ConditionalAccessOnAwaited"] = "generator: AG0005 for `(await x)?.Member`",
         ["P_ConditionalAccessWithAwaitedArgument"] = "generator: AG0005 for `a?.M(await x)`",
         ["P_IndexAndRange"] = "generator: AG0005 for an await inside a range expression",
         ["P_CollectionExpressions"] = "generator: AG0005 for an await inside a collection expression",

@@ -195,6 +195,26 @@ public static partial class P_RecordWithExpression
     }
 }
 
+public static partial class P_RecordWithExpressionOrder
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var order = Trace.Value(log, "order", new Order("plum", 2));
+        var changed = order with { Item = Trace.Value(log, "item", "fig"), Quantity = await Ops.Value(7) };
+        Order? missing = null;
+        try
+        {
+            _ = missing! with { Quantity = await Ops.Value(Trace.Value(log, "never", 1)) };
+        }
+        catch (NullReferenceException)
+        {
+            log.Add("null record");
+        }
+        return changed.ToString();
+    }
+}
+
 public static partial class P_ConditionalAccessOnAwaited
 {
     [PollAsync]
@@ -203,6 +223,17 @@ public static partial class P_ConditionalAccessOnAwaited
         var missing = (await Ops.Value<string?>(null))?.Length ?? -1;
         var present = (await Ops.Value<string?>("four"))?.Length ?? -1;
         return missing + " " + present;
+    }
+}
+
+public static partial class P_ConditionalAccessChainOnAwaited
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var upper = (await Ops.Value<string?>("abc"))?.ToUpperInvariant().Substring(Trace.Value(log, "start", 1));
+        var none = (await Ops.Value<List<string>?>(null))?[Trace.Value(log, "never", 0)].Length;
+        return upper + " " + (none is null);
     }
 }
 
