@@ -39,6 +39,9 @@ internal sealed partial class BodyBuilder
                 return left + " " + binary.OperatorToken.Text + " " + Spill(binary.Right, output);
             case ConditionalExpressionSyntax conditional:
                 return SpillConditional(conditional, output);
+            case RangeExpressionSyntax range:
+                var start = range.LeftOperand is null ? "" : SpillOperand(range.LeftOperand, range.RightOperand is { } end && ContainsAwait(end), output);
+                return start + ".." + (range.RightOperand is null ? "" : Spill(range.RightOperand, output));
             case AssignmentExpressionSyntax assignment:
                 return SpillAssignment(assignment, output);
             case InvocationExpressionSyntax invocation:

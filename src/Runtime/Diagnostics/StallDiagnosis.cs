@@ -68,11 +68,13 @@ internal sealed class StallDiagnosis
         }
         var resources = frames.Where(f => f.Kind == AsyncFrameKind.Resource).Select(f => f.ToString()).ToList();
         string? waitingOn = resources.Count > 0 ? string.Join(", ", resources) : null;
+        // The timers are read before the task's state: a timer fires (leaves the wheel) before it wakes the task, so
+        // a report racing with the firing finds one or the other, never neither.
+        if (waitingOn is null && timers.EarliestDeadlineOf(task.Waker) is long deadline)
+            waitingOn = $"a {SleepFuture.DescribeDeadline(deadline)} (armed by a future that does not describe itself)";
         // Woken already: the wait is over and the task waits for its executor (busy, or blocked by a slow poll).
         if (waitingOn is null && (task.State & (TaskState.Scheduled | TaskState.Running | TaskState.Notified)) != 0)
             waitingOn = "its turn to run (it was woken: its executor is busy or blocked)";
-        if (waitingOn is null && timers.EarliestDeadlineOf(task.Waker) is long deadline)
-            waitingOn = $"a {SleepFuture.DescribeDeadline(deadline)} (armed by a future that does not describe itself)";
         return new StallDiagnosis(task.Name, task.Id, task.PollCount, frames, waitingOn);
     }
 

@@ -124,6 +124,12 @@ internal sealed class TimerWheel
                 if (entry.State == EntryState.Waiting && entry.Waker.WillWake(waker) && !(entry.Deadline >= earliest))
                     earliest = entry.Deadline;
             }
+            // A timer that Advance took out of the wheel but has not woken yet still holds the waker: without this,
+            // a report racing with the firing would call a sleeping task lost.
+            foreach (var firing in _firing)
+            {
+                if (firing.WillWake(waker)) return _elapsed;
+            }
             return earliest;
         }
     }
@@ -170,7 +176,11 @@ internal sealed class TimerWheel
         }
         // Wake outside the lock, in deadline order: a wake may schedule work that inserts timers.
         foreach (var waker in _firing) waker.Wake();
-        _firing.Clear();
+        if (_firing.Count > 0)
+        {
+            // Cleared under the lock: EarliestDeadlineOf reads the list from other threads.
+            lock (_lock) _firing.Clear();
+        }
         if (fired > 0)
         {
             RuntimeCounters.CountOnCurrent(RuntimeCounter.TimersFired, fired);

@@ -328,6 +328,19 @@ public static partial class P_PrimaryConstructorService
     }
 }
 
+public static partial class P_RangeOperandOrder
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var letters = "abcdefgh";
+        var both = letters[Trace.Value(log, "start", 1)..^await Ops.Value(Trace.Value(log, "end", 2))];
+        var open = letters[(await Ops.Value(5))..];
+        var head = letters[..await Ops.Value(2)];
+        return both + " " + open + " " + head;
+    }
+}
+
 public static partial class P_IndexAndRange
 {
     [PollAsync]
