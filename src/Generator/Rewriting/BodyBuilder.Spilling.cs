@@ -83,6 +83,8 @@ internal sealed partial class BodyBuilder
             case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
                 // `(await x)?.M`: the await runs first, the access tests its result as written.
                 return Spill(access.Expression, output) + "?" + _rewriter.Rewrite(access.WhenNotNull);
+            case ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } } call:
+                return SpillConditionalCall(call, output, discard: false)!;
             case ConditionalAccessExpressionSyntax:
                 throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
             default:
@@ -461,6 +463,37 @@ internal sealed partial class BodyBuilder
         var values = SpillList(assignments.Select(a => a.Right).ToList(), output);
         var members = assignments.Select((a, i) => ((IdentifierNameSyntax)a.Left).Identifier.Text + " = " + values[i]);
         return $"{receiver} with {{ {string.Join(", ", members)} }}";
+    }
+
+    /// <summary>
+    /// <c>a?.M(await x)</c>: the receiver is evaluated once; only when it is not null do the arguments run (and
+    /// await) and the method get called, like C#. Returns the value (default when null), or null when
+    /// <paramref name="discard"/> (an expression statement).
+    /// </summary>
+    private string? SpillConditionalCall(ConditionalAccessExpressionSyntax access, List<Stmt> output, bool discard)
+    {
+        var call = (InvocationExpressionSyntax)access.WhenNotNull;
+        var binding = (MemberBindingExpressionSyntax)call.Expression;
+        var receiverType = _model.GetTypeInfo(access.Expression).Type;
+        if (receiverType is null or ITypeParameterSymbol)
+            throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
+        var receiver = NewField("spill", AwaitClassifier.TypeName(receiverType, access.Expression), "receiver of '?.' around an await");
+        output.Add(Code($"{receiver} = {Spill(access.Expression, output)};", access.Expression));
+        var value = receiverType.IsValueType ? receiver + ".Value" : receiver; // a nullable struct
+        var whenNotNull = new List<Stmt>();
+        var invocation = $"{value}.{_rewriter.Rewrite(binding.Name)}({SpillArguments(call.ArgumentList.Arguments, whenNotNull)})";
+        string? result = null;
+        if (!discard)
+        {
+            var type = _model.GetTypeInfo(access).Type;
+            if (type is null || type.SpecialType == SpecialType.System_Void)
+                throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
+            result = NewField("spill", AwaitClassifier.TypeName(type, access), "value of '?.' around an await");
+        }
+        whenNotNull.Add(Code(result is null ? invocation + ";" : $"{result} = {invocation};", call));
+        var whenNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = default;") });
+        output.Add(new IfStmt($"{receiver} is not null", BodySyntax.Line(access), Block(whenNotNull), whenNull));
+        return result;
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>

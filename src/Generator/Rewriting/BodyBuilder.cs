@@ -226,6 +226,12 @@ internal sealed partial class BodyBuilder
             SpillAwait(await, output, discard: true);
             return;
         }
+        if (expression is ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } } call &&
+            ContainsAwait(call.WhenNotNull))
+        {
+            SpillConditionalCall(call, output, discard: true);
+            return;
+        }
         if (expression is AssignmentExpressionSyntax coalesce && coalesce.IsKind(SyntaxKind.CoalesceAssignmentExpression) && ContainsAwait(coalesce.Right))
         {
             SpillCoalesceAssignment(coalesce, output, discard: true);

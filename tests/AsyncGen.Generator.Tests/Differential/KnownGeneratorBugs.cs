@@ -23,7 +23,6 @@ internal static class KnownGeneratorBugs
         ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
         ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
         ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
-        ["P_ConditionalAccessWithAwaitedArgument"] = "generator: AG0005 for `a?.M(await x)`",
         ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder without a diagnostic",
     };
 

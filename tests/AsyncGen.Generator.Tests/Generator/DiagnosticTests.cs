@@ -72,7 +72,7 @@ public class DiagnosticTests
     [InlineData("lock (gate) { }\n        await Task.Yield();\n        return checked(await Task.FromResult(1) + 1);", "checked")]
     [InlineData("foreach (var (a, b) in new[] { (1, 2) }) { await Task.Yield(); }\n        return 1;", "deconstructing foreach")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
-    [InlineData("var x = gate?.ToString(await Task.FromResult(\"\"));\n        return 1;", "null-conditional")]
+    [InlineData("var x = (gate as string)?[await Task.FromResult(0)];\n        return 1;", "null-conditional")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""

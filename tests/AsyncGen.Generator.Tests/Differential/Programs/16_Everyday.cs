@@ -237,6 +237,21 @@ public static partial class P_ConditionalAccessChainOnAwaited
     }
 }
 
+public static partial class P_ConditionalCallOrder
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        List<string>? present = Trace.Value(log, "present", new List<string>());
+        present?.Add(Trace.Value(log, "first", "x") + await Ops.Value("y"));
+        List<string>? absent = null;
+        absent?.Add(await Ops.Value(Trace.Value(log, "never", "z")));
+        int? count = new[] { 1, 2 }.Length;
+        var text = count?.ToString(await Ops.Value("D3"));
+        return string.Join(",", present!) + " " + text;
+    }
+}
+
 public static partial class P_ConditionalAccessWithAwaitedArgument
 {
     [PollAsync]
