@@ -84,6 +84,13 @@ internal static class DiagnosticDescriptors
         "'{0}' is created before '{1}' is awaited but only awaited after it: futures are lazy, so '{0}' does not run meanwhile; 'await Future.Join({1}, {0})' runs both at once",
         "Unlike a Task, a future does nothing until it is polled: 'var a = Slow(); var b = Slow(); await a; await b;' runs the two one after the other. Future.Join polls both in the same task, so their waits overlap.");
 
+    /// <summary>AG0111: an async lambda or local function returning Future: always the fallback builder.</summary>
+    public static readonly DiagnosticDescriptor FallbackLambda = Warning(
+        "AG0111",
+        "Async lambda or local function returning Future runs on the fallback builder",
+        "{0} returns a Future, so it runs on the fallback builder (the C# compiler's state machine), not a generated machine; move its body into a [PollAsync] method of a partial type and call that",
+        "The generator rewrites [PollAsync] methods only. An async lambda, anonymous method or local function that returns Future or Future<T> is compiled by C# into its own state machine and adapted to polling: the same behaviour, but a box and awaiter allocations per call, and no embedding by value. A [PollAsync] method called from the same place gets the generated machine.");
+
     private static DiagnosticDescriptor Info(string id, string title, string message, string description) =>
         new(
             id,

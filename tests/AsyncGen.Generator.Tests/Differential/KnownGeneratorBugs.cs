@@ -23,7 +23,7 @@ internal static class KnownGeneratorBugs
         ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
         ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
         ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
-        ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder without a diagnostic",
+        ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder (reported by analyzer AG0111: lambdas are not rewritten)",
     };
 
     public static bool IsBroken(string program) => Broken.ContainsKey(program);
