@@ -46,7 +46,8 @@ echo_server_command() {
 # in field 2 may hold spaces, so fields are counted after its closing parenthesis).
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 
-# echo_run server conns seconds: starts the server, warms it up (1 s of the same load, not measured: JIT, pools),
+# echo_run server conns seconds: starts the server, warms it up ($COMPARE_ECHO_WARMUP s, default 2, of the same load,
+# not measured: JIT tiers, pools; under load the JIT's background compiles would otherwise count as server CPU),
 # then measures `seconds` with the load generator and prints its key=value line plus server_cpu_s (the server's
 # utime+stime over the measured run, connection setup included) and req_per_cpu_s. Stops the server.
 echo_run() {
@@ -55,7 +56,7 @@ echo_run() {
   $cmd >/dev/null &
   local server=$!
   for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
-  "$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds=1 warmup=0 threads=1 msg=64 label=warmup >/dev/null || true
+  "$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="${COMPARE_ECHO_WARMUP:-2}" warmup=0 threads=1 msg=64 label=warmup >/dev/null || true
   local before after line
   before=$(cpu_ticks "$server")
   line=$("$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="$seconds" warmup=0 threads=1 msg=64 label="$name" rt=- || true)
