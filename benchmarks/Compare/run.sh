@@ -8,7 +8,7 @@
 #
 # --min-ms: measured time per workload and implementation (after a warm-up of half that);
 # --echo-seconds: measured time per tcp_echo run (after --echo-warmup, default 2 s, of the same load).
-# Installs what it lacks (Debian: librust-tokio-dev, librust-libc-dev, gcc, python3); needs dotnet and cargo
+# Installs what it lacks (Debian: librust-tokio-dev, librust-libc-dev, gcc, python3, iproute2); needs dotnet and cargo
 # (rustup's ~/.cargo/bin). Builds into /tmp/asyncgen-compare (COMPARE_OUT); raw lines go to $COMPARE_OUT/raw.txt.
 # Non-interactive; each process has a time limit. Default run: about 8 minutes on an idle 2-core machine.
 # A benchmark, not a test: CI does not run it.
@@ -33,6 +33,7 @@ missing=()
 ls /usr/share/cargo/registry 2>/dev/null | grep -q '^libc-' || missing+=(librust-libc-dev)
 command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 command -v python3 >/dev/null || missing+=(python3)
+command -v ss >/dev/null || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -86,11 +87,11 @@ for ((round = 1; round <= rounds; round++)); do
   for conns in 100 1000; do
     for server in $(rotate $((round - 1)) "${echo_servers[@]}"); do
       line=$(timeout $limit bash -c "source '$compare_dir/lib.sh'; loadgen='$loadgen' c_echo='$c_echo' tokio_bin='$tokio_bin'; echo_run $server $conns $echo_seconds")
-      if [[ $line == *requests=* ]]; then
+      if [[ $line == *requests=* && $line == *" errors=0 mismatches=0 "* ]]; then
         echo "round=$round $line" >>"$raw"
         echo "  $server conns=$conns: $(grep -o 'rps=[0-9]*\|req_per_cpu_s=[0-9]*\|p99_us=[0-9.]*\|errors=[0-9]*' <<<"$line" | xargs)"
       else
-        echo "  $server conns=$conns: FAILED"; failures=$((failures + 1))
+        echo "  $server conns=$conns: FAILED ${line:-(no result)}"; failures=$((failures + 1))
       fi
     done
   done
