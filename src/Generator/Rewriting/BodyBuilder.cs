@@ -157,7 +157,7 @@ internal sealed partial class BodyBuilder
             case ForStatementSyntax @for:
                 BuildFor(@for, output);
                 break;
-            case ForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
+            case CommonForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
                 BuildForEach(forEach, output);
                 break;
             case ForEachStatementSyntax awaitForEach:
@@ -185,7 +185,6 @@ internal sealed partial class BodyBuilder
     private static string Describe(StatementSyntax statement) => statement switch
     {
         ForEachStatementSyntax or ForEachVariableStatementSyntax { AwaitKeyword.RawKind: not 0 } => "'await foreach'",
-        ForEachVariableStatementSyntax => "a deconstructing foreach that awaits",
         UsingStatementSyntax => "'await using'",
         LockStatementSyntax => "an await inside 'lock'",
         CheckedStatementSyntax => "an await inside a checked/unchecked block",
@@ -295,14 +294,23 @@ internal sealed partial class BodyBuilder
         output.Add(new LoopStmt(condition ?? (@for.Condition is null ? null : "true"), BodySyntax.Line(@for), Block(body), Block(increment), false, top, next, exit));
     }
 
-    private void BuildForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    private void BuildForEach(CommonForEachStatementSyntax forEach, List<Stmt> output)
     {
         var info = _model.GetForEachStatementInfo(forEach);
-        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
         var collection = Spill(forEach.Expression, output);
         var collectionType = _model.GetTypeInfo(forEach.Expression).Type;
-        var variableName = _variables.Access(variable) ?? variable.Name;
-        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
+        // The iteration variable, or for `foreach (var (k, v) in ...)` the deconstruction, whose hoisted
+        // variables are fields: `(_k, var v) = ...`.
+        var (assign, variableType) = forEach switch
+        {
+            ForEachStatementSyntax single when _model.GetDeclaredSymbol(single) is ILocalSymbol variable =>
+                (_variables.IsHoisted(variable)
+                    ? _variables.Access(variable)!
+                    : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {_variables.Access(variable) ?? variable.Name}",
+                 (ITypeSymbol?)variable.Type),
+            ForEachVariableStatementSyntax deconstruction => (_rewriter.Rewrite(deconstruction.Variable), null),
+            _ => throw new UnsupportedConstructException(forEach, "this foreach variable"),
+        };
         var (top, next, exit) = LoopLabels(forEach);
 
         if (collectionType is IArrayTypeSymbol { Rank: 1 } array)
@@ -312,7 +320,7 @@ internal sealed partial class BodyBuilder
             var index = NewField("index", "int", "foreach index");
             output.Add(Code($"{arrayField} = {collection};", forEach.Expression));
             output.Add(Synthesized($"{index} = 0;"));
-            var arrayBody = new List<Stmt> { Code($"{assign} = {arrayField}[{index}];", forEach.Identifier.Parent!) };
+            var arrayBody = new List<Stmt> { Code($"{assign} = {arrayField}[{index}];", forEach) };
             arrayBody.AddRange(BuildEmbedded(forEach.Statement).Statements);
             output.Add(new LoopStmt($"{index} < {arrayField}.Length", BodySyntax.Line(forEach), Block(arrayBody),
                 Block(new List<Stmt> { Synthesized($"{index}++;") }), false, top, next, exit));
@@ -324,7 +332,10 @@ internal sealed partial class BodyBuilder
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
         var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "foreach enumerator");
         output.Add(Code($"{enumerator} = {collection}.GetEnumerator();", forEach.Expression));
-        var body = new List<Stmt> { Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach) };
+        // The element converted to the variable's type (or, when deconstructed, to the element type if Current differs).
+        var conversion = variableType ?? (SymbolEqualityComparer.Default.Equals(info.CurrentProperty?.Type, info.ElementType) ? null : info.ElementType);
+        var current = conversion is null ? $"{enumerator}.Current" : $"({conversion.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current";
+        var body = new List<Stmt> { Code($"{assign} = {current};", forEach) };
         var finallyId = _nextTry++;
         var disposes = enumeratorType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) ||
                        enumeratorType.SpecialType == SpecialType.System_IDisposable;
@@ -353,8 +364,7 @@ internal sealed partial class BodyBuilder
         var sections = new List<SwitchSectionModel>();
         foreach (var section in @switch.Sections)
         {
-            if (section.Labels.Any(l => l.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any()))
-                throw new UnsupportedConstructException(section, "pattern variables in a switch that awaits");
+            // Variables of the labels that the section uses are fields, stored by the label's guard.
             var labels = section.Labels.Select(l => _rewriter.Rewrite(l)).ToEquatableArray();
             var body = new List<Stmt>();
             BuildStatements(section.Statements, body);
