@@ -212,18 +212,16 @@ internal sealed partial class BodyBuilder
     /// <c>await foreach</c>: the enumerator's MoveNextAsync is awaited at the top of each iteration and its
     /// DisposeAsync in a finally block that awaits, like the C# compiler's own lowering.
     /// </summary>
-    private void BuildAwaitForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    private void BuildAwaitForEach(CommonForEachStatementSyntax forEach, List<Stmt> output)
     {
         var info = _model.GetForEachStatementInfo(forEach);
         if (info.GetEnumeratorMethod is null || info.MoveNextMethod is null || info.CurrentProperty is null)
             throw new UnsupportedConstructException(forEach, "this 'await foreach' collection");
-        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
+        var (assign, variableType) = ForEachTarget(forEach);
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
         var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "await foreach enumerator");
         output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
         var (top, next, exit) = LoopLabels(forEach);
-        var variableName = _variables.Access(variable) ?? variable.Name;
-        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
 
         var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
             tryBody =>
@@ -233,7 +231,7 @@ internal sealed partial class BodyBuilder
                     SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext),
                 };
                 body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
-                body.Add(Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach));
+                body.Add(Code($"{assign} = {Current(enumerator, info, variableType)};", forEach));
                 body.AddRange(BuildEmbedded(forEach.Statement).Statements);
                 tryBody.Add(new LoopStmt(null, BodySyntax.Line(forEach), Block(body), Block(new List<Stmt>()), false, top, next, exit));
             },

@@ -160,7 +160,7 @@ internal sealed partial class BodyBuilder
             case CommonForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
                 BuildForEach(forEach, output);
                 break;
-            case ForEachStatementSyntax awaitForEach:
+            case CommonForEachStatementSyntax awaitForEach:
                 BuildAwaitForEach(awaitForEach, output);
                 break;
             case SwitchStatementSyntax @switch:
@@ -184,7 +184,6 @@ internal sealed partial class BodyBuilder
 
     private static string Describe(StatementSyntax statement) => statement switch
     {
-        ForEachStatementSyntax or ForEachVariableStatementSyntax { AwaitKeyword.RawKind: not 0 } => "'await foreach'",
         UsingStatementSyntax => "'await using'",
         LockStatementSyntax => "an await inside 'lock'",
         CheckedStatementSyntax => "an await inside a checked/unchecked block",
@@ -299,18 +298,7 @@ internal sealed partial class BodyBuilder
         var info = _model.GetForEachStatementInfo(forEach);
         var collection = Spill(forEach.Expression, output);
         var collectionType = _model.GetTypeInfo(forEach.Expression).Type;
-        // The iteration variable, or for `foreach (var (k, v) in ...)` the deconstruction, whose hoisted
-        // variables are fields: `(_k, var v) = ...`.
-        var (assign, variableType) = forEach switch
-        {
-            ForEachStatementSyntax single when _model.GetDeclaredSymbol(single) is ILocalSymbol variable =>
-                (_variables.IsHoisted(variable)
-                    ? _variables.Access(variable)!
-                    : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {_variables.Access(variable) ?? variable.Name}",
-                 (ITypeSymbol?)variable.Type),
-            ForEachVariableStatementSyntax deconstruction => (_rewriter.Rewrite(deconstruction.Variable), null),
-            _ => throw new UnsupportedConstructException(forEach, "this foreach variable"),
-        };
+        var (assign, variableType) = ForEachTarget(forEach);
         var (top, next, exit) = LoopLabels(forEach);
 
         if (collectionType is IArrayTypeSymbol { Rank: 1 } array)
@@ -332,10 +320,7 @@ internal sealed partial class BodyBuilder
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
         var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "foreach enumerator");
         output.Add(Code($"{enumerator} = {collection}.GetEnumerator();", forEach.Expression));
-        // The element converted to the variable's type (or, when deconstructed, to the element type if Current differs).
-        var conversion = variableType ?? (SymbolEqualityComparer.Default.Equals(info.CurrentProperty?.Type, info.ElementType) ? null : info.ElementType);
-        var current = conversion is null ? $"{enumerator}.Current" : $"({conversion.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current";
-        var body = new List<Stmt> { Code($"{assign} = {current};", forEach) };
+        var body = new List<Stmt> { Code($"{assign} = {Current(enumerator, info, variableType)};", forEach) };
         var finallyId = _nextTry++;
         var disposes = enumeratorType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) ||
                        enumeratorType.SpecialType == SpecialType.System_IDisposable;
@@ -354,6 +339,29 @@ internal sealed partial class BodyBuilder
         var @finally = new FinallyModel(finallyId, Block(new List<Stmt> { Synthesized(dispose) }), false);
         FinallyMethods.Add(@finally);
         output.Add(new TryStmt(finallyId, BodySyntax.Line(forEach), Block(new List<Stmt> { loop }), EquatableArray<CatchModel>.Empty, @finally, null, null));
+    }
+
+    /// <summary>
+    /// What each iteration assigns: the iteration variable (declared, or its field), or for
+    /// <c>foreach (var (k, v) in ...)</c> the deconstruction, whose variables in fields are targets: <c>(_k, var v)</c>.
+    /// The type is the iteration variable's (null for a deconstruction).
+    /// </summary>
+    private (string Assign, ITypeSymbol? VariableType) ForEachTarget(CommonForEachStatementSyntax forEach) => forEach switch
+    {
+        ForEachStatementSyntax single when _model.GetDeclaredSymbol(single) is ILocalSymbol variable =>
+            (_variables.IsHoisted(variable)
+                ? _variables.Access(variable)!
+                : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {_variables.Access(variable) ?? variable.Name}",
+             variable.Type),
+        ForEachVariableStatementSyntax deconstruction => (_rewriter.Rewrite(deconstruction.Variable), null),
+        _ => throw new UnsupportedConstructException(forEach, "this foreach variable"),
+    };
+
+    /// <summary>The enumerator's element, converted to the variable's type (a deconstruction: to the element type, when Current differs).</summary>
+    private static string Current(string enumerator, ForEachStatementInfo info, ITypeSymbol? variableType)
+    {
+        var conversion = variableType ?? (SymbolEqualityComparer.Default.Equals(info.CurrentProperty?.Type, info.ElementType) ? null : info.ElementType);
+        return conversion is null ? $"{enumerator}.Current" : $"({conversion.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current";
     }
 
     private void BuildSwitch(SwitchStatementSyntax @switch, List<Stmt> output)
