@@ -39,12 +39,12 @@ internal sealed class Endpoints
             WriteEmpty(output, "HTTP/1.1 404 Not Found\r\n"u8, head, date);
             return;
         }
-        if (head.Method == HttpMethod.Other)
+        if (head.Method == RequestMethod.Other)
         {
             WriteEmpty(output, "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n"u8, head, date);
             return;
         }
-        bool withBody = head.Method == HttpMethod.Get;
+        bool withBody = head.Method == RequestMethod.Get;
         if (plaintext)
         {
             output.Write(PlaintextHead);

@@ -25,8 +25,6 @@ internal static class HttpRequestParser
     /// <summary>The most header fields accepted: 100, Apache's <c>LimitRequestFields</c> default; more → 431.</summary>
     public const int MaxHeaderFields = 100;
 
-    private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
-
     /// <summary>tchar (RFC 9110 §5.6.2): the characters of a method and of a field name.</summary>
     private static readonly SearchValues<byte> s_tokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
@@ -46,9 +44,9 @@ internal static class HttpRequestParser
     {
         head = default;
         consumed = 0;
-        int lineEnd = buffer.IndexOf(CrLf);
-        if (lineEnd < 0) return Unfinished(buffer, ref head);
-        if (lineEnd == 0) return Invalid(ref head, 400); // an empty line where the request line belongs
+        int lineEnd = FindLineEnd(buffer);
+        if (lineEnd == NoLineYet) return Unfinished(buffer, ref head);
+        if (lineEnd <= 0) return Invalid(ref head, 400); // a bare LF, or an empty line where the request line belongs
         if (!ParseRequestLine(buffer[..lineEnd], ref head)) return ParseStatus.Invalid;
 
         int position = lineEnd + 2;
@@ -58,8 +56,9 @@ internal static class HttpRequestParser
         {
             if (position > MaxHeadBytes) return Invalid(ref head, 431);
             var rest = buffer[position..];
-            lineEnd = rest.IndexOf(CrLf);
-            if (lineEnd < 0) return Unfinished(buffer, ref head);
+            lineEnd = FindLineEnd(rest);
+            if (lineEnd == NoLineYet) return Unfinished(buffer, ref head);
+            if (lineEnd == BareLineFeed) return Invalid(ref head, 400);
             if (lineEnd == 0)
             {
                 position += 2;
@@ -105,13 +104,28 @@ internal static class HttpRequestParser
         return ParseStatus.Complete;
     }
 
+    private const int NoLineYet = -1;
+    private const int BareLineFeed = -2;
+
+    /// <summary>
+    /// Where the first line ends (the index of its CR), <see cref="NoLineYet"/> without an LF so far, or
+    /// <see cref="BareLineFeed"/> for an LF without its CR: rejected rather than waited on, so a client that ends
+    /// lines with LF alone gets a 400 at once instead of a response that never comes.
+    /// </summary>
+    private static int FindLineEnd(ReadOnlySpan<byte> buffer)
+    {
+        int lineFeed = buffer.IndexOf((byte)'\n');
+        if (lineFeed < 0) return NoLineYet;
+        return lineFeed > 0 && buffer[lineFeed - 1] == (byte)'\r' ? lineFeed - 1 : BareLineFeed;
+    }
+
     /// <summary>method SP request-target SP HTTP-version (RFC 9112 §3), exactly one space between each.</summary>
     private static bool ParseRequestLine(ReadOnlySpan<byte> line, ref RequestHead head)
     {
         int methodEnd = line.IndexOf((byte)' ');
         if (methodEnd <= 0 || line[..methodEnd].ContainsAnyExcept(s_tokenChars)) return Fail(ref head, 400);
         var method = line[..methodEnd];
-        head.Method = method.SequenceEqual("GET"u8) ? HttpMethod.Get : method.SequenceEqual("HEAD"u8) ? HttpMethod.Head : HttpMethod.Other;
+        head.Method = method.SequenceEqual("GET"u8) ? RequestMethod.Get : method.SequenceEqual("HEAD"u8) ? RequestMethod.Head : RequestMethod.Other;
 
         var afterMethod = line[(methodEnd + 1)..];
         int targetEnd = afterMethod.IndexOf((byte)' ');

@@ -48,6 +48,9 @@ internal sealed class HttpSession
     /// <summary>True once a response ended the connection (error, <c>Connection: close</c>, HTTP/1.0).</summary>
     public bool ShouldClose { get; private set; }
 
+    /// <summary>Bytes received and not yet answered: a partial head, never more than <see cref="HttpRequestParser.MaxHeadBytes"/> while open.</summary>
+    public int BufferedBytes => _end - _start;
+
     /// <summary>How many requests this session answered (valid or not): for tests and diagnostics.</summary>
     public long RequestsAnswered { get; private set; }
 

@@ -7,7 +7,7 @@ namespace AsyncGen.Samples.HttpServer.Http;
 internal struct RequestHead
 {
     /// <summary>GET, HEAD or another token.</summary>
-    public HttpMethod Method;
+    public RequestMethod Method;
 
     /// <summary>Where the request target starts, from the start of the parsed buffer.</summary>
     public int TargetStart;

@@ -1,7 +1,7 @@
 namespace AsyncGen.Samples.HttpServer.Http;
 
 /// <summary>The request methods the endpoints tell apart; every other valid token is <see cref="Other"/>.</summary>
-internal enum HttpMethod : byte
+internal enum RequestMethod : byte
 {
     Other,
     Get,
