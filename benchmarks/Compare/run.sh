@@ -102,7 +102,7 @@ machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 commit=$(git -C "$repo_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$repo_dir" diff --quiet HEAD -- src samples benchmarks 2>/dev/null || commit="$commit+local changes"
 header="Run of $started to $(date -u '+%H:%M UTC'): $machine; load average $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $rounds rounds, --min-ms $min_ms, --echo-seconds $echo_seconds, --echo-warmup ${COMPARE_ECHO_WARMUP:-2}; commit $commit; $failures failed runs."
-python3 "$compare_dir/table.py" "$raw" "$header" >"$out"
+python3 "$compare_dir/table.py" "$raw" "$header" >"$out" || { echo "table.py failed (raw lines: $raw)" >&2; exit 1; }
 echo
 cat "$out"
 echo

@@ -100,8 +100,8 @@ def main():
     out += [
         "",
         "Medians over the rounds; in parentheses the ratio to the best of the row (1.00 = best; above 1 is slower or",
-        "later for times, below 1 is fewer for requests); ± half the range over the rounds, relative to the median.
-⚠ = the load generator saw errors or mismatches.",
+        "later for times, below 1 is fewer for requests); ± half the range over the rounds, relative to the median.",
+        "⚠ = the load generator saw errors or mismatches.",
         "ns/op: spawn_join per task, nested_await per depth-10 chain, ping_pong per round trip, yield_many per yield.",
         "bytes/op: .NET `GC.GetTotalAllocatedBytes(precise: true)`; tokio a counting global allocator (allocations/op",
         "too). tcp_echo: 64-byte requests, one outstanding per connection, `../shared/tools/echo-loadgen` on the same",
