@@ -198,7 +198,8 @@ internal abstract class IoRegistration(SafeHandle owner, int fd)
     /// <summary>Removes the socket from the driver and wakes waiting operations. Idempotent; call before closing it.</summary>
     public abstract void Deregister();
 
-    private void WouldBlock(string operation, in ReadyEvent seen)
+    /// <summary>The syscall of <paramref name="operation"/> returned EAGAIN: report it, clear what it was tried on.</summary>
+    protected void WouldBlock(string operation, in ReadyEvent seen)
     {
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(operation, Fd);
         ClearReadiness(seen);

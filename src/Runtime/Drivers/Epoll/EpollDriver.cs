@@ -122,7 +122,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
             io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
             _registrations++;
         }
-        var registration = new EpollRegistration(this, io, slot, generation, owner, fd);
+        var registration = new EpollRegistration(this, io, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
         try
         {
             ControlOwned(Libc.EPOLL_CTL_ADD, registration, InterestBits(writeInterest: connecting));
