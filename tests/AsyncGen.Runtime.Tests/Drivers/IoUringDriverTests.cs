@@ -5,6 +5,7 @@ using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Drivers;
 
@@ -322,6 +323,55 @@ public class IoUringDriverTests
         using var executor = IoUringExecutor();
         using var listener = Loopback.Listen();
         Assert.Equal(100_000, executor.BlockOn(ShutdownAfterWrite(listener), s_limit));
+    }
+
+    private static async Future<int> AcceptTwoOneAtATime(AsyncTcpListener listener)
+    {
+        var first = await listener.AcceptAsync();
+        first.Dispose(); // its descriptor is free again for the second
+        using var second = await listener.AcceptAsync();
+        return 2;
+    }
+
+    private static List<Socket> ConnectTwo(AsyncTcpListener listener)
+    {
+        var clients = new List<Socket>();
+        for (int i = 0; i < 2; i++)
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            clients.Add(client);
+            client.Connect(listener.LocalEndPoint); // queued in the kernel before the first accept
+        }
+        return clients;
+    }
+
+    [Fact]
+    public void An_accept_error_met_while_accepting_ahead_of_the_reader_is_not_reported_to_the_next_accept()
+    {
+        // One descriptor free and two connections queued: the multishot accept takes the first and ends on EMFILE for
+        // the second, before anyone asked for it. The reader then frees a descriptor and accepts again: that accept
+        // must be tried afresh, not fail with the stale EMFILE (a second burst the work-stealing EMFILE test saw).
+        using var executor = IoUringExecutor();
+        using var warm = Loopback.Listen();
+        var clients = ConnectTwo(warm);
+        Assert.Equal(2, executor.BlockOn(AcceptTwoOneAtATime(warm), s_limit)); // JIT everything first
+        // A new listener: the warm one's multishot accept stays armed, with the limit of when it was submitted.
+        using var listener = Loopback.Listen();
+        clients.AddRange(ConnectTwo(listener));
+        var spare = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using (FileDescriptorLimit.Exhausted())
+            {
+                spare.Dispose();
+                Assert.Equal(2, executor.BlockOn(AcceptTwoOneAtATime(listener), s_limit));
+            }
+        }
+        finally
+        {
+            spare.Dispose();
+            foreach (var client in clients) client.Dispose();
+        }
     }
 
     [Fact]

@@ -58,6 +58,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private bool _acceptArmed;
     private readonly Queue<int> _accepted = new();
     private int _acceptError;
+    private bool _acceptedSinceArmed;       // the armed multishot accept delivered a connection
 
     private byte* _sendBuffer;
     private int _sendQueued;               // bytes in _sendBuffer, the first _sendInFlight of them in flight
@@ -318,6 +319,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 if (!_acceptArmed)
                 {
                     _acceptArmed = true;
+                    _acceptedSinceArmed = false;
                     _inflight++;
                     _driver.Queue(new Sqe
                     {
@@ -343,9 +345,14 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             if (_released) Libc.close(result);
             else _accepted.Enqueue(result);
-            _acceptError = 0; // an accept that succeeds after a failure (EMFILE) makes the failure stale: never surface it
+            _acceptedSinceArmed = true;
         }
-        else if (result != -IoUringNative.ECANCELED && _acceptError == 0) _acceptError = -result;
+        else if (result != -IoUringNative.ECANCELED && !_acceptedSinceArmed && _acceptError == 0) _acceptError = -result;
+        // An error after connections were accepted comes from the kernel accepting ahead of the reader (a multishot
+        // accept loops while connections are queued): nobody asked for that accept yet. Surfacing it would report a
+        // failure out of order — after the successes queued before it, a fresh burst (AcceptBackoff) of EMFILE when
+        // descriptors were being freed meanwhile. Dropped instead: the error ended the multishot, so the next accept
+        // that finds the queue empty arms a new one, and the kernel answers it with the truth of that moment.
         if ((flags & IoUringNative.CqeMore) == 0)
         {
             _acceptArmed = false;
