@@ -43,6 +43,12 @@ internal static class GeneratedNames
     /// <summary>The helper that disposes an embedded struct future in place.</summary>
     public const string DisposeChild = "DisposeChild";
 
+    /// <summary>
+    /// The helper that stores a pattern or catch variable in its field from inside a condition, where C# allows no
+    /// statement: <c>o is string s &amp;&amp; Hoist(out _s, s)</c>, <c>catch (E __caught) when (Hoist(out _e, __caught) &amp;&amp; ...)</c>.
+    /// </summary>
+    public const string Hoist = "Hoist";
+
     /// <summary>The property <c>[DebuggerDisplay]</c> shows: the state and the source line.</summary>
     public const string DebuggerDisplay = "__DebuggerDisplay";
 
@@ -57,11 +63,11 @@ internal static class GeneratedNames
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or DisposeChild or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
+        name is Poll or Dispose or DisposeChild or Hoist or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
 
     /// <summary>The machine's <c>IAsyncFrameSource</c> method.</summary>
     public const string CollectFrames = "CollectFrames";

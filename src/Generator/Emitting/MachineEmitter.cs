@@ -159,6 +159,17 @@ internal static class MachineEmitter
             writer.Line($"private static void {GeneratedNames.DisposeChild}<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();");
         }
 
+        if (spec.UsesHoist)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Stores a pattern or catch variable that lives across an await in its field, from inside the condition that declares it.</summary>");
+            writer.Line($"private static bool {GeneratedNames.Hoist}<T>(out T field, T value)");
+            writer.Open();
+            writer.Line("field = value;");
+            writer.Line("return true;");
+            writer.Close();
+        }
+
         if (spec.ClosureFields.Count > 0)
         {
             writer.Line();

@@ -5,6 +5,8 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>Body</c>: The body model, or null when the body is unsupported: the struct then wraps the fallback.</para>
 /// <para><c>FallbackReason</c>: Why there is no body (the construct and its diagnostic), for the file header.</para>
 /// <para><c>AwaitingFinallyLines</c>: Lines of the statements whose finally block awaits (Dispose cannot run those).</para>
+/// <para><c>UsesHoist</c>: Pattern or catch variables are stored in fields from inside conditions (the
+/// <c>Hoist</c> helper is emitted).</para>
 /// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
 /// its signature uses a private or protected type (the machine could not expose it otherwise).</para>
 internal sealed record MachineSpec(
@@ -38,4 +40,5 @@ internal sealed record MachineSpec(
     string? FallbackReason = null,
     string? Accessibility = null,
     EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default,
-    EquatableArray<int> AwaitingFinallyLines = default);
+    EquatableArray<int> AwaitingFinallyLines = default,
+    bool UsesHoist = false);

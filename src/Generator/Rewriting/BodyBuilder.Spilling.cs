@@ -56,7 +56,8 @@ internal sealed partial class BodyBuilder
             case InterpolatedStringExpressionSyntax interpolated:
                 return SpillInterpolatedString(interpolated, output);
             case IsPatternExpressionSyntax isPattern:
-                return Spill(isPattern.Expression, output) + " is " + _rewriter.Rewrite(isPattern.Pattern);
+                var isTest = _rewriter.IsPattern(Spill(isPattern.Expression, output), isPattern.Pattern);
+                return _rewriter.StoresVariables(isPattern.Pattern) && !isTest.StartsWith("!", System.StringComparison.Ordinal) ? "(" + isTest + ")" : isTest;
             case SwitchExpressionSyntax @switch when !@switch.Arms.Any(ContainsAwait):
                 return Spill(@switch.GoverningExpression, output) + " switch\n{\n" +
                        string.Join(",\n", @switch.Arms.Select(a => "    " + _rewriter.Rewrite(a))) + "\n}";
@@ -388,10 +389,8 @@ internal sealed partial class BodyBuilder
         var arms = new List<(string Condition, int Line, BlockStmt Body)>();
         foreach (var arm in @switch.Arms)
         {
-            if (arm.Pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>().Any())
-                throw new UnsupportedConstructException(arm.Pattern, "pattern variables in a switch expression arm that awaits");
             // 'x is _' would name a type called '_': the discard arm matches everything.
-            var test = arm.Pattern is DiscardPatternSyntax ? "true" : $"{value} is {_rewriter.Rewrite(arm.Pattern)}";
+            var test = arm.Pattern is DiscardPatternSyntax ? "true" : _rewriter.IsPattern(value, arm.Pattern);
             var condition = test + (arm.WhenClause is null ? "" : $" && ({_rewriter.Rewrite(arm.WhenClause.Condition)})");
             var body = new List<Stmt>();
             body.Add(AssignBranch(result, arm.Expression, body));

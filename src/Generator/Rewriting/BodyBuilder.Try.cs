@@ -97,10 +97,8 @@ internal sealed partial class BodyBuilder
                 var type = variable.Type.ToDisplayString(PollAsyncShape.TypeFormat);
                 if (_variables.IsHoisted(variable))
                 {
-                    if (clause.Filter is not null)
-                        throw new UnsupportedConstructException(clause.Filter, "an exception filter on a catch variable used after an await");
                     body.Add(Code($"{_variables.Access(variable)} = ({type}){exceptionField}!;", declaration));
-                    header = $"({type} {caught})";
+                    header = $"({type} {caught})" + Filter(clause, variable, caught);
                 }
                 else
                 {
@@ -110,12 +108,30 @@ internal sealed partial class BodyBuilder
             }
             else
             {
-                header = clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})" + (clause.Filter is null ? "" : " " + _rewriter.Rewrite(clause.Filter));
+                header = (clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})") +
+                         Filter(clause, null, caught);
             }
             BuildStatements(clause.Block.Statements, body);
             catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(body), true, caught));
         }
         return catches;
+    }
+
+    /// <summary>
+    /// The filter of a catch that awaits stays on the C# catch clause, so it still runs in the first pass of the
+    /// exception, before the finally blocks inside the try (a finally that awaits is a catch-all and runs before it,
+    /// as in the C# compiler's own lowering). A variable in a field is stored before the filter reads it:
+    /// <c>when (Hoist(out _e, __caught) &amp;&amp; (_e.Message != ""))</c>.
+    /// </summary>
+    private string Filter(CatchClauseSyntax clause, ILocalSymbol? hoisted, string caught)
+    {
+        if (clause.Filter is not { } filter) return "";
+        var condition = _rewriter.Rewrite(filter.FilterExpression);
+        var readsVariable = hoisted is not null &&
+            filter.FilterExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(i).Symbol, hoisted));
+        return readsVariable
+            ? $" when ({GeneratedNames.Hoist}(out {_variables.Access(hoisted!)}, {caught}) && ({condition}))"
+            : $" when ({condition})";
     }
 
     /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>
@@ -196,18 +212,16 @@ internal sealed partial class BodyBuilder
     /// <c>await foreach</c>: the enumerator's MoveNextAsync is awaited at the top of each iteration and its
     /// DisposeAsync in a finally block that awaits, like the C# compiler's own lowering.
     /// </summary>
-    private void BuildAwaitForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    private void BuildAwaitForEach(CommonForEachStatementSyntax forEach, List<Stmt> output)
     {
         var info = _model.GetForEachStatementInfo(forEach);
         if (info.GetEnumeratorMethod is null || info.MoveNextMethod is null || info.CurrentProperty is null)
             throw new UnsupportedConstructException(forEach, "this 'await foreach' collection");
-        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
+        var (assign, variableType) = ForEachTarget(forEach);
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
         var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "await foreach enumerator");
         output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
         var (top, next, exit) = LoopLabels(forEach);
-        var variableName = _variables.Access(variable) ?? variable.Name;
-        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
 
         var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
             tryBody =>
@@ -217,7 +231,7 @@ internal sealed partial class BodyBuilder
                     SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext),
                 };
                 body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
-                body.Add(Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach));
+                body.Add(Code($"{assign} = {Current(enumerator, info, variableType)};", forEach));
                 body.AddRange(BuildEmbedded(forEach.Statement).Statements);
                 tryBody.Add(new LoopStmt(null, BodySyntax.Line(forEach), Block(body), Block(new List<Stmt>()), false, top, next, exit));
             },

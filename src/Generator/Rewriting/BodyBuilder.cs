@@ -157,10 +157,10 @@ internal sealed partial class BodyBuilder
             case ForStatementSyntax @for:
                 BuildFor(@for, output);
                 break;
-            case ForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
+            case CommonForEachStatementSyntax { AwaitKeyword.RawKind: 0 } forEach:
                 BuildForEach(forEach, output);
                 break;
-            case ForEachStatementSyntax awaitForEach:
+            case CommonForEachStatementSyntax awaitForEach:
                 BuildAwaitForEach(awaitForEach, output);
                 break;
             case SwitchStatementSyntax @switch:
@@ -184,8 +184,6 @@ internal sealed partial class BodyBuilder
 
     private static string Describe(StatementSyntax statement) => statement switch
     {
-        ForEachStatementSyntax or ForEachVariableStatementSyntax { AwaitKeyword.RawKind: not 0 } => "'await foreach'",
-        ForEachVariableStatementSyntax => "a deconstructing foreach that awaits",
         UsingStatementSyntax => "'await using'",
         LockStatementSyntax => "an await inside 'lock'",
         CheckedStatementSyntax => "an await inside a checked/unchecked block",
@@ -295,14 +293,12 @@ internal sealed partial class BodyBuilder
         output.Add(new LoopStmt(condition ?? (@for.Condition is null ? null : "true"), BodySyntax.Line(@for), Block(body), Block(increment), false, top, next, exit));
     }
 
-    private void BuildForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    private void BuildForEach(CommonForEachStatementSyntax forEach, List<Stmt> output)
     {
         var info = _model.GetForEachStatementInfo(forEach);
-        var variable = (ILocalSymbol)_model.GetDeclaredSymbol(forEach)!;
         var collection = Spill(forEach.Expression, output);
         var collectionType = _model.GetTypeInfo(forEach.Expression).Type;
-        var variableName = _variables.Access(variable) ?? variable.Name;
-        var assign = _variables.IsHoisted(variable) ? variableName : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {variableName}";
+        var (assign, variableType) = ForEachTarget(forEach);
         var (top, next, exit) = LoopLabels(forEach);
 
         if (collectionType is IArrayTypeSymbol { Rank: 1 } array)
@@ -312,7 +308,7 @@ internal sealed partial class BodyBuilder
             var index = NewField("index", "int", "foreach index");
             output.Add(Code($"{arrayField} = {collection};", forEach.Expression));
             output.Add(Synthesized($"{index} = 0;"));
-            var arrayBody = new List<Stmt> { Code($"{assign} = {arrayField}[{index}];", forEach.Identifier.Parent!) };
+            var arrayBody = new List<Stmt> { Code($"{assign} = {arrayField}[{index}];", forEach) };
             arrayBody.AddRange(BuildEmbedded(forEach.Statement).Statements);
             output.Add(new LoopStmt($"{index} < {arrayField}.Length", BodySyntax.Line(forEach), Block(arrayBody),
                 Block(new List<Stmt> { Synthesized($"{index}++;") }), false, top, next, exit));
@@ -324,7 +320,7 @@ internal sealed partial class BodyBuilder
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
         var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "foreach enumerator");
         output.Add(Code($"{enumerator} = {collection}.GetEnumerator();", forEach.Expression));
-        var body = new List<Stmt> { Code($"{assign} = ({variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current;", forEach) };
+        var body = new List<Stmt> { Code($"{assign} = {Current(enumerator, info, variableType)};", forEach) };
         var finallyId = _nextTry++;
         var disposes = enumeratorType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) ||
                        enumeratorType.SpecialType == SpecialType.System_IDisposable;
@@ -345,6 +341,29 @@ internal sealed partial class BodyBuilder
         output.Add(new TryStmt(finallyId, BodySyntax.Line(forEach), Block(new List<Stmt> { loop }), EquatableArray<CatchModel>.Empty, @finally, null, null));
     }
 
+    /// <summary>
+    /// What each iteration assigns: the iteration variable (declared, or its field), or for
+    /// <c>foreach (var (k, v) in ...)</c> the deconstruction, whose variables in fields are targets: <c>(_k, var v)</c>.
+    /// The type is the iteration variable's (null for a deconstruction).
+    /// </summary>
+    private (string Assign, ITypeSymbol? VariableType) ForEachTarget(CommonForEachStatementSyntax forEach) => forEach switch
+    {
+        ForEachStatementSyntax single when _model.GetDeclaredSymbol(single) is ILocalSymbol variable =>
+            (_variables.IsHoisted(variable)
+                ? _variables.Access(variable)!
+                : $"{variable.Type.ToDisplayString(PollAsyncShape.TypeFormat)} {_variables.Access(variable) ?? variable.Name}",
+             variable.Type),
+        ForEachVariableStatementSyntax deconstruction => (_rewriter.Rewrite(deconstruction.Variable), null),
+        _ => throw new UnsupportedConstructException(forEach, "this foreach variable"),
+    };
+
+    /// <summary>The enumerator's element, converted to the variable's type (a deconstruction: to the element type, when Current differs).</summary>
+    private static string Current(string enumerator, ForEachStatementInfo info, ITypeSymbol? variableType)
+    {
+        var conversion = variableType ?? (SymbolEqualityComparer.Default.Equals(info.CurrentProperty?.Type, info.ElementType) ? null : info.ElementType);
+        return conversion is null ? $"{enumerator}.Current" : $"({conversion.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current";
+    }
+
     private void BuildSwitch(SwitchStatementSyntax @switch, List<Stmt> output)
     {
         var governing = Spill(@switch.Expression, output);
@@ -353,8 +372,7 @@ internal sealed partial class BodyBuilder
         var sections = new List<SwitchSectionModel>();
         foreach (var section in @switch.Sections)
         {
-            if (section.Labels.Any(l => l.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any()))
-                throw new UnsupportedConstructException(section, "pattern variables in a switch that awaits");
+            // Variables of the labels that the section uses are fields, stored by the label's guard.
             var labels = section.Labels.Select(l => _rewriter.Rewrite(l)).ToEquatableArray();
             var body = new List<Stmt>();
             BuildStatements(section.Statements, body);

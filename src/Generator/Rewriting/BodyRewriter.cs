@@ -174,8 +174,95 @@ internal sealed class BodyRewriter(
         _ => "_",
     };
 
-    public override SyntaxNode? VisitSingleVariableDesignation(SingleVariableDesignationSyntax node) =>
-        Renamed(node, node.Identifier) is { } name ? node.WithIdentifier(name) : node;
+    public override SyntaxNode? VisitSingleVariableDesignation(SingleVariableDesignationSyntax node)
+    {
+        if (model.GetDeclaredSymbol(node) is { } symbol && variables.PatternLocal(symbol) is { } local)
+            return node.WithIdentifier(Identifier(local).WithTriviaFrom(node.Identifier));
+        return Renamed(node, node.Identifier) is { } name ? node.WithIdentifier(name) : node;
+    }
+
+    public override SyntaxNode? VisitIsPatternExpression(IsPatternExpressionSyntax node)
+    {
+        if (HoistedVariables(node.Pattern).Count == 0) return base.VisitIsPatternExpression(node);
+        var operand = ((ExpressionSyntax)Visit(node.Expression)!).WithoutTrivia().ToFullString();
+        var test = IsPattern(operand, node.Pattern);
+        // `if (o is string s && Hoist(out _s, s))` reads best bare; elsewhere the && must not bind to its neighbours.
+        var bare = test.StartsWith("!", System.StringComparison.Ordinal) || node.Parent is IfStatementSyntax or WhileStatementSyntax or DoStatementSyntax or
+            ForStatementSyntax or ParenthesizedExpressionSyntax or WhenClauseSyntax or ArgumentSyntax or EqualsValueClauseSyntax or
+            ReturnStatementSyntax or ArrowExpressionClauseSyntax || node.Parent.IsKind(SyntaxKind.LogicalAndExpression);
+        return ParseExpression(bare ? test : "(" + test + ")").WithTriviaFrom(node);
+    }
+
+    /// <summary>
+    /// <c>operand is pattern</c>, storing each pattern variable that lives in a field right after the match:
+    /// <c>o is string s &amp;&amp; Hoist(out _s, s)</c>, or <c>!(o is string s &amp;&amp; Hoist(out _s, s))</c> for
+    /// <c>o is not string s</c> (its variable is assigned when the test fails). A pattern cannot assign a field itself.
+    /// </summary>
+    public string IsPattern(string operand, PatternSyntax pattern)
+    {
+        var hoisted = HoistedVariables(pattern);
+        if (hoisted.Count == 0) return operand + " is " + Rewrite(pattern);
+        var stores = string.Concat(hoisted.Select(h => " && " + Store(h.Symbol)));
+        if (hoisted.All(h => NotCount(h.Designation, pattern) == 0))
+            return operand + " is " + Rewrite(pattern) + stores;
+        var top = pattern;
+        while (top is ParenthesizedPatternSyntax parenthesized) top = parenthesized.Pattern;
+        if (top is UnaryPatternSyntax { Pattern: var negated } not && not.IsKind(SyntaxKind.NotPattern) &&
+            hoisted.All(h => NotCount(h.Designation, negated) == 0))
+            return "!(" + operand + " is " + Rewrite(negated) + stores + ")";
+        throw new UnsupportedConstructException(pattern, "a pattern variable under a nested 'not' used after an await");
+    }
+
+    public override SyntaxNode? VisitCasePatternSwitchLabel(CasePatternSwitchLabelSyntax node)
+    {
+        var hoisted = HoistedVariables(node.Pattern);
+        if (hoisted.Count == 0) return base.VisitCasePatternSwitchLabel(node);
+        if (hoisted.Any(h => NotCount(h.Designation, node.Pattern) > 0))
+            throw new UnsupportedConstructException(node.Pattern, "a pattern variable under 'not' used after an await");
+        var pattern = (PatternSyntax)Visit(node.Pattern)!;
+        return node.WithPattern(pattern.WithoutTrivia()).WithWhenClause(StoringGuard(hoisted, node.WhenClause));
+    }
+
+    public override SyntaxNode? VisitSwitchExpressionArm(SwitchExpressionArmSyntax node)
+    {
+        var hoisted = HoistedVariables(node.Pattern);
+        if (hoisted.Count == 0) return base.VisitSwitchExpressionArm(node);
+        if (hoisted.Any(h => NotCount(h.Designation, node.Pattern) > 0))
+            throw new UnsupportedConstructException(node.Pattern, "a pattern variable under 'not' used after an await");
+        return node.WithPattern(((PatternSyntax)Visit(node.Pattern)!).WithoutTrivia())
+            .WithWhenClause(StoringGuard(hoisted, node.WhenClause).WithTrailingTrivia(Space))
+            .WithExpression((ExpressionSyntax)Visit(node.Expression)!);
+    }
+
+    /// <summary><c>when Hoist(out _s, s) &amp;&amp; (guard)</c>: the stores run first, since the guard reads the fields.</summary>
+    private WhenClauseSyntax StoringGuard(List<(SingleVariableDesignationSyntax Designation, ILocalSymbol Symbol)> hoisted, WhenClauseSyntax? when)
+    {
+        var condition = string.Join(" && ", hoisted.Select(h => Store(h.Symbol)));
+        if (when is not null)
+        {
+            var guard = ((ExpressionSyntax)Visit(when.Condition)!).WithoutTrivia();
+            condition += " && " + (guard is ParenthesizedExpressionSyntax or IdentifierNameSyntax or InvocationExpressionSyntax or MemberAccessExpressionSyntax
+                ? guard.ToFullString()
+                : "(" + guard.ToFullString() + ")");
+        }
+        return WhenClause(Token(SyntaxKind.WhenKeyword).WithLeadingTrivia(Space).WithTrailingTrivia(Space), ParseExpression(condition));
+    }
+
+    /// <summary>True when <paramref name="pattern"/> declares a variable that lives in a field (its test stores it).</summary>
+    public bool StoresVariables(PatternSyntax pattern) => HoistedVariables(pattern).Count > 0;
+
+    private string Store(ILocalSymbol symbol) => $"{GeneratedNames.Hoist}(out {variables.Access(symbol)}, {variables.PatternLocal(symbol)})";
+
+    private List<(SingleVariableDesignationSyntax Designation, ILocalSymbol Symbol)> HoistedVariables(PatternSyntax pattern) =>
+        pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>()
+            .Select(d => (Designation: d, Symbol: model.GetDeclaredSymbol(d) as ILocalSymbol))
+            .Where(d => d.Symbol is not null && variables.PatternLocal(d.Symbol) is not null)
+            .Select(d => (d.Designation, d.Symbol!))
+            .ToList();
+
+    /// <summary>How many <c>not</c> patterns between <paramref name="designation"/> and <paramref name="root"/> (included).</summary>
+    private static int NotCount(SyntaxNode designation, PatternSyntax root) =>
+        designation.Ancestors().TakeWhile(a => a != root.Parent).Count(a => a.IsKind(SyntaxKind.NotPattern));
 
     public override SyntaxNode? VisitVariableDeclarator(VariableDeclaratorSyntax node)
     {

@@ -40,6 +40,7 @@ internal static class MachineRewriter
                 Body = body,
                 PrimaryConstructorAccessors = variables.PrimaryConstructorAccessors.ToEquatableArray(),
                 AwaitingFinallyLines = builder.AwaitingFinallyLines.ToEquatableArray(),
+                UsesHoist = variables.UsesHoist,
             };
             return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);
         }

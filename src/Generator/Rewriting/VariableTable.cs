@@ -17,6 +17,7 @@ internal sealed class VariableTable
     private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, string> _lambdaCopies = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, string> _patternLocals = new(SymbolEqualityComparer.Default);
     private readonly List<(string Field, SyntaxNode? Declaration, List<SyntaxNode> Uses)> _liveness = new();
 
     public List<FieldSpec> Fields { get; } = new();
@@ -29,6 +30,9 @@ internal sealed class VariableTable
     public List<PrimaryConstructorAccessor> PrimaryConstructorAccessors { get; } = new();
 
     public bool HasClosure => ClosureFields.Count > 0;
+
+    /// <summary>Some condition stores a pattern or catch variable in its field through the <c>Hoist</c> helper.</summary>
+    public bool UsesHoist { get; private set; }
 
     /// <summary>Names are taken from <paramref name="names"/>, which the machine's other fields share.</summary>
     /// <paramref name="thisAccess"/> and <paramref name="structName"/> name the accessors of primary-constructor parameters.
@@ -88,16 +92,28 @@ internal sealed class VariableTable
         {
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
-            var isHoisted = !inNested && (IsAliveAcrossAwait(declaration, uses, awaits) || IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries));
+            var isHoisted = !inNested && (IsAliveAcrossAwait(declaration, uses, awaits) || IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
+                                          IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits));
             if (isHoisted)
             {
                 if (symbol.Type.IsRefLikeType || symbol.IsRef)
                     throw new RefLikeAcrossAwaitException(declaration, symbol.Name, symbol.Type.ToDisplayString());
-                if (declaration is SingleVariableDesignationSyntax && !IsDeconstructionOrOutVariable(declaration))
-                    throw new UnsupportedConstructException(declaration, $"the pattern variable '{symbol.Name}' used after an await");
                 _hoisted.Add(symbol);
+                if (declaration is SingleVariableDesignationSyntax && !IsDeconstructionOrOutVariable(declaration))
+                {
+                    // The pattern still declares a local (a pattern cannot assign a field), which the condition
+                    // then stores: `o is string s && Hoist(out _s, s)`. Every other use reads the field.
+                    _patternLocals[symbol] = seenNames.Add(symbol.Name) ? symbol.Name : names.Allocate(symbol.Name + "_");
+                    UsesHoist = true;
+                }
+                else if (declaration is CatchDeclarationSyntax { Parent: CatchClauseSyntax { Filter: { } filter } } &&
+                         uses.Any(u => filter.Span.Contains(u.Span)))
+                {
+                    UsesHoist = true; // `when (Hoist(out _e, __caught) && ...)`: the filter reads the field
+                }
                 var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
-                if (captured.Contains(symbol) && declaration is ForEachStatementSyntax && !capturedByLocalFunction.Contains(symbol))
+                if (captured.Contains(symbol) && (declaration is ForEachStatementSyntax || IsForEachDeconstructionVariable(declaration)) &&
+                    !capturedByLocalFunction.Contains(symbol))
                 {
                     // Each iteration has its own (read-only) foreach variable: a field, which each lambda that
                     // captures it receives as the parameter of a wrapper called where the lambda is created.
@@ -147,6 +163,12 @@ internal sealed class VariableTable
     public string? Access(ISymbol symbol) => _access.TryGetValue(symbol, out var access) ? access : null;
 
     public bool IsHoisted(ISymbol symbol) => _hoisted.Contains(symbol);
+
+    /// <summary>
+    /// For a hoisted pattern variable, the name of the local its pattern still declares (and the condition stores
+    /// into the field right after the match); null for other variables.
+    /// </summary>
+    public string? PatternLocal(ISymbol symbol) => _patternLocals.TryGetValue(symbol, out var local) ? local : null;
 
     /// <summary>
     /// For a hoisted foreach variable captured by lambdas, the name it has inside them (a parameter of the wrapper
@@ -259,6 +281,22 @@ internal sealed class VariableTable
             }
         }
     }
+
+    /// <summary>
+    /// A switch that awaits is flattened: its labels only jump to the sections, which run outside the C# switch, so
+    /// a variable its case labels declare and its section uses must be a field.
+    /// </summary>
+    private static bool IsCaseVariableOfFlattenedSwitch(SyntaxNode declaration, List<SyntaxNode> references, List<SyntaxNode> awaits) =>
+        declaration.Ancestors().TakeWhile(a => a is not StatementSyntax).OfType<SwitchLabelSyntax>().FirstOrDefault() is
+            { Parent: SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch } section } &&
+        awaits.Any(a => @switch.Span.Contains(a.Span)) &&
+        references.Any(r => section.Statements.Any(s => s.Span.Contains(r.Span)));
+
+    /// <summary>A variable of <c>foreach (var (k, v) in ...)</c>: new in each iteration, like a foreach variable.</summary>
+    private static bool IsForEachDeconstructionVariable(SyntaxNode designation) =>
+        designation is SingleVariableDesignationSyntax &&
+        designation.Ancestors().TakeWhile(a => a is VariableDesignationSyntax or DeclarationExpressionSyntax or TupleExpressionSyntax or ArgumentSyntax)
+            .LastOrDefault()?.Parent is ForEachVariableStatementSyntax;
 
     /// <summary><c>out var x</c> and <c>var (a, b) = ...</c>: declarations the rewriter turns into assignments of fields.</summary>
     private static bool IsDeconstructionOrOutVariable(SyntaxNode designation)

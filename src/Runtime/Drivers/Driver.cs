@@ -11,13 +11,10 @@ internal sealed class Driver : IDisposable
 {
     [ThreadStatic] private static Driver? t_current;
 
-    private readonly IIoDriver? _io;
-
-    private Driver(IIoDriver? io)
+    private Driver(IIoDriver io)
     {
-        _io = io;
-        Parker = io ?? (IParker)new ThreadParker();
-        Timers.Parker = Parker;
+        Io = io;
+        Timers.Parker = io;
     }
 
     /// <summary>The driver of the executor polling on this thread.</summary>
@@ -27,25 +24,20 @@ internal sealed class Driver : IDisposable
 
     public TimerWheel Timers { get; } = new();
 
-    public IParker Parker { get; }
+    /// <summary>Where the executor's threads park: the I/O driver.</summary>
+    public IParker Parker => Io;
 
     /// <summary>
     /// The driver for a new executor: the I/O driver <paramref name="options"/> (or the environment) choose, see
-    /// <see cref="DriverFactory"/>. Where there is none, a <see cref="ThreadParker"/>, so timers and tasks still work
-    /// and I/O fails with <see cref="PlatformNotSupportedException"/> (see <see cref="Io"/>).
+    /// <see cref="DriverFactory"/>. Every operating system .NET runs on has one (the portable driver at least).
     /// </summary>
     public static Driver Create(DriverOptions? options = null) => new(DriverFactory.Create(options ?? DriverOptions.Default));
 
     /// <summary>The I/O driver this executor parks in and its sockets register with.</summary>
-    /// <exception cref="PlatformNotSupportedException">This system has no I/O driver.</exception>
-    public IIoDriver Io => _io ?? throw NoIoDriver();
+    public IIoDriver Io { get; }
 
-    /// <summary>Which I/O driver runs, or null when there is none.</summary>
-    public IoDriverKind? Kind => _io?.Kind;
-
-    private static PlatformNotSupportedException NoIoDriver() => new(
-        $"AsyncGen has no I/O driver for {System.Runtime.InteropServices.RuntimeInformation.OSDescription}. " +
-        "Timers and tasks work everywhere; sockets need Linux (epoll, io_uring) or the portable driver.");
+    /// <summary>Which I/O driver runs.</summary>
+    public IoDriverKind? Kind => Io.Kind;
 
     /// <summary>Makes this the driver of the calling thread until the returned scope is disposed.</summary>
     public Scope Enter()

@@ -2,6 +2,7 @@ using AsyncGen.Diagnostics;
 using System.Runtime.InteropServices;
 using AsyncGen.Drivers.Epoll;
 using AsyncGen.Drivers.IoUring;
+using AsyncGen.Drivers.Portable;
 
 namespace AsyncGen.Drivers;
 
@@ -18,8 +19,8 @@ internal static class DriverFactory
     /// <summary>How many drivers fell back to a weaker one in this process (tests assert the fallback is visible).</summary>
     public static long FallbackCount => Interlocked.Read(ref s_fallbacks);
 
-    /// <summary>The driver for a new executor, or null where no I/O driver exists (timers and tasks still work).</summary>
-    public static IIoDriver? Create(DriverOptions options)
+    /// <summary>The I/O driver for a new executor.</summary>
+    public static IIoDriver Create(DriverOptions options)
     {
         var requested = options.Driver != IoDriverKind.Auto ? options.Driver : t_threadDefault;
         return Create(Resolve(requested, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)), options);
@@ -67,29 +68,38 @@ internal static class DriverFactory
         return OperatingSystem.IsLinux() ? IoDriverKind.IoUring : IoDriverKind.Portable;
     }
 
-    private static IIoDriver? Create(IoDriverKind kind, DriverOptions options)
+    /// <remarks>
+    /// Linux's drivers are built only on Linux: elsewhere a request for one falls back to the portable driver
+    /// (visibly), before anything calls the Linux-only syscalls.
+    /// </remarks>
+    private static IIoDriver Create(IoDriverKind kind, DriverOptions options)
     {
         switch (kind)
         {
             case IoDriverKind.Epoll:
-                return OperatingSystem.IsLinux() ? new EpollDriver() : null;
+                if (OperatingSystem.IsLinux()) return new EpollDriver();
+                ReportFallback(kind, IoDriverKind.Portable, NotLinux);
+                return new PortableDriver();
             case IoDriverKind.IoUring:
             {
+                if (!OperatingSystem.IsLinux())
+                {
+                    ReportFallback(kind, IoDriverKind.Portable, NotLinux);
+                    return new PortableDriver();
+                }
                 IoUringDriver? driver = null;
                 int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(options.IoUringEntries, out driver);
-                if (errno == 0) return driver;
-                if (!OperatingSystem.IsLinux()) return null;
+                if (errno == 0) return driver!;
                 ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));
                 return new EpollDriver();
             }
             default:
-                // The portable driver is not written yet. On Linux epoll stands in, said out loud; elsewhere there is
-                // no I/O driver, and the first socket operation throws PlatformNotSupportedException naming the OS.
-                if (!OperatingSystem.IsLinux()) return null;
-                ReportFallback(kind, IoDriverKind.Epoll, "the portable driver is not available in this build");
-                return new EpollDriver();
+                return new PortableDriver();
         }
     }
+
+    private static string NotLinux =>
+        $"{RuntimeInformation.OSDescription} is not Linux: epoll and io_uring exist only there";
 
     /// <summary>Why io_uring_setup (or the buffer ring) failed, in words a reader of the event can act on.</summary>
     internal static string IoUringUnavailable(int errno) => errno switch

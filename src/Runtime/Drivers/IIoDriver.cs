@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace AsyncGen.Drivers;
@@ -21,6 +22,25 @@ internal interface IIoDriver : IParker
     /// finished. Otherwise both directions may be tried at once.
     /// </param>
     IoRegistration Register(Socket socket, bool connecting);
+
+    /// <summary>
+    /// Starts connecting <paramref name="socket"/> to <paramref name="remote"/> and registers it;
+    /// <see cref="IoRegistration.TryFinishConnect"/> completes the connect. A readiness driver starts a non-blocking
+    /// connect, then registers the socket as connecting (its first write readiness ends the connect); a completion
+    /// driver submits the connect itself.
+    /// </summary>
+    IoRegistration Connect(Socket socket, EndPoint remote)
+    {
+        try
+        {
+            socket.Connect(remote);
+        }
+        catch (SocketException error) when (error.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            // EINPROGRESS: the handshake continues; write readiness reports its end.
+        }
+        return Register(socket, connecting: true);
+    }
 
     /// <summary>Number of live registrations (tests: 0 once every socket is disposed).</summary>
     int RegistrationCount { get; }

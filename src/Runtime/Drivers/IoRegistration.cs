@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using AsyncGen.Diagnostics;
@@ -18,8 +19,9 @@ namespace AsyncGen.Drivers;
 ///   a completion driver submits the operation to the kernel and completes it from the completion queue, copying
 ///   between its own buffers and the caller's spans, so no caller memory is ever lent to the kernel.</item>
 /// <item><b>Readiness</b> (<see cref="PollReady"/>, <see cref="ClearReadiness"/>): for the rarer operations
-///   (connect, datagrams) every driver can report readiness: epoll natively, io_uring through a one-shot poll
-///   operation.</item>
+///   (connect, datagrams: <see cref="TryFinishConnect"/>, <see cref="TryReceiveFrom"/>, <see cref="TrySendTo"/>,
+///   whose defaults are readiness loops) every driver can report readiness: epoll natively, io_uring through a
+///   one-shot poll operation; the portable driver overrides those operations with System.Net.Sockets' own.</item>
 /// </list>
 /// <para>The readiness protocol (tokio's <c>poll_read_ready</c> + <c>clear_readiness</c>):
 /// <code>
@@ -120,6 +122,65 @@ internal abstract class IoRegistration(SafeHandle owner, int fd)
     }
 
     /// <summary>
+    /// Receives one datagram into <paramref name="buffer"/> (truncated to its length) with its sender: true with the
+    /// byte count, false with the waker stored. Cancel-safe: a disposed receive loses no datagram.
+    /// <paramref name="sender"/> comes in as an endpoint of the socket's address family (any address) and goes out
+    /// as the datagram's sender.
+    /// </summary>
+    public virtual bool TryReceiveFrom(Socket socket, Span<byte> buffer, ref EndPoint sender, in Waker waker, out int received)
+    {
+        while (PollReady(Direction.Read, waker, out var seen))
+        {
+            try
+            {
+                received = socket.ReceiveFrom(buffer, SocketFlags.None, ref sender);
+                return true;
+            }
+            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
+            {
+                WouldBlock("recvfrom", seen);
+            }
+        }
+        received = 0;
+        return false;
+    }
+
+    /// <summary>Sends one datagram to <paramref name="remote"/>: true with the byte count, false with the waker stored.</summary>
+    public virtual bool TrySendTo(Socket socket, ReadOnlySpan<byte> datagram, EndPoint remote, in Waker waker, out int sent)
+    {
+        while (PollReady(Direction.Write, waker, out var seen))
+        {
+            try
+            {
+                sent = socket.SendTo(datagram, SocketFlags.None, remote);
+                return true;
+            }
+            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
+            {
+                WouldBlock("sendto", seen);
+            }
+        }
+        sent = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Finishes the connect <see cref="IIoDriver.Connect"/> started: true once connected, false with the waker stored.
+    /// A readiness driver waits for write readiness, then reads <c>SO_ERROR</c>.
+    /// </summary>
+    /// <exception cref="SocketException">The connect failed (refused, unreachable, timed out).</exception>
+    public virtual bool TryFinishConnect(Socket socket, in Waker waker)
+    {
+        if (!PollReady(Direction.Write, waker, out _)) return false;
+        int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        if (error != 0) throw new SocketException(error);
+        // .NET learns that its non-blocking connect completed when it is asked (Connected polls the socket);
+        // ask once, so RemoteEndPoint and Connected are right from here on.
+        if (!socket.Connected) throw new SocketException((int)SocketError.NotConnected);
+        return true;
+    }
+
+    /// <summary>
     /// Shuts down one or both directions. A driver that buffers sends shuts the send side down only after the
     /// buffered bytes went out, so the peer reads them before end of stream.
     /// </summary>
@@ -137,7 +198,8 @@ internal abstract class IoRegistration(SafeHandle owner, int fd)
     /// <summary>Removes the socket from the driver and wakes waiting operations. Idempotent; call before closing it.</summary>
     public abstract void Deregister();
 
-    private void WouldBlock(string operation, in ReadyEvent seen)
+    /// <summary>The syscall of <paramref name="operation"/> returned EAGAIN: report it, clear what it was tried on.</summary>
+    protected void WouldBlock(string operation, in ReadyEvent seen)
     {
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(operation, Fd);
         ClearReadiness(seen);

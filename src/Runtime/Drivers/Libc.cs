@@ -54,6 +54,13 @@ internal static unsafe partial class Libc
     public static partial int close(int fd);
 
     public const int SHUT_WR = 1;               // sys/socket.h
+    public const int MSG_NOSIGNAL = 0x4000;     // sys/socket.h: EPIPE instead of SIGPIPE
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial nint recv(int fd, void* buffer, nuint length, int flags);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial nint send(int fd, void* buffer, nuint length, int flags);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int shutdown(int fd, int how);

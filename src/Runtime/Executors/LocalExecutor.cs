@@ -13,11 +13,19 @@ namespace AsyncGen;
 /// nothing is ready. Wakers may be woken from any thread.
 /// </summary>
 /// <remarks>
-/// The loop (the seed's "check wake queue, poll ready tasks, sleep if idle"): take at most
-/// <see cref="EventInterval"/> tasks from the ready queue, then look for I/O and due timers without blocking; when
-/// the queue is empty, park until an event, a timer deadline or a wake from another thread. The batch bound keeps a
-/// task that wakes itself from starving timers and I/O; the per-poll budget of resource operations
-/// (<see cref="CoopBudget"/>) keeps a task whose sockets or channels are always ready from starving other tasks.
+/// <para>The loop (the seed's "check wake queue, poll ready tasks, sleep if idle"): poll a batch of at most
+/// <see cref="EventInterval"/> tasks, then turn the driver — I/O and due timers — without blocking; when nothing is
+/// queued, park until an event, a timer deadline or a wake from another thread. The batch bound keeps a task that
+/// wakes itself (or 100,000 freshly spawned tasks) from starving timers and I/O; the per-poll budget of resource
+/// operations (<see cref="CoopBudget"/>) keeps a task whose sockets or channels are always ready from starving
+/// other tasks.</para>
+/// <para>Two queues, so a turn of the driver is not undone by the queue behind it: tasks the driver woke (a timer
+/// that fired, a socket that became ready) go to the driver queue, every other wake and every spawn to the ready
+/// queue. A batch polls the driver queue first, at most <see cref="DriverShare"/> of it, then fills up from the
+/// ready queue (and, when that runs dry, from the driver queue again). So a sleeper whose deadline passed waits for
+/// at most the rest of the current batch and the due tasks woken before it — not for every first poll spawned
+/// before it — and spawned or task-woken work keeps at least half of every batch however busy the sockets are.
+/// See <c>src/Runtime/Time/README.md</c>.</para>
 /// </remarks>
 [DebuggerDisplay("LocalExecutor ({TaskCount} tasks)")]
 public sealed class LocalExecutor : IDisposable, ITaskScheduler
@@ -25,11 +33,19 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     /// <summary>Tasks polled between two checks of I/O and timers (61: tokio's event_interval, a prime).</summary>
     internal const int EventInterval = 61;
 
+    /// <summary>
+    /// Tasks of the driver queue polled first in a batch (30: half of <see cref="EventInterval"/>, rounded down), so
+    /// the ready queue keeps at least the other half under any I/O load.
+    /// </summary>
+    internal const int DriverShare = EventInterval / 2;
+
     [ThreadStatic] private static LocalExecutor? t_current;
 
     private readonly Driver _driver;
     private readonly WakerTable _tasks;
     private readonly ConcurrentQueue<ITaskCell> _ready = new();
+    private readonly Queue<ITaskCell> _driverWoken = new(); // executor thread only: wakes issued while it turns the driver
+    private bool _turningDriver;                             // executor thread only: inside _driver.Park
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
     private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
     private bool _disposed;
@@ -40,7 +56,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     {
         _driver = Driver.Create(options);
         _tasks = new WakerTable(this);
-        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count, _ => 0) { Dump = DumpTasks };
+        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count, _ => 0) { Dump = DumpTasks };
     }
 
     private readonly ExecutorMetrics _metrics;
@@ -127,6 +143,13 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     void ITaskScheduler.Schedule(ITaskCell task)
     {
+        // Only the executor thread sets the flag, so a wake from another thread never sees it set.
+        if (_turningDriver && Environment.CurrentManagedThreadId == Volatile.Read(ref _runningThread))
+        {
+            _driverWoken.Enqueue(task);
+            TaskLifecycle.Woken(task, _metrics, sameThread: true);
+            return;
+        }
         _ready.Enqueue(task);
         // Pairs with the fence in Idle(): either the executor sees the task in the queue before parking, or we see
         // _parked == 1 and unpark it. (Enqueue is already a full fence; the explicit one documents the pairing.)
@@ -164,7 +187,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             while (main is null ? _tasks.Count > 0 : !main.IsComplete)
             {
                 CoarseClock.Advance();
-                for (int i = 0; i < EventInterval && _ready.TryDequeue(out var task); i++) TaskLifecycle.Poll(task, counters);
+                PollBatch(counters);
                 if (main is null ? _tasks.Count == 0 : main.IsComplete) break;
 
                 if (Time.NowMs >= deadlineMs)
@@ -180,7 +203,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                     StallDiagnosis.Of(main!, _driver.Timers).Report(TimeSpan.FromMilliseconds(Time.NowMs - started));
                     reportMs += reportEvery;
                 }
-                if (!_ready.IsEmpty) _driver.Park(0); // I/O and timers get their turn, without waiting
+                if (!_ready.IsEmpty || _driverWoken.Count > 0) TurnDriver(0); // I/O and timers get their turn, without waiting
                 else Idle(Math.Min(deadlineMs, reportMs));
             }
         }
@@ -188,6 +211,38 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         {
             t_current = previous;
             Volatile.Write(ref _runningThread, 0);
+            // Tasks left queued by a BlockOn that returned run at the next Run/BlockOn, like the ready queue's.
+            while (_driverWoken.TryDequeue(out var task)) _ready.Enqueue(task);
+        }
+    }
+
+    /// <summary>One batch: up to <see cref="DriverShare"/> driver-woken tasks, then the ready queue, at most <see cref="EventInterval"/> polls.</summary>
+    private void PollBatch(RuntimeCounters counters)
+    {
+        int polled = 0;
+        while (polled < DriverShare && _driverWoken.TryDequeue(out var woken))
+        {
+            TaskLifecycle.Poll(woken, counters);
+            polled++;
+        }
+        while (polled < EventInterval && (_ready.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
+        {
+            TaskLifecycle.Poll(task, counters);
+            polled++;
+        }
+    }
+
+    /// <summary>Parks in the driver (0: just polls it); the wakes its timers and I/O issue meanwhile go to the driver queue.</summary>
+    private void TurnDriver(int maxWaitMs)
+    {
+        _turningDriver = true;
+        try
+        {
+            _driver.Park(maxWaitMs);
+        }
+        finally
+        {
+            _turningDriver = false;
         }
     }
 
@@ -200,7 +255,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         {
             _metrics.Threads[0].Count(RuntimeCounter.Parks);
             int maxWait = deadlineMs == long.MaxValue ? System.Threading.Timeout.Infinite : (int)Math.Clamp(deadlineMs - Time.NowMs, 0, int.MaxValue);
-            _driver.Park(maxWait);
+            TurnDriver(maxWait);
         }
         Volatile.Write(ref _parked, 0);
     }

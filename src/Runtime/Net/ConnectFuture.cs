@@ -8,8 +8,9 @@ using AsyncGen.Tasks;
 namespace AsyncGen.Net;
 
 /// <summary>
-/// The future of <see cref="AsyncTcpStream.ConnectAsync(IPEndPoint)"/>: a non-blocking <c>connect</c>, then a wait for
-/// EPOLLOUT, then <c>SO_ERROR</c> tells success from failure.
+/// The future of <see cref="AsyncTcpStream.ConnectAsync(IPEndPoint)"/>: the driver starts the connect
+/// (<see cref="IIoDriver.Connect"/>: a non-blocking <c>connect</c> then a wait for EPOLLOUT and <c>SO_ERROR</c> on
+/// readiness drivers, System.Net.Sockets' own connect on the portable one) and reports its end.
 /// </summary>
 /// <remarks>The socket is created on the first poll. Disposing a pending connect (e.g. through
 /// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/>) closes the half-open socket.</remarks>
@@ -30,20 +31,19 @@ public struct ConnectFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
         if (_done) throw new InvalidOperationException("The connect future was polled after it completed (or was disposed).");
         try
         {
-            _socket ??= Start();
+            IoRegistration io;
+            if (_socket is null)
+            {
+                _socket = new EventedSocket(new Socket(_remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+                io = _socket.Connect(_remote);
+            }
+            else io = _socket.Register(connecting: true);
             IoOperation.Polled(IoOperation.Connect, _socket.Fd, ++_polls);
-            var io = _socket.Register(connecting: true);
-            if (!io.PollReady(Direction.Write, cx.Waker, out _))
+            if (!io.TryFinishConnect(_socket.Socket, cx.Waker))
             {
                 IoOperation.Pending(IoOperation.Connect, _socket.Fd);
                 return Poll<AsyncTcpStream>.Pending;
             }
-            var socket = _socket.Socket;
-            int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (error != 0) throw new SocketException(error);
-            // .NET learns that its non-blocking connect completed when it is asked (Connected polls the socket);
-            // ask once, so RemoteEndPoint and Connected are right from here on.
-            if (!socket.Connected) throw new SocketException((int)SocketError.NotConnected);
         }
         catch
         {
@@ -54,26 +54,6 @@ public struct ConnectFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
         _done = true;
         IoOperation.Ready(IoOperation.Connect, _socket.Fd, _polls, 0);
         return Poll<AsyncTcpStream>.Ready(new AsyncTcpStream(_socket));
-    }
-
-    private readonly EventedSocket Start()
-    {
-        var socket = new Socket(_remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        var evented = new EventedSocket(socket);
-        try
-        {
-            socket.Connect(_remote);
-        }
-        catch (SocketException error) when (error.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-        {
-            // EINPROGRESS: the handshake continues; EPOLLOUT reports its end.
-        }
-        catch
-        {
-            evented.Dispose();
-            throw;
-        }
-        return evented;
     }
 
     /// <summary>While pending: the connecting descriptor, waiting to become writable.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
 
@@ -90,7 +91,15 @@ internal sealed class EventedSocket : IDisposable
     public IoRegistration Registration => Register(connecting: false);
 
     /// <summary>Registers the socket with the current executor's reactor unless it already is.</summary>
-    public IoRegistration Register(bool connecting)
+    public IoRegistration Register(bool connecting) => Register(connecting, connectTo: null);
+
+    /// <summary>
+    /// Starts connecting to <paramref name="remote"/> through the current executor's driver, which registers the
+    /// socket (see <see cref="IIoDriver.Connect"/>); <see cref="IoRegistration.TryFinishConnect"/> completes it.
+    /// </summary>
+    public IoRegistration Connect(EndPoint remote) => Register(connecting: true, remote);
+
+    private IoRegistration Register(bool connecting, EndPoint? connectTo)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, _socket);
         var driver = Driver.Current.Io;
@@ -111,7 +120,7 @@ internal sealed class EventedSocket : IDisposable
                 registration.Deregister();
             }
             ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-            registration = driver.Register(_socket, connecting);
+            registration = connectTo is null ? driver.Register(_socket, connecting) : driver.Connect(_socket, connectTo);
             Volatile.Write(ref _registration, registration);
             return registration;
         }

@@ -28,29 +28,23 @@ public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>, IAsyncFrameSou
     public Poll<AsyncUdpReceiveResult> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<AsyncUdpReceiveResult>.Pending;
-        while (_operation.PollReady(io, cx.Waker, out var seen))
+        EndPoint sender = _family == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, 0)
+            : new IPEndPoint(IPAddress.Any, 0);
+        bool done;
+        int received;
+        try
         {
-            EndPoint sender = _family == AddressFamily.InterNetworkV6
-                ? new IPEndPoint(IPAddress.IPv6Any, 0)
-                : new IPEndPoint(IPAddress.Any, 0);
-            int received;
-            try
-            {
-                received = _operation.Socket.Socket.ReceiveFrom(_buffer.Span, SocketFlags.None, ref sender);
-            }
-            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
-            {
-                _operation.WouldBlock(seen);
-                continue;
-            }
-            catch
-            {
-                _operation.Fail();
-                throw;
-            }
-            return _operation.Ready(new AsyncUdpReceiveResult(received, (IPEndPoint)sender), received);
+            done = io.TryReceiveFrom(_operation.Socket.Socket, _buffer.Span, ref sender, cx.Waker, out received);
         }
-        return _operation.Pending<AsyncUdpReceiveResult>();
+        catch
+        {
+            _operation.Fail();
+            throw;
+        }
+        return done
+            ? _operation.Ready(new AsyncUdpReceiveResult(received, (IPEndPoint)sender), received)
+            : _operation.Pending<AsyncUdpReceiveResult>();
     }
 
     /// <summary>Cancels a pending receive: its waker is removed from the reactor.</summary>

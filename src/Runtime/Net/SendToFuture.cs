@@ -26,26 +26,18 @@ public struct SendToFuture : IFuture<int>, IAsyncFrameSource
     public Poll<int> Poll(ref Context cx)
     {
         if (!_operation.TryBeginPoll(cx.Waker, out var io)) return Poll<int>.Pending;
-        while (_operation.PollReady(io, cx.Waker, out var seen))
+        bool done;
+        int sent;
+        try
         {
-            int sent;
-            try
-            {
-                sent = _operation.Socket.Socket.SendTo(_datagram.Span, SocketFlags.None, _remote);
-            }
-            catch (SocketException error) when (error.SocketErrorCode == SocketError.WouldBlock)
-            {
-                _operation.WouldBlock(seen);
-                continue;
-            }
-            catch
-            {
-                _operation.Fail();
-                throw;
-            }
-            return _operation.Ready(sent, sent);
+            done = io.TrySendTo(_operation.Socket.Socket, _datagram.Span, _remote, cx.Waker, out sent);
         }
-        return _operation.Pending<int>();
+        catch
+        {
+            _operation.Fail();
+            throw;
+        }
+        return done ? _operation.Ready(sent, sent) : _operation.Pending<int>();
     }
 
     /// <summary>Cancels a pending send: its waker is removed from the reactor.</summary>

@@ -18,11 +18,6 @@ internal static class KnownGeneratorBugs
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
     {
-        ["P_ForEachDeconstructWithAwait"] = "generator: AG0005 for `foreach (var (k, v) in ...)` whose body awaits",
-        ["P_IsPatternUsedAfterAwait"] = "generator: AG0005 for a pattern variable (`is string s`) used after an await",
-        ["P_SwitchStatementTypePatterns"] = "generator: AG0005 for case pattern variables used after an await",
-        ["P_ListPatternVariableAfterAwait"] = "generator: AG0005 for list-pattern variables used after an await",
-        ["P_RetryLoop"] = "generator: AG0005 for an exception filter in a try that awaits",
         ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder (reported by analyzer AG0111: lambdas are not rewritten)",
     };
 

@@ -70,7 +70,7 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("lock (gate) { }\n        await Task.Yield();\n        return checked(await Task.FromResult(1) + 1);", "checked")]
-    [InlineData("foreach (var (a, b) in new[] { (1, 2) }) { await Task.Yield(); }\n        return 1;", "deconstructing foreach")]
+    [InlineData("switch (gate.GetHashCode() & 1) { case 0: await Task.Yield(); goto case 1; case 1: return 1; }\n        return 2;", "'goto case'")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     [InlineData("var x = (gate as string)?[await Task.FromResult(0)];\n        return 1;", "null-conditional")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)

@@ -436,6 +436,63 @@ public class SnapshotTests
         """, "FirstFuture");
 
     [Fact]
+    public void Pattern_variables_used_after_an_await_are_stored_by_their_condition() => Verify("""
+            [PollAsync]
+            public static async Future<string> Describe(object value)
+            {
+                if (value is string { Length: > 0 } text)
+                {
+                    await Task.Yield();
+                    return "text " + text;
+                }
+                if (value is not int number) return "other";
+                await Task.Yield();
+                switch (number)
+                {
+                    case > 100 and var big when big % 2 == 0:
+                        await Task.Yield();
+                        return "big even " + big;
+                    default:
+                        return "number " + number;
+                }
+            }
+        """, "DescribeFuture");
+
+    [Fact]
+    public void Exception_filter_stays_on_the_catch_clause() => Verify("""
+            [PollAsync]
+            public static async Future<int> Retry(Func<Task<int>> attempt)
+            {
+                for (var tries = 1; ; tries++)
+                {
+                    try
+                    {
+                        return await attempt();
+                    }
+                    catch (InvalidOperationException e) when (tries < 3 && e.Message != "fatal")
+                    {
+                        await Task.Delay(10);
+                    }
+                }
+            }
+        """, "RetryFuture");
+
+    [Fact]
+    public void Foreach_deconstruction_with_await_in_the_body() => Verify("""
+            [PollAsync]
+            public static async Future<int> Total(Dictionary<string, int> prices)
+            {
+                var total = 0;
+                foreach (var (item, price) in prices)
+                {
+                    await Task.Yield();
+                    total += item.Length * price;
+                }
+                return total;
+            }
+        """, "TotalFuture");
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using AsyncGen.Drivers;
 using AsyncGen.Drivers.Epoll;
@@ -130,5 +132,80 @@ public class EpollDriverTests
         Assert.Equal(Ready.Writable, ReadyExtensions.FromEpoll(Libc.EPOLLOUT));
         var reset = ReadyExtensions.FromEpoll(Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP | Libc.EPOLLRDHUP);
         Assert.Equal(Ready.Readable | Ready.Writable | Ready.ReadClosed | Ready.WriteClosed | Ready.Error, reset);
+    }
+
+    [Fact]
+    public void One_park_dispatches_every_event_its_epoll_wait_returned()
+    {
+        using var reactor = new EpollDriver();
+        using var sockets = ReadableSockets.Create(reactor, count: 10);
+        long waits = reactor.WaitCount;
+        reactor.Park(Timeout.Infinite);
+        Assert.Equal(waits + 1, reactor.WaitCount);
+        Assert.Equal(Enumerable.Repeat(1, 10), sockets.Wakes);
+    }
+
+    [Fact]
+    public void Events_beyond_the_buffer_are_returned_by_the_next_park_at_once()
+    {
+        using var reactor = new EpollDriver(eventCapacity: 4);
+        using var sockets = ReadableSockets.Create(reactor, count: 10);
+        var woken = new List<int>();
+        for (int park = 0; park < 3; park++)
+        {
+            // Infinite: the events left over from a full buffer are already on the ready list, so it cannot block.
+            reactor.Park(Timeout.Infinite);
+            woken.Add(sockets.Wakes.Sum());
+        }
+        Assert.Equal([4, 8, 10], woken);                    // a full buffer per park, nothing dropped
+        Assert.Equal(Enumerable.Repeat(1, 10), sockets.Wakes); // each reader woken exactly once
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> connected loopback pairs whose server ends are registered with a reader waiting
+    /// (readiness cleared, waker stored), then made readable by one byte from the client end.
+    /// </summary>
+    private sealed class ReadableSockets : IDisposable
+    {
+        private readonly List<Socket> _sockets = [];
+        private readonly List<IoRegistration> _registrations = [];
+        private readonly List<CountingWakeTarget> _readers = [];
+
+        public IEnumerable<int> Wakes => _readers.Select(reader => reader.Wakes);
+
+        public static ReadableSockets Create(EpollDriver reactor, int count)
+        {
+            var set = new ReadableSockets();
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(count);
+            var clients = new List<Socket>();
+            for (int i = 0; i < count; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                client.Connect(listener.LocalEndPoint!);
+                var server = listener.Accept();
+                server.Blocking = false;
+                set._sockets.Add(client);
+                set._sockets.Add(server);
+                clients.Add(client);
+                var registration = reactor.Register(server, connecting: false);
+                set._registrations.Add(registration);
+                var reader = new CountingWakeTarget();
+                set._readers.Add(reader);
+                // A new registration starts optimistically ready: clear it as a read meeting EAGAIN would.
+                Assert.True(registration.PollReady(Direction.Read, reader.Waker, out var seen));
+                registration.ClearReadiness(seen);
+                Assert.False(registration.PollReady(Direction.Read, reader.Waker, out _));
+            }
+            foreach (var client in clients) client.Send([1]);
+            return set;
+        }
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations) registration.Deregister();
+            foreach (var socket in _sockets) socket.Dispose();
+        }
     }
 }

@@ -18,7 +18,12 @@ namespace AsyncGen.Drivers.Epoll;
 /// driver). Other threads may poll operations meanwhile: readiness and wakers are atomic / locked per slot.
 /// <see cref="Park"/> waits in <c>epoll_wait</c>
 /// (retried on EINTR), advances the tick, then for each event sets readiness and wakes the stored wakers; the wakes
-/// only queue tasks, which the executor polls after <see cref="Park"/> returns.</para>
+/// only queue tasks, which the executor polls after <see cref="Park"/> returns. Every event one epoll_wait returned
+/// is dispatched before the next wait. When more descriptors are ready than the buffer holds (1,024 events, tokio's
+/// capacity), the rest stay on the kernel's ready list and the next wait returns them at once, without blocking
+/// (whatever its timeout): we do not drain with further zero-timeout waits inside one park, so a park is bounded (the
+/// tasks woken by 1,024 events run before more I/O is taken, as in tokio) and no event is lost or delayed by more
+/// than one batch of polls (<c>EpollDriverTests.Events_beyond_the_buffer_are_returned_by_the_next_park_at_once</c>).</para>
 /// <para><b>Unpark.</b> <c>_notified</c> elides redundant eventfd writes: a foreign thread writes the eventfd only
 /// when it flips the flag from 0 to 1, and <see cref="Park"/> consumes the flag before waiting (non-blocking wait
 /// if set). A flag set while a wait is in progress came with a write, so the wait returns. A wake issued by
@@ -35,7 +40,7 @@ namespace AsyncGen.Drivers.Epoll;
 internal sealed unsafe class EpollDriver : IIoDriver
 {
     /// <summary>Events taken per epoll_wait: 1024, tokio's default event capacity.</summary>
-    private const int EventCapacity = 1024;
+    internal const int DefaultEventCapacity = 1024;
 
     /// <summary>The eventfd's token; slot tokens never reach it (slot index &lt; 2^31).</summary>
     private const ulong WakeToken = ulong.MaxValue;
@@ -43,6 +48,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
     private readonly FileDescriptorHandle _epoll;
     private readonly FileDescriptorHandle _wakeFd;
     private readonly byte* _events;
+    private readonly int _eventCapacity;
     private readonly Lock _slabLock = new();
     private ScheduledIo[] _slots = new ScheduledIo[64];   // grows by doubling; slots are never replaced
     private readonly Stack<int> _freeSlots = new();
@@ -55,11 +61,19 @@ internal sealed unsafe class EpollDriver : IIoDriver
     private bool _disposed;
 
     public EpollDriver()
+        : this(DefaultEventCapacity)
+    {
+    }
+
+    /// <summary>A driver taking at most <paramref name="eventCapacity"/> events per epoll_wait (tests: a small buffer).</summary>
+    internal EpollDriver(int eventCapacity)
     {
         if (!OperatingSystem.IsLinux()) throw NotSupported();
+        ArgumentOutOfRangeException.ThrowIfLessThan(eventCapacity, 1);
+        _eventCapacity = eventCapacity;
         _epoll = Open(Libc.epoll_create1(Libc.EPOLL_CLOEXEC), "epoll_create1");
         _wakeFd = Open(Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), "eventfd");
-        _events = (byte*)NativeMemory.Alloc((nuint)(EventCapacity * EpollEventLayout.Size));
+        _events = (byte*)NativeMemory.Alloc((nuint)(eventCapacity * EpollEventLayout.Size));
         Control(Libc.EPOLL_CTL_ADD, _wakeFd.Fd, Libc.EPOLLIN | Libc.EPOLLET, WakeToken);
     }
 
@@ -108,7 +122,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
             io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
             _registrations++;
         }
-        var registration = new EpollRegistration(this, io, slot, generation, owner, fd);
+        var registration = new EpollRegistration(this, io, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
         try
         {
             ControlOwned(Libc.EPOLL_CTL_ADD, registration, InterestBits(writeInterest: connecting));
@@ -206,7 +220,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
             _epoll.DangerousAddRef(ref added);
             while (true)
             {
-                int count = Libc.epoll_wait(_epoll.Fd, _events, EventCapacity, timeoutMs);
+                int count = Libc.epoll_wait(_epoll.Fd, _events, _eventCapacity, timeoutMs);
                 if (count >= 0) return count;
                 int errno = Libc.LastErrno;
                 if (errno != Libc.EINTR) throw Failure("epoll_wait", errno);

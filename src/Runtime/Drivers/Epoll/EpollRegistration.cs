@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using AsyncGen.Diagnostics;
 
@@ -6,8 +7,18 @@ namespace AsyncGen.Drivers.Epoll;
 
 /// <summary>
 /// One descriptor registered with an <see cref="EpollDriver"/>: its <see cref="ScheduledIo"/> slot and the
-/// generation that makes its epoll token unique. The operations are the base class's readiness loops.
+/// generation that makes its epoll token unique. The operations are the base class's readiness loops; receive and
+/// send make their syscall directly.
 /// </summary>
+/// <remarks>
+/// Why <see cref="TryReceive"/> and <see cref="TrySend"/> call <c>recv</c>/<c>send</c> themselves instead of
+/// <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/>: the echo profile at 1,000 connections
+/// spends about a quarter of its user time in the layers between (<c>Socket</c>'s checks, <c>SocketPal</c>, a second
+/// reference count on the handle inside the interop stub, the <c>System.Native</c> shim and its errno translation),
+/// and each layer is another object or code page to bring into the cache per request. The syscall is the same one,
+/// on the same non-blocking descriptor, with the handle referenced around it; errors map to the
+/// <see cref="SocketError"/> .NET reports (<see cref="Errno"/>).
+/// </remarks>
 [DebuggerDisplay("EpollRegistration fd {Fd} (generation {_generation})")]
 internal sealed class EpollRegistration : IoRegistration
 {
@@ -16,9 +27,12 @@ internal sealed class EpollRegistration : IoRegistration
     private readonly int _generation;
     private int _released;
 
-    internal EpollRegistration(EpollDriver driver, ScheduledIo io, int slot, int generation, SafeHandle owner, int fd)
+    private readonly bool _isStream;
+
+    internal EpollRegistration(EpollDriver driver, ScheduledIo io, int slot, int generation, SafeHandle owner, int fd, bool isStream)
         : base(owner, fd)
     {
+        _isStream = isStream;
         _driver = driver;
         _io = io;
         Slot = slot;
@@ -59,6 +73,72 @@ internal sealed class EpollRegistration : IoRegistration
         if (AsyncGenEventSource.Log.IsEnabled())
             AsyncGenEventSource.Log.InterestRegistered(Fd, direction == Direction.Read ? "readable" : "writable");
         return false;
+    }
+
+    /// <inheritdoc/>
+    public override bool TryReceive(Socket socket, Span<byte> buffer, in Waker waker, out int received)
+    {
+        while (PollReady(Direction.Read, waker, out var seen))
+        {
+            int errno = Transfer(buffer, receive: true, out received);
+            if (errno == 0)
+            {
+                // A short read of a stream drained its receive queue: see IoRegistration.TryReceive.
+                if (received > 0 && received < buffer.Length && _isStream) ClearReadiness(seen);
+                return true;
+            }
+            if (errno != Libc.EAGAIN) throw Errno.ToSocketException(errno);
+            WouldBlock("read", seen);
+        }
+        received = 0;
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public override bool TrySend(Socket socket, ReadOnlySpan<byte> data, in Waker waker, out int sent)
+    {
+        while (PollReady(Direction.Write, waker, out var seen))
+        {
+            int errno = Transfer(data, receive: false, out sent);
+            if (errno == 0) return true;
+            if (errno != Libc.EAGAIN) throw Errno.ToSocketException(errno);
+            WouldBlock("write", seen);
+        }
+        sent = 0;
+        return false;
+    }
+
+    /// <summary>One <c>recv</c> or <c>send</c> (retried on EINTR) with the handle referenced: 0, or the errno.</summary>
+    /// <exception cref="ObjectDisposedException">The socket was closed.</exception>
+    private unsafe int Transfer(ReadOnlySpan<byte> bytes, bool receive, out int count)
+    {
+        bool added = false;
+        try
+        {
+            Owner.DangerousAddRef(ref added);
+            fixed (byte* pointer = bytes)
+            {
+                while (true)
+                {
+                    nint result = receive
+                        ? Libc.recv(Fd, pointer, (nuint)bytes.Length, 0)
+                        : Libc.send(Fd, pointer, (nuint)bytes.Length, Libc.MSG_NOSIGNAL);
+                    if (result >= 0)
+                    {
+                        count = (int)result;
+                        return 0;
+                    }
+                    int errno = Libc.LastErrno;
+                    if (errno == Libc.EINTR) continue;
+                    count = 0;
+                    return errno;
+                }
+            }
+        }
+        finally
+        {
+            if (added) Owner.DangerousRelease();
+        }
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Numerics;
 using AsyncGen.Diagnostics;
 using AsyncGen.Drivers;
 using AsyncGen.Executors;
@@ -14,13 +12,14 @@ namespace AsyncGen;
 /// idle (tokio's multi-thread scheduler). Spawn and wake from any thread.
 /// </summary>
 /// <remarks>
-/// <para>Design (see <see cref="Worker"/> for where a worker looks for its next task): a task woken on a worker
-/// goes to that worker's LIFO slot; a task woken elsewhere goes to the injection queue. Idle workers advertise a
-/// bit in one idle mask; whoever makes work stealable clears one bit and unparks that worker. One idle worker at a
-/// time parks in the shared driver (timer wheel + reactor), the others on their own parker; a worker leaving the
-/// driver hands it over by waking another idle worker, so timers and I/O are always watched while anyone idles.</para>
-/// <para>Like every executor here, a task gets a budget of resource operations per poll (<see cref="CoopBudget"/>).
-/// Not (yet) here: tokio's lock-free local queue (see <see cref="LocalQueue"/> for why a lock is used).</para>
+/// <para>Design (the folder's README.md has the whole argument and the measurements; <see cref="Worker"/> says
+/// where a worker looks for its next task): a task woken on a worker goes to that worker's LIFO slot, the one it
+/// displaces to the worker's lock-free <see cref="LocalQueue"/>; a task woken elsewhere goes to the
+/// <see cref="InjectionQueue"/>. A sleeping worker is woken only when nobody is already searching for work
+/// (<see cref="IdleWorkers"/>). A worker about to sleep takes the shared driver (timer wheel + reactor) if it is free,
+/// else sleeps on its own monitor (<see cref="WorkerParker"/>); a running worker also polls the driver without
+/// blocking every <see cref="Worker.GlobalQueueInterval"/> ticks.</para>
+/// <para>Like every executor here, a task gets a budget of resource operations per poll (<see cref="CoopBudget"/>).</para>
 /// </remarks>
 [DebuggerDisplay("WorkStealingExecutor ({Workers.Length} workers, {TaskCount} tasks)")]
 public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
@@ -29,10 +28,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     private readonly WakerTable _tasks;
     private readonly Lock _tasksLock = new();        // the table's slots are added/freed from any thread here
-    private readonly Lock _driverLock = new();       // held by the one worker parked in (or polling) the driver
     private readonly Thread[] _threads;
-    private long _idleMask;                          // bit i: worker i is parked or about to park
-    private int _drivingWorker = -1;                 // index of the worker holding the driver, or -1
     private volatile bool _shutdown;
     private bool _disposed;
 
@@ -48,6 +44,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
         _tasks = new WakerTable(this);
         Driver = Driver.Create(options);
+        Idle = new IdleWorkers(workerCount);
         Workers = new Worker[workerCount];
         Metrics = new ExecutorMetrics("work-stealing", workerCount, () => TaskCount, () => Injection.Count,
             worker => Workers[worker].Queue.Count) { Dump = DumpTasks };
@@ -96,7 +93,13 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         return [.. live.Select(task => TaskSnapshot.Of(task, now))];
     }
 
-    internal ConcurrentQueue<ITaskCell> Injection { get; } = new();
+    internal InjectionQueue Injection { get; } = new();
+
+    /// <summary>Which workers sleep and how many search for work.</summary>
+    internal IdleWorkers Idle { get; }
+
+    /// <summary>Held by the one worker parked in (or polling) the driver.</summary>
+    internal Lock DriverLock { get; } = new();
 
     /// <summary>The I/O driver the workers park in and sockets register with; null where there is none.</summary>
     public IoDriverKind? IoDriver => Driver.Kind;
@@ -104,19 +107,6 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     internal Driver Driver { get; }
 
     internal bool IsShuttingDown => _shutdown;
-
-    internal bool HasWork
-    {
-        get
-        {
-            if (!Injection.IsEmpty) return true;
-            foreach (var worker in Workers)
-            {
-                if (worker.Queue.Count > 0) return true;
-            }
-            return false;
-        }
-    }
 
     /// <summary>
     /// When true, <c>Spawn</c> captures the spawner's <see cref="ExecutionContext"/> and polls the task inside it
@@ -215,23 +205,18 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     void ITaskScheduler.Schedule(ITaskCell task)
     {
         var worker = t_worker;
-        bool stealable;
-        if (worker is not null && worker.Executor == this && YieldHint.Take(task.Waker))
+        bool notify;
+        if (worker is not null && worker.Executor == this)
         {
-            worker.Queue.Push(task, Injection); // a yielding task goes behind the others, not into the LIFO slot
-            stealable = true;
-        }
-        else if (worker is not null && worker.Executor == this)
-        {
-            stealable = worker.ScheduleLocal(task);
+            notify = worker.ScheduleLocal(task, yielding: YieldHint.Take(task.Waker));
         }
         else
         {
-            Injection.Enqueue(task);
-            stealable = true;
+            Injection.Push(task);
+            notify = true;
         }
         TaskLifecycle.Woken(task, Metrics, sameThread: worker?.Executor == this);
-        if (stealable) NotifyIdleWorker();
+        if (notify) NotifyParked();
     }
 
     ExecutorMetrics ITaskScheduler.Metrics => Metrics;
@@ -241,62 +226,31 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         lock (_tasksLock) _tasks.Remove(task);
     }
 
-    internal void NotifyIdleWorker()
+    /// <summary>
+    /// Wakes one sleeping worker for work just published, unless one is searching already or none sleeps (tokio's
+    /// notify_parked). Thread-safe.
+    /// </summary>
+    internal void NotifyParked()
     {
-        // Pairs with Worker.Park: the work was published before this fence, the idle bit after the worker's.
-        Interlocked.MemoryBarrier();
-        while (true)
+        int index = Idle.WorkerToNotify();
+        if (index >= 0) Workers[index].Unpark();
+    }
+
+    /// <summary>
+    /// Called by the last searcher after it counted itself parked: work published while it was giving up (whose
+    /// notifier saw it still searching, so woke nobody) must still get a worker.
+    /// </summary>
+    internal void NotifyIfWorkPending()
+    {
+        foreach (var worker in Workers)
         {
-            long mask = Volatile.Read(ref _idleMask);
-            if (mask == 0) return;
-            // Prefer a worker parked on its own: waking the driver's worker would make it hand the driver over,
-            // two thread wake-ups instead of one.
-            int driving = Volatile.Read(ref _drivingWorker);
-            long preferred = driving >= 0 ? mask & ~(1L << driving) : mask;
-            int index = BitOperations.TrailingZeroCount(preferred != 0 ? preferred : mask);
-            if (Interlocked.CompareExchange(ref _idleMask, mask & ~(1L << index), mask) == mask)
+            if (!worker.Queue.IsEmpty)
             {
-                Workers[index].Unpark();
+                NotifyParked();
                 return;
             }
         }
-    }
-
-    internal void MarkIdle(int index)
-    {
-        Interlocked.Or(ref _idleMask, 1L << index); // a full fence: the re-check of the queues comes after
-    }
-
-    internal void MarkBusy(int index) => Interlocked.And(ref _idleMask, ~(1L << index));
-
-    internal bool TryAcquireDriver(int workerIndex)
-    {
-        if (!_driverLock.TryEnter()) return false;
-        Volatile.Write(ref _drivingWorker, workerIndex);
-        return true;
-    }
-
-    internal void ReleaseDriver()
-    {
-        Volatile.Write(ref _drivingWorker, -1);
-        _driverLock.Exit();
-        // Hand the driver over: an idle worker parked on its own parker would otherwise leave timers and I/O
-        // unwatched while this worker runs tasks.
-        if (Volatile.Read(ref _idleMask) != 0) NotifyIdleWorker();
-    }
-
-    /// <summary>Every <see cref="Worker.GlobalQueueInterval"/> ticks: fire due timers and I/O without blocking.</summary>
-    internal void Maintain()
-    {
-        if (!_driverLock.TryEnter()) return; // a parked worker is already driving
-        try
-        {
-            Driver.Park(0);
-        }
-        finally
-        {
-            ReleaseDriver();
-        }
+        if (!Injection.IsEmpty) NotifyParked();
     }
 
     private void RunWorker(Worker worker)
@@ -304,11 +258,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         t_worker = worker;
         using var scope = Driver.Enter();
         using var counting = worker.Counters.Enter();
-        while (!_shutdown)
-        {
-            if (worker.FindTask() is { } task) TaskLifecycle.Poll(task, worker.Counters);
-            else worker.Park();
-        }
+        worker.Run();
     }
 
     /// <summary>Stops the workers, then cancels (disposes) every task that has not completed.</summary>
@@ -317,7 +267,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         if (_disposed) return;
         if (t_worker?.Executor == this) throw new InvalidOperationException("The executor cannot be disposed from one of its own tasks.");
         lock (_tasksLock) _shutdown = true;
-        foreach (var worker in Workers) worker.UnparkForShutdown();
+        foreach (var worker in Workers) worker.Unpark();
         foreach (var thread in _threads) thread.Join();
         _disposed = true;
         List<ITaskCell> unfinished;

@@ -7,11 +7,13 @@ namespace AsyncGen.Executors.WorkStealing;
 
 /// <summary>One thread of a <see cref="WorkStealingExecutor"/>: a LIFO slot, a local queue, and a parker.</summary>
 /// <remarks>
-/// Where the next task comes from (tokio's <c>multi_thread/worker.rs</c>): every
+/// <para>Where the next task comes from (tokio's <c>multi_thread/worker.rs</c>): every
 /// <see cref="GlobalQueueInterval"/> ticks the injection queue first (fairness for tasks woken from outside);
 /// otherwise the LIFO slot (the task this worker just woke: it is hot in cache) at most
-/// <see cref="MaxLifoPolls"/> times in a row, then the local queue, the injection queue, and finally half of a
-/// random victim's queue.
+/// <see cref="MaxLifoPolls"/> times in a row, then the local queue, then a batch from the injection queue, and
+/// finally — searching (see <see cref="IdleWorkers"/>) — half of another worker's queue.</para>
+/// <para>The LIFO slot is the owner's alone: it is never stolen (a stealer would take the task its owner is about to
+/// run hot), and it is bounded so that two tasks waking each other cannot keep the queue behind them waiting.</para>
 /// </remarks>
 [DebuggerDisplay("Worker {Index}")]
 internal sealed class Worker
@@ -22,13 +24,14 @@ internal sealed class Worker
     /// <summary>3: tokio's MAX_LIFO_POLLS_PER_TICK; two tasks waking each other cannot monopolise a worker.</summary>
     public const int MaxLifoPolls = 3;
 
-    private readonly ITaskCell[] _scratch = new ITaskCell[LocalQueue.Capacity / 2];
-    private readonly ThreadParker _parker = new();
+    private readonly ITaskCell[] _batch = new ITaskCell[LocalQueue.Half]; // tasks taken from the injection queue at once
+    private readonly WorkerParker _parker = new();
     private ITaskCell? _lifo;
     private int _lifoPolls;
     private uint _tick;
     private uint _random;
-    private volatile bool _parkedInDriver; // which parker to unpark; see Park for the race with notifiers
+    private bool _searching; // counted as searching in IdleWorkers
+    private bool _inDriver;  // parked or polling the driver: wakes it dispatches are shared once, afterwards
 
     public Worker(WorkStealingExecutor executor, int index, RuntimeCounters counters)
     {
@@ -47,27 +50,72 @@ internal sealed class Worker
 
     public LocalQueue Queue { get; } = new();
 
-    /// <summary>Schedules a task woken on this worker's thread: into the LIFO slot, the previous occupant to the queue.</summary>
-    /// <returns>True when a task became stealable, so an idle worker is worth waking.</returns>
-    public bool ScheduleLocal(ITaskCell task)
+    /// <summary>
+    /// Schedules a task woken on this worker's thread: into the LIFO slot, the previous occupant to the queue; a
+    /// yielding task straight to the back of the queue.
+    /// </summary>
+    /// <returns>True when another worker should be told: a task became stealable outside a driver turn.</returns>
+    public bool ScheduleLocal(ITaskCell task, bool yielding)
     {
-        var previous = _lifo;
-        _lifo = task;
-        if (previous is null) return false;
-        Queue.Push(previous, Executor.Injection);
-        return true;
+        if (yielding)
+        {
+            Queue.Push(task, Executor.Injection); // behind the others, not into the LIFO slot
+        }
+        else
+        {
+            var previous = _lifo;
+            _lifo = task;
+            if (previous is null) return false;
+            Queue.Push(previous, Executor.Injection);
+        }
+        // During a driver turn one I/O event after another lands here: notify once afterwards (Park), not per task.
+        return !_inDriver;
     }
 
-    /// <summary>The next task to run, or null when there is none anywhere.</summary>
-    public ITaskCell? FindTask()
+    /// <summary>Runs tasks until the executor shuts down.</summary>
+    public void Run()
     {
-        _tick++;
-        if (_tick % GlobalQueueInterval == 0)
+        while (!Executor.IsShuttingDown)
         {
-            CoarseClock.Advance();
-            Executor.Maintain();
-            if (Executor.Injection.TryDequeue(out var injected)) return injected;
+            _tick++;
+            if (_tick % GlobalQueueInterval == 0) Maintain();
+            var task = NextTask() ?? StealWork();
+            if (task is null)
+            {
+                Park();
+                continue;
+            }
+            // Found work: stop searching; the last searcher to stop wakes another to keep looking (tokio's run_task).
+            if (_searching)
+            {
+                _searching = false;
+                if (Executor.Idle.TransitionFromSearching()) Executor.NotifyParked();
+            }
+            TaskLifecycle.Poll(task, Counters);
         }
+    }
+
+    /// <summary>Every <see cref="GlobalQueueInterval"/> ticks: fire due timers and poll I/O without blocking.</summary>
+    private void Maintain()
+    {
+        CoarseClock.Advance();
+        if (!Executor.DriverLock.TryEnter()) return; // a parked worker is driving already
+        _inDriver = true;
+        try
+        {
+            Executor.Driver.Park(0);
+        }
+        finally
+        {
+            _inDriver = false;
+            Executor.DriverLock.Exit();
+        }
+        if (ShouldNotifyOthers) Executor.NotifyParked();
+    }
+
+    private ITaskCell? NextTask()
+    {
+        if (_tick % GlobalQueueInterval == 0 && Executor.Injection.TryPop(out var injected)) return injected;
         if (_lifo is { } hot)
         {
             _lifo = null;
@@ -76,69 +124,89 @@ internal sealed class Worker
         }
         _lifoPolls = 0;
         if (Queue.TryPop(out var task)) return task;
-        if (Executor.Injection.TryDequeue(out task)) return task;
-        return Steal();
+        return NextInjectedBatch();
     }
 
-    private ITaskCell? Steal()
+    /// <summary>
+    /// Takes a share of the injection queue into the local queue (tokio's next_remote_task_batch): one lock
+    /// acquisition for many tasks, and the rest become stealable here.
+    /// </summary>
+    private ITaskCell? NextInjectedBatch()
     {
+        var injection = Executor.Injection;
+        if (injection.IsEmpty) return null;
+        // A fair share (len / workers + 1), at most what fits and at most half a ring.
+        int wanted = Math.Min(injection.Count / Executor.Workers.Length + 1, Math.Min(Queue.RemainingSlots, LocalQueue.Half));
+        int taken = injection.PopBatch(_batch.AsSpan(0, Math.Max(1, wanted)));
+        if (taken == 0) return null;
+        var first = _batch[0];
+        if (taken > 1) Queue.PushBatch(_batch.AsSpan(1, taken - 1));
+        Array.Clear(_batch, 0, taken);
+        return first;
+    }
+
+    private ITaskCell? StealWork()
+    {
+        if (!_searching)
+        {
+            _searching = Executor.Idle.TransitionToSearching();
+            if (!_searching) return null; // half the workers are searching already; they will find what there is
+        }
         var workers = Executor.Workers;
         int start = (int)(NextRandom() % (uint)workers.Length);
         for (int i = 0; i < workers.Length; i++)
         {
             var victim = workers[(start + i) % workers.Length];
-            if (victim == this || victim.Queue.Count == 0) continue;
-            int stolen = victim.Queue.StealHalf(_scratch);
-            if (stolen == 0) continue;
-            Counters.Count(RuntimeCounter.Steals, stolen);
-            for (int j = 1; j < stolen; j++) Queue.Push(_scratch[j], Executor.Injection);
-            var first = _scratch[0];
-            Array.Clear(_scratch, 0, stolen);
-            if (stolen > 1) Executor.NotifyIdleWorker(); // more stolen work than we can run at once: share it
-            return first;
+            if (victim == this || victim.Queue.IsEmpty) continue;
+            if (victim.Queue.StealInto(Queue, out int stolen) is { } task)
+            {
+                Counters.Count(RuntimeCounter.Steals, stolen);
+                return task;
+            }
         }
-        return null;
+        return Executor.Injection.TryPop(out var injected) ? injected : null;
     }
 
-    /// <summary>Parks until notified: in the driver (timers + I/O) if no other worker holds it, else on its own.</summary>
-    public void Park()
+    private bool HasTasks => _lifo is not null || !Queue.IsEmpty;
+
+    /// <summary>More here than this worker runs next: worth a sleeper (tokio's should_notify_others).</summary>
+    private bool ShouldNotifyOthers => !_searching && (_lifo is not null ? 1 : 0) + Queue.Count > 1;
+
+    /// <summary>Sleeps until there is work (tokio's park, transition_to_parked and transition_from_parked).</summary>
+    private void Park()
     {
-        // The idle bit goes up before the driver is tried: a worker that releases the driver meanwhile then sees
-        // us idle and hands the driver over (ReleaseDriver), instead of leaving timers and I/O unwatched.
-        Executor.MarkIdle(Index);
-        bool driving = Executor.TryAcquireDriver(Index);
-        _parkedInDriver = driving;
-        // Full fence, then re-check: a notifier that read the old _parkedInDriver (and unparked the wrong parker)
-        // published its work before that read, so the check below sees the work.
-        Interlocked.MemoryBarrier();
-        if (!Executor.HasWork && !Executor.IsShuttingDown)
+        if (HasTasks) return;
+        if (Executor.Idle.TransitionToParked(Index, _searching)) Executor.NotifyIfWorkPending();
+        _searching = false;
+        while (!Executor.IsShuttingDown)
         {
             Counters.Count(RuntimeCounter.Parks);
-            if (driving) Executor.Driver.Park();
-            else _parker.Park(Timeout.Infinite);
+            _inDriver = true; // wakes dispatched while parked in the driver are shared below, once
+            bool drove = _parker.Park(Executor.Driver, Executor.DriverLock);
+            _inDriver = false;
             CoarseClock.Advance();
-        }
-        Executor.MarkBusy(Index);
-        if (driving)
-        {
-            _parkedInDriver = false;
-            Executor.ReleaseDriver();
+            if (HasTasks)
+            {
+                // Woken with tasks of our own (the driver's I/O events and timers): if still listed as asleep, we were
+                // not notified (so not counted as searching); otherwise a notifier counted us searching.
+                _searching = !Executor.Idle.RemoveSleeper(Index);
+                // Off the sleeper list first, so that the notification goes to another worker, not to ourselves.
+                if (drove && ShouldNotifyOthers) Executor.NotifyParked();
+                return;
+            }
+            if (!Executor.Idle.IsSleeping(Index))
+            {
+                _searching = true; // notified: the notifier counted us unparked and searching
+                return;
+            }
+            // Still listed as asleep with nothing to do: a driver turn without work for us, or a spurious wake-up.
         }
     }
 
     /// <summary>Wakes this worker from whichever parker it is in. Thread-safe.</summary>
     public void Unpark()
     {
-        Executor.Metrics.Count(RuntimeCounter.Unparks);
-        if (_parkedInDriver) Executor.Driver.Parker.Unpark();
-        else _parker.Unpark();
-    }
-
-    /// <summary>Unparks both parkers: used at shutdown, when it is not known which one the worker sleeps in.</summary>
-    public void UnparkForShutdown()
-    {
-        _parker.Unpark();
-        Executor.Driver.Parker.Unpark();
+        if (_parker.Unpark(Executor.Driver)) Executor.Metrics.Count(RuntimeCounter.Unparks);
     }
 
     private uint NextRandom()

@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 
-namespace AsyncGen.Drivers.IoUring;
+namespace AsyncGen.Drivers;
 
 /// <summary>
-/// Translates the negative errno of a CQE into the <see cref="SocketError"/> that .NET reports for the same error
-/// from a syscall, so a socket fails the same way on every driver (values from <c>asm-generic/errno.h</c>; the
+/// Translates an errno (of a CQE, negated, or of the epoll driver's own recv/send) into the <see cref="SocketError"/>
+/// that .NET reports for the same error from its syscall, so a socket fails the same way on every driver (values from <c>asm-generic/errno.h</c>; the
 /// mapping follows .NET's <c>SocketErrorPal.Unix</c>).
 /// </summary>
 internal static class Errno

@@ -1,0 +1,145 @@
+// The AsyncGen and .NET side of benchmarks/Compare (see ../README.md). Run by ../run.sh; by hand:
+//
+//   dotnet run -c Release --project benchmarks/Compare/DotNet -- <impl> [workload ...] [--min-ms N]
+//
+// impl: asyncgen-local (one LocalExecutor), asyncgen-ws2 (WorkStealingExecutor, 2 workers) or dotnet (Task/ValueTask
+// on the thread pool). workload: spawn_join nested_await ping_pong_channel ping_pong_oneshot yield_many timers
+// (default: all). Prints one key=value line per workload, the same format as the tokio crate's `bench` command.
+using System.Diagnostics;
+using System.Globalization;
+using AsyncGen;
+using AsyncGen.Benchmarks;
+
+string[] allWorkloads = ["spawn_join", "nested_await", "ping_pong_channel", "ping_pong_oneshot", "yield_many", "timers"];
+if (args.Length == 0 || args[0] is not ("asyncgen-local" or "asyncgen-ws2" or "dotnet"))
+{
+    Console.Error.WriteLine($"usage: Compare.DotNet <asyncgen-local|asyncgen-ws2|dotnet> [{string.Join('|', allWorkloads)} ...] [--min-ms N]");
+    return 2;
+}
+string impl = args[0];
+int minMs = 500; // measured time per workload: long enough for several iterations and a few GCs
+var workloads = new List<string>();
+for (int i = 1; i < args.Length; i++)
+{
+    if (args[i] == "--min-ms" && i + 1 < args.Length && int.TryParse(args[++i], out minMs) && minMs > 0) continue;
+    if (Array.IndexOf(allWorkloads, args[i]) < 0)
+    {
+        Console.Error.WriteLine($"unknown workload '{args[i]}' (one of: {string.Join(' ', allWorkloads)})");
+        return 2;
+    }
+    workloads.Add(args[i]);
+}
+if (workloads.Count == 0) workloads.AddRange(allWorkloads);
+
+using var local = impl == "asyncgen-local" ? new LocalExecutor() : null;
+var workStealing = impl == "asyncgen-ws2" ? SpawnJoinBenchmarks.SharedWorkStealing : null;
+
+foreach (var workload in workloads)
+{
+    switch (workload)
+    {
+        case "spawn_join":
+            Measure(workload, SpawnJoinBenchmarks.CompareTasks, () =>
+            {
+                if (local is not null) SpawnJoinBenchmarks.RunAsyncGen(local);
+                else if (workStealing is not null) SpawnJoinBenchmarks.RunAsyncGen(workStealing);
+                else SpawnJoinBenchmarks.RunDotNet();
+            });
+            break;
+        case "nested_await":
+            Measure(workload, NestedAwaitBenchmarks.CompareChains, () =>
+            {
+                if (local is not null) NestedAwaitBenchmarks.RunAsyncGen(local);
+                else if (workStealing is not null) NestedAwaitBenchmarks.RunAsyncGen(workStealing);
+                else NestedAwaitBenchmarks.RunDotNet();
+            });
+            break;
+        case "ping_pong_channel":
+            Measure(workload, PingPongBenchmarks.CompareRoundTrips, () =>
+            {
+                if (local is not null) PingPongBenchmarks.RunAsyncGen(local);
+                else if (workStealing is not null) PingPongBenchmarks.RunAsyncGen(workStealing);
+                else PingPongBenchmarks.RunDotNet();
+            });
+            break;
+        case "ping_pong_oneshot":
+            Measure(workload, OneshotPingPong.RoundTrips, () =>
+            {
+                if (local is not null) OneshotPingPong.RunAsyncGen(local);
+                else if (workStealing is not null) OneshotPingPong.RunAsyncGen(workStealing);
+                else OneshotPingPong.RunDotNet();
+            });
+            break;
+        case "yield_many":
+            Measure(workload, YieldBenchmarks.CompareYields, () =>
+            {
+                if (local is not null) YieldBenchmarks.RunAsyncGen(local);
+                else if (workStealing is not null) YieldBenchmarks.RunAsyncGen(workStealing);
+                else YieldBenchmarks.RunDotNet();
+            });
+            break;
+        case "timers":
+            MeasureTimers();
+            break;
+    }
+}
+return 0;
+
+// Warms up (at least two iterations and minMs / 2: JIT tiers, pools, the timer slab), then runs whole iterations
+// until minMs have passed; time and bytes (GC.GetTotalAllocatedBytes: every thread) are divided by the operations.
+void Measure(string workload, int opsPerIteration, Action iteration)
+{
+    var warmup = Stopwatch.StartNew();
+    for (int n = 0; n < 2 || warmup.ElapsedMilliseconds < minMs / 2; n++) iteration();
+    Settle();
+    long ops = 0;
+    long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+    int gcBefore = GC.CollectionCount(0);
+    var clock = Stopwatch.StartNew();
+    do
+    {
+        iteration();
+        ops += opsPerIteration;
+    } while (clock.ElapsedMilliseconds < minMs);
+    double elapsedNs = clock.Elapsed.Ticks * 100.0;
+    long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
+    Report(workload, $"ops={ops} ns_per_op={F(elapsedNs / ops)} bytes_per_op={F((double)bytes / ops)} gc0={GC.CollectionCount(0) - gcBefore}");
+}
+
+// One warm-up run, then one measured run of 100k sleeps; overshoot percentiles in ms, early = sleeps that ended
+// before their duration.
+void MeasureTimers()
+{
+    void RunOnce(TimerOvershoot.Run run)
+    {
+        if (local is not null) TimerOvershoot.RunAsyncGen(local, run);
+        else if (workStealing is not null) TimerOvershoot.RunAsyncGen(workStealing, run);
+        else TimerOvershoot.RunDotNet(run);
+    }
+    RunOnce(new TimerOvershoot.Run());
+    var measured = new TimerOvershoot.Run();
+    Settle();
+    long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var clock = Stopwatch.StartNew();
+    RunOnce(measured);
+    double wallMs = clock.Elapsed.TotalMilliseconds;
+    long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
+    var sorted = (long[])measured.OvershootTicks.Clone();
+    Array.Sort(sorted);
+    double Ms(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
+    double Percentile(double p) => Ms(sorted[(int)Math.Round(p / 100 * (sorted.Length - 1))]);
+    int early = sorted.Count(t => t < 0);
+    Report("timers", $"ops={sorted.Length} wall_ms={F(wallMs)} overshoot_p50_ms={F(Percentile(50))} overshoot_p99_ms={F(Percentile(99))} " +
+        $"overshoot_max_ms={F(Ms(sorted[^1]))} overshoot_min_ms={F(Ms(sorted[0]))} early={early} bytes_per_op={F((double)bytes / sorted.Length)}");
+}
+
+static void Settle()
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+}
+
+void Report(string workload, string fields) => Console.WriteLine($"impl={impl} workload={workload} {fields}");
+
+static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
