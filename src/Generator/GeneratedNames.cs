@@ -31,6 +31,12 @@ internal static class GeneratedNames
     /// <summary>The nested class holding variables captured by lambdas.</summary>
     public const string ClosureType = "Closure";
 
+    /// <summary>The closure class of the <paramref name="number"/>-th block (from 2) whose captured variables are new in each iteration.</summary>
+    public static string ScopeClosureType(int number) => ClosureType + N(number);
+
+    /// <summary>The field holding the current instance of <see cref="ScopeClosureType"/> <paramref name="number"/>.</summary>
+    public static string ScopeClosureField(int number) => ClosureField + N(number);
+
     /// <summary>The field holding the <see cref="ClosureType"/> instance.</summary>
     public const string ClosureField = "_closure";
 

@@ -178,6 +178,15 @@ internal static class MachineEmitter
             foreach (var field in spec.ClosureFields) writer.Line($"public {field.Type} {field.Name} = default!; // {field.Comment}");
             writer.Close();
         }
+
+        foreach (var closure in spec.ScopeClosures)
+        {
+            writer.Line();
+            writer.Line($"private sealed class {closure.Type} // created each time its block starts: each iteration has its own variables");
+            writer.Open();
+            foreach (var field in closure.Fields) writer.Line($"public {field.Type} {field.Name} = default!; // {field.Comment}");
+            writer.Close();
+        }
         writer.Close();
     }
 

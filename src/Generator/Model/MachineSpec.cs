@@ -7,6 +7,7 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>AwaitingFinallyLines</c>: Lines of the statements whose finally block awaits (Dispose cannot run those).</para>
 /// <para><c>UsesHoist</c>: Pattern or catch variables are stored in fields from inside conditions (the
 /// <c>Hoist</c> helper is emitted).</para>
+/// <para><c>ScopeClosures</c>: Closures of blocks inside loops, created each time the block starts.</para>
 /// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
 /// its signature uses a private or protected type (the machine could not expose it otherwise).</para>
 internal sealed record MachineSpec(
@@ -41,4 +42,5 @@ internal sealed record MachineSpec(
     string? Accessibility = null,
     EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default,
     EquatableArray<int> AwaitingFinallyLines = default,
-    bool UsesHoist = false);
+    bool UsesHoist = false,
+    EquatableArray<ScopeClosureSpec> ScopeClosures = default);

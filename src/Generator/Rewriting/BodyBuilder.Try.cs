@@ -28,7 +28,7 @@ internal sealed partial class BodyBuilder
         output.Add(BuildTryFinally(@try, @finally.Block, body =>
         {
             if (nest) body.Add(BuildTryCatch(@try));
-            else BuildStatements(@try.Block.Statements, body);
+            else BuildBlock(@try.Block, body);
         }, catches));
     }
 
@@ -36,7 +36,7 @@ internal sealed partial class BodyBuilder
     {
         var id = _nextTry++;
         var body = new List<Stmt>();
-        BuildStatements(@try.Block.Statements, body);
+        BuildBlock(@try.Block, body);
         var catches = BuildCatches(@try, out var exceptionField, out var indexField);
         return new TryStmt(id, BodySyntax.Line(@try), Block(body), catches.ToEquatableArray(), null, exceptionField, indexField);
     }
@@ -44,7 +44,7 @@ internal sealed partial class BodyBuilder
     /// <summary>The try body is built by <paramref name="buildBody"/> while the finally is known to enclose it.</summary>
     private TryStmt BuildTryFinally(SyntaxNode origin, BlockSyntax @finally, System.Action<List<Stmt>> buildBody, List<CatchModel> catches) =>
         BuildTryFinally(origin, origin, origin.SpanStart, @finally, ContainsAwait(@finally), buildBody,
-            output => BuildStatements(@finally.Statements, output), catches);
+            output => BuildBlock(@finally, output), catches);
 
     private TryStmt BuildTryFinally(
         SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
@@ -111,7 +111,7 @@ internal sealed partial class BodyBuilder
                 header = (clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})") +
                          Filter(clause, null, caught);
             }
-            BuildStatements(clause.Block.Statements, body);
+            BuildBlock(clause.Block, body);
             catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(body), true, caught));
         }
         return catches;

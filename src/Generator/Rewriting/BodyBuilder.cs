@@ -27,6 +27,7 @@ internal sealed partial class BodyBuilder
     private readonly string? _thisAccess;
     private readonly bool _returnsUnit;
     private readonly List<int> _finallyStack = new();
+    private readonly HashSet<SyntaxNode> _enteredScopes = new();
     private int _nextLabel = 1;
     private int _nextTry = 1;
 
@@ -58,7 +59,7 @@ internal sealed partial class BodyBuilder
         switch (_body)
         {
             case BlockSyntax block:
-                BuildStatements(block.Statements, output);
+                BuildBlock(block, output);
                 break;
             case ArrowExpressionClauseSyntax arrow when _returnsUnit:
                 BuildExpressionStatement(arrow.Expression, output);
@@ -67,6 +68,10 @@ internal sealed partial class BodyBuilder
                 output.Add(Code("return " + string.Format(_readyFormat, Spill(arrow.Expression, output)) + ";", arrow));
                 break;
         }
+        // Every block with a closure of its own must have been taken apart (it holds an await), or its lambdas
+        // would share one closure across iterations.
+        if (_variables.ScopeClosures.FirstOrDefault(c => !_enteredScopes.Contains(c.Scope)) is { } missed)
+            throw new UnsupportedConstructException(missed.Scope, "a block whose variables are captured by lambdas, inside a loop that awaits");
         return new BlockStmt(output.ToEquatableArray());
     }
 
@@ -83,9 +88,20 @@ internal sealed partial class BodyBuilder
     private BlockStmt BuildEmbedded(StatementSyntax statement)
     {
         var output = new List<Stmt>();
-        if (statement is BlockSyntax block) BuildStatements(block.Statements, output);
+        if (statement is BlockSyntax block) BuildBlock(block, output);
         else BuildStatement(statement, output);
         return Block(output);
+    }
+
+    /// <summary>A block; one inside a loop whose variables lambdas capture starts by creating their closure.</summary>
+    private void BuildBlock(BlockSyntax block, List<Stmt> output)
+    {
+        if (_variables.ScopeClosureOf(block) is { } closure)
+        {
+            output.Add(Code($"{closure.Field} = new {closure.Type}(); // this iteration's variables captured by lambdas", block));
+            _enteredScopes.Add(block);
+        }
+        BuildStatements(block.Statements, output);
     }
 
     private void BuildStatements(IReadOnlyList<StatementSyntax> statements, List<Stmt> output)
@@ -131,7 +147,7 @@ internal sealed partial class BodyBuilder
         switch (statement)
         {
             case BlockSyntax block:
-                BuildStatements(block.Statements, output);
+                BuildBlock(block, output);
                 break;
             case LocalDeclarationStatementSyntax declaration:
                 BuildDeclaration(declaration.Declaration, output);

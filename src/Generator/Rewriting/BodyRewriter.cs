@@ -43,7 +43,7 @@ internal sealed class BodyRewriter(
             case IParameterSymbol when node.Parent is NameColonSyntax:
                 return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
-                return IdentifierName(copy).WithTriviaFrom(node);
+                return ParseExpression(copy).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol:
                 return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
@@ -74,9 +74,11 @@ internal sealed class BodyRewriter(
         WithLambdaCopies(node, base.VisitAnonymousMethodExpression(node)!);
 
     /// <summary>
-    /// A lambda of the body that captures hoisted foreach variables, created inside a wrapper that receives their
-    /// current values as parameters: <c>((Func&lt;string, Func&lt;string&gt;&gt;)(nameCopy =&gt; () =&gt; nameCopy))(_name)</c>.
-    /// Each call makes a new variable, so each iteration's lambdas see that iteration's value, as in C#.
+    /// A lambda of the body that captures variables of which each iteration has its own, created inside a wrapper
+    /// that receives their current values (hoisted foreach variables) or their current closure (variables of a block
+    /// inside a loop) as parameters: <c>((Func&lt;string, Func&lt;string&gt;&gt;)(nameCopy =&gt; () =&gt; nameCopy))(_name)</c>,
+    /// <c>((Func&lt;Closure2, Func&lt;int&gt;&gt;)(closure2 =&gt; () =&gt; closure2.copy))(_closure2)</c>.
+    /// Each iteration's lambdas see that iteration's variables, as in C#.
     /// </summary>
     private SyntaxNode WithLambdaCopies(AnonymousFunctionExpressionSyntax original, SyntaxNode rewritten)
     {
@@ -91,10 +93,11 @@ internal sealed class BodyRewriter(
         if (copied.Count == 0) return rewritten;
         if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate } delegateType ||
             copied.Select(c => c.Type).Append(delegateType).Any(t => t.IsAnonymousType))
-            throw new UnsupportedConstructException(original, "a lambda that is not a delegate of a named type capturing a foreach variable used after an await");
-        var types = copied.Select(c => c.Type.ToDisplayString(PollAsyncShape.TypeFormat)).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
-        var parameters = string.Join(", ", copied.Select(c => variables.LambdaCopy(c)));
-        var values = string.Join(", ", copied.Select(c => variables.Access(c)));
+            throw new UnsupportedConstructException(original, "a lambda that is not a delegate of a named type capturing a variable of which each loop iteration has its own");
+        var received = copied.Select(variables.LambdaParameter).Distinct().ToList();
+        var types = received.Select(r => r.Type).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
+        var parameters = string.Join(", ", received.Select(r => r.Name));
+        var values = string.Join(", ", received.Select(r => r.Value));
         var wrapper = $"((global::System.Func<{string.Join(", ", types)}>)(({parameters}) => {rewritten.WithoutTrivia().ToFullString()}))({values})";
         return ParseExpression(wrapper).WithTriviaFrom(rewritten);
     }

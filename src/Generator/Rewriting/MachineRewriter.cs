@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using AsyncGen.Generator.Model;
 using AsyncGen.Generator.Parsing;
@@ -41,6 +42,7 @@ internal static class MachineRewriter
                 PrimaryConstructorAccessors = variables.PrimaryConstructorAccessors.ToEquatableArray(),
                 AwaitingFinallyLines = builder.AwaitingFinallyLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
+                ScopeClosures = variables.ScopeClosures.Select(c => new ScopeClosureSpec(c.Type, c.Field, c.Fields.ToEquatableArray())).ToEquatableArray(),
             };
             return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);
         }

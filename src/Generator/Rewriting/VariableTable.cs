@@ -31,6 +31,9 @@ internal sealed class VariableTable
 
     public bool HasClosure => ClosureFields.Count > 0;
 
+    /// <summary>Closures of blocks inside loops that await, in order of their first variable.</summary>
+    public List<ScopeClosure> ScopeClosures { get; } = new();
+
     /// <summary>Some condition stores a pattern or catch variable in its field through the <c>Hoist</c> helper.</summary>
     public bool UsesHoist { get; private set; }
 
@@ -92,7 +95,15 @@ internal sealed class VariableTable
         {
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
-            var isHoisted = !inNested && (IsAliveAcrossAwait(declaration, uses, awaits) || IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
+            // A block of a loop that awaits is flattened: its C# scope is no longer entered once per iteration, so
+            // its variables captured by lambdas live in a closure created each time the block starts.
+            var iterationScope = !inNested && captured.Contains(symbol) && !capturedByLocalFunction.Contains(symbol) &&
+                                 BodySyntax.Scope(declaration) is BlockSyntax block && awaits.Any(a => block.Span.Contains(a.Span)) &&
+                                 IsInsideLoop(block, body)
+                ? BodySyntax.Scope(declaration)
+                : null;
+            var isHoisted = !inNested && (iterationScope is not null || IsAliveAcrossAwait(declaration, uses, awaits) ||
+                                          IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
                                           IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits));
             if (isHoisted)
             {
@@ -112,7 +123,15 @@ internal sealed class VariableTable
                     UsesHoist = true; // `when (Hoist(out _e, __caught) && ...)`: the filter reads the field
                 }
                 var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
-                if (captured.Contains(symbol) && (declaration is ForEachStatementSyntax || IsForEachDeconstructionVariable(declaration)) &&
+                if (iterationScope is not null)
+                {
+                    var closure = ScopeClosureOf(iterationScope, names);
+                    var member = closure.Add(symbol.Name, type, $"local '{symbol.Name}', captured by a lambda");
+                    _access[symbol] = closure.Field + "." + member;
+                    _lambdaCopies[symbol] = closure.Parameter + "." + member;
+                    _liveness.Add((closure.Field + "." + member, declaration, uses));
+                }
+                else if (captured.Contains(symbol) && (declaration is ForEachStatementSyntax || IsForEachDeconstructionVariable(declaration)) &&
                     !capturedByLocalFunction.Contains(symbol))
                 {
                     // Each iteration has its own (read-only) foreach variable: a field, which each lambda that
@@ -171,10 +190,38 @@ internal sealed class VariableTable
     public string? PatternLocal(ISymbol symbol) => _patternLocals.TryGetValue(symbol, out var local) ? local : null;
 
     /// <summary>
-    /// For a hoisted foreach variable captured by lambdas, the name it has inside them (a parameter of the wrapper
-    /// that copies the current iteration's value in); null for other variables.
+    /// For a variable of which each iteration has its own (a hoisted foreach variable captured by lambdas, a variable
+    /// of a <see cref="ScopeClosure"/>), how lambdas refer to it: through a parameter of the wrapper that creates
+    /// them (<c>nameCopy</c>, <c>closure2.name</c>); null for other variables.
     /// </summary>
     public string? LambdaCopy(ISymbol symbol) => _lambdaCopies.TryGetValue(symbol, out var copy) ? copy : null;
+
+    /// <summary>
+    /// The parameter of the wrapper creating a lambda that reads <paramref name="symbol"/> through
+    /// <see cref="LambdaCopy"/>: its name, type and the value passed (the current value, or the current closure).
+    /// </summary>
+    public (string Name, string Type, string Value) LambdaParameter(ILocalSymbol symbol) =>
+        ScopeClosures.FirstOrDefault(c => _access[symbol].StartsWith(c.Field + ".", System.StringComparison.Ordinal)) is { } closure
+            ? (closure.Parameter, closure.Type, closure.Field)
+            : (_lambdaCopies[symbol], symbol.Type.ToDisplayString(PollAsyncShape.TypeFormat), _access[symbol]);
+
+    /// <summary>The closure of <paramref name="block"/>, created on its first variable.</summary>
+    public ScopeClosure? ScopeClosureOf(SyntaxNode block) => ScopeClosures.FirstOrDefault(c => c.Scope == block);
+
+    private ScopeClosure ScopeClosureOf(SyntaxNode block, NameAllocator names)
+    {
+        if (ScopeClosureOf(block) is { } existing) return existing;
+        var number = ScopeClosures.Count + 2; // Closure is the method's own
+        var closure = new ScopeClosure(block, GeneratedNames.ScopeClosureType(number),
+            names.Allocate(GeneratedNames.ScopeClosureField(number)), names.Allocate("closure" + number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        ScopeClosures.Add(closure);
+        Fields.Add(new FieldSpec(closure.Field, closure.Type, "the current iteration's variables captured by lambdas"));
+        return closure;
+    }
+
+    private static bool IsInsideLoop(SyntaxNode node, SyntaxNode body) =>
+        node.Ancestors().TakeWhile(a => a != body && !BodySyntax.IsNestedFunction(a))
+            .Any(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax);
 
     /// <summary>
     /// The fields of parameters and locals whose value is still needed after <paramref name="await"/> (for the file

@@ -493,6 +493,21 @@ public class SnapshotTests
         """, "TotalFuture");
 
     [Fact]
+    public void Lambda_capturing_a_loop_local_gets_a_closure_per_iteration() => Verify("""
+            [PollAsync]
+            public static async Future<int> Sum(List<Func<int>> readers)
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var square = i * i;
+                    await Task.Yield();
+                    readers.Add(() => square);
+                }
+                return readers.Count;
+            }
+        """, "SumFuture");
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """

@@ -124,8 +124,11 @@ internal sealed class IdleWorkers
 
     private bool ShouldWake()
     {
-        // A full fence before the read: pairs with the notifier's publication of its work (see the remarks).
-        int state = Interlocked.CompareExchange(ref _state, 0, 0);
+        // A full fence before the read: pairs with the notifier's publication of its work (see the remarks). A fence
+        // and a plain read rather than tokio's fetch_add(0): a read-modify-write would pull the word's cache line
+        // away from the other workers on every notification, and most notifications end right here.
+        Interlocked.MemoryBarrier();
+        int state = Volatile.Read(ref _state);
         return (state & SearchMask) == 0 && state >> UnparkShift < _workerCount;
     }
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Does the work-stealing executor scale? samples/EchoServer on one LocalExecutor thread, on a WorkStealingExecutor
+# with 1 worker and with 2 workers, interleaved (local, ws1, ws2, local, ws1, ws2, ...) so that a machine whose load
+# changes over time hurts every variant alike. Prints one key=value line per run (the load generator's, plus the
+# server's CPU seconds and requests per server CPU-second), then the median of each variant.
+#
+#   benchmarks/TcpEcho/workers.sh [conns=1000] [seconds=5] [repetitions=3]
+#
+# BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
+# change: `git worktree add /tmp/base <commit> && dotnet build -c Release /tmp/base/samples/EchoServer -o /tmp/base-echo`)
+# as base-local, base-ws1, base-ws2. Loopback only; 64-byte requests, one outstanding per connection.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+conns=${1:-1000}
+seconds=${2:-5}
+repetitions=${3:-3}
+out=${WORKERS_BENCH_OUT:-/tmp/asyncgen-workers-bench}
+mkdir -p "$out"
+loadgen_src=${ECHO_LOADGEN_SRC:-../shared/tools/echo-loadgen}
+[ -d "$loadgen_src" ] || loadgen_src=/work/shared/tools/echo-loadgen
+loadgen=$(ECHO_LOADGEN_DIR="$out/echo-loadgen" "$loadgen_src/build.sh")
+dotnet build -c Release -nologo samples/EchoServer -o "$out/echo" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+
+declare -A command=(
+  [local]="dotnet $out/echo/EchoServer.dll PORT"
+  [ws1]="dotnet $out/echo/EchoServer.dll PORT --workers 1"
+  [ws2]="dotnet $out/echo/EchoServer.dll PORT --workers 2"
+)
+variants=(local ws1 ws2)
+if [ -n "${BASELINE_ECHO_DLL:-}" ]; then
+  command[base-local]="dotnet $BASELINE_ECHO_DLL PORT"
+  command[base-ws1]="dotnet $BASELINE_ECHO_DLL PORT --workers 1"
+  command[base-ws2]="dotnet $BASELINE_ECHO_DLL PORT --workers 2"
+  variants+=(base-local base-ws1 base-ws2)
+fi
+
+# utime + stime of every thread of process $1 in clock ticks (/proc/<pid>/stat fields 14 and 15, counted after the
+# command name's closing parenthesis, which may hold spaces).
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), conns=$conns seconds=$seconds repetitions=$repetitions"
+results="$out/results.txt"
+: >"$results"
+port=18300
+for rep in $(seq "$repetitions"); do
+  for variant in "${variants[@]}"; do
+    port=$((port + 1)) # a fresh port per run: no TIME_WAIT interference
+    ${command[$variant]//PORT/$port} >/dev/null &
+    server=$!
+    for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+    # 1 s of the same load first, not measured: JIT, tiered compilation, connection setup.
+    "$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds=1 warmup=0 threads=1 msg=64 label=warmup >/dev/null || true
+    before=$(cpu_ticks "$server")
+    line=$("$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="$seconds" warmup=0 threads=1 msg=64 label="$variant" rt=rep$rep || true)
+    after=$(cpu_ticks "$server")
+    kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
+    requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")
+    line=$(awk -v line="$line" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="${requests:-0}" 'BEGIN {
+      cpu = t / hz; printf "%s server_cpu_s=%.2f req_per_cpu_s=%.0f\n", line, cpu, (cpu > 0 ? r / cpu : 0) }')
+    echo "$line"
+    echo "$line" >>"$results"
+  done
+done
+
+echo "# medians over $repetitions runs (load at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-11s %10s %14s %10s %10s\n' variant rps req/cpu_s p50_us p99_us
+for variant in "${variants[@]}"; do
+  grep "runtime=$variant " "$results" | awk -v v="$variant" '
+    function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1], NR] = kv[2] } n = NR }
+    END { for (i = 1; i <= n; i++) { r[i] = val["rps", i]; c[i] = val["req_per_cpu_s", i]; p[i] = val["p50_us", i]; q[i] = val["p99_us", i] }
+      printf "%-11s %10.0f %14.0f %10.0f %10.0f\n", v, median(r, n), median(c, n), median(p, n), median(q, n) }'
+done
