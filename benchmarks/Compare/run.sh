@@ -10,7 +10,7 @@
 # --echo-seconds: measured time per tcp_echo run (after --echo-warmup, default 2 s, of the same load).
 # Installs what it lacks (Debian: librust-tokio-dev, librust-libc-dev, gcc, python3, iproute2); needs dotnet and cargo
 # (rustup's ~/.cargo/bin). Builds into /tmp/asyncgen-compare (COMPARE_OUT); raw lines go to $COMPARE_OUT/raw.txt.
-# Non-interactive; each process has a time limit. Default run: about 8 minutes on an idle 2-core machine.
+# Non-interactive; each process has a time limit. Default run: 10.5 minutes on a heavily loaded 2-core machine.
 # A benchmark, not a test: CI does not run it.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -99,8 +99,10 @@ done
 
 # --- table ---------------------------------------------------------------------------------------------------------
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -sr) $(uname -m), .NET SDK $(dotnet --version), $(rustc --version | cut -d' ' -f1-2), tokio 1.24.2, gcc $(gcc -dumpversion)"
-header="Run of $started to $(date -u '+%H:%M UTC'): $machine; load average $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $rounds rounds, --min-ms $min_ms, --echo-seconds $echo_seconds, --echo-warmup ${COMPARE_ECHO_WARMUP:-2}; $failures failed runs."
-python3 "$compare_dir/table.py" "$raw" "$header" >"$out"
+commit=$(git -C "$repo_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$repo_dir" diff --quiet HEAD -- src samples benchmarks 2>/dev/null || commit="$commit+local changes"
+header="Run of $started to $(date -u '+%H:%M UTC'): $machine; load average $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $rounds rounds, --min-ms $min_ms, --echo-seconds $echo_seconds, --echo-warmup ${COMPARE_ECHO_WARMUP:-2}; commit $commit; $failures failed runs."
+python3 "$compare_dir/table.py" "$raw" "$header" >"$out" || { echo "table.py failed (raw lines: $raw)" >&2; exit 1; }
 echo
 cat "$out"
 echo

@@ -69,11 +69,13 @@ def main():
     out = [header, "", "| workload | metric | " + " | ".join(impls) + " |", "|---|---|" + "---:|" * len(impls)]
     for workload, metrics in rows:
         for key, label, better in metrics:
-            medians = {}
+            medians, spreads = {}, {}
             for impl in impls:
                 values = cells.get((workload, impl), {}).get(key)
                 if values:
                     medians[impl] = statistics.median(values)
+                    if len(values) > 1 and medians[impl] > 0 and better:
+                        spreads[impl] = (max(values) - min(values)) / 2 / medians[impl]
             if not medians:
                 continue
             best = None
@@ -89,6 +91,8 @@ def main():
                 cell = fmt(medians[impl])
                 if best:
                     cell += f" ({medians[impl] / best:.2f})"
+                if impl in spreads:
+                    cell += f" ±{spreads[impl]:.0%}"
                 if (workload, impl) in flawed:
                     cell += " ⚠"
                 line.append(cell)
@@ -96,7 +100,8 @@ def main():
     out += [
         "",
         "Medians over the rounds; in parentheses the ratio to the best of the row (1.00 = best; above 1 is slower or",
-        "later for times, below 1 is fewer for requests). ⚠ = the load generator saw errors or mismatches.",
+        "later for times, below 1 is fewer for requests); ± half the range over the rounds, relative to the median.",
+        "⚠ = the load generator saw errors or mismatches.",
         "ns/op: spawn_join per task, nested_await per depth-10 chain, ping_pong per round trip, yield_many per yield.",
         "bytes/op: .NET `GC.GetTotalAllocatedBytes(precise: true)`; tokio a counting global allocator (allocations/op",
         "too). tcp_echo: 64-byte requests, one outstanding per connection, `../shared/tools/echo-loadgen` on the same",

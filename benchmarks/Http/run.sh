@@ -4,20 +4,24 @@
 #
 #   benchmarks/Http/run.sh [seconds] [rounds] [connections...]
 #
-# seconds: length of each measured wrk run (default 5). rounds: how many times the whole matrix runs, interleaved
-# (default 2; the table shows the median round). connections: default "64 256".
+# seconds: length of each measured wrk run (default 4). rounds: how many times the whole matrix runs, interleaved
+# (default 3; the table shows the median round). connections: default "64 256".
 # Tests, as TechEmpower: plaintext with 16 requests pipelined per write, json without pipelining.
-# Environment: WRK_THREADS (default 1: the machine this was written on has 2 cores, shared by wrk and the server).
+# Environment: WRK_THREADS (default 1: the machine this was written on has 2 cores, shared by wrk and the server);
+# WARMUP (default 5): seconds of unmeasured load per server and test before the first round, at the highest
+# connection count (Kestrel needs it most: tiered compilation and dynamic PGO take seconds to reach its fast code).
+# Five servers, two tests, two connection counts, 3 rounds of 4 s, plus warm-up and builds: about 6 minutes.
 #
 # Prints one raw line per run, then one table: requests/s, server CPU-seconds (utime+stime of the server process from
 # /proc/<pid>/stat over the wrk run) and requests per server CPU-second, with ratios to the best of each test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=${1:-5}
-rounds=${2:-2}
+seconds=${1:-4}
+rounds=${2:-3}
 shift $(( $# > 2 ? 2 : $# )) || true
 connections=${*:-64 256}
 threads=${WRK_THREADS:-1}
+warmup=${WARMUP:-5}
 out=/tmp/asyncgen-http-bench
 script=benchmarks/Http/pipeline.lua
 
@@ -74,9 +78,10 @@ wrk_run() { # port test conns seconds → "requests errors"
   echo "${requests:-0}|$errors"
 }
 
-# Warm-up: JIT tiering and connection pools, once per server and test, not measured.
+# Warm-up: JIT tiering and dynamic PGO, once per server and test, not measured.
+most=$(tr ' ' '\n' <<<"$connections" | sort -n | tail -1)
 for i in "${!names[@]}"; do
-  for test in plaintext json; do wrk_run "${ports[$i]}" "$test" 64 2 >/dev/null; done
+  for test in plaintext json; do wrk_run "${ports[$i]}" "$test" "$most" "$warmup" >/dev/null; done
 done
 
 results=$out/results.txt
@@ -99,9 +104,10 @@ for round in $(seq "$rounds"); do
   done
 done
 
-# The median round of each (test, conns, server) by requests per CPU-second; ratios to the best server of the row group.
+# The median round of each (test, conns, server) by requests per CPU-second; ratios (of requests per CPU-second) to the
+# best server of the test and connection count, to Kestrel and to the raw Socket server; last, requests/s to the best.
 echo
-printf '%-10s %5s  %-18s %12s %8s %16s %9s %9s\n' test conns server requests/s cpu-s req/cpu-s "vs best" "rps best"
+printf '%-10s %5s  %-18s %12s %8s %12s %9s %10s %10s %9s\n' test conns server requests/s cpu-s req/cpu-s "vs best" "vs kestrel" "vs socket" "rps best"
 sort -k1,1 -k2,2n -k3,3 "$results" | awk -v secs="$seconds" '
   function flush(   n, i, j, t, k) {
     if (key == "") return
@@ -116,9 +122,15 @@ sort -k1,1 -k2,2n -k3,3 "$results" | awk -v secs="$seconds" '
     count++; rps[count] = $5 / secs; cpu[count] = $6; eff[count] = ($6 > 0 ? $5 / $6 : 0) }
   END {
     flush()
-    for (r = 1; r <= nrows; r++) { split(rows[r], f, " "); g = f[1] " " f[2]; if (reff[r] > beff[g]) beff[g] = reff[r]; if (rrps[r] > brps[g]) brps[g] = rrps[r] }
     for (r = 1; r <= nrows; r++) {
       split(rows[r], f, " "); g = f[1] " " f[2]
-      printf "%-10s %5s  %-18s %12.0f %8.2f %16.0f %8.2fx %8.2fx\n", f[1], f[2], f[3], rrps[r], rcpu[r], reff[r], reff[r] / beff[g], rrps[r] / brps[g]
+      if (reff[r] > beff[g]) beff[g] = reff[r]
+      if (rrps[r] > brps[g]) brps[g] = rrps[r]
+      if (f[3] == "kestrel") keff[g] = reff[r]
+      if (f[3] == "dotnet-socket") seff[g] = reff[r]
+    }
+    for (r = 1; r <= nrows; r++) {
+      split(rows[r], f, " "); g = f[1] " " f[2]
+      printf "%-10s %5s  %-18s %12.0f %8.2f %12.0f %8.2fx %9.2fx %9.2fx %8.2fx\n", f[1], f[2], f[3], rrps[r], rcpu[r], reff[r], reff[r] / beff[g], (keff[g] > 0 ? reff[r] / keff[g] : 0), (seff[g] > 0 ? reff[r] / seff[g] : 0), rrps[r] / brps[g]
     }
   }'

@@ -33,11 +33,12 @@ public class DueTimerUnderLoadTests
         using var executor = new WorkStealingExecutor(workerCount: 1);
         executor.BlockOn(Future.Box<Spawner, Unit>(new Spawner(probe, sleepers: 1)), TimeSpan.FromMinutes(5));
 
-        AssertResumedWithinOneBatch(probe);
+        // The worker may first finish its LIFO slot's run (MaxLifoPolls) and the injected task of the turn's tick.
+        AssertResumedWithinOneBatch(probe, extra: AsyncGen.Executors.WorkStealing.Worker.MaxLifoPolls + 1);
     }
 
     [Fact]
-    public void LocalExecutor_keeps_half_of_each_batch_for_spawned_tasks_while_many_timers_fire_at_once()
+    public void LocalExecutor_keeps_a_share_of_each_batch_for_spawned_tasks_while_many_timers_fire_at_once()
     {
         const int sleepers = 300;
         var probe = new Probe();
@@ -50,23 +51,23 @@ public class DueTimerUnderLoadTests
         Assert.Equal(sleepers, probe.Registered);
         // Sleepers whose timer fired before the gate (a first poll slowed by the JIT) do not count.
         var late = Enumerable.Range(0, sleepers).Where(i => probe.LateResume[i]).Select(i => probe.ResumedAt[i] - probe.GateAt).ToList();
-        Assert.True(late.Count >= 4 * LocalExecutor.DriverShare, $"only {late.Count} sleepers were still waiting at the gate");
+        Assert.True(late.Count >= 2 * LocalExecutor.DriverShare, $"only {late.Count} sleepers were still waiting at the gate");
         // The first due sleeper runs in the batch after the gate's...
         Assert.InRange(late.Min(), 0, LocalExecutor.EventInterval + Slack);
-        // ...and while the sleepers drain, DriverShare (30) per batch, the ready queue still gets the other 31.
+        // ...and while the sleepers drain, DriverShare (54) per batch, the ready queue still gets the other 7.
         int batches = (late.Count + LocalExecutor.DriverShare - 1) / LocalExecutor.DriverShare;
         Assert.True(late.Max() >= (batches - 1) * (LocalExecutor.EventInterval - LocalExecutor.DriverShare),
             $"only {late.Max()} other tasks ran while {late.Count} due sleepers drained");
     }
 
-    private static void AssertResumedWithinOneBatch(Probe probe)
+    private static void AssertResumedWithinOneBatch(Probe probe, int extra = 0)
     {
         Assert.Equal(1, probe.Registered); // the sleeper was pending in the wheel before the gate ran
         Assert.True(probe.GateAt >= 0, "the gate never ran");
         // Under load: most of the others were still queued when the sleeper resumed.
         Assert.True(probe.ResumedAt[0] < Others / 10, $"the sleeper resumed after {probe.ResumedAt[0]} other polls");
         int waited = probe.ResumedAt[0] - probe.GateAt;
-        Assert.InRange(waited, 0, LocalExecutor.EventInterval + Slack);
+        Assert.InRange(waited, 0, LocalExecutor.EventInterval + Slack + extra);
     }
 
     /// <summary>What the tasks record, in the order the executor polls them.</summary>

@@ -10,8 +10,13 @@ namespace AsyncGen.Executors.WorkStealing;
 /// <para>Where the next task comes from (tokio's <c>multi_thread/worker.rs</c>): every
 /// <see cref="GlobalQueueInterval"/> ticks the injection queue first (fairness for tasks woken from outside);
 /// otherwise the LIFO slot (the task this worker just woke: it is hot in cache) at most
-/// <see cref="MaxLifoPolls"/> times in a row, then the local queue, then a batch from the injection queue, and
-/// finally — searching (see <see cref="IdleWorkers"/>) — half of another worker's queue.</para>
+/// <see cref="MaxLifoPolls"/> times in a row, then the tasks this worker's last driver turn woke (at most
+/// <see cref="LocalExecutor.DriverShare"/> per <see cref="GlobalQueueInterval"/> ticks, as on the LocalExecutor), then
+/// the local queue, then a batch from the injection queue, and finally — searching (see <see cref="IdleWorkers"/>) —
+/// half of another worker's queue.</para>
+/// <para>Driver-woken tasks (due timers, ready sockets) wait in a queue of their own rather than the local queue: a
+/// burst of spawns fills the local queue, whose overflow would send a woken sleeper behind the whole injection queue
+/// (100k first polls; see src/Runtime/Time/README.md). That queue is not stealable; it holds one turn's wakes.</para>
 /// <para>The LIFO slot is the owner's alone: it is never stolen (a stealer would take the task its owner is about to
 /// run hot), and it is bounded so that two tasks waking each other cannot keep the queue behind them waiting.</para>
 /// </remarks>
@@ -27,6 +32,8 @@ internal sealed class Worker
     private readonly ITaskCell[] _batch = new ITaskCell[LocalQueue.Half]; // tasks taken from the injection queue at once
     private readonly WorkerParker _parker = new();
     private ITaskCell? _lifo;
+    private readonly Queue<ITaskCell> _driverWoken = new(); // this thread only: tasks its driver turns woke
+    private int _driverPolls; // taken from _driverWoken since the last Maintain
     private int _lifoPolls;
     private uint _tick;
     private uint _random;
@@ -57,6 +64,11 @@ internal sealed class Worker
     /// <returns>True when another worker should be told: a task became stealable outside a driver turn.</returns>
     public bool ScheduleLocal(ITaskCell task, bool yielding)
     {
+        if (_inDriver && !yielding)
+        {
+            _driverWoken.Enqueue(task);
+            return false; // not stealable: polled here, next
+        }
         if (yielding)
         {
             Queue.Push(task, Executor.Injection); // behind the others, not into the LIFO slot
@@ -78,7 +90,11 @@ internal sealed class Worker
         while (!Executor.IsShuttingDown)
         {
             _tick++;
-            if (_tick % GlobalQueueInterval == 0) Maintain();
+            if (_tick % GlobalQueueInterval == 0)
+            {
+                _driverPolls = 0;
+                Maintain();
+            }
             var task = NextTask() ?? StealWork();
             if (task is null)
             {
@@ -123,7 +139,12 @@ internal sealed class Worker
             Queue.Push(hot, Executor.Injection);
         }
         _lifoPolls = 0;
-        if (Queue.TryPop(out var task)) return task;
+        if (_driverPolls < LocalExecutor.DriverShare && _driverWoken.TryDequeue(out var woken))
+        {
+            _driverPolls++;
+            return woken;
+        }
+        if (Queue.TryPop(out var task) || _driverWoken.TryDequeue(out task)) return task;
         return NextInjectedBatch();
     }
 
@@ -167,7 +188,7 @@ internal sealed class Worker
         return Executor.Injection.TryPop(out var injected) ? injected : null;
     }
 
-    private bool HasTasks => _lifo is not null || !Queue.IsEmpty;
+    private bool HasTasks => _lifo is not null || !Queue.IsEmpty || _driverWoken.Count > 0;
 
     /// <summary>More here than this worker runs next: worth a sleeper (tokio's should_notify_others).</summary>
     private bool ShouldNotifyOthers => !_searching && (_lifo is not null ? 1 : 0) + Queue.Count > 1;
