@@ -10,7 +10,7 @@
 # --echo-seconds: measured time per tcp_echo run (after --echo-warmup, default 2 s, of the same load).
 # Installs what it lacks (Debian: librust-tokio-dev, librust-libc-dev, gcc, python3, iproute2); needs dotnet and cargo
 # (rustup's ~/.cargo/bin). Builds into /tmp/asyncgen-compare (COMPARE_OUT); raw lines go to $COMPARE_OUT/raw.txt.
-# Non-interactive; each process has a time limit. Default run: about 8 minutes on an idle 2-core machine.
+# Non-interactive; each process has a time limit. Default run: 10.5 minutes on a heavily loaded 2-core machine.
 # A benchmark, not a test: CI does not run it.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
