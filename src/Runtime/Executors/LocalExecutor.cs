@@ -49,8 +49,14 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     private readonly Driver _driver;
     private readonly WakerTable _tasks;
-    private readonly Queue<ITaskCell> _ready = new();          // executor thread only, while it runs: spawns and wakes
-    private readonly Queue<ITaskCell> _driverWoken = new();    // executor thread only: wakes issued while it turns the driver
+    /// <summary>
+    /// Initial capacity of the executor-thread queues: 256, a work-stealing worker's local queue (tokio's), so the
+    /// wakes of one turn of a busy server's driver fit before either ring has to grow (a growth allocates).
+    /// </summary>
+    private const int InitialQueueCapacity = Executors.WorkStealing.LocalQueue.Capacity;
+
+    private readonly Queue<ITaskCell> _ready = new(InitialQueueCapacity);       // executor thread only, while it runs: spawns and wakes
+    private readonly Queue<ITaskCell> _driverWoken = new(InitialQueueCapacity); // executor thread only: wakes issued while it turns the driver
     private readonly ConcurrentQueue<ITaskCell> _remote = new(); // any other thread, or before the executor runs
     private bool _turningDriver;                             // executor thread only: inside _driver.Park
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
