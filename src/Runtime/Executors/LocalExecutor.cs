@@ -44,7 +44,8 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     private readonly Driver _driver;
     private readonly WakerTable _tasks;
-    private readonly ConcurrentQueue<ITaskCell> _ready = new();
+    private readonly ConcurrentQueue<ITaskCell> _ready = new(); // wakes from other threads, spawns before the executor runs
+    private readonly Queue<ITaskCell> _local = new();       // executor thread only: wakes and spawns on that thread while it runs
     private readonly Queue<ITaskCell> _driverWoken = new(); // executor thread only: wakes issued while it turns the driver
     private bool _turningDriver;                             // executor thread only: inside _driver.Park
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
@@ -57,7 +58,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     {
         _driver = Driver.Create(options);
         _tasks = new WakerTable(this);
-        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count, _ => 0) { Dump = DumpTasks };
+        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count + _local.Count + _driverWoken.Count, _ => 0) { Dump = DumpTasks };
     }
 
     private readonly ExecutorMetrics _metrics;
@@ -144,10 +145,14 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     void ITaskScheduler.Schedule(ITaskCell task)
     {
-        // Only the executor thread sets the flag, so a wake from another thread never sees it set.
-        if (_turningDriver && Environment.CurrentManagedThreadId == Volatile.Read(ref _runningThread))
+        int owner = Volatile.Read(ref _runningThread);
+        if (owner == Environment.CurrentManagedThreadId)
         {
-            _driverWoken.Enqueue(task);
+            // The executor's own thread (a task waking another, a spawn, a timer or socket while it turns the
+            // driver): plain queues that only this thread touches, no interlocked operation and no unpark — the
+            // thread is awake. Most wakes of a LocalExecutor are these (ping_pong_channel: every one).
+            if (_turningDriver) _driverWoken.Enqueue(task);
+            else _local.Enqueue(task);
             TaskLifecycle.Woken(task, _metrics, sameThread: true);
             return;
         }
@@ -155,9 +160,8 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         // Pairs with the fence in Idle(): either the executor sees the task in the queue before parking, or we see
         // _parked == 1 and unpark it. (Enqueue is already a full fence; the explicit one documents the pairing.)
         Interlocked.MemoryBarrier();
-        // Before the executor runs, the scheduling thread is the one that will run it (Spawn checks that).
-        int owner = Volatile.Read(ref _runningThread);
-        bool foreign = owner != 0 && owner != Environment.CurrentManagedThreadId;
+        // Before the executor runs (owner 0), the scheduling thread is the one that will run it (Spawn checks that).
+        bool foreign = owner != 0;
         TaskLifecycle.Woken(task, _metrics, sameThread: !foreign);
         // The executor's own thread is never parked when it schedules (e.g. timers firing right after a park).
         if (Volatile.Read(ref _parked) == 1 && foreign)
@@ -204,7 +208,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                     StallDiagnosis.Of(main!, _driver.Timers).Report(TimeSpan.FromMilliseconds(Time.NowMs - started));
                     reportMs += reportEvery;
                 }
-                if (!_ready.IsEmpty || _driverWoken.Count > 0) TurnDriver(0); // I/O and timers get their turn, without waiting
+                if (!_ready.IsEmpty || _local.Count > 0 || _driverWoken.Count > 0) TurnDriver(0); // I/O and timers get their turn, without waiting
                 else Idle(Math.Min(deadlineMs, reportMs));
             }
         }
@@ -214,19 +218,24 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             Volatile.Write(ref _runningThread, 0);
             // Tasks left queued by a BlockOn that returned run at the next Run/BlockOn, like the ready queue's.
             while (_driverWoken.TryDequeue(out var task)) _ready.Enqueue(task);
+            while (_local.TryDequeue(out var task)) _ready.Enqueue(task);
         }
     }
 
     /// <summary>One batch: up to <see cref="DriverShare"/> driver-woken tasks, then the ready queue, at most <see cref="EventInterval"/> polls.</summary>
     private void PollBatch(RuntimeCounters counters)
     {
+        // The tasks other threads woke join the local queue's tail once per batch, so tasks that keep waking each
+        // other on this thread cannot starve them: they run within one pass over the local queue, as when both
+        // shared one queue.
+        while (_ready.TryDequeue(out var foreign)) _local.Enqueue(foreign);
         int polled = 0;
         while (polled < DriverShare && _driverWoken.TryDequeue(out var woken))
         {
             TaskLifecycle.Poll(woken, counters);
             polled++;
         }
-        while (polled < EventInterval && (_ready.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
+        while (polled < EventInterval && (_local.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
         {
             TaskLifecycle.Poll(task, counters);
             polled++;
