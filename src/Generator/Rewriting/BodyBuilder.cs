@@ -274,7 +274,14 @@ internal sealed partial class BodyBuilder
         var (top, next, exit) = LoopLabels(@while);
         var body = new List<Stmt>();
         string? condition = null;
-        if (ContainsAwait(@while.Condition))
+        if (_variables.ScopeClosureOf(@while) is { } closure)
+        {
+            // The condition declares variables lambdas capture: each test gets a new closure, then runs.
+            body.Add(Code($"{closure.Field} = new {closure.Type}(); // this iteration's variables captured by lambdas", @while));
+            _enteredScopes.Add(@while);
+            body.Add(Code($"if (!({Spill(@while.Condition, body)})) goto {exit};", @while.Condition));
+        }
+        else if (ContainsAwait(@while.Condition))
             body.Add(Code($"if (!({Spill(@while.Condition, body)})) goto {exit};", @while.Condition));
         else
             condition = _rewriter.Rewrite(@while.Condition);
@@ -382,6 +389,11 @@ internal sealed partial class BodyBuilder
 
     private void BuildSwitch(SwitchStatementSyntax @switch, List<Stmt> output)
     {
+        if (_variables.ScopeClosureOf(@switch) is { } closure)
+        {
+            output.Add(Code($"{closure.Field} = new {closure.Type}(); // this run's variables captured by lambdas", @switch));
+            _enteredScopes.Add(@switch);
+        }
         var governing = Spill(@switch.Expression, output);
         var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
         _jumps.Flatten(@switch, exit, null);

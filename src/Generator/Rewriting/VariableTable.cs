@@ -97,10 +97,15 @@ internal sealed class VariableTable
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
             // A block of a loop that awaits is flattened: its C# scope is no longer entered once per iteration, so
             // its variables captured by lambdas live in a closure created each time the block starts.
+            // So are the variables of a while condition (each test declares new ones) and those of a switch's
+            // sections (one closure for each run of the switch: its labels store their variables before the section).
+            var scope = BodySyntax.Scope(declaration);
+            if (scope is SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch }) scope = @switch;
             var iterationScope = !inNested && captured.Contains(symbol) && !capturedByLocalFunction.Contains(symbol) &&
-                                 BodySyntax.Scope(declaration) is BlockSyntax block && awaits.Any(a => block.Span.Contains(a.Span)) &&
-                                 IsInsideLoop(block, body)
-                ? BodySyntax.Scope(declaration)
+                                 awaits.Any(a => scope.Span.Contains(a.Span)) &&
+                                 (scope is BlockSyntax or SwitchStatementSyntax && IsInsideLoop(scope, body) ||
+                                  scope is WhileStatementSyntax @while && @while.Condition.Span.Contains(declaration.Span))
+                ? scope
                 : null;
             var isHoisted = !inNested && (iterationScope is not null || IsAliveAcrossAwait(declaration, uses, awaits) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||

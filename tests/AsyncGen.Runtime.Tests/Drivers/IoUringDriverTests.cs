@@ -5,6 +5,7 @@ using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Drivers;
 
@@ -128,32 +129,9 @@ public class IoUringDriverTests
 
     private static byte Pattern(long i) => (byte)(i % 251); // a prime period: a lost or repeated chunk shows
 
-    private static async Future<long> ReadPatternAfterTheRingRanDry(AsyncTcpListener listener, long total)
+    /// <summary>A plain blocking socket on another thread that sends <paramref name="total"/> bytes of <see cref="Pattern"/>.</summary>
+    private static Thread StartPatternSender(AsyncTcpListener listener, long total)
     {
-        using var server = await listener.AcceptAsync();
-        var buffer = new byte[64 * 1024];
-        // One byte arms the multishot receive; then the task sleeps while the peer's bytes fill every provided buffer.
-        long read = await server.ReadAsync(buffer.AsMemory(0, 1));
-        Assert.Equal(Pattern(0), buffer[0]);
-        await Time.Sleep(TimeSpan.FromMilliseconds(300));
-        while (read < total)
-        {
-            int n = await server.ReadAsync(buffer);
-            if (n == 0) break;
-            for (int i = 0; i < n; i++)
-                if (buffer[i] != Pattern(read + i)) throw new InvalidDataException($"byte {read + i} is {buffer[i]}, expected {Pattern(read + i)}");
-            read += n;
-        }
-        return read;
-    }
-
-    [Fact]
-    public void A_receive_that_empties_the_buffer_ring_loses_no_byte_and_returns_every_buffer()
-    {
-        using var executor = IoUringExecutor();
-        using var listener = Loopback.Listen();
-        // Twice the ring's capacity, from a plain blocking socket on another thread.
-        long total = 2L * ProvidedBufferRing.Count * ProvidedBufferRing.BufferSize;
         var sender = new Thread(() =>
         {
             using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -167,11 +145,105 @@ public class IoUringDriverTests
             }
         });
         sender.Start();
+        return sender;
+    }
 
-        Assert.Equal(total, executor.BlockOn(ReadPatternAfterTheRingRanDry(listener, total), s_limit));
-        sender.Join();
+    private static async Future<long> ReadPattern(AsyncTcpStream stream, long read, long total)
+    {
+        var buffer = new byte[64 * 1024];
+        while (read < total)
+        {
+            int n = await stream.ReadAsync(buffer);
+            if (n == 0) break;
+            for (int i = 0; i < n; i++)
+                if (buffer[i] != Pattern(read + i)) throw new InvalidDataException($"byte {read + i} is {buffer[i]}, expected {Pattern(read + i)}");
+            read += n;
+        }
+        return read;
+    }
+
+    private static async Future<long> ReadPatternAfterASleep(AsyncTcpStream server, long total)
+    {
+        using (server)
+        {
+            // One byte arms the multishot receive; then the task sleeps while the peer's bytes fill provided buffers.
+            var one = new byte[1];
+            Assert.Equal(1, await server.ReadAsync(one));
+            Assert.Equal(Pattern(0), one[0]);
+            await Time.Sleep(TimeSpan.FromMilliseconds(300));
+            return await ReadPattern(server, 1, total);
+        }
+    }
+
+    private static async Future<long> ReadManyAfterTheRingRanDry(AsyncTcpListener listener, int connections, long each)
+    {
+        var readers = new List<JoinHandle<long>>();
+        for (int i = 0; i < connections; i++) readers.Add(Executor.Spawn(ReadPatternAfterASleep(await listener.AcceptAsync(), each)));
+        long total = 0;
+        foreach (var reader in readers) total += await reader;
+        return total;
+    }
+
+    [Fact]
+    public void Receives_that_empty_the_buffer_ring_lose_no_byte_are_re_armed_and_return_every_buffer()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        // More sleeping readers than the ring has room for at the per-socket cap, each sent twice the cap.
+        const int Connections = ProvidedBufferRing.Count / IoUringRegistration.MaxHeldBuffers + 4;
+        const long Each = 2L * IoUringRegistration.MaxHeldBuffers * ProvidedBufferRing.BufferSize;
+        var senders = Enumerable.Range(0, Connections).Select(_ => StartPatternSender(listener, Each)).ToList();
+
+        Assert.Equal(Connections * Each, executor.BlockOn(ReadManyAfterTheRingRanDry(listener, Connections, Each), s_limit));
+        foreach (var sender in senders) sender.Join();
 
         Assert.True(Driver(executor).StarvedCount > 0, "the ring never ran dry: the test did not exercise ENOBUFS");
+        Settle(executor);
+        Assert.Equal(ProvidedBufferRing.Count, Driver(executor).Buffers.Available);
+    }
+
+    private static async Future<(long Read, int MostHeld, long Echoed)> SlowReaderBesideAnEcho(AsyncTcpListener listener, IoUringDriver driver, long total)
+    {
+        using var slow = await listener.AcceptAsync();
+        var one = new byte[1];
+        Assert.Equal(1, await slow.ReadAsync(one)); // arms the receive; then nobody reads while the sender goes on
+        while (driver.ReceivePausedCount == 0) await Time.Sleep(TimeSpan.FromMilliseconds(1));
+        await Time.Sleep(TimeSpan.FromMilliseconds(100)); // completions already on their way land
+        int mostHeld = ProvidedBufferRing.Count - driver.Buffers.Available;
+
+        // Another socket still receives while the slow one holds its share.
+        var (client, server) = await Loopback.Pair(listener);
+        long echoed;
+        using (client)
+        using (server)
+        {
+            var message = Enumerable.Range(0, 100_000).Select(i => (byte)i).ToArray();
+            await client.WriteAllAsync(message);
+            var received = new byte[message.Length];
+            Assert.Equal(message.Length, await Loopback.ReadFull(server, received));
+            Assert.Equal(message, received);
+            echoed = received.Length;
+        }
+        return (await ReadPattern(slow, 1, total), mostHeld, echoed);
+    }
+
+    [Fact]
+    public void A_slow_reader_holds_at_most_its_cap_of_provided_buffers_and_its_receive_resumes_when_it_reads()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        long total = 2L * ProvidedBufferRing.Count * ProvidedBufferRing.BufferSize; // twice the whole ring
+        var sender = StartPatternSender(listener, total);
+
+        var (read, mostHeld, echoed) = executor.BlockOn(SlowReaderBesideAnEcho(listener, Driver(executor), total), s_limit);
+        sender.Join();
+
+        Assert.Equal(total, read); // no byte lost or repeated across pauses and re-arms
+        Assert.Equal(100_000, echoed);
+        // The cap, plus the completions the kernel posted before it processed the cancel (up to one retry batch).
+        Assert.InRange(mostHeld, IoUringRegistration.MaxHeldBuffers, IoUringRegistration.MaxHeldBuffers + 32);
+        Assert.Equal(0, Driver(executor).StarvedCount);
+        Assert.True(Driver(executor).ReceivePausedCount >= 2, "the receive was paused once at most: re-arming was not exercised");
         Settle(executor);
         Assert.Equal(ProvidedBufferRing.Count, Driver(executor).Buffers.Available);
     }
@@ -322,6 +394,55 @@ public class IoUringDriverTests
         using var executor = IoUringExecutor();
         using var listener = Loopback.Listen();
         Assert.Equal(100_000, executor.BlockOn(ShutdownAfterWrite(listener), s_limit));
+    }
+
+    private static async Future<int> AcceptTwoOneAtATime(AsyncTcpListener listener)
+    {
+        var first = await listener.AcceptAsync();
+        first.Dispose(); // its descriptor is free again for the second
+        using var second = await listener.AcceptAsync();
+        return 2;
+    }
+
+    private static List<Socket> ConnectTwo(AsyncTcpListener listener)
+    {
+        var clients = new List<Socket>();
+        for (int i = 0; i < 2; i++)
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            clients.Add(client);
+            client.Connect(listener.LocalEndPoint); // queued in the kernel before the first accept
+        }
+        return clients;
+    }
+
+    [Fact]
+    public void An_accept_error_met_while_accepting_ahead_of_the_reader_is_not_reported_to_the_next_accept()
+    {
+        // One descriptor free and two connections queued: the multishot accept takes the first and ends on EMFILE for
+        // the second, before anyone asked for it. The reader then frees a descriptor and accepts again: that accept
+        // must be tried afresh, not fail with the stale EMFILE (a second burst the work-stealing EMFILE test saw).
+        using var executor = IoUringExecutor();
+        using var warm = Loopback.Listen();
+        var clients = ConnectTwo(warm);
+        Assert.Equal(2, executor.BlockOn(AcceptTwoOneAtATime(warm), s_limit)); // JIT everything first
+        // A new listener: the warm one's multishot accept stays armed, with the limit of when it was submitted.
+        using var listener = Loopback.Listen();
+        clients.AddRange(ConnectTwo(listener));
+        var spare = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using (FileDescriptorLimit.Exhausted())
+            {
+                spare.Dispose();
+                Assert.Equal(2, executor.BlockOn(AcceptTwoOneAtATime(listener), s_limit));
+            }
+        }
+        finally
+        {
+            spare.Dispose();
+            foreach (var client in clients) client.Dispose();
+        }
     }
 
     [Fact]

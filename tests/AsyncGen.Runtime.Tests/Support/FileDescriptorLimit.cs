@@ -36,6 +36,12 @@ internal sealed partial class FileDescriptorLimit : IDisposable
         return new FileDescriptorLimit((ulong)lowest);
     }
 
+    /// <summary>
+    /// Sets the soft limit to <paramref name="descriptor"/> until disposed (which restores the limit in force before):
+    /// descriptors from that number up that are closed meanwhile only become usable again at the restore, all at once.
+    /// </summary>
+    public static FileDescriptorLimit Below(int descriptor) => new((ulong)descriptor);
+
     private static int LowestFreeDescriptor()
     {
         // A new descriptor always gets the lowest free number.

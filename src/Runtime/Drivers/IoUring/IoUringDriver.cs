@@ -63,6 +63,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private long _waitCount;
     private long _cqOverflows;
     private long _starvedCount;
+    private long _pausedCount;
+    private int _receiveLimitUnsupported;
     private bool _disposed;
 
     private IoUringDriver(IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd)
@@ -125,6 +127,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
 
     /// <summary>How many multishot receives ENOBUFS ended (every provided buffer waited for a reader).</summary>
     public long StarvedCount => Interlocked.Read(ref _starvedCount);
+
+    /// <summary>How many times a socket's unread bytes reached <see cref="IoUringRegistration.MaxHeldBuffers"/> and its receive was paused.</summary>
+    public long ReceivePausedCount => Interlocked.Read(ref _pausedCount);
 
     /// <summary>How many times the CQ overflowed into the kernel's list and was flushed.</summary>
     public long CqOverflowCount => Interlocked.Read(ref _cqOverflows);
@@ -193,6 +198,24 @@ internal sealed unsafe class IoUringDriver : IIoDriver
             _freeSlots.Push(registration.Slot);
         }
     }
+
+    /// <summary>
+    /// True while multishot receives may carry a byte limit (<c>sqe->optlen</c>, Linux 6.17's "multishot receive len
+    /// cap"); false once a kernel refused one with EINVAL. Without it a slow reader's share of the buffer ring is
+    /// bounded only by cancelling its receive at the cap, which the kernel may outrun.
+    /// </summary>
+    public bool ReceiveLimitSupported => Volatile.Read(ref _receiveLimitUnsupported) == 0;
+
+    /// <summary>A limited receive was refused (EINVAL): receives are armed without a limit from now on, and the event says so once.</summary>
+    internal void ReceiveLimitUnsupported()
+    {
+        if (Interlocked.Exchange(ref _receiveLimitUnsupported, 1) == 1) return;
+        AsyncGenEventSource.Log.DriverFallback("IoUring", "IoUring without receive limits",
+            "the kernel lacks the multishot receive byte limit (Linux 6.17); a slow reader's buffers are bounded by cancelling its receive");
+    }
+
+    /// <summary>A socket's unread bytes reached the cap: its receive is being cancelled (counted, see <see cref="ReceivePausedCount"/>).</summary>
+    internal void ReceivePaused() => Interlocked.Increment(ref _pausedCount);
 
     /// <summary>A multishot receive ended with ENOBUFS while its reader waits: re-armed once buffers are recycled.</summary>
     internal void Starved(IoUringRegistration registration)

@@ -163,6 +163,7 @@ internal struct Sqe
     [FieldOffset(28)] public uint OpFlags;     // msg_flags, poll32_events, accept_flags, cancel_flags
     [FieldOffset(32)] public ulong UserData;
     [FieldOffset(40)] public ushort BufGroup;
+    [FieldOffset(44)] public uint OptLen;      // multishot recv: bytes after which it ends (6.17, "multishot receive len cap")
 }
 
 /// <summary><c>struct io_uring_cqe</c> (16 bytes).</summary>

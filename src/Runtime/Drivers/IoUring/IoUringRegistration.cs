@@ -17,8 +17,13 @@ namespace AsyncGen.Drivers.IoUring;
 /// <para><b>Receive</b> (stream sockets): the first read arms one multishot recv; each completion leaves a
 /// <see cref="ReceivedChunk"/> in a FIFO; reads copy out of it and recycle a buffer once it is empty. Disposing a
 /// pending read submits nothing and loses nothing: bytes keep arriving into the FIFO for the next read. ENOBUFS
-/// (every provided buffer is waiting for a reader) ends the multishot; it is re-armed by the next read, or by the
-/// driver once buffers are recycled if a reader waits. EOF (res 0) and errors queue behind the data before them.</para>
+/// (every provided buffer is waiting for a reader) ends the multishot; it is re-armed by a read that leaves at most
+/// <see cref="ResumeHeldBuffers"/> chunks, or by the driver once buffers are recycled if a reader waits. EOF (res 0)
+/// and errors queue behind the data before them.</para>
+/// <para><b>Fairness</b>: one socket holds at most <see cref="MaxHeldBuffers"/> provided buffers of unread bytes.
+/// Each multishot receive carries the byte limit left under that cap (Linux 6.17), so the kernel itself ends it
+/// there; a cancel at the cap also covers small chunks and older kernels. The reader re-arms as it drains; meanwhile
+/// the bytes wait in the socket's own buffer and TCP throttles the sender.</para>
 /// <para><b>Send</b> (stream sockets): bytes are copied into a send buffer the registration owns and one SEND
 /// (MSG_WAITALL: the kernel finishes short sends itself) is in flight at a time; bytes written meanwhile go out with
 /// the next. A write returns as soon as its bytes are copied, like a write into the kernel's socket buffer, and
@@ -38,6 +43,17 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     /// <summary>Send buffer per socket: 16 KiB, Linux's initial TCP send buffer (net.ipv4.tcp_wmem's default).</summary>
     private const int SendBufferSize = 16 * 1024;
 
+    /// <summary>
+    /// Provided buffers one socket may hold with received bytes its reader has not taken: 64 (256 KiB, twice Linux's
+    /// default TCP receive buffer, net.ipv4.tcp_rmem's 128 KiB), a sixteenth of the ring, so a slow reader cannot
+    /// take the buffers every other socket receives into. At the cap the multishot receive is cancelled and the
+    /// bytes wait in the kernel's socket buffer (TCP then throttles the sender, as it would for a blocking reader).
+    /// </summary>
+    internal const int MaxHeldBuffers = ProvidedBufferRing.Count / 16;
+
+    /// <summary>Held buffers at or below which a paused or starved receive is re-armed by the reader: half the cap, so it streams without a stall.</summary>
+    private const int ResumeHeldBuffers = MaxHeldBuffers / 2;
+
     private readonly IoUringDriver _driver;
     private FileDescriptorHandle? _lingerFd;
     private readonly bool _stream;
@@ -49,6 +65,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private bool _released;
 
     private bool _receiveArmed;
+    private bool _receivePausing;          // the cap was reached: a cancel of the multishot receive is queued
+    private bool _receiveLimited;          // the armed receive carries a byte limit (kernel 6.17+)
     private ReceivedChunk[] _chunks = [];
     private int _chunkHead;
     private int _chunkCount;
@@ -58,6 +76,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private bool _acceptArmed;
     private readonly Queue<int> _accepted = new();
     private int _acceptError;
+    private bool _acceptedSinceArmed;       // the armed multishot accept delivered a connection
 
     private byte* _sendBuffer;
     private int _sendQueued;               // bytes in _sendBuffer, the first _sendInFlight of them in flight
@@ -98,6 +117,9 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             if (_chunkCount > 0)
             {
                 received = CopyOut(buffer);
+                // A receive the cap paused or ENOBUFS ended: re-armed while some bytes still wait, so the reader
+                // does not run dry before the kernel delivers again.
+                if (!_receiveArmed && _chunkCount <= ResumeHeldBuffers && !_endOfStream && _receiveError == 0) ArmReceive();
                 return true;
             }
             if (_receiveError != 0)
@@ -145,6 +167,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     {
         Debug.Assert(_lock.IsHeldByCurrentThread && !_receiveArmed && !_released);
         _receiveArmed = true;
+        _receivePausing = false;
+        _receiveLimited = _driver.ReceiveLimitSupported;
         _inflight++;
         _driver.Queue(new Sqe
         {
@@ -153,6 +177,10 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             IoPrio = IoUringNative.RecvMultishot,
             Fd = Fd,
             BufGroup = ProvidedBufferRing.GroupId,
+            // The kernel ends the multishot itself once the socket holds its cap's worth of bytes: a cancel comes
+            // too late, the kernel fills buffers faster than we reap (a loopback sender filled the whole ring
+            // within one wait). Re-armed by the reader (TryReceive) as it drains.
+            OptLen = _receiveLimited ? (uint)(Math.Max(1, MaxHeldBuffers - _chunkCount) * ProvidedBufferRing.BufferSize) : 0,
             UserData = Token(OperationKind.Receive),
         });
     }
@@ -173,16 +201,35 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         if ((flags & IoUringNative.CqeBuffer) != 0)
         {
             var id = (ushort)(flags >> IoUringNative.CqeBufferShift);
-            if (result > 0 && !_released) Enqueue(new ReceivedChunk(id, result));
+            if (result > 0 && !_released)
+            {
+                Enqueue(new ReceivedChunk(id, result));
+                if (_chunkCount >= MaxHeldBuffers && !_receivePausing && (flags & IoUringNative.CqeMore) != 0)
+                {
+                    // The reader is this far behind: stop receiving for this socket until it catches up (TryReceive
+                    // re-arms). Completions already on their way still arrive and queue.
+                    _receivePausing = true;
+                    _driver.ReceivePaused();
+                    _driver.QueueCancel(Token(OperationKind.Receive));
+                }
+            }
             else _driver.Buffers.Recycle(id);
         }
         else if (result == 0) _endOfStream = true;
         else if (result == -IoUringNative.ENOBUFS) starved = true;
+        else if (result == -IoUringNative.EINVAL && _receiveLimited) _driver.ReceiveLimitUnsupported(); // re-armed without below
         else if (result < 0 && result != -IoUringNative.ECANCELED && _receiveError == 0) _receiveError = -result;
         if ((flags & IoUringNative.CqeMore) == 0)
         {
             _receiveArmed = false;
             _inflight--;
+            if (result > 0 && !_receivePausing) _driver.ReceivePaused(); // data without MORE: the byte limit ended it
+            if (result == -IoUringNative.EINVAL && _receiveLimited && !_released)
+            {
+                ArmReceive();
+                wake = default;
+                return;
+            }
             // Re-armed by the next read; a reader already waiting needs the driver to do it once buffers return.
             starved &= !_reader.IsNoop && !_released;
         }
@@ -318,6 +365,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 if (!_acceptArmed)
                 {
                     _acceptArmed = true;
+                    _acceptedSinceArmed = false;
                     _inflight++;
                     _driver.Queue(new Sqe
                     {
@@ -343,9 +391,14 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             if (_released) Libc.close(result);
             else _accepted.Enqueue(result);
-            _acceptError = 0; // an accept that succeeds after a failure (EMFILE) makes the failure stale: never surface it
+            _acceptedSinceArmed = true;
         }
-        else if (result != -IoUringNative.ECANCELED && _acceptError == 0) _acceptError = -result;
+        else if (result != -IoUringNative.ECANCELED && !_acceptedSinceArmed && _acceptError == 0) _acceptError = -result;
+        // An error after connections were accepted comes from the kernel accepting ahead of the reader (a multishot
+        // accept loops while connections are queued): nobody asked for that accept yet. Surfacing it would report a
+        // failure out of order — after the successes queued before it, a fresh burst (AcceptBackoff) of EMFILE when
+        // descriptors were being freed meanwhile. Dropped instead: the error ended the multishot, so the next accept
+        // that finds the queue empty arms a new one, and the kernel answers it with the truth of that moment.
         if ((flags & IoUringNative.CqeMore) == 0)
         {
             _acceptArmed = false;
@@ -508,6 +561,15 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         get
         {
             lock (_lock) return _sendInFlight > 0;
+        }
+    }
+
+    /// <summary>Provided buffers holding bytes the reader has not taken yet (tests: bounded by <see cref="MaxHeldBuffers"/>).</summary>
+    internal int HeldBuffers
+    {
+        get
+        {
+            lock (_lock) return _chunkCount;
         }
     }
 

@@ -63,6 +63,7 @@ internal sealed class PortableRegistration : IoRegistration
     private bool _closing;                     // deregistered by a live driver: the socket closes next
     private bool _handedOver;                  // the operations belong to a successor registration
     private bool _writePollRunning;
+    private bool _shutdownAfterSend;           // Shutdown(Send) waits for the send in flight (see Shutdown)
 
     internal PortableRegistration(PortableDriver driver, Socket socket, PortableRegistration? predecessor)
         : base(socket.SafeHandle, (int)socket.SafeHandle.DangerousGetHandle())
@@ -227,6 +228,7 @@ internal sealed class PortableRegistration : IoRegistration
         lock (_lock)
         {
             ThrowIfReleased();
+            if (_shutdownAfterSend) throw new SocketException((int)SocketError.Shutdown);
             var op = _write;
             while (true)
             {
@@ -259,6 +261,27 @@ internal sealed class PortableRegistration : IoRegistration
                 if (Start(op, kind)) return Waiting(op, waker, out sent);
             }
         }
+    }
+
+    /// <summary>
+    /// Shutdown(Send) while a send is in flight (a disposed write's, see the remarks) waits for it, so its bytes
+    /// reach the peer whole before the FIN instead of failing half-sent behind it.
+    /// </summary>
+    public override void Shutdown(Socket socket, SocketShutdown how)
+    {
+        if (how != SocketShutdown.Receive && _stream)
+        {
+            lock (_lock)
+            {
+                if (_write.InFlight && _write.Kind == SocketOperationKind.Send)
+                {
+                    _shutdownAfterSend = true;
+                    if (how == SocketShutdown.Both) socket.Shutdown(SocketShutdown.Receive);
+                    return;
+                }
+            }
+        }
+        socket.Shutdown(how);
     }
 
     // ---- Connect ------------------------------------------------------------------------------------------------
@@ -411,7 +434,7 @@ internal sealed class PortableRegistration : IoRegistration
     {
         Waker wake;
         Socket? orphan = null;
-        bool probe;
+        bool probe, shutdown = false;
         lock (_lock)
         {
             if (_handedOver)
@@ -426,6 +449,11 @@ internal sealed class PortableRegistration : IoRegistration
                 probe = op.Kind == SocketOperationKind.ReadinessProbe;
                 op.HasResult = !probe;
                 wake = op.TakeWaiter();
+                if (_shutdownAfterSend && op == _write)
+                {
+                    _shutdownAfterSend = false;
+                    shutdown = !_released;
+                }
                 if (_released && (_closing || _socket.SafeHandle.IsClosed))
                 {
                     // Closed: nobody will take the result. A connection accepted meanwhile is closed, not leaked.
@@ -441,8 +469,21 @@ internal sealed class PortableRegistration : IoRegistration
             return;
         }
         orphan?.Dispose();
+        if (shutdown) ShutdownSendQuietly();
         if (probe) Probed(op.SocketError == SocketError.Success ? Ready.Readable : Ready.ReadInterest);
         Woken(wake, op.Kind is SocketOperationKind.Send or SocketOperationKind.SendTo or SocketOperationKind.Connect ? "writable" : "readable");
+    }
+
+    private void ShutdownSendQuietly()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception error) when (error is ObjectDisposedException or SocketException)
+        {
+            // Closed or reset meanwhile: there is no stream left to end.
+        }
     }
 
     public override void Cancel(Direction direction)

@@ -72,3 +72,49 @@ public static partial class P_LoopPatternVariableCapturedAfterAwait
         return string.Join(",", greeters.Select(greet => greet()));
     }
 }
+
+public static partial class P_WhileConditionVariableCapturedAfterAwait
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var readers = new List<Func<string>>();
+        object? current = new PatternNode("x", new PatternNode("y", null));
+        while (current is PatternNode node)
+        {
+            await Ops.Yield();
+            readers.Add(() => node.Value);
+            current = node.Next;
+        }
+        return string.Join(",", readers.Select(read => read()));
+    }
+}
+
+public static partial class P_SwitchCaseVariableCapturedInLoop
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var readers = new List<Func<string>>();
+        foreach (var value in new object[] { "a", 2, "b", 3.5 })
+        {
+            switch (value)
+            {
+                case string text:
+                    readers.Add(() => "text " + text);
+                    await Ops.Yield();
+                    break;
+                case int number:
+                    var doubled = number * 2;
+                    await Ops.Yield();
+                    readers.Add(() => "number " + number + "/" + doubled);
+                    break;
+                default:
+                    var other = value.ToString();
+                    readers.Add(() => "other " + other);
+                    break;
+            }
+        }
+        return string.Join(",", readers.Select(read => read()));
+    }
+}
