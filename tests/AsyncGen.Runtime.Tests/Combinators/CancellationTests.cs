@@ -103,10 +103,11 @@ public class CancellationTests
         });
     }
 
-    private static async Future<int> SleepsForeverIn(List<string> log)
+    private static async Future<int> SleepsForeverIn(List<string> log, ManualResetEventSlim entered)
     {
         try
         {
+            entered.Set();
             await Time.Sleep(Timeout.InfiniteTimeSpan);
             return 0;
         }
@@ -120,12 +121,32 @@ public class CancellationTests
     public void Cancelling_the_token_from_another_thread_runs_the_finally_blocks_of_an_async_future()
     {
         using var source = new CancellationTokenSource();
+        using var entered = new ManualResetEventSlim();
         var log = new List<string>();
-        source.CancelAfter(TimeSpan.FromMilliseconds(20));
+        // Cancels once the body is inside its try block, not after a fixed delay: under load a CancelAfter(20 ms)
+        // could fire before the first poll, and a body that never started has no finally to run (see the test below).
+        var canceller = new Thread(() =>
+        {
+            entered.Wait();
+            source.Cancel();
+        });
+        canceller.Start();
         var thrown = Assert.ThrowsAny<OperationCanceledException>(
-            () => Executor.BlockOn(SleepsForeverIn(log).WithCancellation(source.Token), SyncTestSupport.StallLimit));
+            () => Executor.BlockOn(SleepsForeverIn(log, entered).WithCancellation(source.Token), SyncTestSupport.StallLimit));
+        canceller.Join();
         Assert.Equal(source.Token, thrown.CancellationToken);
         Assert.Equal(["finally"], log);
+    }
+
+    [Fact]
+    public void Cancelling_the_token_before_the_first_poll_never_starts_the_async_future_so_no_finally_runs()
+    {
+        using var entered = new ManualResetEventSlim();
+        var log = new List<string>();
+        Assert.ThrowsAny<OperationCanceledException>(() => Executor.BlockOn(
+            SleepsForeverIn(log, entered).WithCancellation(new CancellationToken(canceled: true)), SyncTestSupport.StallLimit));
+        Assert.False(entered.IsSet);
+        Assert.Empty(log);
     }
 
     [Fact]

@@ -10,9 +10,20 @@ namespace AsyncGen.Runtime.Tests.Diagnostics;
 [Collection(SerialCollection.Name)]
 public class EventTests
 {
-    /// <summary>Records the AsyncGen events (name and payload) written while it lives.</summary>
-    internal sealed class Recorder(EventLevel level, EventKeywords keywords, IDictionary<string, string?>? arguments = null) : EventListener
+    /// <summary>
+    /// Records the AsyncGen events (name and payload) written while it lives; with <paramref name="anyThread"/> false,
+    /// only those written on the thread that created it.
+    /// </summary>
+    /// <remarks>
+    /// EventSource events are process-wide: executors that earlier tests left behind (a timer still armed, a worker
+    /// finishing a task) and, under load, any poll that the OS descheduled long enough to look slow, write events
+    /// while a scenario runs. Scenarios that run entirely on the test thread (a <see cref="LocalExecutor"/> or
+    /// <c>Executor.BlockOn</c>) therefore keep only that thread's events; a listener calls
+    /// <see cref="OnEventWritten"/> synchronously on the thread that wrote the event.
+    /// </remarks>
+    internal sealed class Recorder(EventLevel level, EventKeywords keywords, IDictionary<string, string?>? arguments = null, bool anyThread = false) : EventListener
     {
+        private readonly int _thread = Environment.CurrentManagedThreadId;
         private readonly List<EventWrittenEventArgs> _events = [];
         private readonly List<EventSource> _pending = [];
         private bool _ready;
@@ -47,6 +58,7 @@ public class EventTests
 
         protected override void OnEventWritten(EventWrittenEventArgs e)
         {
+            if (!anyThread && Environment.CurrentManagedThreadId != _thread) return;
             lock (_events) _events.Add(e);
         }
     }
@@ -139,7 +151,7 @@ public class EventTests
         SpinWait.SpinUntil(() => executor.DumpTasks().Any(t => t.Backtrace.Count > 0), TimeSpan.FromSeconds(5));
 
         using var events = new Recorder(EventLevel.Informational, AsyncGenEventSource.Keywords.Dump,
-            new Dictionary<string, string?> { ["Command"] = AsyncGenEventSource.DumpTasksCommand }).Start();
+            new Dictionary<string, string?> { ["Command"] = AsyncGenEventSource.DumpTasksCommand }, anyThread: true).Start(); // filtered by executor below
 
         var dumped = Assert.Single(events.Named("TaskDumped"), e => (string)e.Payload![0]! == executor.Metrics.Name);
         Assert.Equal("Nap", dumped.Payload![2]);
@@ -152,7 +164,7 @@ public class EventTests
     [Fact]
     public void A_BlockOn_without_a_limit_reports_its_stall_when_asked_and_keeps_waiting()
     {
-        using var events = new Recorder(EventLevel.Warning, AsyncGenEventSource.Keywords.Tasks).Start();
+        using var events = new Recorder(EventLevel.Warning, AsyncGenEventSource.Keywords.Tasks, anyThread: true).Start(); // a worker's stall too
         var previous = RuntimeDiagnostics.StallReportAfter;
         RuntimeDiagnostics.StallReportAfter = TimeSpan.FromMilliseconds(30);
         try

@@ -17,7 +17,7 @@ public class UnobservedFailureTests
         {
             if (e.Exception.Message == "dropped boom") lock (seen) seen.Add(e);
         };
-        using var events = new EventTests.Recorder(EventLevel.Error, AsyncGenEventSource.Keywords.Tasks).Start();
+        using var events = new EventTests.Recorder(EventLevel.Error, AsyncGenEventSource.Keywords.Tasks, anyThread: true).Start(); // from the finalizer; filtered by message
         RuntimeDiagnostics.UnobservedTaskFailure += hook;
         try
         {

@@ -74,6 +74,23 @@ public class IoUringDriverTests
         Assert.Equal(5, executor.BlockOn(EchoOnce(5), s_limit));
     }
 
+    [Fact]
+    public void Without_the_kernel_receive_limit_receives_are_armed_unlimited_and_an_event_says_so_once()
+    {
+        using var listener = new FallbackListener();
+        using var executor = IoUringExecutor();
+        Assert.True(Driver(executor).ReceiveLimitSupported); // Linux 6.17+ here
+
+        // What a kernel's EINVAL for a limited receive does (this kernel never refuses one).
+        Driver(executor).ReceiveLimitUnsupported();
+        Driver(executor).ReceiveLimitUnsupported();
+
+        Assert.False(Driver(executor).ReceiveLimitSupported);
+        var fallback = Assert.Single(listener.Fallbacks);
+        Assert.Contains("multishot receive byte limit", fallback);
+        Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+    }
+
     private static async Future<int> EchoOnce(int size)
     {
         using var listener = Loopback.Listen();

@@ -25,13 +25,28 @@ internal static class SyncTestSupport
     /// Runs <paramref name="roundTrips"/> once to warm up (JIT, waiter slabs), then asserts that a longer run allocates
     /// nothing on this thread.
     /// </summary>
+    /// <remarks>
+    /// Up to <see cref="MeasuredRuns"/> runs are measured and one must allocate nothing. Tier-1 promotion is driven by
+    /// call counts and a delay, so on a loaded machine the runtime can finish tiering up a method during a measured run
+    /// and record one-off bytes on this thread (seen in full-suite runs under load). A steady-state allocation shows
+    /// in every run of 10,000 round trips, so it still fails; the bytes of each run are in the message.
+    /// </remarks>
     public static void AssertSteadyStateAllocatesNothing(Action<int> roundTrips)
     {
         roundTrips(1_000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        roundTrips(10_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var allocated = new long[MeasuredRuns];
+        for (int run = 0; run < MeasuredRuns; run++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            roundTrips(10_000);
+            allocated[run] = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated[run] == 0) return;
+        }
+        Assert.Fail($"every measured run of 10,000 round trips allocated: {string.Join(", ", allocated)} bytes");
     }
+
+    /// <summary>Measured runs before a steady-state allocation is reported (see the remarks above).</summary>
+    private const int MeasuredRuns = 3;
 
     /// <summary>
     /// Yields <paramref name="times"/> times: a short random delay to race against. Hand-written rather than an
