@@ -19,10 +19,15 @@ namespace AsyncGen;
 /// wakes itself (or 100,000 freshly spawned tasks) from starving timers and I/O; the per-poll budget of resource
 /// operations (<see cref="CoopBudget"/>) keeps a task whose sockets or channels are always ready from starving
 /// other tasks.</para>
-/// <para>Two queues, so a turn of the driver is not undone by the queue behind it: tasks the driver woke (a timer
-/// that fired, a socket that became ready) go to the driver queue, every other wake and every spawn to the ready
-/// queue. A batch polls the driver queue first, at most <see cref="DriverShare"/> of it, then fills up from the
-/// ready queue (and, when that runs dry, from the driver queue again). So a sleeper whose deadline passed waits for
+/// <para>Three queues. Tasks the driver woke (a timer that fired, a socket that became ready) go to the driver
+/// queue; spawns and other wakes on the executor thread to the ready queue; wakes from other threads (and spawns
+/// before the executor runs) to a concurrent queue whose tasks join the ready queue's tail at each batch (tokio's
+/// local and inject queues). The two executor-thread queues are array rings that keep their size, so a burst of
+/// 100k spawns allocates nothing once the executor has seen one; a <see cref="ConcurrentQueue{T}"/> keeps only its
+/// last segment when drained, so the next burst allocated a larger one (measured: 20–50 B per spawned task, issue 14).
+/// A batch polls the driver queue first, at most <see cref="DriverShare"/> of it, then fills up from the
+/// ready queue (and, when that runs dry, from the driver queue again), so a turn of the driver is not undone by the
+/// queue behind it. So a sleeper whose deadline passed waits for
 /// at most the rest of the current batch and the due tasks woken before it — not for every first poll spawned
 /// before it — and spawned or task-woken work keeps at least an eighth of every batch however busy the sockets are.
 /// See <c>src/Runtime/Time/README.md</c>.</para>
@@ -44,9 +49,15 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     private readonly Driver _driver;
     private readonly WakerTable _tasks;
-    private readonly ConcurrentQueue<ITaskCell> _ready = new(); // wakes from other threads, spawns before the executor runs
-    private readonly Queue<ITaskCell> _local = new();       // executor thread only: wakes and spawns on that thread while it runs
-    private readonly Queue<ITaskCell> _driverWoken = new(); // executor thread only: wakes issued while it turns the driver
+    /// <summary>
+    /// Initial capacity of the executor-thread queues: 256, a work-stealing worker's local queue (tokio's), so the
+    /// wakes of one turn of a busy server's driver fit before either ring has to grow (a growth allocates).
+    /// </summary>
+    private const int InitialQueueCapacity = Executors.WorkStealing.LocalQueue.Capacity;
+
+    private readonly Queue<ITaskCell> _ready = new(InitialQueueCapacity);       // executor thread only, while it runs: spawns and wakes
+    private readonly Queue<ITaskCell> _driverWoken = new(InitialQueueCapacity); // executor thread only: wakes issued while it turns the driver
+    private readonly ConcurrentQueue<ITaskCell> _remote = new(); // any other thread, or before the executor runs
     private bool _turningDriver;                             // executor thread only: inside _driver.Park
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
     private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
@@ -58,7 +69,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     {
         _driver = Driver.Create(options);
         _tasks = new WakerTable(this);
-        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count + _local.Count + _driverWoken.Count, _ => 0) { Dump = DumpTasks };
+        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count + _remote.Count, _ => 0) { Dump = DumpTasks };
     }
 
     private readonly ExecutorMetrics _metrics;
@@ -145,23 +156,19 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     void ITaskScheduler.Schedule(ITaskCell task)
     {
-        int owner = Volatile.Read(ref _runningThread);
-        if (owner == Environment.CurrentManagedThreadId)
+        if (Environment.CurrentManagedThreadId == Volatile.Read(ref _runningThread))
         {
-            // The executor's own thread (a task waking another, a spawn, a timer or socket while it turns the
-            // driver): plain queues that only this thread touches, no interlocked operation and no unpark — the
-            // thread is awake. Most wakes of a LocalExecutor are these (ping_pong_channel: every one).
-            if (_turningDriver) _driverWoken.Enqueue(task);
-            else _local.Enqueue(task);
+            (_turningDriver ? _driverWoken : _ready).Enqueue(task);
             TaskLifecycle.Woken(task, _metrics, sameThread: true);
             return;
         }
-        _ready.Enqueue(task);
+        _remote.Enqueue(task);
         // Pairs with the fence in Idle(): either the executor sees the task in the queue before parking, or we see
         // _parked == 1 and unpark it. (Enqueue is already a full fence; the explicit one documents the pairing.)
         Interlocked.MemoryBarrier();
-        // Before the executor runs (owner 0), the scheduling thread is the one that will run it (Spawn checks that).
-        bool foreign = owner != 0;
+        // Before the executor runs, the scheduling thread is the one that will run it (Spawn checks that).
+        int owner = Volatile.Read(ref _runningThread);
+        bool foreign = owner != 0 && owner != Environment.CurrentManagedThreadId;
         TaskLifecycle.Woken(task, _metrics, sameThread: !foreign);
         // The executor's own thread is never parked when it schedules (e.g. timers firing right after a park).
         if (Volatile.Read(ref _parked) == 1 && foreign)
@@ -208,34 +215,32 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                     StallDiagnosis.Of(main!, _driver.Timers).Report(TimeSpan.FromMilliseconds(Time.NowMs - started));
                     reportMs += reportEvery;
                 }
-                if (!_ready.IsEmpty || _local.Count > 0 || _driverWoken.Count > 0) TurnDriver(0); // I/O and timers get their turn, without waiting
+                if (_ready.Count > 0 || _driverWoken.Count > 0 || !_remote.IsEmpty) TurnDriver(0); // I/O and timers get their turn, without waiting
                 else Idle(Math.Min(deadlineMs, reportMs));
             }
         }
         finally
         {
             t_current = previous;
-            Volatile.Write(ref _runningThread, 0);
-            // Tasks left queued by a BlockOn that returned run at the next Run/BlockOn, like the ready queue's.
-            while (_driverWoken.TryDequeue(out var task)) _ready.Enqueue(task);
-            while (_local.TryDequeue(out var task)) _ready.Enqueue(task);
+            Volatile.Write(ref _runningThread, 0); // tasks still queued run at the next Run/BlockOn
         }
     }
 
     /// <summary>One batch: up to <see cref="DriverShare"/> driver-woken tasks, then the ready queue, at most <see cref="EventInterval"/> polls.</summary>
     private void PollBatch(RuntimeCounters counters)
     {
-        // The tasks other threads woke join the local queue's tail once per batch, so tasks that keep waking each
-        // other on this thread cannot starve them: they run within one pass over the local queue, as when both
-        // shared one queue.
-        while (_ready.TryDequeue(out var foreign)) _local.Enqueue(foreign);
-        int polled = 0;
-        while (polled < DriverShare && _driverWoken.TryDequeue(out var woken))
+        // The other threads' wakes join the tail; at most those queued now, so a flood cannot hold the batch.
+        if (!_remote.IsEmpty)
         {
-            TaskLifecycle.Poll(woken, counters);
+            for (int remote = _remote.Count; remote > 0 && _remote.TryDequeue(out var woken); remote--) _ready.Enqueue(woken);
+        }
+        int polled = 0;
+        while (polled < DriverShare && _driverWoken.TryDequeue(out var due))
+        {
+            TaskLifecycle.Poll(due, counters);
             polled++;
         }
-        while (polled < EventInterval && (_local.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
+        while (polled < EventInterval && (_ready.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
         {
             TaskLifecycle.Poll(task, counters);
             polled++;
@@ -261,7 +266,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         Volatile.Write(ref _parked, 1);
         Interlocked.MemoryBarrier();
         // A wake that landed between the empty dequeue and the flag above is caught by this re-check.
-        if (_ready.IsEmpty)
+        if (_remote.IsEmpty)
         {
             _metrics.Threads[0].Count(RuntimeCounter.Parks);
             int maxWait = deadlineMs == long.MaxValue ? System.Threading.Timeout.Infinite : (int)Math.Clamp(deadlineMs - Time.NowMs, 0, int.MaxValue);

@@ -126,6 +126,7 @@ internal sealed class Worker
             _inDriver = false;
             Executor.DriverLock.Exit();
         }
+        ShareDriverWoken();
         if (ShouldNotifyOthers) Executor.NotifyParked();
     }
 
@@ -188,6 +189,21 @@ internal sealed class Worker
         return Executor.Injection.TryPop(out var injected) ? injected : null;
     }
 
+    /// <summary>
+    /// After a driver turn, makes what it woke stealable: when the local queue is empty (a worker woken from the
+    /// driver, the usual case under I/O load), up to half a ring of the driver-woken tasks move into it, where nothing
+    /// is queued before them and an idle worker can steal them. Half, because tasks in the older half
+    /// of the ring are never overflowed to the injection queue (an overflow moves the newer half), so a woken sleeper
+    /// still cannot end up behind it. Tasks beyond that, or woken while the queue holds other work, stay in the
+    /// driver queue and keep its priority.
+    /// </summary>
+    private void ShareDriverWoken()
+    {
+        if (_driverWoken.Count < 2 || Executor.Workers.Length == 1 || !Queue.IsEmpty) return;
+        int moving = Math.Min(_driverWoken.Count, LocalQueue.Half);
+        for (int i = 0; i < moving; i++) Queue.Push(_driverWoken.Dequeue(), Executor.Injection);
+    }
+
     private bool HasTasks => _lifo is not null || !Queue.IsEmpty || _driverWoken.Count > 0;
 
     /// <summary>More here than this worker runs next: worth a sleeper (tokio's should_notify_others).</summary>
@@ -212,7 +228,11 @@ internal sealed class Worker
                 // not notified (so not counted as searching); otherwise a notifier counted us searching.
                 _searching = !Executor.Idle.RemoveSleeper(Index);
                 // Off the sleeper list first, so that the notification goes to another worker, not to ourselves.
-                if (drove && ShouldNotifyOthers) Executor.NotifyParked();
+                if (drove)
+                {
+                    ShareDriverWoken();
+                    if (ShouldNotifyOthers) Executor.NotifyParked();
+                }
                 return;
             }
             if (!Executor.Idle.IsSleeping(Index))
