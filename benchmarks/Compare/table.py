@@ -10,7 +10,7 @@ from collections import defaultdict
 IMPLS = ["asyncgen-local", "asyncgen-ws2", "dotnet", "tokio-current", "tokio-multi", "c"]
 WORKLOADS = ["spawn_join", "nested_await", "ping_pong_channel", "ping_pong_oneshot", "yield_many"]
 # (key, label, better): better = "low" or "high" gets a ratio to the best of the row; None gets none.
-MICRO_METRICS = [("ns_per_op", "ns/op", "low"), ("bytes_per_op", "bytes/op", None), ("allocs_per_op", "allocations/op", None)]
+MICRO_METRICS = [("ns_per_op", "ns/op", "low"), ("cpu_ns_per_op", "CPU ns/op", "low"), ("bytes_per_op", "bytes/op", None), ("allocs_per_op", "allocations/op", None)]
 TIMER_METRICS = [
     ("overshoot_p50_ms", "overshoot p50 ms", "low"),
     ("overshoot_p99_ms", "overshoot p99 ms", "low"),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace AsyncGen.Sync;
 
@@ -49,6 +50,25 @@ internal sealed class BatchSemaphore
 
     /// <summary>Returns <paramref name="amount"/> permits and serves the waiters they now satisfy.</summary>
     public void Release(int amount)
+    {
+        lock (_lock)
+        {
+            AssertInvariant();
+            // Nobody waits (a channel's every receive, when its sender is not blocked): no wake list, whose 32
+            // wakers are 512 bytes to zero — 4 % of ping_pong_channel's profile (benchmarks/README.md).
+            if (_waiters.IsEmpty)
+            {
+                _permits = checked(_permits + amount);
+                return;
+            }
+        }
+        ReleaseAndServe(amount);
+    }
+
+    // Release with waiters queued (checked again under this lock: they may have been served or gone meanwhile).
+    // Not inlined, so the wake list is zeroed only on this path.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReleaseAndServe(int amount)
     {
         var wakes = new WakeList();
         bool more;
