@@ -65,7 +65,7 @@ public class LeakTests
 
         Assert.Equal(10_000, executor.BlockOn(ConnectEchoClose(clients: 50, cyclesPerClient: 200), s_limit));
 
-        Assert.Equal(before, Loopback.OpenDescriptors());
+        AssertSameDescriptors(before);
         Assert.Equal(0, executor.Driver.Io.RegistrationCount);
     }
 
@@ -112,8 +112,21 @@ public class LeakTests
 
         Assert.Equal(1000, executor.BlockOn(DisposePendingReads(1000), s_limit));
 
-        Assert.Equal(before, Loopback.OpenDescriptors());
+        AssertSameDescriptors(before);
         Assert.Equal(0, executor.Driver.Io.RegistrationCount);
+    }
+
+    /// <summary>
+    /// Asserts the open descriptors are those of <paramref name="before"/>, naming the ones opened or closed since:
+    /// the io_uring case of the connect/echo/close test was seen twice, only in loaded full-suite runs, with two
+    /// extra descriptors, and the collection comparison did not say which (a ring and an eventfd are another
+    /// executor's driver, sockets are ours).
+    /// </summary>
+    private static void AssertSameDescriptors(string[] before)
+    {
+        var after = Loopback.OpenDescriptors();
+        Assert.Empty(after.Except(before));
+        Assert.Empty(before.Except(after));
     }
 
     [Theory, ClassData(typeof(EveryDriver))]
@@ -123,6 +136,6 @@ public class LeakTests
         new LocalExecutor().Dispose();
         var before = Loopback.OpenDescriptors();
         for (int i = 0; i < 100; i++) Executor.BlockOn(Time.Sleep(TimeSpan.Zero));
-        Assert.Equal(before, Loopback.OpenDescriptors());
+        AssertSameDescriptors(before);
     }
 }
