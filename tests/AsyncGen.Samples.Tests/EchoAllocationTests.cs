@@ -54,12 +54,20 @@ public class EchoAllocationTests
                 clients[i].Connect(listener.LocalEndPoint);
             }
             Rounds(clients, 0, 200); // warm up: every connection accepted, every method jitted
-            long before = probe.Sample();
-            const int Measured = 300;
-            Rounds(clients, 200, Measured);
-            long allocated = probe.Sample() - before;
+            // Up to three windows of Connections * Measured = 15,000 requests; one must allocate exactly 0 B. A
+            // per-request (or every-thousandth-request) allocation shows in every window; what one window alone may
+            // see is one-time work that a loaded machine pushed past the warm-up (1 run in ~8 saw 64 B under load
+            // average 20-40: a rarely taken path initialising something the first time), which is not the hot path.
+            const int Measured = 150;
+            var windows = new List<long>();
+            for (int window = 0; window < 3 && (windows.Count == 0 || windows[^1] != 0); window++)
+            {
+                long before = probe.Sample();
+                Rounds(clients, 200 + window * Measured, Measured);
+                windows.Add(probe.Sample() - before);
+            }
             Assert.True(serverFailure is null, $"the server failed: {serverFailure}");
-            Assert.Equal(0, allocated); // over Connections * Measured = 30,000 requests
+            Assert.True(windows[^1] == 0, $"every window of {Connections * Measured:N0} requests allocated on the server thread: {string.Join(", ", windows)} B");
         }
         finally
         {
