@@ -37,7 +37,7 @@ internal sealed class Driver : IDisposable
     public IIoDriver Io { get; }
 
     /// <summary>Which I/O driver runs.</summary>
-    public IoDriverKind? Kind => Io.Kind;
+    public IoDriverKind Kind => Io.Kind;
 
     /// <summary>Makes this the driver of the calling thread until the returned scope is disposed.</summary>
     public Scope Enter()

@@ -80,8 +80,8 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     /// <summary>Number of spawned tasks that have not completed.</summary>
     public int TaskCount => _tasks.Count;
 
-    /// <summary>The I/O driver this executor parks in and its sockets register with; null where there is none.</summary>
-    public IoDriverKind? IoDriver => _driver.Kind;
+    /// <summary>The I/O driver this executor parks in and its sockets register with (every OS has one: portable at least).</summary>
+    public IoDriverKind IoDriver => _driver.Kind;
 
     internal Driver Driver => _driver;
 

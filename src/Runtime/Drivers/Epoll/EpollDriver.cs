@@ -34,7 +34,7 @@ namespace AsyncGen.Drivers.Epoll;
 /// <c>EPOLLOUT</c> on first need (see <see cref="EpollRegistration.PollReady"/>); a connecting socket has it at once. Registration and deregistration may
 /// happen on any thread: the slab is guarded by <c>_slabLock</c> and epoll_ctl is thread-safe.</para>
 /// <para>Other operating systems have no epoll: constructing the driver throws
-/// <see cref="PlatformNotSupportedException"/> (<see cref="DriverFactory"/> does not try).</para>
+/// <see cref="PlatformNotSupportedException"/> (<see cref="DriverFactory"/> builds the portable driver there instead).</para>
 /// </remarks>
 [DebuggerDisplay("EpollDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
 internal sealed unsafe class EpollDriver : IIoDriver
@@ -82,8 +82,8 @@ internal sealed unsafe class EpollDriver : IIoDriver
 
     /// <summary>The exception for I/O on an operating system without epoll.</summary>
     public static PlatformNotSupportedException NotSupported() => new(
-        $"AsyncGen's I/O reactor uses epoll, which exists only on Linux; this is {RuntimeInformation.OSDescription}. " +
-        "Timers and tasks work everywhere, but sockets need Linux until a kqueue/IOCP reactor is written.");
+        $"The epoll driver exists only on Linux; this is {RuntimeInformation.OSDescription}. Use the portable driver " +
+        "(DriverOptions { Driver = IoDriverKind.Portable }, or IoDriverKind.Auto, which picks it off Linux).");
 
     /// <summary>Number of registered descriptors.</summary>
     public int RegistrationCount

@@ -101,8 +101,8 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     /// <summary>Held by the one worker parked in (or polling) the driver.</summary>
     internal Lock DriverLock { get; } = new();
 
-    /// <summary>The I/O driver the workers park in and sockets register with; null where there is none.</summary>
-    public IoDriverKind? IoDriver => Driver.Kind;
+    /// <summary>The I/O driver the workers park in and sockets register with (every OS has one: portable at least).</summary>
+    public IoDriverKind IoDriver => Driver.Kind;
 
     internal Driver Driver { get; }
 
