@@ -2,7 +2,8 @@ namespace AsyncGen.Drivers;
 
 /// <summary>
 /// How an executor thread waits when it has no ready task: until another thread unparks it, an I/O event arrives
-/// or the next timer deadline passes. The epoll reactor is one; <see cref="ThreadParker"/> is the I/O-less default.
+/// or the next timer deadline passes. Every <see cref="IIoDriver"/> is one; <see cref="ThreadParker"/> is the monitor wait the
+/// portable driver parks in (its I/O completes on other threads).
 /// </summary>
 internal interface IParker : IDisposable
 {

@@ -76,11 +76,12 @@ internal sealed class EpollRegistration : IoRegistration
     }
 
     /// <inheritdoc/>
-    public override bool TryReceive(Socket socket, Span<byte> buffer, in Waker waker, out int received)
+    public override unsafe bool TryReceive(Socket socket, Span<byte> buffer, in Waker waker, out int received)
     {
         while (PollReady(Direction.Read, waker, out var seen))
         {
-            int errno = Transfer(buffer, receive: true, out received);
+            int errno;
+            fixed (byte* pointer = buffer) errno = Transfer(pointer, buffer.Length, receive: true, out received);
             if (errno == 0)
             {
                 // A short read of a stream drained its receive queue: see IoRegistration.TryReceive.
@@ -95,11 +96,12 @@ internal sealed class EpollRegistration : IoRegistration
     }
 
     /// <inheritdoc/>
-    public override bool TrySend(Socket socket, ReadOnlySpan<byte> data, in Waker waker, out int sent)
+    public override unsafe bool TrySend(Socket socket, ReadOnlySpan<byte> data, in Waker waker, out int sent)
     {
         while (PollReady(Direction.Write, waker, out var seen))
         {
-            int errno = Transfer(data, receive: false, out sent);
+            int errno;
+            fixed (byte* pointer = data) errno = Transfer(pointer, data.Length, receive: false, out sent);
             if (errno == 0) return true;
             if (errno != Libc.EAGAIN) throw Errno.ToSocketException(errno);
             WouldBlock("write", seen);
@@ -108,31 +110,31 @@ internal sealed class EpollRegistration : IoRegistration
         return false;
     }
 
-    /// <summary>One <c>recv</c> or <c>send</c> (retried on EINTR) with the handle referenced: 0, or the errno.</summary>
+    /// <summary>
+    /// One <c>recv</c> into, or <c>send</c> from, the caller's pinned memory (retried on EINTR) with the handle
+    /// referenced: 0, or the errno.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The socket was closed.</exception>
-    private unsafe int Transfer(ReadOnlySpan<byte> bytes, bool receive, out int count)
+    private unsafe int Transfer(byte* pointer, int length, bool receive, out int count)
     {
         bool added = false;
         try
         {
             Owner.DangerousAddRef(ref added);
-            fixed (byte* pointer = bytes)
+            while (true)
             {
-                while (true)
+                nint result = receive
+                    ? Libc.recv(Fd, pointer, (nuint)length, 0)
+                    : Libc.send(Fd, pointer, (nuint)length, Libc.MSG_NOSIGNAL);
+                if (result >= 0)
                 {
-                    nint result = receive
-                        ? Libc.recv(Fd, pointer, (nuint)bytes.Length, 0)
-                        : Libc.send(Fd, pointer, (nuint)bytes.Length, Libc.MSG_NOSIGNAL);
-                    if (result >= 0)
-                    {
-                        count = (int)result;
-                        return 0;
-                    }
-                    int errno = Libc.LastErrno;
-                    if (errno == Libc.EINTR) continue;
-                    count = 0;
-                    return errno;
+                    count = (int)result;
+                    return 0;
                 }
+                int errno = Libc.LastErrno;
+                if (errno == Libc.EINTR) continue;
+                count = 0;
+                return errno;
             }
         }
         finally
