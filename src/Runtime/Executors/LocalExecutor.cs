@@ -157,6 +157,16 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     void ITaskScheduler.Schedule(ITaskCell task) => Queue(task, Volatile.Read(ref _runningThread));
 
+    // Run polls tasks on the executor thread only, and not while it turns the driver: the ready queue's tail, which is
+    // also where a yield belongs (the ring is FIFO, there is no LIFO slot to avoid).
+    void ITaskScheduler.ScheduleAfterPoll(ITaskCell task, bool yielded)
+    {
+        Debug.Assert(Environment.CurrentManagedThreadId == _runningThread && !_turningDriver, "Polled off the executor's loop");
+        _ready.Enqueue(task);
+        _metrics.Threads[0].Count(RuntimeCounter.WakesSameThread);
+        TaskLifecycle.WokenEvent(task, sameThread: true);
+    }
+
     /// <summary>Queues a Scheduled task; <paramref name="owner"/> is <see cref="_runningThread"/> as the caller read it.</summary>
     private void Queue(ITaskCell task, int owner)
     {

@@ -135,11 +135,12 @@ internal struct TaskCore<T>
         }
 
         Poll<T> poll;
+        bool yielded = false; // set by a yield inside the poll (Context.Yield): re-queued below, no wake needed
         var budget = CoopBudget.Enter();
         try
         {
             _lastPollMs = TaskClock.Now();
-            var cx = new Context(Waker);
+            var cx = new Context(Waker, ref yielded);
             poll = future.Poll(ref cx);
         }
         catch (Exception error)
@@ -158,7 +159,7 @@ internal struct TaskCore<T>
             Complete(self, poll.Value, null, cancelled: false);
             return;
         }
-        AfterPending(self);
+        AfterPending(self, yielded);
     }
 
     /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
@@ -210,20 +211,23 @@ internal struct TaskCore<T>
 
     private readonly ITaskScheduler Scheduler => _table!.Scheduler;
 
-    private void AfterPending<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    private void AfterPending<TCell>(TCell self, bool yielded) where TCell : Future<T>, ITaskCell
     {
         int state = Volatile.Read(ref _state);
         while (true)
         {
             var current = (TaskState)state;
-            // Woken during the poll: back to the queue. Otherwise idle until the next wake.
-            var next = (current & TaskState.Notified) != 0
+            // Woken or yielded during the poll: back to the queue. Otherwise idle until the next wake.
+            var next = yielded || (current & TaskState.Notified) != 0
                 ? (current & ~(TaskState.Running | TaskState.Notified)) | TaskState.Scheduled
                 : current & ~TaskState.Running;
             int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
             if (seen == state)
             {
-                if ((next & TaskState.Scheduled) != 0) Scheduler.Schedule(self);
+                if ((next & TaskState.Scheduled) == 0) return;
+                if (yielded) _lastWakeMs = TaskClock.Now(); // what the wake a yield no longer makes would stamp
+                // On the executor's own thread, right after the poll: the scheduler needs no thread check.
+                Scheduler.ScheduleAfterPoll(self, yielded);
                 return;
             }
             state = seen;
