@@ -240,7 +240,7 @@ internal struct TaskCore<T>
         self._awaitedError = error;
         if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
         var scheduler = Scheduler;
-        TaskLifecycle.Finished(self, scheduler.Metrics, error?.SourceException, cancelled);
+        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled);
         // Publishes the outcome. Sets Complete|JoinLocked in one step, so the joiner either stored its waker before
         // (we take it below) or finds Complete on its re-check after storing; a joiner holding the lock makes the
         // exchange wait.
