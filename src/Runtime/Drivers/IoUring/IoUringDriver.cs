@@ -33,6 +33,9 @@ namespace AsyncGen.Drivers.IoUring;
 [DebuggerDisplay("IoUringDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
 internal sealed unsafe class IoUringDriver : IIoDriver
 {
+    /// <summary>The driver whose submissions the calling thread defers (<see cref="DeferSubmissionsOnThisThread"/>).</summary>
+    [ThreadStatic] private static IoUringDriver? t_deferring;
+
     /// <summary>SQ entries: 1024, monoio's default ring size.</summary>
     private const uint DefaultSubmissionEntries = 1024;
 
@@ -61,6 +64,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private int _lastParkThread;
     private bool _wakeArmed;
     private long _waitCount;
+    private long _immediateSubmits;
     private long _cqOverflows;
     private long _starvedCount;
     private long _pausedCount;
@@ -124,6 +128,15 @@ internal sealed unsafe class IoUringDriver : IIoDriver
 
     /// <inheritdoc/>
     public long WaitCount => Volatile.Read(ref _waitCount);
+
+    /// <summary>
+    /// How many <c>io_uring_enter</c> calls only submitted (not a park): operations queued off the parking thread
+    /// and not deferred, or a deferring worker's <see cref="SubmitDeferred"/>.
+    /// </summary>
+    public long ImmediateSubmitCount => Interlocked.Read(ref _immediateSubmits);
+
+    /// <summary>SQEs queued and not yet submitted (tests: a deferring thread's wait for its next submission).</summary>
+    internal uint Unsubmitted => _ring.Unsubmitted;
 
     /// <summary>How many multishot receives ENOBUFS ended (every provided buffer waited for a reader).</summary>
     public long StarvedCount => Interlocked.Read(ref _starvedCount);
@@ -224,8 +237,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     }
 
     /// <summary>
-    /// Queues an SQE. The thread that parked last submits it with its next park (the turn's batch); any other thread
-    /// submits it now.
+    /// Queues an SQE. The thread that parked last submits it with its next park (the turn's batch), a deferring
+    /// worker with its next park or <see cref="SubmitDeferred"/>; any other thread submits it now.
     /// </summary>
     internal void Queue(in Sqe sqe)
     {
@@ -238,6 +251,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
                 throw new IOException($"io_uring's submission queue stays full (io_uring_enter: errno {-result}).");
             if (result < 0) Thread.Yield();
         }
+        // A deferring worker submits before it blocks anywhere else (WorkerParker) and after every batch of polls that
+        // did not turn the driver (Worker.Maintain): nothing it queues can wait for a parker blocked in the kernel.
+        if (t_deferring == this) return;
         // Pairs with the fence in Park: either the parker's enter sees this SQE, or we see that we are not the parker.
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
@@ -266,9 +282,20 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         }
     }
 
+    /// <inheritdoc/>
+    public void DeferSubmissionsOnThisThread(bool defer) => t_deferring = defer ? this : null;
+
+    /// <inheritdoc/>
+    public void SubmitDeferred()
+    {
+        // Another thread's enter may have taken our SQEs already: then no syscall.
+        if (!IsDisposed && _ring.HasUnsubmitted) SubmitNow();
+    }
+
     private void SubmitNow()
     {
         if (IsDisposed) return;
+        Interlocked.Increment(ref _immediateSubmits);
         int result = _ring.Enter(0, 0, 0);
         // Refused for now (CQ full): the parker submits it after reaping, so make sure one is awake.
         if (result < 0) Unpark();
