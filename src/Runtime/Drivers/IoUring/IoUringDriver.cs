@@ -13,9 +13,12 @@ namespace AsyncGen.Drivers.IoUring;
 /// <remarks>
 /// <para><b>Submission.</b> Operations queue SQEs on whichever thread polls them (<see cref="Queue"/>). The thread
 /// that parked last (a LocalExecutor's own thread) leaves them for its next <see cref="Park"/>, whose enter submits
-/// the whole turn's batch; any other thread submits at once, because the parker may be blocked in the kernel and
-/// would not see them. The two sides pair through full fences on <c>_lastParkThread</c> and the SQ tail: either the
-/// parker's enter sees the SQE, or the queuer sees another thread parked and submits it itself.</para>
+/// the whole turn's batch. A work-stealing worker (<see cref="DeferSubmissionsOnThisThread"/>) leaves them too, for
+/// its next park or its <see cref="SubmitDeferred"/>, which it calls once per batch of polls in which it did not turn
+/// the driver and before it sleeps anywhere else: one enter per batch, not one per send. Any other thread submits at
+/// once, because the parker may be blocked in the kernel and would not see them. The parker and the queuer pair
+/// through full fences on <c>_lastParkThread</c> and the SQ tail: either the parker's enter sees the SQE, or the
+/// queuer sees another thread parked and submits it itself.</para>
 /// <para><b>Park.</b> One thread at a time: re-arm the eventfd read and starved receives, then
 /// <c>io_uring_enter(to_submit, min_complete = timeout ? 1 : 0, GETEVENTS [| EXT_ARG timeout])</c>, then reap the CQ
 /// and dispatch each completion to its registration (token = generation | slot | kind). EINTR and ETIME end the
