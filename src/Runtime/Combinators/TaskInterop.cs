@@ -36,7 +36,7 @@ public static class TaskInterop
     /// threw an <see cref="OperationCanceledException"/> (as an <c>async Task</c> method is).
     /// </summary>
     /// <remarks>The executor must run (<c>Run</c>/<c>BlockOn</c>) for the Task to complete; the same thread rules
-    /// as <see cref="LocalExecutor.Spawn{T}"/> apply.</remarks>
+    /// as <see cref="LocalExecutor.Spawn{T}(IFuture{T})"/> apply.</remarks>
     public static Task<T> SpawnAsTask<T>(this LocalExecutor executor, IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(executor);
@@ -57,7 +57,7 @@ public static class TaskInterop
     /// <summary>
     /// Runs <paramref name="future"/> and returns a Task of its outcome (result, the very exception it threw, or
     /// cancelled for an <see cref="OperationCanceledException"/>, as <c>SpawnAsTask</c>).
-    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}"/>); elsewhere it runs on a
+    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}(IFuture{T})"/>); elsewhere it runs on a
     /// new <see cref="LocalExecutor"/> on a dedicated thread.
     /// </summary>
     /// <remarks>Outside an executor this costs a thread for the future's lifetime: prefer <c>SpawnAsTask</c> on an
