@@ -42,9 +42,15 @@ internal sealed class OneshotCell<T>
 
     public bool IsReceiverGone => (Volatile.Read(ref _state) & RxGone) != 0;
 
-    public bool Send(T value)
+    public bool Send(T value) => TryClaimSend() && Publish(value);
+
+    /// <summary>The first step of <see cref="Send"/>: claims the sender's one action (false: refused).</summary>
+    internal bool TryClaimSend() => TryClaim(0, out _);
+
+    /// <summary>The second step of <see cref="Send"/>, after a successful claim: publishes the value and wakes the receiver.</summary>
+    internal bool Publish(T value)
     {
-        if (!TryClaim(0, out _)) return false;
+        Debug.Assert((Volatile.Read(ref _state) & (Claimed | Complete)) == Claimed, "Publish without a claim, or twice");
         _value = value;
         int before = Interlocked.Or(ref _state, Complete | HasValue);
         if ((before & RxGone) != 0)
