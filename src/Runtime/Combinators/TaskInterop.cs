@@ -35,7 +35,7 @@ public static class TaskInterop
     /// the very exception it threw, or cancelled if the task is aborted or the executor disposed first.
     /// </summary>
     /// <remarks>The executor must run (<c>Run</c>/<c>BlockOn</c>) for the Task to complete; the same thread rules
-    /// as <see cref="LocalExecutor.Spawn{T}"/> apply.</remarks>
+    /// as <see cref="LocalExecutor.Spawn{T}(IFuture{T})"/> apply.</remarks>
     public static Task<T> SpawnAsTask<T>(this LocalExecutor executor, IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(executor);
@@ -54,7 +54,7 @@ public static class TaskInterop
 
     /// <summary>
     /// Runs <paramref name="future"/> and returns a Task of its outcome (result, or the very exception it threw).
-    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}"/>); elsewhere it runs on a
+    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}(IFuture{T})"/>); elsewhere it runs on a
     /// new <see cref="LocalExecutor"/> on a dedicated thread.
     /// </summary>
     /// <remarks>Outside an executor this costs a thread for the future's lifetime: prefer <c>SpawnAsTask</c> on an
