@@ -132,6 +132,15 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         return new JoinHandle<T>(task);
     }
 
+    /// <summary>
+    /// Spawns a struct future without a result — <c>Spawn(Time.Sleep(d))</c> — as one object: the task cell holding the
+    /// future inline (<see cref="Future.Box{TFuture, T}"/>), where the <see cref="IFuture{T}"/> overload would box the
+    /// struct first and then wrap the box in a cell.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called from another thread while the executor runs.</exception>
+    public JoinHandle<Unit> Spawn<TFuture>(TFuture future) where TFuture : struct, IFuture<Unit> =>
+        Spawn(Future.Box<TFuture, Unit>(future));
+
     /// <summary>Runs until every spawned task has completed.</summary>
     public void Run() => RunLoop(main: null, deadlineMs: long.MaxValue, limit: default);
 
