@@ -22,7 +22,8 @@ public class JoinStressTests
         {
             using var executor = new LocalExecutor();
             var handle = executor.Spawn(YieldThenReturn(round, yields: round % 4));
-            var running = Task.Factory.StartNew(executor.Run, TaskCreationOptions.LongRunning);
+            var running = new Thread(executor.Run);
+            running.Start();
             var wakes = new CountingWakeTarget();
             int result;
             while (true)
@@ -39,7 +40,7 @@ public class JoinStressTests
                 Assert.True(SpinWait.SpinUntil(() => wakes.Wakes > seen, TimeSpan.FromSeconds(30)), $"round {round}: the joiner was never woken");
             }
             Assert.Equal(round, result);
-            running.Wait();
+            running.Join();
         }
     }
 }
