@@ -29,15 +29,21 @@ internal sealed class EpollRegistration : IoRegistration
 
     private readonly bool _isStream;
 
-    internal EpollRegistration(EpollDriver driver, ScheduledIo io, int slot, int generation, SafeHandle owner, int fd, bool isStream)
+    /// <summary>A registration and its new readiness state (activated and published by the driver).</summary>
+    internal EpollRegistration(EpollDriver driver, int slot, int generation, SafeHandle owner, int fd, bool isStream)
         : base(owner, fd)
     {
         _isStream = isStream;
         _driver = driver;
-        _io = io;
+        // Allocated here, right after this object, so both (and the state's waker lock) are adjacent in the heap:
+        // a request's poll touches this registration, then the state; the reactor's dispatch the state.
+        _io = new ScheduledIo();
         Slot = slot;
         _generation = generation;
     }
+
+    /// <summary>The readiness state the driver's slab holds for this registration.</summary>
+    internal ScheduledIo Io => _io;
 
     public override IIoDriver Driver => _driver;
 
