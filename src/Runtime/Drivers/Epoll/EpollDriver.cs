@@ -140,10 +140,11 @@ internal sealed unsafe class EpollDriver : IIoDriver
             // older generation, so it is dropped by the new state's check (or by the old one's, if Park read the
             // slot before the store below).
             generation = (_slots[slot]?.Generation ?? 0) + 1;
-            // A fresh ScheduledIo per registration, allocated right after the registration (see EpollRegistration):
-            // the two objects a request touches sit side by side instead of wherever the slot was first created.
-            registration = new EpollRegistration(this, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
-            io = registration.Io;
+            // A fresh ScheduledIo per registration, then the registration right after it: what a request touches
+            // (the state and its waker lock when its event is dispatched, the registration and the state when its
+            // task polls) lies in one run of adjacent lines, instead of wherever the slot was first created.
+            io = new ScheduledIo();
+            registration = new EpollRegistration(this, io, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
             io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
             Volatile.Write(ref _slots[slot], io); // Park reads the slab without the lock
             _registrations++;

@@ -29,15 +29,13 @@ internal sealed class EpollRegistration : IoRegistration
 
     private readonly bool _isStream;
 
-    /// <summary>A registration and its new readiness state (activated and published by the driver).</summary>
-    internal EpollRegistration(EpollDriver driver, int slot, int generation, SafeHandle owner, int fd, bool isStream)
+    /// <summary>A registration of <paramref name="fd"/> with its own readiness state <paramref name="io"/>.</summary>
+    internal EpollRegistration(EpollDriver driver, ScheduledIo io, int slot, int generation, SafeHandle owner, int fd, bool isStream)
         : base(owner, fd)
     {
         _isStream = isStream;
         _driver = driver;
-        // Allocated here, right after this object, so both (and the state's waker lock) are adjacent in the heap:
-        // a request's poll touches this registration, then the state; the reactor's dispatch the state.
-        _io = new ScheduledIo();
+        _io = io;
         Slot = slot;
         _generation = generation;
     }
@@ -137,7 +135,7 @@ internal sealed class EpollRegistration : IoRegistration
                     count = (int)result;
                     return 0;
                 }
-                int errno = Libc.LastErrno;
+                int errno = Marshal.GetLastSystemError(); // at once: recv/send are declared without SetLastError
                 if (errno == Libc.EINTR) continue;
                 count = 0;
                 return errno;
