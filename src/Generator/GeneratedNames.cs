@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 
 namespace AsyncGen.Generator;
 
@@ -55,6 +56,15 @@ internal static class GeneratedNames
     /// </summary>
     public const string Hoist = "Hoist";
 
+    /// <summary>The type of the awaiter field and of the result of an await of a <c>dynamic</c> value.</summary>
+    public const string DynamicType = "dynamic";
+
+    /// <summary>
+    /// The local through which a dynamic awaiter is registered with the wake relay: C#'s own dynamic await casts
+    /// the awaiter to <c>INotifyCompletion</c> the same way.
+    /// </summary>
+    public const string DynamicAwaiter = "__awaiter";
+
     /// <summary>The property <c>[DebuggerDisplay]</c> shows: the state and the source line.</summary>
     public const string DebuggerDisplay = "__DebuggerDisplay";
 
@@ -74,6 +84,18 @@ internal static class GeneratedNames
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
         name is Poll or Dispose or DisposeChild or Hoist or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when a user local or local function named <paramref name="name"/> would hide something the machine's
+    /// code names inside its methods (a generated local such as <c>__resume</c> or <c>__p1</c>, a helper such as
+    /// <c>Hoist</c>, a <c>Finally{N}</c> method, a closure class): such a variable is renamed (<c>Hoist_</c>).
+    /// </summary>
+    public static bool IsTakenInsideMachine(string name) =>
+        name.StartsWith("__", System.StringComparison.Ordinal) || System.Array.IndexOf(Reserved, name) >= 0 ||
+        name is DisposeChild or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType);
+
+    private static bool IsNumbered(string name, string prefix) =>
+        name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Substring(prefix.Length).All(char.IsDigit);
 
     /// <summary>The machine's <c>IAsyncFrameSource</c> method.</summary>
     public const string CollectFrames = "CollectFrames";

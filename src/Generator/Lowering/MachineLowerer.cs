@@ -215,7 +215,10 @@ internal sealed class MachineLowerer
         if (site.Kind == AwaitKind.Awaiter)
         {
             output.Add($"if ({site.FieldName}.IsCompleted) goto {GeneratedNames.ReadyLabel(site.State)};");
-            output.Add($"({GeneratedNames.Relay} ??= new global::AsyncGen.AwaiterWakeRelay()).Register(ref {site.FieldName}, {GeneratedNames.Context}.Waker);");
+            output.Add(site.FieldType == GeneratedNames.DynamicType
+                ? $"{{ var {GeneratedNames.DynamicAwaiter} = (global::System.Runtime.CompilerServices.INotifyCompletion){site.FieldName}; " +
+                  $"({GeneratedNames.Relay} ??= new global::AsyncGen.AwaiterWakeRelay()).Register(ref {GeneratedNames.DynamicAwaiter}, {GeneratedNames.Context}.Waker); }}"
+                : $"({GeneratedNames.Relay} ??= new global::AsyncGen.AwaiterWakeRelay()).Register(ref {site.FieldName}, {GeneratedNames.Context}.Waker);");
             output.Add($"{GeneratedNames.State} = {state};");
             output.Add(_pending);
             output.Label(GeneratedNames.StateLabel(site.State));

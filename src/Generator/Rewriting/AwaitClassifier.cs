@@ -17,7 +17,9 @@ internal static class AwaitClassifier
     public static AwaitShape Classify(SemanticModel model, IMethodSymbol caller, AwaitExpressionSyntax await)
     {
         var info = model.GetAwaitExpressionInfo(await);
-        if (info.IsDynamic) throw new UnsupportedConstructException(await, "awaiting a dynamic value");
+        // `await d` with d dynamic: C# binds GetAwaiter, IsCompleted and GetResult at run time, and so does the
+        // machine (its awaiter field is dynamic); the result is dynamic too.
+        if (info.IsDynamic) return new AwaitShape(AwaitKind.Awaiter, GeneratedNames.DynamicType, GeneratedNames.DynamicType, null);
         var resultType = info.GetResultMethod?.ReturnType is { SpecialType: not SpecialType.System_Void } result
             ? TypeName(result, await)
             : null;

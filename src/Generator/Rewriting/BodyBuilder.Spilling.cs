@@ -17,7 +17,7 @@ internal sealed partial class BodyBuilder
 {
     private string Spill(ExpressionSyntax expression, List<Stmt> output)
     {
-        if (!ContainsAwait(expression)) return _rewriter.Rewrite(expression);
+        if (!ContainsAwait(expression)) return RewriteBound(expression);
         switch (expression)
         {
             case AwaitExpressionSyntax await:
@@ -84,10 +84,10 @@ internal sealed partial class BodyBuilder
             case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
                 // `(await x)?.M`: the await runs first, the access tests its result as written.
                 return Spill(access.Expression, output) + "?" + _rewriter.Rewrite(access.WhenNotNull);
-            case ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } } call:
-                return SpillConditionalCall(call, output, discard: false)!;
-            case ConditionalAccessExpressionSyntax:
-                throw new UnsupportedConstructException(expression, "an await inside a null-conditional access ('?.')");
+            case ConditionalAccessExpressionSyntax access:
+                return SpillConditionalAccess(access, output, discard: false)!;
+            case ElementBindingExpressionSyntax element when _conditionalReceivers.Count > 0:
+                return _conditionalReceivers.Peek().Receiver + "[" + SpillArguments(element.ArgumentList.Arguments, output) + "]";
             default:
                 throw new UnsupportedConstructException(expression, "an await inside " + Humanize(expression.Kind().ToString()));
         }
@@ -304,6 +304,9 @@ internal sealed partial class BodyBuilder
             case SimpleNameSyntax name:
                 target = _rewriter.Rewrite(name);
                 break;
+            case MemberBindingExpressionSyntax binding when factoryName is null && _conditionalReceivers.Count > 0:
+                target = RewriteBound(binding);
+                break;
             case MemberBindingExpressionSyntax:
                 throw new UnsupportedConstructException(invocation, "an await inside a null-conditional call");
             default:
@@ -465,22 +468,19 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary>
-    /// <c>a?.M(await x)</c>: the receiver is evaluated once; only when it is not null do the arguments run (and
-    /// await) and the method get called, like C#. Returns the value (default when null), or null when
+    /// <c>a?.M(await x)</c>, <c>a?[await i]</c>, <c>a?.B.M(await x).C</c>: the receiver is evaluated once; only when it
+    /// is not null does the rest run (and await), with the receiver's value in place of the leading <c>.B</c> or
+    /// <c>[i]</c> (see <see cref="RewriteBound"/>), like C#. Returns the value (default when null), or null when
     /// <paramref name="discard"/> (an expression statement).
     /// </summary>
-    private string? SpillConditionalCall(ConditionalAccessExpressionSyntax access, List<Stmt> output, bool discard)
+    private string? SpillConditionalAccess(ConditionalAccessExpressionSyntax access, List<Stmt> output, bool discard)
     {
-        var call = (InvocationExpressionSyntax)access.WhenNotNull;
-        var binding = (MemberBindingExpressionSyntax)call.Expression;
         var receiverType = _model.GetTypeInfo(access.Expression).Type;
         if (receiverType is null or ITypeParameterSymbol)
             throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
         var receiver = NewField("spill", AwaitClassifier.TypeName(receiverType, access.Expression), "receiver of '?.' around an await");
         output.Add(Code($"{receiver} = {Spill(access.Expression, output)};", access.Expression));
         var value = receiverType.IsValueType ? receiver + ".Value" : receiver; // a nullable struct
-        var whenNotNull = new List<Stmt>();
-        var invocation = $"{value}.{_rewriter.Rewrite(binding.Name)}({SpillArguments(call.ArgumentList.Arguments, whenNotNull)})";
         string? result = null;
         if (!discard)
         {
@@ -489,10 +489,29 @@ internal sealed partial class BodyBuilder
                 throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
             result = NewField("spill", AwaitClassifier.TypeName(type, access), "value of '?.' around an await");
         }
-        whenNotNull.Add(Code(result is null ? invocation + ";" : $"{result} = {invocation};", call));
+        var binding = access.WhenNotNull.DescendantNodesAndSelf()
+            .First(n => n is MemberBindingExpressionSyntax or ElementBindingExpressionSyntax && n.Ancestors().OfType<ConditionalAccessExpressionSyntax>().First(c => c.WhenNotNull.Span.Contains(n.Span)) == access);
+        var whenNotNull = new List<Stmt>();
+        _conditionalReceivers.Push((binding, value));
+        var text = Spill(access.WhenNotNull, whenNotNull);
+        _conditionalReceivers.Pop();
+        whenNotNull.Add(Code(result is null ? text + ";" : $"{result} = {text};", access.WhenNotNull));
         var whenNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = default;") });
         output.Add(new IfStmt($"{receiver} is not null", BodySyntax.Line(access), Block(whenNotNull), whenNull));
         return result;
+    }
+
+    /// <summary>
+    /// The rewritten text of an expression without an await. Inside the part of a null-conditional access that
+    /// <see cref="SpillConditionalAccess"/> takes apart, an expression holding its leading binding (<c>.B</c>,
+    /// <c>[i]</c>, always the leftmost token) gets the tested receiver in front.
+    /// </summary>
+    private string RewriteBound(ExpressionSyntax expression)
+    {
+        var text = _rewriter.Rewrite(expression);
+        foreach (var (binding, receiver) in _conditionalReceivers)
+            if (expression.Span.Contains(binding.Span) && expression.SpanStart == binding.SpanStart) return receiver + text;
+        return text;
     }
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>

@@ -28,6 +28,7 @@ internal sealed partial class BodyBuilder
     private readonly bool _returnsUnit;
     private readonly List<int> _finallyStack = new();
     private readonly HashSet<SyntaxNode> _enteredScopes = new();
+    private readonly Stack<(SyntaxNode Binding, string Receiver)> _conditionalReceivers = new();
     private int _nextLabel = 1;
     private int _nextTry = 1;
 
@@ -240,10 +241,9 @@ internal sealed partial class BodyBuilder
             SpillAwait(await, output, discard: true);
             return;
         }
-        if (expression is ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } } call &&
-            ContainsAwait(call.WhenNotNull))
+        if (expression is ConditionalAccessExpressionSyntax access && ContainsAwait(access.WhenNotNull))
         {
-            SpillConditionalCall(call, output, discard: true);
+            SpillConditionalAccess(access, output, discard: true);
             return;
         }
         if (expression is AssignmentExpressionSyntax coalesce && coalesce.IsKind(SyntaxKind.CoalesceAssignmentExpression) && ContainsAwait(coalesce.Right))
@@ -294,6 +294,7 @@ internal sealed partial class BodyBuilder
         var (top, next, exit) = LoopLabels(@do);
         var body = BuildEmbedded(@do.Statement);
         var test = new List<Stmt>();
+        EnterTestScope(@do.Condition, test);
         var condition = Spill(@do.Condition, test);
         output.Add(new LoopStmt(condition, BodySyntax.Line(@do.Condition), body, Block(test), true, top, next, exit));
     }
@@ -307,13 +308,29 @@ internal sealed partial class BodyBuilder
         string? condition = null;
         if (@for.Condition is { } test)
         {
-            if (ContainsAwait(test)) body.Add(Code($"if (!({Spill(test, body)})) goto {exit};", test));
+            if (EnterTestScope(test, body) || ContainsAwait(test)) body.Add(Code($"if (!({Spill(test, body)})) goto {exit};", test));
             else condition = _rewriter.Rewrite(test);
         }
         body.AddRange(BuildEmbedded(@for.Statement).Statements);
         var increment = new List<Stmt>();
-        foreach (var incrementor in @for.Incrementors) BuildExpressionStatement(incrementor, increment);
+        foreach (var incrementor in @for.Incrementors)
+        {
+            EnterTestScope(incrementor, increment);
+            BuildExpressionStatement(incrementor, increment);
+        }
         output.Add(new LoopStmt(condition ?? (@for.Condition is null ? null : "true"), BodySyntax.Line(@for), Block(body), Block(increment), false, top, next, exit));
+    }
+
+    /// <summary>
+    /// A loop condition or for incrementor that declares variables lambdas capture: each evaluation declares new ones,
+    /// so it starts by creating a new closure. True when it has one.
+    /// </summary>
+    private bool EnterTestScope(ExpressionSyntax test, List<Stmt> output)
+    {
+        if (_variables.ScopeClosureOf(test) is not { } closure) return false;
+        output.Add(Code($"{closure.Field} = new {closure.Type}(); // this evaluation's variables captured by lambdas", test));
+        _enteredScopes.Add(test);
+        return true;
     }
 
     private void BuildForEach(CommonForEachStatementSyntax forEach, List<Stmt> output)

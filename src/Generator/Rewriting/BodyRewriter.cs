@@ -46,6 +46,8 @@ internal sealed class BodyRewriter(
                 return ParseExpression(copy).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol:
                 return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
+            case IMethodSymbol { MethodKind: MethodKind.LocalFunction } function:
+                return LocalFunctionReference(node, function, variables.Access(function.OriginalDefinition) is { } renamed ? node.WithIdentifier(Identifier(renamed)) : node);
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
                 return MemberAccess(node);
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when symbol.IsStatic && IsHiddenByMachine(node, symbol):
@@ -59,10 +61,65 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
     {
         var rewritten = (GenericNameSyntax)base.VisitGenericName(node)!;
+        if (model.GetSymbolInfo(node).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function)
+            return LocalFunctionReference(node, function,
+                variables.Access(function.OriginalDefinition) is { } renamed ? rewritten.WithIdentifier(Identifier(renamed).WithTriviaFrom(rewritten.Identifier)) : rewritten);
         return model.GetSymbolInfo(node).Symbol is IMethodSymbol method && IsImplicitThisMember(node, method)
             ? MemberAccess(rewritten)
             : rewritten;
     }
+
+    /// <summary>
+    /// A local function renamed by the variable table (<c>Hoist</c> → <c>Hoist_</c>) keeps its new name, and one that
+    /// receives per-iteration variables as leading parameters also its new parameters (see
+    /// <see cref="VariableTable.LocalFunctionCopies"/>).
+    /// </summary>
+    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
+    {
+        var rewritten = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
+        if (model.GetDeclaredSymbol(node) is not IMethodSymbol symbol) return rewritten;
+        if (variables.Access(symbol) is { } renamed) rewritten = rewritten.WithIdentifier(Identifier(renamed).WithTriviaFrom(rewritten.Identifier));
+        var copies = BodySyntax.IsInsideNestedFunction(node, body) ? [] : variables.LocalFunctionCopies(symbol);
+        if (copies.Count == 0) return rewritten;
+        var parameters = copies.Select(c => Parameter(Identifier(c.Name)).WithType(ParseTypeName(c.Type).WithTrailingTrivia(Space)));
+        return rewritten.WithParameterList(rewritten.ParameterList.WithParameters(
+            SeparatedList(parameters.Concat(rewritten.ParameterList.Parameters), Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), copies.Count + rewritten.ParameterList.Parameters.Count - 1))));
+    }
+
+    /// <summary>
+    /// A reference to a local function of the body that receives per-iteration variables: a call passes them
+    /// (<see cref="VisitInvocationExpression"/>); a conversion to a delegate becomes a lambda that passes them, created
+    /// like the body's other lambdas (<see cref="WithLambdaCopies"/>), so the delegate keeps this iteration's variables.
+    /// </summary>
+    private SyntaxNode LocalFunctionReference(SimpleNameSyntax original, IMethodSymbol function, SimpleNameSyntax rewritten)
+    {
+        var copies = variables.LocalFunctionCopies(function);
+        if (copies.Count == 0 || original.Parent is InvocationExpressionSyntax call && call.Expression == original) return rewritten;
+        if (original.Parent is LocalFunctionStatementSyntax) return rewritten;
+        if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke } delegateType ||
+            delegateType.IsAnonymousType || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
+            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' used as a value other than a delegate of a named type, while it reads variables of which each loop iteration has its own");
+        var nested = BodySyntax.IsInsideNestedFunction(original, body);
+        var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i),
+                                                             Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i))).ToList();
+        var arguments = copies.Select(c => c.Name).Concat(parameters.Select(p => p.Argument));
+        var lambda = $"({string.Join(", ", parameters.Select(p => p.Declaration))}) => {rewritten.WithoutTrivia().ToFullString()}({string.Join(", ", arguments)})";
+        var type = delegateType.ToDisplayString(PollAsyncShape.TypeFormat);
+        // Inside a lambda or local function the variables are in scope under the names passed; in the body, the
+        // lambda is created by a wrapper that receives them, as in WithLambdaCopies.
+        var text = nested
+            ? $"(({type})({lambda}))"
+            : $"((global::System.Func<{string.Join(", ", copies.Select(c => c.Type).Append(type))}>)(({string.Join(", ", copies.Select(c => c.Name))}) => {lambda}))({string.Join(", ", copies.Select(c => c.Value))})";
+        return ParseExpression(text).WithTriviaFrom(original);
+    }
+
+    private static string RefKindPrefix(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref ",
+        RefKind.Out => "out ",
+        RefKind.In => "in ",
+        _ => "",
+    };
 
     public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) =>
         WithLambdaCopies(node, base.VisitParenthesizedLambdaExpression(node)!);
@@ -83,18 +140,12 @@ internal sealed class BodyRewriter(
     private SyntaxNode WithLambdaCopies(AnonymousFunctionExpressionSyntax original, SyntaxNode rewritten)
     {
         if (BodySyntax.IsInsideNestedFunction(original, body)) return rewritten; // the outermost lambda copies
-        var copied = original.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Select(i => model.GetSymbolInfo(i).Symbol)
-            .OfType<ILocalSymbol>()
-            .Where(s => variables.LambdaCopy(s) is not null)
-            .Distinct(SymbolEqualityComparer.Default)
-            .Cast<ILocalSymbol>()
-            .ToList();
-        if (copied.Count == 0) return rewritten;
-        if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate } delegateType ||
-            copied.Select(c => c.Type).Append(delegateType).Any(t => t.IsAnonymousType))
+        var received = variables.LambdaReceives(model, original);
+        if (received.Count == 0) return rewritten;
+        if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate } delegateType || delegateType.IsAnonymousType ||
+            original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
+                .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
             throw new UnsupportedConstructException(original, "a lambda that is not a delegate of a named type capturing a variable of which each loop iteration has its own");
-        var received = copied.Select(variables.LambdaParameter).Distinct().ToList();
         var types = received.Select(r => r.Type).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));
@@ -120,6 +171,15 @@ internal sealed class BodyRewriter(
             model.GetConstantValue(node) is { HasValue: true, Value: string name })
             return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
         var rewritten = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+        if (node.Expression is SimpleNameSyntax && model.GetSymbolInfo(node).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function &&
+            variables.LocalFunctionCopies(function) is { Count: > 0 } copies)
+        {
+            // The local function's per-iteration variables: the current ones (fields in the body, parameters inside a lambda).
+            var nested = BodySyntax.IsInsideNestedFunction(node, body);
+            var passed = copies.Select(c => Argument(ParseExpression(nested ? c.Name : c.Value)));
+            rewritten = rewritten.WithArgumentList(rewritten.ArgumentList.WithArguments(
+                SeparatedList(passed.Concat(rewritten.ArgumentList.Arguments), Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), copies.Count + rewritten.ArgumentList.Arguments.Count - 1))));
+        }
         return PollAsyncCallee(model, node) is { } callee ? ParseExpression(Boxed(node, callee, rewritten)).WithTriviaFrom(node) : rewritten;
     }
 
@@ -298,8 +358,13 @@ internal sealed class BodyRewriter(
 
     public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
     {
-        if (!node.IsKind(SyntaxKind.GotoStatement) && Target(node, isBreak: true) is { } target && jumps.IsFlattened(target))
-            throw new UnsupportedConstructException(node, "'goto case' in a switch that awaits");
+        if (!node.IsKind(SyntaxKind.GotoStatement) && TargetSwitch(node) is { } @switch && jumps.IsFlattened(@switch))
+        {
+            // A flattened switch's sections are labels: `goto case 2` jumps to the label of the section holding `case 2:`.
+            var section = SectionOf(node, @switch) ??
+                          throw new UnsupportedConstructException(node, "'goto case' whose target label the generator cannot find, in a switch that awaits");
+            return ParseStatement(jumps.GotoSection(node, @switch, section)).WithTriviaFrom(node);
+        }
         if (node.IsKind(SyntaxKind.GotoStatement) && jumps.IsGuardedByAwaitingFinally(node))
             throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits");
         return base.VisitGotoStatement(node);
@@ -316,6 +381,26 @@ internal sealed class BodyRewriter(
 
     private SyntaxNode Jump(StatementSyntax node, bool isBreak) =>
         jumps.Jump(node, Target(node, isBreak), isBreak) is { } jump ? ParseStatement(jump).WithTriviaFrom(node) : node;
+
+    /// <summary>The switch statement a <c>goto case</c> or <c>goto default</c> at <paramref name="node"/> belongs to.</summary>
+    private static SwitchStatementSyntax? TargetSwitch(SyntaxNode node) =>
+        node.Ancestors().TakeWhile(a => !BodySyntax.IsNestedFunction(a)).OfType<SwitchStatementSyntax>().FirstOrDefault();
+
+    /// <summary>The 1-based section of <paramref name="switch"/> whose label the <c>goto case</c>/<c>goto default</c> targets.</summary>
+    private int? SectionOf(GotoStatementSyntax node, SwitchStatementSyntax @switch)
+    {
+        var target = (model.GetOperation(node) as Microsoft.CodeAnalysis.Operations.IBranchOperation)?.Target;
+        for (var i = 0; i < @switch.Sections.Count; i++)
+        {
+            foreach (var label in @switch.Sections[i].Labels)
+            {
+                if (node.IsKind(SyntaxKind.GotoDefaultStatement) ? label is DefaultSwitchLabelSyntax
+                        : label is CaseSwitchLabelSyntax && target is not null && SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(label), target))
+                    return i + 1;
+            }
+        }
+        return null;
+    }
 
     private static SyntaxNode? Target(SyntaxNode node, bool isBreak)
     {
@@ -352,6 +437,7 @@ internal sealed class BodyRewriter(
     /// <summary>A static member whose simple name, inside the machine struct, would mean one of the struct's own members.</summary>
     private static bool IsHiddenByMachine(SimpleNameSyntax node, ISymbol symbol)
     {
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction }) return false; // renamed instead (VariableTable)
         var generatedName = GeneratedNames.IsMachineMember(symbol.Name);
         var qualified = node.Parent is MemberAccessExpressionSyntax access && access.Name == node ||
                         node.Parent is MemberBindingExpressionSyntax;

@@ -57,6 +57,10 @@ internal sealed class JumpTable(MachineFields fields, string resultType, string 
         return Through(Crossed(node, target), jump);
     }
 
+    /// <summary>The goto that <c>goto case</c>/<c>goto default</c> at <paramref name="node"/> becomes: to section <paramref name="section"/> of a flattened switch.</summary>
+    public string GotoSection(StatementSyntax node, SyntaxNode @switch, int section) =>
+        Through(Crossed(node, @switch), $"goto {GeneratedNames.SwitchCaseLabel(_flattened[@switch].Break, section)};");
+
     private string ReturnValueField() =>
         _returnValueField ??= fields.Add(GeneratedNames.Field("returnValue"), resultType, "result of a return waiting for an awaiting finally block");
 

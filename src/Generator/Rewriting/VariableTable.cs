@@ -19,6 +19,7 @@ internal sealed class VariableTable
     private readonly Dictionary<ISymbol, string> _lambdaCopies = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, string> _patternLocals = new(SymbolEqualityComparer.Default);
     private readonly List<(string Field, SyntaxNode? Declaration, List<SyntaxNode> Uses)> _liveness = new();
+    private readonly Dictionary<IMethodSymbol, List<(string Name, string Type, string Value)>> _localFunctionCopies = new(SymbolEqualityComparer.Default);
 
     public List<FieldSpec> Fields { get; } = new();
 
@@ -45,18 +46,13 @@ internal sealed class VariableTable
         var awaits = BodySyntax.OwnAwaits(body).ToList();
         var references = new Dictionary<ISymbol, List<SyntaxNode>>(SymbolEqualityComparer.Default);
         var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var capturedByLocalFunction = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (model.GetSymbolInfo(identifier).Symbol is not (ILocalSymbol or IParameterSymbol) || model.GetSymbolInfo(identifier).Symbol is not { } symbol) continue;
             if (!references.TryGetValue(symbol, out var list)) references[symbol] = list = new List<SyntaxNode>();
             list.Add(identifier);
             if (BodySyntax.IsInsideNestedFunction(identifier, body) && !IsDeclaredInside(symbol, identifier, body))
-            {
                 captured.Add(symbol);
-                if (identifier.Ancestors().TakeWhile(a => a != body).Any(a => a is LocalFunctionStatementSyntax))
-                    capturedByLocalFunction.Add(symbol);
-            }
         }
         foreach (var pair in references)
         {
@@ -90,23 +86,12 @@ internal sealed class VariableTable
         }
 
         var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
-        var seenNames = new HashSet<string> { GeneratedNames.Context };
+        var seenNames = new HashSet<string>();
         foreach (var (symbol, declaration) in declarations)
         {
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
-            // A block of a loop that awaits is flattened: its C# scope is no longer entered once per iteration, so
-            // its variables captured by lambdas live in a closure created each time the block starts.
-            // So are the variables of a while condition (each test declares new ones) and those of a switch's
-            // sections (one closure for each run of the switch: its labels store their variables before the section).
-            var scope = BodySyntax.Scope(declaration);
-            if (scope is SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch }) scope = @switch;
-            var iterationScope = !inNested && captured.Contains(symbol) && !capturedByLocalFunction.Contains(symbol) &&
-                                 awaits.Any(a => scope.Span.Contains(a.Span)) &&
-                                 (scope is BlockSyntax or SwitchStatementSyntax && IsInsideLoop(scope, body) ||
-                                  scope is WhileStatementSyntax @while && @while.Condition.Span.Contains(declaration.Span))
-                ? scope
-                : null;
+            var iterationScope = !inNested && captured.Contains(symbol) ? IterationScope(declaration, body, awaits) : null;
             var isHoisted = !inNested && (iterationScope is not null || IsAliveAcrossAwait(declaration, uses, awaits) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
                                           IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits));
@@ -136,11 +121,11 @@ internal sealed class VariableTable
                     _lambdaCopies[symbol] = closure.Parameter + "." + member;
                     _liveness.Add((closure.Field + "." + member, declaration, uses));
                 }
-                else if (captured.Contains(symbol) && (declaration is ForEachStatementSyntax || IsForEachDeconstructionVariable(declaration)) &&
-                    !capturedByLocalFunction.Contains(symbol))
+                else if (captured.Contains(symbol) && (declaration is ForEachStatementSyntax || IsForEachDeconstructionVariable(declaration)))
                 {
                     // Each iteration has its own (read-only) foreach variable: a field, which each lambda that
-                    // captures it receives as the parameter of a wrapper called where the lambda is created.
+                    // captures it receives as the parameter of a wrapper called where the lambda is created (and
+                    // each local function as a parameter of its own).
                     var field = names.Allocate(GeneratedNames.Field(symbol.Name));
                     Fields.Add(new FieldSpec(field, type, $"foreach variable '{symbol.Name}', alive across an await, copied into lambdas"));
                     _access[symbol] = field;
@@ -162,13 +147,116 @@ internal sealed class VariableTable
                     _liveness.Add((field, declaration, uses));
                 }
             }
-            else if (!seenNames.Add(symbol.Name))
+            else if (!seenNames.Add(symbol.Name) || GeneratedNames.IsTakenInsideMachine(symbol.Name))
             {
-                // Flattening merges sibling scopes into one, so a second local of the same name is renamed.
+                // Flattening merges sibling scopes into one, so a second local of the same name is renamed; so is
+                // one named like a local or helper of the machine (`Hoist`, `__resume`), which it would hide.
                 _access[symbol] = names.Allocate(symbol.Name + "_");
             }
         }
+        foreach (var function in LocalFunctions(body))
+        {
+            if (model.GetDeclaredSymbol(function) is not IMethodSymbol symbol) continue;
+            if (!seenNames.Add(symbol.Name) || GeneratedNames.IsTakenInsideMachine(symbol.Name))
+                _access[symbol] = names.Allocate(symbol.Name + "_");
+        }
+        FindLocalFunctionCopies(model, body);
     }
+
+    /// <summary>
+    /// The scope of which each run has its own copy of a captured variable declared at <paramref name="declaration"/>,
+    /// when the machine flattens that scope (it awaits), or null. A block of a loop that awaits is flattened: its C#
+    /// scope is no longer entered once per iteration, so its variables captured by lambdas live in a closure created
+    /// each time the block starts. So are the variables of a while, for or do-while condition and of a for
+    /// incrementor (each evaluation declares new ones) and those of a switch's sections (one closure for each run of
+    /// the switch: its labels store their variables before the section).
+    /// </summary>
+    private static SyntaxNode? IterationScope(SyntaxNode declaration, SyntaxNode body, List<SyntaxNode> awaits)
+    {
+        var loop = declaration.Ancestors().TakeWhile(a => a != body && !BodySyntax.IsNestedFunction(a) && a is not StatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax)
+            .FirstOrDefault(a => a is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+        SyntaxNode? test = loop switch
+        {
+            WhileStatementSyntax @while when @while.Condition.Span.Contains(declaration.Span) => @while,
+            DoStatementSyntax @do when @do.Condition.Span.Contains(declaration.Span) => @do.Condition,
+            ForStatementSyntax @for when @for.Condition?.Span.Contains(declaration.Span) == true => @for.Condition,
+            ForStatementSyntax @for => @for.Incrementors.FirstOrDefault(i => i.Span.Contains(declaration.Span)),
+            _ => null,
+        };
+        if (test is not null) return awaits.Any(a => loop!.Span.Contains(a.Span)) ? test : null;
+        var scope = BodySyntax.Scope(declaration);
+        if (scope is SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch }) scope = @switch;
+        return scope is BlockSyntax or SwitchStatementSyntax && IsInsideLoop(scope, body) && awaits.Any(a => scope.Span.Contains(a.Span))
+            ? scope
+            : null;
+    }
+
+    /// <summary>Local functions declared in the body itself (not inside a lambda or another local function).</summary>
+    private static IEnumerable<LocalFunctionStatementSyntax> LocalFunctions(SyntaxNode body) =>
+        body.DescendantNodes(n => n == body || !BodySyntax.IsNestedFunction(n)).OfType<LocalFunctionStatementSyntax>();
+
+    /// <summary>
+    /// A local function of the body that reads variables of which each iteration has its own (directly, from a lambda
+    /// inside it, or by calling another such local function) receives them as leading parameters, as Roslyn passes a
+    /// local function its closure: <c>int Read(Closure2 closure2) =&gt; closure2.copy;</c>. Each call passes the
+    /// current ones, so a local function of an earlier iteration, turned into a delegate, keeps its own variables.
+    /// </summary>
+    private void FindLocalFunctionCopies(SemanticModel model, SyntaxNode body)
+    {
+        var functions = LocalFunctions(body).Select(f => (Syntax: f, Symbol: model.GetDeclaredSymbol(f) as IMethodSymbol))
+            .Where(f => f.Symbol is not null && !f.Syntax.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword)))
+            .ToList();
+        if (functions.Count == 0 || _lambdaCopies.Count == 0) return;
+        var symbols = new HashSet<IMethodSymbol>(functions.Select(f => f.Symbol!), SymbolEqualityComparer.Default);
+        var calls = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+        foreach (var (syntax, symbol) in functions)
+        {
+            _localFunctionCopies[symbol!] = ReferencedCopies(model, syntax).ToList();
+            calls[symbol!] = syntax.DescendantNodes().OfType<SimpleNameSyntax>()
+                .Select(n => (model.GetSymbolInfo(n).Symbol as IMethodSymbol)?.OriginalDefinition)
+                .OfType<IMethodSymbol>()
+                .Where(symbols.Contains)
+                .ToList();
+        }
+        // Calls pass the callee's variables on: repeat until no function gains one (recursion included).
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var (_, symbol) in functions)
+            {
+                var needed = _localFunctionCopies[symbol!];
+                foreach (var callee in calls[symbol!])
+                    foreach (var copy in _localFunctionCopies[callee])
+                        if (!needed.Contains(copy)) { needed.Add(copy); changed = true; }
+            }
+        }
+    }
+
+    /// <summary>The wrapper or local-function parameters through which code inside <paramref name="function"/> reads its per-iteration variables.</summary>
+    private IEnumerable<(string Name, string Type, string Value)> ReferencedCopies(SemanticModel model, SyntaxNode function) =>
+        function.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Select(i => model.GetSymbolInfo(i).Symbol)
+            .OfType<ILocalSymbol>()
+            .Where(s => LambdaCopy(s) is not null)
+            .Select(LambdaParameter)
+            .Distinct();
+
+    /// <summary>
+    /// What a lambda (or anonymous method) of the body receives from the wrapper that creates it: the per-iteration
+    /// variables it reads and those of the local functions it refers to.
+    /// </summary>
+    public List<(string Name, string Type, string Value)> LambdaReceives(SemanticModel model, SyntaxNode lambda) =>
+        ReferencedCopies(model, lambda)
+            .Concat(lambda.DescendantNodes().OfType<SimpleNameSyntax>()
+                .Select(n => (model.GetSymbolInfo(n).Symbol as IMethodSymbol)?.OriginalDefinition)
+                .OfType<IMethodSymbol>()
+                .SelectMany(LocalFunctionCopies))
+            .Distinct()
+            .ToList();
+
+    /// <summary>The per-iteration variables local function <paramref name="function"/> receives as leading parameters (see <see cref="FindLocalFunctionCopies"/>).</summary>
+    public IReadOnlyList<(string Name, string Type, string Value)> LocalFunctionCopies(IMethodSymbol function) =>
+        _localFunctionCopies.TryGetValue(function.OriginalDefinition, out var copies) ? copies : System.Array.Empty<(string, string, string)>();
 
     private void AddPrimaryConstructorParameter(IParameterSymbol parameter, List<SyntaxNode> uses, string? thisAccess, string structName)
     {
@@ -205,7 +293,7 @@ internal sealed class VariableTable
     /// The parameter of the wrapper creating a lambda that reads <paramref name="symbol"/> through
     /// <see cref="LambdaCopy"/>: its name, type and the value passed (the current value, or the current closure).
     /// </summary>
-    public (string Name, string Type, string Value) LambdaParameter(ILocalSymbol symbol) =>
+    private (string Name, string Type, string Value) LambdaParameter(ILocalSymbol symbol) =>
         ScopeClosures.FirstOrDefault(c => _access[symbol].StartsWith(c.Field + ".", System.StringComparison.Ordinal)) is { } closure
             ? (closure.Parameter, closure.Type, closure.Field)
             : (_lambdaCopies[symbol], symbol.Type.ToDisplayString(PollAsyncShape.TypeFormat), _access[symbol]);

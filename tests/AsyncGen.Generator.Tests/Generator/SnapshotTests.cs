@@ -508,6 +508,24 @@ public class SnapshotTests
         """, "SumFuture");
 
     [Fact]
+    public void Local_function_capturing_a_loop_local_receives_the_iteration_closure() => Verify("""
+            [PollAsync]
+            public static async Future<int> Sum(List<Func<int>> readers)
+            {
+                foreach (var step in new[] { 1, 2 })
+                {
+                    var square = step * step;
+                    await Task.Yield();
+                    int Read() => square + step;
+                    readers.Add(Read);
+                    readers.Add(() => Read() + 1);
+                    square += Read();
+                }
+                return readers.Count;
+            }
+        """, "SumFuture");
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """
