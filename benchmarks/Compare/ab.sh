@@ -28,13 +28,14 @@ build_rev() { # rev → path of the built Compare.DotNet.dll
   local sha dir
   sha=$(git -C "$repo_dir" rev-parse --short=10 "$1^{commit}")
   dir="$COMPARE_OUT/ab-$sha"
-  [ -d "$dir/src" ] || git -C "$repo_dir" worktree add -f --detach "$dir/src" "$sha" >/dev/null 2>&1
-  dotnet_build "$dir/src/benchmarks/Compare/DotNet" "$dir/bin" >&2
+  # Not named "src": Directory.Build.props holds every project under a "/src/" path to the product's warning bar.
+  [ -d "$dir/tree" ] || git -C "$repo_dir" worktree add -f --detach "$dir/tree" "$sha" >/dev/null 2>&1
+  dotnet_build "$dir/tree/benchmarks/Compare/DotNet" "$dir/bin" >&2 || return 1
   echo "$dir/bin/Compare.DotNet.dll"
 }
 echo "building $before and $after ..." >&2
-before_dll=$(build_rev "$before")
-after_dll=$(build_rev "$after")
+before_dll=$(build_rev "$before") || exit 1
+after_dll=$(build_rev "$after") || exit 1
 build_tokio
 
 raw="$COMPARE_OUT/ab-raw.txt"
