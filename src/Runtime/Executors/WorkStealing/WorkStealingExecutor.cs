@@ -266,7 +266,18 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         t_worker = worker;
         using var scope = Driver.Enter();
         using var counting = worker.Counters.Enter();
-        worker.Run();
+        // The worker submits its queued I/O once per batch of polls or before it sleeps (Worker.Maintain,
+        // WorkerParker), not one io_uring_enter per operation.
+        Driver.Io.DeferSubmissionsOnThisThread(true);
+        try
+        {
+            worker.Run();
+        }
+        finally
+        {
+            Driver.Io.DeferSubmissionsOnThisThread(false);
+            Driver.Io.SubmitDeferred();
+        }
     }
 
     /// <summary>Stops the workers, then cancels (disposes) every task that has not completed.</summary>
