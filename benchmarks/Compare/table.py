@@ -17,6 +17,7 @@ TIMER_METRICS = [
     ("overshoot_max_ms", "overshoot max ms", "low"),
     ("early", "woke early (of 100k)", None),
     ("overshoot_min_ms", "overshoot min ms", None),
+    ("cpu_ns_per_op", "CPU ns per sleep (all threads)", "low"),
     ("bytes_per_op", "bytes per spawned sleep", None),
     ("allocs_per_op", "allocations per spawned sleep", None),
 ]

@@ -12,4 +12,13 @@ public sealed class AsyncGenOptions
     /// two context swaps per poll.
     /// </summary>
     public bool FlowExecutionContext { get; set; }
+
+    /// <summary>
+    /// Stop the host (<c>IHostApplicationLifetime.StopApplication</c>) when the <c>ExecuteAsync</c> future of a
+    /// <see cref="PollAsyncBackgroundService"/> fails, as the host does for a failing <c>BackgroundService</c> under
+    /// its default <c>HostOptions.BackgroundServiceExceptionBehavior</c> (<c>StopHost</c>). True by default; false
+    /// logs the failure and keeps the host running (<c>Ignore</c>). A separate setting because <c>HostOptions</c>
+    /// lives in Microsoft.Extensions.Hosting, which this package does not depend on.
+    /// </summary>
+    public bool StopHostOnServiceFailure { get; set; } = true;
 }

@@ -1,4 +1,5 @@
 using AsyncGen.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -6,19 +7,56 @@ namespace AsyncGen.Hosting;
 
 /// <summary>
 /// The hosted service registered by <c>AddAsyncGen</c> ahead of the user's services, so it stops after them:
-/// logs the runtime's unobserved task failures while the host runs, and at stop disposes the executor, which
-/// disposes every task still running (their <c>finally</c> blocks run on this thread) and stops the workers.
+/// logs the runtime's unobserved task failures while the host runs, stops the host when a
+/// <see cref="PollAsyncBackgroundService"/> fails (<see cref="AsyncGenOptions.StopHostOnServiceFailure"/>), and at
+/// stop disposes the executor, which disposes every task still running (their <c>finally</c> blocks run on this
+/// thread) and stops the workers.
 /// </summary>
-/// <remarks><see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> is process-wide: a host logs every faulted task
-/// collected without having been awaited, whichever executor ran it.</remarks>
-internal sealed partial class ExecutorLifetime(WorkStealingExecutor executor, ILogger<ExecutorLifetime> logger) : IHostedService
+/// <remarks>
+/// <para><see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> is process-wide: a host logs every faulted task
+/// collected without having been awaited, whichever executor ran it.</para>
+/// <para>The host watches the <c>ExecuteTask</c> of each <c>BackgroundService</c> only; this service does the same
+/// for the <see cref="PollAsyncBackgroundService"/>s once every hosted service has started (<see cref="StartedAsync"/>),
+/// resolving them then, as they are hosted services themselves. The application lifetime is resolved the same way:
+/// a bare service provider (no host) has none, and then there is no host to stop.</para>
+/// </remarks>
+internal sealed partial class ExecutorLifetime(
+    WorkStealingExecutor executor,
+    AsyncGenOptions options,
+    IServiceProvider services,
+    ILogger<ExecutorLifetime> logger) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         RuntimeDiagnostics.UnobservedTaskFailure += OnUnobservedTaskFailure;
         LogStarted(executor.WorkerCount);
         return Task.CompletedTask;
     }
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        if (!options.StopHostOnServiceFailure) return Task.CompletedTask;
+        var lifetime = services.GetService<IHostApplicationLifetime>();
+        if (lifetime is null) return Task.CompletedTask;
+        foreach (var service in services.GetServices<IHostedService>().OfType<PollAsyncBackgroundService>())
+        {
+            if (service.ExecuteTask is { } task) _ = StopHostOnFailureAsync(service.GetType().Name, task, lifetime);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A failure stops the host; a return, or a cancellation (the host stopping it), does not.</summary>
+    private async Task StopHostOnFailureAsync(string service, Task task, IHostApplicationLifetime lifetime)
+    {
+        await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!task.IsFaulted) return;
+        LogStoppingHost(service); // the failure itself was logged, with its exception, by the service's own logger
+        lifetime.StopApplication();
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +73,8 @@ internal sealed partial class ExecutorLifetime(WorkStealingExecutor executor, IL
         return Task.CompletedTask;
     }
 
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private void OnUnobservedTaskFailure(object? sender, UnobservedTaskFailureEventArgs failure) =>
         LogUnobserved(failure.Exception, failure.TaskId, failure.TaskName);
 
@@ -46,4 +86,7 @@ internal sealed partial class ExecutorLifetime(WorkStealingExecutor executor, IL
 
     [LoggerMessage(3, LogLevel.Error, "AsyncGen task {TaskId} ({TaskName}) failed and nobody awaited its join handle.")]
     private partial void LogUnobserved(Exception error, long taskId, string taskName);
+
+    [LoggerMessage(4, LogLevel.Critical, "The AsyncGen service {Service} failed: stopping the host (AsyncGenOptions.StopHostOnServiceFailure).")]
+    private partial void LogStoppingHost(string service);
 }

@@ -25,7 +25,8 @@ namespace AsyncGen.Hosting;
 /// expires first, <see cref="StopAsync"/> returns and the executor's own shutdown finishes the cleanup.</para>
 /// <para><b>Failures.</b> An exception that ends <see cref="ExecuteAsync"/>, or a task spawned with
 /// <see cref="SpawnDetached{T}"/>, is logged as an error through the service's <see cref="ILogger"/> (nobody else
-/// observes it) and, as with <c>BackgroundService</c>, does not stop the host.</para>
+/// observes it). A failure of <see cref="ExecuteAsync"/> then stops the host, as a failing <c>BackgroundService</c>
+/// does by default (<see cref="AsyncGenOptions.StopHostOnServiceFailure"/>); a failing detached task does not.</para>
 /// </remarks>
 public abstract partial class PollAsyncBackgroundService : IHostedService, IDisposable
 {

@@ -8,7 +8,8 @@ public class PollAsyncBackgroundServiceTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static (IHost Host, Probe Probe, CapturingLoggerProvider Logs) Build<TService>() where TService : class, IHostedService
+    private static (IHost Host, Probe Probe, CapturingLoggerProvider Logs) Build<TService>(bool stopHostOnServiceFailure = true)
+        where TService : class, IHostedService
     {
         var logs = new CapturingLoggerProvider();
         var probe = new Probe();
@@ -17,7 +18,11 @@ public class PollAsyncBackgroundServiceTests
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(probe);
-        builder.Services.AddAsyncGen(options => options.WorkerCount = 2);
+        builder.Services.AddAsyncGen(options =>
+        {
+            options.WorkerCount = 2;
+            options.StopHostOnServiceFailure = stopHostOnServiceFailure;
+        });
         builder.Services.AddHostedService<TService>();
         return (builder.Build(), probe, logs);
     }
@@ -95,6 +100,28 @@ public class PollAsyncBackgroundServiceTests
         var error = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Error);
         Assert.Same(FailingService.Failure, error.Error);
         Assert.Contains(nameof(FailingService), error.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_failing_service_stops_the_host_as_a_failing_BackgroundService_does_unless_switched_off(bool stopHost)
+    {
+        var (host, probe, logs) = Build<FailingService>(stopHost);
+        using (host)
+        {
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+            await host.StartAsync();
+            var service = host.Services.GetServices<IHostedService>().OfType<FailingService>().Single();
+            await Assert.ThrowsAsync<InvalidDataException>(() => service.ExecuteTask!.WaitAsync(Limit));
+            if (stopHost) await stopping.Task.WaitAsync(Limit);
+            await host.StopAsync();
+        }
+        var critical = logs.Entries.Where(entry => entry.Level == LogLevel.Critical).ToList();
+        if (stopHost) Assert.Contains(nameof(FailingService), Assert.Single(critical).Message);
+        else Assert.Empty(critical);
     }
 
     [Fact]

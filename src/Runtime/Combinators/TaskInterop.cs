@@ -32,10 +32,11 @@ public static class TaskInterop
 
     /// <summary>
     /// Spawns <paramref name="future"/> on <paramref name="executor"/> and returns a Task of its outcome: its result,
-    /// the very exception it threw, or cancelled if the task is aborted or the executor disposed first.
+    /// the very exception it threw, or cancelled if the task is aborted, the executor disposed first, or the future
+    /// threw an <see cref="OperationCanceledException"/> (as an <c>async Task</c> method is).
     /// </summary>
     /// <remarks>The executor must run (<c>Run</c>/<c>BlockOn</c>) for the Task to complete; the same thread rules
-    /// as <see cref="LocalExecutor.Spawn{T}"/> apply.</remarks>
+    /// as <see cref="LocalExecutor.Spawn{T}(IFuture{T})"/> apply.</remarks>
     public static Task<T> SpawnAsTask<T>(this LocalExecutor executor, IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(executor);
@@ -44,7 +45,8 @@ public static class TaskInterop
 
     /// <summary>
     /// Spawns <paramref name="future"/> on <paramref name="executor"/> (from any thread) and returns a Task of its
-    /// outcome: its result, the very exception it threw, or cancelled if the task is aborted or the executor disposed.
+    /// outcome: its result, the very exception it threw, or cancelled if the task is aborted, the executor disposed,
+    /// or the future threw an <see cref="OperationCanceledException"/> (as an <c>async Task</c> method is).
     /// </summary>
     public static Task<T> SpawnAsTask<T>(this WorkStealingExecutor executor, IFuture<T> future)
     {
@@ -53,8 +55,9 @@ public static class TaskInterop
     }
 
     /// <summary>
-    /// Runs <paramref name="future"/> and returns a Task of its outcome (result, or the very exception it threw).
-    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}"/>); elsewhere it runs on a
+    /// Runs <paramref name="future"/> and returns a Task of its outcome (result, the very exception it threw, or
+    /// cancelled for an <see cref="OperationCanceledException"/>, as <c>SpawnAsTask</c>).
+    /// Inside a task it is spawned on the current executor (<see cref="Executor.Spawn{T}(IFuture{T})"/>); elsewhere it runs on a
     /// new <see cref="LocalExecutor"/> on a dedicated thread.
     /// </summary>
     /// <remarks>Outside an executor this costs a thread for the future's lifetime: prefer <c>SpawnAsTask</c> on an
@@ -64,11 +67,14 @@ public static class TaskInterop
         ArgumentNullException.ThrowIfNull(future);
         if (LocalExecutor.Current is not null || WorkStealingExecutor.Current is not null)
             return SpawnAsTask(future, Executor.Spawn);
-        return Task.Factory.StartNew(
-            () => Executor.BlockOn(future),
+        var source = new TaskSourceFuture<T>(future);
+        Task.Factory.StartNew(
+            static source => ((TaskSourceFuture<T>)source!).BlockOn(),
+            source,
             CancellationToken.None,
             TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
             TaskScheduler.Default);
+        return source.Task;
     }
 
     private static Task<T> SpawnAsTask<T>(IFuture<T> future, Func<IFuture<Unit>, JoinHandle<Unit>> spawn)

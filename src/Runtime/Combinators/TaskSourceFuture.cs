@@ -4,8 +4,13 @@ namespace AsyncGen;
 /// The task spawned by <c>TaskInterop.SpawnAsTask</c> and <see cref="TaskInterop.AsTask{T}"/>: polls the user's future and completes a
 /// <see cref="TaskCompletionSource{TResult}"/> with its outcome.
 /// </summary>
-/// <remarks>The source runs continuations asynchronously, so Task-based code awaiting it never runs inline on the
-/// executor's thread inside a poll. It never throws itself: the outcome goes to the Task.</remarks>
+/// <remarks>
+/// <para>The source runs continuations asynchronously, so Task-based code awaiting it never runs inline on the
+/// executor's thread inside a poll. It never throws itself: the outcome goes to the Task.</para>
+/// <para>An <see cref="OperationCanceledException"/> makes the Task Canceled (with the exception's token), as it does
+/// when it leaves an <c>async Task</c> method: <c>task.IsCanceled</c>, <c>Task.WhenAll</c> and hosts that treat a
+/// cancelled request differently from a failed one see what they would see with Task code.</para>
+/// </remarks>
 internal sealed class TaskSourceFuture<T>(IFuture<T> inner) : IFuture<Unit>
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,12 +27,33 @@ internal sealed class TaskSourceFuture<T>(IFuture<T> inner) : IFuture<Unit>
             _done = true;
             _completion.SetResult(poll.Value);
         }
+        catch (OperationCanceledException canceled)
+        {
+            _done = true;
+            _completion.SetCanceled(canceled.CancellationToken);
+        }
         catch (Exception error)
         {
             _done = true;
             _completion.SetException(error); // the same instance: awaiting the Task rethrows it unchanged
         }
         return Poll<Unit>.Ready(default);
+    }
+
+    /// <summary>
+    /// Runs this task on a new <see cref="LocalExecutor"/> on the calling thread until it completes (<c>AsTask</c>
+    /// outside an executor). An executor that cannot even start faults the Task rather than leaving it pending.
+    /// </summary>
+    public void BlockOn()
+    {
+        try
+        {
+            Executor.BlockOn(this);
+        }
+        catch (Exception error)
+        {
+            _completion.TrySetException(error);
+        }
     }
 
     /// <summary>The executor cancelled the task (aborted or disposed): the Task is cancelled too.</summary>

@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using AsyncGen.Executors;
 
 namespace AsyncGen;
 
 /// <summary>The future of <see cref="Future.Yield"/>: Pending once (having woken its task), then Ready.</summary>
-/// <remarks>The wake during the poll only marks the running task as notified; the executor re-queues it at the
-/// back of its ready queue after the poll returns, so every task already ready runs first (on a work-stealing
-/// worker: the back of its local queue, never the LIFO slot). Cancel-safe (owns nothing).</remarks>
+/// <remarks>Inside a task's poll the yield only sets a flag of the poll's <see cref="Context"/> (no wake); the
+/// executor re-queues the task at the back of its ready queue after the poll returns, so every task already ready
+/// runs first (on a work-stealing worker: the back of its local queue, never the LIFO slot). Polled by hand, it
+/// wakes the context's waker. Cancel-safe (owns nothing).</remarks>
 [DebuggerDisplay("Yield ({_done ? \"done\" : _yielded ? \"yielded\" : \"not polled\",nq})")]
 public struct YieldFuture : IFuture<Unit>
 {
@@ -20,8 +20,7 @@ public struct YieldFuture : IFuture<Unit>
         if (!_yielded)
         {
             _yielded = true;
-            YieldHint.Set(cx.Waker); // on a work-stealing worker: re-queue behind the others, not in the LIFO slot
-            cx.Waker.Wake();
+            cx.Yield(); // inside a task: re-queued behind the others when this poll returns, without a wake
             return Poll<Unit>.Pending;
         }
         _done = true;

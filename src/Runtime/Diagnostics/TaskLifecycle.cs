@@ -44,6 +44,13 @@ internal static class TaskLifecycle
     {
         if (sameThread) metrics.Count(RuntimeCounter.WakesSameThread);
         else metrics.Shared.CountAtomically(RuntimeCounter.WakesOtherThread);
+        WokenEvent(task, sameThread);
+    }
+
+    /// <summary>The event of <see cref="Woken"/> alone, for an executor thread that counted the wake on its own block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WokenEvent(ITaskCell task, bool sameThread)
+    {
         var log = AsyncGenEventSource.Log;
         if (log.IsEnabled() && log.TasksEnabled(EventLevel.Verbose)) log.TaskWoken(task.Id, sameThread ? "same_thread" : "other_thread");
     }

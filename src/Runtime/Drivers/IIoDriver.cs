@@ -42,6 +42,21 @@ internal interface IIoDriver : IParker
         return Register(socket, connecting: true);
     }
 
+    /// <summary>
+    /// Declares the calling thread (<paramref name="defer"/> true) a worker that, before it blocks anywhere but in
+    /// this driver, calls <see cref="SubmitDeferred"/>: operations it queues then wait for that call or its next park
+    /// (one submission per batch of polls) instead of each paying its own. A completion driver's concern (io_uring);
+    /// a readiness driver does its syscalls inline and ignores it.
+    /// </summary>
+    void DeferSubmissionsOnThisThread(bool defer) { }
+
+    /// <summary>
+    /// Submits what deferring threads queued and no park submitted yet; nothing (no syscall) when nothing waits. A
+    /// deferring thread calls it before it blocks outside this driver, and after every batch of polls in which it did
+    /// not turn the driver.
+    /// </summary>
+    void SubmitDeferred() { }
+
     /// <summary>Number of live registrations (tests: 0 once every socket is disposed).</summary>
     int RegistrationCount { get; }
 

@@ -56,10 +56,14 @@ internal static unsafe partial class Libc
     public const int SHUT_WR = 1;               // sys/socket.h
     public const int MSG_NOSIGNAL = 0x4000;     // sys/socket.h: EPIPE instead of SIGPIPE
 
-    [LibraryImport(Library, SetLastError = true)]
+    // recv and send: no SetLastError. Its stub clears errno before the call and copies it to the P/Invoke error
+    // after every call: two more calls into the runtime's native shim (each a TLS lookup) per request on the echo
+    // hot path. Callers read errno with Marshal.GetLastSystemError right after a call that returned -1, as that stub
+    // does (the runtime preserves errno across the return transition).
+    [LibraryImport(Library)]
     public static partial nint recv(int fd, void* buffer, nuint length, int flags);
 
-    [LibraryImport(Library, SetLastError = true)]
+    [LibraryImport(Library)]
     public static partial nint send(int fd, void* buffer, nuint length, int flags);
 
     [LibraryImport(Library, SetLastError = true)]

@@ -15,7 +15,10 @@ namespace AsyncGen.Drivers;
 /// upper level re-files its timers one level down ("cascading"). So every timer at a lower level expires before
 /// any timer at a higher one, and the next deadline is found by scanning at most 6 occupancy masks.</para>
 /// <para>Timers live in a slab of structs addressed by <see cref="TimerHandle"/> (index + generation), so a
-/// sleep allocates nothing in steady state and a stale handle can never touch a reused entry.</para>
+/// sleep allocates nothing in steady state and a stale handle can never touch a reused entry. Firing frees the
+/// entry (a new generation) in the same locked pass that collects it: a sleeper learns that its timer fired from
+/// the generation alone, read without the lock (<see cref="PollFired"/>), and has nothing to remove afterwards —
+/// a resumed sleep costs no lock at all.</para>
 /// <para>Thread-safe: a work-stealing executor shares one wheel between its workers and a task may be re-polled
 /// on another worker than the one that registered its timer. One uncontended lock per operation; wakers are
 /// woken after the lock is released. While a thread parks until <see cref="BeginPark"/>'s deadline, inserting an
@@ -80,31 +83,39 @@ internal sealed class TimerWheel
     }
 
     /// <summary>
-    /// A re-poll: true if the timer has fired; otherwise stores <paramref name="waker"/> (if it changed). One lock
-    /// for both, so a fire cannot slip between the check and the store and wake only the previous waker.
+    /// A re-poll: true if the timer has fired (its handle is then stale: nothing to remove); otherwise stores
+    /// <paramref name="waker"/> (if it changed). The store and the last check share one lock, so a fire cannot slip
+    /// between them and wake only the previous waker.
     /// </summary>
+    /// <remarks>Only the handle's owner removes its timer, so a generation that moved on means the timer fired. That
+    /// is read without the lock first: the firing bumped it under the lock before the wake that scheduled this poll,
+    /// and an array replaced by a growth since holds the generation of the time it was copied, older but never
+    /// newer, so a stale read can only send the poll on to the locked check.</remarks>
     public bool PollFired(TimerHandle handle, in Waker waker)
     {
+        if (Volatile.Read(ref _entries)[handle.Index].Generation != handle.Generation) return true;
         lock (_lock)
         {
-            ref var entry = ref Get(handle);
-            if (entry.State == EntryState.Fired) return true;
+            ref var entry = ref _entries[handle.Index];
+            if (entry.Generation != handle.Generation) return true;
             if (!entry.Waker.WillWake(waker)) entry.Waker = waker;
             return false;
         }
     }
 
-    /// <summary>Cancels a waiting timer or frees a fired one; the handle becomes stale.</summary>
+    /// <summary>
+    /// Cancels a waiting timer; the handle becomes stale. A handle whose timer fired is stale already (firing freed
+    /// it), so removing it does nothing — nor does it touch the timer that may reuse its entry.
+    /// </summary>
     public void Remove(TimerHandle handle)
     {
         lock (_lock)
         {
-            ref var entry = ref Get(handle);
-            if (entry.State == EntryState.Waiting)
-            {
-                Unlink(handle.Index);
-                Count--;
-            }
+            ref var entry = ref _entries[handle.Index];
+            if (entry.Generation != handle.Generation) return; // fired (or removed) before
+            Debug.Assert(entry.State == EntryState.Waiting, "a live handle addresses a waiting timer");
+            Unlink(handle.Index);
+            Count--;
             Free(handle.Index);
         }
     }
@@ -202,11 +213,10 @@ internal sealed class TimerWheel
                 int next = entry.Next;
                 if (entry.Deadline <= _elapsed)
                 {
-                    entry.State = EntryState.Fired;
                     Count--;
                     fired++;
                     _firing.Add(entry.Waker);
-                    entry.Waker = default;
+                    Free(index); // the new generation tells the sleeper it fired
                 }
                 else
                 {
@@ -301,7 +311,12 @@ internal sealed class TimerWheel
             _freeHead = _entries[index].Next;
             return index;
         }
-        if (_used == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        if (_used == _entries.Length)
+        {
+            var grown = new Entry[_entries.Length * 2];
+            Array.Copy(_entries, grown, _used);
+            Volatile.Write(ref _entries, grown); // published after the copy: PollFired reads it without the lock
+        }
         return _used++;
     }
 
@@ -315,15 +330,7 @@ internal sealed class TimerWheel
         _freeHead = index;
     }
 
-    private ref Entry Get(TimerHandle handle)
-    {
-        ref var entry = ref _entries[handle.Index];
-        if (entry.Generation != handle.Generation || entry.State == EntryState.Free)
-            throw new InvalidOperationException("The timer was already removed; a TimerHandle can be removed only once.");
-        return ref entry;
-    }
-
-    private enum EntryState : byte { Free, Waiting, Fired }
+    private enum EntryState : byte { Free, Waiting }
 
     [DebuggerDisplay("{State} at {Deadline} ms (level {Level}, slot {Slot})")]
     private struct Entry

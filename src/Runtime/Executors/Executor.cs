@@ -1,6 +1,6 @@
 namespace AsyncGen;
 
-/// <summary>Entry points for running futures: <see cref="BlockOn{T}(IFuture{T})"/> and <see cref="Spawn{T}"/>.</summary>
+/// <summary>Entry points for running futures: <see cref="BlockOn{T}(IFuture{T})"/> and <see cref="Spawn{T}(IFuture{T})"/>.</summary>
 public static class Executor
 {
     /// <summary>
@@ -39,4 +39,13 @@ public static class Executor
             "Executor.Spawn must be called from inside a task; outside of one, create a LocalExecutor or a " +
             "WorkStealingExecutor and call its Spawn.");
     }
+
+    /// <summary>
+    /// Spawns a struct future without a result — <c>Spawn(Time.Sleep(d))</c> — as one object: the task cell holding the
+    /// future inline (<see cref="Future.Box{TFuture, T}"/>), where the <see cref="IFuture{T}"/> overload would box the
+    /// struct first and then wrap the box in a cell.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not called from inside a task.</exception>
+    public static JoinHandle<Unit> Spawn<TFuture>(TFuture future) where TFuture : struct, IFuture<Unit> =>
+        Spawn(Future.Box<TFuture, Unit>(future));
 }

@@ -1,14 +1,13 @@
 namespace AsyncGen.Executors;
 
 /// <summary>
-/// Tells a work-stealing worker that the self-wake <see cref="Future.Yield"/> just made is a yield (tokio's
-/// <c>defer</c> / <c>is_yield</c>): the task is re-queued behind the others instead of into the LIFO slot, where it
+/// Tells a work-stealing worker that the task it is about to re-queue after a poll yielded (<see cref="Future.Yield"/>,
+/// tokio's <c>defer</c> / <c>is_yield</c>): the task goes behind the others instead of into the LIFO slot, where it
 /// would be polled again at once (up to <c>Worker.MaxLifoPolls</c> times) and the yield would let nobody run.
 /// </summary>
-/// <remarks>Thread-static and keyed by the task's waker: the yield and the re-schedule after the poll returns run on
-/// the same worker thread, and a wake of another task in between must not take the hint. A hint that is never taken
-/// (the task completed in the same poll, or runs on a <see cref="LocalExecutor"/>, whose queue is already FIFO) is
-/// harmless: it can only match the same task, and is overwritten by the next yield.</remarks>
+/// <remarks>Set by <see cref="Tasks.ITaskScheduler.ScheduleAfterPoll"/>'s default just before it schedules the task,
+/// on the thread that polled it; thread-static and keyed by the task's waker, so a wake of another task in between
+/// cannot take the hint. A <see cref="LocalExecutor"/>, whose queue is already FIFO, never sets it.</remarks>
 internal static class YieldHint
 {
     [ThreadStatic] private static Waker t_yielding;

@@ -9,8 +9,9 @@ namespace AsyncGen.Sync;
 /// <para><b>Bounded</b> channels hold at most <c>capacity</c> items: <see cref="ChannelSender{T}.Send"/> waits for
 /// room, and senders waiting for room are served first come, first served. <b>Unbounded</b> channels never make a
 /// sender wait.</para>
-/// <para><b>Closing.</b> Either end may <c>Close</c> the channel: later sends fail (return false), pending sends
-/// complete with false, and the receiver still receives every item sent before, then
+/// <para><b>Closing.</b> Either end may <c>Close</c> the channel: later sends fail (return false), sends still
+/// waiting for room complete with false (one already given room delivers its item: it counts as sent before the
+/// close), and the receiver still receives every item sent before, then
 /// <see cref="ReceiveResult{T}.Closed"/>. Senders are counted handles (<see cref="ChannelSender{T}.Clone"/>):
 /// disposing the last one closes the channel, like dropping tokio's last <c>Sender</c>.</para>
 /// <para><b>Consuming.</b> <c>await foreach</c> over the receiver (no allocation per item inside an <c>async

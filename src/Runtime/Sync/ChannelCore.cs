@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
@@ -7,23 +8,36 @@ namespace AsyncGen.Sync;
 
 /// <summary>The state shared by every sender and the receiver of one <see cref="AsyncChannel"/>.</summary>
 /// <remarks>
-/// <para><b>Room.</b> A bounded channel's capacity is a <see cref="BatchSemaphore"/>: a sender takes a permit,
-/// then enqueues; the receiver returns the permit when it dequeues. So <c>items + reserved permits ≤ capacity</c>,
-/// the item queue never grows past its initial size, and waiting senders inherit the semaphore's FIFO fairness
-/// and cancel safety. Closing the channel closes the semaphore, which fails every waiting sender.</para>
-/// <para><b>The receiver</b> is a single waker slot (single consumer): <see cref="_receiverRegistered"/> marks
-/// that a pending <see cref="ReceiveFuture{T}"/> owns it, and a second concurrent receive is rejected.</para>
-/// <para>Lock order: the channel lock is never held while calling into the semaphore, so the two never nest.</para>
+/// <para><b>No lock on the way of an item</b> (tokio's bounded <c>mpsc</c>: an atomic semaphore, a lock-free list,
+/// an <c>AtomicWaker</c>). A bounded send takes a permit of <see cref="Room"/> (one CAS, or a FIFO wait when the
+/// channel is full), claims and fills a slot of the <see cref="MpscRing{T}"/>, and wakes the receiver through its
+/// <see cref="AtomicWaker"/>; the receive takes the item and returns the permit (one CAS when no sender waits). So
+/// <c>items + reserved permits ≤ capacity</c>, the ring never overflows, and waiting senders inherit the
+/// semaphore's FIFO fairness and cancel safety. An unbounded channel keeps its items in a
+/// <see cref="ConcurrentQueue{T}"/> and counts them in <see cref="_unbounded"/> in place of permits.</para>
+/// <para><b>Closing.</b> A sender that holds a permit (or, unbounded, was counted) before the close always delivers
+/// its item: its send is ordered before the close. So the receiver reports Closed only when the channel is closed
+/// <i>and drained</i> — empty and no permit held (<see cref="BatchSemaphore.IsClosedWithFree"/>), or a count of
+/// zero — read in the same load as the closed bit, after which no send can start. Whoever returns the last permit
+/// after a close (a send disposed with room granted) wakes the receiver.</para>
+/// <para><b>The receiver</b> is a single consumer: <see cref="_receiverRegistered"/> (touched only by the receiving
+/// side) marks that a pending receive owns the waker slot, and a second concurrent receive is rejected.
+/// Register-then-re-check: <see cref="PollReceive"/> arms the slot, then looks for an item or the end again, so a
+/// send or close landing between its first look and the registration is seen (see <see cref="AtomicWaker"/>).</para>
 /// </remarks>
-[DebuggerDisplay("AsyncChannel ({Count} items{(_closed ? \", closed\" : \"\"),nq})")]
+[DebuggerDisplay("AsyncChannel ({Count} items{(IsClosed ? \", closed\" : \"\"),nq})")]
 internal sealed class ChannelCore<T>
 {
-    private readonly Lock _lock = new();
-    private readonly Queue<T> _items;
+    private const long UnboundedClosed = 1;
+    private const long OneItem = 2;
+
+    private readonly MpscRing<T>? _ring;          // bounded
+    private readonly ConcurrentQueue<T>? _queue;  // unbounded
     private readonly int _capacity;
-    private bool _closed;
+    private long _unbounded;                      // unbounded: items sent and not yet received × OneItem | UnboundedClosed
+    private AtomicWaker _receiver;
     private bool _receiverRegistered;
-    private Waker _receiver;
+    private int _closed;
     private int _senders = 1; // live ChannelSender handles: the last one disposed closes the channel
 
     /// <summary>An enumerator returned by a finished <c>await foreach</c>, reused by the next one (single consumer).</summary>
@@ -31,23 +45,25 @@ internal sealed class ChannelCore<T>
 
     public ChannelCore(int? capacity)
     {
-        _items = new Queue<T>(capacity ?? 0);
-        _capacity = capacity ?? int.MaxValue;
-        if (capacity is int bounded) Room = new BatchSemaphore(bounded);
+        if (capacity is int bounded)
+        {
+            _capacity = bounded;
+            _ring = new MpscRing<T>(bounded);
+            Room = new BatchSemaphore(bounded);
+        }
+        else
+        {
+            _capacity = int.MaxValue;
+            _queue = new ConcurrentQueue<T>();
+        }
     }
 
     /// <summary>The capacity permits of a bounded channel; null when unbounded.</summary>
     public BatchSemaphore? Room { get; }
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock) return _items.Count;
-        }
-    }
+    public int Count => _ring?.Count ?? _queue!.Count;
 
-    public bool IsClosed => Volatile.Read(ref _closed);
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>Live sender handles (a snapshot).</summary>
     public int SenderCount => Volatile.Read(ref _senders);
@@ -63,112 +79,123 @@ internal sealed class ChannelCore<T>
 
     public bool TrySend(T item)
     {
-        if (Room is not null && !Room.TryAcquire(1)) return false;
-        return Enqueue(item);
+        if (_ring is not null)
+        {
+            if (!Room!.TryAcquire(1)) return false;
+            Deliver(item);
+            return true;
+        }
+        return TrySendUnbounded(item);
     }
 
-    /// <summary>Adds <paramref name="item"/>; a bounded channel's caller holds one permit of <see cref="Room"/>.</summary>
-    public bool Enqueue(T item)
+    /// <summary>Adds <paramref name="item"/> to a bounded channel; the caller holds one permit of <see cref="Room"/>.</summary>
+    public void Deliver(T item)
     {
-        Waker receiver = default;
-        bool accepted;
-        lock (_lock)
-        {
-            AssertInvariant();
-            Debug.Assert(_items.Count < _capacity, "a sender held a permit but the buffer is full");
-            accepted = !_closed;
-            if (accepted)
-            {
-                _items.Enqueue(item);
-                receiver = _receiver;
-                _receiver = default;
-            }
-        }
-        if (accepted)
-        {
-            if (EventsEnabled) AsyncGenEventSource.Log.ChannelSent(RuntimeHelpers.GetHashCode(this), Count);
-            receiver.Wake();
-        }
-        else Room?.Release(1); // the permit reserved room for an item that will never come
-        return accepted;
+        Debug.Assert(_ring is not null);
+        _ring.Publish(_ring.Claim(), item);
+        AfterSend();
     }
 
-    public bool TryReceive(out T item)
+    /// <summary>Adds <paramref name="item"/> to an unbounded channel unless it is closed.</summary>
+    public bool TrySendUnbounded(T item)
     {
-        bool received;
-        lock (_lock) received = _items.TryDequeue(out item!);
-        if (received) Room?.Release(1);
-        return received;
+        Debug.Assert(_queue is not null);
+        long state = Volatile.Read(ref _unbounded);
+        while (true)
+        {
+            if ((state & UnboundedClosed) != 0) return false;
+            long seen = Interlocked.CompareExchange(ref _unbounded, state + OneItem, state);
+            if (seen == state) break;
+            state = seen;
+        }
+        _queue.Enqueue(item);
+        AfterSend();
+        return true;
     }
+
+    private void AfterSend()
+    {
+        if (EventsEnabled) AsyncGenEventSource.Log.ChannelSent(RuntimeHelpers.GetHashCode(this), Count);
+        _receiver.Wake();
+    }
+
+    public bool TryReceive(out T item) => TryTake(out item);
 
     public Poll<ReceiveResult<T>> PollReceive(ref bool registered, in Waker waker)
     {
-        T item;
-        lock (_lock)
+        Debug.Assert(!registered || _receiverRegistered, "a registered receive lost its registration");
+        if (TryTake(out var item)) return Received(ref registered, item);
+        if (IsDrained) return Drained(ref registered);
+        if (!registered)
         {
-            AssertInvariant();
-            Debug.Assert(!registered || _receiverRegistered, "a registered receive lost its registration");
-            if (!_items.TryDequeue(out item!))
-            {
-                if (_closed)
-                {
-                    Unregister(ref registered);
-                    return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Closed);
-                }
-                if (!registered)
-                {
-                    if (_receiverRegistered)
-                        throw new InvalidOperationException("Two receives are pending on one channel: it has a single consumer.");
-                    _receiverRegistered = registered = true;
-                }
-                // A sender enqueuing after our empty check takes this waker under the same lock: no lost wake-up.
-                if (!_receiver.WillWake(waker)) _receiver = waker;
-                if (EventsEnabled) AsyncGenEventSource.Log.ChannelReceiverWaiting(RuntimeHelpers.GetHashCode(this));
-                return Poll<ReceiveResult<T>>.Pending;
-            }
-            Unregister(ref registered);
+            if (_receiverRegistered)
+                throw new InvalidOperationException("Two receives are pending on one channel: it has a single consumer.");
+            _receiverRegistered = registered = true;
         }
-        Room?.Release(1);
-        if (EventsEnabled) AsyncGenEventSource.Log.ChannelReceived(RuntimeHelpers.GetHashCode(this), Count);
-        return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Received(item));
+        _receiver.Register(waker);
+        // A send or close that landed after the looks above found the slot not yet armed and woke nobody: look again.
+        if (TryTake(out item)) return Received(ref registered, item);
+        if (IsDrained) return Drained(ref registered);
+        if (EventsEnabled) AsyncGenEventSource.Log.ChannelReceiverWaiting(RuntimeHelpers.GetHashCode(this));
+        return Poll<ReceiveResult<T>>.Pending;
     }
 
-    public void CancelReceive(ref bool registered)
+    public void CancelReceive(ref bool registered) => Unregister(ref registered);
+
+    /// <summary>
+    /// A send gave back room it had been granted (it was disposed): after a close, that may be the last permit the
+    /// receiver waits for before it reports Closed.
+    /// </summary>
+    public void RoomReturned()
     {
-        if (!registered) return;
-        lock (_lock) Unregister(ref registered);
+        if (IsClosed) _receiver.Wake();
     }
 
     public void Close()
     {
-        Waker receiver;
-        lock (_lock)
-        {
-            AssertInvariant();
-            _closed = true;
-            receiver = _receiver;
-            _receiver = default;
-        }
-        Room?.Close();
+        Volatile.Write(ref _closed, 1);
+        if (Room is not null) Room.Close();
+        else Interlocked.Or(ref _unbounded, UnboundedClosed);
         if (EventsEnabled) AsyncGenEventSource.Log.ChannelClosed(RuntimeHelpers.GetHashCode(this));
-        receiver.Wake();
+        _receiver.Wake();
+    }
+
+    // Closed, empty, and no send under way: read in one load of the word that also gates new sends.
+    private bool IsDrained => Room is not null ? Room.IsClosedWithFree(_capacity) : Volatile.Read(ref _unbounded) == UnboundedClosed;
+
+    private bool TryTake(out T item)
+    {
+        if (_ring is not null)
+        {
+            if (!_ring.TryDequeue(out item)) return false;
+            Room!.Release(1);
+            return true;
+        }
+        if (!_queue!.TryDequeue(out item!)) return false;
+        Interlocked.Add(ref _unbounded, -OneItem);
+        return true;
+    }
+
+    private Poll<ReceiveResult<T>> Received(ref bool registered, T item)
+    {
+        Unregister(ref registered);
+        if (EventsEnabled) AsyncGenEventSource.Log.ChannelReceived(RuntimeHelpers.GetHashCode(this), Count);
+        return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Received(item));
+    }
+
+    private Poll<ReceiveResult<T>> Drained(ref bool registered)
+    {
+        Unregister(ref registered);
+        return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Closed);
     }
 
     // Channel events identify the channel by its identity hash: stable, unique enough, allocation-free.
     private static bool EventsEnabled => AsyncGenEventSource.Log.IsEnabled(EventLevel.Verbose, AsyncGenEventSource.Keywords.Channels);
 
-    // The receiver's waker is kept only for a registered receive on an open channel.
-    [Conditional("DEBUG")]
-    private void AssertInvariant()
-    {
-        Debug.Assert(_receiver.IsNoop || (_receiverRegistered && !_closed), "a receiver waker is kept with no receive to wake");
-        Debug.Assert(_items.Count <= _capacity, "more items than capacity");
-    }
-
     private void Unregister(ref bool registered)
     {
         if (!registered) return;
         registered = _receiverRegistered = false;
-        _receiver = default;
+        _receiver.Disarm();
     }
 }

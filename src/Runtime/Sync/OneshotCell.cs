@@ -2,111 +2,116 @@ using System.Diagnostics;
 
 namespace AsyncGen.Sync;
 
-/// <summary>The state shared by the two ends of a <see cref="Oneshot"/> channel.</summary>
+/// <summary>The state shared by the two ends of a <see cref="Oneshot"/> channel: one state word, no lock.</summary>
 /// <remarks>
+/// <para><b>The state word</b> (tokio's <c>oneshot</c>: an atomic state, the value, a waker slot), bits:</para>
 /// <code>
-///   Empty ──Send──▶ Sent ──receive──▶ Taken
-///     │ └─sender disposed─▶ SenderGone (receiver completes Closed)
-///     └─receiver disposed─▶ ReceiverGone (Send returns false)
+///   Claimed   a Send or the sender's Dispose has begun: every later one is refused (copies of the sender race)
+///   Complete  the sender's outcome is published: the value (with HasValue) or "closed without a value"
+///   HasValue  with Complete: _value holds the sent value
+///   RxWaker   _receiver holds the waker of the receiver's latest pending poll, for the completer to wake
+///   RxGone    the receiver was disposed: a send is refused, a value already sent is dropped
+///   Taken     the receiver took the value
+///
+///   (none) ──Send: CAS +Claimed──▶ write _value ──Or +Complete+HasValue──▶ value sent ──receive──▶ +Taken
+///     │ └──sender disposed: CAS +Claimed+Complete──▶ receiver completes Closed
+///     └──receiver disposed: Or +RxGone──▶ Send refused (or, if it lost the race, takes its value back)
 /// </code>
-/// Every transition happens under the lock; the receiver's waker is woken after it is released.
+/// <para><b>Who touches what.</b> <c>_value</c>: the sender between its claim and its Complete; afterwards the
+/// receiver (take, or drop on dispose). A sender that finds RxGone in the Or that completes it takes its value back
+/// (the receiver, gone before Complete, never looks at it). <c>_receiver</c>: the receiver writes it only while
+/// RxWaker is clear and the cell not Complete; the completer reads it only if the Or that completed the cell found
+/// RxWaker set. The receiver clears RxWaker before rewriting the waker and sets it again with an Or that returns
+/// Complete if the sender finished in between (then it takes the value instead of waiting), so a completion can
+/// never fall between the receiver's look and its registration.</para>
+/// <para>After Complete only the receiver changes the word (the sender's later calls see Claimed and leave).</para>
 /// </remarks>
-[DebuggerDisplay("Oneshot ({_state})")]
+[DebuggerDisplay("Oneshot (state {_state})")]
 internal sealed class OneshotCell<T>
 {
-    private readonly Lock _lock = new();
-    private State _state;
+    private const int Claimed = 1;
+    private const int Complete = 2;
+    private const int HasValue = 4;
+    private const int RxWaker = 8;
+    private const int RxGone = 16;
+    private const int Taken = 32;
+
+    private int _state;
     private T? _value;
     private Waker _receiver;
 
-    public bool IsReceiverGone
-    {
-        get
-        {
-            lock (_lock) return _state == State.ReceiverGone;
-        }
-    }
+    public bool IsReceiverGone => (Volatile.Read(ref _state) & RxGone) != 0;
 
-    public bool Send(T value)
+    public bool Send(T value) => TryClaimSend() && Publish(value);
+
+    /// <summary>The first step of <see cref="Send"/>: claims the sender's one action (false: refused).</summary>
+    internal bool TryClaimSend() => TryClaim(0, out _);
+
+    /// <summary>The second step of <see cref="Send"/>, after a successful claim: publishes the value and wakes the receiver.</summary>
+    internal bool Publish(T value)
     {
-        Waker receiver;
-        lock (_lock)
+        Debug.Assert((Volatile.Read(ref _state) & (Claimed | Complete)) == Claimed, "Publish without a claim, or twice");
+        _value = value;
+        int before = Interlocked.Or(ref _state, Complete | HasValue);
+        if ((before & RxGone) != 0)
         {
-            AssertInvariant();
-            if (_state != State.Empty) return false;
-            _value = value;
-            _state = State.Sent;
-            receiver = TakeReceiverWaker();
+            _value = default; // the receiver left before the value was there: it stays refused, nothing is kept
+            return false;
         }
-        receiver.Wake();
+        if ((before & RxWaker) != 0) _receiver.Wake();
         return true;
     }
 
     public void CloseSender()
     {
-        Waker receiver;
-        lock (_lock)
-        {
-            AssertInvariant();
-            if (_state != State.Empty) return;
-            _state = State.SenderGone;
-            receiver = TakeReceiverWaker();
-        }
-        receiver.Wake();
+        if (TryClaim(Complete, out int before) && (before & RxWaker) != 0) _receiver.Wake();
     }
 
     public Poll<ReceiveResult<T>> PollReceive(in Waker waker)
     {
-        lock (_lock)
+        int state = Volatile.Read(ref _state);
+        if ((state & (RxGone | Taken)) != 0)
+            throw new InvalidOperationException("The oneshot receiver was polled after it completed or was disposed.");
+        if ((state & Complete) != 0) return Take(state);
+        if ((state & RxWaker) != 0)
         {
-            AssertInvariant();
-            switch (_state)
-            {
-                case State.Sent:
-                    var value = _value!;
-                    _value = default;
-                    _state = State.Taken;
-                    return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Received(value));
-                case State.SenderGone:
-                    return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Closed);
-                case State.Empty:
-                    if (!_receiver.WillWake(waker)) _receiver = waker;
-                    return Poll<ReceiveResult<T>>.Pending;
-                default:
-                    throw new InvalidOperationException("The oneshot receiver was polled after it completed or was disposed.");
-            }
+            if (_receiver.WillWake(waker)) return Poll<ReceiveResult<T>>.Pending; // armed with this very waker
+            // Take the waker back before rewriting it; the completer may have finished meanwhile.
+            state = Interlocked.And(ref _state, ~RxWaker);
+            if ((state & Complete) != 0) return Take(state);
         }
+        _receiver = waker;
+        state = Interlocked.Or(ref _state, RxWaker);
+        return (state & Complete) != 0 ? Take(state) : Poll<ReceiveResult<T>>.Pending;
     }
 
     public void CloseReceiver()
     {
-        lock (_lock)
+        int before = Interlocked.Or(ref _state, RxGone);
+        if ((before & (Complete | HasValue | Taken)) == (Complete | HasValue)) _value = default; // sent, never received: dropped with the receiver
+    }
+
+    // Claims the sender's one action unless it was taken or the receiver is gone; `extra` joins the claim's CAS,
+    // and `before` is the word that CAS replaced.
+    private bool TryClaim(int extra, out int before)
+    {
+        before = Volatile.Read(ref _state);
+        while (true)
         {
-            AssertInvariant();
-            _receiver = default;
-            _value = default; // a value sent but never received is dropped with the receiver
-            if (_state is State.Empty or State.Sent) _state = State.ReceiverGone;
+            if ((before & (Claimed | RxGone)) != 0) return false;
+            int seen = Interlocked.CompareExchange(ref _state, before | Claimed | extra, before);
+            if (seen == before) return true;
+            before = seen;
         }
     }
 
-    private Waker TakeReceiverWaker()
+    private Poll<ReceiveResult<T>> Take(int state)
     {
-        var waker = _receiver;
-        _receiver = default;
-        return waker;
-    }
-
-    // A waker is stored only while the receiver may still need waking.
-    [Conditional("DEBUG")]
-    private void AssertInvariant() =>
-        Debug.Assert(_receiver.IsNoop || _state == State.Empty, "a receiver waker is kept after the channel moved on");
-
-    private enum State : byte
-    {
-        Empty,
-        Sent,
-        Taken,
-        SenderGone,
-        ReceiverGone,
+        if ((state & HasValue) == 0) return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Closed);
+        var value = _value!;
+        _value = default;
+        // Complete: nobody else writes the word any more (see the remarks), so a plain release store is enough.
+        Volatile.Write(ref _state, Volatile.Read(ref _state) | Taken);
+        return Poll<ReceiveResult<T>>.Ready(ReceiveResult<T>.Received(value));
     }
 }

@@ -11,6 +11,9 @@ public readonly struct OneshotSender<T> : IDisposable
 
     internal OneshotSender(OneshotCell<T> cell) => _cell = cell;
 
+    /// <summary>The shared state (for the systematic concurrency tests, which drive its steps one at a time).</summary>
+    internal OneshotCell<T> Cell => _cell;
+
     /// <summary>True once the receiver has been disposed: a <see cref="Send"/> would be refused.</summary>
     public bool IsClosed => _cell.IsReceiverGone;
 

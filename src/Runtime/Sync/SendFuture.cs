@@ -27,14 +27,12 @@ public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
     {
         if (_done) throw new InvalidOperationException("The send future was polled after it completed.");
         if (!CoopBudget.Proceed(cx.Waker)) return Poll<bool>.Pending; // spent its budget: woken, yields to others
-        if (_core.Room is not null)
-        {
-            var room = _room.Poll(ref cx);
-            if (room.IsPending) return Poll<bool>.Pending;
-            if (!room.Value) return Finish(sent: false);
-        }
-        bool sent = _core.Enqueue(_item!);
-        return Finish(sent);
+        if (_core.Room is null) return Finish(_core.TrySendUnbounded(_item!));
+        var room = _room.Poll(ref cx);
+        if (room.IsPending) return Poll<bool>.Pending;
+        if (!room.Value) return Finish(sent: false);
+        _core.Deliver(_item!); // room held: delivered even if the channel closes now (the send is ordered before the close)
+        return Finish(sent: true);
     }
 
     /// <summary>Gives up sending: the item is dropped and room reserved for it goes to the next waiting sender.</summary>
@@ -42,7 +40,9 @@ public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
     {
         if (_done) return;
         Finish(sent: false);
-        if (_core.Room is not null) _room.Cancel();
+        if (_core.Room is null || !_room.IsWaiting) return;
+        _room.Cancel();
+        _core.RoomReturned();
     }
 
     private Poll<bool> Finish(bool sent)

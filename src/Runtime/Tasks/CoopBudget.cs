@@ -14,23 +14,24 @@ internal static class CoopBudget
     /// <summary>128: tokio's budget per task poll.</summary>
     public const int PerPoll = 128;
 
-    [ThreadStatic] private static int t_remaining;
-    [ThreadStatic] private static bool t_inTask;
+    // One thread-static instead of a (remaining, in-task) pair: every task poll enters and exits the budget, and each
+    // thread-static access costs a TLS lookup. 0 outside a task's poll (the default of a fresh thread), else the
+    // operations left plus one: 1 is a spent budget.
+    [ThreadStatic] private static int t_budget;
 
     /// <summary>True while a task is being polled on this thread (false for futures polled by hand).</summary>
-    public static bool InTaskPoll => t_inTask;
+    public static bool InTaskPoll => t_budget != 0;
 
     /// <summary>Starts a task's poll with a full budget; returns the state to restore (polls may nest: BlockOn tests).</summary>
-    public static (int Remaining, bool InTask) Enter()
+    public static int Enter()
     {
-        var previous = (t_remaining, t_inTask);
-        t_remaining = PerPoll;
-        t_inTask = true;
+        int previous = t_budget;
+        t_budget = PerPoll + 1;
         return previous;
     }
 
     /// <summary>Ends a task's poll.</summary>
-    public static void Exit((int Remaining, bool InTask) previous) => (t_remaining, t_inTask) = previous;
+    public static void Exit(int previous) => t_budget = previous;
 
     /// <summary>
     /// At the start of a resource operation's poll: false when the task has spent its budget, after waking it so it
@@ -38,7 +39,7 @@ internal static class CoopBudget
     /// </summary>
     public static bool Proceed(in Waker waker)
     {
-        if (!t_inTask || t_remaining != 0) return true;
+        if (t_budget != 1) return true;
         RuntimeCounters.CountOnCurrent(RuntimeCounter.BudgetYields);
         waker.Wake();
         return false;
@@ -47,6 +48,7 @@ internal static class CoopBudget
     /// <summary>A resource operation completed: one unit of the budget is spent.</summary>
     public static void Spend()
     {
-        if (t_inTask && t_remaining > 0) t_remaining--;
+        int budget = t_budget;
+        if (budget > 1) t_budget = budget - 1;
     }
 }

@@ -92,7 +92,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     Future<T> ITaskCell<T>.AsFuture() => this;
 
-    bool ITaskCell<T>.TryBind() => _task.TryBind();
+    bool ITaskCell<T>.TryBind(bool scheduled) => _task.TryBind(scheduled);
 
     Poll<T> ITaskCell<T>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
 

@@ -85,7 +85,7 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
 
     Future<Unit> ITaskCell<Unit>.AsFuture() => this;
 
-    bool ITaskCell<Unit>.TryBind() => _task.TryBind();
+    bool ITaskCell<Unit>.TryBind(bool scheduled) => _task.TryBind(scheduled);
 
     Poll<Unit> ITaskCell<Unit>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
 

@@ -6,8 +6,11 @@ internal interface ITaskCell<T> : ITaskCell
     /// <summary>The cell as a heap future whose poll is the join handle's (for the fallback path's awaiter).</summary>
     Future<T> AsFuture();
 
-    /// <summary>Claims a future that was never spawned; false if an executor already owns it.</summary>
-    bool TryBind();
+    /// <summary>
+    /// Claims a future that was never spawned; false if an executor already owns it. <paramref name="scheduled"/>:
+    /// it starts Scheduled and the caller queues it, instead of Idle until its first wake.
+    /// </summary>
+    bool TryBind(bool scheduled);
 
     /// <summary>The join handle's poll: Ready with the outcome once complete.</summary>
     Poll<T> PollJoin(ref Context cx);

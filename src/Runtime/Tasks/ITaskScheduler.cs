@@ -8,6 +8,17 @@ internal interface ITaskScheduler
     /// <summary>Queues a task that just moved to <see cref="TaskState.Scheduled"/>. Called from any thread.</summary>
     void Schedule(ITaskCell task);
 
+    /// <summary>
+    /// Queues a task whose poll just returned Pending after it was woken or yielded during that poll; called by the
+    /// thread that polled it (the executor's, so no thread check is needed). <paramref name="yielded"/>: the task
+    /// yielded (<see cref="Context"/>'s yield), so it goes behind the tasks already ready, never into a LIFO slot.
+    /// </summary>
+    void ScheduleAfterPoll(ITaskCell task, bool yielded)
+    {
+        if (yielded) Executors.YieldHint.Set(task.Waker);
+        Schedule(task);
+    }
+
     /// <summary>Frees the waker slot of a task that completed. Executor thread only.</summary>
     void Release(ITaskCell task);
 

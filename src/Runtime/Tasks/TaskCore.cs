@@ -22,7 +22,7 @@ namespace AsyncGen.Tasks;
 /// </remarks>
 internal struct TaskCore<T>
 {
-    private IWakeTarget? _table;         // with _slot and the id's low bits: this task's waker (see WakerTable)
+    private WakerTable? _table;          // with _slot and the id's low bits: this task's waker (see WakerTable)
     private int _slot;
     private Waker _joinWaker;            // guarded by the JoinLocked bit
     private int _state;                  // TaskState bits 0..7, poll count above (PollCountShift)
@@ -55,12 +55,16 @@ internal struct TaskCore<T>
 
     public bool IsComplete => (State & TaskState.Complete) != 0;
 
-    /// <summary>Claims an unbound future for an executor; false if it was spawned before.</summary>
-    public bool TryBind()
+    /// <summary>
+    /// Claims an unbound future for an executor; false if it was spawned before. <paramref name="scheduled"/>: the
+    /// task starts Scheduled, and the caller queues it itself (one atomic step and no wake per spawn).
+    /// </summary>
+    public bool TryBind(bool scheduled)
     {
         int state = Volatile.Read(ref _state);
+        int bound = (state & ~(int)TaskState.Unbound) | (scheduled ? (int)TaskState.Scheduled : 0);
         if ((state & (int)TaskState.Unbound) == 0 ||
-            Interlocked.CompareExchange(ref _state, state & ~(int)TaskState.Unbound, state) != state)
+            Interlocked.CompareExchange(ref _state, bound, state) != state)
             return false;
         _id = TaskClock.NextId();
         _lastWakeMs = _lastPollMs = TaskClock.Now();
@@ -70,7 +74,7 @@ internal struct TaskCore<T>
     public void Bind(Waker waker)
     {
         Debug.Assert(waker.Generation == unchecked((int)_id), "A task's waker generation is its id");
-        _table = waker.Target;
+        _table = (WakerTable)waker.Target!; // typed once here: every schedule reads its scheduler without a cast
         _slot = waker.Slot;
     }
 
@@ -131,11 +135,12 @@ internal struct TaskCore<T>
         }
 
         Poll<T> poll;
+        bool yielded = false; // set by a yield inside the poll (Context.Yield): re-queued below, no wake needed
         var budget = CoopBudget.Enter();
         try
         {
             _lastPollMs = TaskClock.Now();
-            var cx = new Context(Waker);
+            var cx = new Context(Waker, ref yielded);
             poll = future.Poll(ref cx);
         }
         catch (Exception error)
@@ -154,7 +159,7 @@ internal struct TaskCore<T>
             Complete(self, poll.Value, null, cancelled: false);
             return;
         }
-        AfterPending(self);
+        AfterPending(self, yielded);
     }
 
     /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
@@ -204,22 +209,25 @@ internal struct TaskCore<T>
         else future = default!;
     }
 
-    private readonly ITaskScheduler Scheduler => ((WakerTable)_table!).Scheduler;
+    private readonly ITaskScheduler Scheduler => _table!.Scheduler;
 
-    private void AfterPending<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    private void AfterPending<TCell>(TCell self, bool yielded) where TCell : Future<T>, ITaskCell
     {
         int state = Volatile.Read(ref _state);
         while (true)
         {
             var current = (TaskState)state;
-            // Woken during the poll: back to the queue. Otherwise idle until the next wake.
-            var next = (current & TaskState.Notified) != 0
+            // Woken or yielded during the poll: back to the queue. Otherwise idle until the next wake.
+            var next = yielded || (current & TaskState.Notified) != 0
                 ? (current & ~(TaskState.Running | TaskState.Notified)) | TaskState.Scheduled
                 : current & ~TaskState.Running;
             int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
             if (seen == state)
             {
-                if ((next & TaskState.Scheduled) != 0) Scheduler.Schedule(self);
+                if ((next & TaskState.Scheduled) == 0) return;
+                if (yielded) _lastWakeMs = TaskClock.Now(); // what the wake a yield no longer makes would stamp
+                // On the executor's own thread, right after the poll: the scheduler needs no thread check.
+                Scheduler.ScheduleAfterPoll(self, yielded);
                 return;
             }
             state = seen;

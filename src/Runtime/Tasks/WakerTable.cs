@@ -13,8 +13,20 @@ namespace AsyncGen.Tasks;
 /// </remarks>
 internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
 {
-    private ITaskCell?[] _tasks = new ITaskCell?[64];
-    private readonly Stack<int> _free = new();
+    /// <summary>
+    /// A slot: the task and its generation (kept here so that a wake checks it without calling into the task), or,
+    /// while free, the next free slot. A struct, so storing a task is a plain write: an array of an interface type
+    /// would run the covariant array-store check on every spawn.
+    /// </summary>
+    private struct Slot
+    {
+        public ITaskCell? Task;
+        public int Generation;
+        public int NextFree;
+    }
+
+    private Slot[] _slots = new Slot[64];
+    private int _freeHead = -1; // a free list threaded through the slots, -1 when empty
     private int _used;
 
     /// <summary>The executor that queues the tasks these wakers wake (tasks find it here, not in a field of their own).</summary>
@@ -26,13 +38,18 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// <summary>Gives <paramref name="task"/> a slot and binds it to the waker that schedules it.</summary>
     public void Add(ITaskCell task)
     {
-        if (!_free.TryPop(out int slot))
+        int slot = _freeHead;
+        if (slot >= 0) _freeHead = _slots[slot].NextFree;
+        else
         {
-            if (_used == _tasks.Length) Grow();
+            if (_used == _slots.Length) Grow();
             slot = _used++;
         }
-        task.Bind(new Waker(this, slot, unchecked((int)task.Id))); // before publishing, so Wake sees the generation
-        Volatile.Write(ref _tasks[slot], task);
+        int generation = unchecked((int)task.Id);
+        task.Bind(new Waker(this, slot, generation)); // before publishing, so Wake sees the generation
+        ref var entry = ref _slots[slot];
+        entry.Generation = generation;
+        Volatile.Write(ref entry.Task, task); // publishes the generation written above
         Count++;
     }
 
@@ -40,38 +57,44 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     public void Remove(ITaskCell task)
     {
         int slot = task.Waker.Slot;
+        ref var entry = ref _slots[slot];
         // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
-        if (!ReferenceEquals(_tasks[slot], task))
+        if (!ReferenceEquals(entry.Task, task))
             throw new InvalidOperationException($"Task '{task.Name}' was released twice.");
-        Volatile.Write(ref _tasks[slot], null);
-        _free.Push(slot);
+        Volatile.Write(ref entry.Task, null);
+        entry.NextFree = _freeHead;
+        _freeHead = slot;
         Count--;
     }
 
     /// <inheritdoc/>
     public void Wake(int slot, int generation)
     {
-        var tasks = Volatile.Read(ref _tasks);
-        if ((uint)slot >= (uint)tasks.Length) return;
-        var task = Volatile.Read(ref tasks[slot]);
-        if (task is not null && task.Waker.Generation == generation) task.Wake();
+        var slots = Volatile.Read(ref _slots);
+        if ((uint)slot >= (uint)slots.Length) return;
+        ref var entry = ref slots[slot];
+        // Task first (acquire), then the generation Add wrote before publishing it: a slot reused meanwhile shows
+        // the newer generation, and the stale waker is rejected.
+        var task = Volatile.Read(ref entry.Task);
+        if (task is not null && entry.Generation == generation) task.Wake();
     }
 
     /// <summary>The live tasks, copied (completing one frees its slot).</summary>
     public List<ITaskCell> Snapshot()
     {
         var live = new List<ITaskCell>(Count);
+        var slots = Volatile.Read(ref _slots);
         for (int i = 0; i < _used; i++)
         {
-            if (_tasks[i] is { } task) live.Add(task);
+            if (Volatile.Read(ref slots[i].Task) is { } task) live.Add(task);
         }
         return live;
     }
 
     private void Grow()
     {
-        var tasks = new ITaskCell?[_tasks.Length * 2];
-        Array.Copy(_tasks, tasks, _tasks.Length);
-        Volatile.Write(ref _tasks, tasks);
+        var slots = new Slot[_slots.Length * 2];
+        Array.Copy(_slots, slots, _slots.Length);
+        Volatile.Write(ref _slots, slots);
     }
 }

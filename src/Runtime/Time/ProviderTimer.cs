@@ -16,10 +16,14 @@ internal sealed class ProviderTimer : IDisposable
 
     public ProviderTimer(TimeProvider clock, long dueMs, in Waker waker)
     {
+        Clock = clock;
         _waker = waker;
         _timer = clock.CreateTimer(static state => ((ProviderTimer)state!).Fire(), this,
             TimeSpan.FromMilliseconds(dueMs), System.Threading.Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>The provider whose clock the sleep's deadline is on.</summary>
+    public TimeProvider Clock { get; }
 
     /// <summary>True once the provider fired the timer.</summary>
     public bool HasFired => _fired;

@@ -13,16 +13,23 @@ namespace AsyncGen;
 [DebuggerDisplay("Sleep until {DeadlineMs} ms")]
 public struct SleepFuture : IFuture<Unit>, IAsyncFrameSource
 {
-    private readonly TimeProvider? _clock; // null: the executor's timer wheel on the Time.NowMs clock
-    private TimerWheel? _wheel;
-    private ProviderTimer? _providerTimer;
+    /// <summary>The state of a sleep that completed or was disposed.</summary>
+    private static readonly object s_done = new();
+
+    // Three words, because a sleep is embedded in every machine that awaits one (and so in its task cell): one
+    // reference says where the sleep stands —
+    //   null          not polled yet, on the executor's timer wheel
+    //   TimeProvider  not polled yet, on that provider's clock
+    //   TimerWheel    armed in that wheel as _timer
+    //   ProviderTimer armed on a provider (which it remembers)
+    //   s_done        completed or disposed
+    private object? _state;
     private TimerHandle _timer;
-    private bool _done;
 
     internal SleepFuture(long deadlineMs, TimeProvider? clock = null)
     {
         DeadlineMs = deadlineMs;
-        _clock = clock;
+        _state = clock;
     }
 
     /// <summary>The deadline in milliseconds on the <see cref="Time.NowMs"/> clock, or on the
@@ -32,42 +39,46 @@ public struct SleepFuture : IFuture<Unit>, IAsyncFrameSource
     /// <inheritdoc/>
     public Poll<Unit> Poll(ref Context cx)
     {
-        if (_done) throw new InvalidOperationException("The sleep was polled after it completed.");
-        if (_clock is not null) return PollOnProvider(ref cx, _clock);
-        if (_wheel is null)
+        switch (_state)
         {
-            if (Time.NowMs >= DeadlineMs) return Complete();
-            _wheel = Time.CurrentWheel;
-            _timer = _wheel.Insert(DeadlineMs, cx.Waker);
-            return Poll<Unit>.Pending;
+            case TimerWheel wheel:
+                if (!wheel.PollFired(_timer, cx.Waker)) return Poll<Unit>.Pending;
+                _state = s_done; // the firing freed the timer: nothing to remove
+                return Poll<Unit>.Ready(default);
+            case null:
+                if (Time.NowMs >= DeadlineMs) return Complete();
+                var current = Time.CurrentWheel;
+                _timer = current.Insert(DeadlineMs, cx.Waker);
+                _state = current;
+                return Poll<Unit>.Pending;
+            case ProviderTimer timer:
+                if (timer.HasFired || DeadlineMs - Time.NowMsOn(timer.Clock) <= 0) return Complete();
+                timer.Update(cx.Waker);
+                return Poll<Unit>.Pending;
+            case TimeProvider clock:
+                long remaining = DeadlineMs - Time.NowMsOn(clock);
+                if (remaining <= 0) return Complete();
+                _state = new ProviderTimer(clock, remaining, cx.Waker);
+                return Poll<Unit>.Pending;
+            default:
+                throw new InvalidOperationException("The sleep was polled after it completed.");
         }
-        return _wheel.PollFired(_timer, cx.Waker) ? Complete() : Poll<Unit>.Pending;
     }
 
     /// <summary>Removes the timer if it is still waiting.</summary>
     public void Dispose()
     {
-        if (_done) return;
-        _done = true;
-        _wheel?.Remove(_timer);
-        _wheel = null;
-        _providerTimer?.Dispose();
-        _providerTimer = null;
-    }
-
-    private Poll<Unit> PollOnProvider(ref Context cx, TimeProvider clock)
-    {
-        long remaining = DeadlineMs - Time.NowMsOn(clock);
-        if (remaining <= 0 || _providerTimer?.HasFired == true) return Complete();
-        if (_providerTimer is null) _providerTimer = new ProviderTimer(clock, remaining, cx.Waker);
-        else _providerTimer.Update(cx.Waker);
-        return Poll<Unit>.Pending;
+        var state = _state;
+        if (ReferenceEquals(state, s_done)) return;
+        _state = s_done;
+        if (state is TimerWheel wheel) wheel.Remove(_timer);
+        else if (state is ProviderTimer timer) timer.Dispose();
     }
 
     /// <summary>While the timer is armed: <c>Time.Sleep (timer due in 4800 ms)</c>.</summary>
     public readonly void CollectFrames(List<AsyncFrame> frames)
     {
-        if (_wheel is null || _done) return;
+        if (_state is not TimerWheel) return;
         frames.Add(AsyncFrame.Resource("Time.Sleep", DescribeDeadline(DeadlineMs)));
     }
 

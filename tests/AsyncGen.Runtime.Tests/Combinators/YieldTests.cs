@@ -52,4 +52,67 @@ public class YieldTests
         string first = log[0][..1], second = first == "a" ? "b" : "a";
         Assert.Equal([$"{first}0", $"{second}0", $"{first}1", $"{second}1", $"{first}2", $"{second}2"], log);
     }
+
+    /// <summary>Yields through a copy of its context, and optionally wakes itself too, in the same poll.</summary>
+    private sealed class CopiedContextYielder(bool alsoWake) : IFuture<int>
+    {
+        private YieldFuture _yield;
+        public int Polls;
+
+        public Poll<int> Poll(ref Context cx)
+        {
+            Polls++;
+            var copy = cx; // a yield through the copy must reach the task's poll all the same
+            if (_yield.Poll(ref copy).IsPending)
+            {
+                if (alsoWake) cx.Waker.Wake();
+                return Poll<int>.Pending;
+            }
+            return Poll<int>.Ready(Polls);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_yield_through_a_copied_context_repolls_the_task_exactly_once(bool alsoWake)
+    {
+        using var executor = new LocalExecutor();
+        var future = new CopiedContextYielder(alsoWake);
+        Assert.Equal(2, executor.BlockOn(future, Sync.SyncTestSupport.StallLimit));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_yield_through_a_copied_context_repolls_the_task_exactly_once_on_a_work_stealing_executor(bool alsoWake)
+    {
+        using var executor = new WorkStealingExecutor(workerCount: 1);
+        var future = new CopiedContextYielder(alsoWake);
+        Assert.Equal(2, executor.BlockOn(future, Sync.SyncTestSupport.StallLimit));
+    }
+
+    [Fact]
+    public void A_task_that_yielded_and_completed_in_the_same_poll_is_not_polled_again()
+    {
+        using var executor = new LocalExecutor();
+        var future = new YieldThenReady();
+        Assert.Equal(1, executor.BlockOn(future, Sync.SyncTestSupport.StallLimit));
+        executor.Run(); // nothing left: a re-queue of the completed task would poll it after Ready
+        Assert.Equal(1, future.Polls);
+    }
+
+    /// <summary>Polls a yield (Pending) but returns Ready anyway, as a select whose other branch won would.</summary>
+    private sealed class YieldThenReady : IFuture<int>
+    {
+        public int Polls;
+
+        public Poll<int> Poll(ref Context cx)
+        {
+            if (++Polls > 1) throw new InvalidOperationException("polled after Ready");
+            var yield = Future.Yield();
+            Assert.True(yield.Poll(ref cx).IsPending);
+            return Poll<int>.Ready(Polls);
+        }
+    }
 }

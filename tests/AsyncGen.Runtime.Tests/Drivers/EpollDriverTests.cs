@@ -161,6 +161,36 @@ public class EpollDriverTests
         Assert.Equal(Enumerable.Repeat(1, 10), sockets.Wakes); // each reader woken exactly once
     }
 
+    [Fact]
+    public void A_reused_slot_gets_new_state_and_its_previous_owner_stays_released()
+    {
+        using var reactor = new EpollDriver();
+        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        var old = (EpollRegistration)reactor.Register(first, connecting: false);
+        old.Deregister();
+        var fresh = (EpollRegistration)reactor.Register(second, connecting: false);
+        Assert.Equal(old.Slot, fresh.Slot);
+        Assert.NotSame(old.Io, fresh.Io);                  // allocated with its registration, not inherited
+        Assert.True(fresh.Generation > old.Generation);    // the previous owner's queued events are stale
+
+        // The new owner waits for data (its optimistic readiness cleared, its waker stored) ...
+        var reader = new CountingWakeTarget();
+        Assert.True(fresh.PollReady(Direction.Read, reader.Waker, out var seen));
+        fresh.ClearReadiness(seen);
+        Assert.False(fresh.PollReady(Direction.Read, reader.Waker, out _));
+        // ... while an operation of the previous owner still sees a released registration (ready: its syscall
+        // meets the closed socket), and what it clears or stores never reaches the new owner.
+        var stale = new CountingWakeTarget();
+        Assert.True(old.PollReady(Direction.Read, stale.Waker, out var oldSeen));
+        old.ClearReadiness(oldSeen);
+        Assert.True(old.PollReady(Direction.Read, stale.Waker, out _));
+        Assert.False(fresh.PollReady(Direction.Read, reader.Waker, out _));
+        fresh.Deregister();
+        Assert.Equal(1, reader.Wakes);                     // deregistration wakes the new owner's reader only
+        Assert.Equal(0, stale.Wakes);
+    }
+
     /// <summary>
     /// <paramref name="count"/> connected loopback pairs whose server ends are registered with a reader waiting
     /// (readiness cleared, waker stored), then made readable by one byte from the client end.

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
+using AsyncGen.Executors.WorkStealing;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
 using AsyncGen.Runtime.Tests.Support;
@@ -142,6 +143,149 @@ public class IoUringDriverTests
             }
             Assert.True(unparker.Join(TimeSpan.FromSeconds(30)));
         }
+    }
+
+    [Fact]
+    public void A_deferring_thread_leaves_its_sends_queued_until_it_submits_them_and_other_threads_submit_at_once()
+    {
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(listener.LocalEndPoint!);
+            client.ReceiveTimeout = 30_000;
+            using var server = listener.Accept();
+            server.Blocking = false;
+            var registration = driver!.Register(server, connecting: false);
+            try
+            {
+                var batched = "batched"u8.ToArray();
+                long immediate = driver.ImmediateSubmitCount;
+                OnNewThread(() =>
+                {
+                    driver.DeferSubmissionsOnThisThread(true);
+                    try
+                    {
+                        Assert.True(registration.TrySend(server, batched, default, out int sent));
+                        Assert.Equal(batched.Length, sent);
+                        Assert.NotEqual(0u, driver.Unsubmitted); // queued, and no io_uring_enter for it
+                        Assert.Equal(immediate, driver.ImmediateSubmitCount);
+                        driver.SubmitDeferred();
+                        Assert.Equal(0u, driver.Unsubmitted);
+                        driver.SubmitDeferred(); // nothing waits: no second enter
+                        Assert.Equal(immediate + 1, driver.ImmediateSubmitCount);
+                    }
+                    finally
+                    {
+                        driver.DeferSubmissionsOnThisThread(false);
+                    }
+                });
+                Assert.Equal(batched, ReceiveExactly(client, batched.Length));
+
+                driver.Park(0); // reaps the send's completion; this thread is now the one that parks
+                var now = "now"u8.ToArray();
+                OnNewThread(() =>
+                {
+                    Assert.True(registration.TrySend(server, now, default, out _));
+                    Assert.Equal(0u, driver.Unsubmitted); // neither deferring nor the parker: submitted at once
+                    Assert.Equal(immediate + 2, driver.ImmediateSubmitCount);
+                });
+                Assert.Equal(now, ReceiveExactly(client, now.Length));
+            }
+            finally
+            {
+                registration.Deregister();
+            }
+        }
+    }
+
+    [Fact]
+    public void A_worker_that_sleeps_on_its_monitor_submits_what_it_deferred_first()
+    {
+        // Another worker holds the driver (here: this thread holds the lock), so the sleeper parks on its monitor; the
+        // holder may be blocked in the kernel and never see the sleeper's queued send, so the sleeper must submit it.
+        using var driver = AsyncGen.Drivers.Driver.Create(new DriverOptions { Driver = IoDriverKind.IoUring });
+        var uring = Assert.IsType<IoUringDriver>(driver.Io);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        client.ReceiveTimeout = 30_000; // fails (SocketException) instead of hanging if the send stayed queued
+        using var server = listener.Accept();
+        server.Blocking = false;
+        var registration = uring.Register(server, connecting: false);
+        try
+        {
+            var driverLock = new Lock();
+            var parker = new WorkerParker();
+            var payload = "before sleeping"u8.ToArray();
+            Exception? failure = null;
+            using (driverLock.EnterScope())
+            {
+                var sleeper = new Thread(() =>
+                {
+                    uring.DeferSubmissionsOnThisThread(true);
+                    try
+                    {
+                        Assert.True(registration.TrySend(server, payload, default, out _));
+                        Assert.False(parker.Park(driver, driverLock)); // on the monitor: the driver is taken
+                    }
+                    catch (Exception e)
+                    {
+                        failure = e;
+                    }
+                    finally
+                    {
+                        uring.DeferSubmissionsOnThisThread(false);
+                    }
+                }) { IsBackground = true };
+                sleeper.Start();
+                try
+                {
+                    Assert.Equal(payload, ReceiveExactly(client, payload.Length)); // sent while the sleeper sleeps
+                }
+                finally
+                {
+                    parker.Unpark(driver);
+                    Assert.True(sleeper.Join(TimeSpan.FromSeconds(30)));
+                }
+            }
+            Assert.Null(failure);
+        }
+        finally
+        {
+            registration.Deregister();
+        }
+    }
+
+    private static void OnNewThread(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)));
+        if (failure is not null) throw new Xunit.Sdk.XunitException($"on the other thread: {failure}");
+    }
+
+    private static byte[] ReceiveExactly(Socket socket, int length)
+    {
+        var buffer = new byte[length];
+        for (int got = 0; got < length;) got += socket.Receive(buffer, got, length - got, SocketFlags.None);
+        return buffer;
     }
 
     private static byte Pattern(long i) => (byte)(i % 251); // a prime period: a lost or repeated chunk shows

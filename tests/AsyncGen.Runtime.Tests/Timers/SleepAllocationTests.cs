@@ -47,6 +47,60 @@ public class SleepAllocationTests
     }
 
     [Fact]
+    public void Spawning_a_bare_sleep_allocates_one_object_the_cell_holding_the_sleep_inline()
+    {
+        const int tasks = 1_000;
+        using var executor = new LocalExecutor();
+        for (int round = 0; round < 2; round++) // warm up, as above: the executor's tables keep their size
+        {
+            SpawnBareSleeps(executor, tasks);
+            executor.Run();
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var probe = Future.Box<SleepFuture, Unit>(Time.Sleep(TimeSpan.FromMilliseconds(30)));
+        long cellBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(probe);
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var handle = SpawnBareSleeps(executor, tasks);
+        executor.Run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.IsType<FutureBox<SleepFuture, Unit>>(handle.Task); // the cell is the box: no second object around it
+        Assert.Equal(tasks * cellBytes, allocated);
+        Assert.Equal(0, executor.TaskCount);
+    }
+
+    /// <summary>Spawns <c>Time.Sleep(30 ms)</c> itself, no method around it; returns the last handle.</summary>
+    private static JoinHandle<Unit> SpawnBareSleeps(LocalExecutor executor, int count)
+    {
+        JoinHandle<Unit> last = default;
+        for (int i = 0; i < count; i++) last = executor.Spawn(Time.Sleep(TimeSpan.FromMilliseconds(30)));
+        return last;
+    }
+
+    [Fact]
+    public void Executor_Spawn_of_a_bare_sleep_makes_the_cell_itself_the_task_on_both_executors()
+    {
+        static async Future<bool> SpawnSleep()
+        {
+            var handle = Executor.Spawn(Time.Sleep(TimeSpan.FromMilliseconds(1)));
+            await handle;
+            return handle.Task is FutureBox<SleepFuture, Unit>;
+        }
+        Assert.True(Executor.BlockOn(SpawnSleep()));
+        using var workStealing = new WorkStealingExecutor(workerCount: 2);
+        Assert.True(workStealing.BlockOn(SpawnSleep(), TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void A_sleep_embedded_in_a_machine_is_three_words()
+    {
+        // Where it stands (one reference), its timer handle, its deadline: every task that sleeps carries this inline.
+        Assert.Equal(3 * sizeof(long), System.Runtime.CompilerServices.Unsafe.SizeOf<SleepFuture>());
+    }
+
+    [Fact]
     public void Sleeps_awaited_inside_a_running_task_allocate_nothing()
     {
         using var executor = new LocalExecutor();

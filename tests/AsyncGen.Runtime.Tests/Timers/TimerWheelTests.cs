@@ -100,18 +100,41 @@ public class TimerWheelTests
     }
 
     [Fact]
-    public void A_removed_timer_never_fires_and_its_handle_is_stale()
+    public void A_removed_timer_never_fires_and_its_stale_handle_cannot_touch_the_timer_reusing_its_entry()
     {
         var log = new FiringLog();
         var wheel = new TimerWheel(startMs: 0);
         var removed = wheel.Insert(100, log.For(1));
         wheel.Insert(100, log.For(2));
         wheel.Remove(removed);
+        var reusing = wheel.Insert(150, log.For(3));
+        Assert.Equal(removed.Index, reusing.Index); // the freed entry, under a new generation
 
+        wheel.Remove(removed); // stale: does nothing
         AdvanceTo(wheel, log, 200);
 
-        Assert.Equal([2], log.Fired.Select(f => f.Id));
-        Assert.Throws<InvalidOperationException>(() => wheel.Remove(removed));
+        Assert.Equal([2, 3], log.Fired.Select(f => f.Id));
+        Assert.Equal(0, wheel.Count);
+    }
+
+    [Fact]
+    public void Firing_frees_the_entry_so_the_sleeper_sees_fired_and_has_nothing_to_remove()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        var fired = wheel.Insert(10, log.For(1));
+        Assert.False(wheel.PollFired(fired, log.For(1)));
+
+        AdvanceTo(wheel, log, 10);
+        var next = wheel.Insert(20, log.For(2)); // reuses the entry the firing freed
+        Assert.Equal(fired.Index, next.Index);
+
+        Assert.True(wheel.PollFired(fired, log.For(1)));
+        wheel.Remove(fired); // a sleep disposed after it fired: nothing to do, and the new timer stays
+        Assert.False(wheel.PollFired(next, log.For(2)));
+        AdvanceTo(wheel, log, 20);
+        Assert.Equal([(1, 10L), (2, 20L)], log.Fired);
+        Assert.True(wheel.PollFired(next, log.For(2)));
     }
 
     [Fact]

@@ -141,14 +141,19 @@ fn process_cpu_ns() -> u64 {
     total
 }
 
-/// One warm-up run, then one measured run; overshoot percentiles in ms.
+/// Two warm-up runs (as Compare.DotNet's, which needs them for its JIT), then one measured run; overshoot
+/// percentiles in ms, CPU time of every thread per sleep.
 fn measure_timers(rt: &Runtime, kind: &str) {
-    run_task(rt, workloads::timers(workloads::TimerRun::new()));
+    for _ in 0..2 {
+        run_task(rt, workloads::timers(workloads::TimerRun::new()));
+    }
     let run = workloads::TimerRun::new();
     let (bytes_before, allocations_before) = alloc::allocated();
+    let cpu_before = process_cpu_ns();
     let clock = Instant::now();
     let run = run_task(rt, workloads::timers(run));
     let wall_ms = clock.elapsed().as_secs_f64() * 1e3;
+    let cpu_ns = (process_cpu_ns() - cpu_before) as f64;
     let (bytes, allocations) = alloc::allocated();
     let mut sorted: Vec<i64> = run
         .overshoot_ns
@@ -162,13 +167,14 @@ fn measure_timers(rt: &Runtime, kind: &str) {
     let n = sorted.len() as f64;
     println!(
         "impl=tokio-{kind} workload=timers ops={} wall_ms={wall_ms:.3} overshoot_p50_ms={:.3} overshoot_p99_ms={:.3} \
-         overshoot_max_ms={:.3} overshoot_min_ms={:.3} early={} bytes_per_op={:.3} allocs_per_op={:.3}",
+         overshoot_max_ms={:.3} overshoot_min_ms={:.3} early={} cpu_ns_per_op={:.3} bytes_per_op={:.3} allocs_per_op={:.3}",
         sorted.len(),
         percentile(50.0),
         percentile(99.0),
         ms(sorted[sorted.len() - 1]),
         ms(sorted[0]),
         sorted.iter().filter(|&&o| o < 0).count(),
+        cpu_ns / n,
         (bytes - bytes_before) as f64 / n,
         (allocations - allocations_before) as f64 / n
     );

@@ -13,17 +13,21 @@ namespace AsyncGen.Drivers.Epoll;
 /// <para><b>What lives here.</b> The epoll fd, the eventfd, a slab of <see cref="ScheduledIo"/> slots and the tick.
 /// Each registered descriptor's epoll token is <c>generation &lt;&lt; 32 | slot</c>; a slot is reused with a new
 /// generation after deregistration, so an event already queued for the old owner is recognised as stale and
-/// dropped (<see cref="ScheduledIo.SetReadiness"/> compares generations atomically).</para>
+/// dropped (<see cref="ScheduledIo.SetReadiness"/> compares generations atomically). Each registration brings a
+/// new <see cref="ScheduledIo"/>, allocated beside its <see cref="EpollRegistration"/>, and the slot points at it
+/// (the released state of the previous owner keeps its bumped generation, so operations still holding it see
+/// a closed socket): with 1,000 connections the lines one request touches are no longer spread over the heap.</para>
 /// <para><b>Park.</b> One thread parks at a time (a LocalExecutor's thread; the work-stealing worker holding the
 /// driver). Other threads may poll operations meanwhile: readiness and wakers are atomic / locked per slot.
 /// <see cref="Park"/> waits in <c>epoll_wait</c>
 /// (retried on EINTR), advances the tick, then for each event sets readiness and wakes the stored wakers; the wakes
 /// only queue tasks, which the executor polls after <see cref="Park"/> returns. Every event one epoll_wait returned
-/// is dispatched before the next wait. When more descriptors are ready than the buffer holds (1,024 events, tokio's
-/// capacity), the rest stay on the kernel's ready list and the next wait returns them at once, without blocking
-/// (whatever its timeout): we do not drain with further zero-timeout waits inside one park, so a park is bounded (the
-/// tasks woken by 1,024 events run before more I/O is taken, as in tokio) and no event is lost or delayed by more
-/// than one batch of polls (<c>EpollDriverTests.Events_beyond_the_buffer_are_returned_by_the_next_park_at_once</c>).</para>
+/// is dispatched before the next wait. When more descriptors are ready than the buffer holds
+/// (<see cref="DefaultEventCapacity"/> events), the rest stay on the kernel's ready list and the next wait returns
+/// them at once, without blocking (whatever its timeout): we do not drain with further zero-timeout waits inside one
+/// park, so a park is bounded (the tasks its events woke run before more I/O is taken, as in tokio) and no event is
+/// lost or delayed by more than one batch of polls
+/// (<c>EpollDriverTests.Events_beyond_the_buffer_are_returned_by_the_next_park_at_once</c>).</para>
 /// <para><b>Unpark.</b> <c>_notified</c> elides redundant eventfd writes: a foreign thread writes the eventfd only
 /// when it flips the flag from 0 to 1, and <see cref="Park"/> consumes the flag before waiting (non-blocking wait
 /// if set). A flag set while a wait is in progress came with a write, so the wait returns. A wake issued by
@@ -39,8 +43,22 @@ namespace AsyncGen.Drivers.Epoll;
 [DebuggerDisplay("EpollDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
 internal sealed unsafe class EpollDriver : IIoDriver
 {
-    /// <summary>Events taken per epoll_wait: 1024, tokio's default event capacity.</summary>
-    internal const int DefaultEventCapacity = 1024;
+    /// <summary>
+    /// Events taken per epoll_wait: 32, fewer than one executor batch polls (LocalExecutor's DriverShare, 54), so
+    /// every task one park wakes is polled before the next park.
+    /// </summary>
+    /// <remarks>
+    /// Why not tokio's 1,024: with an edge-triggered ready list, descriptors our queue holds are off the kernel's
+    /// list, so a buffer larger than a batch lets the queue fill with every ready connection (~1,000 at 1,000
+    /// connections). A socket's kernel and runtime lines (touched by the wait's <c>tcp_poll</c> and by the dispatch)
+    /// were then evicted by a thousand other requests before its task ran, and its recv, readiness check and task
+    /// poll missed the cache all over again; C's server handles each event right after its wait. With 32, what a
+    /// park touches is still cached when its tasks run. The price is more waits at high load (one per 32 events
+    /// instead of one per batch of 61). Measured at 1,000 connections, interleaved, loaded machine
+    /// (benchmarks/README.md, "Epoll at 1,000 connections: where the time went"): +4–5 % requests per CPU-second
+    /// over 1,024; 8 and 16 no better than 32.
+    /// </remarks>
+    internal const int DefaultEventCapacity = 32;
 
     /// <summary>The eventfd's token; slot tokens never reach it (slot index &lt; 2^31).</summary>
     private const ulong WakeToken = ulong.MaxValue;
@@ -50,7 +68,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
     private readonly byte* _events;
     private readonly int _eventCapacity;
     private readonly Lock _slabLock = new();
-    private ScheduledIo[] _slots = new ScheduledIo[64];   // grows by doubling; slots are never replaced
+    private ScheduledIo?[] _slots = new ScheduledIo?[64]; // grows by doubling; each registration stores its own state
     private readonly Stack<int> _freeSlots = new();
     private int _slotCount;                               // slots ever created (guarded by _slabLock)
     private int _registrations;                           // live registrations (guarded by _slabLock)
@@ -112,17 +130,25 @@ internal sealed unsafe class EpollDriver : IIoDriver
         var owner = socket.SafeHandle;
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         int fd = (int)owner.DangerousGetHandle();
+        EpollRegistration registration;
         ScheduledIo io;
         int slot, generation;
         lock (_slabLock)
         {
             slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
-            io = _slots[slot];
-            generation = io.Generation + 1;
+            // The previous owner's state was released with generation + 1; an event still queued for it carries an
+            // older generation, so it is dropped by the new state's check (or by the old one's, if Park read the
+            // slot before the store below).
+            generation = (_slots[slot]?.Generation ?? 0) + 1;
+            // A fresh ScheduledIo per registration, then the registration right after it: what a request touches
+            // (the state and its waker lock when its event is dispatched, the registration and the state when its
+            // task polls) lies in one run of adjacent lines, instead of wherever the slot was first created.
+            io = new ScheduledIo();
+            registration = new EpollRegistration(this, io, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
             io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
+            Volatile.Write(ref _slots[slot], io); // Park reads the slab without the lock
             _registrations++;
         }
-        var registration = new EpollRegistration(this, io, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
         try
         {
             ControlOwned(Libc.EPOLL_CTL_ADD, registration, InterestBits(writeInterest: connecting));
@@ -166,11 +192,10 @@ internal sealed unsafe class EpollDriver : IIoDriver
         Debug.Assert(_slabLock.IsHeldByCurrentThread);
         if (_slotCount == _slots.Length)
         {
-            var grown = new ScheduledIo[_slots.Length * 2];
+            var grown = new ScheduledIo?[_slots.Length * 2];
             _slots.CopyTo(grown, 0);
             Volatile.Write(ref _slots, grown); // Park reads the array without the lock
         }
-        _slots[_slotCount] = new ScheduledIo();
         return _slotCount++;
     }
 
@@ -202,7 +227,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
                 continue;
             }
             int slot = (int)(uint)token;
-            var io = slots[slot];
+            var io = slots[slot]!; // a token names a slot that has been registered, and slots are never emptied
             var ready = ReadyExtensions.FromEpoll(EpollEventLayout.ReadEvents(evt));
             // A stale token (slot released and maybe reused since the event was queued) fails the generation check.
             if (io.SetReadiness((int)(token >> 32), tick, ready)) io.Wake(ready);

@@ -29,6 +29,7 @@ internal sealed class EpollRegistration : IoRegistration
 
     private readonly bool _isStream;
 
+    /// <summary>A registration of <paramref name="fd"/> with its own readiness state <paramref name="io"/>.</summary>
     internal EpollRegistration(EpollDriver driver, ScheduledIo io, int slot, int generation, SafeHandle owner, int fd, bool isStream)
         : base(owner, fd)
     {
@@ -38,6 +39,9 @@ internal sealed class EpollRegistration : IoRegistration
         Slot = slot;
         _generation = generation;
     }
+
+    /// <summary>The readiness state the driver's slab holds for this registration.</summary>
+    internal ScheduledIo Io => _io;
 
     public override IIoDriver Driver => _driver;
 
@@ -131,7 +135,7 @@ internal sealed class EpollRegistration : IoRegistration
                     count = (int)result;
                     return 0;
                 }
-                int errno = Libc.LastErrno;
+                int errno = Marshal.GetLastSystemError(); // at once: recv/send are declared without SetLastError
                 if (errno == Libc.EINTR) continue;
                 count = 0;
                 return errno;

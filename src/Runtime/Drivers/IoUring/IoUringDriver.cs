@@ -13,9 +13,12 @@ namespace AsyncGen.Drivers.IoUring;
 /// <remarks>
 /// <para><b>Submission.</b> Operations queue SQEs on whichever thread polls them (<see cref="Queue"/>). The thread
 /// that parked last (a LocalExecutor's own thread) leaves them for its next <see cref="Park"/>, whose enter submits
-/// the whole turn's batch; any other thread submits at once, because the parker may be blocked in the kernel and
-/// would not see them. The two sides pair through full fences on <c>_lastParkThread</c> and the SQ tail: either the
-/// parker's enter sees the SQE, or the queuer sees another thread parked and submits it itself.</para>
+/// the whole turn's batch. A work-stealing worker (<see cref="DeferSubmissionsOnThisThread"/>) leaves them too, for
+/// its next park or its <see cref="SubmitDeferred"/>, which it calls once per batch of polls in which it did not turn
+/// the driver and before it sleeps anywhere else: one enter per batch, not one per send. Any other thread submits at
+/// once, because the parker may be blocked in the kernel and would not see them. The parker and the queuer pair
+/// through full fences on <c>_lastParkThread</c> and the SQ tail: either the parker's enter sees the SQE, or the
+/// queuer sees another thread parked and submits it itself.</para>
 /// <para><b>Park.</b> One thread at a time: re-arm the eventfd read and starved receives, then
 /// <c>io_uring_enter(to_submit, min_complete = timeout ? 1 : 0, GETEVENTS [| EXT_ARG timeout])</c>, then reap the CQ
 /// and dispatch each completion to its registration (token = generation | slot | kind). EINTR and ETIME end the
@@ -33,6 +36,9 @@ namespace AsyncGen.Drivers.IoUring;
 [DebuggerDisplay("IoUringDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
 internal sealed unsafe class IoUringDriver : IIoDriver
 {
+    /// <summary>The driver whose submissions the calling thread defers (<see cref="DeferSubmissionsOnThisThread"/>).</summary>
+    [ThreadStatic] private static IoUringDriver? t_deferring;
+
     /// <summary>SQ entries: 1024, monoio's default ring size.</summary>
     private const uint DefaultSubmissionEntries = 1024;
 
@@ -61,6 +67,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private int _lastParkThread;
     private bool _wakeArmed;
     private long _waitCount;
+    private long _immediateSubmits;
     private long _cqOverflows;
     private long _starvedCount;
     private long _pausedCount;
@@ -124,6 +131,15 @@ internal sealed unsafe class IoUringDriver : IIoDriver
 
     /// <inheritdoc/>
     public long WaitCount => Volatile.Read(ref _waitCount);
+
+    /// <summary>
+    /// How many <c>io_uring_enter</c> calls only submitted (not a park): operations queued off the parking thread
+    /// and not deferred, or a deferring worker's <see cref="SubmitDeferred"/>.
+    /// </summary>
+    public long ImmediateSubmitCount => Interlocked.Read(ref _immediateSubmits);
+
+    /// <summary>SQEs queued and not yet submitted (tests: a deferring thread's wait for its next submission).</summary>
+    internal uint Unsubmitted => _ring.Unsubmitted;
 
     /// <summary>How many multishot receives ENOBUFS ended (every provided buffer waited for a reader).</summary>
     public long StarvedCount => Interlocked.Read(ref _starvedCount);
@@ -224,8 +240,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     }
 
     /// <summary>
-    /// Queues an SQE. The thread that parked last submits it with its next park (the turn's batch); any other thread
-    /// submits it now.
+    /// Queues an SQE. The thread that parked last submits it with its next park (the turn's batch), a deferring
+    /// worker with its next park or <see cref="SubmitDeferred"/>; any other thread submits it now.
     /// </summary>
     internal void Queue(in Sqe sqe)
     {
@@ -238,6 +254,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
                 throw new IOException($"io_uring's submission queue stays full (io_uring_enter: errno {-result}).");
             if (result < 0) Thread.Yield();
         }
+        // A deferring worker submits before it blocks anywhere else (WorkerParker) and after every batch of polls that
+        // did not turn the driver (Worker.Maintain): nothing it queues can wait for a parker blocked in the kernel.
+        if (t_deferring == this) return;
         // Pairs with the fence in Park: either the parker's enter sees this SQE, or we see that we are not the parker.
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
@@ -266,9 +285,20 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         }
     }
 
+    /// <inheritdoc/>
+    public void DeferSubmissionsOnThisThread(bool defer) => t_deferring = defer ? this : null;
+
+    /// <inheritdoc/>
+    public void SubmitDeferred()
+    {
+        // Another thread's enter may have taken our SQEs already: then no syscall.
+        if (!IsDisposed && _ring.HasUnsubmitted) SubmitNow();
+    }
+
     private void SubmitNow()
     {
         if (IsDisposed) return;
+        Interlocked.Increment(ref _immediateSubmits);
         int result = _ring.Enter(0, 0, 0);
         // Refused for now (CQ full): the parker submits it after reaping, so make sure one is awake.
         if (result < 0) Unpark();

@@ -73,6 +73,12 @@ internal sealed unsafe class IoUringRing : IDisposable
     }
 
     /// <summary>
+    /// True when SQEs wait for an enter. Lock-free: a thread always sees the tail its own <see cref="TryQueue"/>
+    /// published, and the kernel's head only grows, so a stale head costs at most one enter that submits nothing.
+    /// </summary>
+    public bool HasUnsubmitted => Volatile.Read(ref *_sqTail) != Volatile.Read(ref *_sqHead);
+
+    /// <summary>
     /// Creates a ring of <paramref name="entries"/> SQEs and <paramref name="cqEntries"/> CQEs. Returns 0, or the errno
     /// that says why io_uring is unavailable (ENOSYS: no io_uring; EPERM: seccomp or io_uring_disabled = 2;
     /// EINVAL: a flag or feature this kernel lacks).

@@ -117,7 +117,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     public bool FlowExecutionContext { get; init; }
 
     /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
-    /// <remarks>A <see cref="FutureBox{TFuture, T}"/> becomes the task itself (see <see cref="LocalExecutor.Spawn{T}"/>).</remarks>
+    /// <remarks>A <see cref="FutureBox{TFuture, T}"/> becomes the task itself (see <see cref="LocalExecutor.Spawn{T}(IFuture{T})"/>).</remarks>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -133,6 +133,14 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         task.Wake();
         return new JoinHandle<T>(task);
     }
+
+    /// <summary>
+    /// Spawns a struct future without a result — <c>Spawn(Time.Sleep(d))</c> — as one object: the task cell holding the
+    /// future inline (<see cref="Future.Box{TFuture, T}"/>), where the <see cref="IFuture{T}"/> overload would box the
+    /// struct first and then wrap the box in a cell. Thread-safe.
+    /// </summary>
+    public JoinHandle<Unit> Spawn<TFuture>(TFuture future) where TFuture : struct, IFuture<Unit> =>
+        Spawn(Future.Box<TFuture, Unit>(future));
 
     /// <summary>
     /// Runs <paramref name="future"/> on the workers and blocks the calling thread until it completes; returns its
@@ -258,7 +266,18 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         t_worker = worker;
         using var scope = Driver.Enter();
         using var counting = worker.Counters.Enter();
-        worker.Run();
+        // The worker submits its queued I/O once per batch of polls or before it sleeps (Worker.Maintain,
+        // WorkerParker), not one io_uring_enter per operation.
+        Driver.Io.DeferSubmissionsOnThisThread(true);
+        try
+        {
+            worker.Run();
+        }
+        finally
+        {
+            Driver.Io.DeferSubmissionsOnThisThread(false);
+            Driver.Io.SubmitDeferred();
+        }
     }
 
     /// <summary>Stops the workers, then cancels (disposes) every task that has not completed.</summary>

@@ -111,11 +111,19 @@ internal sealed class Worker
         }
     }
 
-    /// <summary>Every <see cref="GlobalQueueInterval"/> ticks: fire due timers and poll I/O without blocking.</summary>
+    /// <summary>
+    /// Every <see cref="GlobalQueueInterval"/> ticks: fire due timers and poll I/O without blocking, which also submits
+    /// the I/O this batch of polls queued; if another worker holds the driver, just submit that I/O.
+    /// </summary>
     private void Maintain()
     {
         CoarseClock.Advance();
-        if (!Executor.DriverLock.TryEnter()) return; // a parked worker is driving already
+        if (!Executor.DriverLock.TryEnter())
+        {
+            // A parked worker is driving: blocked in the kernel, it would not see what this batch queued.
+            Executor.Driver.Io.SubmitDeferred();
+            return;
+        }
         _inDriver = true;
         try
         {

@@ -44,6 +44,8 @@ internal sealed class WorkerParker
             }
             return true;
         }
+        // The driver's holder may be blocked in the kernel and would not see the I/O this worker queued: submit it.
+        driver.Io.SubmitDeferred();
         ParkOnMonitor();
         return false;
     }
