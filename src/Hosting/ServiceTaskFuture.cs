@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace AsyncGen.Hosting;
@@ -7,13 +9,25 @@ namespace AsyncGen.Hosting;
 /// future, logs the exception that ends it, and reports the outcome as a Task once the future has finished or has
 /// been disposed (its cleanup done). The result, if any, is dropped: nobody awaits these tasks.
 /// </summary>
-/// <remarks>The Task's continuations run asynchronously, so host code never runs on an executor thread.</remarks>
-internal sealed partial class ServiceTaskFuture<T>(IFuture<T> inner, string service, ILogger logger) : IFuture<Unit>
+/// <remarks>The Task's continuations run asynchronously, so host code never runs on an executor thread. In dumps and
+/// events the task is named after the service's future and shows its backtrace (this wrapper is plumbing).</remarks>
+internal sealed partial class ServiceTaskFuture<T>(IFuture<T> inner, string service, ILogger logger) : IFuture<Unit>, IFutureRef, IAsyncFrameSource
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _done;
 
     public Task Completion => _completion.Task;
+
+    /// <summary>The service's future, for the task's name.</summary>
+    public Type FutureType { get; } = inner is IFutureRef wrapper ? wrapper.FutureType : inner.GetType();
+
+    /// <summary>The service's future's frames: this wrapper adds none.</summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_done) return;
+        var future = inner;
+        AsyncBacktrace.Collect(ref future, frames);
+    }
 
     public Poll<Unit> Poll(ref Context cx)
     {

@@ -116,4 +116,51 @@ public class TaskStateTests
             threads.Assert(!future.PolledAfterReady, "polled after Ready");
         }));
     }
+
+    /// <summary>Counts the wakes of a joiner.</summary>
+    private sealed class JoinerWakes : IWakeTarget
+    {
+        public int Wakes;
+        public AsyncGen.Waker Waker => new(this, 0, 0);
+        public void Wake(int slot, int generation) => Wakes++;
+    }
+
+    /// <summary>Polls the join handle; after a Pending, waits for its waker, then polls again, until Ready.</summary>
+    private static IEnumerable<Func<bool>?> Joiner(ITaskCell<int> handle, JoinerWakes wakes, List<int> results)
+    {
+        while (true)
+        {
+            yield return null;
+            int seen = wakes.Wakes;
+            var cx = new Context(wakes.Waker);
+            var poll = handle.PollJoin(ref cx);
+            if (poll.IsReady)
+            {
+                results.Add(poll.Value);
+                yield break;
+            }
+            yield return () => wakes.Wakes > seen; // a completion that forgot the stored waker leaves this stuck
+        }
+    }
+
+    [Fact]
+    public void A_joiner_racing_with_the_completion_is_woken_or_finds_the_result()
+    {
+        Schedules.AssertNoBug(Interleavings.Explore(Schedules.PerTest, threads =>
+        {
+            var executor = new QueueScheduler();
+            var future = new ResourceFuture(threads);
+            var task = executor.Spawn(future);
+            task.Wake();
+            var wakes = new JoinerWakes();
+            var results = new List<int>();
+            threads.Start("executor", Executor(executor, task));
+            threads.Start("waker", Waker(future, task, wakes: 1));
+            threads.Start("joiner", Joiner(task, wakes, results));
+            threads.Run();
+
+            threads.Assert(executor.Violation is null, executor.Violation ?? "");
+            threads.Assert(results is [42], $"joined {results.Count} time(s)");
+        }));
+    }
 }

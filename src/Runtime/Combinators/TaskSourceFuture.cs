@@ -1,3 +1,6 @@
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
+
 namespace AsyncGen;
 
 /// <summary>
@@ -10,13 +13,25 @@ namespace AsyncGen;
 /// <para>An <see cref="OperationCanceledException"/> makes the Task Canceled (with the exception's token), as it does
 /// when it leaves an <c>async Task</c> method: <c>task.IsCanceled</c>, <c>Task.WhenAll</c> and hosts that treat a
 /// cancelled request differently from a failed one see what they would see with Task code.</para>
+/// <para>Plumbing in dumps and events: the task is named after the user's future and shows its backtrace.</para>
 /// </remarks>
-internal sealed class TaskSourceFuture<T>(IFuture<T> inner) : IFuture<Unit>
+internal sealed class TaskSourceFuture<T>(IFuture<T> inner) : IFuture<Unit>, IFutureRef, IAsyncFrameSource
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _done;
 
     public Task<T> Task => _completion.Task;
+
+    /// <summary>The user's future, for the task's name (see <see cref="FutureRef{T}"/>).</summary>
+    public Type FutureType { get; } = inner is IFutureRef wrapper ? wrapper.FutureType : inner.GetType();
+
+    /// <summary>The user's future's frames: this wrapper adds none.</summary>
+    public void CollectFrames(List<AsyncFrame> frames)
+    {
+        if (_done) return;
+        var future = inner;
+        AsyncBacktrace.Collect(ref future, frames);
+    }
 
     public Poll<Unit> Poll(ref Context cx)
     {

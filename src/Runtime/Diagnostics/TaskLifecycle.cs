@@ -19,9 +19,14 @@ internal static class TaskLifecycle
     /// <summary>One poll in 16 is timed for the poll-duration histogram (a power of two: a mask, not a division).</summary>
     public const int HistogramSampling = 16;
 
-    public static void Spawned(ITaskCell task, ExecutorMetrics metrics)
+    /// <param name="task">The spawned task.</param>
+    /// <param name="metrics">Its executor's metrics.</param>
+    /// <param name="counters">The calling executor thread's block when the caller knows it (no thread-static lookup),
+    /// else null.</param>
+    public static void Spawned(ITaskCell task, ExecutorMetrics metrics, RuntimeCounters? counters = null)
     {
-        metrics.Count(RuntimeCounter.TasksSpawned);
+        if (counters is not null) counters.Count(RuntimeCounter.TasksSpawned);
+        else metrics.Count(RuntimeCounter.TasksSpawned);
         var log = AsyncGenEventSource.Log;
         if (!log.TasksEnabled(EventLevel.Verbose)) return;
         // A machine that has not started describes its method's declaration (see IAsyncFrameSource).
@@ -64,22 +69,22 @@ internal static class TaskLifecycle
         else PollObserved(task, counters);
     }
 
-    public static void Finished(ITaskCell task, ExecutorMetrics metrics, Exception? error, bool cancelled)
+    public static void Finished(ITaskCell task, ITaskScheduler scheduler, Exception? error, bool cancelled)
     {
         var log = AsyncGenEventSource.Log;
         if (cancelled)
         {
-            metrics.Count(RuntimeCounter.TasksCancelled);
+            scheduler.CountCompletion(RuntimeCounter.TasksCancelled);
             if (log.TasksEnabled(EventLevel.Verbose)) log.TaskCancelled(task.Id, task.PollCount);
         }
         else if (error is not null)
         {
-            metrics.Count(RuntimeCounter.TasksFaulted);
+            scheduler.CountCompletion(RuntimeCounter.TasksFaulted);
             if (log.TasksEnabled(EventLevel.Informational)) log.TaskFaulted(task.Id, task.Name, error.GetType().FullName ?? "", error.Message);
         }
         else
         {
-            metrics.Count(RuntimeCounter.TasksCompleted);
+            scheduler.CountCompletion(RuntimeCounter.TasksCompleted);
             if (log.TasksEnabled(EventLevel.Verbose)) log.TaskCompleted(task.Id, task.PollCount);
         }
     }

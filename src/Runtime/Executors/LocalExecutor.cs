@@ -127,7 +127,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         // Bound as Scheduled and queued here: no wake (one atomic step fewer per spawn, and no dispatch through it).
         var task = TaskCell.Claim(future, scheduled: true);
         _tasks.Add(task);
-        TaskLifecycle.Spawned(task, _metrics);
+        TaskLifecycle.Spawned(task, _metrics, owner == Environment.CurrentManagedThreadId ? _metrics.Threads[0] : null);
         Queue(task, owner);
         return new JoinHandle<T>(task);
     }
@@ -205,6 +205,10 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     }
 
     void ITaskScheduler.Release(ITaskCell task) => _tasks.Remove(task);
+
+    // Tasks complete on the executor thread (Run, Cancel) or while no thread runs it (Dispose): its own block either
+    // way, without the thread-static lookup of the default (≈ 2 % of spawn_join).
+    void ITaskScheduler.CountCompletion(RuntimeCounter counter) => _metrics.Threads[0].Count(counter);
 
     private void RunLoop(ITaskCell? main, long deadlineMs, TimeSpan limit)
     {

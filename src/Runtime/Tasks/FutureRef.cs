@@ -10,7 +10,9 @@ namespace AsyncGen.Tasks;
 internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef, IAsyncFrameSource
 {
     private IFuture<T>? _future = future;
-    private readonly Type _type = future.GetType(); // kept after Release: dumps and events name finished tasks
+    // Kept after Release: dumps and events name finished tasks. A wrapper that is plumbing (SpawnAsTask's, a hosted
+    // service's) names the future it runs.
+    private readonly Type _type = future is IFutureRef wrapper ? wrapper.FutureType : future.GetType();
 
     public readonly Type FutureType => _type;
 
@@ -29,7 +31,10 @@ internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef, IAsync
     }
 }
 
-/// <summary>Lets a box name the future a <see cref="FutureRef{T}"/> holds rather than the wrapper.</summary>
+/// <summary>
+/// Lets a box name the future a <see cref="FutureRef{T}"/> holds rather than the wrapper; and a wrapper spawned
+/// through a <see cref="FutureRef{T}"/> (<c>TaskSourceFuture</c>) name the future it wraps.
+/// </summary>
 internal interface IFutureRef
 {
     Type FutureType { get; }

@@ -24,4 +24,11 @@ internal interface ITaskScheduler
 
     /// <summary>The executor's counters, which task completions count in.</summary>
     ExecutorMetrics Metrics { get; }
+
+    /// <summary>
+    /// Counts a task's completion (completed, faulted, cancelled). Tasks complete in <see cref="ITaskCell.Run"/> and
+    /// <see cref="ITaskCell.Cancel"/>, on an executor thread or while the executor does not run; by default the
+    /// calling thread's block is looked up.
+    /// </summary>
+    void CountCompletion(RuntimeCounter counter) => Metrics.Count(counter);
 }

@@ -24,7 +24,7 @@ internal struct TaskCore<T>
 {
     private WakerTable? _table;          // with _slot and the id's low bits: this task's waker (see WakerTable)
     private int _slot;
-    private Waker _joinWaker;            // guarded by the JoinLocked bit
+    private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
     private int _state;                  // TaskState bits 0..7, poll count above (PollCountShift)
     private int _lastPollMs;             // TaskClock offsets, for "idle since" in dumps
     private int _lastWakeMs;
@@ -184,14 +184,7 @@ internal struct TaskCore<T>
     public Poll<T> PollJoin(Future<T> self, ref Context cx)
     {
         if ((State & TaskState.Joined) != 0) throw new InvalidOperationException("The join handle was polled after it completed.");
-        if (!IsComplete)
-        {
-            LockJoin();
-            _joinWaker = cx.Waker;
-            UnlockJoin();
-            // Re-check after registering: a completion between the first check and the store woke nobody.
-            if (!IsComplete) return Poll<T>.Pending;
-        }
+        if (!IsComplete && StoreJoinWaker(cx.Waker)) return Poll<T>.Pending;
         Interlocked.Or(ref _state, (int)TaskState.Joined);
         if (self._awaitedError is { } error)
         {
@@ -199,6 +192,48 @@ internal struct TaskCore<T>
             error.Throw();
         }
         return Poll<T>.Ready(self._awaitedValue!);
+    }
+
+    /// <summary>
+    /// Stores the joiner's waker for <see cref="Complete"/> to wake (tokio's JOIN_WAKER protocol); false if the task
+    /// completed first, and then the outcome is there to take.
+    /// </summary>
+    /// <remarks>
+    /// While <see cref="TaskState.JoinWaker"/> is set only the completer touches <see cref="_joinWaker"/> (after it set
+    /// Complete); the joiner writes it only while the bit is clear, and publishes it by setting the bit, which fails
+    /// once Complete is set: the completer then saw no waker and the joiner takes the outcome itself. So completion
+    /// costs one atomic step whether or not someone joins.
+    /// </remarks>
+    private bool StoreJoinWaker(in Waker waker)
+    {
+        int state = Volatile.Read(ref _state);
+        if ((state & (int)TaskState.JoinWaker) != 0)
+        {
+            // Polled again by the same joiner (the usual case): keep it. The re-read of the state after reading the
+            // waker makes the comparison valid: without Complete, the completer has not begun to read it.
+            if (_joinWaker.WillWake(waker) && (Volatile.Read(ref _state) & (int)TaskState.Complete) == 0) return true;
+            // Another waker (the handle moved to another task): take the bit back before replacing it.
+            while (true)
+            {
+                if ((state & (int)TaskState.Complete) != 0) return false; // the completer owns the old waker now
+                int seen = Interlocked.CompareExchange(ref _state, state & ~(int)TaskState.JoinWaker, state);
+                if (seen == state) break;
+                state = seen;
+            }
+        }
+        _joinWaker = waker;
+        state = Volatile.Read(ref _state);
+        while (true)
+        {
+            if ((state & (int)TaskState.Complete) != 0)
+            {
+                _joinWaker = default; // the completer found no bit and never reads it
+                return false;
+            }
+            int seen = Interlocked.CompareExchange(ref _state, state | (int)TaskState.JoinWaker, state);
+            if (seen == state) return true;
+            state = seen;
+        }
     }
 
     /// <summary>Lets go of what a finished future holds (tokio drops the future), keeping a wrapped future's type.</summary>
@@ -240,32 +275,22 @@ internal struct TaskCore<T>
         self._awaitedError = error;
         if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
         var scheduler = Scheduler;
-        TaskLifecycle.Finished(self, scheduler.Metrics, error?.SourceException, cancelled);
-        // Publishes the outcome. Sets Complete|JoinLocked in one step, so the joiner either stored its waker before
-        // (we take it below) or finds Complete on its re-check after storing; a joiner holding the lock makes the
-        // exchange wait.
+        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled);
+        // Publishes the outcome in one step that also says whether a joiner stored its waker (JoinWaker): if so it
+        // is ours to take, since the joiner no longer touches it once Complete is set; if not, the joiner finds
+        // Complete when it tries to publish one (StoreJoinWaker).
         int state = Volatile.Read(ref _state);
         while (true)
         {
-            int free = state & ~(int)TaskState.JoinLocked;
             int polls = state & ~StateMask;
-            int seen = Interlocked.CompareExchange(ref _state, polls | (int)(TaskState.Complete | TaskState.JoinLocked), free);
-            if (seen == free) break;
-            if ((seen & (int)TaskState.JoinLocked) != 0) Thread.SpinWait(1);
+            int seen = Interlocked.CompareExchange(ref _state, polls | (int)TaskState.Complete, state);
+            if (seen == state) break;
             state = seen;
         }
         scheduler.Release(self);
+        if ((state & (int)TaskState.JoinWaker) == 0) return;
         var joinWaker = _joinWaker;
         _joinWaker = default;
-        UnlockJoin();
-        joinWaker.Wake(); // outside the lock: it may schedule another task
+        joinWaker.Wake(); // it may schedule another task
     }
-
-    private void LockJoin()
-    {
-        var spinner = new SpinWait();
-        while ((Interlocked.Or(ref _state, (int)TaskState.JoinLocked) & (int)TaskState.JoinLocked) != 0) spinner.SpinOnce();
-    }
-
-    private void UnlockJoin() => Interlocked.And(ref _state, ~(int)TaskState.JoinLocked);
 }

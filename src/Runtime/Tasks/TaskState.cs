@@ -12,6 +12,7 @@ namespace AsyncGen.Tasks;
 ///   Running ──wake──▶ Running|Notified   (no second queue entry: no double poll, no lost wake)
 ///   any ──abort──▶ |Cancelled, then scheduled like a wake; the executor disposes the future instead of polling it
 ///   Complete ──join handle takes the outcome──▶ Complete|Joined
+///   joiner: (not Complete) store waker, then ──CAS──▶ |JoinWaker; the completion wakes it if the bit was set
 /// </code>
 /// Only the executor moves a task out of Scheduled or Running; wakers (any thread) only set Scheduled or
 /// Notified. Complete is final, so a stale wake is a no-op. While Unbound the word is owned by whoever polls the
@@ -44,9 +45,9 @@ internal enum TaskState
     Unbound = 1 << 6,
 
     /// <summary>
-    /// A spin lock over the join waker (three words cannot be swapped atomically), held for a few instructions
-    /// by the joiner storing its waker or the completion taking it. A bit here instead of a field of its own keeps
-    /// the task cell within 96 bytes.
+    /// The joiner stored its waker (tokio's JOIN_WAKER): from then on only the completion reads it, after setting
+    /// Complete. The joiner sets the bit after writing the waker and clears it before replacing it, both with a
+    /// compare-and-swap that fails once Complete is set; so completing takes one atomic step, joiner or not.
     /// </summary>
-    JoinLocked = 1 << 7,
+    JoinWaker = 1 << 7,
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AsyncGen.Diagnostics;
 using AsyncGen.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,6 +43,30 @@ public class HostedWorkerTests
             ["child 0 finally", "child 1 finally", "child 2 finally", "supervisor finally"],
             probe.Log.Order());
         Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task The_task_dump_of_the_hosts_executor_names_the_worker_and_shows_where_it_waits()
+    {
+        var (host, probe, _) = Build(services => services.AddHostedService<SupervisorWorker>());
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Ready.Task.WaitAsync(Limit);
+            var executor = host.Services.GetRequiredService<WorkStealingExecutor>();
+            // A best-effort snapshot while the workers run: look until the worker is parked at its await.
+            TaskSnapshot? worker = null;
+            var deadline = DateTime.UtcNow + Limit;
+            while (worker is null && DateTime.UtcNow < deadline)
+            {
+                worker = executor.DumpTasks().FirstOrDefault(task => task.Name == "RunAsyncFuture" && task.Backtrace.Count > 0);
+                if (worker is null) Thread.Yield();
+            }
+            Assert.True(worker is not null, TaskSnapshot.Format(executor.DumpTasks()));
+            Assert.Contains("SupervisorWorker.RunAsync", AsyncBacktrace.Format(worker.Backtrace));
+            Assert.Equal(3, executor.DumpTasks().Count(task => task.Name == "ChildFuture"));
+            await host.StopAsync();
+        }
     }
 
     [Fact]
