@@ -81,6 +81,13 @@ internal sealed partial class BodyBuilder
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
             case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
                 return SpillWith(with, output);
+            case QueryExpressionSyntax query when !ContainsAwait(query.Body):
+                // C# allows an await only in the first `from` collection, which the query evaluates first.
+                var from = query.FromClause;
+                return "from " + (from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ") + from.Identifier.ValueText + " in " +
+                       Spill(from.Expression, output) + "\n" + _rewriter.Rewrite(query.Body);
+            case CheckedExpressionSyntax @checked:
+                return SpillChecked(@checked, output);
             case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
                 // `(await x)?.M`: the await runs first, the access tests its result as written.
                 return Spill(access.Expression, output) + "?" + _rewriter.Rewrite(access.WhenNotNull);
@@ -301,6 +308,10 @@ internal sealed partial class BodyBuilder
                 var callee = (IMethodSymbol)_model.GetSymbolInfo(invocation).Symbol!;
                 target = (callee.IsStatic ? "" : _thisAccess + ".") + FactoryName(name, factoryName);
                 break;
+            case SimpleNameSyntax name when _model.GetSymbolInfo(name).Symbol is not IMethodSymbol:
+                // `d(await x)` with d a delegate variable: C# reads d first (and a local read before the await may not be kept).
+                target = SpillOperand(name, argumentsAwait, output);
+                break;
             case SimpleNameSyntax name:
                 target = _rewriter.Rewrite(name);
                 break;
@@ -506,24 +517,54 @@ internal sealed partial class BodyBuilder
     /// <see cref="SpillConditionalAccess"/> takes apart, an expression holding its leading binding (<c>.B</c>,
     /// <c>[i]</c>, always the leftmost token) gets the tested receiver in front.
     /// </summary>
+    /// <summary>
+    /// <c>checked(a * b + await x)</c>: the operators the expression applies after its awaits are inside the
+    /// <c>checked(...)</c> written around the result; every part computed on its own (spilled before an await, or the
+    /// awaited expression itself) is written inside a <c>checked(...)</c> of its own (<see cref="RewriteBound"/>), so
+    /// each operation still runs in the context the user gave it.
+    /// </summary>
+    private string SpillChecked(CheckedExpressionSyntax @checked, List<Stmt> output)
+    {
+        var keyword = @checked.Keyword.ValueText;
+        _checkedContexts.Push(keyword);
+        try
+        {
+            return keyword + "(" + Spill(@checked.Expression, output) + ")";
+        }
+        finally
+        {
+            _checkedContexts.Pop();
+        }
+    }
+
     private string RewriteBound(ExpressionSyntax expression)
     {
         var text = _rewriter.Rewrite(expression);
+        if (_checkedContexts.Count > 0 && HasContextDependentOperation(expression))
+            text = _checkedContexts.Peek() + "(" + text + ")";
         foreach (var (binding, receiver) in _conditionalReceivers)
             if (expression.Span.Contains(binding.Span) && expression.SpanStart == binding.SpanStart) return receiver + text;
         return text;
     }
+
+    /// <summary>Arithmetic, increments, negation or a cast outside nested functions: what checked/unchecked changes.</summary>
+    private static bool HasContextDependentOperation(ExpressionSyntax expression) =>
+        expression.DescendantNodesAndSelf(n => !BodySyntax.IsNestedFunction(n)).Any(n => n is CastExpressionSyntax or
+            PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression or (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } ||
+            n is BinaryExpressionSyntax binary && binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression ||
+            n is AssignmentExpressionSyntax assignment && assignment.Kind() is SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression);
 
     /// <summary>The assignment target with its receiver and indices evaluated before the right side.</summary>
     private string SpillAssignable(ExpressionSyntax left, bool laterAwait, List<Stmt> output)
     {
         switch (left)
         {
-            case MemberAccessExpressionSyntax member when laterAwait:
-                return SpillReceiver(member.Expression, true, output) + "." + _rewriter.Rewrite(member.Name);
-            case ElementAccessExpressionSyntax element when laterAwait:
-                var receiver = SpillReceiver(element.Expression, true, output);
-                return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, true, output) + "]";
+            case MemberAccessExpressionSyntax member when laterAwait || ContainsAwait(member.Expression):
+                // `points[await i].X = v`: the target's own awaits run first, then the right side (which may await too).
+                return SpillReceiver(member.Expression, laterAwait, output) + "." + _rewriter.Rewrite(member.Name);
+            case ElementAccessExpressionSyntax element when laterAwait || ContainsAwait(element):
+                var receiver = SpillReceiver(element.Expression, laterAwait || element.ArgumentList.Arguments.Any(ContainsAwait), output);
+                return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, laterAwait, output) + "]";
             default:
                 if (ContainsAwait(left)) throw new UnsupportedConstructException(left, "an await inside an assignment target");
                 return _rewriter.Rewrite(left);

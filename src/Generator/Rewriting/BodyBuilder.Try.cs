@@ -65,6 +65,10 @@ internal sealed partial class BodyBuilder
 
         var exceptionField = awaits || catches.Any(c => c.HasAwait) ? NewField($"exception{id}", "global::System.Exception?", "exception pending while an awaiting handler runs") : null;
         var finallyBody = new List<Stmt>();
+        // A finally without awaits runs in a method of its own: the local functions it calls are declared there too.
+        if (!awaits && finallySyntax is not null)
+            foreach (var function in VariableTable.LocalFunctionsReferencedFrom(_model, _body, finallySyntax))
+                finallyBody.Add(Code(_rewriter.Rewrite(function), function));
         buildFinally(finallyBody);
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);

@@ -29,6 +29,7 @@ internal sealed partial class BodyBuilder
     private readonly List<int> _finallyStack = new();
     private readonly HashSet<SyntaxNode> _enteredScopes = new();
     private readonly Stack<(SyntaxNode Binding, string Receiver)> _conditionalReceivers = new();
+    private readonly Stack<string> _checkedContexts = new();
     private int _nextLabel = 1;
     private int _nextTry = 1;
 

@@ -46,6 +46,7 @@ internal sealed class VariableTable
         var awaits = BodySyntax.OwnAwaits(body).ToList();
         var references = new Dictionary<ISymbol, List<SyntaxNode>>(SymbolEqualityComparer.Default);
         var captured = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var capturedForFinally = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (model.GetSymbolInfo(identifier).Symbol is not (ILocalSymbol or IParameterSymbol) || model.GetSymbolInfo(identifier).Symbol is not { } symbol) continue;
@@ -85,6 +86,22 @@ internal sealed class VariableTable
             }
         }
 
+        // A finally block without awaits becomes a method of its own (called by Poll's finally and by Dispose), which
+        // declares again the local functions it calls; what they capture must therefore live in the machine.
+        var finallyFunctions = body.DescendantNodes().OfType<FinallyClauseSyntax>()
+            .SelectMany(f => LocalFunctionsReferencedFrom(model, body, f.Block))
+            .Select(f => model.GetDeclaredSymbol(f))
+            .ToList();
+        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (model.GetSymbolInfo(identifier).Symbol is not (ILocalSymbol or IParameterSymbol) || model.GetSymbolInfo(identifier).Symbol is not { } symbol ||
+                !captured.Contains(symbol) || IsDeclaredInside(symbol, identifier, body))
+                continue;
+            var function = identifier.Ancestors().OfType<LocalFunctionStatementSyntax>().LastOrDefault(f => !BodySyntax.IsInsideNestedFunction(f, body));
+            if (function is not null && finallyFunctions.Contains(model.GetDeclaredSymbol(function), SymbolEqualityComparer.Default))
+                capturedForFinally.Add(symbol);
+        }
+
         var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
         var seenNames = new HashSet<string>();
         foreach (var (symbol, declaration) in declarations)
@@ -92,7 +109,7 @@ internal sealed class VariableTable
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
             var iterationScope = !inNested && captured.Contains(symbol) ? IterationScope(declaration, body, awaits) : null;
-            var isHoisted = !inNested && (iterationScope is not null || IsAliveAcrossAwait(declaration, uses, awaits) ||
+            var isHoisted = !inNested && (iterationScope is not null || capturedForFinally.Contains(symbol) || IsAliveAcrossAwait(declaration, uses, awaits) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
                                           IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits));
             if (isHoisted)
@@ -189,6 +206,28 @@ internal sealed class VariableTable
         return scope is BlockSyntax or SwitchStatementSyntax && IsInsideLoop(scope, body) && awaits.Any(a => scope.Span.Contains(a.Span))
             ? scope
             : null;
+    }
+
+    /// <summary>
+    /// The local functions of the body that code in <paramref name="region"/> calls or converts to a delegate, directly
+    /// or through each other, declared outside it; in declaration order.
+    /// </summary>
+    public static List<LocalFunctionStatementSyntax> LocalFunctionsReferencedFrom(SemanticModel model, SyntaxNode body, SyntaxNode region)
+    {
+        var declared = LocalFunctions(body).Where(f => !region.Span.Contains(f.Span)).ToList();
+        var used = new HashSet<LocalFunctionStatementSyntax>();
+        var pending = new Stack<SyntaxNode>();
+        pending.Push(region);
+        while (pending.Count > 0)
+        {
+            foreach (var name in pending.Pop().DescendantNodes().OfType<SimpleNameSyntax>())
+            {
+                if (model.GetSymbolInfo(name).Symbol is not IMethodSymbol { MethodKind: MethodKind.LocalFunction } function) continue;
+                var declaration = declared.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(f), function.OriginalDefinition));
+                if (declaration is not null && used.Add(declaration)) pending.Push(declaration);
+            }
+        }
+        return declared.Where(used.Contains).ToList();
     }
 
     /// <summary>Local functions declared in the body itself (not inside a lambda or another local function).</summary>

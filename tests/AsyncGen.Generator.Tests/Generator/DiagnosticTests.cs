@@ -69,7 +69,7 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("lock (gate) { }\n        await Task.Yield();\n        return checked(await Task.FromResult(1) + 1);", "checked")]
+    [InlineData("lock (gate) { }\n        await Task.Yield();\n        checked { return await Task.FromResult(1) + 1; }", "checked")]
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     [InlineData("unchecked { var x = await Task.FromResult(1) + 1; }\n        return 1;", "unchecked")]

@@ -167,9 +167,9 @@ public class NoSilentFallbackTests
                 private static readonly object Gate = new();
 
                 [PollAsync]
-                public static async Future<int> Work() { lock (Gate) { } await Task.Yield(); return checked(await Task.FromResult(1) + 1); }
+                public static async Future<int> Work() { lock (Gate) { } await Task.Yield(); checked { return await Task.FromResult(1) + 1; } }
             }
             """).AssertCompiles();
-        Assert.Contains("// This method runs through the fallback builder: it uses an await inside a checked expression (AG0005, line", run.Source("WorkFuture"), StringComparison.Ordinal);
+        Assert.Contains("// This method runs through the fallback builder: it uses an await inside a checked/unchecked block (AG0005, line", run.Source("WorkFuture"), StringComparison.Ordinal);
     }
 }

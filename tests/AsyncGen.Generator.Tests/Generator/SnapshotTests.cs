@@ -535,7 +535,7 @@ public class SnapshotTests
                 public static async Future<int> Locked(object gate)
                 {
                     await Task.Yield();
-                    return checked(await Task.FromResult(1) + 1);
+                    checked { return await Task.FromResult(1) + 1; }
                 }
             }
             """;
