@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace AsyncGen.Sync;
 
@@ -45,6 +46,7 @@ internal struct AtomicWaker
     /// Receiver only: the next <see cref="Wake"/> wakes <paramref name="waker"/>. Ends with a full fence, so the
     /// caller's re-check of its condition after this call cannot miss a wake-up.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Register(in Waker waker)
     {
         if (_waker.WillWake(waker))
@@ -55,6 +57,12 @@ internal struct AtomicWaker
             else Interlocked.MemoryBarrier();
             return;
         }
+        RegisterAnother(waker);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RegisterAnother(in Waker waker)
+    {
         int state = Volatile.Read(ref _state);
         while (true)
         {
@@ -73,6 +81,7 @@ internal struct AtomicWaker
     }
 
     /// <summary>Wakes the registered waker once, if the slot is armed. Any thread; call after publishing what it waits for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Wake()
     {
         if (Interlocked.CompareExchange(ref _state, Waking, Armed) != Armed) return;

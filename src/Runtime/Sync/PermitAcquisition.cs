@@ -2,7 +2,8 @@ namespace AsyncGen.Sync;
 
 /// <summary>
 /// The pollable part of acquiring permits from a <see cref="BatchSemaphore"/>, embedded by value in the public
-/// futures (<see cref="AcquireFuture"/>, <see cref="LockFuture{T}"/>, <see cref="SendFuture{T}"/>).
+/// futures (<see cref="AcquireFuture"/>, <see cref="LockFuture{T}"/>; <see cref="SendFuture{T}"/> keeps only the token, its
+/// channel knows the semaphore).
 /// </summary>
 /// <remarks>Holds only the semaphore, the amount and a <see cref="WaiterToken"/>: the waiter node itself lives in
 /// the semaphore's slab, so this struct may be copied before its first poll and allocates nothing.</remarks>

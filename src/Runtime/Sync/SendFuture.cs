@@ -11,7 +11,7 @@ namespace AsyncGen.Sync;
 public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
 {
     private readonly ChannelCore<T> _core;
-    private PermitAcquisition _room; // default (unused) on an unbounded channel
+    private WaiterToken _room; // queued for room in a full bounded channel (the semaphore is the core's: not kept here)
     private T? _item;
     private bool _done;
 
@@ -19,7 +19,6 @@ public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
     {
         _core = core;
         _item = item;
-        if (core.Room is not null) _room = new PermitAcquisition(core.Room, 1);
     }
 
     /// <inheritdoc/>
@@ -27,8 +26,9 @@ public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
     {
         if (_done) throw new InvalidOperationException("The send future was polled after it completed.");
         if (!CoopBudget.Proceed(cx.Waker)) return Poll<bool>.Pending; // spent its budget: woken, yields to others
-        if (_core.Room is null) return Finish(_core.TrySendUnbounded(_item!));
-        var room = _room.Poll(ref cx);
+        var semaphore = _core.Room;
+        if (semaphore is null) return Finish(_core.TrySendUnbounded(_item!));
+        var room = semaphore.PollAcquire(ref _room, 1, cx.Waker);
         if (room.IsPending) return Poll<bool>.Pending;
         if (!room.Value) return Finish(sent: false);
         _core.Deliver(_item!); // room held: delivered even if the channel closes now (the send is ordered before the close)
@@ -40,8 +40,8 @@ public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
     {
         if (_done) return;
         Finish(sent: false);
-        if (_core.Room is null || !_room.IsWaiting) return;
-        _room.Cancel();
+        if (_core.Room is null || _room.IsNone) return;
+        _core.Room.CancelAcquire(ref _room, 1);
         _core.RoomReturned();
     }
 
@@ -56,6 +56,6 @@ public struct SendFuture<T> : IFuture<bool>, IAsyncFrameSource
     /// <summary>While queued for room in a full bounded channel.</summary>
     public readonly void CollectFrames(List<AsyncFrame> frames)
     {
-        if (!_done && _core.Room is not null && _room.IsWaiting) frames.Add(AsyncFrame.Resource("AsyncChannel.Send", "room (the channel is full)"));
+        if (!_done && !_room.IsNone) frames.Add(AsyncFrame.Resource("AsyncChannel.Send", "room (the channel is full)"));
     }
 }

@@ -71,6 +71,81 @@ public class TimerWheelTests
     }
 
     [Fact]
+    public void Random_timers_from_every_phase_of_the_clock_fire_exactly_at_their_deadlines()
+    {
+        var random = new Random(7);
+        for (int round = 0; round < 20; round++)
+        {
+            long start = random.NextInt64(0, 1L << 40);
+            var log = new FiringLog { Now = start };
+            var wheel = new TimerWheel(startMs: start);
+            var deadlines = new Dictionary<int, long>();
+            for (int id = 0; id < 500; id++)
+            {
+                // Inserted as the clock moves on, so every level is filed from many phases of its slots.
+                if (random.Next(4) == 0) AdvanceTo(wheel, log, log.Now + random.Next(1, 300));
+                long delay = random.Next(5) switch { 0 => random.Next(0, 64), 1 => random.Next(60, 70), 2 => random.Next(1, 4_200), 3 => random.Next(4_000, 300_000), _ => random.NextInt64(1, 1L << 33) };
+                deadlines[id] = log.Now + delay;
+                wheel.Insert(log.Now + delay, log.For(id));
+            }
+
+            AdvanceTo(wheel, log, deadlines.Values.Max());
+
+            Assert.Equal(deadlines.Count, log.Fired.Count);
+            Assert.All(log.Fired, f => Assert.Equal(deadlines[f.Id], f.At));
+            Assert.Equal(0, wheel.Count);
+        }
+    }
+
+    [Fact]
+    public void A_timer_less_than_64_ms_away_never_cascades_whatever_the_phase()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        for (int id = 0; id < 1_000; id++)
+        {
+            // One timer per millisecond of the clock, each 1–63 ms away: many cross a 64 ms boundary.
+            wheel.Insert(log.Now + 1 + id % 63, log.For(id));
+            AdvanceTo(wheel, log, log.Now + 1);
+        }
+        AdvanceTo(wheel, log, log.Now + 64);
+
+        Assert.Equal(1_000, log.Fired.Count);
+        Assert.Equal(0, wheel.Cascaded);
+    }
+
+    [Fact]
+    public void Threads_advancing_one_wheel_at_once_fire_every_timer_exactly_once()
+    {
+        // A work-stealing worker fires due timers while another, parked in the driver, may fire them too.
+        const int perThread = 20_000;
+        var wheel = new TimerWheel(startMs: 0);
+        var wakes = new int[4 * perThread];
+        var target = new CountingTarget(wakes);
+        long now = 0;
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            for (int i = 0; i < perThread; i++)
+            {
+                long at = Interlocked.Read(ref now);
+                wheel.Insert(at + random.Next(0, 70), new Waker(target, t * perThread + i, 0));
+                wheel.Advance(Interlocked.Increment(ref now) / 4);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        while (wheel.Count > 0) wheel.Advance(++now);
+
+        Assert.All(wakes, count => Assert.Equal(1, count));
+    }
+
+    private sealed class CountingTarget(int[] wakes) : IWakeTarget
+    {
+        public void Wake(int slot, int generation) => Interlocked.Increment(ref wakes[slot]);
+    }
+
+    [Fact]
     public void A_big_jump_fires_everything_due_in_deadline_order()
     {
         var log = new FiringLog();
