@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -231,5 +233,53 @@ public partial class SocketProgramTests
             client.Close(timeout: 0); // SO_LINGER 0: close with RST
         }
         Assert.Equal(nameof(SocketError.ConnectionReset), await server.WaitAsync(Limit));
+    }
+
+    [PollAsync]
+    private static async Future<AsyncTcpStream> AcceptOne(AsyncTcpListener listener) => await listener.AcceptAsync();
+
+    /// <summary>Kestrel-style Task code over the duplex pipe: reads lines from the PipeReader, answers each.</summary>
+    private static async Task<int> ServeLinesOverPipes(IDuplexPipe pipe)
+    {
+        int lines = 0;
+        while (true)
+        {
+            var read = await pipe.Input.ReadAsync();
+            var buffer = read.Buffer;
+            while (buffer.PositionOf((byte)'\n') is { } end)
+            {
+                var line = Encoding.UTF8.GetString(buffer.Slice(0, end));
+                buffer = buffer.Slice(buffer.GetPosition(1, end));
+                await pipe.Output.WriteAsync(Encoding.UTF8.GetBytes($"{line.Length}\n"));
+                lines++;
+            }
+            pipe.Input.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted) break;
+        }
+        await pipe.Input.CompleteAsync();
+        await pipe.Output.CompleteAsync();
+        return lines;
+    }
+
+    [Fact]
+    public async Task Task_code_serves_a_connection_through_AsDuplexPipe()
+    {
+        using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var executor = new WorkStealingExecutor(2);
+        var accepted = executor.SpawnAsTask(AcceptOne(listener));
+        using var client = new TcpClient();
+        await client.ConnectAsync(listener.LocalEndPoint.Address, listener.LocalEndPoint.Port);
+        using var connection = await accepted.WaitAsync(Limit);
+        var serving = ServeLinesOverPipes(connection.AsDuplexPipe(executor));
+
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream);
+        foreach (var word in new[] { "a", "bb", "ccc" })
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(word + "\n"));
+            Assert.Equal(word.Length.ToString(), await reader.ReadLineAsync().WaitAsync(Limit));
+        }
+        client.Client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(3, await serving.WaitAsync(Limit));
     }
 }

@@ -46,6 +46,7 @@ internal sealed class TimerWheel
     private long _elapsed;                                // the wheel's current time, in ms (MonotonicClock.NowMs)
     private long _parkDeadline = NotParked;               // the deadline a parked thread sleeps until
     private readonly List<Waker> _firing = [];            // reused by Advance: wakes happen outside the lock
+    private int _advancing;                               // 1 while a thread is in Advance (it owns _firing)
     private readonly Lock _lock = new();
     private const long NotParked = long.MinValue;
 
@@ -182,11 +183,27 @@ internal sealed class TimerWheel
     }
 
     /// <summary>
-    /// Fires every timer whose deadline is at or before <paramref name="nowMs"/>, in deadline order. Called by one
-    /// thread at a time: the thread that holds the driver.
+    /// Fires every timer whose deadline is at or before <paramref name="nowMs"/>, in deadline order. Any thread: the
+    /// one that holds the driver, or a busy work-stealing worker while another sleeps in the driver. A call that
+    /// finds another thread firing returns 0 at once and leaves the turn to it (what is due after that thread's
+    /// clock reading fires at the next turn); the next deadline stays due, so no parker sleeps past it.
     /// </summary>
     /// <returns>How many timers fired.</returns>
     public int Advance(long nowMs)
+    {
+        // One firing thread at a time: _firing is its own until the wakes are out.
+        if (Interlocked.CompareExchange(ref _advancing, 1, 0) != 0) return 0;
+        try
+        {
+            return FireExpired(nowMs);
+        }
+        finally
+        {
+            Volatile.Write(ref _advancing, 0);
+        }
+    }
+
+    private int FireExpired(long nowMs)
     {
         int fired;
         lock (_lock)

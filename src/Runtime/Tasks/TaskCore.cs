@@ -185,7 +185,9 @@ internal struct TaskCore<T>
     {
         if ((State & TaskState.Joined) != 0) throw new InvalidOperationException("The join handle was polled after it completed.");
         if (!IsComplete && StoreJoinWaker(cx.Waker)) return Poll<T>.Pending;
-        Interlocked.Or(ref _state, (int)TaskState.Joined);
+        // A plain write: once Complete, only this joiner and Abort write the word, and an abort's Cancelled bit it
+        // might overwrite means nothing on a completed task (wakes and runs stop at Complete without writing).
+        Volatile.Write(ref _state, Volatile.Read(ref _state) | (int)TaskState.Joined);
         if (self._awaitedError is { } error)
         {
             UnobservedFailures.Observe(self);

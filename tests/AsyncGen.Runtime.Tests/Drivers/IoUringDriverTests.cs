@@ -185,7 +185,11 @@ public class IoUringDriverTests
                 });
                 Assert.Equal(batched, ReceiveExactly(client, batched.Length));
 
-                driver.Park(0); // reaps the send's completion; this thread is now the one that parks
+                // Reap the send's completion (a second send would otherwise only join the one in flight); this
+                // thread is then the one that parks.
+                var uringRegistration = Assert.IsType<IoUringRegistration>(registration);
+                for (int i = 0; i < 3000 && uringRegistration.SendInFlight; i++) driver.Park(10);
+                Assert.False(uringRegistration.SendInFlight);
                 var now = "now"u8.ToArray();
                 OnNewThread(() =>
                 {

@@ -115,6 +115,37 @@ public class TimerWheelTests
     }
 
     [Fact]
+    public void Threads_advancing_one_wheel_at_once_fire_every_timer_exactly_once()
+    {
+        // A work-stealing worker fires due timers while another, parked in the driver, may fire them too.
+        const int perThread = 20_000;
+        var wheel = new TimerWheel(startMs: 0);
+        var wakes = new int[4 * perThread];
+        var target = new CountingTarget(wakes);
+        long now = 0;
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            for (int i = 0; i < perThread; i++)
+            {
+                long at = Interlocked.Read(ref now);
+                wheel.Insert(at + random.Next(0, 70), new Waker(target, t * perThread + i, 0));
+                wheel.Advance(Interlocked.Increment(ref now) / 4);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        while (wheel.Count > 0) wheel.Advance(++now);
+
+        Assert.All(wakes, count => Assert.Equal(1, count));
+    }
+
+    private sealed class CountingTarget(int[] wakes) : IWakeTarget
+    {
+        public void Wake(int slot, int generation) => Interlocked.Increment(ref wakes[slot]);
+    }
+
+    [Fact]
     public void A_big_jump_fires_everything_due_in_deadline_order()
     {
         var log = new FiringLog();

@@ -113,27 +113,29 @@ internal sealed class Worker
 
     /// <summary>
     /// Every <see cref="GlobalQueueInterval"/> ticks: fire due timers and poll I/O without blocking, which also submits
-    /// the I/O this batch of polls queued; if another worker holds the driver, just submit that I/O.
+    /// the I/O this batch of polls queued; if another worker holds the driver, submit that I/O and fire the due timers.
     /// </summary>
+    /// <remarks>The worker parked in the driver sleeps until the deadline it saw and then waits for a core: on a loaded
+    /// machine its wake-up comes milliseconds late, while this worker is running anyway. Only I/O events wait for it.</remarks>
     private void Maintain()
     {
-        CoarseClock.Advance();
-        if (!Executor.DriverLock.TryEnter())
-        {
-            // A parked worker is driving: blocked in the kernel, it would not see what this batch queued.
-            Executor.Driver.Io.SubmitDeferred();
-            return;
-        }
-        _inDriver = true;
+        long now = CoarseClock.Advance();
+        bool drive = Executor.DriverLock.TryEnter();
+        // A parked worker is driving: blocked in the kernel, it would not see what this batch queued.
+        if (!drive) Executor.Driver.Io.SubmitDeferred();
+        int fired = 0;
+        _inDriver = true; // the wakes of this turn are this worker's, shared once below
         try
         {
-            Executor.Driver.Park(0);
+            if (drive) Executor.Driver.Park(0);
+            else fired = Executor.Driver.Timers.Advance(now);
         }
         finally
         {
             _inDriver = false;
-            Executor.DriverLock.Exit();
+            if (drive) Executor.DriverLock.Exit();
         }
+        if (!drive && fired == 0) return; // nothing new here: the parked worker is not worth a wake-up
         ShareDriverWoken();
         if (ShouldNotifyOthers) Executor.NotifyParked();
     }
