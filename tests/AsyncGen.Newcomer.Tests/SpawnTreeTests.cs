@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace AsyncGen.Newcomer.Tests;
 
 /// <summary>
@@ -96,5 +98,60 @@ public partial class SpawnTreeTests
         // After Run, the results are read by blocking on the (completed) handles.
         Assert.Equal(14, executor.BlockOn(first));
         Assert.Equal(5, executor.BlockOn(second));
+    }
+
+    [PollAsync]
+    private static async Future<int> Worker(ConcurrentQueue<string> log, int id)
+    {
+        try
+        {
+            await Time.Sleep(Timeout.InfiniteTimeSpan);
+            return id;
+        }
+        finally
+        {
+            log.Enqueue($"worker {id} finally");
+        }
+    }
+
+    [PollAsync]
+    private static async Future<int> Supervisor(ConcurrentQueue<string> log)
+    {
+        var workers = new List<JoinHandle<int>>();
+        for (int i = 0; i < 3; i++) workers.Add(Executor.Spawn(Worker(log, i)));
+        int sum = 0;
+        foreach (var worker in workers) sum += await worker;
+        return sum;
+    }
+
+    [PollAsync]
+    private static async Future<int> YieldThenReturn(int yields)
+    {
+        for (int i = 0; i < yields; i++) await Future.Yield();
+        return -1;
+    }
+
+    [PollAsync]
+    private static async Future<string> CancelTheSupervisor(ConcurrentQueue<string> log)
+    {
+        // Cancelled by losing a Select once the workers have all started (not by a short timeout: under load that
+        // can expire before a spawned task's first poll, and a task aborted before it started has nothing to clean).
+        var winner = await Future.Select(Supervisor(log), YieldThenReturn(3));
+        if (!winner.IsSecond) return "the supervisor finished";
+        for (int i = 0; i < 3; i++) await Future.Yield(); // the aborted worker runs its cleanup meanwhile
+        return string.Join(", ", log.Order());
+    }
+
+    [Fact]
+    public void Cancelling_a_parent_aborts_the_child_it_was_awaiting_the_others_run_until_BlockOn_ends()
+    {
+        // What the runtime does today (tokio's model: a handle not being awaited is detached): the handle the parent
+        // was suspended on is disposed with it, which aborts that child; handles kept in a list are not disposed.
+        // The rest are cancelled when BlockOn returns (its executor ends). A structured-concurrency user may expect
+        // all three to stop with the parent: keep the handles in something that disposes them (or abort them in a
+        // finally) for that.
+        var log = new ConcurrentQueue<string>();
+        Assert.Equal("worker 0 finally", Executor.BlockOn(CancelTheSupervisor(log)));
+        Assert.Equal(["worker 0 finally", "worker 1 finally", "worker 2 finally"], log.Order());
     }
 }

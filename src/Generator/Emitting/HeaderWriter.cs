@@ -33,6 +33,12 @@ internal static class HeaderWriter
             writer.Line("// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.");
             writer.Line("//");
         }
+        foreach (var line in spec.StartedDisposalLines)
+        {
+            writer.Line($"// Dispose while suspended inside the 'await using' of line {N(line)} starts its DisposeAsync without waiting for it");
+            writer.Line("// (a disposed machine cannot suspend): its exception propagates if it completes at once, else it finishes on its own.");
+            writer.Line("//");
+        }
         writer.Line("// ```mermaid");
         writer.Line("// stateDiagram-v2");
         writer.Line("//     [*] --> Created");

@@ -5,6 +5,7 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>Body</c>: The body model, or null when the body is unsupported: the struct then wraps the fallback.</para>
 /// <para><c>FallbackReason</c>: Why there is no body (the construct and its diagnostic), for the file header.</para>
 /// <para><c>AwaitingFinallyLines</c>: Lines of the statements whose finally block awaits (Dispose cannot run those).</para>
+/// <para><c>StartedDisposalLines</c>: Lines of the <c>await using</c> statements whose DisposeAsync Dispose starts without waiting for it.</para>
 /// <para><c>UsesHoist</c>: Pattern or catch variables are stored in fields from inside conditions (the
 /// <c>Hoist</c> helper is emitted).</para>
 /// <para><c>ScopeClosures</c>: Closures of blocks inside loops, created each time the block starts.</para>
@@ -42,5 +43,6 @@ internal sealed record MachineSpec(
     string? Accessibility = null,
     EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default,
     EquatableArray<int> AwaitingFinallyLines = default,
+    EquatableArray<int> StartedDisposalLines = default,
     bool UsesHoist = false,
     EquatableArray<ScopeClosureSpec> ScopeClosures = default);

@@ -9,9 +9,13 @@ namespace AsyncGen.Generator.Parsing;
 /// <summary>Syntax questions the parser asks about a method body.</summary>
 internal static class BodySyntax
 {
-    /// <summary>Lambdas, anonymous methods and local functions: their awaits and returns are their own.</summary>
+    /// <summary>
+    /// Lambdas, anonymous methods and local functions: their awaits and returns are their own. So is the body of a
+    /// query expression (everything after its first <c>from</c>): its clauses are lambdas, which capture the variables
+    /// they read (a struct's fields cannot be captured).
+    /// </summary>
     public static bool IsNestedFunction(SyntaxNode node) =>
-        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax;
+        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryBodySyntax;
 
     /// <summary>Every await of the method itself (not of nested functions), including <c>await foreach/using</c>.</summary>
     public static IEnumerable<SyntaxNode> OwnAwaits(SyntaxNode body) =>

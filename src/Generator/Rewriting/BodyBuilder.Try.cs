@@ -46,11 +46,15 @@ internal sealed partial class BodyBuilder
         BuildTryFinally(origin, origin, origin.SpanStart, @finally, ContainsAwait(@finally), buildBody,
             output => BuildBlock(@finally, output), catches);
 
+    // disposeWhenCancelled: for a finally that awaits only a DisposeAsync (`await using`), what Dispose runs in its
+    // place while the machine is suspended in the try, since Dispose cannot await (see StartDisposeAsync).
     private TryStmt BuildTryFinally(
         SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
-        System.Action<List<Stmt>> buildBody, System.Action<List<Stmt>> buildFinally, List<CatchModel> catches)
+        System.Action<List<Stmt>> buildBody, System.Action<List<Stmt>> buildFinally, List<CatchModel> catches,
+        string? disposeWhenCancelled = null)
     {
         var id = _nextTry++;
+        var cancelId = awaits && disposeWhenCancelled is not null ? _nextTry++ : (int?)null;
         PendingFinally? pending = null;
         if (awaits)
         {
@@ -59,9 +63,10 @@ internal sealed partial class BodyBuilder
             _jumps.AwaitingFinally(pending);
         }
         var body = new List<Stmt>();
-        if (!awaits) _finallyStack.Insert(0, id); // Dispose runs this finally while suspended in the body
+        if (!awaits || cancelId is not null) _finallyStack.Insert(0, cancelId ?? id); // Dispose runs this finally while suspended in the body
         buildBody(body);
-        if (!awaits) _finallyStack.RemoveAt(0);
+        if (!awaits || cancelId is not null) _finallyStack.RemoveAt(0);
+        if (cancelId is { } cancel) FinallyMethods.Add(new FinallyModel(cancel, Block(new List<Stmt> { Synthesized(disposeWhenCancelled!) }), false));
 
         var exceptionField = awaits || catches.Any(c => c.HasAwait) ? NewField($"exception{id}", "global::System.Exception?", "exception pending while an awaiting handler runs") : null;
         var finallyBody = new List<Stmt>();
@@ -72,7 +77,8 @@ internal sealed partial class BodyBuilder
         buildFinally(finallyBody);
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);
-        else AwaitingFinallyLines.Add(BodySyntax.Line(origin));
+        else if (cancelId is null) AwaitingFinallyLines.Add(BodySyntax.Line(origin));
+        else StartedDisposalLines.Add(BodySyntax.Line(origin));
         return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
             pending?.BranchFieldIfCreated, (pending?.Exits ?? new List<string>()).ToEquatableArray());
     }
@@ -182,8 +188,25 @@ internal sealed partial class BodyBuilder
                     ? $"((global::System.IDisposable){access}).Dispose();"
                     : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();"));
             },
-            new List<CatchModel>());
+            new List<CatchModel>(),
+            isAwait ? StartDisposeAsync($"((global::System.IAsyncDisposable){access})", type.IsValueType ? null : access) : null);
         output.Add(tryStmt);
+    }
+
+    /// <summary>
+    /// What Dispose runs for an <c>await using</c> suspended in its body: DisposeAsync is started; if it completes at
+    /// once (the common case) its exception propagates like a finally block's; otherwise it finishes on its own
+    /// (Dispose cannot await) and a failure surfaces as <c>TaskScheduler.UnobservedTaskException</c>, as for any
+    /// unobserved task. (An <c>await foreach</c> is not disposed this way: its enumerator may be inside MoveNextAsync,
+    /// where an async iterator refuses DisposeAsync.)
+    /// </summary>
+    private static string StartDisposeAsync(string disposable, string? nullTested)
+    {
+        var disposal = GeneratedNames.PendingDisposal;
+        var start = $"var {disposal} = {disposable}.DisposeAsync(); // Dispose cannot await: started here, finishes on its own\n" +
+                    $"if ({disposal}.IsCompleted) {disposal}.GetAwaiter().GetResult();\n" +
+                    $"else _ = {disposal}.AsTask();";
+        return nullTested is null ? start : $"if ({nullTested} != null)\n{{\n    {start.Replace("\n", "\n    ")}\n}}";
     }
 
     /// <summary><c>await resource.DisposeAsync()</c>, skipped for a null resource.</summary>

@@ -55,6 +55,9 @@ internal sealed partial class BodyBuilder
     /// <summary>Lines of the try (or using, await foreach) statements whose finally block awaits.</summary>
     public List<int> AwaitingFinallyLines { get; } = new();
 
+    /// <summary>Lines of the <c>await using</c> resources whose DisposeAsync Dispose starts without waiting for it.</summary>
+    public List<int> StartedDisposalLines { get; } = new();
+
     public BlockStmt Build()
     {
         var output = new List<Stmt>();

@@ -41,6 +41,7 @@ internal static class MachineRewriter
                 Body = body,
                 PrimaryConstructorAccessors = variables.PrimaryConstructorAccessors.ToEquatableArray(),
                 AwaitingFinallyLines = builder.AwaitingFinallyLines.ToEquatableArray(),
+                StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
                 ScopeClosures = variables.ScopeClosures.Select(c => new ScopeClosureSpec(c.Type, c.Field, c.Fields.ToEquatableArray())).ToEquatableArray(),
             };

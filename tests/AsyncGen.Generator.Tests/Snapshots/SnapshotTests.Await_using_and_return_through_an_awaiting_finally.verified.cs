@@ -9,8 +9,8 @@
 //         holds _value for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the statement of line 12 does not run its finally block (or DisposeAsync):
-// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
+// Dispose while suspended inside the 'await using' of line 12 starts its DisposeAsync without waiting for it
+// (a disposed machine cannot suspend): its exception propagates if it completes at once, else it finishes on its own.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -165,7 +165,14 @@ namespace Demo
                 {
                     case 1:
                     {
-                        _await1_value = default; // an awaiter cannot be cancelled: its completion is ignored
+                        try
+                        {
+                            _await1_value = default; // an awaiter cannot be cancelled: its completion is ignored
+                        }
+                        finally
+                        {
+                            Finally2();
+                        }
                         break;
                     }
                     case 2:
@@ -200,6 +207,18 @@ namespace Demo
                 2 => "Use: suspended at Sample.cs:12, await ((global::System.IAsyncDisposable)_resource).DisposeAsync()",
                 _ => "Use: running, or finished",
             };
+
+            private void Finally2()
+            {
+#line hidden
+                if (_resource != null)
+                {
+                    var __disposal = ((global::System.IAsyncDisposable)_resource).DisposeAsync(); // Dispose cannot await: started here, finishes on its own
+                    if (__disposal.IsCompleted) __disposal.GetAwaiter().GetResult();
+                    else _ = __disposal.AsTask();
+                }
+#line default
+            }
         }
 
         /// <summary>Creates the state machine of <c>Use</c> without running it: used by interceptors and by machines that await it.</summary>

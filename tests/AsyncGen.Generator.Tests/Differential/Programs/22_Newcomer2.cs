@@ -195,7 +195,7 @@ public static partial class P_NcAsyncIteratorConsumed
     }
 }
 
-public static partial class P_NcAwaitFinallyOfUsingCustomResourceInLoop
+public static partial class P_NcAwaitUsingCustomResourceInLoop
 {
     [PollAsync]
     public static async Future<string> Run(List<string> log)
