@@ -35,8 +35,9 @@ internal static class HeaderWriter
         }
         foreach (var line in spec.StartedDisposalLines)
         {
-            writer.Line($"// Dispose while suspended inside the 'await using' of line {N(line)} starts its DisposeAsync without waiting for it");
-            writer.Line("// (a disposed machine cannot suspend): its exception propagates if it completes at once, else it finishes on its own.");
+            writer.Line($"// Dispose while suspended inside the 'await using' of line {N(line)} starts its DisposeAsync (AsyncDisposal.OnCancel)");
+            writer.Line("// and runs the cleanup outside it: a disposal that completes at once throws like a finally block; one that does not");
+            writer.Line("// finishes on its own (a disposed machine cannot suspend), counted in AsyncDisposal.Detached, failures reported as unobserved.");
             writer.Line("//");
         }
         writer.Line("// ```mermaid");

@@ -189,25 +189,18 @@ internal sealed partial class BodyBuilder
                     : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();"));
             },
             new List<CatchModel>(),
-            isAwait ? StartDisposeAsync($"((global::System.IAsyncDisposable){access})", type.IsValueType ? null : access) : null);
+            isAwait ? StartDisposeAsync(access) : null);
         output.Add(tryStmt);
     }
 
     /// <summary>
-    /// What Dispose runs for an <c>await using</c> suspended in its body: DisposeAsync is started; if it completes at
-    /// once (the common case) its exception propagates like a finally block's; otherwise it finishes on its own
-    /// (Dispose cannot await) and a failure surfaces as <c>TaskScheduler.UnobservedTaskException</c>, as for any
-    /// unobserved task. (An <c>await foreach</c> is not disposed this way: its enumerator may be inside MoveNextAsync,
-    /// where an async iterator refuses DisposeAsync.)
+    /// What Dispose runs for an <c>await using</c> suspended in its body: <c>AsyncDisposal.OnCancel</c> starts
+    /// DisposeAsync; if it completes at once (the common case) its exception propagates like a finally block's;
+    /// otherwise it finishes on its own (Dispose cannot await), counted, and a failure is reported as unobserved.
+    /// By reference, so a struct resource is disposed in place. (An <c>await foreach</c> is not disposed this way: its
+    /// enumerator may be inside MoveNextAsync, where an async iterator refuses DisposeAsync.)
     /// </summary>
-    private static string StartDisposeAsync(string disposable, string? nullTested)
-    {
-        var disposal = GeneratedNames.PendingDisposal;
-        var start = $"var {disposal} = {disposable}.DisposeAsync(); // Dispose cannot await: started here, finishes on its own\n" +
-                    $"if ({disposal}.IsCompleted) {disposal}.GetAwaiter().GetResult();\n" +
-                    $"else _ = {disposal}.AsTask();";
-        return nullTested is null ? start : $"if ({nullTested} != null)\n{{\n    {start.Replace("\n", "\n    ")}\n}}";
-    }
+    private static string StartDisposeAsync(string resource) => $"global::AsyncGen.AsyncDisposal.OnCancel(ref {resource});";
 
     /// <summary><c>await resource.DisposeAsync()</c>, skipped for a null resource.</summary>
     private void DisposeAsync(string access, ITypeSymbol type, SyntaxNode origin, List<Stmt> output)

@@ -200,6 +200,12 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(100, Level = EventLevel.Warning, Message = "{0} started on the fallback builder (not a generated machine)")]
     public void FallbackMachineStarted(string method) => WriteEvent(100, method);
 
+    // Ids 110-119: await using disposals of cancelled futures (Core/AsyncDisposal).
+
+    /// <summary>A cancelled future's Dispose started the DisposeAsync of a <paramref name="resourceType"/> that did not finish at once (see <see cref="AsyncDisposal"/>).</summary>
+    [Event(110, Level = EventLevel.Warning, Message = "DisposeAsync of {0} (await using of a disposed future) detached: it finishes after the future's Dispose returned")]
+    public void AsyncDisposalDetached(string resourceType) => WriteEvent(110, resourceType);
+
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The payload is a string and ints: primitives, nothing to trim.")]
     private unsafe void WriteEvent(int eventId, string arg1, int arg2, int arg3, int arg4)

@@ -44,7 +44,8 @@ public static class RuntimeDiagnostics
     /// <summary>
     /// Raised (on the finalizer thread) when a task that faulted is collected without anyone having awaited its
     /// join handle: the exception would otherwise vanish. The <c>UnobservedTaskFailure</c> error event is written
-    /// too.
+    /// too. Also raised, with task id 0 and on the thread that completed it, when the <c>DisposeAsync</c> of an
+    /// <c>await using</c> that a cancelled future detached fails (see <see cref="AsyncDisposal"/>).
     /// </summary>
     public static event EventHandler<UnobservedTaskFailureEventArgs>? UnobservedTaskFailure;
 

@@ -51,6 +51,9 @@ internal static class RuntimeMeter
     /// <summary>The process-wide counter of fallback machines started (<see cref="FallbackMachines.Started"/>).</summary>
     public const string FallbackStartedName = "asyncgen.fallback.started";
 
+    /// <summary>The process-wide counter of detached <c>await using</c> disposals (<see cref="AsyncDisposal.Detached"/>).</summary>
+    public const string AsyncDisposalDetachedName = "asyncgen.async_disposal.detached";
+
     private static readonly object[] s_instruments = CreateObservables();
 
     /// <summary>Publishes <paramref name="executor"/>'s measurements until it is unregistered or collected.</summary>
@@ -99,6 +102,9 @@ internal static class RuntimeMeter
         // executor sees it (FallbackMachines).
         instruments.Add(s_meter.CreateObservableCounter(FallbackStartedName, () => FallbackMachines.Started, "{machine}",
             "Fallback state machines started: [PollAsync] calls the generator did not rewrite (AG0005-AG0009)."));
+        // Process-wide too: a future may be disposed outside any executor (a Select's loser, a BlockOn's caller).
+        instruments.Add(s_meter.CreateObservableCounter(AsyncDisposalDetachedName, () => AsyncDisposal.Detached, "{disposal}",
+            "DisposeAsync calls of 'await using' resources that a cancelled future started and could not wait for."));
         return [.. instruments];
     }
 

@@ -9,8 +9,9 @@
 //         holds _value for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the 'await using' of line 12 starts its DisposeAsync without waiting for it
-// (a disposed machine cannot suspend): its exception propagates if it completes at once, else it finishes on its own.
+// Dispose while suspended inside the 'await using' of line 12 starts its DisposeAsync (AsyncDisposal.OnCancel)
+// and runs the cleanup outside it: a disposal that completes at once throws like a finally block; one that does not
+// finishes on its own (a disposed machine cannot suspend), counted in AsyncDisposal.Detached, failures reported as unobserved.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -211,12 +212,7 @@ namespace Demo
             private void Finally2()
             {
 #line hidden
-                if (_resource != null)
-                {
-                    var __disposal = ((global::System.IAsyncDisposable)_resource).DisposeAsync(); // Dispose cannot await: started here, finishes on its own
-                    if (__disposal.IsCompleted) __disposal.GetAwaiter().GetResult();
-                    else _ = __disposal.AsTask();
-                }
+                global::AsyncGen.AsyncDisposal.OnCancel(ref _resource);
 #line default
             }
         }

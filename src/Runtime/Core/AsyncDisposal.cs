@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using System.Diagnostics.Tracing;
+using AsyncGen.Diagnostics;
+
+namespace AsyncGen;
+
+/// <summary>
+/// Disposes the resource of an <c>await using</c> whose future is disposed (cancelled) while suspended inside it:
+/// called by the <c>Dispose</c> of generated <c>[PollAsync]</c> machines, which cannot await.
+/// </summary>
+/// <remarks>
+/// <para><c>DisposeAsync</c> is started. When it completes at once (the common case: most resources finish
+/// synchronously, or flush nothing after a cancelled operation) its exception propagates out of <c>Dispose</c>, as a
+/// <c>finally</c> block's or a synchronous <c>Dispose</c>'s does, and the cleanup outside it still runs.</para>
+/// <para>Otherwise the disposal is <em>detached</em>: it finishes on its own after the future's <c>Dispose</c> has
+/// returned, and the cleanup outside it runs without waiting for it (an <c>async Task</c> would wait). That weaker
+/// path is visible: it is counted in <see cref="Detached"/> (the Meter instrument
+/// <c>asyncgen.async_disposal.detached</c>) and raises the warning event <c>AsyncDisposalDetached</c> (id 110); a
+/// detached disposal that fails is counted in <see cref="DetachedFailed"/> and reported through
+/// <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (and the <c>UnobservedTaskFailure</c> error event), with
+/// task id 0, since no one is left to observe it.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class AsyncDisposal
+{
+    private static long s_detached;
+    private static long s_detachedFailed;
+
+    /// <summary>Disposals started by a cancelled future that had not finished when its <c>Dispose</c> returned.</summary>
+    public static long Detached => Interlocked.Read(ref s_detached);
+
+    /// <summary>Detached disposals that then failed (faulted or were cancelled).</summary>
+    public static long DetachedFailed => Interlocked.Read(ref s_detachedFailed);
+
+    /// <summary>
+    /// Starts <c>DisposeAsync</c> of <paramref name="resource"/> (nothing for null) from the <c>Dispose</c> of a
+    /// future suspended in its <c>await using</c>: rethrows a synchronous failure, detaches an unfinished disposal.
+    /// </summary>
+    /// <remarks>By reference, so a struct resource is disposed in place (as <c>await using</c> does), not a boxed copy.</remarks>
+    public static void OnCancel<TResource>(ref TResource resource) where TResource : IAsyncDisposable?
+    {
+        if (resource is null) return;
+        var disposal = resource.DisposeAsync();
+        if (disposal.IsCompleted)
+        {
+            disposal.GetAwaiter().GetResult();
+            return;
+        }
+        Detach(disposal, typeof(TResource));
+    }
+
+    private static void Detach(ValueTask disposal, Type resource)
+    {
+        Interlocked.Increment(ref s_detached);
+        var name = $"DisposeAsync of {resource.FullName} (await using of a disposed future)";
+        var log = AsyncGenEventSource.Log;
+        if (log.IsEnabled()) log.AsyncDisposalDetached(resource.FullName ?? resource.Name);
+        // Detached on purpose: the future is gone, so its failure goes to the unobserved-failure channel instead.
+        _ = disposal.AsTask().ContinueWith(static (task, state) => ReportFailure(task, (string)state!), name,
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private static void ReportFailure(Task disposal, string name)
+    {
+        Interlocked.Increment(ref s_detachedFailed);
+        Exception error = disposal.Exception?.InnerExceptions is [var single] ? single
+            : disposal.Exception ?? (Exception)new TaskCanceledException(disposal);
+        var log = AsyncGenEventSource.Log;
+        if (log.TasksEnabled(EventLevel.Error))
+            log.UnobservedTaskFailure(0, name, error.GetType().FullName ?? "", error.Message);
+        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(0, name, error));
+    }
+}
