@@ -46,7 +46,6 @@ internal struct AtomicWaker
     /// Receiver only: the next <see cref="Wake"/> wakes <paramref name="waker"/>. Ends with a full fence, so the
     /// caller's re-check of its condition after this call cannot miss a wake-up.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Register(in Waker waker)
     {
         if (_waker.WillWake(waker))
@@ -81,7 +80,6 @@ internal struct AtomicWaker
     }
 
     /// <summary>Wakes the registered waker once, if the slot is armed. Any thread; call after publishing what it waits for.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Wake()
     {
         if (Interlocked.CompareExchange(ref _state, Waking, Armed) != Armed) return;

@@ -81,11 +81,10 @@ internal sealed class BatchSemaphore
 
     /// <summary>Returns <paramref name="amount"/> permits and serves the waiters they now satisfy.</summary>
     /// <exception cref="OverflowException">More than <see cref="int.MaxValue"/> permits would be free.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release(int amount)
     {
         // Nobody waits (a channel's every receive, when its sender is not blocked): one CAS, no lock, no wake list.
-        // Loop-free, so that it inlines into the receive; a lost race or a queue goes to the loop below.
+        // Loop-free (a lost race or a queue goes to the loop below), small enough for the JIT to inline.
         long state = Volatile.Read(ref _state);
         long released = state + amount * OnePermit;
         if ((state & Waiters) == 0 && released >> PermitShift <= int.MaxValue &&
@@ -151,7 +150,6 @@ internal sealed class BatchSemaphore
     /// One poll of an acquisition: true once <paramref name="amount"/> permits are the caller's, false if the
     /// semaphore is closed, pending (with <paramref name="token"/> queued) otherwise.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Poll<bool> PollAcquire(ref WaiterToken token, int amount, in Waker waker)
     {
         if (token.IsNone)

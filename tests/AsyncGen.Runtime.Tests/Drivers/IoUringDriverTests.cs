@@ -124,6 +124,52 @@ public class IoUringDriverTests
     }
 
     [Fact]
+    public void A_turn_that_does_not_wait_enters_only_for_pending_kernel_work_and_still_delivers_completions()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Connect(listener.LocalEndPoint);
+        var reader = new YieldingReader();
+        var writer = new Thread(() =>
+        {
+            reader.Yielding.Wait();
+            peer.Send(new byte[7]);
+        });
+        writer.Start();
+        // While the other task yields, the executor never parks with a timeout: the receive completes in a no-wait turn.
+        var (received, _) = executor.BlockOn(Future.Join(reader.Read(listener), reader.YieldUntilRead()), s_limit);
+        Assert.Equal(7, received);
+        Assert.True(writer.Join(s_limit));
+        Assert.True(Driver(executor).SkippedEnterCount > 0, "every no-wait turn entered the kernel");
+    }
+
+    private sealed class YieldingReader
+    {
+        public readonly ManualResetEventSlim Yielding = new();
+        private bool _read;
+
+        public async Future<int> Read(AsyncTcpListener listener)
+        {
+            using var server = await listener.AcceptAsync();
+            int n = await Loopback.ReadFull(server, new byte[7]);
+            _read = true;
+            return n;
+        }
+
+        public async Future<int> YieldUntilRead()
+        {
+            int yields = 0;
+            for (; !_read; yields++)
+            {
+                if (yields == 1_000) Yielding.Set();
+                await Future.Yield();
+            }
+            return yields;
+        }
+    }
+
+    [Fact]
     public void Unparks_are_never_lost_under_a_storm_of_parks_and_unparks()
     {
         Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));

@@ -17,6 +17,7 @@ internal static unsafe partial class IoUringNative
     public const uint SetupCqSize = 1u << 3;          // IORING_SETUP_CQSIZE: cq_entries is ours
     public const uint SetupSubmitAll = 1u << 7;       // IORING_SETUP_SUBMIT_ALL: one bad SQE does not stop the batch (5.18)
     public const uint SetupCoopTaskrun = 1u << 8;     // IORING_SETUP_COOP_TASKRUN: no IPI, completions run at our next enter (5.19)
+    public const uint SetupTaskrunFlag = 1u << 9;     // IORING_SETUP_TASKRUN_FLAG: IORING_SQ_TASKRUN says such work waits (5.19)
 
     // io_uring_params.features we require.
     public const uint FeatSingleMmap = 1u << 0;       // 5.4: SQ and CQ rings share one mapping
@@ -33,6 +34,7 @@ internal static unsafe partial class IoUringNative
 
     // SQ ring flags.
     public const uint SqCqOverflow = 1u << 1;         // IORING_SQ_CQ_OVERFLOW: completions wait in the kernel's overflow list
+    public const uint SqTaskrun = 1u << 2;            // IORING_SQ_TASKRUN: completion work waits for our next enter
 
     // Opcodes (enum io_uring_op).
     public const byte OpPollAdd = 6;

@@ -24,6 +24,7 @@ internal sealed unsafe class IoUringRing : IDisposable
     private readonly uint* _sqHead;
     private readonly uint* _sqTail;
     private readonly uint* _sqFlags;
+    private readonly bool _flagsPendingWork; // IORING_SETUP_TASKRUN_FLAG took: IORING_SQ_TASKRUN is kept up to date
     private readonly uint _sqMask;
     private readonly uint _sqEntries;
     private readonly uint* _cqHead;
@@ -44,6 +45,7 @@ internal sealed unsafe class IoUringRing : IDisposable
         _sqHead = (uint*)(rings + p.SqOff.Head);
         _sqTail = (uint*)(rings + p.SqOff.Tail);
         _sqFlags = (uint*)(rings + p.SqOff.Flags);
+        _flagsPendingWork = (p.Flags & IoUringNative.SetupTaskrunFlag) != 0;
         _sqMask = *(uint*)(rings + p.SqOff.RingMask);
         _sqEntries = *(uint*)(rings + p.SqOff.RingEntries);
         _cqHead = (uint*)(rings + p.CqOff.Head);
@@ -62,6 +64,17 @@ internal sealed unsafe class IoUringRing : IDisposable
 
     /// <summary>True when the kernel holds completions that did not fit in the CQ (IORING_SQ_CQ_OVERFLOW).</summary>
     public bool CqOverflowed => (Volatile.Read(ref *_sqFlags) & IoUringNative.SqCqOverflow) != 0;
+
+    /// <summary>
+    /// True when a turn that does not wait still has to enter the kernel: SQEs wait to be submitted, completions wait
+    /// in the overflow list, or completion work waits for our next enter (IORING_SQ_TASKRUN, kept by the kernel only
+    /// when IORING_SETUP_TASKRUN_FLAG took; before 5.19 nothing says so, and every turn enters). Otherwise every
+    /// completion is already in the CQ and reading it needs no syscall (liburing's peek does the same).
+    /// </summary>
+    public bool NeedsEnter =>
+        HasUnsubmitted
+        || !_flagsPendingWork
+        || (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0;
 
     /// <summary>SQEs written but not yet consumed by the kernel.</summary>
     public uint Unsubmitted
@@ -88,11 +101,12 @@ internal sealed unsafe class IoUringRing : IDisposable
         ring = null;
         IoUringParams p = default;
         p.CqEntries = cqEntries;
-        p.Flags = IoUringNative.SetupCqSize | IoUringNative.SetupSubmitAll | IoUringNative.SetupCoopTaskrun;
+        p.Flags = IoUringNative.SetupCqSize | IoUringNative.SetupSubmitAll | IoUringNative.SetupCoopTaskrun
+            | IoUringNative.SetupTaskrunFlag;
         int fd = IoUringNative.Setup(entries, &p);
         if (fd < 0 && Marshal.GetLastPInvokeError() == IoUringNative.EINVAL)
         {
-            // Kernels before 5.19 reject SUBMIT_ALL/COOP_TASKRUN: both are optimisations, not requirements.
+            // Kernels before 5.19 reject SUBMIT_ALL/COOP_TASKRUN/TASKRUN_FLAG: optimisations, not requirements.
             p = default;
             p.CqEntries = cqEntries;
             p.Flags = IoUringNative.SetupCqSize;
