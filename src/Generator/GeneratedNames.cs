@@ -65,7 +65,7 @@ internal static class GeneratedNames
     /// </summary>
     public const string DynamicAwaiter = "__awaiter";
 
-    /// <summary>The DisposeAsync that Dispose starts for an <c>await using</c> it cancels.</summary>
+    /// <summary>The DisposeAsync that Dispose starts for an <c>await using</c> or <c>await foreach</c> it cancels.</summary>
     public const string PendingDisposal = "__disposal";
 
     /// <summary>The property <c>[DebuggerDisplay]</c> shows: the state and the source line.</summary>

@@ -35,8 +35,9 @@ internal static class HeaderWriter
         }
         foreach (var line in spec.StartedDisposalLines)
         {
-            writer.Line($"// Dispose while suspended inside the 'await using' of line {N(line)} starts its DisposeAsync without waiting for it");
-            writer.Line("// (a disposed machine cannot suspend): its exception propagates if it completes at once, else it finishes on its own.");
+            writer.Line($"// Dispose while suspended in the body of the 'await using' or 'await foreach' of line {N(line)} (not in MoveNextAsync)");
+            writer.Line("// starts its DisposeAsync without waiting for it (a disposed machine cannot suspend): its exception propagates");
+            writer.Line("// if it completes at once, else it finishes on its own.");
             writer.Line("//");
         }
         writer.Line("// ```mermaid");

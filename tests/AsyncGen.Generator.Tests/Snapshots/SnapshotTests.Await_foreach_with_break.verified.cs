@@ -9,8 +9,9 @@
 //         holds _found for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the statement of line 13 does not run its finally block (or DisposeAsync):
-// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
+// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 13 (not in MoveNextAsync)
+// starts its DisposeAsync without waiting for it (a disposed machine cannot suspend): its exception propagates
+// if it completes at once, else it finishes on its own.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -205,6 +206,18 @@ namespace Demo
                 2 => "First: suspended at Sample.cs:13, await _enumerator.DisposeAsync()",
                 _ => "First: running, or finished",
             };
+
+            private void Finally2()
+            {
+#line hidden
+                if (_enumerator != null)
+                {
+                    var __disposal = _enumerator.DisposeAsync(); // Dispose cannot await: started here, finishes on its own
+                    if (__disposal.IsCompleted) __disposal.GetAwaiter().GetResult();
+                    else _ = __disposal.AsTask();
+                }
+#line default
+            }
         }
 
         /// <summary>Creates the state machine of <c>First</c> without running it: used by interceptors and by machines that await it.</summary>

@@ -9,8 +9,9 @@
 //         holds _value for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the 'await using' of line 12 starts its DisposeAsync without waiting for it
-// (a disposed machine cannot suspend): its exception propagates if it completes at once, else it finishes on its own.
+// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 12 (not in MoveNextAsync)
+// starts its DisposeAsync without waiting for it (a disposed machine cannot suspend): its exception propagates
+// if it completes at once, else it finishes on its own.
 //
 // ```mermaid
 // stateDiagram-v2
