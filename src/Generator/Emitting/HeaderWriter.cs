@@ -35,9 +35,10 @@ internal static class HeaderWriter
         }
         foreach (var line in spec.StartedDisposalLines)
         {
-            writer.Line($"// Dispose while suspended inside the 'await using' of line {N(line)} starts its DisposeAsync (AsyncDisposal.OnCancel)");
-            writer.Line("// and runs the cleanup outside it: a disposal that completes at once throws like a finally block; one that does not");
-            writer.Line("// finishes on its own (a disposed machine cannot suspend), counted in AsyncDisposal.Detached, failures reported as unobserved.");
+            writer.Line($"// Dispose while suspended in the body of the 'await using' or 'await foreach' of line {N(line)} (not in MoveNextAsync)");
+            writer.Line("// starts its DisposeAsync (AsyncDisposal.OnCancel) and runs the cleanup outside it: a disposal that completes at once");
+            writer.Line("// throws like a finally block; one that does not finishes on its own (a disposed machine cannot suspend), counted in");
+            writer.Line("// AsyncDisposal.Detached, its failure reported as unobserved (RuntimeDiagnostics.UnobservedTaskFailure).");
             writer.Line("//");
         }
         writer.Line("// ```mermaid");

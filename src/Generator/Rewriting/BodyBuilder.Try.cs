@@ -46,7 +46,7 @@ internal sealed partial class BodyBuilder
         BuildTryFinally(origin, origin, origin.SpanStart, @finally, ContainsAwait(@finally), buildBody,
             output => BuildBlock(@finally, output), catches);
 
-    // disposeWhenCancelled: for a finally that awaits only a DisposeAsync (`await using`), what Dispose runs in its
+    // disposeWhenCancelled: for a finally that awaits only a DisposeAsync (`await using`, `await foreach`), what Dispose runs in its
     // place while the machine is suspended in the try, since Dispose cannot await (see StartDisposeAsync).
     private TryStmt BuildTryFinally(
         SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
@@ -197,10 +197,19 @@ internal sealed partial class BodyBuilder
     /// What Dispose runs for an <c>await using</c> suspended in its body: <c>AsyncDisposal.OnCancel</c> starts
     /// DisposeAsync; if it completes at once (the common case) its exception propagates like a finally block's;
     /// otherwise it finishes on its own (Dispose cannot await), counted, and a failure is reported as unobserved.
-    /// By reference, so a struct resource is disposed in place. (An <c>await foreach</c> is not disposed this way: its
-    /// enumerator may be inside MoveNextAsync, where an async iterator refuses DisposeAsync.)
+    /// The resource goes by reference, so a struct is disposed in place, as <c>await using</c> does.
     /// </summary>
     private static string StartDisposeAsync(string resource) => $"global::AsyncGen.AsyncDisposal.OnCancel(ref {resource});";
+
+    /// <summary>
+    /// The same for an <c>await foreach</c> enumerator, whose DisposeAsync may be a pattern method (no
+    /// <c>IAsyncDisposable</c>): the started disposal is handed over with the enumerator (for its type).
+    /// </summary>
+    private static string StartPatternDisposeAsync(string enumerator, bool nullTested)
+    {
+        var start = $"global::AsyncGen.AsyncDisposal.OnCancel({enumerator}, {enumerator}.DisposeAsync());";
+        return nullTested ? $"if ({enumerator} != null) {start}" : start;
+    }
 
     /// <summary><c>await resource.DisposeAsync()</c>, skipped for a null resource.</summary>
     private void DisposeAsync(string access, ITypeSymbol type, SyntaxNode origin, List<Stmt> output)
@@ -243,13 +252,19 @@ internal sealed partial class BodyBuilder
         output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
         var (top, next, exit) = LoopLabels(forEach);
 
+        // Cancelled in the loop body, Dispose starts the enumerator's DisposeAsync (see StartPatternDisposeAsync); not while
+        // MoveNextAsync runs, where an async iterator refuses DisposeAsync (and a cancelled async Task would not get there).
+        var disposeWhenCancelled = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask", ContainingNamespace.Name: "Tasks" } }
+            ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType)
+            : null;
         var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
             tryBody =>
             {
-                var body = new List<Stmt>
-                {
-                    SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext),
-                };
+                var cancel = disposeWhenCancelled is null ? (int?)null : _finallyStack[0];
+                if (cancel is not null) _finallyStack.RemoveAt(0);
+                var moveNext = SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext);
+                if (cancel is { } id) _finallyStack.Insert(0, id);
+                var body = new List<Stmt> { moveNext };
                 body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
                 body.Add(Code($"{assign} = {Current(enumerator, info, variableType)};", forEach));
                 body.AddRange(BuildEmbedded(forEach.Statement).Statements);
@@ -263,7 +278,8 @@ internal sealed partial class BodyBuilder
                         SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _),
                     }), null));
             },
-            new List<CatchModel>());
+            new List<CatchModel>(),
+            disposeWhenCancelled);
         output.Add(tryStmt);
     }
 

@@ -5,8 +5,9 @@ using AsyncGen.Diagnostics;
 namespace AsyncGen;
 
 /// <summary>
-/// Disposes the resource of an <c>await using</c> whose future is disposed (cancelled) while suspended inside it:
-/// called by the <c>Dispose</c> of generated <c>[PollAsync]</c> machines, which cannot await.
+/// Disposes the resource of an <c>await using</c> (or the enumerator of an <c>await foreach</c>) whose future is
+/// disposed (cancelled) while suspended inside it: called by the <c>Dispose</c> of generated <c>[PollAsync]</c>
+/// machines, which cannot await.
 /// </summary>
 /// <remarks>
 /// <para><c>DisposeAsync</c> is started. When it completes at once (the common case: most resources finish
@@ -40,7 +41,16 @@ public static class AsyncDisposal
     public static void OnCancel<TResource>(ref TResource resource) where TResource : IAsyncDisposable?
     {
         if (resource is null) return;
-        var disposal = resource.DisposeAsync();
+        OnCancel(resource, resource.DisposeAsync());
+    }
+
+    /// <summary>
+    /// The same for a <c>DisposeAsync</c> already started, of a resource that may only have the pattern method (an
+    /// <c>await foreach</c> enumerator): rethrows a synchronous failure, detaches an unfinished disposal.
+    /// </summary>
+    /// <remarks>The resource only names the disposal in reports (by its static type: no boxing).</remarks>
+    public static void OnCancel<TResource>(TResource resource, ValueTask disposal)
+    {
         if (disposal.IsCompleted)
         {
             disposal.GetAwaiter().GetResult();

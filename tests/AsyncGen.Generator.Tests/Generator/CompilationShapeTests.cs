@@ -160,4 +160,60 @@ public class CompilationShapeTests
         Assert.NotEmpty(run.Sources);
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "AG0007");
     }
+
+    /// <summary>
+    /// A user's local, local function or static method named like a helper or local of the machine (the pattern store
+    /// <c>Hoist</c>, <c>Finally1</c>, <c>__resume</c>) neither hides the machine's nor is hidden by it.
+    /// </summary>
+    [Fact]
+    public void User_names_like_the_machines_helpers_are_renamed_or_qualified()
+    {
+        var source = """
+            using System;
+            using System.Threading.Tasks;
+            using AsyncGen;
+
+            public static partial class Names
+            {
+                private static string Hoist(object value) => "[" + value + "]";
+
+                [PollAsync]
+                public static async Future<string> Run(object o)
+                {
+                    Func<string, string> Hoist_ = s => s;
+                    var __resume = 1;
+                    if (o is int n)
+                    {
+                        await Task.Yield();
+                        return Hoist(n) + Local(n) + Finally1() + __resume + Hoist_("");
+                    }
+                    try { await Task.Yield(); } finally { Finally1(); }
+                    return "";
+
+                    static string Local(int value) => Names.Hoist(value);
+                    int Finally1() => 2;
+                }
+
+                [PollAsync]
+                public static async Future<string> Shadowed(object o)
+                {
+                    Func<object, string> Hoist = value => "<" + value + ">";
+                    if (o is string s)
+                    {
+                        await Task.Yield();
+                        return Hoist(s);
+                    }
+                    return "";
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Names.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        var machine = run.Source("RunFuture");
+        Assert.Contains("Hoist(out _n, n)", machine, StringComparison.Ordinal);                // the machine's helper
+        Assert.Contains("global::Names.Hoist(_n)", machine, StringComparison.Ordinal);        // the user's static method
+        Assert.Contains("int Finally1_() => 2;", machine, StringComparison.Ordinal);          // the user's local function
+        Assert.Contains("Hoist(out _s, s)", run.Source("ShadowedFuture"), StringComparison.Ordinal);
+        Assert.Contains("_Hoist(", run.Source("ShadowedFuture"), StringComparison.Ordinal);   // the user's local, in its field
+    }
 }

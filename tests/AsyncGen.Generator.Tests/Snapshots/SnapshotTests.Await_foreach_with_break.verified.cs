@@ -9,8 +9,10 @@
 //         holds _found for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the statement of line 13 does not run its finally block (or DisposeAsync):
-// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
+// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 13 (not in MoveNextAsync)
+// starts its DisposeAsync (AsyncDisposal.OnCancel) and runs the cleanup outside it: a disposal that completes at once
+// throws like a finally block; one that does not finishes on its own (a disposed machine cannot suspend), counted in
+// AsyncDisposal.Detached, its failure reported as unobserved (RuntimeDiagnostics.UnobservedTaskFailure).
 //
 // ```mermaid
 // stateDiagram-v2
@@ -205,6 +207,13 @@ namespace Demo
                 2 => "First: suspended at Sample.cs:13, await _enumerator.DisposeAsync()",
                 _ => "First: running, or finished",
             };
+
+            private void Finally2()
+            {
+#line hidden
+                if (_enumerator != null) global::AsyncGen.AsyncDisposal.OnCancel(_enumerator, _enumerator.DisposeAsync());
+#line default
+            }
         }
 
         /// <summary>Creates the state machine of <c>First</c> without running it: used by interceptors and by machines that await it.</summary>

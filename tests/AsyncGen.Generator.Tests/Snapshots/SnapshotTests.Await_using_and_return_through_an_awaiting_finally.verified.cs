@@ -9,9 +9,10 @@
 //         holds _value for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the 'await using' of line 12 starts its DisposeAsync (AsyncDisposal.OnCancel)
-// and runs the cleanup outside it: a disposal that completes at once throws like a finally block; one that does not
-// finishes on its own (a disposed machine cannot suspend), counted in AsyncDisposal.Detached, failures reported as unobserved.
+// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 12 (not in MoveNextAsync)
+// starts its DisposeAsync (AsyncDisposal.OnCancel) and runs the cleanup outside it: a disposal that completes at once
+// throws like a finally block; one that does not finishes on its own (a disposed machine cannot suspend), counted in
+// AsyncDisposal.Detached, its failure reported as unobserved (RuntimeDiagnostics.UnobservedTaskFailure).
 //
 // ```mermaid
 // stateDiagram-v2

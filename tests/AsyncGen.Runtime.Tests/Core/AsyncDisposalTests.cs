@@ -51,6 +51,23 @@ public class AsyncDisposalTests
     }
 
     [Fact]
+    public void A_started_disposal_of_a_pattern_resource_is_observed_and_named_by_the_resource_type()
+    {
+        var detached = AsyncDisposal.Detached;
+        var enumerator = new PatternEnumerator();
+        AsyncDisposal.OnCancel(enumerator, ValueTask.CompletedTask);
+        Assert.Equal(detached, AsyncDisposal.Detached);
+        Assert.Throws<InvalidOperationException>(() => AsyncDisposal.OnCancel(enumerator, ValueTask.FromException(new InvalidOperationException())));
+
+        using var events = new EventTests.Recorder(EventLevel.Warning, AsyncGenEventSource.Keywords.Tasks).Start();
+        var pending = new TaskCompletionSource();
+        AsyncDisposal.OnCancel(enumerator, new ValueTask(pending.Task));
+        pending.SetResult();
+        Assert.Equal(detached + 1, AsyncDisposal.Detached);
+        Assert.Equal(typeof(PatternEnumerator).FullName, (string)Assert.Single(events.Named("AsyncDisposalDetached")).Payload![0]!);
+    }
+
+    [Fact]
     public void A_disposal_still_running_is_detached_counted_and_raises_the_warning_event()
     {
         var detached = AsyncDisposal.Detached;
@@ -58,15 +75,14 @@ public class AsyncDisposalTests
         var reported = 0;
         EventHandler<UnobservedTaskFailureEventArgs> hook = (_, e) => { if (e.TaskName.Contains(nameof(Resource), StringComparison.Ordinal)) Interlocked.Increment(ref reported); };
         using var events = new EventTests.Recorder(EventLevel.Warning, AsyncGenEventSource.Keywords.Tasks).Start();
-        var pending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new TaskCompletionSource();
         var resource = new Resource(() => new ValueTask(pending.Task));
         RuntimeDiagnostics.UnobservedTaskFailure += hook;
         try
         {
             AsyncDisposal.OnCancel(ref resource);
             Assert.Equal(detached + 1, AsyncDisposal.Detached);
-            pending.SetResult();
-            pending.Task.Wait();
+            pending.SetResult();   // its continuations run inside SetResult
         }
         finally
         {
@@ -146,6 +162,9 @@ public class AsyncDisposalTests
             return dispose();
         }
     }
+
+    /// <summary>An enumerator with the DisposeAsync pattern only, as <c>await foreach</c> accepts.</summary>
+    private struct PatternEnumerator;
 
     private struct StructResource : IAsyncDisposable
     {
