@@ -10,8 +10,10 @@ namespace AsyncGen;
 /// </summary>
 /// <remarks>
 /// A struct around the task itself: the task cell is the box that holds the future inline, so a spawn of a
-/// generated machine costs that box and nothing else. Copies of a handle refer to the same task; only one of them
-/// may be awaited to completion.
+/// generated machine costs that box and nothing else. Copies of a handle refer to the same task, which has one
+/// joiner (as tokio's): a pending handle may pass from one task to another, but a second task awaiting it at the same
+/// time, or awaiting it again after it gave its result, gets an <see cref="InvalidOperationException"/>. For a result
+/// many tasks await, use a <c>Task</c> (<c>SpawnAsTask</c>) or pass the result on.
 /// </remarks>
 [DebuggerDisplay("JoinHandle {Name,nq}")]
 public readonly struct JoinHandle<T> : IFuture<T>, IAsyncFrameSource

@@ -25,13 +25,13 @@ internal struct TaskCore<T>
     private WakerTable? _table;          // with _slot and the id's low bits: this task's waker (see WakerTable)
     private int _slot;
     private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
-    private int _state;                  // TaskState bits 0..7, poll count above (PollCountShift)
+    private int _state;                  // TaskState bits 0..8, poll count above (PollCountShift)
     private int _lastPollMs;             // TaskClock offsets, for "idle since" in dumps
     private int _lastWakeMs;
     private long _id;
 
-    /// <summary>The poll count lives above the eight state bits.</summary>
-    private const int PollCountShift = 8;
+    /// <summary>The poll count lives above the nine state bits.</summary>
+    private const int PollCountShift = 9;
     private const int StateMask = (1 << PollCountShift) - 1;
 
     /// <summary>A core of a future that is not spawned yet.</summary>
@@ -183,8 +183,14 @@ internal struct TaskCore<T>
     /// <summary>The join handle's poll: the outcome once complete, else Pending with the joiner's waker stored.</summary>
     public Poll<T> PollJoin(Future<T> self, ref Context cx)
     {
-        if ((State & TaskState.Joined) != 0) throw new InvalidOperationException("The join handle was polled after it completed.");
-        if (!IsComplete && StoreJoinWaker(cx.Waker)) return Poll<T>.Pending;
+        if ((State & TaskState.Joined) != 0)
+        {
+            throw new InvalidOperationException(
+                $"The JoinHandle of task {NameOf(self)} was awaited again after it gave its result: a JoinHandle gives its " +
+                "result once. Await it in one task and pass the result on (a Oneshot or AsyncChannel), or start the " +
+                "future with SpawnAsTask/AsTask for a Task that many can await.");
+        }
+        if (!IsComplete && StoreJoinWaker(self, cx.Waker)) return Poll<T>.Pending;
         // A plain write: once Complete, only this joiner and Abort write the word, and an abort's Cancelled bit it
         // might overwrite means nothing on a completed task (wakes and runs stop at Complete without writing).
         Volatile.Write(ref _state, Volatile.Read(ref _state) | (int)TaskState.Joined);
@@ -204,24 +210,31 @@ internal struct TaskCore<T>
     /// While <see cref="TaskState.JoinWaker"/> is set only the completer touches <see cref="_joinWaker"/> (after it set
     /// Complete); the joiner writes it only while the bit is clear, and publishes it by setting the bit, which fails
     /// once Complete is set: the completer then saw no waker and the joiner takes the outcome itself. So completion
-    /// costs one atomic step whether or not someone joins.
+    /// costs one atomic step whether or not someone joins. A waker of another task replaces the stored one (the handle
+    /// moved) and marks <see cref="TaskState.JoinContested"/>, waking the replaced joiner; if that one polls again it
+    /// throws rather than wait for a wake that will never come.
     /// </remarks>
-    private bool StoreJoinWaker(in Waker waker)
+    private bool StoreJoinWaker(Future<T> self, in Waker waker)
     {
+        Waker replaced = default;
         int state = Volatile.Read(ref _state);
         if ((state & (int)TaskState.JoinWaker) != 0)
         {
             // Polled again by the same joiner (the usual case): keep it. The re-read of the state after reading the
             // waker makes the comparison valid: without Complete, the completer has not begun to read it.
             if (_joinWaker.WillWake(waker) && (Volatile.Read(ref _state) & (int)TaskState.Complete) == 0) return true;
-            // Another waker (the handle moved to another task): take the bit back before replacing it.
+            // Another waker: the handle moved to another task, or a second task awaits it. Take the bit back before
+            // replacing the waker, and wake the replaced joiner: if it still awaits, its next poll lands here too.
             while (true)
             {
                 if ((state & (int)TaskState.Complete) != 0) return false; // the completer owns the old waker now
-                int seen = Interlocked.CompareExchange(ref _state, state & ~(int)TaskState.JoinWaker, state);
+                if ((state & (int)TaskState.JoinContested) != 0) throw AwaitedByTwoTasks(NameOf(self));
+                int seen = Interlocked.CompareExchange(
+                    ref _state, (state & ~(int)TaskState.JoinWaker) | (int)TaskState.JoinContested, state);
                 if (seen == state) break;
                 state = seen;
             }
+            replaced = _joinWaker;
         }
         _joinWaker = waker;
         state = Volatile.Read(ref _state);
@@ -230,13 +243,25 @@ internal struct TaskCore<T>
             if ((state & (int)TaskState.Complete) != 0)
             {
                 _joinWaker = default; // the completer found no bit and never reads it
+                replaced.Wake();
                 return false;
             }
             int seen = Interlocked.CompareExchange(ref _state, state | (int)TaskState.JoinWaker, state);
-            if (seen == state) return true;
+            if (seen == state)
+            {
+                replaced.Wake(); // a spurious wake if the handle only moved
+                return true;
+            }
             state = seen;
         }
     }
+
+    private readonly string NameOf(Future<T> self) => self is ITaskCell cell ? cell.Name : $"#{_id}";
+
+    private static InvalidOperationException AwaitedByTwoTasks(string task) => new(
+        $"The JoinHandle of task {task} is awaited by two tasks at once: a JoinHandle is awaited by one task. Await it " +
+        "in one task and pass the result on (a Oneshot or AsyncChannel), or start the future with SpawnAsTask/AsTask " +
+        "for a Task that many can await.");
 
     /// <summary>Lets go of what a finished future holds (tokio drops the future), keeping a wrapped future's type.</summary>
     private static void Release<TFuture>(ref TFuture future)

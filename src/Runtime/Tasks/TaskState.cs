@@ -13,6 +13,7 @@ namespace AsyncGen.Tasks;
 ///   any ──abort──▶ |Cancelled, then scheduled like a wake; the executor disposes the future instead of polling it
 ///   Complete ──join handle takes the outcome──▶ Complete|Joined
 ///   joiner: (not Complete) store waker, then ──CAS──▶ |JoinWaker; the completion wakes it if the bit was set
+///   another joiner's waker while pending ──▶ |JoinContested, the replaced joiner woken; replaced twice ──▶ throws
 /// </code>
 /// Only the executor moves a task out of Scheduled or Running; wakers (any thread) only set Scheduled or
 /// Notified. Complete is final, so a stale wake is a no-op. While Unbound the word is owned by whoever polls the
@@ -50,4 +51,10 @@ internal enum TaskState
     /// compare-and-swap that fails once Complete is set; so completing takes one atomic step, joiner or not.
     /// </summary>
     JoinWaker = 1 << 7,
+
+    /// <summary>
+    /// A second task's waker replaced the stored join waker while the task ran. The replaced joiner is woken, so if
+    /// it still awaits the handle its next poll finds the handle taken and throws instead of waiting forever.
+    /// </summary>
+    JoinContested = 1 << 8,
 }
