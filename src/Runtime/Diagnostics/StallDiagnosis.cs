@@ -75,6 +75,10 @@ internal sealed class StallDiagnosis
         // Woken already: the wait is over and the task waits for its executor (busy, or blocked by a slow poll).
         if (waitingOn is null && (task.State & (TaskState.Scheduled | TaskState.Running | TaskState.Notified)) != 0)
             waitingOn = "its turn to run (it was woken: its executor is busy or blocked)";
+        // Completed while the report was being written (a work-stealing BlockOn reports from its own thread): its
+        // frames are gone, and it is not lost.
+        if (waitingOn is null && (task.State & TaskState.Complete) != 0)
+            waitingOn = "nothing: it completed while this report was written";
         return new StallDiagnosis(task.Name, task.Id, task.PollCount, frames, waitingOn);
     }
 

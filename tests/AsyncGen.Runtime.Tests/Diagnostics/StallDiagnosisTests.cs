@@ -1,4 +1,6 @@
 using AsyncGen.Diagnostics;
+using AsyncGen.Drivers;
+using AsyncGen.Tasks;
 using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Diagnostics;
@@ -26,6 +28,29 @@ public class StallDiagnosisTests
         Assert.Equal(["StallDiagnosisTests.Nap", "Time.Sleep"], stalled.Backtrace.Select(f => f.Method));
         Assert.Equal(AsyncFrameKind.Resource, stalled.Backtrace[^1].Kind);
         Assert.Contains("Time.Sleep (timer due in ", stalled.Message);
+    }
+
+    [Fact]
+    public void A_task_that_completes_while_its_report_is_written_is_not_a_lost_waker()
+    {
+        // A work-stealing BlockOn reports from its own thread while a worker may finish the task: its frames are gone
+        // and no timer holds its waker, which alone would read as AG0102.
+        using var executor = new LocalExecutor();
+        var handle = executor.Spawn(Future.Box<Trivial, Unit>(default));
+        executor.Run();
+        Assert.True(handle.IsCompleted);
+
+        var diagnosis = StallDiagnosis.Of((ITaskCell)handle.AsFuture(), new TimerWheel());
+
+        Assert.False(diagnosis.LostWaker);
+        Assert.DoesNotContain("AG0102", diagnosis.Describe(Limit));
+    }
+
+    private readonly struct Trivial : IFuture<Unit>
+    {
+        public Poll<Unit> Poll(ref Context cx) => Poll<Unit>.Ready(default);
+
+        public void Dispose() { }
     }
 
     [Fact]
