@@ -186,4 +186,76 @@ public partial class ResourceCleanupTests
         Assert.Equal(["async.DisposeAsync"], expected);
         Assert.Equal(["async.DisposeAsync"], log);
     }
+
+    /// <summary>A resource whose DisposeAsync really waits (a flush): it cannot finish inside a cancelling Dispose.</summary>
+    private sealed class FlushingResource(ConcurrentQueue<string> log, Task flushed) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            log.Enqueue("flush started");
+            await flushed.ConfigureAwait(false);   // continues inside SetResult: no context to post to
+            log.Enqueue("flush done");
+        }
+    }
+
+    [PollAsync]
+    private static async Future<int> HoldsFlushingResource(ConcurrentQueue<string> log, Task flushed)
+    {
+        try
+        {
+            await using var resource = new FlushingResource(log, flushed);
+            await Time.Sleep(Timeout.InfiniteTimeSpan);
+            return 1;
+        }
+        finally
+        {
+            log.Enqueue("finally");
+        }
+    }
+
+    [PollAsync]
+    private static async Future<bool> LoseWhileFlushing(ConcurrentQueue<string> log, Task flushed)
+    {
+        var outcome = await Future.Select(HoldsFlushingResource(log, flushed), Future.Yield());
+        return outcome.IsSecond;
+    }
+
+    [Fact]
+    public void A_DisposeAsync_that_cannot_finish_inside_Dispose_is_detached_counted_and_still_completes()
+    {
+        var log = new ConcurrentQueue<string>();
+        var flushed = new TaskCompletionSource();
+        var detached = AsyncDisposal.Detached;
+
+        Assert.True(Executor.BlockOn(LoseWhileFlushing(log, flushed.Task)));
+
+        // The finally outside the await using ran without waiting for the flush: Dispose cannot await.
+        Assert.Equal(["flush started", "finally"], log);
+        Assert.True(AsyncDisposal.Detached > detached);
+        flushed.SetResult();   // the flush's continuation runs inside SetResult
+        Assert.Equal(["flush started", "finally", "flush done"], log);
+    }
+
+    [Fact]
+    public void A_detached_DisposeAsync_that_fails_is_reported_as_an_unobserved_failure()
+    {
+        var log = new ConcurrentQueue<string>();
+        var flushed = new TaskCompletionSource();
+        var reported = new ConcurrentQueue<Exception>();
+        EventHandler<AsyncGen.Diagnostics.UnobservedTaskFailureEventArgs> hook = (_, e) =>
+        {
+            if (e.Exception.Message == "disk full") reported.Enqueue(e.Exception);
+        };
+        AsyncGen.Diagnostics.RuntimeDiagnostics.UnobservedTaskFailure += hook;
+        try
+        {
+            Assert.True(Executor.BlockOn(LoseWhileFlushing(log, flushed.Task)));
+            flushed.SetException(new IOException("disk full"));
+        }
+        finally
+        {
+            AsyncGen.Diagnostics.RuntimeDiagnostics.UnobservedTaskFailure -= hook;
+        }
+        Assert.IsType<IOException>(Assert.Single(reported));
+    }
 }
