@@ -193,7 +193,7 @@ public partial class ResourceCleanupTests
         public async ValueTask DisposeAsync()
         {
             log.Enqueue("flush started");
-            await flushed.ConfigureAwait(false);   // continues inside SetResult: no context to post to
+            await flushed;
             log.Enqueue("flush done");
         }
     }
@@ -232,7 +232,8 @@ public partial class ResourceCleanupTests
         // The finally outside the await using ran without waiting for the flush: Dispose cannot await.
         Assert.Equal(["flush started", "finally"], log);
         Assert.True(AsyncDisposal.Detached > detached);
-        flushed.SetResult();   // the flush's continuation runs inside SetResult
+        flushed.SetResult();   // the flush continues on its own (on the pool: this thread has a test context)
+        Assert.True(SpinWait.SpinUntil(() => log.Count == 3, Limit));
         Assert.Equal(["flush started", "finally", "flush done"], log);
     }
 
@@ -251,6 +252,7 @@ public partial class ResourceCleanupTests
         {
             Assert.True(Executor.BlockOn(LoseWhileFlushing(log, flushed.Task)));
             flushed.SetException(new IOException("disk full"));
+            Assert.True(SpinWait.SpinUntil(() => !reported.IsEmpty, Limit));
         }
         finally
         {
