@@ -199,13 +199,20 @@ internal sealed partial class BodyBuilder
     /// otherwise it finishes on its own (Dispose cannot await), counted, and a failure is reported as unobserved.
     /// The resource goes by reference, so a struct is disposed in place, as <c>await using</c> does.
     /// </summary>
-    private string StartDisposeAsync(string resource, ITypeSymbol type) => ImplementsAsyncDisposable(type)
-        ? $"global::AsyncGen.AsyncDisposal.OnCancel(ref {resource});"
-        : StartPatternDisposeAsync(resource, !type.IsValueType); // ConfigureAwait(false): ConfiguredAsyncDisposable
+    private string StartDisposeAsync(string resource, ITypeSymbol type) =>
+        IsNullableValue(type) // S?: the boxed value, as the awaited path disposes it
+            ? $"if ({resource} != null) global::AsyncGen.AsyncDisposal.OnCancel({resource}, ((global::System.IAsyncDisposable){resource}).DisposeAsync());"
+        : ImplementsAsyncDisposable(type)
+            ? $"global::AsyncGen.AsyncDisposal.OnCancel(ref {resource});"
+            : StartPatternDisposeAsync(resource, !type.IsValueType); // ConfigureAwait(false): ConfiguredAsyncDisposable
+
+    private static bool IsNullableValue(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
 
     private bool ImplementsAsyncDisposable(ITypeSymbol type) =>
         _model.Compilation.GetTypeByMetadataName("System.IAsyncDisposable") is { } disposable &&
-        (SymbolEqualityComparer.Default.Equals(type, disposable) || type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default));
+        (SymbolEqualityComparer.Default.Equals(type, disposable) || type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default) ||
+         IsNullableValue(type) && ((INamedTypeSymbol)type).TypeArguments[0].AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default));
 
     /// <summary>
     /// The same for an <c>await foreach</c> enumerator, whose DisposeAsync may be a pattern method (no
@@ -234,7 +241,7 @@ internal sealed partial class BodyBuilder
                 ?? throw new UnsupportedConstructException(origin, $"'await using' of '{type.ToDisplayString()}' (no DisposeAsync)");
             await = SynthesizedAwait($"{access}.DisposeAsync()", dispose.ReturnType, "DisposeAsync", origin, out _);
         }
-        output.Add(type.IsValueType ? await : new IfStmt($"{access} != null", BodySyntax.Line(origin), Block(new List<Stmt> { await }), null));
+        output.Add(type.IsValueType && !IsNullableValue(type) ? await : new IfStmt($"{access} != null", BodySyntax.Line(origin), Block(new List<Stmt> { await }), null));
     }
 
     /// <summary>An await the user did not write (await using, await foreach), of a value of type <paramref name="awaitable"/>.</summary>

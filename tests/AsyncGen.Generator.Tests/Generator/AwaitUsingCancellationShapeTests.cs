@@ -37,6 +37,14 @@ public class AwaitUsingCancellationShapeTests
     }
 
     [Fact]
+    public void A_nullable_struct_resource_is_null_tested_on_both_paths()
+    {
+        var source = Generate("await using Guard? h = null; await Task.Yield(); return 1;");
+        Assert.Contains("if (_h != null) global::AsyncGen.AsyncDisposal.OnCancel(_h, ((global::System.IAsyncDisposable)_h).DisposeAsync());", source, StringComparison.Ordinal);
+        Assert.Contains("if (!(_h != null)) goto", source, StringComparison.Ordinal);   // the awaited path skips a null one too
+    }
+
+    [Fact]
     public void Nested_await_usings_each_get_their_own_cancel_disposal()
     {
         var source = Generate("await using var a = new MemoryStream(); await Task.Yield(); await using var b = new MemoryStream(); await Task.Yield(); return 1;");

@@ -130,3 +130,16 @@ public static partial class P_AwaitUsingCancelConfigureAwaitFalse
         return "configured";
     }
 }
+
+public static partial class P_AwaitUsingCancelNullableStruct
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        await using AsyncGuard? none = null;
+        await Ops.Yield();
+        await using AsyncGuard? some = AsyncGuard.Enter(log, "nullable");
+        await Ops.Yield();
+        return none is null ? "nullable" : "?";
+    }
+}
