@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace AsyncGen.Newcomer.Tests;
 
@@ -60,10 +61,21 @@ public partial class ResourceCleanupTests
     }
 
     [PollAsync]
+    private static async Future<int> SignalThenOuter(ConcurrentQueue<string> log, StrongBox<bool> started)
+    {
+        Volatile.Write(ref started.Value, true);
+        return await Outer(log);
+    }
+
+    [PollAsync]
     private static async Future<bool> AbortChild(ConcurrentQueue<string> log)
     {
-        var child = Executor.Spawn(Outer(log));
-        await Future.Yield();
+        // On a work-stealing executor the child may not have been polled after a couple of yields, and aborting a
+        // future never polled runs no cleanup (there is none yet): wait until it runs. An abort that lands during
+        // that first poll takes effect after it, once Outer holds its resources.
+        var started = new StrongBox<bool>();
+        var child = Executor.Spawn(SignalThenOuter(log, started));
+        while (!Volatile.Read(ref started.Value)) await Future.Yield();
         await Future.Yield();
         child.Abort();
         try

@@ -189,7 +189,7 @@ internal sealed partial class BodyBuilder
                     : $"if ({access} != null) ((global::System.IDisposable){access}).Dispose();"));
             },
             new List<CatchModel>(),
-            isAwait ? StartDisposeAsync(access) : null);
+            isAwait ? StartDisposeAsync(access, type) : null);
         output.Add(tryStmt);
     }
 
@@ -199,7 +199,13 @@ internal sealed partial class BodyBuilder
     /// otherwise it finishes on its own (Dispose cannot await), counted, and a failure is reported as unobserved.
     /// The resource goes by reference, so a struct is disposed in place, as <c>await using</c> does.
     /// </summary>
-    private static string StartDisposeAsync(string resource) => $"global::AsyncGen.AsyncDisposal.OnCancel(ref {resource});";
+    private string StartDisposeAsync(string resource, ITypeSymbol type) => ImplementsAsyncDisposable(type)
+        ? $"global::AsyncGen.AsyncDisposal.OnCancel(ref {resource});"
+        : StartPatternDisposeAsync(resource, !type.IsValueType); // ConfigureAwait(false): ConfiguredAsyncDisposable
+
+    private bool ImplementsAsyncDisposable(ITypeSymbol type) =>
+        _model.Compilation.GetTypeByMetadataName("System.IAsyncDisposable") is { } disposable &&
+        (SymbolEqualityComparer.Default.Equals(type, disposable) || type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default));
 
     /// <summary>
     /// The same for an <c>await foreach</c> enumerator, whose DisposeAsync may be a pattern method (no
@@ -214,9 +220,20 @@ internal sealed partial class BodyBuilder
     /// <summary><c>await resource.DisposeAsync()</c>, skipped for a null resource.</summary>
     private void DisposeAsync(string access, ITypeSymbol type, SyntaxNode origin, List<Stmt> output)
     {
-        var valueTask = _model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")
-            ?? throw new UnsupportedConstructException(origin, "'await using' without System.Threading.Tasks.ValueTask");
-        var await = SynthesizedAwait($"((global::System.IAsyncDisposable){access}).DisposeAsync()", valueTask, "DisposeAsync", origin, out _);
+        AwaitStmt await;
+        if (ImplementsAsyncDisposable(type))
+        {
+            var valueTask = _model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")
+                ?? throw new UnsupportedConstructException(origin, "'await using' without System.Threading.Tasks.ValueTask");
+            await = SynthesizedAwait($"((global::System.IAsyncDisposable){access}).DisposeAsync()", valueTask, "DisposeAsync", origin, out _);
+        }
+        else
+        {
+            // The DisposeAsync pattern, e.g. ConfiguredAsyncDisposable (`await using (x.ConfigureAwait(false))`).
+            var dispose = type.GetMembers("DisposeAsync").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 0)
+                ?? throw new UnsupportedConstructException(origin, $"'await using' of '{type.ToDisplayString()}' (no DisposeAsync)");
+            await = SynthesizedAwait($"{access}.DisposeAsync()", dispose.ReturnType, "DisposeAsync", origin, out _);
+        }
         output.Add(type.IsValueType ? await : new IfStmt($"{access} != null", BodySyntax.Line(origin), Block(new List<Stmt> { await }), null));
     }
 

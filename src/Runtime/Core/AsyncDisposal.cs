@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.Tracing;
+using System.Runtime.CompilerServices;
 using AsyncGen.Diagnostics;
 
 namespace AsyncGen;
@@ -59,23 +60,58 @@ public static class AsyncDisposal
         Detach(disposal, typeof(TResource));
     }
 
-    private static void Detach(ValueTask disposal, Type resource)
+    /// <summary>
+    /// The same for a configured disposal (<c>await using (resource.ConfigureAwait(false))</c>, whose
+    /// <c>ConfiguredAsyncDisposable</c> returns a <see cref="ConfiguredValueTaskAwaitable"/>).
+    /// </summary>
+    public static void OnCancel<TResource>(TResource resource, ConfiguredValueTaskAwaitable disposal)
+    {
+        var awaiter = disposal.GetAwaiter();
+        if (awaiter.IsCompleted)
+        {
+            awaiter.GetResult();
+            return;
+        }
+        var name = CountDetached(typeof(TResource));
+        // Detached on purpose, as below.
+        awaiter.OnCompleted(() =>
+        {
+            try
+            {
+                awaiter.GetResult();
+            }
+            catch (Exception error)
+            {
+                Report(error, name);
+            }
+        });
+    }
+
+    /// <summary>Counts a detached disposal, raises its event, and returns its name for a later failure report.</summary>
+    private static string CountDetached(Type resource)
     {
         Interlocked.Increment(ref s_detached);
-        var name = $"DisposeAsync of {resource.FullName} (await using of a disposed future)";
         var log = AsyncGenEventSource.Log;
         if (log.IsEnabled()) log.AsyncDisposalDetached(resource.FullName ?? resource.Name);
+        return $"DisposeAsync of {resource.FullName} (await using of a disposed future)";
+    }
+
+    private static void Detach(ValueTask disposal, Type resource)
+    {
+        var name = CountDetached(resource);
         // Detached on purpose: the future is gone, so its failure goes to the unobserved-failure channel instead.
         _ = disposal.AsTask().ContinueWith(static (task, state) => ReportFailure(task, (string)state!), name,
             CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private static void ReportFailure(Task disposal, string name)
+    private static void ReportFailure(Task disposal, string name) =>
+        Report(disposal.Exception?.InnerExceptions is [var single] ? single
+            : disposal.Exception ?? (Exception)new TaskCanceledException(disposal), name);
+
+    private static void Report(Exception error, string name)
     {
         Interlocked.Increment(ref s_detachedFailed);
-        Exception error = disposal.Exception?.InnerExceptions is [var single] ? single
-            : disposal.Exception ?? (Exception)new TaskCanceledException(disposal);
         var log = AsyncGenEventSource.Log;
         if (log.TasksEnabled(EventLevel.Error))
             log.UnobservedTaskFailure(0, name, error.GetType().FullName ?? "", error.Message);

@@ -200,6 +200,10 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(100, Level = EventLevel.Warning, Message = "{0} started on the fallback builder (not a generated machine)")]
     public void FallbackMachineStarted(string method) => WriteEvent(100, method);
 
+    /// <summary>A fallback machine of <paramref name="method"/> was disposed while its cleanup awaited a callback awaiter (see <see cref="Fallback.FallbackMachines.CleanupAbandoned"/>).</summary>
+    [Event(101, Level = EventLevel.Warning, Message = "{0} (fallback builder) was disposed while its cleanup awaited a callback awaiter: the cleanup after that await does not run")]
+    public void FallbackCleanupAbandoned(string method) => WriteEvent(101, method);
+
     // Ids 110-119: await using disposals of cancelled futures (Core/AsyncDisposal).
 
     /// <summary>A cancelled future's Dispose started the DisposeAsync of a <paramref name="resourceType"/> that did not finish at once (see <see cref="AsyncDisposal"/>).</summary>

@@ -68,6 +68,34 @@ public class AsyncDisposalTests
     }
 
     [Fact]
+    public void A_configured_disposal_is_observed_at_once_or_detached_counted_and_its_failure_reported()
+    {
+        var resource = new Resource(() => default).ConfigureAwait(false);
+        AsyncDisposal.OnCancel(resource, Configured(ValueTask.CompletedTask));
+        Assert.Throws<InvalidOperationException>(() =>
+            AsyncDisposal.OnCancel(resource, Configured(ValueTask.FromException(new InvalidOperationException()))));
+
+        var detached = AsyncDisposal.Detached;
+        var failed = AsyncDisposal.DetachedFailed;
+        var reported = new List<Exception>();
+        EventHandler<UnobservedTaskFailureEventArgs> hook = (_, e) => { if (e.Exception.Message == "configured flush failed") lock (reported) reported.Add(e.Exception); };
+        var pending = new TaskCompletionSource();
+        RuntimeDiagnostics.UnobservedTaskFailure += hook;
+        try
+        {
+            AsyncDisposal.OnCancel(resource, Configured(new ValueTask(pending.Task)));
+            Assert.Equal(detached + 1, AsyncDisposal.Detached);
+            pending.SetException(new IOException("configured flush failed"));
+            Assert.True(SpinWait.SpinUntil(() => { lock (reported) return reported.Count == 1; }, TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            RuntimeDiagnostics.UnobservedTaskFailure -= hook;
+        }
+        Assert.Equal(failed + 1, AsyncDisposal.DetachedFailed);
+    }
+
+    [Fact]
     public void A_disposal_still_running_is_detached_counted_and_raises_the_warning_event()
     {
         var detached = AsyncDisposal.Detached;
@@ -151,6 +179,9 @@ public class AsyncDisposalTests
         Assert.Equal(AsyncDisposal.Detached, observed);
         Assert.True(observed >= 1);
     }
+
+    /// <summary>What <c>await using (resource.ConfigureAwait(false))</c> hands over (outside a test method: xUnit1030).</summary>
+    private static System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable Configured(ValueTask disposal) => disposal.ConfigureAwait(false);
 
     private sealed class Resource(Func<ValueTask> dispose) : IAsyncDisposable
     {

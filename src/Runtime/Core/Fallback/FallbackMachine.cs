@@ -17,7 +17,9 @@ namespace AsyncGen.Fallback;
 /// exception, so <see cref="Dispose"/> resumes it with a <see cref="FutureCanceledException"/> thrown at the
 /// suspended await; <c>finally</c> blocks run, and so do <c>catch</c> blocks that catch it. A machine suspended on a
 /// callback awaiter cannot be resumed early and is abandoned instead, as is one that keeps awaiting after
-/// <see cref="MaxCancelResumptions"/> cancellations.</para>
+/// <see cref="MaxCancelResumptions"/> cancellations. When the unwinding itself stops on a callback awaiter (an
+/// <c>await using</c> whose DisposeAsync does not complete at once), the cleanup after it does not run, unlike a
+/// generated machine's (<see cref="AsyncDisposal"/>): counted in <see cref="FallbackMachines.CleanupAbandoned"/>.</para>
 /// </remarks>
 internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncStateMachine
 {
@@ -87,6 +89,9 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
             child.Cancel();
             StateMachine.MoveNext();
         }
+        // Stopped on a callback awaiter (an await using whose DisposeAsync did not complete at once, an awaiting
+        // finally) or out of resumptions: what follows that await in the cleanup does not run.
+        if (!_hasOutcome) FallbackMachines.OnCleanupAbandoned<TStateMachine>();
         _finished = true;
         if (_error?.SourceException is not FutureCanceledException) _error?.Throw();
     }

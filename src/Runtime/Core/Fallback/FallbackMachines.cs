@@ -35,6 +35,24 @@ public static class FallbackMachines
     /// <summary>Fallback state machines started in this process so far.</summary>
     public static long Started => Interlocked.Read(ref s_started);
 
+    private static long s_cleanupAbandoned;
+
+    /// <summary>
+    /// Fallback machines disposed while their cleanup waited on a callback awaiter (a <c>Task</c>, or the
+    /// <c>DisposeAsync</c> of an <c>await using</c> that did not complete at once): the compiler's machine can only
+    /// go on when that callback runs, so the cleanup after that await does not run. A generated machine runs it
+    /// (see <see cref="AsyncDisposal"/>); this counts the weaker path, with the warning event
+    /// <c>FallbackCleanupAbandoned</c> (id 101).
+    /// </summary>
+    public static long CleanupAbandoned => Interlocked.Read(ref s_cleanupAbandoned);
+
+    /// <summary>Called by a fallback machine's Dispose that stops on a callback awaiter with its cleanup unfinished.</summary>
+    internal static void OnCleanupAbandoned<TStateMachine>() where TStateMachine : IAsyncStateMachine
+    {
+        Interlocked.Increment(ref s_cleanupAbandoned);
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.FallbackCleanupAbandoned(MethodName<TStateMachine>.Value);
+    }
+
     /// <summary>
     /// Whether starting a fallback machine throws an <see cref="InvalidOperationException"/> naming the method.
     /// Initialised from the <c>AsyncGen.ThrowOnFallback</c> switch or <c>ASYNCGEN_THROW_ON_FALLBACK=1</c>.

@@ -113,3 +113,20 @@ public static partial class P_AwaitUsingCancelNullResource
         return none is null ? "null skipped" : "?";
     }
 }
+
+public static partial class P_AwaitUsingCancelConfigureAwaitFalse
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var lease = Lease.Open(log, "configured");
+        await using (lease.ConfigureAwait(false))
+        {
+            await Ops.Yield();
+            await using var inner = Lease.Open(log, "inner").ConfigureAwait(false);
+            await Ops.Yield();
+        }
+        await Ops.Yield();
+        return "configured";
+    }
+}
