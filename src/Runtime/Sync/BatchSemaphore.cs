@@ -257,9 +257,17 @@ internal sealed class BatchSemaphore
     // bit is set, so no fast path changes the word between the check and the subtraction.
     private bool ServeWaiters(ref WakeList wakes)
     {
-        while (!_waiters.IsEmpty && AvailablePermits >= _waiters.HeadAmount)
+        // Close fails the queue one wake list at a time, outside the lock in between: a release landing there must
+        // fail the rest too, not grant them.
+        bool closed = IsClosed;
+        while (!_waiters.IsEmpty && (closed || AvailablePermits >= _waiters.HeadAmount))
         {
             if (!wakes.CanPush) return true;
+            if (closed)
+            {
+                wakes.Push(_waiters.CompleteHead(WaitOutcome.Closed));
+                continue;
+            }
             Interlocked.Add(ref _state, -_waiters.HeadAmount * OnePermit);
             wakes.Push(_waiters.CompleteHead(WaitOutcome.Granted));
         }

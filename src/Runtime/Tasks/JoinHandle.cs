@@ -11,8 +11,9 @@ namespace AsyncGen;
 /// <remarks>
 /// A struct around the task itself: the task cell is the box that holds the future inline, so a spawn of a
 /// generated machine costs that box and nothing else. Copies of a handle refer to the same task, which has one
-/// joiner (as tokio's): a pending handle may pass from one task to another, but a second task awaiting it at the same
-/// time, or awaiting it again after it gave its result, gets an <see cref="InvalidOperationException"/>. For a result
+/// joiner (as tokio's): a pending handle may pass once from one task to another, but a second task awaiting it at the
+/// same time, a second hand-over while the task runs (the handle cannot tell that from two tasks taking turns), or
+/// awaiting it again after it gave its result, gets an <see cref="InvalidOperationException"/>. For a result
 /// many tasks await, use a <c>Task</c> (<c>SpawnAsTask</c>) or pass the result on.
 /// </remarks>
 [DebuggerDisplay("JoinHandle {Name,nq}")]

@@ -218,6 +218,8 @@ internal struct TaskCore<T>
     {
         Waker replaced = default;
         int state = Volatile.Read(ref _state);
+        // Completing clears JoinWaker as it sets Complete, and may be reading the stored waker right now: leave it be.
+        if ((state & (int)TaskState.Complete) != 0) return false;
         if ((state & (int)TaskState.JoinWaker) != 0)
         {
             // Polled again by the same joiner (the usual case): keep it. The re-read of the state after reading the

@@ -10,7 +10,10 @@ namespace AsyncGen.Runtime.Tests.Sync;
 public class ChannelCloseRaceTests
 {
     private const int Producers = 4;
-    private const long Stride = 1_000_000;
+    // Wider than any producer's count: on an unbounded channel producers may send millions of items before the
+    // receiver (descheduled on a loaded machine) takes its first few hundred and closes; at 1,000,000 producer 0's
+    // millionth item read as producer 1's first.
+    private const long Stride = 1L << 32;
 
     private static async Future ProduceUntilClosed(ChannelSender<long> sender, int producer, int[] sent)
     {

@@ -4,9 +4,10 @@ using AsyncGen.Sync;
 namespace AsyncGen.Runtime.Tests.Tasks;
 
 /// <summary>
-/// A JoinHandle has one joiner. It may move from one task to another while pending (the replaced joiner is woken,
-/// spuriously if it moved on), but two tasks awaiting it at once, or awaiting it again after it gave its result,
-/// get an exception that says what to do instead of waiting forever.
+/// A JoinHandle has one joiner. It may move once from one task to another while pending (the replaced joiner is
+/// woken, spuriously if it moved on), but two tasks awaiting it at once, or awaiting it again after it gave its result,
+/// get an exception that says what to do instead of waiting forever. (A second hand-over while pending throws too: with
+/// one state bit and no room in the task cell for the replaced joiner's identity, it looks like two tasks taking turns.)
 /// </summary>
 public class JoinHandleSharingTests
 {
