@@ -20,13 +20,12 @@ public sealed partial class JobWorker(WorkStealingExecutor executor, ILogger<Job
     [PollAsync]
     private async Future RunAsync()
     {
-        // Not `var (jobs, received) = ...`: the generator does not hoist deconstructed locals yet (AG0005).
-        var channel = AsyncChannel.Bounded<int>(16);
-        var producer = SpawnDetached(ProduceAsync(channel.Sender), "job producer");
+        var (sender, receiver) = AsyncChannel.Bounded<int>(16);
+        var producer = SpawnDetached(ProduceAsync(sender), "job producer");
         try
         {
             LogStarted();
-            await foreach (var job in channel.Receiver)
+            await foreach (var job in receiver)
             {
                 LogJob(job, DateTimeOffset.Now);
             }
