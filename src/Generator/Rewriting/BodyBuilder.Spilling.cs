@@ -25,9 +25,9 @@ internal sealed partial class BodyBuilder
             case ParenthesizedExpressionSyntax parenthesized:
                 return "(" + Spill(parenthesized.Expression, output) + ")";
             case CastExpressionSyntax cast:
-                return "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output);
+                return InOverflowContext(cast, "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output));
             case PrefixUnaryExpressionSyntax unary when !unary.IsKind(SyntaxKind.PreIncrementExpression) && !unary.IsKind(SyntaxKind.PreDecrementExpression):
-                return unary.OperatorToken.Text + Spill(unary.Operand, output);
+                return InOverflowContext(unary, unary.OperatorToken.Text + Spill(unary.Operand, output));
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression):
                 return SpillShortCircuit(binary, output);
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
@@ -36,7 +36,7 @@ internal sealed partial class BodyBuilder
                 return Spill(binary.Left, output) + " " + binary.OperatorToken.Text + " " + _rewriter.Rewrite(binary.Right);
             case BinaryExpressionSyntax binary:
                 var left = SpillOperand(binary.Left, ContainsAwait(binary.Right), output);
-                return left + " " + binary.OperatorToken.Text + " " + Spill(binary.Right, output);
+                return InOverflowContext(binary, left + " " + binary.OperatorToken.Text + " " + Spill(binary.Right, output));
             case ConditionalExpressionSyntax conditional:
                 return SpillConditional(conditional, output);
             case RangeExpressionSyntax range:
@@ -434,7 +434,7 @@ internal sealed partial class BodyBuilder
         var before = NewField("spill", typeName, "left value of a compound assignment around an await");
         output.Add(Code($"{before} = {target};", assignment.Left));
         var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
-        return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
+        return $"{target} = " + InOverflowContext(assignment, $"({typeName})({before} {op} ({Spill(assignment.Right, output)}))");
     }
 
     /// <summary>
@@ -513,11 +513,6 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary>
-    /// The rewritten text of an expression without an await. Inside the part of a null-conditional access that
-    /// <see cref="SpillConditionalAccess"/> takes apart, an expression holding its leading binding (<c>.B</c>,
-    /// <c>[i]</c>, always the leftmost token) gets the tested receiver in front.
-    /// </summary>
-    /// <summary>
     /// <c>checked(a * b + await x)</c>: the operators the expression applies after its awaits are inside the
     /// <c>checked(...)</c> written around the result; every part computed on its own (spilled before an await, or the
     /// awaited expression itself) is written inside a <c>checked(...)</c> of its own (<see cref="RewriteBound"/>), so
@@ -537,6 +532,18 @@ internal sealed partial class BodyBuilder
         }
     }
 
+    /// <summary>
+    /// An operation written here by parts (<c>__spill * __r1</c>) inside a checked/unchecked block that awaits: in a
+    /// <c>checked(...)</c> of its own, since the block's keyword is not in the output (see <see cref="OverflowContext"/>).
+    /// </summary>
+    private string InOverflowContext(ExpressionSyntax original, string text) =>
+        OverflowContext.Apply(_model, original, _awaitContainers, text);
+
+    /// <summary>
+    /// The rewritten text of an expression without an await. Inside the part of a null-conditional access that
+    /// <see cref="SpillConditionalAccess"/> takes apart, an expression holding its leading binding (<c>.B</c>,
+    /// <c>[i]</c>, always the leftmost token) gets the tested receiver in front.
+    /// </summary>
     private string RewriteBound(ExpressionSyntax expression)
     {
         var text = _rewriter.Rewrite(expression);

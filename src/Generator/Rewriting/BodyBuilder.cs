@@ -45,7 +45,7 @@ internal sealed partial class BodyBuilder
         _thisAccess = parsed.ThisAccess;
         _returnsUnit = parsed.Header.ReturnsUnit;
         _awaitContainers = BodySyntax.AwaitContainers(_body);
-        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers);
     }
 
     public List<AwaitSite> Awaits { get; } = new();
@@ -154,6 +154,10 @@ internal sealed partial class BodyBuilder
             case BlockSyntax block:
                 BuildBlock(block, output);
                 break;
+            case CheckedStatementSyntax @checked:
+                // Flattened like a block; each operation inside keeps the block's context (OverflowContext).
+                BuildBlock(@checked.Block, output);
+                break;
             case LocalDeclarationStatementSyntax declaration:
                 BuildDeclaration(declaration.Declaration, output);
                 break;
@@ -207,7 +211,6 @@ internal sealed partial class BodyBuilder
     {
         UsingStatementSyntax => "'await using'",
         LockStatementSyntax => "an await inside 'lock'",
-        CheckedStatementSyntax => "an await inside a checked/unchecked block",
         UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code",
         YieldStatementSyntax => "'yield'",
         _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
@@ -240,6 +243,11 @@ internal sealed partial class BodyBuilder
 
     private void BuildExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
     {
+        if (!ContainsAwait(expression))
+        {
+            output.Add(Code(_rewriter.RewriteAsStatement(expression), expression));
+            return;
+        }
         if (expression is AwaitExpressionSyntax await)
         {
             SpillAwait(await, output, discard: true);
