@@ -548,6 +548,28 @@ public class SnapshotTests
         """, "TotalFuture");
 
     [Fact]
+    public void Await_in_a_query_join_collection()
+    {
+        var source = Prelude.Replace("using System.Threading.Tasks;", "using System.Linq;\nusing System.Threading.Tasks;") + """
+            public static partial class Sample
+            {
+            [PollAsync]
+            public static async Future<string> Paid(List<(int Id, string Name)> customers, Task<List<(int Customer, decimal Total)>> orders)
+            {
+                var lines = from c in customers
+                            join o in await orders on c.Id equals o.Customer
+                            where o.Total > 0
+                            select c.Name + " " + o.Total;
+                return string.Join(", ", lines);
+            }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source(".PaidFuture.g.cs"), nameof(SnapshotTests));
+    }
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """
