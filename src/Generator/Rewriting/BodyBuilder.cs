@@ -23,6 +23,7 @@ internal sealed partial class BodyBuilder
     private readonly BodyRewriter _rewriter;
     private readonly JumpTable _jumps;
     private readonly HashSet<SyntaxNode> _awaitContainers;
+    private readonly UserLabels _labels;
     private readonly string _readyFormat;
     private readonly string? _thisAccess;
     private readonly bool _returnsUnit;
@@ -45,7 +46,8 @@ internal sealed partial class BodyBuilder
         _thisAccess = parsed.ThisAccess;
         _returnsUnit = parsed.Header.ReturnsUnit;
         _awaitContainers = BodySyntax.AwaitContainers(_body);
-        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers);
+        _labels = new UserLabels(_body);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels);
     }
 
     public List<AwaitSite> Awaits { get; } = new();
@@ -199,7 +201,7 @@ internal sealed partial class BodyBuilder
                     isAwait: @using.AwaitKeyword.RawKind != 0);
                 break;
             case LabeledStatementSyntax labeled:
-                output.Add(new LabelStmt(labeled.Identifier.ValueText));
+                output.Add(new LabelStmt(_labels.NameOf(labeled.Identifier.ValueText)));
                 BuildStatement(labeled.Statement, output);
                 break;
             default:

@@ -18,7 +18,7 @@ namespace AsyncGen.Generator.Rewriting;
 /// as it flattens.</remarks>
 internal sealed class BodyRewriter(
     SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTable jumps,
-    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers) : CSharpSyntaxRewriter
+    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers, UserLabels labels) : CSharpSyntaxRewriter
 {
     /// <summary>
     /// Greater than zero while writing inside a <c>checked(...)</c> (or block) this rewriter added for a flattened
@@ -113,6 +113,8 @@ internal sealed class BodyRewriter(
         var symbol = model.GetSymbolInfo(node).Symbol;
         switch (symbol)
         {
+            case ILabelSymbol label when !BodySyntax.IsInsideNestedFunction(node, body):
+                return node.WithIdentifier(Identifier(labels.NameOf(label.Name)).WithTriviaFrom(node.Identifier));
             case IParameterSymbol when node.Parent is NameColonSyntax:
                 return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
@@ -404,6 +406,14 @@ internal sealed class BodyRewriter(
     {
         var rewritten = (VariableDeclaratorSyntax)base.VisitVariableDeclarator(node)!;
         return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitLabeledStatement(LabeledStatementSyntax node)
+    {
+        var rewritten = (LabeledStatementSyntax)base.VisitLabeledStatement(node)!;
+        return BodySyntax.IsInsideNestedFunction(node, body)
+            ? rewritten
+            : rewritten.WithIdentifier(Identifier(labels.NameOf(node.Identifier.ValueText)).WithTriviaFrom(node.Identifier));
     }
 
     public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
