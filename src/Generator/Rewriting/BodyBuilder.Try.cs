@@ -278,7 +278,8 @@ internal sealed partial class BodyBuilder
 
         // Cancelled in the loop body, Dispose starts the enumerator's DisposeAsync (see StartPatternDisposeAsync); not while
         // MoveNextAsync runs, where an async iterator refuses DisposeAsync (and a cancelled async Task would not get there).
-        var disposeWhenCancelled = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask", ContainingNamespace.Name: "Tasks" } }
+        // WithCancellation/ConfigureAwait give a struct enumerator whose DisposeAsync returns a ConfiguredValueTaskAwaitable.
+        var disposeWhenCancelled = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask" or "ConfiguredValueTaskAwaitable", ContainingNamespace.Name: "Tasks" or "CompilerServices" } }
             ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType)
             : null;
         var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
@@ -296,11 +297,12 @@ internal sealed partial class BodyBuilder
             },
             finallyBody =>
             {
-                if (info.DisposeMethod is not null)
-                    finallyBody.Add(new IfStmt($"{enumerator} != null", BodySyntax.Line(forEach), Block(new List<Stmt>
-                    {
-                        SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _),
-                    }), null));
+                if (info.DisposeMethod is null) return;
+                var dispose = SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _);
+                // A struct enumerator (WithCancellation's) is never null, and '!= null' does not compile on it.
+                finallyBody.Add(enumeratorType.IsValueType && !IsNullableValue(enumeratorType)
+                    ? dispose
+                    : new IfStmt($"{enumerator} != null", BodySyntax.Line(forEach), Block(new List<Stmt> { dispose }), null));
             },
             new List<CatchModel>(),
             disposeWhenCancelled);
