@@ -128,6 +128,7 @@ internal sealed class Worker
     private void Maintain()
     {
         long now = CoarseClock.Advance();
+        long timersFired = Counters.Read(RuntimeCounter.TimersFired);
         bool drive = Executor.DriverLock.TryEnter();
         var own = OwnRing;
         // A parked worker is driving the shared ring: blocked in the kernel, it would not see what this batch queued.
@@ -150,8 +151,17 @@ internal sealed class Worker
         }
         if (!drive && fired == 0 && _driverWoken.Count == 0) return; // nothing new here: no sleeper is worth a wake-up
         ShareDriverWoken();
-        if (ShouldNotifyOthers) Executor.NotifyParked();
+        if (ShouldNotifyOthers && WakesAreShared(timersFired)) Executor.NotifyParked();
     }
+
+    /// <summary>
+    /// Whether what a driver turn woke is worth waking another worker for (tokio notifies after every turn that woke
+    /// more than one task, because one worker does all of the I/O). With a ring per worker the I/O a turn reaped is
+    /// this worker's own — the completions of its own connections' requests — and another worker has its own ring to
+    /// serve: it gets these tasks by stealing when it runs out, not by a wake-up. Fired timers are everyone's.
+    /// </summary>
+    private bool WakesAreShared(long timersFiredBefore) =>
+        OwnRing is null || Counters.Read(RuntimeCounter.TimersFired) != timersFiredBefore;
 
     private ITaskCell? NextTask()
     {
@@ -241,6 +251,7 @@ internal sealed class Worker
         while (!Executor.IsShuttingDown)
         {
             Counters.Count(RuntimeCounter.Parks);
+            long timersFired = Counters.Read(RuntimeCounter.TimersFired);
             _inDriver = true; // wakes dispatched while parked in the driver are shared below, once
             bool drove = _parker.Park(Executor.Driver, Executor.DriverLock);
             _inDriver = false;
@@ -254,7 +265,7 @@ internal sealed class Worker
                 if (drove)
                 {
                     ShareDriverWoken();
-                    if (ShouldNotifyOthers) Executor.NotifyParked();
+                    if (ShouldNotifyOthers && WakesAreShared(timersFired)) Executor.NotifyParked();
                 }
                 return;
             }
