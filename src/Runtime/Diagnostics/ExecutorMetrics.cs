@@ -12,7 +12,7 @@ internal sealed class ExecutorMetrics
     private readonly Func<int> _injectionDepth;
     private readonly Func<int, int> _localDepth;
 
-    /// <param name="kind"><c>local</c> or <c>work-stealing</c>.</param>
+    /// <param name="kind"><see cref="AsyncGenMetrics.LocalKind"/> or <see cref="AsyncGenMetrics.WorkStealingKind"/>.</param>
     /// <param name="threads">Executor threads, each of which gets a block of its own.</param>
     /// <param name="aliveTasks">Reads the number of live tasks (any thread).</param>
     /// <param name="injectionDepth">Reads the length of the queue that other threads schedule into.</param>
@@ -27,7 +27,7 @@ internal sealed class ExecutorMetrics
         _aliveTasks = aliveTasks;
         _injectionDepth = injectionDepth;
         _localDepth = localDepth;
-        Tags = [new("executor", Name), new("executor.kind", kind)];
+        Tags = [new(AsyncGenMetrics.ExecutorTag, Name), new(AsyncGenMetrics.ExecutorKindTag, kind)];
         RuntimeMeter.Register(this);
     }
 

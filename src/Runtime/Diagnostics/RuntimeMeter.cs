@@ -11,14 +11,14 @@ namespace AsyncGen.Diagnostics;
 /// <para>Every instrument but the poll-duration histogram is observable: the hot paths only bump plain counters in
 /// thread-owned <see cref="RuntimeCounters"/> blocks, and the sums are read when a listener collects. So nobody
 /// listening costs nothing beyond those increments, and no path allocates. Each measurement is tagged with its
-/// executor (<c>executor</c> = <c>local-1</c>, <c>executor.kind</c> = <c>local</c> or <c>work-stealing</c>).</para>
+/// executor (<see cref="AsyncGenMetrics"/>: <c>executor</c> = <c>local-1</c>, <c>executor.kind</c> = <c>local</c> or <c>work-stealing</c>).</para>
 /// <para>The histogram needs two clock reads per timed poll, so polls are timed only while it is enabled, and then
 /// one in <see cref="TaskLifecycle.HistogramSampling"/>.</para>
 /// </remarks>
 internal static class RuntimeMeter
 {
     /// <summary>The meter's name, also the EventSource's.</summary>
-    public const string MeterName = "AsyncGen";
+    public const string MeterName = AsyncGenMetrics.MeterName;
 
     private static readonly Lock s_lock = new();
     private static readonly List<WeakReference<ExecutorMetrics>> s_executors = [];

@@ -69,7 +69,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     {
         _driver = Driver.Create(options);
         _tasks = new WakerTable(this);
-        _metrics = new ExecutorMetrics("local", threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count + _remote.Count, _ => 0) { Dump = DumpTasks };
+        _metrics = new ExecutorMetrics(AsyncGenMetrics.LocalKind, threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count + _remote.Count, _ => 0) { Dump = DumpTasks };
     }
 
     private readonly ExecutorMetrics _metrics;
@@ -79,6 +79,13 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     /// <summary>Number of spawned tasks that have not completed.</summary>
     public int TaskCount => _tasks.Count;
+
+    /// <summary>
+    /// The executor's name, unique in the process (<c>local-1</c>, <c>local-2</c>, …): the value of the
+    /// <see cref="AsyncGenMetrics.ExecutorTag"/> tag on every measurement of this executor in the <c>AsyncGen</c>
+    /// meter, and the executor column of <c>asyncgen-top</c>.
+    /// </summary>
+    public string Name => _metrics.Name;
 
     /// <summary>The I/O driver this executor parks in and its sockets register with (every OS has one: portable at least).</summary>
     public IoDriverKind IoDriver => _driver.Kind;

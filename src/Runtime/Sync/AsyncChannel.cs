@@ -13,7 +13,10 @@ namespace AsyncGen.Sync;
 /// waiting for room complete with false (one already given room delivers its item: it counts as sent before the
 /// close), and the receiver still receives every item sent before, then
 /// <see cref="ReceiveResult{T}.Closed"/>. Senders are counted handles (<see cref="ChannelSender{T}.Clone"/>):
-/// disposing the last one closes the channel, like dropping tokio's last <c>Sender</c>.</para>
+/// disposing the last one closes the channel, like dropping tokio's last <c>Sender</c>. Disposing the
+/// <see cref="ChannelReceiver{T}"/> (<c>using var receiver = …</c>) closes it too, like dropping tokio's
+/// <c>Receiver</c>: producers waiting for room are woken and their sends complete with false, and the buffered items
+/// are dropped — so a consumer that stops (or whose task is aborted) never leaves its producers blocked.</para>
 /// <para><b>Consuming.</b> <c>await foreach</c> over the receiver (no allocation per item inside an <c>async
 /// Future</c> method), or <see cref="ChannelReceiver{T}.ReadAllAsync"/> as an <see cref="IAsyncEnumerable{T}"/>
 /// in Task code.</para>

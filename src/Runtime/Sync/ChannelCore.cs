@@ -38,6 +38,7 @@ internal sealed class ChannelCore<T>
     private AtomicWaker _receiver;
     private bool _receiverRegistered;
     private int _closed;
+    private int _receiverDisposed;
     private int _senders = 1; // live ChannelSender handles: the last one disposed closes the channel
 
     /// <summary>An enumerator returned by a finished <c>await foreach</c>, reused by the next one (single consumer).</summary>
@@ -64,6 +65,9 @@ internal sealed class ChannelCore<T>
     public int Count => _ring?.Count ?? _queue!.Count;
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>True once <see cref="DisposeReceiver"/> ran.</summary>
+    public bool IsReceiverDisposed => Volatile.Read(ref _receiverDisposed) != 0;
 
     /// <summary>Live sender handles (a snapshot).</summary>
     public int SenderCount => Volatile.Read(ref _senders);
@@ -158,6 +162,21 @@ internal sealed class ChannelCore<T>
         else Interlocked.Or(ref _unbounded, UnboundedClosed);
         if (EventsEnabled) AsyncGenEventSource.Log.ChannelClosed(RuntimeHelpers.GetHashCode(this));
         _receiver.Wake();
+    }
+
+    /// <summary>
+    /// The receiver was disposed (tokio's drop of the <c>Receiver</c>): the channel closes, which completes every
+    /// pending and later send with false, and the items still buffered are dropped, so the channel no longer keeps
+    /// them alive while senders live on. Idempotent.
+    /// </summary>
+    /// <remarks>Runs on the receiving side (single consumer): the drain below is that consumer's last receive. A
+    /// delivery racing the close (a sender already holding room) can land after the drain; it stays buffered until
+    /// the channel is collected, which is harmless.</remarks>
+    public void DisposeReceiver()
+    {
+        if (Interlocked.Exchange(ref _receiverDisposed, 1) != 0) return;
+        Close();
+        while (TryTake(out _)) { }
     }
 
     // Closed, empty, and no send under way: read in one load of the word that also gates new sends.

@@ -3,10 +3,17 @@ using System.Diagnostics;
 namespace AsyncGen.Sync;
 
 /// <summary>The receiving side of a <see cref="AsyncChannel"/>: one consumer.</summary>
-/// <remarks>Any thread may receive, but only one receive may be pending at a time. See <see cref="AsyncChannel"/> for
-/// cancel safety.</remarks>
-[DebuggerDisplay("ChannelReceiver ({Count} items)")]
-public readonly struct ChannelReceiver<T>
+/// <remarks>
+/// <para>Any thread may receive, but only one receive may be pending at a time. See <see cref="AsyncChannel"/> for
+/// cancel safety.</para>
+/// <para><b>Dispose it when the consumer stops</b> (<c>using var receiver = …</c>), like dropping tokio's
+/// <c>Receiver</c>: the channel closes, so producers waiting for room in a bounded channel are woken and their sends
+/// complete with false instead of waiting forever, later sends fail at once, and the items still buffered are
+/// dropped. Inside an <c>async Future</c> method the <c>using</c> also runs when the consumer's task is cancelled
+/// (disposed or aborted). A copy of the struct is the same receiver: disposing any copy disposes it.</para>
+/// </remarks>
+[DebuggerDisplay("ChannelReceiver ({Count} items{(_core.IsReceiverDisposed ? \", disposed\" : \"\"),nq})")]
+public readonly struct ChannelReceiver<T> : IDisposable
 {
     private readonly ChannelCore<T> _core;
 
@@ -19,10 +26,20 @@ public readonly struct ChannelReceiver<T>
     /// A future of the next item, or of <see cref="ReceiveResult{T}.Closed"/> once the channel is closed and every
     /// item sent before has been received.
     /// </summary>
-    public ReceiveFuture<T> Receive() => new(_core);
+    /// <exception cref="ObjectDisposedException">The receiver was disposed.</exception>
+    public ReceiveFuture<T> Receive()
+    {
+        ThrowIfDisposed();
+        return new(_core);
+    }
 
     /// <summary>Takes the next item if one is waiting; never waits.</summary>
-    public bool TryReceive(out T item) => _core.TryReceive(out item);
+    /// <exception cref="ObjectDisposedException">The receiver was disposed.</exception>
+    public bool TryReceive(out T item)
+    {
+        ThrowIfDisposed();
+        return _core.TryReceive(out item);
+    }
 
     /// <summary>Closes the channel: sends fail from now on; items already sent can still be received.</summary>
     public void Close() => _core.Close();
@@ -33,8 +50,12 @@ public readonly struct ChannelReceiver<T>
     /// allocates nothing per item, and the enumerator object is reused by the next loop over this channel.
     /// </summary>
     /// <remarks>One consumer: a loop counts as the pending receive. Breaking out of the loop loses no item.</remarks>
-    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        (Interlocked.Exchange(ref _core.CachedEnumerator, null) ?? new ChannelReceiveEnumerator<T>(_core)).Start(cancellationToken);
+    /// <exception cref="ObjectDisposedException">The receiver was disposed.</exception>
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return (Interlocked.Exchange(ref _core.CachedEnumerator, null) ?? new ChannelReceiveEnumerator<T>(_core)).Start(cancellationToken);
+    }
 
     /// <summary>
     /// The items as an <see cref="IAsyncEnumerable{T}"/> for Task-based code (<c>await foreach</c>, LINQ): it ends
@@ -43,6 +64,21 @@ public readonly struct ChannelReceiver<T>
     /// </summary>
     /// <remarks>Continuations of a wait run on the thread pool when called from Task code, never inline on the
     /// sender's (executor) thread.</remarks>
+    /// <exception cref="ObjectDisposedException">The receiver was disposed.</exception>
     public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
         (IAsyncEnumerable<T>)GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>
+    /// Drops the receiver: closes the channel (pending and later sends complete with false; a sender already given
+    /// room still delivers) and drops the buffered items. Idempotent; any copy of this struct disposes the receiver.
+    /// </summary>
+    /// <remarks>Dispose from the consuming side, not while a receive of this channel is running on another thread.
+    /// A receive still pending when the receiver is disposed completes with <see cref="ReceiveResult{T}.Closed"/>.</remarks>
+    public void Dispose() => _core?.DisposeReceiver(); // a default(ChannelReceiver) holds no channel: nothing to drop
+
+    private void ThrowIfDisposed()
+    {
+        if (_core.IsReceiverDisposed)
+            throw new ObjectDisposedException(nameof(ChannelReceiver<T>), "This channel receiver was disposed (which closed the channel); receive before disposing it, or keep it alive while you consume.");
+    }
 }

@@ -67,7 +67,46 @@ public class MetricsTests
         public void Dispose() => _listener.Dispose();
     }
 
-    private static string NameOf(LocalExecutor executor) => ((ITaskScheduler)executor).Metrics.Name;
+    private static string NameOf(LocalExecutor executor) => executor.Name;
+
+    [Fact]
+    public void The_public_executor_name_and_tag_constants_select_one_executors_measurements()
+    {
+        using var local = new LocalExecutor();
+        using var workStealing = new WorkStealingExecutor(1);
+        Assert.StartsWith(AsyncGenMetrics.LocalKind + "-", local.Name);
+        Assert.StartsWith(AsyncGenMetrics.WorkStealingKind + "-", workStealing.Name);
+        Assert.Equal(((ITaskScheduler)local).Metrics.Name, local.Name);
+        Assert.Equal(workStealing.Metrics.Name, workStealing.Name);
+
+        // What a user writes: filter on the meter and the executor tag with the public constants only.
+        var spawned = new Dictionary<(string? Executor, string? Kind), long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == AsyncGenMetrics.MeterName && instrument.Name == "asyncgen.task.spawned")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? executor = null, kind = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == AsyncGenMetrics.ExecutorTag) executor = (string?)tag.Value;
+                if (tag.Key == AsyncGenMetrics.ExecutorKindTag) kind = (string?)tag.Value;
+            }
+            spawned[(executor, kind)] = value;
+        });
+        listener.Start();
+        local.BlockOn(SleepBriefly());
+        workStealing.BlockOn(SpawnMany(3));
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(1, spawned[(local.Name, AsyncGenMetrics.LocalKind)]);
+        Assert.Equal(4, spawned[(workStealing.Name, AsyncGenMetrics.WorkStealingKind)]); // BlockOn's task + 3
+    }
 
     [Fact]
     public void Task_lifecycle_polls_wakes_and_timers_are_counted_per_executor()

@@ -49,7 +49,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         Driver.Io.TryCreateWorkerRings(workerCount);
         Idle = new IdleWorkers(workerCount);
         Workers = new Worker[workerCount];
-        Metrics = new ExecutorMetrics("work-stealing", workerCount, () => TaskCount, () => Injection.Count,
+        Metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, workerCount, () => TaskCount, () => Injection.Count,
             worker => Workers[worker].Queue.Count) { Dump = DumpTasks };
         for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i, Metrics.Threads[i]);
         _threads = new Thread[workerCount];
@@ -66,6 +66,13 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     /// <summary>Number of worker threads.</summary>
     public int WorkerCount => Workers.Length;
+
+    /// <summary>
+    /// The executor's name, unique in the process (<c>work-stealing-1</c>, <c>work-stealing-2</c>, …): the value of the
+    /// <see cref="AsyncGenMetrics.ExecutorTag"/> tag on every measurement of this executor in the <c>AsyncGen</c>
+    /// meter, and the executor column of <c>asyncgen-top</c>.
+    /// </summary>
+    public string Name => Metrics.Name;
 
     /// <summary>
     /// Number of spawned tasks that have not completed. A snapshot: a worker frees a task's slot just after its
