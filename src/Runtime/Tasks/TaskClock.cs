@@ -2,14 +2,14 @@ using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Tasks;
 
-/// <summary>Task ids and the compact timestamps task cells keep for dumps ("last polled 3 s ago").</summary>
+/// <summary>Task ids and the compact timestamps waker tables keep for dumps ("last polled 3 s ago").</summary>
 /// <remarks>Non-generic so that ids are unique across every result type.</remarks>
 internal static class TaskClock
 {
     private static long s_lastId;
 
     // Timestamps are stored as 32-bit offsets from here: 24 days of range, after which they saturate (a dump then
-    // shows a stale time; nothing else reads them). Four bytes each instead of eight keep a trivial task in 96 B.
+    // shows a stale time; nothing else reads them). Four bytes each instead of eight keep a WakerTable slot at 24 B.
     private static readonly long s_base = CoarseClock.NowMs;
 
     /// <summary>A process-wide unique id, in spawn order.</summary>

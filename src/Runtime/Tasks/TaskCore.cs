@@ -6,19 +6,20 @@ using AsyncGen.Diagnostics;
 namespace AsyncGen.Tasks;
 
 /// <summary>
-/// Everything a spawned task needs besides its future: the atomic <see cref="TaskState"/> word, its waker, its
-/// the waker of whoever awaits the join handle (tokio's task <c>Header</c> and <c>Trailer</c>). The outcome is kept
-/// in the owning <see cref="Future{T}"/>'s own outcome fields.
+/// Everything a spawned task needs besides its future: the atomic <see cref="TaskState"/> word, its waker, its id
+/// and the waker of whoever awaits the join handle (tokio's task <c>Header</c> and <c>Trailer</c>). The outcome is
+/// kept in the owning <see cref="Future{T}"/>'s own outcome fields.
 /// </summary>
 /// <remarks>
 /// <para>A struct embedded in the object that also holds the future inline (<see cref="FutureBox{TFuture, T}"/>,
 /// tokio's <c>Cell&lt;T, S&gt;</c>), so a spawn costs that one object: the box the generator's interceptor already
 /// allocated becomes the task cell and the join handle. The owner passes the future by <c>ref</c> to
 /// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
-/// <para>The executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows
-/// its scheduler (one reference fewer per task). The poll count shares the state word (bits 8 and up, bumped by
-/// the CAS that starts each poll), and the diagnostic clocks are 32-bit offsets: a trivial task stays within
-/// 96 bytes with its id and timestamps.</para>
+/// <para>40 bytes, no padding (layout in src/Runtime/Tasks/README.md): two references and five 32-bit words. The
+/// executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows its scheduler.
+/// The poll count shares the state word (bits 9 and up, bumped by the CAS that starts each poll), and the
+/// "last poll / last wake" stamps of dumps live in the task's table slot: every byte here is copied by each GC
+/// that finds the task alive, and a trivial task's cell is 88 bytes.</para>
 /// </remarks>
 internal struct TaskCore<T>
 {
@@ -26,8 +27,6 @@ internal struct TaskCore<T>
     private int _slot;
     private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
     private int _state;                  // TaskState bits 0..8, poll count above (PollCountShift)
-    private int _lastPollMs;             // TaskClock offsets, for "idle since" in dumps
-    private int _lastWakeMs;
     private long _id;
 
     /// <summary>The poll count lives above the nine state bits.</summary>
@@ -44,9 +43,10 @@ internal struct TaskCore<T>
 
     public readonly long Id => _id;
 
-    public readonly long LastPollMs => TaskClock.ToMs(_lastPollMs);
+    /// <summary>Kept by the waker table (see <see cref="WakerTable"/>): valid while the task is alive.</summary>
+    public readonly long LastPollMs => _table is null ? 0 : _table.LastPollMs(_slot);
 
-    public readonly long LastWakeMs => TaskClock.ToMs(_lastWakeMs);
+    public readonly long LastWakeMs => _table is null ? 0 : _table.LastWakeMs(_slot);
 
     public TaskState State => (TaskState)(Volatile.Read(ref _state) & StateMask);
 
@@ -67,7 +67,6 @@ internal struct TaskCore<T>
             Interlocked.CompareExchange(ref _state, bound, state) != state)
             return false;
         _id = TaskClock.NextId();
-        _lastWakeMs = _lastPollMs = TaskClock.Now();
         return true;
     }
 
@@ -94,8 +93,9 @@ internal struct TaskCore<T>
             int seen = Interlocked.CompareExchange(ref _state, (int)next, state);
             if (seen == state)
             {
-                _lastWakeMs = TaskClock.Now();
-                if ((next & TaskState.Scheduled) != 0) Scheduler.Schedule(self);
+                if ((next & TaskState.Scheduled) == 0) return; // AfterPending re-queues it and stamps the wake then
+                _table!.StampWake(_slot); // before queueing: the task cannot have completed and freed its slot yet
+                Scheduler.Schedule(self);
                 return;
             }
             state = seen;
@@ -139,7 +139,7 @@ internal struct TaskCore<T>
         var budget = CoopBudget.Enter();
         try
         {
-            _lastPollMs = TaskClock.Now();
+            _table!.StampPoll(_slot);
             var cx = new Context(Waker, ref yielded);
             poll = future.Poll(ref cx);
         }
@@ -289,7 +289,7 @@ internal struct TaskCore<T>
             if (seen == state)
             {
                 if ((next & TaskState.Scheduled) == 0) return;
-                if (yielded) _lastWakeMs = TaskClock.Now(); // what the wake a yield no longer makes would stamp
+                _table!.StampWake(_slot); // the wake during the poll (or the one a yield no longer makes) scheduled it
                 // On the executor's own thread, right after the poll: the scheduler needs no thread check.
                 Scheduler.ScheduleAfterPoll(self, yielded);
                 return;

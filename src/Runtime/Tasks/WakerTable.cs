@@ -1,33 +1,52 @@
+using System.Numerics;
+
 namespace AsyncGen.Tasks;
 
 /// <summary>
-/// A slab of task slots: the target of every <see cref="Waker"/> an executor hands out.
+/// A slab of task slots: the target of every <see cref="Waker"/> an executor hands out, and where a task's
+/// diagnostic timestamps live while it is alive.
 /// </summary>
 /// <remarks>
-/// A waker holds (table, slot, generation), not the task, so a stale waker keeps nothing alive and waking it
+/// <para>A waker holds (table, slot, generation), not the task, so a stale waker keeps nothing alive and waking it
 /// after its task completed is a cheap no-op: the slot is empty or holds another task. The generation is the low
 /// 32 bits of the task's id, so the task need not store one of its own; two tasks of one slot whose ids are 2^32
 /// apart would only see a spurious wake, which every future tolerates. Slots are added and freed by the
-/// owning executor only; <see cref="Wake"/> runs on any thread and reads the slot array without a lock
-/// (arrays only grow, and a task found in an old array is still rejected by its own state once complete).
+/// owning executor only (a work-stealing executor under its lock); <see cref="Wake"/> runs on any thread and reads
+/// the slots without a lock.</para>
+/// <para>The slots live in pages that never move: page <c>p</c> holds <c>FirstPage · 2^p</c> slots, and growing adds
+/// a page instead of copying the slots into a larger array. So a timestamp written from any thread (a wake on another
+/// thread, a poll on another worker) always lands in the one place a dump reads, and <see cref="Wake"/> never meets a
+/// slot that was copied away. The timestamps are here and not in the task cell to keep the cell — the one allocation
+/// of a spawn, alive until joined — at 88 bytes for a trivial task (issue 14).</para>
 /// </remarks>
 internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
 {
     /// <summary>
     /// A slot: the task and its generation (kept here so that a wake checks it without calling into the task), or,
-    /// while free, the next free slot. A struct, so storing a task is a plain write: an array of an interface type
-    /// would run the covariant array-store check on every spawn.
+    /// while free, the next free slot; and the task's <see cref="TaskClock"/> stamps. A struct, so storing a task is
+    /// a plain write: an array of an interface type would run the covariant array-store check on every spawn.
     /// </summary>
     private struct Slot
     {
         public ITaskCell? Task;
         public int Generation;
         public int NextFree;
+        public int LastPollMs;  // TaskClock offsets: "idle since" in dumps
+        public int LastWakeMs;
     }
 
-    private Slot[] _slots = new Slot[64];
+    /// <summary>Slots of the first page: 64, what the table held before it grew (a handful of tasks never grow it).</summary>
+    private const int FirstPageShift = 6;
+
+    /// <summary>Pages 0..24 hold 64 · (2^25 − 1) slots, just under 2^31: as many as an int slot number reaches.</summary>
+    private const int MaxPages = 31 - FirstPageShift;
+
+    // Page p holds slots [FirstPage · (2^p − 1), FirstPage · (2^(p+1) − 1)). Entries are written once, published
+    // with a volatile write; readers on other threads see null (a slot not handed out yet) or the page.
+    private readonly Slot[]?[] _pages = new Slot[]?[MaxPages];
     private int _freeHead = -1; // a free list threaded through the slots, -1 when empty
     private int _used;
+    private int _capacity;
 
     /// <summary>The executor that queues the tasks these wakers wake (tasks find it here, not in a field of their own).</summary>
     public ITaskScheduler Scheduler { get; } = scheduler;
@@ -35,20 +54,21 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// <summary>Number of live tasks.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Gives <paramref name="task"/> a slot and binds it to the waker that schedules it.</summary>
+    /// <summary>Gives <paramref name="task"/> a slot, binds it to the waker that schedules it and stamps its spawn.</summary>
     public void Add(ITaskCell task)
     {
         int slot = _freeHead;
-        if (slot >= 0) _freeHead = _slots[slot].NextFree;
+        if (slot >= 0) _freeHead = SlotAt(slot).NextFree;
         else
         {
-            if (_used == _slots.Length) Grow();
+            if (_used == _capacity) Grow();
             slot = _used++;
         }
         int generation = unchecked((int)task.Id);
         task.Bind(new Waker(this, slot, generation)); // before publishing, so Wake sees the generation
-        ref var entry = ref _slots[slot];
+        ref var entry = ref SlotAt(slot);
         entry.Generation = generation;
+        entry.LastPollMs = entry.LastWakeMs = TaskClock.Now();
         Volatile.Write(ref entry.Task, task); // publishes the generation written above
         Count++;
     }
@@ -57,7 +77,7 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     public void Remove(ITaskCell task)
     {
         int slot = task.Waker.Slot;
-        ref var entry = ref _slots[slot];
+        ref var entry = ref SlotAt(slot);
         // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
         if (!ReferenceEquals(entry.Task, task))
             throw new InvalidOperationException($"Task '{task.Name}' was released twice.");
@@ -70,31 +90,58 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// <inheritdoc/>
     public void Wake(int slot, int generation)
     {
-        var slots = Volatile.Read(ref _slots);
-        if ((uint)slot >= (uint)slots.Length) return;
-        ref var entry = ref slots[slot];
+        // The capacity is published after its page: below it, the page is there.
+        if ((uint)slot >= (uint)Volatile.Read(ref _capacity)) return;
+        ref var entry = ref SlotAt(slot);
         // Task first (acquire), then the generation Add wrote before publishing it: a slot reused meanwhile shows
         // the newer generation, and the stale waker is rejected.
         var task = Volatile.Read(ref entry.Task);
         if (task is not null && entry.Generation == generation) task.Wake();
     }
 
+    /// <summary>Stamps the start of a poll of the task in <paramref name="slot"/>. Its executor's polling thread.</summary>
+    public void StampPoll(int slot) => SlotAt(slot).LastPollMs = TaskClock.Now();
+
+    /// <summary>
+    /// Stamps a wake that scheduled the task in <paramref name="slot"/>; any thread, before the task is queued (so it
+    /// cannot have completed and given the slot away).
+    /// </summary>
+    public void StampWake(int slot) => SlotAt(slot).LastWakeMs = TaskClock.Now();
+
+    /// <summary>The <see cref="TaskClock"/> time of the last poll of the live task in <paramref name="slot"/>.</summary>
+    public long LastPollMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).LastPollMs));
+
+    /// <summary>The <see cref="TaskClock"/> time of the last wake of the live task in <paramref name="slot"/>.</summary>
+    public long LastWakeMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).LastWakeMs));
+
     /// <summary>The live tasks, copied (completing one frees its slot).</summary>
     public List<ITaskCell> Snapshot()
     {
         var live = new List<ITaskCell>(Count);
-        var slots = Volatile.Read(ref _slots);
-        for (int i = 0; i < _used; i++)
+        int used = _used;
+        for (int i = 0; i < used; i++)
         {
-            if (Volatile.Read(ref slots[i].Task) is { } task) live.Add(task);
+            if (Volatile.Read(ref SlotAt(i).Task) is { } task) live.Add(task);
         }
         return live;
     }
 
+    /// <summary>A slot that was handed out (so its page exists).</summary>
+    private ref Slot SlotAt(int slot) => ref Volatile.Read(ref _pages[PageOf(slot, out int index)])![index];
+
+    /// <summary>The page of <paramref name="slot"/> and its index there: page p starts at FirstPage · (2^p − 1).</summary>
+    private static int PageOf(int slot, out int index)
+    {
+        int page = BitOperations.Log2((uint)(slot >> FirstPageShift) + 1);
+        index = slot - (((1 << page) - 1) << FirstPageShift);
+        return page;
+    }
+
     private void Grow()
     {
-        var slots = new Slot[_slots.Length * 2];
-        Array.Copy(_slots, slots, _slots.Length);
-        Volatile.Write(ref _slots, slots);
+        int page = PageOf(_capacity, out _);
+        if (page >= MaxPages) throw new InvalidOperationException("An executor cannot hold more than 2^31 live tasks.");
+        Volatile.Write(ref _pages[page], new Slot[1 << (page + FirstPageShift)]);
+        Volatile.Write(ref _capacity, _capacity + (1 << (page + FirstPageShift)));
     }
 }

@@ -72,6 +72,75 @@ public class WakerTableTests
     }
 
     [Fact]
+    public void Each_slot_keeps_its_own_stamps_on_every_page()
+    {
+        var table = new WakerTable(new NoScheduler());
+        var tasks = Enumerable.Range(0, 1000).Select(_ => new RecordingTask()).ToArray(); // pages of 64, 128, …, 1024
+        foreach (var task in tasks) table.Add(task);
+        // Stamped at Add (the coarse clock is shared with other tests, which may advance it meanwhile).
+        var spawned = tasks.ToDictionary(t => t.Waker.Slot, t => table.LastWakeMs(t.Waker.Slot));
+        Assert.All(tasks, t => Assert.Equal(spawned[t.Waker.Slot], table.LastPollMs(t.Waker.Slot)));
+
+        long later = AdvanceClockPast(spawned.Values.Max());
+        var stamped = tasks.Where((_, i) => i % 3 == 0).Select(t => t.Waker.Slot).ToHashSet();
+        foreach (int slot in stamped) table.StampWake(slot);
+
+        Assert.All(tasks, task =>
+        {
+            int slot = task.Waker.Slot;
+            if (stamped.Contains(slot)) Assert.True(table.LastWakeMs(slot) >= later, $"slot {slot} lost its stamp");
+            else Assert.Equal(spawned[slot], table.LastWakeMs(slot));
+            Assert.Equal(spawned[slot], table.LastPollMs(slot));
+        });
+    }
+
+    /// <summary>
+    /// Stress: wakes and wake stamps from another thread while the owner adds tasks and grows the table. Pages
+    /// never move, so no wake is lost and no stamp lands in a copy that the table then drops.
+    /// </summary>
+    [Fact]
+    public void Wakes_and_stamps_from_another_thread_survive_the_table_growing()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            var table = new WakerTable(new NoScheduler());
+            var first = Enumerable.Range(0, 60).Select(_ => new RecordingTask()).ToArray();
+            foreach (var task in first) table.Add(task);
+            long later = AdvanceClockPast(table.LastWakeMs(first[0].Waker.Slot));
+            using var go = new Barrier(2);
+            var waker = new Thread(() =>
+            {
+                go.SignalAndWait();
+                for (int i = 0; i < 200; i++)
+                {
+                    foreach (var task in first)
+                    {
+                        task.Waker.Wake();
+                        table.StampWake(task.Waker.Slot);
+                    }
+                }
+            });
+            waker.Start();
+            go.SignalAndWait();
+            for (int i = 0; i < 5000; i++) table.Add(new RecordingTask()); // grows seven times meanwhile
+            waker.Join();
+
+            Assert.All(first, task =>
+            {
+                Assert.Equal(200, task.Wakes);
+                Assert.True(table.LastWakeMs(task.Waker.Slot) >= later, "a stamp was lost");
+            });
+        }
+    }
+
+    /// <summary>Moves the coarse clock the tables stamp with past <paramref name="ms"/>; returns its new time.</summary>
+    private static long AdvanceClockPast(long ms)
+    {
+        while (AsyncGen.Diagnostics.CoarseClock.Advance() <= ms) Thread.Sleep(1);
+        return TaskClock.ToMs(TaskClock.Now());
+    }
+
+    [Fact]
     public void Copies_of_a_waker_are_equal_and_the_noop_waker_does_nothing()
     {
         var table = new WakerTable(new NoScheduler());

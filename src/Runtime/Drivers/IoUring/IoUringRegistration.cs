@@ -95,7 +95,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
 
     internal IoUringRegistration(IoUringDriver driver, int slot, int generation, SafeHandle owner, int fd,
         bool stream, bool connecting)
-        : base(owner, fd)
+        : base(driver, owner, fd)
     {
         _driver = driver;
         Slot = slot;
@@ -103,8 +103,6 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         _stream = stream;
         _readiness.Activate(generation, fd, driver.Tick, writeInterest: true, optimistic: !connecting);
     }
-
-    public override IIoDriver Driver => _driver;
 
     internal int Slot { get; }
 
