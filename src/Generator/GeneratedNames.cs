@@ -163,6 +163,18 @@ internal static class GeneratedNames
     /// <summary>The end label of a flattened if.</summary>
     public static string IfEndLabel(int number) => "If" + N(number) + "End";
 
+    /// <summary>
+    /// True when <paramref name="name"/> is spelled like a label the lowering emits (<see cref="StateLabel"/>,
+    /// <see cref="ReadyLabel"/>, <see cref="TryLabel"/> and its finally and catch-end labels, <see cref="LoopLabels"/>,
+    /// <see cref="SwitchBreakLabel"/>, <see cref="SwitchCaseLabel"/>, <see cref="IfElseLabel"/>, <see cref="IfEndLabel"/>):
+    /// a user label with such a name is renamed.
+    /// </summary>
+    public static bool IsGeneratedLabel(string name) => s_generatedLabel.IsMatch(name);
+
+    private static readonly System.Text.RegularExpressions.Regex s_generatedLabel = new(
+        @"^(State[0-9]+|Ready[0-9]+|Try[0-9]+(Finally|Catch[0-9]+End)?|Loop[0-9]+(Top|Continue|Break)|Switch[0-9]+(Break|Case[0-9]+)|If[0-9]+(Else|End))$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>The generated struct of a method: <c>DelayAddFuture</c>, <c>DelayAddFuture2</c> for the second overload.</summary>
     public static string StructName(string methodName, int overloadIndex) =>
         methodName + "Future" + (overloadIndex > 0 ? N(overloadIndex + 1) : "");

@@ -17,9 +17,13 @@ internal static class BodySyntax
     public static bool IsNestedFunction(SyntaxNode node) =>
         node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryBodySyntax;
 
-    /// <summary>Every await of the method itself (not of nested functions), including <c>await foreach/using</c>.</summary>
+    /// <summary>
+    /// Every await of the method itself (not of nested functions), including <c>await foreach/using</c>. The body of a
+    /// query is searched too: the collection of a <c>join</c> clause is no lambda (C# accepts an await there and
+    /// nowhere else in the body).
+    /// </summary>
     public static IEnumerable<SyntaxNode> OwnAwaits(SyntaxNode body) =>
-        body.DescendantNodes(n => n == body || !IsNestedFunction(n)).Where(n => n switch
+        body.DescendantNodes(n => n == body || !IsNestedFunction(n) || n is QueryBodySyntax).Where(n => n switch
         {
             AwaitExpressionSyntax => true,
             ForEachStatementSyntax f => f.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),

@@ -25,9 +25,9 @@ internal sealed partial class BodyBuilder
             case ParenthesizedExpressionSyntax parenthesized:
                 return "(" + Spill(parenthesized.Expression, output) + ")";
             case CastExpressionSyntax cast:
-                return "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output);
+                return InOverflowContext(cast, "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output));
             case PrefixUnaryExpressionSyntax unary when !unary.IsKind(SyntaxKind.PreIncrementExpression) && !unary.IsKind(SyntaxKind.PreDecrementExpression):
-                return unary.OperatorToken.Text + Spill(unary.Operand, output);
+                return InOverflowContext(unary, unary.OperatorToken.Text + Spill(unary.Operand, output));
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression):
                 return SpillShortCircuit(binary, output);
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
@@ -36,7 +36,7 @@ internal sealed partial class BodyBuilder
                 return Spill(binary.Left, output) + " " + binary.OperatorToken.Text + " " + _rewriter.Rewrite(binary.Right);
             case BinaryExpressionSyntax binary:
                 var left = SpillOperand(binary.Left, ContainsAwait(binary.Right), output);
-                return left + " " + binary.OperatorToken.Text + " " + Spill(binary.Right, output);
+                return InOverflowContext(binary, left + " " + binary.OperatorToken.Text + " " + Spill(binary.Right, output));
             case ConditionalExpressionSyntax conditional:
                 return SpillConditional(conditional, output);
             case RangeExpressionSyntax range:
@@ -81,11 +81,9 @@ internal sealed partial class BodyBuilder
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
             case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
                 return SpillWith(with, output);
-            case QueryExpressionSyntax query when !ContainsAwait(query.Body):
-                // C# allows an await only in the first `from` collection, which the query evaluates first.
-                var from = query.FromClause;
-                return "from " + (from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ") + from.Identifier.ValueText + " in " +
-                       Spill(from.Expression, output) + "\n" + _rewriter.Rewrite(query.Body);
+            case QueryExpressionSyntax query when query.Body.Clauses.All(c => c is JoinClauseSyntax || !ContainsAwait(c)) &&
+                                                  !ContainsAwait(query.Body.SelectOrGroup) && (query.Body.Continuation is not { } continuation || !ContainsAwait(continuation)):
+                return SpillQuery(query, output);
             case CheckedExpressionSyntax @checked:
                 return SpillChecked(@checked, output);
             case ConditionalAccessExpressionSyntax access when !ContainsAwait(access.WhenNotNull):
@@ -105,6 +103,38 @@ internal sealed partial class BodyBuilder
     {
         var words = System.Text.RegularExpressions.Regex.Replace(kind, "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant();
         return ("aeiou".IndexOf(words[0]) >= 0 ? "an " : "a ") + words;
+    }
+
+    /// <summary>
+    /// A query with awaits in its first <c>from</c> collection or in <c>join</c> collections, the only places C# allows
+    /// them (the other clauses are lambdas): those collections are the arguments of the query's calls
+    /// (<c>a.Join(b, ...)</c>), evaluated in order before the query runs, so each is computed here in order, stored
+    /// when a later one awaits, and the query is written over the values.
+    /// </summary>
+    private string SpillQuery(QueryExpressionSyntax query, List<Stmt> output)
+    {
+        var joins = query.Body.Clauses.OfType<JoinClauseSyntax>().ToList();
+        bool AwaitAfter(int join) => joins.Skip(join + 1).Any(j => ContainsAwait(j.InExpression));
+
+        var from = query.FromClause;
+        var text = new StringBuilder("from ").Append(from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ")
+            .Append(from.Identifier.ValueText).Append(" in ").Append(SpillOperand(from.Expression, AwaitAfter(-1), output));
+        foreach (var clause in query.Body.Clauses)
+        {
+            text.Append("\n    ");
+            if (clause is not JoinClauseSyntax join || !ContainsAwait(join.InExpression) && !AwaitAfter(joins.IndexOf(join)))
+            {
+                text.Append(_rewriter.Rewrite(clause));
+                continue;
+            }
+            text.Append("join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.ValueText)
+                .Append(" in ").Append(SpillOperand(join.InExpression, AwaitAfter(joins.IndexOf(join)), output))
+                .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
+            if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.ValueText);
+        }
+        text.Append("\n    ").Append(_rewriter.Rewrite(query.Body.SelectOrGroup));
+        if (query.Body.Continuation is { } continuation) text.Append("\n    ").Append(_rewriter.Rewrite(continuation));
+        return text.ToString();
     }
 
     /// <summary>Emits the await and returns the name of its result, or null for a void await.</summary>
@@ -434,7 +464,7 @@ internal sealed partial class BodyBuilder
         var before = NewField("spill", typeName, "left value of a compound assignment around an await");
         output.Add(Code($"{before} = {target};", assignment.Left));
         var op = assignment.OperatorToken.Text.Substring(0, assignment.OperatorToken.Text.Length - 1);
-        return $"{target} = ({typeName})({before} {op} ({Spill(assignment.Right, output)}))";
+        return $"{target} = " + InOverflowContext(assignment, $"({typeName})({before} {op} ({Spill(assignment.Right, output)}))");
     }
 
     /// <summary>
@@ -513,11 +543,6 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary>
-    /// The rewritten text of an expression without an await. Inside the part of a null-conditional access that
-    /// <see cref="SpillConditionalAccess"/> takes apart, an expression holding its leading binding (<c>.B</c>,
-    /// <c>[i]</c>, always the leftmost token) gets the tested receiver in front.
-    /// </summary>
-    /// <summary>
     /// <c>checked(a * b + await x)</c>: the operators the expression applies after its awaits are inside the
     /// <c>checked(...)</c> written around the result; every part computed on its own (spilled before an await, or the
     /// awaited expression itself) is written inside a <c>checked(...)</c> of its own (<see cref="RewriteBound"/>), so
@@ -537,6 +562,18 @@ internal sealed partial class BodyBuilder
         }
     }
 
+    /// <summary>
+    /// An operation written here by parts (<c>__spill * __r1</c>) inside a checked/unchecked block that awaits: in a
+    /// <c>checked(...)</c> of its own, since the block's keyword is not in the output (see <see cref="OverflowContext"/>).
+    /// </summary>
+    private string InOverflowContext(ExpressionSyntax original, string text) =>
+        OverflowContext.Apply(_model, original, _awaitContainers, text);
+
+    /// <summary>
+    /// The rewritten text of an expression without an await. Inside the part of a null-conditional access that
+    /// <see cref="SpillConditionalAccess"/> takes apart, an expression holding its leading binding (<c>.B</c>,
+    /// <c>[i]</c>, always the leftmost token) gets the tested receiver in front.
+    /// </summary>
     private string RewriteBound(ExpressionSyntax expression)
     {
         var text = _rewriter.Rewrite(expression);

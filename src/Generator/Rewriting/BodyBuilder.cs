@@ -23,6 +23,7 @@ internal sealed partial class BodyBuilder
     private readonly BodyRewriter _rewriter;
     private readonly JumpTable _jumps;
     private readonly HashSet<SyntaxNode> _awaitContainers;
+    private readonly UserLabels _labels;
     private readonly string _readyFormat;
     private readonly string? _thisAccess;
     private readonly bool _returnsUnit;
@@ -45,7 +46,8 @@ internal sealed partial class BodyBuilder
         _thisAccess = parsed.ThisAccess;
         _returnsUnit = parsed.Header.ReturnsUnit;
         _awaitContainers = BodySyntax.AwaitContainers(_body);
-        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body);
+        _labels = new UserLabels(_body);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels);
     }
 
     public List<AwaitSite> Awaits { get; } = new();
@@ -154,6 +156,10 @@ internal sealed partial class BodyBuilder
             case BlockSyntax block:
                 BuildBlock(block, output);
                 break;
+            case CheckedStatementSyntax @checked:
+                // Flattened like a block; each operation inside keeps the block's context (OverflowContext).
+                BuildBlock(@checked.Block, output);
+                break;
             case LocalDeclarationStatementSyntax declaration:
                 BuildDeclaration(declaration.Declaration, output);
                 break;
@@ -195,7 +201,7 @@ internal sealed partial class BodyBuilder
                     isAwait: @using.AwaitKeyword.RawKind != 0);
                 break;
             case LabeledStatementSyntax labeled:
-                output.Add(new LabelStmt(labeled.Identifier.ValueText));
+                output.Add(new LabelStmt(_labels.NameOf(labeled.Identifier.ValueText)));
                 BuildStatement(labeled.Statement, output);
                 break;
             default:
@@ -207,7 +213,6 @@ internal sealed partial class BodyBuilder
     {
         UsingStatementSyntax => "'await using'",
         LockStatementSyntax => "an await inside 'lock'",
-        CheckedStatementSyntax => "an await inside a checked/unchecked block",
         UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code",
         YieldStatementSyntax => "'yield'",
         _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
@@ -240,6 +245,11 @@ internal sealed partial class BodyBuilder
 
     private void BuildExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
     {
+        if (!ContainsAwait(expression))
+        {
+            output.Add(Code(_rewriter.RewriteAsStatement(expression), expression));
+            return;
+        }
         if (expression is AwaitExpressionSyntax await)
         {
             SpillAwait(await, output, discard: true);

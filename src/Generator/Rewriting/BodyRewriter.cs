@@ -13,12 +13,19 @@ namespace AsyncGen.Generator.Rewriting;
 /// become fields or renamed locals, <c>this</c> becomes the machine's copy of it, <c>return x</c> becomes
 /// <c>return Poll&lt;T&gt;.Ready(x)</c> and jumps out of flattened statements become gotos.
 /// </summary>
-/// <remarks>It holds no state of its own: variables are decided by <see cref="VariableTable"/> beforehand, and jumps
-/// are translated by <see cref="JumpTable"/>, which the builder fills as it flattens.</remarks>
+/// <remarks>It holds no state of its own beyond the node being written: variables are decided by
+/// <see cref="VariableTable"/> beforehand, and jumps are translated by <see cref="JumpTable"/>, which the builder fills
+/// as it flattens.</remarks>
 internal sealed class BodyRewriter(
     SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTable jumps,
-    string? thisAccess, SyntaxNode body) : CSharpSyntaxRewriter
+    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers, UserLabels labels) : CSharpSyntaxRewriter
 {
+    /// <summary>
+    /// Greater than zero while writing inside a <c>checked(...)</c> (or block) this rewriter added for a flattened
+    /// checked/unchecked block: the operations inside it need no keyword of their own.
+    /// </summary>
+    private int _overflowWrapped;
+
     /// <summary>The rewritten text of <paramref name="node"/>, re-indented so that its first line starts at column 0.</summary>
     public string Rewrite(SyntaxNode node)
     {
@@ -34,12 +41,80 @@ internal sealed class BodyRewriter(
         return string.Join("\n", lines);
     }
 
+    /// <summary>
+    /// <paramref name="expression"/> as a statement (<c>x++;</c>), inside a <c>checked { }</c> block of its own when it
+    /// is an increment or compound assignment of a flattened checked/unchecked block (see <see cref="OverflowContext"/>).
+    /// </summary>
+    public string RewriteAsStatement(ExpressionSyntax expression)
+    {
+        if (!OverflowContext.IsContextDependent(model, expression) || OverflowContext.FlattenedKeyword(expression, awaitContainers) is not { } keyword)
+            return Rewrite(expression) + ";";
+        _overflowWrapped++;
+        try
+        {
+            return keyword + " { " + Rewrite(expression) + "; }";
+        }
+        finally
+        {
+            _overflowWrapped--;
+        }
+    }
+
+    /// <summary>
+    /// Inside a checked/unchecked block that awaits (flattened, so its keyword is gone), each operation the context
+    /// changes is written in a <c>checked(...)</c> of its own; where C# wants a statement (<c>x += y;</c>, a <c>for</c>
+    /// incrementor), the statement is put in a <c>checked { }</c> block of its own.
+    /// </summary>
+    public override SyntaxNode? Visit(SyntaxNode? node)
+    {
+        if (_overflowWrapped > 0 || node is null) return base.Visit(node);
+        switch (node)
+        {
+            case ExpressionSyntax expression when OverflowContext.IsContextDependent(model, expression) &&
+                                                  OverflowContext.FlattenedKeyword(expression, awaitContainers) is { } keyword:
+                if (OverflowContext.IsInStatementPosition(model, expression))
+                {
+                    if (expression.Parent is ExpressionStatementSyntax or ForStatementSyntax) break; // the statement is wrapped
+                    throw new UnsupportedConstructException(expression,
+                        $"an increment or compound assignment as the body of a lambda or local function returning nothing, inside {OverflowContext.Describe(keyword)} that awaits (write the body as a block)");
+                }
+                return WrappedInContext(node, text => ParseExpression(keyword + "(" + text + ")"));
+            case ExpressionStatementSyntax statement when OverflowContext.IsContextDependent(model, statement.Expression) &&
+                                                          OverflowContext.FlattenedKeyword(statement, awaitContainers) is { } keyword:
+                if (statement.Expression.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).Any(n => n is DeclarationExpressionSyntax or SingleVariableDesignationSyntax))
+                    throw new UnsupportedConstructException(statement,
+                        $"a compound assignment or increment that declares a variable, inside {OverflowContext.Describe(keyword)} that awaits (declare the variable in a statement of its own)");
+                return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
+            case ForStatementSyntax @for when @for.Incrementors.Concat(@for.Initializers).Any(e => OverflowContext.IsContextDependent(model, e)) &&
+                                              OverflowContext.FlattenedKeyword(@for, awaitContainers) is { } keyword:
+                return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
+        }
+        return base.Visit(node);
+    }
+
+    /// <summary><paramref name="node"/> rewritten with no keyword inside, then wrapped as a whole.</summary>
+    private SyntaxNode WrappedInContext(SyntaxNode node, System.Func<string, SyntaxNode> wrap)
+    {
+        _overflowWrapped++;
+        try
+        {
+            var visited = base.Visit(node)!;
+            return wrap(visited.WithoutTrivia().ToFullString()).WithTriviaFrom(visited);
+        }
+        finally
+        {
+            _overflowWrapped--;
+        }
+    }
+
     public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
     {
         if (node.IsVar) return node;
         var symbol = model.GetSymbolInfo(node).Symbol;
         switch (symbol)
         {
+            case ILabelSymbol label when !BodySyntax.IsInsideNestedFunction(node, body):
+                return node.WithIdentifier(Identifier(labels.NameOf(label.Name)).WithTriviaFrom(node.Identifier));
             case IParameterSymbol when node.Parent is NameColonSyntax:
                 return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
@@ -331,6 +406,14 @@ internal sealed class BodyRewriter(
     {
         var rewritten = (VariableDeclaratorSyntax)base.VisitVariableDeclarator(node)!;
         return Renamed(node, node.Identifier) is { } name ? rewritten.WithIdentifier(name) : rewritten;
+    }
+
+    public override SyntaxNode? VisitLabeledStatement(LabeledStatementSyntax node)
+    {
+        var rewritten = (LabeledStatementSyntax)base.VisitLabeledStatement(node)!;
+        return BodySyntax.IsInsideNestedFunction(node, body)
+            ? rewritten
+            : rewritten.WithIdentifier(Identifier(labels.NameOf(node.Identifier.ValueText)).WithTriviaFrom(node.Identifier));
     }
 
     public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)

@@ -69,10 +69,10 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("lock (gate) { }\n        await Task.Yield();\n        checked { return await Task.FromResult(1) + 1; }", "checked")]
+    [InlineData("lock (gate) { }\n        await Task.Yield();\n        checked { int n = 0; System.Action inc = () => n++; await Task.Yield(); inc(); return n; }", "lambda")]
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
-    [InlineData("unchecked { var x = await Task.FromResult(1) + 1; }\n        return 1;", "unchecked")]
+    [InlineData("unchecked { var x = await Task.FromResult(1) + 1; x += int.TryParse(\"1\", out var y) ? y : 0; }\n        return 1;", "unchecked")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""

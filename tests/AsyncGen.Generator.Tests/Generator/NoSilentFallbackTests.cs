@@ -167,9 +167,10 @@ public class NoSilentFallbackTests
                 private static readonly object Gate = new();
 
                 [PollAsync]
-                public static async Future<int> Work() { lock (Gate) { } await Task.Yield(); checked { return await Task.FromResult(1) + 1; } }
+                public static async Future<int> Work() { lock (Gate) { } var pair = new { X = 1 }; await Task.Yield(); return pair.X; }
             }
             """).AssertCompiles();
-        Assert.Contains("// This method runs through the fallback builder: it uses an await inside a checked/unchecked block (AG0005, line", run.Source("WorkFuture"), StringComparison.Ordinal);
+        Assert.Contains("// This method runs through the fallback builder: it uses a value of type", run.Source("WorkFuture"), StringComparison.Ordinal);
+        Assert.Contains("kept across an await (AG0005, line", run.Source("WorkFuture"), StringComparison.Ordinal);
     }
 }

@@ -526,6 +526,50 @@ public class SnapshotTests
         """, "SumFuture");
 
     [Fact]
+    public void Await_inside_checked_and_unchecked_blocks_keeps_each_operation_in_its_context() => Verify("""
+            [PollAsync]
+            public static async Future<int> Total(int[] prices, int count)
+            {
+                int total = 0;
+                checked
+                {
+                    total += prices[0] * count;
+                    var extra = await Task.FromResult(count);
+                    total += extra * await Task.FromResult(prices[1]);
+                    for (int i = 0; i < count; i++) total++;
+                    unchecked
+                    {
+                        total = total * 31 + await Task.FromResult(-count);
+                    }
+                    Func<int, int> twice = x => x * 2;
+                    return twice(total) + (short)total;
+                }
+            }
+        """, "TotalFuture");
+
+    [Fact]
+    public void Await_in_a_query_join_collection()
+    {
+        var source = Prelude.Replace("using System.Threading.Tasks;", "using System.Linq;\nusing System.Threading.Tasks;") + """
+            public static partial class Sample
+            {
+            [PollAsync]
+            public static async Future<string> Paid(List<(int Id, string Name)> customers, Task<List<(int Customer, decimal Total)>> orders)
+            {
+                var lines = from c in customers
+                            join o in await orders on c.Id equals o.Customer
+                            where o.Total > 0
+                            select c.Name + " " + o.Total;
+                return string.Join(", ", lines);
+            }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source(".PaidFuture.g.cs"), nameof(SnapshotTests));
+    }
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """
@@ -534,15 +578,16 @@ public class SnapshotTests
                 [PollAsync]
                 public static async Future<int> Locked(object gate)
                 {
+                    var pair = new { X = 1 };
                     await Task.Yield();
-                    checked { return await Task.FromResult(1) + 1; }
+                    return pair.X + await Task.FromResult(1);
                 }
             }
             """;
         var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
         var warning = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("AG0005", warning.Id);
-        Assert.Contains("checked", warning.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("anonymous", warning.GetMessage(), StringComparison.Ordinal);
         Snapshot.Verify(run.Source(".LockedFuture.g.cs"), nameof(SnapshotTests));
     }
 }
