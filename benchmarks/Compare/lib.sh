@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p "$COMPARE_OUT"
 
 # The tcp_echo servers.
-echo_servers=(c tokio-current tokio-multi asyncgen-local asyncgen-ws2 dotnet)
+echo_servers=(c tokio-current tokio-multi asyncgen-local asyncgen-ws2 asyncgen-base dotnet)
 
 build_loadgen() {
   local src=${ECHO_LOADGEN_SRC:-$repo_dir/../shared/tools/echo-loadgen}
@@ -36,6 +36,8 @@ echo_server_command() {
     tokio-multi) echo "$tokio_bin echo $port multi" ;;
     asyncgen-local) echo "dotnet $COMPARE_OUT/asyncgen-echo/EchoServer.dll $port" ;;
     asyncgen-ws2) echo "dotnet $COMPARE_OUT/asyncgen-echo/EchoServer.dll $port --workers 2" ;;
+    # Another build of samples/EchoServer, for before/after runs interleaved with the current one (see echo.sh).
+    asyncgen-base) echo "dotnet ${BASELINE_ECHO_DLL:?asyncgen-base needs BASELINE_ECHO_DLL=/path/to/EchoServer.dll} $port" ;;
     dotnet) echo "dotnet $COMPARE_OUT/dotnet-echo/DotNetEchoServer.dll $port" ;;
     *) echo "unknown server '$1' (one of: ${echo_servers[*]})" >&2; return 2 ;;
   esac

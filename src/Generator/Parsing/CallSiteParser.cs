@@ -28,7 +28,9 @@ internal static class CallSiteParser
 
         var parameters = method.Parameters.Select((p, i) => $"{(isExtensionCall && i == 0 ? "this " : "")}{p.Type.ToDisplayString(PollAsyncShape.TypeFormat)} @{p.Name}").ToList();
         var containing = method.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat);
-        if (!method.IsStatic) parameters.Insert(0, $"this {(method.ContainingType.IsValueType ? "ref " : "")}{containing} @this");
+        // A struct's receiver is 'ref this', or 'in this' for a readonly member or a member of a readonly struct:
+        // the interceptor's 'this' parameter must match it (CS9148).
+        if (!method.IsStatic) parameters.Insert(0, $"this {ReceiverRefKind(method)}{containing} @this");
         var typeArguments = method.TypeArguments.Length == 0 ? "" : "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(PollAsyncShape.TypeFormat))) + ">";
         var call = $"{(method.IsStatic ? containing : "@this")}.{PollAsyncShape.FactoryName(method)}{typeArguments}({string.Join(", ", method.Parameters.Select(p => "@" + p.Name))})";
         var (box, _) = PollAsyncShape.BoxTypes(method);
@@ -54,6 +56,9 @@ internal static class CallSiteParser
         if (context.SemanticModel.GetTypeInfo(context.Node, cancellationToken).ConvertedType is not { TypeKind: TypeKind.Delegate }) return null;
         return DiagnosticInfo.Create(DiagnosticDescriptors.MethodGroup, context.Node.GetLocation(), method.Name);
     }
+
+    private static string ReceiverRefKind(IMethodSymbol method) =>
+        !method.ContainingType.IsValueType ? "" : method.IsReadOnly || method.ContainingType.IsReadOnly ? "in " : "ref ";
 
     /// <summary>Why an interceptor cannot replace calls of <paramref name="method"/>, and what the user can change; null when it can.</summary>
     private static (string Why, string Fix)? NotInterceptable(IMethodSymbol method)

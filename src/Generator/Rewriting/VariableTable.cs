@@ -111,7 +111,8 @@ internal sealed class VariableTable
             var iterationScope = !inNested && captured.Contains(symbol) ? IterationScope(declaration, body, awaits) : null;
             var isHoisted = !inNested && (iterationScope is not null || capturedForFinally.Contains(symbol) || IsAliveAcrossAwait(declaration, uses, awaits) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
-                                          IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits));
+                                          IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits) ||
+                                          IsFilterVariableOfAwaitingCatch(declaration, uses, awaits));
             if (isHoisted)
             {
                 if (symbol.Type.IsRefLikeType || symbol.IsRef)
@@ -470,6 +471,16 @@ internal sealed class VariableTable
             { Parent: SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch } section } &&
         awaits.Any(a => @switch.Span.Contains(a.Span)) &&
         references.Any(r => section.Statements.Any(s => s.Span.Contains(r.Span)));
+
+    /// <summary>
+    /// A variable declared in the filter of a catch whose block awaits (<c>when (e is X { Code: var code })</c>) and
+    /// read in that block: the block runs after the C# catch clause that declares it, so the filter stores it.
+    /// </summary>
+    private static bool IsFilterVariableOfAwaitingCatch(SyntaxNode declaration, List<SyntaxNode> references, List<SyntaxNode> awaits) =>
+        declaration.Ancestors().TakeWhile(a => a is not StatementSyntax).OfType<CatchFilterClauseSyntax>().FirstOrDefault() is
+            { Parent: CatchClauseSyntax clause } &&
+        awaits.Any(a => clause.Block.Span.Contains(a.Span)) &&
+        references.Any(r => clause.Block.Span.Contains(r.Span));
 
     /// <summary>A variable of <c>foreach (var (k, v) in ...)</c>: new in each iteration, like a foreach variable.</summary>
     private static bool IsForEachDeconstructionVariable(SyntaxNode designation) =>

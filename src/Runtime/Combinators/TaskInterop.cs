@@ -1,8 +1,10 @@
+using System.ComponentModel;
+
 namespace AsyncGen;
 
 /// <summary>
 /// Bridges between futures and <see cref="Task"/>s, both ways: <c>AsFuture()</c> lets a future wait for a Task or
-/// ValueTask; <see cref="AsTask{T}"/> and <c>SpawnAsTask</c> let Task-based code await a future.
+/// ValueTask; <see cref="AsTask{T}(IFuture{T})"/> and <c>SpawnAsTask</c> let Task-based code await a future.
 /// </summary>
 /// <remarks>
 /// <c>async Future</c> methods may also <c>await</c> a Task or ValueTask directly: generated machines and the
@@ -76,6 +78,27 @@ public static class TaskInterop
             TaskScheduler.Default);
         return source.Task;
     }
+
+    /// <summary>Not a conversion: <paramref name="task"/> is already a Task. Await it (or return it) as it is.</summary>
+    /// <remarks>
+    /// Present so that the mistake gets this message: without it, <c>task.AsTask()</c> reported CS1061 ("no accessible
+    /// extension method … are you missing a using directive?") and <c>TaskInterop.AsTask(task)</c> CS0411 ("type
+    /// arguments cannot be inferred"), because the future overload was the only candidate. Inside an
+    /// <c>async Future</c> method, <c>await task</c> directly (or <c>task.AsFuture()</c> for a future value).
+    /// </remarks>
+    [Obsolete(AlreadyATask, error: true)]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Task<T> AsTask<T>(this Task<T> task) => throw new NotSupportedException(AlreadyATask);
+
+    /// <summary>Not a conversion: <paramref name="task"/> is already a Task. Await it (or return it) as it is.</summary>
+    /// <remarks>See <see cref="AsTask{T}(Task{T})"/>.</remarks>
+    [Obsolete(AlreadyATask, error: true)]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Task AsTask(this Task task) => throw new NotSupportedException(AlreadyATask);
+
+    private const string AlreadyATask =
+        "This is already a Task: await it as it is. AsTask() turns an AsyncGen future (IFuture<T>, Future<T>, a JoinHandle) " +
+        "into a Task; inside an async Future method, await the Task directly, or call AsFuture() on it for a future value.";
 
     private static Task<T> SpawnAsTask<T>(IFuture<T> future, Func<IFuture<Unit>, JoinHandle<Unit>> spawn)
     {

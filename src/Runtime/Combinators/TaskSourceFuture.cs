@@ -4,7 +4,7 @@ using AsyncGen.Tasks;
 namespace AsyncGen;
 
 /// <summary>
-/// The task spawned by <c>TaskInterop.SpawnAsTask</c> and <see cref="TaskInterop.AsTask{T}"/>: polls the user's future and completes a
+/// The task spawned by <c>TaskInterop.SpawnAsTask</c> and <see cref="TaskInterop.AsTask{T}(IFuture{T})"/>: polls the user's future and completes a
 /// <see cref="TaskCompletionSource{TResult}"/> with its outcome.
 /// </summary>
 /// <remarks>

@@ -18,7 +18,17 @@ internal sealed class Driver : IDisposable
     }
 
     /// <summary>The driver of the executor polling on this thread.</summary>
-    public static Driver Current => t_current ?? throw new InvalidOperationException(
+    /// <exception cref="InvalidOperationException">No executor polls on this thread.</exception>
+    public static Driver Current => t_current ?? throw NoExecutor();
+
+    /// <summary>
+    /// The driver of the executor polling on this thread, or null: one thread-static read the JIT inlines (a getter
+    /// that throws is not inlined), for the check every socket operation makes on each poll.
+    /// </summary>
+    public static Driver? CurrentOrNull => t_current;
+
+    /// <summary>The exception for a future that needs a driver, polled outside an executor.</summary>
+    public static InvalidOperationException NoExecutor() => new(
         "This future needs an AsyncGen executor (timers, I/O): poll it through Executor.BlockOn, " +
         "LocalExecutor.Spawn/Run or another AsyncGen executor, not by hand.");
 

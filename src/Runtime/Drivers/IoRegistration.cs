@@ -34,10 +34,13 @@ namespace AsyncGen.Drivers;
 /// direction has one waker slot. Disposing a pending operation calls <see cref="Cancel"/>.</para>
 /// </remarks>
 [DebuggerDisplay("{GetType().Name,nq} fd {Fd}")]
-internal abstract class IoRegistration(SafeHandle owner, int fd)
+internal abstract class IoRegistration(IIoDriver driver, SafeHandle owner, int fd)
 {
-    /// <summary>The driver this socket is registered with.</summary>
-    public abstract IIoDriver Driver { get; }
+    /// <summary>
+    /// The driver this socket is registered with. A field, not a virtual property: every socket operation's poll
+    /// compares it with the current executor's driver (<c>EventedSocket.Registration</c>).
+    /// </summary>
+    public IIoDriver Driver { get; } = driver;
 
     /// <summary>The registered descriptor.</summary>
     public int Fd { get; } = fd;

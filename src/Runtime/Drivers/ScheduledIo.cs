@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Drivers;
@@ -25,9 +26,9 @@ namespace AsyncGen.Drivers;
 ///   retries its syscall and meets the closed socket.</item>
 /// </list>
 /// Closed and error bits are never cleared: once the peer is gone, every later syscall reports it.</para>
-/// <para>Wakers live under <see cref="_wakersLock"/>; wakes happen after it is released, because a wake runs
-/// executor code (scheduling, unparking) that must not nest inside our lock. The lost-wake-up-free order: the
-/// reactor sets readiness, then takes wakers under the lock; an operation stores its waker under the lock, then
+/// <para>Wakers live under a spin flag (<see cref="AcquireWakers"/>); wakes happen after it is released, because a
+/// wake runs executor code (scheduling, unparking) that must not nest inside our lock. The lost-wake-up-free order:
+/// the reactor sets readiness, then takes wakers under the flag; an operation stores its waker under the flag, then
 /// re-reads readiness. Either the reactor finds the waker, or the operation finds the readiness.</para>
 /// </remarks>
 [DebuggerDisplay("ScheduledIo fd {Fd}, {CurrentReady} (generation {Generation})")]
@@ -39,7 +40,7 @@ internal sealed class ScheduledIo
     private const int TickMask = (1 << TickBits) - 1;
     private const int GenerationShift = TickShift + TickBits;
 
-    private readonly Lock _wakersLock = new();
+    private int _wakersBusy;                      // 1 while a thread holds the wakers (see AcquireWakers)
     private long _state;
     private Waker _reader;
     private Waker _writer;
@@ -58,12 +59,11 @@ internal sealed class ScheduledIo
     public void Activate(int generation, int fd, int tick, bool writeInterest, bool optimistic)
     {
         Fd = fd;
-        lock (_wakersLock)
-        {
-            _writeInterest = writeInterest ? 1 : 0;
-            _reader = default;
-            _writer = default;
-        }
+        AcquireWakers();
+        _writeInterest = writeInterest ? 1 : 0;
+        _reader = default;
+        _writer = default;
+        ReleaseWakers();
         Volatile.Write(ref _state, Pack(generation, tick, optimistic ? Ready.Readable | Ready.Writable : Ready.None));
     }
 
@@ -74,21 +74,19 @@ internal sealed class ScheduledIo
     /// </summary>
     public bool TryAddWriteInterest(int generation)
     {
-        lock (_wakersLock)
-        {
-            if (Generation != generation || _writeInterest != 0) return false;
-            _writeInterest = 1;
-            return true;
-        }
+        AcquireWakers();
+        bool first = Generation == generation && _writeInterest == 0;
+        if (first) _writeInterest = 1;
+        ReleaseWakers();
+        return first;
     }
 
     /// <summary>Undoes <see cref="TryAddWriteInterest"/> when adding EPOLLOUT failed, so a later write tries again.</summary>
     public void WriteInterestFailed(int generation)
     {
-        lock (_wakersLock)
-        {
-            if (Generation == generation) _writeInterest = 0;
-        }
+        AcquireWakers();
+        if (Generation == generation) _writeInterest = 0;
+        ReleaseWakers();
     }
 
     /// <summary>Reactor: records an epoll event. False when the event's generation is stale (a released slot).</summary>
@@ -109,11 +107,10 @@ internal sealed class ScheduledIo
     public void Wake(Ready ready)
     {
         Waker reader = default, writer = default;
-        lock (_wakersLock)
-        {
-            if ((ready & Ready.ReadInterest) != 0) (reader, _reader) = (_reader, default);
-            if ((ready & Ready.WriteInterest) != 0) (writer, _writer) = (_writer, default);
-        }
+        AcquireWakers();
+        if ((ready & Ready.ReadInterest) != 0) (reader, _reader) = (_reader, default);
+        if ((ready & Ready.WriteInterest) != 0) (writer, _writer) = (_writer, default);
+        ReleaseWakers();
         if (!reader.IsNoop) Woken(reader, "readable");
         if (!writer.IsNoop) Woken(writer, "writable");
     }
@@ -137,16 +134,15 @@ internal sealed class ScheduledIo
     /// </summary>
     public bool RegisterWaker(Direction direction, int generation, in Waker waker, out ReadyEvent ready)
     {
-        lock (_wakersLock)
+        AcquireWakers();
+        // A registration released (and the slot maybe reused) under a racing operation must not store its
+        // waker in the new owner's slot; Observe below then reports it ready, and its syscall fails.
+        if (Generation == generation)
         {
-            // A registration released (and the slot maybe reused) under a racing operation must not store its
-            // waker in the new owner's slot; Observe below then reports it ready, and its syscall fails.
-            if (Generation == generation)
-            {
-                ref Waker slot = ref direction == Direction.Read ? ref _reader : ref _writer;
-                if (!slot.WillWake(waker)) slot = waker;
-            }
+            ref Waker slot = ref direction == Direction.Read ? ref _reader : ref _writer;
+            if (!slot.WillWake(waker)) slot = waker;
         }
+        ReleaseWakers();
         // The re-check: an event dispatched after TryGetReady but before the store above found no waker to wake.
         // SetReadiness happens before the reactor takes the wakers lock, so its bits are visible here.
         return Observe(Volatile.Read(ref _state), direction, generation, out ready);
@@ -170,12 +166,13 @@ internal sealed class ScheduledIo
     /// <summary>Operation: forgets the waker of a cancelled (disposed) operation.</summary>
     public void ClearWaker(Direction direction, int generation)
     {
-        lock (_wakersLock)
+        AcquireWakers();
+        if (Generation == generation)
         {
-            if (Generation != generation) return;
             if (direction == Direction.Read) _reader = default;
             else _writer = default;
         }
+        ReleaseWakers();
     }
 
     /// <summary>Ends the registration: a new generation, everything ready, and both waiting tasks woken.</summary>
@@ -192,6 +189,35 @@ internal sealed class ScheduledIo
         }
         Wake(Ready.ReadInterest | Ready.WriteInterest);
     }
+
+    /// <summary>
+    /// Takes the wakers: one interlocked exchange, released by a plain store (<see cref="ReleaseWakers"/>).
+    /// </summary>
+    /// <remarks>
+    /// Why not <see cref="Lock"/>: every echo request takes the wakers twice (the reactor's wake, the next read's
+    /// waker store), and a <see cref="Lock"/> costs two interlocked operations and two reads of the thread's id per
+    /// acquisition, plus an object of its own beside this one. The sections are a few loads and stores and never
+    /// throw, and the flag is contended only when a work-stealing worker stores a waker while the parked worker
+    /// dispatches this descriptor's event, so a waiter spins briefly (<see cref="SpinWait"/> yields the processor if
+    /// the holder was preempted). The exchange is a full fence, which the lost-wake-up argument in the remarks above
+    /// relies on: it orders the reactor's readiness before its read of the wakers, and an operation's waker store
+    /// before its re-read of the readiness (the store is published by the release, which TSO or the release
+    /// semantics of <see cref="Volatile.Write(ref int, int)"/> keep after it).
+    /// </remarks>
+    private void AcquireWakers()
+    {
+        if (Interlocked.Exchange(ref _wakersBusy, 1) != 0) AcquireWakersContended();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AcquireWakersContended()
+    {
+        var spinner = new SpinWait();
+        do spinner.SpinOnce();
+        while (Volatile.Read(ref _wakersBusy) != 0 || Interlocked.Exchange(ref _wakersBusy, 1) != 0);
+    }
+
+    private void ReleaseWakers() => Volatile.Write(ref _wakersBusy, 0);
 
     private static bool Observe(long state, Direction direction, int generation, out ReadyEvent ready)
     {

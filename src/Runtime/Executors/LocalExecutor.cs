@@ -92,6 +92,19 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
 
     internal Driver Driver => _driver;
 
+    /// <summary>
+    /// True when <see cref="Spawn{T}(IFuture{T})"/> may be called from this thread: the executor's own, or any while it
+    /// does not run (a snapshot: for a clear message before the spawn, which checks again).
+    /// </summary>
+    internal bool CanSpawnFromThisThread
+    {
+        get
+        {
+            int owner = Volatile.Read(ref _runningThread);
+            return owner == 0 || owner == Environment.CurrentManagedThreadId;
+        }
+    }
+
     ExecutorMetrics ITaskScheduler.Metrics => _metrics;
 
     /// <summary>

@@ -100,24 +100,48 @@ public sealed class AsyncTcpStream : IDisposable
 
     /// <summary>
     /// This connection as a <see cref="Stream"/> for Task-based code (<see cref="StreamReader"/>, <c>SslStream</c>,
-    /// Pipelines): each async operation runs as a task on <paramref name="executor"/> and its continuation on the
-    /// thread pool. Costs a task per operation; see the adapter's remarks in <c>Net/AsyncTcpStreamAdapter.cs</c>.
+    /// Pipelines), driven by <paramref name="executor"/>: its reads and writes run on the executor's worker threads
+    /// and their continuations on the thread pool. Dispose the Stream when done: it keeps two tasks on the executor
+    /// until then. Costs are in the adapter's remarks (<c>Net/AsyncTcpStreamAdapter.cs</c>).
     /// </summary>
     /// <param name="executor">The executor whose driver the socket is (or will be) registered with.</param>
     /// <param name="ownsStream">Whether disposing the Stream disposes this connection (true by default).</param>
     public Stream AsStream(WorkStealingExecutor executor, bool ownsStream = true)
     {
         ArgumentNullException.ThrowIfNull(executor);
-        return new AsyncTcpStreamAdapter(this, executor, ownsStream);
+        return new AsyncTcpStreamAdapter(this, executor.Spawn, ownsStream);
     }
 
     /// <summary>
-    /// As <see cref="AsStream(WorkStealingExecutor, bool)"/>, on the work-stealing executor running the calling task.
+    /// This connection as a <see cref="Stream"/> driven by a single-threaded <paramref name="executor"/>: Task code
+    /// on any thread may read and write it while the executor runs (its operations run on the executor's thread,
+    /// their continuations on the thread pool). Dispose the Stream when done: it keeps two tasks on the executor
+    /// until then, and <see cref="LocalExecutor.Run"/> waits for them.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Not called from a task of a <see cref="WorkStealingExecutor"/>.</exception>
-    public Stream AsStream() => AsStream(WorkStealingExecutor.Current ?? throw new InvalidOperationException(
-        "AsStream() without an executor must be called from a task of a WorkStealingExecutor; pass the executor that " +
-        "drives this connection: AsStream(executor)."));
+    /// <param name="executor">The executor whose driver the socket is (or will be) registered with.</param>
+    /// <param name="ownsStream">Whether disposing the Stream disposes this connection (true by default).</param>
+    /// <exception cref="InvalidOperationException">Called from another thread while <paramref name="executor"/> runs
+    /// (create the Stream inside one of its tasks, or before it runs).</exception>
+    public Stream AsStream(LocalExecutor executor, bool ownsStream = true)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return new AsyncTcpStreamAdapter(this, AsyncTcpStreamAdapter.SpawnOn(executor, nameof(AsStream)), ownsStream);
+    }
+
+    /// <summary>
+    /// As <see cref="AsStream(WorkStealingExecutor, bool)"/> or <see cref="AsStream(LocalExecutor, bool)"/>, on the
+    /// executor running the calling task, whichever kind it is.
+    /// </summary>
+    /// <param name="ownsStream">Whether disposing the Stream disposes this connection (true by default).</param>
+    /// <exception cref="InvalidOperationException">Not called from a task.</exception>
+    public Stream AsStream(bool ownsStream = true)
+    {
+        if (LocalExecutor.Current is { } local) return AsStream(local, ownsStream);
+        if (WorkStealingExecutor.Current is { } shared) return AsStream(shared, ownsStream);
+        throw new InvalidOperationException(
+            "AsStream() without an executor must be called from a task (of a LocalExecutor or a WorkStealingExecutor); " +
+            "outside of one, pass the executor that drives this connection: AsStream(executor).");
+    }
 
     /// <summary>Closes the connection (once); pending operations are woken and throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _socket.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using AsyncGen.Drivers;
 
 namespace AsyncGen.Net;
@@ -102,14 +103,22 @@ internal sealed class EventedSocket : IDisposable
     private IoRegistration Register(bool connecting, EndPoint? connectTo)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, _socket);
-        var driver = Driver.Current.Io;
+        // Every poll of every operation comes here: one inlined thread-static read and a field compare when the
+        // socket is registered with the current executor's driver (no call, no virtual property).
         var registration = Volatile.Read(ref _registration);
-        if (registration is not null && ReferenceEquals(registration.Driver, driver)) return registration;
+        if (registration is not null && ReferenceEquals(registration.Driver, Driver.CurrentOrNull?.Io)) return registration;
+        return RegisterSlow(connecting, connectTo);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private IoRegistration RegisterSlow(bool connecting, EndPoint? connectTo)
+    {
+        var driver = Driver.Current.Io;
         // First use, or the previous executor is gone. A reader and a writer task on two worker threads may get here
         // together: registering twice would fail (EEXIST), so the slow path is serialized.
         lock (_registerLock)
         {
-            registration = _registration;
+            var registration = _registration;
             if (registration is not null)
             {
                 if (ReferenceEquals(registration.Driver, driver)) return registration;

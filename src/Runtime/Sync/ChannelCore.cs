@@ -133,7 +133,9 @@ internal sealed class ChannelCore<T>
         if (!registered)
         {
             if (_receiverRegistered)
-                throw new InvalidOperationException("Two receives are pending on one channel: it has a single consumer.");
+                throw new InvalidOperationException("Two receives are pending on one channel, but a channel has a single consumer (many senders, one " +
+                    "receiver, like tokio's mpsc). Receive in one task and hand the items on (a channel per worker), or share " +
+                    "the receiver through an AsyncMutex<ChannelReceiver<T>> so that one worker receives at a time.");
             _receiverRegistered = registered = true;
         }
         _receiver.Register(waker);

@@ -31,7 +31,7 @@ internal sealed class EpollRegistration : IoRegistration
 
     /// <summary>A registration of <paramref name="fd"/> with its own readiness state <paramref name="io"/>.</summary>
     internal EpollRegistration(EpollDriver driver, ScheduledIo io, int slot, int generation, SafeHandle owner, int fd, bool isStream)
-        : base(owner, fd)
+        : base(driver, owner, fd)
     {
         _isStream = isStream;
         _driver = driver;
@@ -42,8 +42,6 @@ internal sealed class EpollRegistration : IoRegistration
 
     /// <summary>The readiness state the driver's slab holds for this registration.</summary>
     internal ScheduledIo Io => _io;
-
-    public override IIoDriver Driver => _driver;
 
     internal int Slot { get; }
 

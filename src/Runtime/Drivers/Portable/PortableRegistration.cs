@@ -66,7 +66,7 @@ internal sealed class PortableRegistration : IoRegistration
     private bool _shutdownAfterSend;           // Shutdown(Send) waits for the send in flight (see Shutdown)
 
     internal PortableRegistration(PortableDriver driver, Socket socket, PortableRegistration? predecessor)
-        : base(socket.SafeHandle, (int)socket.SafeHandle.DangerousGetHandle())
+        : base(driver, socket.SafeHandle, (int)socket.SafeHandle.DangerousGetHandle())
     {
         _driver = driver;
         _socket = socket;
@@ -87,8 +87,6 @@ internal sealed class PortableRegistration : IoRegistration
             _write = new SocketOperation(this);
         }
     }
-
-    public override IIoDriver Driver => _driver;
 
     // ---- Stream and connected-datagram operations ---------------------------------------------------------------
 
