@@ -31,7 +31,16 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         public ITaskCell? Task;
         public int Generation;
         public int NextFree;
-        public int LastPollMs;  // TaskClock offsets: "idle since" in dumps
+        public Stamps Stamps;
+    }
+
+    /// <summary>A live task's <see cref="TaskClock"/> offsets: "idle since" in dumps.</summary>
+    internal struct Stamps
+    {
+        /// <summary>The start of its last poll (its spawn, before the first).</summary>
+        public int LastPollMs;
+
+        /// <summary>The last wake that scheduled it (its spawn, before any).</summary>
         public int LastWakeMs;
     }
 
@@ -79,7 +88,7 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         task.Bind(new Waker(this, slot, generation), id); // before publishing, so Wake sees the generation
         ref var entry = ref SlotAt(slot);
         entry.Generation = generation;
-        entry.LastPollMs = entry.LastWakeMs = TaskClock.Now();
+        entry.Stamps.LastPollMs = entry.Stamps.LastWakeMs = TaskClock.Now();
         Volatile.Write(ref entry.Task, task); // publishes the generation written above
         Count++;
     }
@@ -110,20 +119,23 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         if (task is not null && entry.Generation == generation) task.Wake();
     }
 
-    /// <summary>Stamps the start of a poll of the task in <paramref name="slot"/>. Its executor's polling thread.</summary>
-    public void StampPoll(int slot) => SlotAt(slot).LastPollMs = TaskClock.Now();
+    /// <summary>
+    /// The stamps of the task in <paramref name="slot"/>, for its poll to write (its executor's polling thread, while
+    /// the task runs: it cannot complete and give the slot away meanwhile).
+    /// </summary>
+    public ref Stamps StampsOf(int slot) => ref SlotAt(slot).Stamps;
 
     /// <summary>
     /// Stamps a wake that scheduled the task in <paramref name="slot"/>; any thread, before the task is queued (so it
     /// cannot have completed and given the slot away).
     /// </summary>
-    public void StampWake(int slot) => SlotAt(slot).LastWakeMs = TaskClock.Now();
+    public void StampWake(int slot) => SlotAt(slot).Stamps.LastWakeMs = TaskClock.Now();
 
     /// <summary>The <see cref="TaskClock"/> time of the last poll of the live task in <paramref name="slot"/>.</summary>
-    public long LastPollMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).LastPollMs));
+    public long LastPollMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).Stamps.LastPollMs));
 
     /// <summary>The <see cref="TaskClock"/> time of the last wake of the live task in <paramref name="slot"/>.</summary>
-    public long LastWakeMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).LastWakeMs));
+    public long LastWakeMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).Stamps.LastWakeMs));
 
     /// <summary>The live tasks, copied (completing one frees its slot).</summary>
     public List<ITaskCell> Snapshot()
