@@ -55,6 +55,14 @@ internal sealed class VariableTable
             if (BodySyntax.IsInsideNestedFunction(identifier, body) && !IsDeclaredInside(symbol, identifier, body))
                 captured.Add(symbol);
         }
+        // Where each local function is named (called or converted): a local it captures is read there too.
+        var localFunctionUses = new Dictionary<ISymbol, List<SyntaxNode>>(SymbolEqualityComparer.Default);
+        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (model.GetSymbolInfo(identifier).Symbol is not IMethodSymbol { MethodKind: MethodKind.LocalFunction } function) continue;
+            if (!localFunctionUses.TryGetValue(function, out var list)) localFunctionUses[function] = list = new List<SyntaxNode>();
+            list.Add(identifier);
+        }
         foreach (var pair in references)
         {
             if (pair.Key is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor } primary &&
@@ -109,7 +117,7 @@ internal sealed class VariableTable
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
             var iterationScope = !inNested && captured.Contains(symbol) ? IterationScope(declaration, body, awaits) : null;
-            var isHoisted = !inNested && (iterationScope is not null || capturedForFinally.Contains(symbol) || IsAliveAcrossAwait(declaration, uses, awaits) ||
+            var isHoisted = !inNested && (iterationScope is not null || capturedForFinally.Contains(symbol) || IsAliveAcrossAwait(declaration, WithLocalFunctionCalls(model, uses, localFunctionUses), awaits) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
                                           IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits) ||
                                           IsFilterVariableOfAwaitingCatch(declaration, uses, awaits));
@@ -471,6 +479,24 @@ internal sealed class VariableTable
             { Parent: SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch } section } &&
         awaits.Any(a => @switch.Span.Contains(a.Span)) &&
         references.Any(r => section.Statements.Any(s => s.Span.Contains(r.Span)));
+
+    /// <summary>
+    /// The uses of a local plus the places that name a local function reading it: <c>int Next() =&gt; ++calls;</c>
+    /// called after an await reads <c>calls</c> there, so it lives across that await.
+    /// </summary>
+    private static List<SyntaxNode> WithLocalFunctionCalls(SemanticModel model, List<SyntaxNode> uses, Dictionary<ISymbol, List<SyntaxNode>> localFunctionUses)
+    {
+        List<SyntaxNode>? result = null;
+        foreach (var use in uses)
+        {
+            if (use.Ancestors().OfType<LocalFunctionStatementSyntax>().FirstOrDefault() is not { } function ||
+                model.GetDeclaredSymbol(function) is not { } symbol || !localFunctionUses.TryGetValue(symbol, out var calls))
+                continue;
+            result ??= new List<SyntaxNode>(uses);
+            result.AddRange(calls.Where(c => !function.Span.Contains(c.Span)));
+        }
+        return result ?? uses;
+    }
 
     /// <summary>
     /// A variable declared in the filter of a catch whose block awaits (<c>when (e is X { Code: var code })</c>) and

@@ -156,3 +156,22 @@ public static partial class P_Nc3AwaitForEachWithCancellationCancelled
         }
     }
 }
+
+public static partial class P_Nc3LocalFunctionCapturesLocalCalledAfterAwait
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var calls = 0;
+        var prefix = "n";
+        int Next() => ++calls;
+        string Label() => prefix + calls;
+        var first = Next();
+        await Ops.Yield();
+        var second = Next();
+        log.Add(Label());
+        Func<int> next = Next;
+        await Ops.Yield();
+        return first + " " + second + " " + next() + " " + Label();
+    }
+}
