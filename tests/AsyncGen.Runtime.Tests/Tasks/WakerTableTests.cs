@@ -15,6 +15,7 @@ public class WakerTableTests
         public void Wake() => Wakes++;
         public void Run() { }
         public void Cancel() { }
+        public void Abort() { }
         private static long s_ids;
         public long Id { get; } = Interlocked.Increment(ref s_ids);
         public TaskState State => TaskState.Idle;
