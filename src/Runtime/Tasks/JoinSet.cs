@@ -138,7 +138,8 @@ public sealed class JoinSet<T> : IDisposable, IWakeTarget
         joiner.Wake();
     }
 
-    private AbortHandle Add(JoinHandle<T> handle)
+    /// <summary>Takes a spawned task into the set (internal: the Coyote tests spawn on a model scheduler).</summary>
+    internal AbortHandle Add(JoinHandle<T> handle)
     {
         var task = handle.Task;
         int slot, generation;
