@@ -89,7 +89,11 @@ internal static class DriverFactory
                 }
                 IoUringDriver? driver = null;
                 int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(options.IoUringEntries, out driver);
-                if (errno == 0) return driver!;
+                if (errno == 0)
+                {
+                    driver!.SimulatedWorkerRingErrno = options.SimulatedWorkerRingErrno;
+                    return driver;
+                }
                 ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));
                 return new EpollDriver();
             }

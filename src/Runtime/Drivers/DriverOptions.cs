@@ -30,6 +30,12 @@ public sealed class DriverOptions
     /// </summary>
     internal int SimulatedIoUringErrno { get; init; }
 
+    /// <summary>
+    /// Tests only: creating a work-stealing worker's own io_uring fails with this errno, so the shared-ring fallback
+    /// runs. 0: no simulation.
+    /// </summary>
+    internal int SimulatedWorkerRingErrno { get; init; }
+
     /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
     internal uint IoUringEntries { get; init; }
 }

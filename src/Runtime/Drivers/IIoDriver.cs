@@ -57,6 +57,24 @@ internal interface IIoDriver : IParker
     /// </summary>
     void SubmitDeferred() { }
 
+    /// <summary>
+    /// Gives each of <paramref name="workers"/> worker threads a completion queue of its own to submit to and park in
+    /// (io_uring: a ring per worker; worker 0 takes the driver's own). False when the driver has one queue for every
+    /// thread — a readiness driver, or a completion driver that could not create them (then it reports the fallback).
+    /// Call once, before the workers start.
+    /// </summary>
+    bool TryCreateWorkerRings(int workers) => false;
+
+    /// <summary>
+    /// Called on worker <paramref name="index"/>'s thread: from now on the operations it polls are submitted to its own
+    /// ring; returns the parker of that ring (a wait for its completions and its unpark, without timers), or null when
+    /// there are no worker rings. <see cref="IParker.Park"/> of the driver itself, called on this thread, also waits there.
+    /// </summary>
+    IParker? EnterWorker(int index) => null;
+
+    /// <summary>The calling worker thread stops using its ring (it is ending).</summary>
+    void ExitWorker() { }
+
     /// <summary>Number of live registrations (tests: 0 once every socket is disposed).</summary>
     int RegistrationCount { get; }
 

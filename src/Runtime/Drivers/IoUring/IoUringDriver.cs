@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Drivers.IoUring;
@@ -11,33 +10,39 @@ namespace AsyncGen.Drivers.IoUring;
 /// <c>io_uring_enter</c> per executor turn that both submits and waits (timeout = the next timer deadline).
 /// </summary>
 /// <remarks>
-/// <para><b>Submission.</b> Operations queue SQEs on whichever thread polls them (<see cref="Queue"/>). The thread
-/// that parked last (a LocalExecutor's own thread) leaves them for its next <see cref="Park"/>, whose enter submits
-/// the whole turn's batch. A work-stealing worker (<see cref="DeferSubmissionsOnThisThread"/>) leaves them too, for
-/// its next park or its <see cref="SubmitDeferred"/>, which it calls once per batch of polls in which it did not turn
-/// the driver and before it sleeps anywhere else: one enter per batch, not one per send. Any other thread submits at
-/// once, because the parker may be blocked in the kernel and would not see them. The parker and the queuer pair
-/// through full fences on <c>_lastParkThread</c> and the SQ tail: either the parker's enter sees the SQE, or the
-/// queuer sees another thread parked and submits it itself.</para>
-/// <para><b>Park.</b> One thread at a time: re-arm the eventfd read and starved receives, then
-/// <c>io_uring_enter(to_submit, min_complete = timeout ? 1 : 0, GETEVENTS [| EXT_ARG timeout])</c>, then reap the CQ
-/// and dispatch each completion to its registration (token = generation | slot | kind). EINTR and ETIME end the
-/// park (a park may return early); EBUSY/EAGAIN (the kernel is short of CQ room) reap and retry without waiting. When
-/// the CQ overflowed (IORING_SQ_CQ_OVERFLOW; NODROP keeps the completions in the kernel), an enter flushes the
-/// overflow list and reaping continues: <see cref="CqOverflowCount"/> counts those.</para>
-/// <para><b>Unpark.</b> As in the epoll driver, <c>_notified</c> elides redundant writes to an eventfd; here the
-/// eventfd is read by an IORING_OP_READ that stays armed, so its completion ends the wait (a blocking eventfd:
-/// io_uring would fail a read of an O_NONBLOCK file with EAGAIN instead of waiting).</para>
-/// <para><b>Buffers and lifetimes.</b> Kernel-owned memory is never caller memory: receives land in the
+/// <para><b>Instances.</b> The driver owns one <see cref="IoUringInstance"/> (ring, provided buffers, eventfd) that
+/// every thread shares, and under a work-stealing executor one more per worker beyond the first
+/// (<see cref="TryCreateWorkerRings"/>; worker 0 takes the shared one): a worker submits its operations to, and
+/// sleeps in, its own ring (<see cref="EnterWorker"/>). Registrations are the driver's, not an instance's: a
+/// completion token names a slot of the driver's slab, so a socket's operations may run on any instance — each goes to
+/// the instance of the thread that polls it, and the registration remembers where its multishot receive, accept and
+/// polls live, to cancel them there. A task stolen to another worker keeps its receive armed on the first ring; its
+/// bytes queue in the registration whichever ring delivers them, and the wake brings the task back to the worker
+/// that reaped them.</para>
+/// <para><b>Submission.</b> Operations queue SQEs on the calling thread's instance (<see cref="IoUringInstance.Queue"/>).
+/// The thread that parked there last submits them with its next park; a deferring worker
+/// (<see cref="DeferSubmissionsOnThisThread"/>) with its next park or <see cref="SubmitDeferred"/>; any other thread
+/// at once, because the parker may be blocked in the kernel.</para>
+/// <para><b>Park</b> (<see cref="Park"/>, the executor's driver turn with timers): runs on the calling thread's
+/// instance. <c>io_uring_enter(to_submit, min_complete = timeout ? 1 : 0, GETEVENTS [| EXT_ARG timeout])</c>, then reap
+/// the CQ and dispatch each completion to its registration (token = generation | slot | kind). EINTR and ETIME end
+/// the park; EBUSY/EAGAIN reap and retry; an overflowed CQ (NODROP) is flushed by an enter (<see cref="CqOverflowCount"/>).</para>
+/// <para><b>Unpark</b> wakes the instance the last driver turn parked in (the one that waits with the timer deadline);
+/// <c>_driverNotified</c> and <c>_driverInstance</c> pair through full fences so a turn starting on another worker's
+/// instance meanwhile is not missed. Each instance's eventfd is read by an IORING_OP_READ that stays armed.</para>
+/// <para><b>Buffers and lifetimes.</b> Kernel-owned memory is never caller memory: receives land in an instance's
 /// <see cref="ProvidedBufferRing"/>, sends read the registration's own buffer, and a registration is freed only when
-/// its last completion arrived. <see cref="Dispose"/> lets in-flight sends finish (bounded), cancels the rest and
-/// drains the completions before unmapping anything.</para>
+/// its last completion arrived, on whichever instance. <see cref="Dispose"/> lets in-flight sends finish (bounded),
+/// cancels the rest on every instance and drains the completions before unmapping anything.</para>
 /// </remarks>
 [DebuggerDisplay("IoUringDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
 internal sealed unsafe class IoUringDriver : IIoDriver
 {
     /// <summary>The driver whose submissions the calling thread defers (<see cref="DeferSubmissionsOnThisThread"/>).</summary>
     [ThreadStatic] private static IoUringDriver? t_deferring;
+
+    /// <summary>The instance the calling worker thread owns (<see cref="EnterWorker"/>), of whichever driver.</summary>
+    [ThreadStatic] private static IoUringInstance? t_instance;
 
     /// <summary>SQ entries: 1024, monoio's default ring size.</summary>
     private const uint DefaultSubmissionEntries = 1024;
@@ -48,10 +53,12 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>How long Dispose lets in-flight sends finish before cancelling them: 1 s, far above a loopback send.</summary>
     private const int DisposeDrainMs = 1000;
 
-    private readonly IoUringRing _ring;
-    private readonly ProvidedBufferRing _buffers;
-    private readonly FileDescriptorHandle _wakeFd;
-    private readonly ulong* _wakeValue;
+    private readonly uint _entries;
+    private IoUringInstance _shared = null!;
+    private IoUringInstance[] _instances = [];
+    private IoUringInstance?[] _workerInstances = [];  // by worker index; empty: every thread shares _shared
+    private IoUringInstance _driverInstance = null!;  // where the last driver turn (Park) waited
+    private int _driverNotified;
     private readonly Lock _slabLock = new();
     private IoUringRegistration?[] _slots = new IoUringRegistration?[64];
     private int[] _generations = new int[64];
@@ -59,29 +66,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private int _slotCount;
     private int _registrations;            // registered and not deregistered (guarded by _slabLock)
     private int _lingering;                // deregistered, waiting for their last completion (guarded by _slabLock)
-    private readonly Lock _starvedLock = new();
-    private readonly List<IoUringRegistration> _starved = [];
     private int _tick;
-    private int _notified;
-    private int _parkingThread;
-    private int _lastParkThread;
-    private bool _wakeArmed;
-    private long _waitCount;
-    private long _immediateSubmits;
-    private long _skippedEnters;
-    private long _cqOverflows;
     private long _starvedCount;
     private long _pausedCount;
+    private long _sharedRingFallbacks;
     private int _receiveLimitUnsupported;
     private bool _disposed;
 
-    private IoUringDriver(IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd)
-    {
-        _ring = ring;
-        _buffers = buffers;
-        _wakeFd = wakeFd;
-        _wakeValue = (ulong*)NativeMemory.Alloc(sizeof(ulong));
-    }
+    private IoUringDriver(uint entries) => _entries = entries;
 
     /// <summary>
     /// Builds the driver, or returns the errno that says why io_uring cannot be used here (ENOSYS: no io_uring;
@@ -95,23 +87,13 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         driver = null;
         if (!OperatingSystem.IsLinux()) return IoUringNative.ENOSYS;
         if (entries == 0) entries = DefaultSubmissionEntries;
-        int errno = IoUringRing.TryCreate(entries, CompletionsPerSubmission * entries, out var ring);
+        var created = new IoUringDriver(entries);
+        int errno = IoUringInstance.TryCreate(created, 0, entries, CompletionsPerSubmission, out var shared);
         if (errno != 0) return errno;
-        errno = ProvidedBufferRing.TryRegister(ring!.Fd, out var buffers);
-        if (errno != 0)
-        {
-            ring.Dispose();
-            return errno;
-        }
-        int wakeFd = Libc.eventfd(0, Libc.EFD_CLOEXEC);
-        if (wakeFd < 0)
-        {
-            errno = Libc.LastErrno;
-            ring.Dispose();
-            buffers!.Dispose();
-            return errno;
-        }
-        driver = new IoUringDriver(ring, buffers!, new FileDescriptorHandle(wakeFd));
+        created._shared = shared!;
+        created._instances = [shared!];
+        created._driverInstance = shared!;
+        driver = created;
         return 0;
     }
 
@@ -131,19 +113,19 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     }
 
     /// <inheritdoc/>
-    public long WaitCount => Volatile.Read(ref _waitCount);
+    public long WaitCount => Sum(static instance => instance.WaitCount);
 
     /// <summary>
-    /// How many <c>io_uring_enter</c> calls only submitted (not a park): operations queued off the parking thread
-    /// and not deferred, or a deferring worker's <see cref="SubmitDeferred"/>.
+    /// How many <c>io_uring_enter</c> calls only submitted (not a park): operations queued off an instance's parking
+    /// thread and not deferred, or a deferring worker's <see cref="SubmitDeferred"/>.
     /// </summary>
-    public long ImmediateSubmitCount => Interlocked.Read(ref _immediateSubmits);
+    public long ImmediateSubmitCount => Sum(static instance => instance.ImmediateSubmitCount);
 
     /// <summary>Turns that did not wait and found nothing for the kernel to do, so made no <c>io_uring_enter</c>.</summary>
-    internal long SkippedEnterCount => Volatile.Read(ref _skippedEnters);
+    internal long SkippedEnterCount => Sum(static instance => instance.SkippedEnterCount);
 
-    /// <summary>SQEs queued and not yet submitted (tests: a deferring thread's wait for its next submission).</summary>
-    internal uint Unsubmitted => _ring.Unsubmitted;
+    /// <summary>SQEs queued on the calling thread's instance and not yet submitted (tests: a deferring thread's wait for its next submission).</summary>
+    internal uint Unsubmitted => CurrentInstance.Unsubmitted;
 
     /// <summary>How many multishot receives ENOBUFS ended (every provided buffer waited for a reader).</summary>
     public long StarvedCount => Interlocked.Read(ref _starvedCount);
@@ -151,15 +133,101 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>How many times a socket's unread bytes reached <see cref="IoUringRegistration.MaxHeldBuffers"/> and its receive was paused.</summary>
     public long ReceivePausedCount => Interlocked.Read(ref _pausedCount);
 
-    /// <summary>How many times the CQ overflowed into the kernel's list and was flushed.</summary>
-    public long CqOverflowCount => Interlocked.Read(ref _cqOverflows);
+    /// <summary>How many times the CQ of an instance overflowed into the kernel's list and was flushed.</summary>
+    public long CqOverflowCount => Sum(static instance => instance.CqOverflowCount);
+
+    /// <summary>
+    /// How many times a work-stealing executor asked for a ring per worker and got the shared ring instead (a worker's
+    /// ring could not be created: its workers then share one ring, as before rings per worker). Also event 20.
+    /// </summary>
+    public long SharedRingFallbackCount => Interlocked.Read(ref _sharedRingFallbacks);
+
+    /// <summary>io_uring instances: 1, plus one per worker beyond the first once <see cref="TryCreateWorkerRings"/> succeeded.</summary>
+    public int InstanceCount => Volatile.Read(ref _instances).Length;
 
     /// <inheritdoc/>
     public bool IsDisposed => Volatile.Read(ref _disposed);
 
-    internal ProvidedBufferRing Buffers => _buffers;
+    /// <summary>The shared instance's buffers (tests: every buffer back in the ring).</summary>
+    internal ProvidedBufferRing Buffers => _shared.Buffers;
+
+    /// <summary>Provided buffers of every instance not in their rings (tests: 0 once every byte was read or released).</summary>
+    internal int BuffersOut => _instances.Sum(static instance => ProvidedBufferRing.Count - instance.Buffers.Available);
+
+    /// <summary>Tests only: a worker ring's creation fails with this errno, so the shared-ring fallback runs. 0: none.</summary>
+    internal int SimulatedWorkerRingErrno { get; set; }
 
     internal int Tick => Volatile.Read(ref _tick);
+
+    /// <summary>A park returned: the readiness tick moves on (any instance's park; a CAS, so two parks never share a tick).</summary>
+    internal void AdvanceTick()
+    {
+        int seen = Volatile.Read(ref _tick);
+        while (true)
+        {
+            int found = Interlocked.CompareExchange(ref _tick, ScheduledIo.NextTick(seen), seen);
+            if (found == seen) return;
+            seen = found;
+        }
+    }
+
+    private long Sum(Func<IoUringInstance, long> counter)
+    {
+        long total = 0;
+        foreach (var instance in Volatile.Read(ref _instances)) total += counter(instance);
+        return total;
+    }
+
+    /// <summary>The instance the calling thread submits to and parks in: its worker ring, else the shared one.</summary>
+    internal IoUringInstance CurrentInstance =>
+        t_instance is { } own && ReferenceEquals(own.Driver, this) ? own : _shared;
+
+    /// <summary>True when the calling thread defers what it queues into <paramref name="instance"/>: a worker, into the instance it parks in.</summary>
+    internal bool DefersInto(IoUringInstance instance) => t_deferring == this && ReferenceEquals(CurrentInstance, instance);
+
+    // ---- Worker rings ----------------------------------------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public bool TryCreateWorkerRings(int workers)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (_workerInstances.Length != 0) throw new InvalidOperationException("This io_uring driver already has worker rings.");
+        var instances = new IoUringInstance[workers];
+        instances[0] = _shared;
+        for (int i = 1; i < workers; i++)
+        {
+            int errno = SimulatedWorkerRingErrno != 0
+                ? SimulatedWorkerRingErrno
+                : IoUringInstance.TryCreate(this, i, _entries, CompletionsPerSubmission, out instances[i]!);
+            if (errno == 0) continue;
+            // All or nothing: a worker without a ring of its own would park in the shared one, which worker 0 owns.
+            for (int j = 1; j < i; j++)
+            {
+                instances[j].Close();
+                instances[j].FreeMemory();
+            }
+            Interlocked.Increment(ref _sharedRingFallbacks);
+            AsyncGenEventSource.Log.DriverFallback("IoUring ring per worker", "IoUring shared ring",
+                $"a worker's io_uring could not be created (errno {errno}); the {workers} workers share one ring");
+            return false;
+        }
+        _workerInstances = instances;
+        Volatile.Write(ref _instances, instances);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public IParker? EnterWorker(int index)
+    {
+        if (index >= _workerInstances.Length) return null;
+        t_instance = _workerInstances[index];
+        return t_instance;
+    }
+
+    /// <inheritdoc/>
+    public void ExitWorker() => t_instance = null;
+
+    // ---- Registrations ---------------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
     public IoRegistration Register(Socket socket, bool connecting)
@@ -188,9 +256,18 @@ internal sealed unsafe class IoUringDriver : IIoDriver
             Array.Resize(ref _generations, _slots.Length * 2);
             var grown = new IoUringRegistration?[_slots.Length * 2];
             _slots.CopyTo(grown, 0);
-            Volatile.Write(ref _slots, grown); // Park reads the array without the lock
+            Volatile.Write(ref _slots, grown); // instances read the array without the lock
         }
         return _slotCount++;
+    }
+
+    /// <summary>The live registration a completion token names, or null (its slot was freed or reused).</summary>
+    internal IoUringRegistration? Find(ulong token)
+    {
+        var slots = Volatile.Read(ref _slots);
+        int slot = CompletionToken.Slot(token);
+        var registration = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
+        return registration is not null && registration.Generation == CompletionToken.Generation(token) ? registration : null;
     }
 
     /// <summary>A registration was deregistered; <paramref name="finished"/>: nothing of it is in flight.</summary>
@@ -207,6 +284,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         }
         Release(registration, lingering: false);
     }
+
+    /// <summary>The last completion of a deregistered registration arrived: its slot is free.</summary>
+    internal void ReleaseLingering(IoUringRegistration registration) => Release(registration, lingering: true);
 
     private void Release(IoUringRegistration registration, bool lingering)
     {
@@ -237,56 +317,26 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>A socket's unread bytes reached the cap: its receive is being cancelled (counted, see <see cref="ReceivePausedCount"/>).</summary>
     internal void ReceivePaused() => Interlocked.Increment(ref _pausedCount);
 
-    /// <summary>A multishot receive ended with ENOBUFS while its reader waits: re-armed once buffers are recycled.</summary>
-    internal void Starved(IoUringRegistration registration)
+    /// <summary>A multishot receive ended with ENOBUFS (counted, see <see cref="StarvedCount"/>).</summary>
+    internal void CountStarved() => Interlocked.Increment(ref _starvedCount);
+
+    // ---- Submission ------------------------------------------------------------------------------------------------
+
+    /// <summary>Queues an SQE on the calling thread's instance; returns that instance (where a cancel of it must go).</summary>
+    internal IoUringInstance Queue(in Sqe sqe)
     {
-        lock (_starvedLock) _starved.Add(registration);
+        var instance = CurrentInstance;
+        instance.Queue(sqe);
+        return instance;
     }
 
     /// <summary>
-    /// Queues an SQE. The thread that parked last submits it with its next park (the turn's batch), a deferring
-    /// worker with its next park or <see cref="SubmitDeferred"/>; any other thread submits it now.
-    /// </summary>
-    internal void Queue(in Sqe sqe)
-    {
-        for (int attempt = 0; !_ring.TryQueue(sqe); attempt++)
-        {
-            // The SQ is full: submit to make room. The kernel refuses only while it is short of CQ room (EBUSY),
-            // which the parking thread resolves by reaping.
-            int result = _ring.Enter(0, 0, 0);
-            if (result < 0 && attempt >= 1000)
-                throw new IOException($"io_uring's submission queue stays full (io_uring_enter: errno {-result}).");
-            if (result < 0) Thread.Yield();
-        }
-        // A deferring worker submits before it blocks anywhere else (WorkerParker) and after every batch of polls that
-        // did not turn the driver (Worker.Maintain): nothing it queues can wait for a parker blocked in the kernel.
-        if (t_deferring == this) return;
-        // Pairs with the fence in Park: either the parker's enter sees this SQE, or we see that we are not the parker.
-        Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
-    }
-
-    /// <summary>Queues a cancel of the request <paramref name="token"/> names (its final completion follows).</summary>
-    internal void QueueCancel(ulong token) => Queue(new Sqe
-    {
-        Opcode = IoUringNative.OpAsyncCancel,
-        Addr = token,
-        UserData = CompletionToken.Make(0, 0, OperationKind.Cancel),
-    });
-
-    /// <summary>
-    /// Submits every queued SQE now, from any thread (a socket's fd is about to close). The kernel refuses only while
-    /// it lacks CQ room; the parker, unparked, makes room by reaping, so this retries until the SQ is empty.
+    /// Submits every queued SQE of every instance now, from any thread (a socket's fd is about to close: a worker may
+    /// have deferred an SQE naming it in its own ring).
     /// </summary>
     internal void SubmitAll()
     {
-        for (int attempt = 0; _ring.Unsubmitted != 0; attempt++)
-        {
-            if (_ring.Enter(0, 0, 0) >= 0) continue;
-            if (attempt >= 10_000) throw new IOException("io_uring refused submissions for too long; a socket cannot be closed safely.");
-            Unpark();
-            Thread.Yield();
-        }
+        foreach (var instance in Volatile.Read(ref _instances)) instance.SubmitAll();
     }
 
     /// <inheritdoc/>
@@ -295,194 +345,80 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <inheritdoc/>
     public void SubmitDeferred()
     {
-        // Another thread's enter may have taken our SQEs already: then no syscall.
-        if (!IsDisposed && _ring.HasUnsubmitted) SubmitNow();
+        if (!IsDisposed) CurrentInstance.SubmitDeferred();
     }
 
-    private void SubmitNow()
-    {
-        if (IsDisposed) return;
-        Interlocked.Increment(ref _immediateSubmits);
-        int result = _ring.Enter(0, 0, 0);
-        // Refused for now (CQ full): the parker submits it after reaping, so make sure one is awake.
-        if (result < 0) Unpark();
-    }
+    // ---- Parking ---------------------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
     public void Park(int timeoutMs)
     {
-        Debug.Assert(Volatile.Read(ref _parkingThread) == 0, "Two threads park in one driver");
-        int me = Environment.CurrentManagedThreadId;
-        Volatile.Write(ref _parkingThread, me);
-        Volatile.Write(ref _lastParkThread, me);
-        Interlocked.MemoryBarrier(); // pairs with Queue: SQEs published before this are submitted by our enter
-        if (Interlocked.Exchange(ref _notified, 0) == 1) timeoutMs = 0;
-        if (!_wakeArmed) ArmWake();
-        RearmStarved();
-        // A turn that does not wait enters only when the kernel has something for it: the executors take one every
-        // 61 polls, and an enter that finds nothing was ~8 % of a yield loop.
-        if (timeoutMs != 0 || _ring.NeedsEnter) SubmitAndWait(timeoutMs);
-        else _skippedEnters++; // only the parking thread writes it (one at a time)
-        Interlocked.Increment(ref _waitCount);
-        Volatile.Write(ref _tick, ScheduledIo.NextTick(_tick));
-        CoarseClock.Advance(); // completion wakes (in Reap) are stamped with the time after the wait
-        int completions = Reap();
-        RuntimeCounters.CountOnCurrent(RuntimeCounter.IoEvents, completions);
-        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.EpollWaitReturned(timeoutMs, completions);
-        Volatile.Write(ref _notified, 0);
-        Volatile.Write(ref _parkingThread, 0);
-    }
-
-    private void ArmWake()
-    {
-        _wakeArmed = true;
-        Queue(new Sqe
+        var instance = CurrentInstance;
+        if (_instances.Length > 1)
         {
-            Opcode = IoUringNative.OpRead,
-            Fd = _wakeFd.Fd,
-            Addr = (ulong)_wakeValue,
-            Len = sizeof(ulong),
-            UserData = CompletionToken.Make(0, 0, OperationKind.Wake),
-        });
-    }
-
-    private void RearmStarved()
-    {
-        if (_buffers.Available == 0) return;
-        IoUringRegistration[]? starved = null;
-        lock (_starvedLock)
-        {
-            if (_starved.Count == 0) return;
-            starved = [.. _starved];
-            _starved.Clear();
+            // Pairs with Unpark: either its flag is seen here, or it sees this instance as the one to wake.
+            Volatile.Write(ref _driverInstance, instance);
+            Interlocked.MemoryBarrier();
+            if (Interlocked.Exchange(ref _driverNotified, 0) == 1) timeoutMs = 0;
         }
-        foreach (var registration in starved) registration.RearmStarvedReceive();
-    }
-
-    private int SubmitAndWait(int timeoutMs)
-    {
-        uint minComplete = timeoutMs == 0 ? 0u : 1u;
-        for (int attempt = 0; ; attempt++)
-        {
-            int result = _ring.Enter(minComplete, IoUringNative.EnterGetEvents, timeoutMs);
-            if (result >= 0) return result;
-            int errno = -result;
-            // ETIME: the deadline passed. EINTR: a signal (the runtime uses them); a park may end early.
-            if (errno is IoUringNative.ETIME or IoUringNative.EINTR) return 0;
-            if (errno is IoUringNative.EBUSY or IoUringNative.EAGAIN && attempt < 3)
-            {
-                // The kernel holds completions it has no CQ room for: make room, then submit without waiting.
-                Reap();
-                minComplete = 0;
-                timeoutMs = 0;
-                continue;
-            }
-            throw new IOException($"io_uring_enter failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
-        }
-    }
-
-    private int Reap()
-    {
-        int count = 0;
-        while (true)
-        {
-            while (_ring.TryReapOne(out var cqe))
-            {
-                count++;
-                Dispatch(cqe);
-            }
-            _ring.PublishCqHead();
-            if (!_ring.CqOverflowed) return count;
-            // NODROP kept the completions that did not fit: an enter moves them into the room just made.
-            Interlocked.Increment(ref _cqOverflows);
-            _ring.Enter(0, IoUringNative.EnterGetEvents, 0);
-        }
-    }
-
-    private void Dispatch(in Cqe cqe)
-    {
-        var kind = CompletionToken.Kind(cqe.UserData);
-        if (kind == OperationKind.Wake)
-        {
-            _wakeArmed = false; // re-armed by the next park
-            return;
-        }
-        if (kind == OperationKind.Cancel) return;
-        if ((cqe.Flags & IoUringNative.CqeBuffer) != 0) _buffers.Taken();
-        if (kind == OperationKind.Receive && cqe.Res == -IoUringNative.ENOBUFS) Interlocked.Increment(ref _starvedCount);
-        var slots = Volatile.Read(ref _slots);
-        int slot = CompletionToken.Slot(cqe.UserData);
-        var registration = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
-        if (registration is null || registration.Generation != CompletionToken.Generation(cqe.UserData))
-        {
-            // Cannot happen while slots are freed only after their last completion; never leak what it carries.
-            if ((cqe.Flags & IoUringNative.CqeBuffer) != 0) _buffers.Recycle((ushort)(cqe.Flags >> IoUringNative.CqeBufferShift));
-            if (kind == OperationKind.Accept && cqe.Res >= 0) Libc.close(cqe.Res);
-            return;
-        }
-        if (registration.Complete(kind, cqe.Res, cqe.Flags)) Release(registration, lingering: true);
+        instance.Park(timeoutMs);
     }
 
     /// <inheritdoc/>
     public void Unpark()
     {
-        if (Environment.CurrentManagedThreadId == Volatile.Read(ref _parkingThread)) return;
-        if (Interlocked.Exchange(ref _notified, 1) == 1) return;
-        ulong one = 1;
-        bool added = false;
-        try
+        if (_instances.Length == 1)
         {
-            _wakeFd.DangerousAddRef(ref added);
-            Libc.write(_wakeFd.Fd, &one, sizeof(ulong));
+            _shared.Unpark();
+            return;
         }
-        catch (ObjectDisposedException)
-        {
-            // The executor is gone: nobody to unpark.
-        }
-        finally
-        {
-            if (added) _wakeFd.DangerousRelease();
-        }
+        var instance = Volatile.Read(ref _driverInstance);
+        if (instance.IsParkingThread) return; // the driver turn itself: not blocked
+        Interlocked.Exchange(ref _driverNotified, 1);
+        instance = Volatile.Read(ref _driverInstance); // after the fence: a turn that began on another instance meanwhile
+        instance.Unpark();
     }
 
     /// <summary>
-    /// Lets in-flight sends finish (at most <see cref="DisposeDrainMs"/>), cancels every other request, drains their
-    /// completions, then closes the ring and frees the buffers. Registrations still held by sockets become inert.
+    /// Lets in-flight sends finish (at most <see cref="DisposeDrainMs"/>), cancels every other request on every
+    /// instance, drains their completions, then closes the rings and frees the buffers. Registrations still held by
+    /// sockets become inert. Runs after the executor's threads stopped: this thread reaps every instance.
     /// </summary>
     public void Dispose()
     {
         if (IsDisposed) return;
+        var instances = _instances;
+        int waitMs = instances.Length == 1 ? 10 : 1; // several rings are waited on in turn
         long deadline = Environment.TickCount64 + DisposeDrainMs;
-        while (LingeringOrSending() && Environment.TickCount64 < deadline)
+        while (SendInFlight() && Environment.TickCount64 < deadline)
         {
-            SubmitAndWait(10);
-            Reap();
+            foreach (var instance in instances)
+            {
+                instance.SubmitAndWait(waitMs);
+                instance.Reap();
+            }
         }
-        Queue(new Sqe
-        {
-            Opcode = IoUringNative.OpAsyncCancel,
-            OpFlags = IoUringNative.CancelAny | IoUringNative.CancelAll,
-            UserData = CompletionToken.Make(0, 0, OperationKind.Cancel),
-        });
+        foreach (var instance in instances) instance.CancelEverything();
         for (int round = 0; round < 100 && InFlight() > 0; round++)
         {
-            SubmitAndWait(10);
-            Reap();
+            foreach (var instance in instances)
+            {
+                instance.SubmitAndWait(waitMs);
+                instance.Reap();
+            }
         }
         bool drained = InFlight() == 0;
         Volatile.Write(ref _disposed, true);
-        _ring.Dispose();
-        _wakeFd.Dispose();
+        foreach (var instance in instances) instance.Close();
         // If the kernel still held a request (it never should after the cancel), its memory must outlive it: leak it.
         if (!drained) return;
         IoUringRegistration?[] slots;
         lock (_slabLock) slots = _slots;
         foreach (var registration in slots) registration?.Free();
-        _buffers.Dispose();
-        NativeMemory.Free(_wakeValue);
+        foreach (var instance in instances) instance.FreeMemory();
     }
 
-    private bool LingeringOrSending()
+    private bool SendInFlight()
     {
         lock (_slabLock)
         {
@@ -496,7 +432,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
 
     private int InFlight()
     {
-        int total = _wakeArmed ? 1 : 0;
+        int total = 0;
+        foreach (var instance in _instances) total += instance.WakeInFlight;
         lock (_slabLock)
         {
             foreach (var registration in _slots) total += registration?.InFlight ?? 0;

@@ -64,6 +64,12 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private int _inflight;                 // requests whose final completion has not arrived
     private bool _released;
 
+    // The instance each multishot or poll request was queued on: a cancel must go to the same ring.
+    private IoUringInstance? _receiveOn;
+    private IoUringInstance? _acceptOn;
+    private IoUringInstance? _pollReadOn;
+    private IoUringInstance? _pollWriteOn;
+
     private bool _receiveArmed;
     private bool _receivePausing;          // the cap was reached: a cancel of the multishot receive is queued
     private bool _receiveLimited;          // the armed receive carries a byte limit (kernel 6.17+)
@@ -148,12 +154,12 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             ref var chunk = ref _chunks[_chunkHead];
             int n = Math.Min(buffer.Length - copied, chunk.Length - chunk.Consumed);
-            new ReadOnlySpan<byte>(_driver.Buffers.Address(chunk.BufferId) + chunk.Consumed, n).CopyTo(buffer[copied..]);
+            new ReadOnlySpan<byte>(chunk.Buffers.Address(chunk.BufferId) + chunk.Consumed, n).CopyTo(buffer[copied..]);
             copied += n;
             chunk.Consumed += n;
             if (chunk.Consumed == chunk.Length)
             {
-                _driver.Buffers.Recycle(chunk.BufferId);
+                chunk.Buffers.Recycle(chunk.BufferId);
                 _chunkHead = (_chunkHead + 1) % _chunks.Length;
                 _chunkCount--;
             }
@@ -168,7 +174,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         _receivePausing = false;
         _receiveLimited = _driver.ReceiveLimitSupported;
         _inflight++;
-        _driver.Queue(new Sqe
+        _receiveOn = _driver.Queue(new Sqe
         {
             Opcode = IoUringNative.OpRecv,
             Flags = IoUringNative.SqeBufferSelect,
@@ -192,7 +198,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         }
     }
 
-    private void Received(int result, uint flags, out Waker wake, out bool starved)
+    private void Received(IoUringInstance from, int result, uint flags, out Waker wake, out bool starved)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
         starved = false;
@@ -201,17 +207,17 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             var id = (ushort)(flags >> IoUringNative.CqeBufferShift);
             if (result > 0 && !_released)
             {
-                Enqueue(new ReceivedChunk(id, result));
+                Enqueue(new ReceivedChunk(from.Buffers, id, result));
                 if (_chunkCount >= MaxHeldBuffers && !_receivePausing && (flags & IoUringNative.CqeMore) != 0)
                 {
                     // The reader is this far behind: stop receiving for this socket until it catches up (TryReceive
                     // re-arms). Completions already on their way still arrive and queue.
                     _receivePausing = true;
                     _driver.ReceivePaused();
-                    _driver.QueueCancel(Token(OperationKind.Receive));
+                    from.QueueCancel(Token(OperationKind.Receive));
                 }
             }
-            else _driver.Buffers.Recycle(id);
+            else from.Buffers.Recycle(id);
         }
         else if (result == 0) _endOfStream = true;
         else if (result == -IoUringNative.ENOBUFS) starved = true;
@@ -365,7 +371,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                     _acceptArmed = true;
                     _acceptedSinceArmed = false;
                     _inflight++;
-                    _driver.Queue(new Sqe
+                    _acceptOn = _driver.Queue(new Sqe
                     {
                         Opcode = IoUringNative.OpAccept,
                         IoPrio = IoUringNative.AcceptMultishot,
@@ -418,13 +424,15 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             {
                 armed = true;
                 _inflight++;
-                _driver.Queue(new Sqe
+                var on = _driver.Queue(new Sqe
                 {
                     Opcode = IoUringNative.OpPollAdd,
                     Fd = Fd,
                     OpFlags = direction == Direction.Read ? IoUringNative.PollIn | IoUringNative.PollRdHup : IoUringNative.PollOut,
                     UserData = Token(direction == Direction.Read ? OperationKind.PollRead : OperationKind.PollWrite),
                 });
+                if (direction == Direction.Read) _pollReadOn = on;
+                else _pollWriteOn = on;
             }
         }
         if (AsyncGenEventSource.Log.IsEnabled())
@@ -444,8 +452,11 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
 
     // ---- Completion dispatch, cancellation, release -----------------------------------------------------------------
 
-    /// <summary>Parking thread: one completion for this registration. Returns true when the registration is finished.</summary>
-    internal bool Complete(OperationKind kind, int result, uint flags)
+    /// <summary>
+    /// The thread parked in <paramref name="from"/>: one completion for this registration. Returns true when the
+    /// registration is finished.
+    /// </summary>
+    internal bool Complete(IoUringInstance from, OperationKind kind, int result, uint flags)
     {
         Waker wake = default;
         bool starved = false;
@@ -455,7 +466,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             switch (kind)
             {
                 case OperationKind.Receive:
-                    Received(result, flags, out wake, out starved);
+                    Received(from, result, flags, out wake, out starved);
                     break;
                 case OperationKind.Send:
                     Sent(result, out wake);
@@ -478,7 +489,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 : Ready.ReadInterest | Ready.WriteInterest;
             if (_readiness.SetReadiness(Generation, _driver.Tick, ready)) _readiness.Wake(ready);
         }
-        if (starved) _driver.Starved(this);
+        if (starved) from.Starved(this);
         Woken(wake, kind == OperationKind.Send ? "writable" : "readable");
         return finished;
     }
@@ -511,14 +522,14 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             _released = true;
             if (!_driver.IsDisposed)
             {
-                if (_receiveArmed) _driver.QueueCancel(Token(OperationKind.Receive));
-                if (_acceptArmed) _driver.QueueCancel(Token(OperationKind.Accept));
-                if (_pollReadArmed) _driver.QueueCancel(Token(OperationKind.PollRead));
-                if (_pollWriteArmed) _driver.QueueCancel(Token(OperationKind.PollWrite));
+                if (_receiveArmed) _receiveOn!.QueueCancel(Token(OperationKind.Receive));
+                if (_acceptArmed) _acceptOn!.QueueCancel(Token(OperationKind.Accept));
+                if (_pollReadArmed) _pollReadOn!.QueueCancel(Token(OperationKind.PollRead));
+                if (_pollWriteArmed) _pollWriteOn!.QueueCancel(Token(OperationKind.PollWrite));
             }
             while (_chunkCount > 0)
             {
-                _driver.Buffers.Recycle(_chunks[_chunkHead].BufferId);
+                _chunks[_chunkHead].Buffers.Recycle(_chunks[_chunkHead].BufferId);
                 _chunkHead = (_chunkHead + 1) % _chunks.Length;
                 _chunkCount--;
             }
@@ -533,7 +544,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 if (lingerFd >= 0) _lingerFd = new FileDescriptorHandle(lingerFd);
                 else _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
             }
-            // The fd closes when we return: every SQE naming it must be in the kernel by then.
+            // The fd closes when we return: every SQE naming it must be in the kernel by then, on every instance
+            // (a worker may have deferred a send of ours into its own ring).
             if (!_driver.IsDisposed) _driver.SubmitAll();
         }
         _driver.Deregistered(this, finished);

@@ -44,6 +44,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workerCount, 64); // one bit each in the idle mask
         _tasks = new WakerTable(this);
         Driver = Driver.Create(options);
+        // io_uring: a ring per worker, so the kernel's completion work for a worker's receives wakes that worker in its
+        // own ring, not a sleeper on a monitor (README, "A ring per worker"). A failure is reported by the driver.
+        Driver.Io.TryCreateWorkerRings(workerCount);
         Idle = new IdleWorkers(workerCount);
         Workers = new Worker[workerCount];
         Metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, workerCount, () => TaskCount, () => Injection.Count,
@@ -276,6 +279,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         // The worker submits its queued I/O once per batch of polls or before it sleeps (Worker.Maintain,
         // WorkerParker), not one io_uring_enter per operation.
         Driver.Io.DeferSubmissionsOnThisThread(true);
+        worker.OwnRing = Driver.Io.EnterWorker(worker.Index);
         try
         {
             worker.Run();
@@ -284,6 +288,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         {
             Driver.Io.DeferSubmissionsOnThisThread(false);
             Driver.Io.SubmitDeferred();
+            Driver.Io.ExitWorker();
         }
     }
 

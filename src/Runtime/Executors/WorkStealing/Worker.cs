@@ -57,6 +57,13 @@ internal sealed class Worker
 
     public LocalQueue Queue { get; } = new();
 
+    /// <summary>This worker's own io_uring ring (<see cref="IIoDriver.EnterWorker"/>), or null when the workers share the driver's queue.</summary>
+    public IParker? OwnRing
+    {
+        get => _parker.Own;
+        set => _parker.Own = value;
+    }
+
     /// <summary>
     /// Schedules a task woken on this worker's thread: into the LIFO slot, the previous occupant to the queue; a
     /// yielding task straight to the back of the queue.
@@ -113,32 +120,48 @@ internal sealed class Worker
 
     /// <summary>
     /// Every <see cref="GlobalQueueInterval"/> ticks: fire due timers and poll I/O without blocking, which also submits
-    /// the I/O this batch of polls queued; if another worker holds the driver, submit that I/O and fire the due timers.
+    /// the I/O this batch of polls queued; if another worker holds the driver, fire the due timers and either poll
+    /// this worker's own ring without blocking (a ring per worker) or submit that I/O to the shared one.
     /// </summary>
     /// <remarks>The worker parked in the driver sleeps until the deadline it saw and then waits for a core: on a loaded
     /// machine its wake-up comes milliseconds late, while this worker is running anyway. Only I/O events wait for it.</remarks>
     private void Maintain()
     {
         long now = CoarseClock.Advance();
+        long timersFired = Counters.Read(RuntimeCounter.TimersFired);
         bool drive = Executor.DriverLock.TryEnter();
-        // A parked worker is driving: blocked in the kernel, it would not see what this batch queued.
-        if (!drive) Executor.Driver.Io.SubmitDeferred();
+        var own = OwnRing;
+        // A parked worker is driving the shared ring: blocked in the kernel, it would not see what this batch queued.
+        if (!drive && own is null) Executor.Driver.Io.SubmitDeferred();
         int fired = 0;
         _inDriver = true; // the wakes of this turn are this worker's, shared once below
         try
         {
-            if (drive) Executor.Driver.Park(0);
-            else fired = Executor.Driver.Timers.Advance(now);
+            if (drive) Executor.Driver.Park(0); // in our own ring, if we have one
+            else
+            {
+                own?.Park(0); // our ring is reaped by nobody else: submit this batch, take its completions
+                fired = Executor.Driver.Timers.Advance(now);
+            }
         }
         finally
         {
             _inDriver = false;
             if (drive) Executor.DriverLock.Exit();
         }
-        if (!drive && fired == 0) return; // nothing new here: the parked worker is not worth a wake-up
+        if (!drive && fired == 0 && _driverWoken.Count == 0) return; // nothing new here: no sleeper is worth a wake-up
         ShareDriverWoken();
-        if (ShouldNotifyOthers) Executor.NotifyParked();
+        if (ShouldNotifyOthers && WakesAreShared(timersFired)) Executor.NotifyParked();
     }
+
+    /// <summary>
+    /// Whether what a driver turn woke is worth waking another worker for (tokio notifies after every turn that woke
+    /// more than one task, because one worker does all of the I/O). With a ring per worker the I/O a turn reaped is
+    /// this worker's own — the completions of its own connections' requests — and another worker has its own ring to
+    /// serve: it gets these tasks by stealing when it runs out, not by a wake-up. Fired timers are everyone's.
+    /// </summary>
+    private bool WakesAreShared(long timersFiredBefore) =>
+        OwnRing is null || Counters.Read(RuntimeCounter.TimersFired) != timersFiredBefore;
 
     private ITaskCell? NextTask()
     {
@@ -228,6 +251,7 @@ internal sealed class Worker
         while (!Executor.IsShuttingDown)
         {
             Counters.Count(RuntimeCounter.Parks);
+            long timersFired = Counters.Read(RuntimeCounter.TimersFired);
             _inDriver = true; // wakes dispatched while parked in the driver are shared below, once
             bool drove = _parker.Park(Executor.Driver, Executor.DriverLock);
             _inDriver = false;
@@ -241,7 +265,7 @@ internal sealed class Worker
                 if (drove)
                 {
                     ShareDriverWoken();
-                    if (ShouldNotifyOthers) Executor.NotifyParked();
+                    if (ShouldNotifyOthers && WakesAreShared(timersFired)) Executor.NotifyParked();
                 }
                 return;
             }

@@ -1,0 +1,299 @@
+using System.Diagnostics.Tracing;
+using System.Net;
+using System.Net.Sockets;
+using AsyncGen.Diagnostics;
+using AsyncGen.Drivers;
+using AsyncGen.Drivers.IoUring;
+using AsyncGen.Executors;
+using AsyncGen.Runtime.Tests.Net;
+using AsyncGen.Runtime.Tests.Support;
+
+namespace AsyncGen.Runtime.Tests.Drivers;
+
+/// <summary>
+/// io_uring under a work-stealing executor: a ring per worker (src/Runtime/Executors/WorkStealing/README.md, "A ring
+/// per worker"): each worker submits to and sleeps in its own ring, a socket's receive stays on the ring it was armed
+/// on while its task moves, and a ring that cannot be created falls back to one shared ring, visibly.
+/// </summary>
+[Collection(SerialCollection.Name)] // EventListener, descriptor counts
+public class IoUringWorkerRingTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
+
+    /// <summary>ENOMEM: what io_uring_setup answers when the ring's memory cannot be had (RLIMIT_MEMLOCK before 5.12).</summary>
+    private const int ENOMEM = 12;
+
+    private static WorkStealingExecutor TwoWorkers(int simulatedErrno = 0) =>
+        new(workerCount: 2, new DriverOptions { Driver = IoDriverKind.IoUring, SimulatedWorkerRingErrno = simulatedErrno });
+
+    private static IoUringDriver Uring(WorkStealingExecutor executor) => Assert.IsType<IoUringDriver>(executor.Driver.Io);
+
+    private sealed class FallbackListener : EventListener
+    {
+        public readonly List<string> Fallbacks = [];
+
+        protected override void OnEventSourceCreated(EventSource source)
+        {
+            if (source.Name == "AsyncGen") EnableEvents(source, EventLevel.Warning);
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs e)
+        {
+            if (e.EventName == "DriverFallback") lock (Fallbacks) Fallbacks.Add($"{e.Payload![0]} -> {e.Payload[1]}: {e.Payload[2]}");
+        }
+    }
+
+    private static async Future<int> EchoOnce(int size)
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            await client.WriteAllAsync(new byte[size]);
+            return await Loopback.ReadFull(server, new byte[size]);
+        }
+    }
+
+    [Fact]
+    public void Each_of_two_workers_gets_a_ring_of_its_own_and_sockets_work_on_them()
+    {
+        using var listener = new FallbackListener();
+        using var executor = TwoWorkers();
+
+        Assert.Equal(2, Uring(executor).InstanceCount); // worker 0 keeps the driver's ring, worker 1 gets one
+        Assert.Equal(0, Uring(executor).SharedRingFallbackCount);
+        Assert.Empty(listener.Fallbacks);
+        Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+    }
+
+    [Fact]
+    public void A_worker_ring_that_cannot_be_created_leaves_every_worker_on_the_shared_ring_with_an_event_and_a_counter()
+    {
+        using var listener = new FallbackListener();
+        using var executor = TwoWorkers(simulatedErrno: ENOMEM);
+
+        Assert.Equal(IoDriverKind.IoUring, executor.IoDriver);
+        Assert.Equal(1, Uring(executor).InstanceCount);
+        Assert.Equal(1, Uring(executor).SharedRingFallbackCount);
+        var fallback = Assert.Single(listener.Fallbacks);
+        Assert.StartsWith("IoUring ring per worker -> IoUring shared ring: ", fallback);
+        Assert.Contains("errno 12", fallback);
+        Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit)); // the shared ring still serves both workers
+    }
+
+    [Fact]
+    public void A_receive_armed_on_one_workers_ring_delivers_every_byte_after_its_task_moved_to_another_worker()
+    {
+        // Driven by hand, so the move is certain: "worker 0" arms the multishot receive on its ring; the bytes that
+        // ring delivers are then read by "worker 1", whose own send goes out on its own ring; deregistering from worker
+        // 1 cancels the receive on worker 0's ring, where it lives.
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(listener.LocalEndPoint!);
+            client.ReceiveTimeout = 30_000;
+            using var server = listener.Accept();
+            server.Blocking = false;
+            var registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+            using var woken = new ThreadSignal();
+            var worker0 = new WorkerThread(driver, 0);
+            var worker1 = new WorkerThread(driver, 1);
+            try
+            {
+                var buffer = new byte[64];
+                worker0.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _))); // armed on ring 0
+                client.Send("first"u8);
+                worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0));
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
+
+                // The task now runs on worker 1: it reads what ring 0 received, then waits; ring 0 keeps receiving.
+                int received = 0;
+                worker1.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
+                Assert.Equal("first"u8.ToArray(), buffer[..received]);
+                worker1.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _)));
+                client.Send("second"u8);
+                worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0)); // only ring 0 sees it
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
+                worker1.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
+                Assert.Equal("second"u8.ToArray(), buffer[..received]);
+
+                // Worker 1's send goes to its own ring, and is submitted with its next turn there.
+                worker1.Run(() =>
+                {
+                    Assert.True(registration.TrySend(server, "reply"u8, default, out _));
+                    ParkUntil(driver, () => !registration.SendInFlight);
+                });
+                Assert.Equal("reply"u8.ToArray(), ReceiveExactly(client, 5));
+
+                worker1.Run(registration.Deregister); // the receive's cancel goes to ring 0
+                worker0.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
+                Assert.Equal(0, driver.BuffersOut);
+            }
+            finally
+            {
+                worker0.Dispose();
+                worker1.Dispose();
+                registration.Deregister();
+            }
+        }
+    }
+
+    /// <summary>The calling worker thread's driver turns run in its own ring until <paramref name="done"/> (at most ~30 s).</summary>
+    private static void ParkUntil(IoUringDriver driver, Func<bool> done)
+    {
+        for (int i = 0; i < 3000 && !done(); i++) driver.Park(10);
+        Assert.True(done());
+    }
+
+    private static byte[] ReceiveExactly(Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        for (int n = 0; n < count;) n += socket.Receive(buffer, n, count - n, SocketFlags.None);
+        return buffer;
+    }
+
+    /// <summary>A thread that has entered worker ring <c>index</c> of a driver, running actions one at a time.</summary>
+    private sealed class WorkerThread : IDisposable
+    {
+        private readonly BlockingQueue _work = new();
+        private readonly Thread _thread;
+
+        public WorkerThread(IoUringDriver driver, int index)
+        {
+            _thread = new Thread(() =>
+            {
+                driver.DeferSubmissionsOnThisThread(true);
+                Assert.NotNull(driver.EnterWorker(index));
+                try
+                {
+                    while (_work.Take() is { } action) action();
+                }
+                finally
+                {
+                    driver.DeferSubmissionsOnThisThread(false);
+                    driver.SubmitDeferred();
+                    driver.ExitWorker();
+                }
+            }) { IsBackground = true, Name = $"ring test worker {index}" };
+            _thread.Start();
+        }
+
+        public void Run(Action action)
+        {
+            Exception? failure = null;
+            using var done = new ManualResetEventSlim();
+            _work.Add(() =>
+            {
+                try
+                {
+                    action();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+                finally
+                {
+                    done.Set();
+                }
+            });
+            Assert.True(done.Wait(TimeSpan.FromSeconds(60)), "the worker thread did not finish its step");
+            if (failure is not null) throw new Xunit.Sdk.XunitException($"on the worker thread: {failure}");
+        }
+
+        public void Dispose()
+        {
+            _work.Add(null);
+            Assert.True(_thread.Join(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    private sealed class BlockingQueue
+    {
+        private readonly Queue<Action?> _items = new();
+
+        public void Add(Action? item)
+        {
+            lock (_items)
+            {
+                _items.Enqueue(item);
+                Monitor.Pulse(_items);
+            }
+        }
+
+        public Action? Take()
+        {
+            lock (_items)
+            {
+                while (_items.Count == 0) Monitor.Wait(_items);
+                return _items.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>Blocks its worker until a task ran on another thread (only a steal by a woken worker can run one).</summary>
+    private sealed class WaitForAnotherThread(int[] threads, int index) : IFuture<bool>
+    {
+        public Poll<bool> Poll(ref Context cx)
+        {
+            threads[index] = Environment.CurrentManagedThreadId;
+            var limit = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (DateTime.UtcNow < limit)
+            {
+                for (int i = 0; i < threads.Length; i++)
+                {
+                    int other = Volatile.Read(ref threads[i]);
+                    if (other != 0 && other != threads[index]) return Poll<bool>.Ready(true);
+                }
+                Thread.Sleep(1);
+            }
+            return Poll<bool>.Ready(false);
+        }
+    }
+
+    private static async Future<bool> SpawnBlockers(int count)
+    {
+        var threads = new int[count];
+        var handles = Enumerable.Range(0, count).Select(i => Executor.Spawn(new WaitForAnotherThread(threads, i))).ToArray();
+        bool all = true;
+        foreach (var handle in handles) all &= await handle;
+        return all;
+    }
+
+    [Fact]
+    public void A_worker_asleep_in_its_own_ring_is_woken_by_tasks_another_worker_spawns()
+    {
+        using var executor = TwoWorkers();
+        Assert.Equal(2, Uring(executor).InstanceCount);
+        // Both workers asleep, each in its own ring (no monitor to sleep on with rings per worker).
+        for (int i = 0; i < 3000 && !(executor.Idle.IsSleeping(0) && executor.Idle.IsSleeping(1)); i++) Thread.Sleep(1);
+        Assert.True(executor.Idle.IsSleeping(0) && executor.Idle.IsSleeping(1));
+        long waits = Uring(executor).WaitCount;
+
+        // The root's worker spawns them all and then blocks in the first: only the other worker, unparked from its
+        // ring by that spawn, can run the rest.
+        Assert.True(executor.BlockOn(SpawnBlockers(8), s_limit));
+        Assert.True(executor.Metrics.Total(RuntimeCounter.Unparks) > 0, "no unpark counted");
+        Assert.True(Uring(executor).WaitCount > waits, "no park returned from a ring");
+    }
+
+    [Fact]
+    public void Disposing_a_two_worker_executor_closes_every_ring_and_eventfd()
+    {
+        TwoWorkers().Dispose();
+        var before = Loopback.OpenDescriptors();
+        for (int i = 0; i < 10; i++)
+        {
+            using var executor = TwoWorkers();
+            Assert.Equal(2, Uring(executor).InstanceCount);
+            Assert.Equal(10_000, executor.BlockOn(EchoOnce(10_000), s_limit));
+        }
+        Assert.Equal(before, Loopback.OpenDescriptors());
+    }
+}
