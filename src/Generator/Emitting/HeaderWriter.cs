@@ -29,16 +29,19 @@ internal static class HeaderWriter
         writer.Line("//");
         foreach (var line in spec.AwaitingFinallyLines)
         {
-            writer.Line($"// Dispose while suspended inside the statement of line {N(line)} does not run its finally block (or DisposeAsync):");
-            writer.Line("// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.");
+            writer.Line($"// Dispose while suspended inside the statement of line {N(line)} does not run its finally block (or its rest):");
+            writer.Line("// that block awaits, and a disposed machine cannot suspend. Each skip is counted (CancelledCleanup.FinallySkipped,");
+            writer.Line("// event 111). Finally blocks without awaits do run on Dispose.");
             writer.Line("//");
         }
         foreach (var line in spec.StartedDisposalLines)
         {
-            writer.Line($"// Dispose while suspended in the body of the 'await using' or 'await foreach' of line {N(line)} (not in MoveNextAsync)");
+            writer.Line($"// Dispose while suspended in the body of the 'await using' or 'await foreach' of line {N(line)}");
             writer.Line("// starts its DisposeAsync (AsyncDisposal.OnCancel) and runs the cleanup outside it: a disposal that completes at once");
             writer.Line("// throws like a finally block; one that does not finishes on its own (a disposed machine cannot suspend), counted in");
             writer.Line("// AsyncDisposal.Detached, its failure reported as unobserved (RuntimeDiagnostics.UnobservedTaskFailure).");
+            writer.Line("// Suspended in the MoveNextAsync of an 'await foreach', the disposal starts once MoveNextAsync completes (an async");
+            writer.Line("// iterator refuses DisposeAsync before): AsyncDisposal.OnCancelAfterPending, always detached.");
             writer.Line("//");
         }
         writer.Line("// ```mermaid");

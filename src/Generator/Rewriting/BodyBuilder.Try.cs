@@ -47,13 +47,17 @@ internal sealed partial class BodyBuilder
             output => BuildBlock(@finally, output), catches);
 
     // disposeWhenCancelled: for a finally that awaits only a DisposeAsync (`await using`, `await foreach`), what Dispose runs in its
-    // place while the machine is suspended in the try, since Dispose cannot await (see StartDisposeAsync).
+    // place while the machine is suspended in the try, since Dispose cannot await (see StartDisposeAsync). Any other finally
+    // that awaits cannot run on Dispose: what Dispose runs in its place, in the try and in the block itself, reports the skip
+    // (CancelledCleanup.OnFinallySkipped: a counter and an event), so it is never silent.
     private TryStmt BuildTryFinally(
         SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
         System.Action<List<Stmt>> buildBody, System.Action<List<Stmt>> buildFinally, List<CatchModel> catches,
         string? disposeWhenCancelled = null)
     {
         var id = _nextTry++;
+        var skipped = awaits && disposeWhenCancelled is null;
+        if (skipped) disposeWhenCancelled = $"global::AsyncGen.CancelledCleanup.OnFinallySkipped(\"{_method.ContainingType.Name}.{_method.Name}\", {BodySyntax.Line(origin)});";
         var cancelId = awaits && disposeWhenCancelled is not null ? _nextTry++ : (int?)null;
         PendingFinally? pending = null;
         if (awaits)
@@ -74,10 +78,12 @@ internal sealed partial class BodyBuilder
         if (!awaits && finallySyntax is not null)
             foreach (var function in VariableTable.LocalFunctionsReferencedFrom(_model, _body, finallySyntax))
                 finallyBody.Add(Code(_rewriter.Rewrite(function), function));
+        if (skipped) _finallyStack.Insert(0, cancelId!.Value); // suspended inside the block: its rest is skipped too
         buildFinally(finallyBody);
+        if (skipped) _finallyStack.RemoveAt(0);
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);
-        else if (cancelId is null) AwaitingFinallyLines.Add(BodySyntax.Line(origin));
+        else if (skipped) AwaitingFinallyLines.Add(BodySyntax.Line(origin));
         else StartedDisposalLines.Add(BodySyntax.Line(origin));
         return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
             pending?.BranchFieldIfCreated, (pending?.Exits ?? new List<string>()).ToEquatableArray());
@@ -276,18 +282,28 @@ internal sealed partial class BodyBuilder
         output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
         var (top, next, exit) = LoopLabels(forEach);
 
-        // Cancelled in the loop body, Dispose starts the enumerator's DisposeAsync (see StartPatternDisposeAsync); not while
-        // MoveNextAsync runs, where an async iterator refuses DisposeAsync (and a cancelled async Task would not get there).
-        var disposeWhenCancelled = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask", ContainingNamespace.Name: "Tasks" } }
-            ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType)
-            : null;
+        // Cancelled in the loop body, Dispose starts the enumerator's DisposeAsync (see StartPatternDisposeAsync). While
+        // MoveNextAsync runs an async iterator refuses DisposeAsync, so cancelled there, Dispose leaves it to start when
+        // MoveNextAsync completes (AsyncDisposal.OnCancelAfterPending, through the wake relay of that await).
+        var valueTaskDisposal = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask", ContainingNamespace.Name: "Tasks" } };
+        var disposeWhenCancelled = valueTaskDisposal ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType) : null;
+        int? disposeAfterMoveNext = null;
+        if (valueTaskDisposal)
+        {
+            disposeAfterMoveNext = _nextTry++;
+            var enumeratorTypeName = AwaitClassifier.TypeName(enumeratorType, forEach);
+            FinallyMethods.Add(new FinallyModel(disposeAfterMoveNext.Value, Block(new List<Stmt>
+            {
+                Synthesized($"global::AsyncGen.AsyncDisposal.OnCancelAfterPending<{enumeratorTypeName}>({GeneratedNames.Relay}!, {enumerator}, static e => e.{info.DisposeMethod!.Name}());"),
+            }), false));
+        }
         var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
             tryBody =>
             {
-                var cancel = disposeWhenCancelled is null ? (int?)null : _finallyStack[0];
-                if (cancel is not null) _finallyStack.RemoveAt(0);
+                var cancel = disposeAfterMoveNext is null ? (int?)null : _finallyStack[0];
+                if (cancel is not null) _finallyStack[0] = disposeAfterMoveNext!.Value;
                 var moveNext = SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext);
-                if (cancel is { } id) _finallyStack.Insert(0, id);
+                if (cancel is { } id) _finallyStack[0] = id;
                 var body = new List<Stmt> { moveNext };
                 body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
                 body.Add(Code($"{assign} = {Current(enumerator, info, variableType)};", forEach));

@@ -110,7 +110,7 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
     {
         if (node.IsVar) return node;
-        var symbol = model.GetSymbolInfo(node).Symbol;
+        var symbol = SymbolOf(node);
         switch (symbol)
         {
             case ILabelSymbol label when !BodySyntax.IsInsideNestedFunction(node, body):
@@ -133,10 +133,17 @@ internal sealed class BodyRewriter(
         }
     }
 
+    /// <summary>
+    /// The symbol <paramref name="node"/> names. A method group converted to a type that is no delegate type
+    /// (<c>Delegate d = Read;</c>) has no symbol, only its method reference, which names the method.
+    /// </summary>
+    private ISymbol? SymbolOf(SimpleNameSyntax node) =>
+        model.GetSymbolInfo(node).Symbol ?? (model.GetOperation(node) as Microsoft.CodeAnalysis.Operations.IMethodReferenceOperation)?.Method;
+
     public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
     {
         var rewritten = (GenericNameSyntax)base.VisitGenericName(node)!;
-        if (model.GetSymbolInfo(node).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function)
+        if (SymbolOf(node) is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function)
             return LocalFunctionReference(node, function,
                 variables.Access(function.OriginalDefinition) is { } renamed ? rewritten.WithIdentifier(Identifier(renamed).WithTriviaFrom(rewritten.Identifier)) : rewritten);
         return model.GetSymbolInfo(node).Symbol is IMethodSymbol method && IsImplicitThisMember(node, method)
@@ -171,9 +178,9 @@ internal sealed class BodyRewriter(
         var copies = variables.LocalFunctionCopies(function);
         if (copies.Count == 0 || original.Parent is InvocationExpressionSyntax call && call.Expression == original) return rewritten;
         if (original.Parent is LocalFunctionStatementSyntax) return rewritten;
-        if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke } delegateType ||
+        if (DelegateTypeOf(original) is not { DelegateInvokeMethod: { } invoke } delegateType ||
             delegateType.IsAnonymousType || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' used as a value other than a delegate of a named type, while it reads variables of which each loop iteration has its own");
+            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate without a named type (a signature with ref, out, params or anonymous types), while it reads variables of which each loop iteration has its own");
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
         var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i),
                                                              Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i))).ToList();
@@ -186,6 +193,19 @@ internal sealed class BodyRewriter(
             ? $"(({type})({lambda}))"
             : $"((global::System.Func<{string.Join(", ", copies.Select(c => c.Type).Append(type))}>)(({string.Join(", ", copies.Select(c => c.Name))}) => {lambda}))({string.Join(", ", copies.Select(c => c.Value))})";
         return ParseExpression(text).WithTriviaFrom(original);
+    }
+
+    /// <summary>
+    /// The delegate type a lambda or method group becomes: the type it is converted to, or, when that is no
+    /// delegate (<c>Delegate d = Read;</c>, <c>object o = () =&gt; x;</c>, <c>List&lt;Delegate&gt;.Add(Read)</c>), its natural
+    /// type (<c>Func&lt;int&gt;</c>), which C# creates before converting it further. Null when there is none.
+    /// </summary>
+    private INamedTypeSymbol? DelegateTypeOf(ExpressionSyntax original)
+    {
+        if (model.GetTypeInfo(original).ConvertedType is INamedTypeSymbol { TypeKind: TypeKind.Delegate } converted) return converted;
+        return model.GetOperation(original)?.Parent is Microsoft.CodeAnalysis.Operations.IDelegateCreationOperation { Type: INamedTypeSymbol { TypeKind: TypeKind.Delegate } natural }
+            ? natural
+            : null;
     }
 
     private static string RefKindPrefix(RefKind kind) => kind switch
@@ -217,10 +237,10 @@ internal sealed class BodyRewriter(
         if (BodySyntax.IsInsideNestedFunction(original, body)) return rewritten; // the outermost lambda copies
         var received = variables.LambdaReceives(model, original);
         if (received.Count == 0) return rewritten;
-        if (model.GetTypeInfo(original).ConvertedType is not INamedTypeSymbol { TypeKind: TypeKind.Delegate } delegateType || delegateType.IsAnonymousType ||
+        if (DelegateTypeOf(original) is not { } delegateType || delegateType.IsAnonymousType ||
             original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
                 .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, "a lambda that is not a delegate of a named type capturing a variable of which each loop iteration has its own");
+            throw new UnsupportedConstructException(original, "a lambda converted to a delegate without a named type (a signature with ref, out, params or anonymous types) capturing a variable of which each loop iteration has its own");
         var types = received.Select(r => r.Type).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));

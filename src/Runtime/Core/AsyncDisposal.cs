@@ -61,6 +61,34 @@ public static class AsyncDisposal
     }
 
     /// <summary>
+    /// Disposal of the enumerator of an <c>await foreach</c> whose future is disposed while suspended in
+    /// <c>MoveNextAsync</c>: an async iterator refuses <c>DisposeAsync</c> while <c>MoveNextAsync</c> runs, so
+    /// <paramref name="startDisposal"/> starts it when that completes (<paramref name="relay"/> carries its completion).
+    /// Always a detached disposal, counted and reported as above; the outcome of the abandoned <c>MoveNextAsync</c>
+    /// is ignored, like that of any awaiter a cancelled machine was waiting on.
+    /// </summary>
+    public static void OnCancelAfterPending<TResource>(AwaiterWakeRelay relay, TResource resource, Func<TResource, ValueTask> startDisposal)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        ArgumentNullException.ThrowIfNull(startDisposal);
+        if (resource is null) return;
+        var name = CountDetached(typeof(TResource));
+        relay.AfterCancel(() =>
+        {
+            try
+            {
+                var disposal = startDisposal(resource);
+                if (disposal.IsCompleted) disposal.GetAwaiter().GetResult();
+                else ObserveDetached(disposal, name);
+            }
+            catch (Exception error)
+            {
+                Report(error, name);
+            }
+        });
+    }
+
+    /// <summary>
     /// The same for a configured disposal (<c>await using (resource.ConfigureAwait(false))</c>, whose
     /// <c>ConfiguredAsyncDisposable</c> returns a <see cref="ConfiguredValueTaskAwaitable"/>).
     /// </summary>
@@ -96,9 +124,10 @@ public static class AsyncDisposal
         return $"DisposeAsync of {resource.FullName} (await using of a disposed future)";
     }
 
-    private static void Detach(ValueTask disposal, Type resource)
+    private static void Detach(ValueTask disposal, Type resource) => ObserveDetached(disposal, CountDetached(resource));
+
+    private static void ObserveDetached(ValueTask disposal, string name)
     {
-        var name = CountDetached(resource);
         // Detached on purpose: the future is gone, so its failure goes to the unobserved-failure channel instead.
         _ = disposal.AsTask().ContinueWith(static (task, state) => ReportFailure(task, (string)state!), name,
             CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,

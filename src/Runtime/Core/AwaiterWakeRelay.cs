@@ -16,6 +16,9 @@ public sealed class AwaiterWakeRelay
     private readonly Action _wake;
     private Waker _waker;       // guarded by _wake (Waker is three words: a torn read would wake the wrong task)
     private volatile bool _fired;
+    private Action? _afterCancel; // what a cancelled machine left to run when the pending awaiter completes; s_ran once run
+
+    private static readonly Action s_ran = static () => { };
 
     /// <summary>Creates a relay with its continuation delegate allocated once.</summary>
     public AwaiterWakeRelay() => _wake = Wake;
@@ -55,9 +58,31 @@ public sealed class AwaiterWakeRelay
 
     private void Wake()
     {
-        _fired = true; // before the wake, so the poll it triggers sees it
+        _fired = true; // before the wake, so the poll it triggers sees it (and AfterCancel below)
         Waker waker;
         lock (_wake) waker = _waker;
         waker.Wake(); // outside the lock: waking may run executor code
+        if (Volatile.Read(ref _afterCancel) is not null) RunAfterCancel();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="cleanup"/> once the awaiter registered last has completed (at once if it has): a machine
+    /// disposed while suspended on it leaves work that cannot start before (see
+    /// <see cref="AsyncDisposal.OnCancelAfterPending{TResource}"/>). Called at most once per relay, by the Dispose that
+    /// ends the machine.
+    /// </summary>
+    internal void AfterCancel(Action cleanup)
+    {
+        Volatile.Write(ref _afterCancel, cleanup);
+        // A completion that set _fired before the write above did not see the cleanup: run it here. Both sides may
+        // get here; the exchange in RunAfterCancel lets exactly one run it.
+        Interlocked.MemoryBarrier();
+        if (_fired) RunAfterCancel();
+    }
+
+    private void RunAfterCancel()
+    {
+        var cleanup = Interlocked.Exchange(ref _afterCancel, s_ran);
+        if (cleanup is not null && cleanup != s_ran) cleanup();
     }
 }

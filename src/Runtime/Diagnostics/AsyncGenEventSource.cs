@@ -204,11 +204,15 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(101, Level = EventLevel.Warning, Message = "{0} (fallback builder) was disposed while its cleanup awaited a callback awaiter: the cleanup after that await does not run")]
     public void FallbackCleanupAbandoned(string method) => WriteEvent(101, method);
 
-    // Ids 110-119: await using disposals of cancelled futures (Core/AsyncDisposal).
+    // Ids 110-119: cleanup of cancelled futures: await using disposals (Core/AsyncDisposal), awaiting finally blocks (Core/CancelledCleanup).
 
     /// <summary>A cancelled future's Dispose started the DisposeAsync of a <paramref name="resourceType"/> that did not finish at once (see <see cref="AsyncDisposal"/>).</summary>
     [Event(110, Level = EventLevel.Warning, Message = "DisposeAsync of {0} (await using of a disposed future) detached: it finishes after the future's Dispose returned")]
     public void AsyncDisposalDetached(string resourceType) => WriteEvent(110, resourceType);
+
+    /// <summary>A cancelled generated machine of <paramref name="method"/> skipped the awaiting finally block of the statement at <paramref name="line"/> (see <see cref="CancelledCleanup"/>).</summary>
+    [Event(111, Level = EventLevel.Warning, Message = "{0} was disposed while suspended inside the statement of line {1}, whose finally block awaits: that block (or its rest) does not run")]
+    public void CancelledFinallySkipped(string method, int line) => WriteEvent(111, method, line);
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The payload is a string and ints: primitives, nothing to trim.")]

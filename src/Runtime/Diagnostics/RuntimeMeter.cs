@@ -54,6 +54,9 @@ internal static class RuntimeMeter
     /// <summary>The process-wide counter of detached <c>await using</c> disposals (<see cref="AsyncDisposal.Detached"/>).</summary>
     public const string AsyncDisposalDetachedName = "asyncgen.async_disposal.detached";
 
+    /// <summary>The process-wide counter of awaiting finally blocks cancelled futures skipped (<see cref="CancelledCleanup.FinallySkipped"/>).</summary>
+    public const string CancelledFinallySkippedName = "asyncgen.cancelled_cleanup.finally_skipped";
+
     private static readonly object[] s_instruments = CreateObservables();
 
     /// <summary>Publishes <paramref name="executor"/>'s measurements until it is unregistered or collected.</summary>
@@ -105,6 +108,8 @@ internal static class RuntimeMeter
         // Process-wide too: a future may be disposed outside any executor (a Select's loser, a BlockOn's caller).
         instruments.Add(s_meter.CreateObservableCounter(AsyncDisposalDetachedName, () => AsyncDisposal.Detached, "{disposal}",
             "DisposeAsync calls of 'await using' resources that a cancelled future started and could not wait for."));
+        instruments.Add(s_meter.CreateObservableCounter(CancelledFinallySkippedName, () => CancelledCleanup.FinallySkipped, "{block}",
+            "Finally blocks that await, which the Dispose of a suspended generated future could not run (or finish)."));
         return [.. instruments];
     }
 

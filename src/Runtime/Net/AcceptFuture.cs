@@ -25,7 +25,7 @@ public struct AcceptFuture : IFuture<AsyncTcpStream>, IAsyncFrameSource
     internal AcceptFuture(EventedSocket listener, AcceptBackoff backoff)
     {
         _backoff = backoff;
-        _operation = IoOperation.Reading(listener, IoOperation.Accept, "AcceptAsync");
+        _operation = new IoOperation(listener, IoOperationKind.Accept);
     }
 
     /// <inheritdoc/>

@@ -45,7 +45,7 @@ public sealed class AsyncTcpStream : IDisposable
     internal int Fd => _socket.Fd;
 
     /// <summary>Receives into <paramref name="buffer"/>: the byte count, 0 at end of stream (or for an empty buffer).</summary>
-    public ReadFuture ReadAsync(Memory<byte> buffer) => new(_socket, buffer, nameof(ReadAsync));
+    public ReadFuture ReadAsync(Memory<byte> buffer) => new(_socket, buffer, IoOperationKind.Read);
 
     /// <summary>Receives into <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative or exceeds the buffer.</exception>
@@ -56,7 +56,7 @@ public sealed class AsyncTcpStream : IDisposable
     }
 
     /// <summary>Sends some of <paramref name="buffer"/>: the byte count the kernel accepted (at least 1 if non-empty).</summary>
-    public WriteFuture WriteAsync(ReadOnlyMemory<byte> buffer) => new(_socket, buffer, nameof(WriteAsync));
+    public WriteFuture WriteAsync(ReadOnlyMemory<byte> buffer) => new(_socket, buffer, IoOperationKind.Write);
 
     /// <summary>Sends some of <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative or exceeds the buffer.</exception>

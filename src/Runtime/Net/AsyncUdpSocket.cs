@@ -60,7 +60,7 @@ public sealed class AsyncUdpSocket : IDisposable
     public WriteFuture SendAsync(ReadOnlyMemory<byte> datagram)
     {
         ThrowIfNotConnected();
-        return new WriteFuture(_socket, datagram, nameof(SendAsync));
+        return new WriteFuture(_socket, datagram, IoOperationKind.Send);
     }
 
     /// <summary>Receives one datagram from the connected peer: its length.</summary>
@@ -68,7 +68,7 @@ public sealed class AsyncUdpSocket : IDisposable
     public ReadFuture ReceiveAsync(Memory<byte> buffer)
     {
         ThrowIfNotConnected();
-        return new ReadFuture(_socket, buffer, nameof(ReceiveAsync));
+        return new ReadFuture(_socket, buffer, IoOperationKind.Receive);
     }
 
     private void ThrowIfNotConnected()

@@ -26,7 +26,7 @@ namespace AsyncGen.Net;
 internal sealed class EventedSocket : IDisposable
 {
     private readonly Socket _socket;
-    private readonly Lock _registerLock = new();
+    private Lock? _registerLock;   // created by the first registration (see RegisterLock)
     private IoRegistration? _registration;
     private int _disposed;
     private string? _reader;   // the public method of the operation holding the read side (see Claim), or null
@@ -116,7 +116,7 @@ internal sealed class EventedSocket : IDisposable
         var driver = Driver.Current.Io;
         // First use, or the previous executor is gone. A reader and a writer task on two worker threads may get here
         // together: registering twice would fail (EEXIST), so the slow path is serialized.
-        lock (_registerLock)
+        lock (RegisterLock)
         {
             var registration = _registration;
             if (registration is not null)
@@ -134,6 +134,14 @@ internal sealed class EventedSocket : IDisposable
             return registration;
         }
     }
+
+    /// <summary>
+    /// Serializes registrations. Created when first needed, i.e. at the first operation's poll, not with the socket:
+    /// the socket is made at accept time beside the stream that wraps it, and every request reads both, so nothing
+    /// that only the rare registration path uses sits between them.
+    /// </summary>
+    private Lock RegisterLock =>
+        Volatile.Read(ref _registerLock) ?? Interlocked.CompareExchange(ref _registerLock, new Lock(), null) ?? _registerLock;
 
     /// <summary>
     /// Shuts down one or both directions; with a driver that buffers sends, the send side closes after the bytes
@@ -154,7 +162,7 @@ internal sealed class EventedSocket : IDisposable
         // Read under the lock, so a registration racing with Dispose is either seen here or refused by its own check;
         // deregistered outside it, because deregistering wakes the pending operations (no wakes under a lock).
         IoRegistration? registration;
-        lock (_registerLock) registration = Volatile.Read(ref _registration);
+        lock (RegisterLock) registration = Volatile.Read(ref _registration);
         registration?.Deregister();
         _socket.Dispose();
     }

@@ -18,7 +18,7 @@ namespace AsyncGen.Net;
 /// tokio's coop does): a loop that catches an error and retries at once (an accept loop at EMFILE) would otherwise
 /// spin inside one poll for ever, starving the very tasks whose completion would end the error.</para>
 /// </remarks>
-internal struct IoOperation(EventedSocket socket, string name, Direction direction, string method)
+internal struct IoOperation(EventedSocket socket, IoOperationKind kind)
 {
     public const string Read = "read";
     public const string Write = "write";
@@ -27,17 +27,13 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     public const string ReceiveFrom = "recvfrom";
     public const string SendTo = "sendto";
 
-    /// <summary>An operation on the read side; <paramref name="method"/> is its public name, for misuse messages.</summary>
-    public static IoOperation Reading(EventedSocket socket, string name, string method) => new(socket, name, Direction.Read, method);
-
-    /// <summary>An operation on the write side.</summary>
-    public static IoOperation Writing(EventedSocket socket, string name, string method) => new(socket, name, Direction.Write, method);
-
     private IoRegistration? _io;
     private int _polls;
     private bool _claimed;
 
     public readonly EventedSocket Socket => socket;
+
+    private readonly Direction Side => kind.Direction();
 
     public bool Done { get; private set; }
 
@@ -50,14 +46,16 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     public bool TryBeginPoll(in Waker waker, out IoRegistration io)
     {
         ThrowIfDone();
-        io = _io = socket.Registration; // first: a poll refused here (no executor, another one's socket) claims nothing
+        io = socket.Registration; // first: a poll refused here (no executor, another one's socket) claims nothing
+        // Stored only when it changed: the operation lives in the task's heap cell, so each store is a write barrier.
+        if (!ReferenceEquals(_io, io)) _io = io;
         if (!_claimed)
         {
-            socket.Claim(direction, method);
+            socket.Claim(Side, kind.Method());
             _claimed = true;
         }
         if (!CoopBudget.Proceed(waker)) return false;
-        Polled(name, socket.Fd, ++_polls);
+        Polled(kind.EventName(), socket.Fd, ++_polls);
         return true;
     }
 
@@ -70,31 +68,35 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     {
         ThrowIfDone();
         _ = socket.Socket; // throws if disposed, as the operation would
-        Polled(name, socket.Fd, ++_polls);
+        Polled(kind.EventName(), socket.Fd, ++_polls);
         return Ready(value, 0);
     }
 
     private readonly void ThrowIfDone()
     {
-        if (Done) throw new InvalidOperationException($"The {name} future was polled after it completed (or was disposed).");
+        if (Done) throw PolledAfterCompletion(kind);
     }
+
+    // Out of line: a method that builds its message inline is not inlined into every poll.
+    private static InvalidOperationException PolledAfterCompletion(IoOperationKind kind) =>
+        new($"The {kind.EventName()} future was polled after it completed (or was disposed).");
 
     /// <summary>
     /// True when the socket may be ready in the operation's direction; otherwise the waker is stored and the
     /// operation must return Pending.
     /// </summary>
-    public readonly bool PollReady(IoRegistration io, in Waker waker, out ReadyEvent seen) => io.PollReady(direction, waker, out seen);
+    public readonly bool PollReady(IoRegistration io, in Waker waker, out ReadyEvent seen) => io.PollReady(Side, waker, out seen);
 
     /// <summary>The syscall returned EAGAIN: reports it and clears the readiness it was tried on.</summary>
     public readonly void WouldBlock(in ReadyEvent seen)
     {
-        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(name, socket.Fd);
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.WouldBlock(kind.EventName(), socket.Fd);
         _io!.ClearReadiness(seen);
     }
 
     public readonly Poll<T> Pending<T>()
     {
-        Pending(name, socket.Fd);
+        Pending(kind.EventName(), socket.Fd);
         return Poll<T>.Pending;
     }
 
@@ -102,7 +104,7 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     public Poll<T> Ready<T>(T value, int result)
     {
         Finish();
-        Ready(name, socket.Fd, _polls, result);
+        Ready(kind.EventName(), socket.Fd, _polls, result);
         return Poll<T>.Ready(value);
     }
 
@@ -110,7 +112,7 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     public readonly void CollectFrames(List<AsyncFrame> frames)
     {
         if (_polls == 0 || Done) return;
-        frames.Add(AsyncFrame.Resource(method, $"fd {socket.Fd} {(direction == Direction.Read ? "readable" : "writable")}"));
+        frames.Add(AsyncFrame.Resource(kind.Method(), $"fd {socket.Fd} {(Side == Direction.Read ? "readable" : "writable")}"));
     }
 
     /// <summary>Marks the operation finished by an exception (which spends budget like a completion).</summary>
@@ -124,7 +126,7 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     {
         if (Done) return;
         Done = true;
-        _io?.Cancel(direction);
+        _io?.Cancel(Side);
         ReleaseClaim();
     }
 
@@ -139,7 +141,7 @@ internal struct IoOperation(EventedSocket socket, string name, Direction directi
     {
         if (!_claimed) return;
         _claimed = false;
-        socket.Release(direction);
+        socket.Release(Side);
     }
 
     public static void Polled(string operation, int fd, int poll)

@@ -20,10 +20,10 @@ public struct ReadFuture : IFuture<int>, IAsyncFrameSource
     private readonly Memory<byte> _buffer;
     private IoOperation _operation;
 
-    internal ReadFuture(EventedSocket socket, Memory<byte> buffer, string method)
+    internal ReadFuture(EventedSocket socket, Memory<byte> buffer, IoOperationKind kind)
     {
         _buffer = buffer;
-        _operation = IoOperation.Reading(socket, IoOperation.Read, method);
+        _operation = new IoOperation(socket, kind);
     }
 
     /// <inheritdoc/>

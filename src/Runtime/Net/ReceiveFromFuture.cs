@@ -19,7 +19,7 @@ public struct ReceiveFromFuture : IFuture<AsyncUdpReceiveResult>, IAsyncFrameSou
     {
         _buffer = buffer;
         _family = family;
-        _operation = IoOperation.Reading(socket, IoOperation.ReceiveFrom, "ReceiveFromAsync");
+        _operation = new IoOperation(socket, IoOperationKind.ReceiveFrom);
     }
 
     /// <inheritdoc/>

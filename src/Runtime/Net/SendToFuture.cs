@@ -18,7 +18,7 @@ public struct SendToFuture : IFuture<int>, IAsyncFrameSource
     {
         _datagram = datagram;
         _remote = remote;
-        _operation = IoOperation.Writing(socket, IoOperation.SendTo, "SendToAsync");
+        _operation = new IoOperation(socket, IoOperationKind.SendTo);
     }
 
     /// <inheritdoc/>

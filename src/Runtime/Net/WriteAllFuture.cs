@@ -21,7 +21,7 @@ public struct WriteAllFuture : IFuture<Unit>, IAsyncFrameSource
     internal WriteAllFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer)
     {
         _buffer = buffer;
-        _operation = IoOperation.Writing(socket, IoOperation.Write, "WriteAllAsync");
+        _operation = new IoOperation(socket, IoOperationKind.WriteAll);
     }
 
     /// <inheritdoc/>

@@ -17,10 +17,10 @@ public struct WriteFuture : IFuture<int>, IAsyncFrameSource
     private readonly ReadOnlyMemory<byte> _buffer;
     private IoOperation _operation;
 
-    internal WriteFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer, string method)
+    internal WriteFuture(EventedSocket socket, ReadOnlyMemory<byte> buffer, IoOperationKind kind)
     {
         _buffer = buffer;
-        _operation = IoOperation.Writing(socket, IoOperation.Write, method);
+        _operation = new IoOperation(socket, kind);
     }
 
     /// <inheritdoc/>

@@ -9,10 +9,12 @@
 //         holds _found for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 13 (not in MoveNextAsync)
+// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 13
 // starts its DisposeAsync (AsyncDisposal.OnCancel) and runs the cleanup outside it: a disposal that completes at once
 // throws like a finally block; one that does not finishes on its own (a disposed machine cannot suspend), counted in
 // AsyncDisposal.Detached, its failure reported as unobserved (RuntimeDiagnostics.UnobservedTaskFailure).
+// Suspended in the MoveNextAsync of an 'await foreach', the disposal starts once MoveNextAsync completes (an async
+// iterator refuses DisposeAsync before): AsyncDisposal.OnCancelAfterPending, always detached.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -52,7 +54,7 @@ namespace Demo
             private int _found; // local 'found', alive across an await
             private global::System.Collections.Generic.IAsyncEnumerator<int> _enumerator; // await foreach enumerator
             private global::System.Runtime.CompilerServices.ValueTaskAwaiter<bool> _await1_moveNext; // awaited at line 13
-            private global::System.Exception? _exception1; // exception pending while an awaiting handler runs
+            private global::System.Exception? _exception2; // exception pending while an awaiting handler runs
             private global::System.Runtime.CompilerServices.ValueTaskAwaiter _await2_disposeAsync; // awaited at line 13
 
             internal FirstFuture(global::System.Collections.Generic.IAsyncEnumerable<int> @items)
@@ -70,15 +72,15 @@ namespace Demo
                 _state = -1; // running: a throw leaves the machine finished
                 switch (__resume)
                 {
-                    case 1: goto Try1;
+                    case 1: goto Try2;
                     case 2: __resume = -1; goto State2;
                 }
 #line 12 "Sample.cs"
                 _found = -1;
                 _enumerator = _items.GetAsyncEnumerator();
 #line hidden
-                _exception1 = null;
-                Try1: ;
+                _exception2 = null;
+                Try2: ;
 #line 13 "Sample.cs"
                 try
 #line hidden
@@ -124,9 +126,9 @@ namespace Demo
                 }
                 catch (global::System.Exception __caught)
                 {
-                    _exception1 = __caught; // the finally awaits, so it runs after the try and rethrows
+                    _exception2 = __caught; // the finally awaits, so it runs after the try and rethrows
                 }
-                Try1Finally: ;
+                Try2Finally: ;
 #line 13 "Sample.cs"
                 if (!(_enumerator != null)) goto If1End;
 #line 13 "Sample.cs"
@@ -149,10 +151,10 @@ namespace Demo
 #line hidden
                 _await2_disposeAsync = default;
                 If1End: ;
-                if (_exception1 is { } __pending1)
+                if (_exception2 is { } __pending2)
                 {
-                    _exception1 = null;
-                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__pending1).Throw();
+                    _exception2 = null;
+                    global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__pending2).Throw();
                 }
 #line 21 "Sample.cs"
                 return global::AsyncGen.Poll<int>.Ready(_found);
@@ -172,7 +174,14 @@ namespace Demo
                 {
                     case 1:
                     {
-                        _await1_moveNext = default; // an awaiter cannot be cancelled: its completion is ignored
+                        try
+                        {
+                            _await1_moveNext = default; // an awaiter cannot be cancelled: its completion is ignored
+                        }
+                        finally
+                        {
+                            Finally1();
+                        }
                         break;
                     }
                     case 2:
@@ -208,7 +217,14 @@ namespace Demo
                 _ => "First: running, or finished",
             };
 
-            private void Finally2()
+            private void Finally1()
+            {
+#line hidden
+                global::AsyncGen.AsyncDisposal.OnCancelAfterPending<global::System.Collections.Generic.IAsyncEnumerator<int>>(_relay!, _enumerator, static e => e.DisposeAsync());
+#line default
+            }
+
+            private void Finally3()
             {
 #line hidden
                 if (_enumerator != null) global::AsyncGen.AsyncDisposal.OnCancel(_enumerator, _enumerator.DisposeAsync());

@@ -9,8 +9,9 @@
 //         holds _log for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the statement of line 12 does not run its finally block (or DisposeAsync):
-// that block awaits, and a disposed machine cannot suspend. Finally blocks without awaits do run on Dispose.
+// Dispose while suspended inside the statement of line 12 does not run its finally block (or its rest):
+// that block awaits, and a disposed machine cannot suspend. Each skip is counted (CancelledCleanup.FinallySkipped,
+// event 111). Finally blocks without awaits do run on Dispose.
 //
 // ```mermaid
 // stateDiagram-v2
@@ -141,12 +142,26 @@ namespace Demo
                 {
                     case 1:
                     {
-                        _await1_yield = default; // an awaiter cannot be cancelled: its completion is ignored
+                        try
+                        {
+                            _await1_yield = default; // an awaiter cannot be cancelled: its completion is ignored
+                        }
+                        finally
+                        {
+                            Finally2();
+                        }
                         break;
                     }
                     case 2:
                     {
-                        DisposeChild(ref _await2_sleep);
+                        try
+                        {
+                            DisposeChild(ref _await2_sleep);
+                        }
+                        finally
+                        {
+                            Finally2();
+                        }
                         break;
                     }
                 }
@@ -176,6 +191,13 @@ namespace Demo
                 2 => "Flush: suspended at Sample.cs:19, await Time.Sleep(TimeSpan.Zero)",
                 _ => "Flush: running, or finished",
             };
+
+            private void Finally2()
+            {
+#line hidden
+                global::AsyncGen.CancelledCleanup.OnFinallySkipped("Sample.Flush", 12);
+#line default
+            }
 
             private static void DisposeChild<TChild>(ref TChild child) where TChild : struct, global::System.IDisposable => child.Dispose();
         }

@@ -9,10 +9,12 @@
 //         holds _value for after the await
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 12 (not in MoveNextAsync)
+// Dispose while suspended in the body of the 'await using' or 'await foreach' of line 12
 // starts its DisposeAsync (AsyncDisposal.OnCancel) and runs the cleanup outside it: a disposal that completes at once
 // throws like a finally block; one that does not finishes on its own (a disposed machine cannot suspend), counted in
 // AsyncDisposal.Detached, its failure reported as unobserved (RuntimeDiagnostics.UnobservedTaskFailure).
+// Suspended in the MoveNextAsync of an 'await foreach', the disposal starts once MoveNextAsync completes (an async
+// iterator refuses DisposeAsync before): AsyncDisposal.OnCancelAfterPending, always detached.
 //
 // ```mermaid
 // stateDiagram-v2

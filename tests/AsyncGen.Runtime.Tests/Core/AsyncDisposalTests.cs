@@ -180,6 +180,137 @@ public class AsyncDisposalTests
         Assert.True(observed >= 1);
     }
 
+    [Fact]
+    public void A_disposal_after_a_pending_MoveNextAsync_starts_when_it_completes_and_is_counted_as_detached()
+    {
+        var detached = AsyncDisposal.Detached;
+        var moveNext = new TaskCompletionSource<bool>();
+        var relay = new AwaiterWakeRelay();
+        var awaiter = new ValueTask<bool>(moveNext.Task).GetAwaiter();
+        relay.Register(ref awaiter, Waker.Noop);
+        var resource = new Resource(() => default);
+
+        AsyncDisposal.OnCancelAfterPending(relay, resource, static r => r.DisposeAsync());
+        Assert.Equal(0, resource.Disposals); // MoveNextAsync still runs: an async iterator would refuse DisposeAsync
+        Assert.Equal(detached + 1, AsyncDisposal.Detached);
+
+        moveNext.SetResult(true);
+        // The relay's continuation may run on another thread (the test's scheduler): wait for it, bounded.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref resource.Disposals) == 1, TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public void A_disposal_after_a_MoveNextAsync_that_already_completed_starts_at_once()
+    {
+        var moveNext = new TaskCompletionSource<bool>();
+        var relay = new AwaiterWakeRelay();
+        var awaiter = new ValueTask<bool>(moveNext.Task).GetAwaiter();
+        relay.Register(ref awaiter, Waker.Noop);
+        moveNext.SetResult(false);
+        var resource = new Resource(() => default);
+
+        Assert.True(SpinWait.SpinUntil(() => relay.HasFired, TimeSpan.FromSeconds(20)));
+
+        AsyncDisposal.OnCancelAfterPending(relay, resource, static r => r.DisposeAsync());
+        // Run by the call itself, or by the completion if it had not reached its check yet: once either way.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref resource.Disposals) == 1, TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public void A_disposal_after_a_pending_MoveNextAsync_that_fails_is_reported_as_unobserved()
+    {
+        var failed = AsyncDisposal.DetachedFailed;
+        var moveNext = new TaskCompletionSource<bool>();
+        var relay = new AwaiterWakeRelay();
+        var awaiter = new ValueTask<bool>(moveNext.Task).GetAwaiter();
+        relay.Register(ref awaiter, Waker.Noop);
+        var resource = new Resource(() => ValueTask.FromException(new InvalidOperationException("dispose failed")));
+
+        AsyncDisposal.OnCancelAfterPending(relay, resource, static r => r.DisposeAsync());
+        moveNext.SetResult(true);
+
+        Assert.True(SpinWait.SpinUntil(() => AsyncDisposal.DetachedFailed == failed + 1, TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>
+    /// The completion of MoveNextAsync racing with the Dispose that hands over the disposal: whichever comes second
+    /// must still see the other (the flag and the cleanup are each written before the other is read), and the exchange
+    /// lets exactly one run it.
+    /// </summary>
+    [Fact]
+    public async Task A_disposal_racing_with_the_completion_of_MoveNextAsync_runs_exactly_once()
+    {
+        for (var i = 0; i < 2000; i++)
+        {
+            var moveNext = new TaskCompletionSource<bool>();
+            var relay = new AwaiterWakeRelay();
+            var awaiter = new ValueTask<bool>(moveNext.Task).GetAwaiter();
+            relay.Register(ref awaiter, Waker.Noop);
+            var disposals = 0;
+            var resource = new Resource(() =>
+            {
+                Interlocked.Increment(ref disposals);
+                return default;
+            });
+            using var start = new Barrier(2);
+            var completer = Task.Run(() =>
+            {
+                start.SignalAndWait();
+                moveNext.SetResult(true);
+            });
+            start.SignalAndWait();
+            AsyncDisposal.OnCancelAfterPending(relay, resource, static r => r.DisposeAsync());
+            await completer;
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref disposals) > 0, TimeSpan.FromSeconds(20)), $"iteration {i}: never disposed");
+            Assert.Equal(1, Volatile.Read(ref disposals));
+        }
+    }
+
+    [Fact]
+    public void A_skipped_awaiting_finally_is_counted_raises_its_event_and_is_published_by_the_meter()
+    {
+        using var executor = new LocalExecutor();   // the meter's instruments are published with the first executor
+        long observed = -1;
+        using var meter = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "AsyncGen" && instrument.Name == RuntimeMeter.CancelledFinallySkippedName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        meter.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
+        meter.Start();
+        using var events = new SkippedFinallyListener();
+        var skipped = CancelledCleanup.FinallySkipped;
+
+        CancelledCleanup.OnFinallySkipped("Demo.Flush", 42);
+        meter.RecordObservableInstruments();
+
+        Assert.Equal(skipped + 1, CancelledCleanup.FinallySkipped);
+        Assert.Equal(CancelledCleanup.FinallySkipped, observed);
+        Assert.Contains(("Demo.Flush", 42), events.Skips);
+    }
+
+    private sealed class SkippedFinallyListener : EventListener
+    {
+        private readonly List<(string, int)> _skips = [];
+
+        public IReadOnlyList<(string Method, int Line)> Skips
+        {
+            get { lock (_skips) return [.. _skips]; }
+        }
+
+        protected override void OnEventSourceCreated(EventSource source)
+        {
+            if (source.Name == "AsyncGen") EnableEvents(source, EventLevel.Warning);
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs e)
+        {
+            if (e.EventName == "CancelledFinallySkipped") lock (_skips) _skips.Add(((string)e.Payload![0]!, (int)e.Payload[1]!));
+        }
+    }
+
     /// <summary>What <c>await using (resource.ConfigureAwait(false))</c> hands over (outside a test method: xUnit1030).</summary>
     private static System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable Configured(ValueTask disposal) => disposal.ConfigureAwait(false);
 

@@ -22,7 +22,6 @@ namespace AsyncGen.Drivers.Epoll;
 [DebuggerDisplay("EpollRegistration fd {Fd} (generation {_generation})")]
 internal sealed class EpollRegistration : IoRegistration
 {
-    private readonly EpollDriver _driver;
     private readonly ScheduledIo _io;
     private readonly int _generation;
     private int _released;
@@ -34,11 +33,13 @@ internal sealed class EpollRegistration : IoRegistration
         : base(driver, owner, fd)
     {
         _isStream = isStream;
-        _driver = driver;
         _io = io;
         Slot = slot;
         _generation = generation;
     }
+
+    /// <summary>The driver, typed (the base class's <see cref="IoRegistration.Driver"/>: no second field).</summary>
+    private EpollDriver EpollDriver => (EpollDriver)Driver;
 
     /// <summary>The readiness state the driver's slab holds for this registration.</summary>
     internal ScheduledIo Io => _io;
@@ -63,7 +64,7 @@ internal sealed class EpollRegistration : IoRegistration
         {
             try
             {
-                _driver.AddWriteInterest(this);
+                EpollDriver.AddWriteInterest(this);
             }
             catch
             {
@@ -158,6 +159,6 @@ internal sealed class EpollRegistration : IoRegistration
     public override void Deregister()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        _driver.Deregister(this, _io, _generation);
+        EpollDriver.Deregister(this, _io, _generation);
     }
 }

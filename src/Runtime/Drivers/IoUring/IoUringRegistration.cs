@@ -34,8 +34,9 @@ namespace AsyncGen.Drivers.IoUring;
 /// base class's.</para>
 /// <para><b>Deregister</b> cancels the multishot requests and wakes waiting operations; the registration (its
 /// send buffer, its fd) lives until every in-flight request completed (<c>_inflight</c> = 0), then the driver frees
-/// its slot. Completions arrive on the parking thread; operations run on task threads: both under <c>_lock</c>,
-/// wakes after it.</para>
+/// its slot. Completions arrive on the thread parked in the instance (ring) that delivered them — with a ring per
+/// worker, requests of one socket may live on several — and operations run on task threads: both under <c>_lock</c>,
+/// wakes after it. A cancel goes to the instance its request was queued on (<c>_receiveOn</c> and the others).</para>
 /// </remarks>
 [DebuggerDisplay("IoUringRegistration fd {Fd} (slot {Slot}, {_inflight} in flight)")]
 internal sealed unsafe class IoUringRegistration : IoRegistration

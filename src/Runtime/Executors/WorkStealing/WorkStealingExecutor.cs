@@ -17,8 +17,9 @@ namespace AsyncGen;
 /// displaces to the worker's lock-free <see cref="LocalQueue"/>; a task woken elsewhere goes to the
 /// <see cref="InjectionQueue"/>. A sleeping worker is woken only when nobody is already searching for work
 /// (<see cref="IdleWorkers"/>). A worker about to sleep takes the shared driver (timer wheel + reactor) if it is free,
-/// else sleeps on its own monitor (<see cref="WorkerParker"/>); a running worker also polls the driver without
-/// blocking every <see cref="Worker.GlobalQueueInterval"/> ticks.</para>
+/// else sleeps in its own io_uring ring (a ring per worker) or on its own monitor (<see cref="WorkerParker"/>); a
+/// running worker also polls the driver (or its own ring) without blocking every
+/// <see cref="Worker.GlobalQueueInterval"/> ticks.</para>
 /// <para>Like every executor here, a task gets a budget of resource operations per poll (<see cref="CoopBudget"/>).</para>
 /// </remarks>
 [DebuggerDisplay("WorkStealingExecutor ({Workers.Length} workers, {TaskCount} tasks)")]
