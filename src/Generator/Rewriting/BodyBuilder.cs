@@ -204,6 +204,9 @@ internal sealed partial class BodyBuilder
                 output.Add(new LabelStmt(_labels.NameOf(labeled.Identifier.ValueText)));
                 BuildStatement(labeled.Statement, output);
                 break;
+            case LockStatementSyntax or UnsafeStatementSyntax or FixedStatementSyntax:
+                // C# rejects these too (CS1996, CS4004) at the await: point at the same node.
+                throw new UnsupportedConstructException(BodySyntax.OwnAwaits(statement).First(), Describe(statement));
             default:
                 throw new UnsupportedConstructException(statement, Describe(statement));
         }
@@ -212,8 +215,8 @@ internal sealed partial class BodyBuilder
     private static string Describe(StatementSyntax statement) => statement switch
     {
         UsingStatementSyntax => "'await using'",
-        LockStatementSyntax => "an await inside 'lock'",
-        UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code",
+        LockStatementSyntax => "an await inside 'lock' (C# rejects it too: CS1996)",
+        UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code (C# rejects it too: CS4004)",
         YieldStatementSyntax => "'yield'",
         _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
     };

@@ -4,7 +4,7 @@ using AsyncGen.Tasks;
 namespace AsyncGen.Diagnostics;
 
 /// <summary>One live task as a dump sees it: <see cref="LocalExecutor.DumpTasks"/>, <see cref="WorkStealingExecutor.DumpTasks"/>.</summary>
-/// <param name="Id">The task's process-wide number, in spawn order.</param>
+/// <param name="Id">The task's process-wide unique number, increasing in spawn order on its executor.</param>
 /// <param name="Name">What was spawned: the <c>[PollAsync]</c> method's machine (<c>EchoFuture</c>), a fallback
 /// method, or a hand-written future's type.</param>
 /// <param name="State"><c>idle</c> (waiting for a wake), <c>scheduled</c> (in a run queue), <c>running</c>

@@ -82,7 +82,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     int ITaskCell.PollCount => _task.PollCount;
 
-    void ITaskCell.Bind(Waker waker) => _task.Bind(waker);
+    void ITaskCell.Bind(Waker waker, long id) => _task.Bind(waker, id);
 
     void ITaskCell.Wake() => _task.Wake(this);
 

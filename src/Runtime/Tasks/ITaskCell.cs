@@ -8,8 +8,8 @@ internal interface ITaskCell
     /// <summary>The waker this task's polls receive; its slot and generation identify the task in the table.</summary>
     Waker Waker { get; }
 
-    /// <summary>Receives the task's waker when it enters a <see cref="WakerTable"/>.</summary>
-    void Bind(Waker waker);
+    /// <summary>Receives the task's waker and id when it enters a <see cref="WakerTable"/>.</summary>
+    void Bind(Waker waker, long id);
 
     /// <summary>True once the task finished (result, exception or cancellation).</summary>
     bool IsComplete { get; }
@@ -32,7 +32,10 @@ internal interface ITaskCell
     /// <summary>How many times the task was polled.</summary>
     int PollCount { get; }
 
-    /// <summary>A process-wide unique number, in spawn order: how dumps and events name the task.</summary>
+    /// <summary>
+    /// A process-wide unique number, increasing in spawn order on each executor (executors take ids in blocks, see
+    /// <see cref="TaskClock.ReserveIds"/>): how dumps and events name the task.
+    /// </summary>
     long Id { get; }
 
     /// <summary>The task's state word (a snapshot).</summary>

@@ -57,24 +57,29 @@ internal struct TaskCore<T>
 
     /// <summary>
     /// Claims an unbound future for an executor; false if it was spawned before. <paramref name="scheduled"/>: the
-    /// task starts Scheduled, and the caller queues it itself (one atomic step and no wake per spawn).
+    /// task starts Scheduled, and the caller queues it itself (no wake per spawn).
     /// </summary>
+    /// <remarks>
+    /// Plain reads and writes, no atomic step: until it is spawned a box belongs to whoever holds it, who polls it as
+    /// a plain future with plain writes too (<see cref="MarkUnboundDone"/>); handing it to an executor is that
+    /// owner's act. A second spawn of the same box is caught; two threads spawning one box at the same moment would
+    /// already be racing on an object neither owns alone, like two threads polling it.
+    /// </remarks>
     public bool TryBind(bool scheduled)
     {
-        int state = Volatile.Read(ref _state);
-        int bound = (state & ~(int)TaskState.Unbound) | (scheduled ? (int)TaskState.Scheduled : 0);
-        if ((state & (int)TaskState.Unbound) == 0 ||
-            Interlocked.CompareExchange(ref _state, bound, state) != state)
-            return false;
-        _id = TaskClock.NextId();
+        int state = _state;
+        if ((state & (int)TaskState.Unbound) == 0) return false;
+        _state = (state & ~(int)TaskState.Unbound) | (scheduled ? (int)TaskState.Scheduled : 0);
         return true;
     }
 
-    public void Bind(Waker waker)
+    /// <summary>Receives the task's waker and id from its <see cref="WakerTable"/>, before any other thread sees it.</summary>
+    public void Bind(Waker waker, long id)
     {
-        Debug.Assert(waker.Generation == unchecked((int)_id), "A task's waker generation is its id");
+        Debug.Assert(waker.Generation == unchecked((int)id), "A task's waker generation is its id's low bits");
         _table = (WakerTable)waker.Target!; // typed once here: every schedule reads its scheduler without a cast
         _slot = waker.Slot;
+        _id = id;
     }
 
     /// <summary>Plain-future mode: the future returned Ready or was disposed. Owner's thread only.</summary>
@@ -302,7 +307,8 @@ internal struct TaskCore<T>
     private void Complete<TCell>(TCell self, T? result, ExceptionDispatchInfo? error, bool cancelled) where TCell : Future<T>, ITaskCell
     {
         self._awaitedValue = result;
-        self._awaitedError = error;
+        // Mostly null over null: skipping the store skips its GC write barrier.
+        if (error is not null || self._awaitedError is not null) self._awaitedError = error;
         if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
         var scheduler = Scheduler;
         TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled);

@@ -47,6 +47,11 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     private int _freeHead = -1; // a free list threaded through the slots, -1 when empty
     private int _used;
     private int _capacity;
+    private long _nextId;       // the ids of this table's next tasks: [_nextId, _idLimit) are reserved
+    private long _idLimit;
+
+    /// <summary>Task ids reserved at a time: 64, so the shared counter is touched once per 64 spawns.</summary>
+    private const int IdBlock = 64;
 
     /// <summary>The executor that queues the tasks these wakers wake (tasks find it here, not in a field of their own).</summary>
     public ITaskScheduler Scheduler { get; } = scheduler;
@@ -54,9 +59,15 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// <summary>Number of live tasks.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Gives <paramref name="task"/> a slot, binds it to the waker that schedules it and stamps its spawn.</summary>
+    /// <summary>Gives <paramref name="task"/> an id and a slot, binds it to the waker that schedules it and stamps its spawn.</summary>
     public void Add(ITaskCell task)
     {
+        if (_nextId == _idLimit)
+        {
+            _nextId = TaskClock.ReserveIds(IdBlock);
+            _idLimit = _nextId + IdBlock;
+        }
+        long id = _nextId++;
         int slot = _freeHead;
         if (slot >= 0) _freeHead = SlotAt(slot).NextFree;
         else
@@ -64,8 +75,8 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
             if (_used == _capacity) Grow();
             slot = _used++;
         }
-        int generation = unchecked((int)task.Id);
-        task.Bind(new Waker(this, slot, generation)); // before publishing, so Wake sees the generation
+        int generation = unchecked((int)id);
+        task.Bind(new Waker(this, slot, generation), id); // before publishing, so Wake sees the generation
         ref var entry = ref SlotAt(slot);
         entry.Generation = generation;
         entry.LastPollMs = entry.LastWakeMs = TaskClock.Now();

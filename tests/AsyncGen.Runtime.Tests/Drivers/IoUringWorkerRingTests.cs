@@ -5,6 +5,7 @@ using AsyncGen.Diagnostics;
 using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
 using AsyncGen.Executors;
+using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
 using AsyncGen.Runtime.Tests.Support;
 
@@ -281,6 +282,83 @@ public class IoUringWorkerRingTests
         Assert.True(executor.BlockOn(SpawnBlockers(8), s_limit));
         Assert.True(executor.Metrics.Total(RuntimeCounter.Unparks) > 0, "no unpark counted");
         Assert.True(Uring(executor).WaitCount > waits, "no park returned from a ring");
+    }
+
+    /// <summary>
+    /// Reads <paramref name="total"/> bytes in small reads, yielding after each (a yielding task goes to the back of its
+    /// worker's queue, where the other worker steals it), and checks every byte is the next of the sender's pattern.
+    /// </summary>
+    private static async Future<long> ReadPatternYielding(AsyncTcpStream stream, long total)
+    {
+        var buffer = new byte[97]; // small and odd: reads end inside provided buffers and inside the writer's chunks
+        long position = 0;
+        while (position < total)
+        {
+            int n = await stream.ReadAsync(buffer);
+            if (n == 0) break;
+            for (int i = 0; i < n; i++)
+            {
+                if (buffer[i] != (byte)(position + i)) return -1 - position - i;
+            }
+            position += n;
+            await Future.Yield();
+        }
+        return position;
+    }
+
+    private static async Future<long> WritePattern(AsyncTcpStream stream, long total)
+    {
+        var chunk = new byte[4096];
+        for (long position = 0; position < total; position += chunk.Length)
+        {
+            for (int i = 0; i < chunk.Length; i++) chunk[i] = (byte)(position + i);
+            await stream.WriteAllAsync(chunk);
+        }
+        return total;
+    }
+
+    private static async Future<long> PatternPairs(int pairs, long each)
+    {
+        using var listener = Loopback.Listen();
+        var streams = new List<AsyncTcpStream>();
+        var readers = new List<JoinHandle<long>>();
+        var writers = new List<JoinHandle<long>>();
+        try
+        {
+            for (int i = 0; i < pairs; i++)
+            {
+                var (client, server) = await Loopback.Pair(listener);
+                streams.Add(client);
+                streams.Add(server);
+                readers.Add(Executor.Spawn(ReadPatternYielding(server, each)));
+                writers.Add(Executor.Spawn(WritePattern(client, each)));
+            }
+            long read = 0;
+            foreach (var reader in readers)
+            {
+                long n = await reader;
+                if (n != each) return n; // a negative count is the position of the first wrong byte
+                read += n;
+            }
+            foreach (var writer in writers) await writer;
+            return read;
+        }
+        finally
+        {
+            foreach (var stream in streams) stream.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Readers_that_move_between_workers_with_their_receives_in_flight_lose_and_reorder_no_byte()
+    {
+        using var executor = TwoWorkers();
+        Assert.Equal(2, Uring(executor).InstanceCount);
+        const int Pairs = 16;
+        const long Each = 256 * 1024;
+        Assert.Equal(Pairs * Each, executor.BlockOn(PatternPairs(Pairs, Each), s_limit));
+        for (int i = 0; i < 1000 && Uring(executor).LingeringCount > 0; i++) Thread.Sleep(1);
+        Assert.Equal(0, Uring(executor).LingeringCount);
     }
 
     [Fact]

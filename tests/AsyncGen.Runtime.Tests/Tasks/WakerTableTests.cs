@@ -11,13 +11,12 @@ public class WakerTableTests
         public bool IsComplete => false;
         public string Name => "recording";
         public int PollCount => 0;
-        public void Bind(Waker waker) => Waker = waker;
+        public void Bind(Waker waker, long id) => (Waker, Id) = (waker, id);
         public void Wake() => Wakes++;
         public void Run() { }
         public void Cancel() { }
         public void Abort() { }
-        private static long s_ids;
-        public long Id { get; } = Interlocked.Increment(ref s_ids);
+        public long Id { get; private set; }
         public TaskState State => TaskState.Idle;
         public long LastPollMs => 0;
         public long LastWakeMs => 0;
@@ -70,6 +69,22 @@ public class WakerTableTests
         Assert.All(tasks, t => Assert.Equal(1, t.Wakes));
         foreach (var task in tasks) table.Remove(task);
         Assert.Equal(0, table.Count);
+    }
+
+    [Fact]
+    public void Ids_are_unique_across_tables_and_increase_in_spawn_order_on_each()
+    {
+        var tables = new[] { new WakerTable(new NoScheduler()), new WakerTable(new NoScheduler()) };
+        var tasks = new List<RecordingTask>[] { [], [] };
+        for (int i = 0; i < 300; i++) // interleaved, across several of each table's id blocks
+        {
+            var task = new RecordingTask();
+            tables[i % 2].Add(task);
+            tasks[i % 2].Add(task);
+        }
+        Assert.Equal(300, tasks.SelectMany(t => t).Select(t => t.Id).Distinct().Count());
+        Assert.All(tasks, spawned => Assert.Equal(spawned.Select(t => t.Id).Order(), spawned.Select(t => t.Id)));
+        Assert.All(tasks.SelectMany(t => t), t => Assert.Equal(unchecked((int)t.Id), t.Waker.Generation));
     }
 
     [Fact]
