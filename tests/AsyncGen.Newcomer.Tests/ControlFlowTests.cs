@@ -320,4 +320,63 @@ public partial class ControlFlowTests
     {
         Assert.Equal("inner 502: wrapped", Executor.BlockOn(WrapAndUnwrap()));
     }
+
+    [PollAsync]
+    private static async Future<string> Route(string path, List<string> log)
+    {
+        switch (path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            case ["users", var id] when int.TryParse(id, out _):
+                log.Add("user " + id);
+                return $"user {await Later(id)}";
+            case ["users", ..]:
+                goto default;
+            case ["health"]:
+                using (new Tracked(log, "probe"))
+                {
+                    return await Later("ok");
+                }
+            case []:
+                return "root";
+            default:
+                log.Add("404 " + path);
+                return "not found";
+        }
+    }
+
+    private static async Task<string> RouteTask(string path, List<string> log)
+    {
+        switch (path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            case ["users", var id] when int.TryParse(id, out _):
+                log.Add("user " + id);
+                return $"user {await LaterTask(id)}";
+            case ["users", ..]:
+                goto default;
+            case ["health"]:
+                using (new Tracked(log, "probe"))
+                {
+                    return await LaterTask("ok");
+                }
+            case []:
+                return "root";
+            default:
+                log.Add("404 " + path);
+                return "not found";
+        }
+    }
+
+    [Theory]
+    [InlineData("/users/42")]
+    [InlineData("/users/ada")]
+    [InlineData("/health")]
+    [InlineData("/")]
+    [InlineData("/other/x")]
+    public async Task Switch_statement_with_list_patterns_a_when_goto_default_and_using(string path)
+    {
+        var expectedLog = new List<string>();
+        var actualLog = new List<string>();
+        Assert.Equal(await RouteTask(path, expectedLog), Executor.BlockOn(Route(path, actualLog)));
+        Assert.Equal(expectedLog, actualLog);
+    }
 }

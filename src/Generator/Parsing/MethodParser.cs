@@ -42,6 +42,7 @@ internal static class MethodParser
             return null;
         }
         if (syntax.Body is null && syntax.ExpressionBody is null) return null;
+        if (PollAsyncShape.TakesWhatAsyncForbids(method)) return null; // the compiler's CS1988/CS4012 says it all
 
         var result = returnsUnit ? "global::AsyncGen.Unit" : PollAsyncShape.ResultTypeName(resultType!);
         var header = Header(method, syntax, result, returnsUnit, cancellationToken);

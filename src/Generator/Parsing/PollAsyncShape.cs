@@ -25,9 +25,16 @@ internal static class PollAsyncShape
     {
         method = method.OriginalDefinition;
         return HasAttribute(method) && method.IsAsync && method.MethodKind == MethodKind.Ordinary &&
-               TryGetResultType(method, out _, out _) && FirstNonPartialType(method) is null &&
+               TryGetResultType(method, out _, out _) && FirstNonPartialType(method) is null && !TakesWhatAsyncForbids(method) &&
                method.DeclaringSyntaxReferences.Length > 0 && method.ContainingType is not null;
     }
+
+    /// <summary>
+    /// A ref, in or out parameter, or one of a ref struct type: C# rejects it in any async method (CS1988, CS4012),
+    /// so the generator leaves that error alone rather than adding its own from a machine that cannot compile.
+    /// </summary>
+    public static bool TakesWhatAsyncForbids(IMethodSymbol method) =>
+        method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType);
 
     /// <summary>Recognises <c>AsyncGen.Future</c> (result: Unit) and <c>AsyncGen.Future&lt;T&gt;</c>.</summary>
     public static bool TryGetResultType(IMethodSymbol method, out ITypeSymbol? resultType, out bool returnsUnit)

@@ -286,7 +286,10 @@ internal sealed partial class BodyBuilder
         // MoveNextAsync runs an async iterator refuses DisposeAsync, so cancelled there, Dispose leaves it to start when
         // MoveNextAsync completes (AsyncDisposal.OnCancelAfterPending, through the wake relay of that await).
         var valueTaskDisposal = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask", ContainingNamespace.Name: "Tasks" } };
-        var disposeWhenCancelled = valueTaskDisposal ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType) : null;
+        // WithCancellation/ConfigureAwait give a struct enumerator whose DisposeAsync returns a ConfiguredValueTaskAwaitable:
+        // started by Dispose in the loop body too, but not after a pending MoveNextAsync (OnCancelAfterPending takes a ValueTask).
+        var configuredDisposal = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ConfiguredValueTaskAwaitable", ContainingNamespace.Name: "CompilerServices" } };
+        var disposeWhenCancelled = valueTaskDisposal || configuredDisposal ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType) : null;
         int? disposeAfterMoveNext = null;
         if (valueTaskDisposal)
         {
@@ -300,10 +303,15 @@ internal sealed partial class BodyBuilder
         var tryStmt = BuildTryFinally(forEach, forEach, forEach.Expression.Span.End, null, info.DisposeMethod is not null,
             tryBody =>
             {
-                var cancel = disposeAfterMoveNext is null ? (int?)null : _finallyStack[0];
-                if (cancel is not null) _finallyStack[0] = disposeAfterMoveNext!.Value;
+                var cancel = disposeWhenCancelled is null ? (int?)null : _finallyStack[0];
+                if (disposeAfterMoveNext is { } after) _finallyStack[0] = after;
+                else if (cancel is not null) _finallyStack.RemoveAt(0);
                 var moveNext = SynthesizedAwait($"{enumerator}.{info.MoveNextMethod.Name}()", info.MoveNextMethod.ReturnType, "moveNext", forEach, out var hasNext);
-                if (cancel is { } id) _finallyStack[0] = id;
+                if (cancel is { } id)
+                {
+                    if (disposeAfterMoveNext is not null) _finallyStack[0] = id;
+                    else _finallyStack.Insert(0, id);
+                }
                 var body = new List<Stmt> { moveNext };
                 body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
                 body.Add(Code($"{assign} = {Current(enumerator, info, variableType)};", forEach));
@@ -312,11 +320,12 @@ internal sealed partial class BodyBuilder
             },
             finallyBody =>
             {
-                if (info.DisposeMethod is not null)
-                    finallyBody.Add(new IfStmt($"{enumerator} != null", BodySyntax.Line(forEach), Block(new List<Stmt>
-                    {
-                        SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _),
-                    }), null));
+                if (info.DisposeMethod is null) return;
+                var dispose = SynthesizedAwait($"{enumerator}.{info.DisposeMethod.Name}()", info.DisposeMethod.ReturnType, "disposeAsync", forEach, out _);
+                // A struct enumerator (WithCancellation's) is never null, and '!= null' does not compile on it.
+                finallyBody.Add(enumeratorType.IsValueType && !IsNullableValue(enumeratorType)
+                    ? dispose
+                    : new IfStmt($"{enumerator} != null", BodySyntax.Line(forEach), Block(new List<Stmt> { dispose }), null));
             },
             new List<CatchModel>(),
             disposeWhenCancelled);

@@ -141,10 +141,14 @@ internal struct TaskCore<T>
 
         Poll<T> poll;
         bool yielded = false; // set by a yield inside the poll (Context.Yield): re-queued below, no wake needed
+        // One slot lookup and one clock read per poll: a re-queue after it stamps its wake with the same time (the
+        // coarse clock only moves between batches).
+        ref var stamps = ref _table!.StampsOf(_slot);
+        int now = TaskClock.Now();
+        stamps.LastPollMs = now;
         var budget = CoopBudget.Enter();
         try
         {
-            _table!.StampPoll(_slot);
             var cx = new Context(Waker, ref yielded);
             poll = future.Poll(ref cx);
         }
@@ -164,7 +168,7 @@ internal struct TaskCore<T>
             Complete(self, poll.Value, null, cancelled: false);
             return;
         }
-        AfterPending(self, yielded);
+        AfterPending(self, yielded, ref stamps, now);
     }
 
     /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
@@ -280,7 +284,7 @@ internal struct TaskCore<T>
 
     private readonly ITaskScheduler Scheduler => _table!.Scheduler;
 
-    private void AfterPending<TCell>(TCell self, bool yielded) where TCell : Future<T>, ITaskCell
+    private void AfterPending<TCell>(TCell self, bool yielded, ref WakerTable.Stamps stamps, int now) where TCell : Future<T>, ITaskCell
     {
         int state = Volatile.Read(ref _state);
         while (true)
@@ -294,7 +298,7 @@ internal struct TaskCore<T>
             if (seen == state)
             {
                 if ((next & TaskState.Scheduled) == 0) return;
-                _table!.StampWake(_slot); // the wake during the poll (or the one a yield no longer makes) scheduled it
+                stamps.LastWakeMs = now; // the wake during the poll (or the one a yield no longer makes) scheduled it
                 // On the executor's own thread, right after the poll: the scheduler needs no thread check.
                 Scheduler.ScheduleAfterPoll(self, yielded);
                 return;

@@ -1,4 +1,5 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AsyncGen.Tasks;
 
@@ -13,8 +14,8 @@ namespace AsyncGen.Tasks;
 /// apart would only see a spurious wake, which every future tolerates. Slots are added and freed by the
 /// owning executor only (a work-stealing executor under its lock); <see cref="Wake"/> runs on any thread and reads
 /// the slots without a lock.</para>
-/// <para>The slots live in pages that never move: page <c>p</c> holds <c>FirstPage · 2^p</c> slots, and growing adds
-/// a page instead of copying the slots into a larger array. So a timestamp written from any thread (a wake on another
+/// <para>The slots live in pages of 256 that never move: growing adds a page instead of copying the slots into a
+/// larger array. So a timestamp written from any thread (a wake on another
 /// thread, a poll on another worker) always lands in the one place a dump reads, and <see cref="Wake"/> never meets a
 /// slot that was copied away. The timestamps are here and not in the task cell to keep the cell — the one allocation
 /// of a spawn, alive until joined — at 88 bytes for a trivial task (issue 14).</para>
@@ -31,22 +32,34 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         public ITaskCell? Task;
         public int Generation;
         public int NextFree;
-        public int LastPollMs;  // TaskClock offsets: "idle since" in dumps
+        public Stamps Stamps;
+    }
+
+    /// <summary>A live task's <see cref="TaskClock"/> offsets: "idle since" in dumps.</summary>
+    internal struct Stamps
+    {
+        /// <summary>The start of its last poll (its spawn, before the first).</summary>
+        public int LastPollMs;
+
+        /// <summary>The last wake that scheduled it (its spawn, before any).</summary>
         public int LastWakeMs;
     }
 
-    /// <summary>Slots of the first page: 64, what the table held before it grew (a handful of tasks never grow it).</summary>
-    private const int FirstPageShift = 6;
+    /// <summary>
+    /// Slots per page: 256 (6 KB), the executors' initial queue capacity (<c>LocalQueue.Capacity</c>). A power of two,
+    /// so finding a slot is a shift and a mask.
+    /// </summary>
+    private const int PageShift = 8;
+    private const int PageSize = 1 << PageShift;
+    private const int PageMask = PageSize - 1;
 
-    /// <summary>Pages 0..24 hold 64 · (2^25 − 1) slots, just under 2^31: as many as an int slot number reaches.</summary>
-    private const int MaxPages = 31 - FirstPageShift;
-
-    // Page p holds slots [FirstPage · (2^p − 1), FirstPage · (2^(p+1) − 1)). Entries are written once, published
-    // with a volatile write; readers on other threads see null (a slot not handed out yet) or the page.
-    private readonly Slot[]?[] _pages = new Slot[]?[MaxPages];
+    // Page p holds slots [p · PageSize, (p + 1) · PageSize). Growing adds a page and, when the directory is full,
+    // copies the page references (never the slots) into a directory twice as long. Both are published before the
+    // capacity, so a reader that checked the capacity finds the page.
+    private Slot[][] _pages = [new Slot[PageSize]];
     private int _freeHead = -1; // a free list threaded through the slots, -1 when empty
     private int _used;
-    private int _capacity;
+    private int _capacity = PageSize;
     private long _nextId;       // the ids of this table's next tasks: [_nextId, _idLimit) are reserved
     private long _idLimit;
 
@@ -79,7 +92,7 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         task.Bind(new Waker(this, slot, generation), id); // before publishing, so Wake sees the generation
         ref var entry = ref SlotAt(slot);
         entry.Generation = generation;
-        entry.LastPollMs = entry.LastWakeMs = TaskClock.Now();
+        entry.Stamps.LastPollMs = entry.Stamps.LastWakeMs = TaskClock.Now();
         Volatile.Write(ref entry.Task, task); // publishes the generation written above
         Count++;
     }
@@ -110,20 +123,23 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         if (task is not null && entry.Generation == generation) task.Wake();
     }
 
-    /// <summary>Stamps the start of a poll of the task in <paramref name="slot"/>. Its executor's polling thread.</summary>
-    public void StampPoll(int slot) => SlotAt(slot).LastPollMs = TaskClock.Now();
+    /// <summary>
+    /// The stamps of the task in <paramref name="slot"/>, for its poll to write (its executor's polling thread, while
+    /// the task runs: it cannot complete and give the slot away meanwhile).
+    /// </summary>
+    public ref Stamps StampsOf(int slot) => ref SlotAt(slot).Stamps;
 
     /// <summary>
     /// Stamps a wake that scheduled the task in <paramref name="slot"/>; any thread, before the task is queued (so it
     /// cannot have completed and given the slot away).
     /// </summary>
-    public void StampWake(int slot) => SlotAt(slot).LastWakeMs = TaskClock.Now();
+    public void StampWake(int slot) => SlotAt(slot).Stamps.LastWakeMs = TaskClock.Now();
 
     /// <summary>The <see cref="TaskClock"/> time of the last poll of the live task in <paramref name="slot"/>.</summary>
-    public long LastPollMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).LastPollMs));
+    public long LastPollMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).Stamps.LastPollMs));
 
     /// <summary>The <see cref="TaskClock"/> time of the last wake of the live task in <paramref name="slot"/>.</summary>
-    public long LastWakeMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).LastWakeMs));
+    public long LastWakeMs(int slot) => TaskClock.ToMs(Volatile.Read(ref SlotAt(slot).Stamps.LastWakeMs));
 
     /// <summary>The live tasks, copied (completing one frees its slot).</summary>
     public List<ITaskCell> Snapshot()
@@ -137,22 +153,25 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         return live;
     }
 
-    /// <summary>A slot that was handed out (so its page exists).</summary>
-    private ref Slot SlotAt(int slot) => ref Volatile.Read(ref _pages[PageOf(slot, out int index)])![index];
-
-    /// <summary>The page of <paramref name="slot"/> and its index there: page p starts at FirstPage · (2^p − 1).</summary>
-    private static int PageOf(int slot, out int index)
+    /// <summary>A slot below the capacity (so its page exists).</summary>
+    private ref Slot SlotAt(int slot)
     {
-        int page = BitOperations.Log2((uint)(slot >> FirstPageShift) + 1);
-        index = slot - (((1 << page) - 1) << FirstPageShift);
-        return page;
+        var page = Volatile.Read(ref _pages)[slot >> PageShift];
+        // Every page is PageSize long: the masked index needs no bounds check (a poll and a wake each do this).
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(page), slot & PageMask);
     }
 
     private void Grow()
     {
-        int page = PageOf(_capacity, out _);
-        if (page >= MaxPages) throw new InvalidOperationException("An executor cannot hold more than 2^31 live tasks.");
-        Volatile.Write(ref _pages[page], new Slot[1 << (page + FirstPageShift)]);
-        Volatile.Write(ref _capacity, _capacity + (1 << (page + FirstPageShift)));
+        if (_capacity > int.MaxValue - PageSize) throw new InvalidOperationException("An executor cannot hold more than 2^31 live tasks.");
+        int page = _capacity >> PageShift;
+        var pages = _pages;
+        if (page == pages.Length)
+        {
+            Array.Resize(ref pages, pages.Length * 2);
+            Volatile.Write(ref _pages, pages);
+        }
+        Volatile.Write(ref pages[page], new Slot[PageSize]);
+        Volatile.Write(ref _capacity, _capacity + PageSize);
     }
 }

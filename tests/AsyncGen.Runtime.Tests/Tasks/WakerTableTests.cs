@@ -90,7 +90,7 @@ public class WakerTableTests
     public void Each_slot_keeps_its_own_stamps_on_every_page()
     {
         var table = new WakerTable(new NoScheduler());
-        var tasks = Enumerable.Range(0, 1000).Select(_ => new RecordingTask()).ToArray(); // pages of 64, 128, …, 1024
+        var tasks = Enumerable.Range(0, 1000).Select(_ => new RecordingTask()).ToArray(); // four pages of 256
         foreach (var task in tasks) table.Add(task);
         // Stamped at Add (the coarse clock is shared with other tests, which may advance it meanwhile).
         var spawned = tasks.ToDictionary(t => t.Waker.Slot, t => table.LastWakeMs(t.Waker.Slot));
@@ -137,7 +137,7 @@ public class WakerTableTests
             });
             waker.Start();
             go.SignalAndWait();
-            for (int i = 0; i < 5000; i++) table.Add(new RecordingTask()); // grows seven times meanwhile
+            for (int i = 0; i < 5000; i++) table.Add(new RecordingTask()); // 20 pages more, the directory doubled 5 times meanwhile
             waker.Join();
 
             Assert.All(first, task =>

@@ -90,3 +90,69 @@ public static partial class P_Nc3CatchFilterVariablesReadAfterAwait
         return string.Join(",", results);
     }
 }
+
+public static class Nc3Streams
+{
+    public static async IAsyncEnumerable<int> Count(List<string> log, int count,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] System.Threading.CancellationToken token = default)
+    {
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await Task.Yield();
+                token.ThrowIfCancellationRequested();
+                yield return i;
+            }
+        }
+        finally
+        {
+            log.Add("finally:iterator");
+        }
+    }
+}
+
+public static partial class P_Nc3AwaitForEachWithCancellationAndBreak
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        using var cts = new System.Threading.CancellationTokenSource();
+        var sum = 0;
+        await foreach (var n in Nc3Streams.Count(log, 10).WithCancellation(cts.Token))
+        {
+            sum += await Ops.Value(n);
+            if (n == 3) break;
+        }
+        await foreach (var n in Nc3Streams.Count(log, 3).WithCancellation(cts.Token).ConfigureAwait(false))
+        {
+            log.Add("configured " + n);
+            await Ops.Yield();
+        }
+        return "sum " + sum;
+    }
+}
+
+public static partial class P_Nc3AwaitForEachWithCancellationCancelled
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        using var cts = new System.Threading.CancellationTokenSource();
+        var seen = 0;
+        try
+        {
+            await foreach (var n in Nc3Streams.Count(log, 10).WithCancellation(cts.Token))
+            {
+                seen++;
+                if (n == 2) cts.Cancel();
+                await Ops.Yield();
+            }
+            return "finished";
+        }
+        catch (OperationCanceledException)
+        {
+            return "cancelled after " + seen;
+        }
+    }
+}
