@@ -104,9 +104,11 @@ public class WorkStealingExecutorTests
     }
 
     private static int s_cleanups;
+    private static int s_started;
 
     private static async Future<int> Forever()
     {
+        Interlocked.Increment(ref s_started);
         try
         {
             await Time.Sleep(TimeSpan.FromDays(1));
@@ -122,8 +124,11 @@ public class WorkStealingExecutorTests
     public void Dispose_stops_the_workers_and_cancels_unfinished_tasks()
     {
         s_cleanups = 0;
+        s_started = 0;
         var executor = new WorkStealingExecutor(workerCount: 2);
         var handles = Enumerable.Range(0, 10).Select(_ => executor.Spawn(Forever())).ToArray();
+        // Every task must be inside its try before the dispose: a task never polled has no cleanup to run.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref s_started) == 10, TimeSpan.FromMinutes(1)));
         Assert.Throws<StalledTaskException>(() => executor.BlockOn(Time.Sleep(TimeSpan.FromDays(1)), TimeSpan.FromMilliseconds(50)));
         executor.Dispose();
         Assert.Equal(10, s_cleanups);
