@@ -10,7 +10,8 @@ namespace AsyncGen.Sync;
 /// <c>Receiver</c>: the channel closes, so producers waiting for room in a bounded channel are woken and their sends
 /// complete with false instead of waiting forever, later sends fail at once, and the items still buffered are
 /// dropped. Inside an <c>async Future</c> method the <c>using</c> also runs when the consumer's task is cancelled
-/// (disposed or aborted). A copy of the struct is the same receiver: disposing any copy disposes it.</para>
+/// (disposed or aborted) — once the method has run to its <c>using</c>: a task aborted before its first poll never
+/// entered it. A copy of the struct is the same receiver: disposing any copy disposes it.</para>
 /// </remarks>
 [DebuggerDisplay("ChannelReceiver ({Count} items{(_core.IsReceiverDisposed ? \", disposed\" : \"\"),nq})")]
 public readonly struct ChannelReceiver<T> : IDisposable

@@ -96,5 +96,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     Poll<T> ITaskCell<T>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
 
-    void ITaskCell<T>.Abort() => _task.Abort(this);
+    void ITaskCell.Abort() => _task.Abort(this);
+
+    bool ITaskCell<T>.WatchCompletion(in Waker waker) => _task.StoreJoinWaker(this, waker);
 }

@@ -89,5 +89,7 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
 
     Poll<Unit> ITaskCell<Unit>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
 
-    void ITaskCell<Unit>.Abort() => _task.Abort(this);
+    void ITaskCell.Abort() => _task.Abort(this);
+
+    bool ITaskCell<Unit>.WatchCompletion(in Waker waker) => _task.StoreJoinWaker(this, waker);
 }

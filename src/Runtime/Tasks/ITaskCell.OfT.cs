@@ -15,6 +15,9 @@ internal interface ITaskCell<T> : ITaskCell
     /// <summary>The join handle's poll: Ready with the outcome once complete.</summary>
     Poll<T> PollJoin(ref Context cx);
 
-    /// <summary>Requests cancellation (see <see cref="JoinHandle{T}.Abort"/>).</summary>
-    void Abort();
+    /// <summary>
+    /// Becomes the task's joiner without taking its outcome: <paramref name="waker"/> is woken when it completes.
+    /// False if it already completed (nothing stored). The outcome is then taken through <see cref="PollJoin"/>.
+    /// </summary>
+    bool WatchCompletion(in Waker waker);
 }

@@ -23,6 +23,9 @@ internal interface ITaskCell
     /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
     void Cancel();
 
+    /// <summary>Requests cancellation (see <see cref="JoinHandle{T}.Abort"/>). Any thread.</summary>
+    void Abort();
+
     /// <summary>A human-readable name for diagnostics: the future's type, e.g. <c>DelayAddFuture</c>.</summary>
     string Name { get; }
 

@@ -213,7 +213,8 @@ internal struct TaskCore<T>
 
     /// <summary>
     /// Stores the joiner's waker for <see cref="Complete"/> to wake (tokio's JOIN_WAKER protocol); false if the task
-    /// completed first, and then the outcome is there to take.
+    /// completed first, and then the outcome is there to take. A <see cref="JoinSet{T}"/> calls it directly: it is
+    /// the joiner of its tasks, woken by their completion, without taking the outcome it hands on.
     /// </summary>
     /// <remarks>
     /// While <see cref="TaskState.JoinWaker"/> is set only the completer touches <see cref="_joinWaker"/> (after it set
@@ -223,7 +224,7 @@ internal struct TaskCore<T>
     /// moved) and marks <see cref="TaskState.JoinContested"/>, waking the replaced joiner; if that one polls again it
     /// throws rather than wait for a wake that will never come.
     /// </remarks>
-    private bool StoreJoinWaker(Future<T> self, in Waker waker)
+    public bool StoreJoinWaker(Future<T> self, in Waker waker)
     {
         Waker replaced = default;
         int state = Volatile.Read(ref _state);

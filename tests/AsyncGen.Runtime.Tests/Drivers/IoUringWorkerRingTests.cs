@@ -361,6 +361,27 @@ public class IoUringWorkerRingTests
         Assert.Equal(0, Uring(executor).LingeringCount);
     }
 
+    private static async Future<int> SleepThen(int value)
+    {
+        await Time.Sleep(TimeSpan.FromMilliseconds(1));
+        return value;
+    }
+
+    [Fact]
+    public void A_timer_armed_on_one_worker_wakes_the_driver_turn_asleep_in_the_other_workers_ring_every_time()
+    {
+        // Each round starts with both workers asleep: one in the driver's turn (in its own ring, no deadline), the
+        // other in its own ring. The woken worker arms a 1 ms timer earlier than the parked deadline, so the driver's
+        // Unpark must reach whichever ring the last driver turn waits in (the flag / instance pairing in
+        // IoUringDriver.Park and Unpark); a lost unpark leaves the sleep waiting for ever (StalledTaskException).
+        using var executor = TwoWorkers();
+        for (int round = 0; round < 200; round++)
+        {
+            for (int i = 0; i < 3000 && !(executor.Idle.IsSleeping(0) && executor.Idle.IsSleeping(1)); i++) Thread.Sleep(1);
+            Assert.Equal(round, executor.BlockOn(SleepThen(round), s_limit));
+        }
+    }
+
     [Fact]
     public void Disposing_a_two_worker_executor_closes_every_ring_and_eventfd()
     {

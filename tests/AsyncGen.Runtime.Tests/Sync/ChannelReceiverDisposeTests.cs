@@ -67,10 +67,11 @@ public class ChannelReceiverDisposeTests
     [Fact]
     public void Disposing_a_default_receiver_does_nothing() => default(ChannelReceiver<int>).Dispose();
 
-    private static async Future<int> ConsumeOneThenWaitForever(ChannelReceiver<int> channel, OneshotReceiver<Unit> never)
+    private static async Future<int> ConsumeOneThenWaitForever(ChannelReceiver<int> channel, OneshotReceiver<Unit> never, ManualResetEventSlim received)
     {
         using var receiver = channel;
         var first = await receiver.Receive();
+        received.Set();
         await never; // the consumer is stuck elsewhere, and is aborted there
         return first.Value;
     }
@@ -94,9 +95,12 @@ public class ChannelReceiverDisposeTests
             executor.Spawn(ProduceUntilClosed(sender.Clone())),
         };
         sender.Dispose();
-        var consumer = executor.Spawn(ConsumeOneThenWaitForever(receiver, never));
-        // Both producers end up waiting for room in the full channel (one item taken, two buffered); then abort.
-        SpinWait.SpinUntil(() => receiver.Count == 2 && !producers[0].IsCompleted && !producers[1].IsCompleted);
+        using var received = new ManualResetEventSlim();
+        var consumer = executor.Spawn(ConsumeOneThenWaitForever(receiver, never, received));
+        // The consumer is inside its using (a task aborted before its first poll never entered it: nothing to
+        // dispose), and both producers wait for room in the full channel (one item taken, two buffered); then abort.
+        Assert.True(received.Wait(SyncTestSupport.StallLimit));
+        Assert.True(SpinWait.SpinUntil(() => receiver.Count == 2 && !producers[0].IsCompleted && !producers[1].IsCompleted, SyncTestSupport.StallLimit));
         consumer.Abort();
 
         int sent = 0;

@@ -15,6 +15,7 @@ public class WakerTableTests
         public void Wake() => Wakes++;
         public void Run() { }
         public void Cancel() { }
+        public void Abort() { }
         public long Id { get; private set; }
         public TaskState State => TaskState.Idle;
         public long LastPollMs => 0;
