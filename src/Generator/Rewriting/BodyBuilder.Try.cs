@@ -287,11 +287,11 @@ internal sealed partial class BodyBuilder
         // MoveNextAsync completes (AsyncDisposal.OnCancelAfterPending, through the wake relay of that await).
         var valueTaskDisposal = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ValueTask", ContainingNamespace.Name: "Tasks" } };
         // WithCancellation/ConfigureAwait give a struct enumerator whose DisposeAsync returns a ConfiguredValueTaskAwaitable:
-        // started by Dispose in the loop body too, but not after a pending MoveNextAsync (OnCancelAfterPending takes a ValueTask).
+        // handled the same way on both paths (OnCancel and OnCancelAfterPending have overloads for it).
         var configuredDisposal = info.DisposeMethod is { Name: "DisposeAsync", ReturnType: { Name: "ConfiguredValueTaskAwaitable", ContainingNamespace.Name: "CompilerServices" } };
         var disposeWhenCancelled = valueTaskDisposal || configuredDisposal ? StartPatternDisposeAsync(enumerator, !enumeratorType.IsValueType) : null;
         int? disposeAfterMoveNext = null;
-        if (valueTaskDisposal)
+        if (valueTaskDisposal || configuredDisposal)
         {
             disposeAfterMoveNext = _nextTry++;
             var enumeratorTypeName = AwaitClassifier.TypeName(enumeratorType, forEach);

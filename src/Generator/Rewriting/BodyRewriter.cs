@@ -72,12 +72,8 @@ internal sealed class BodyRewriter(
         {
             case ExpressionSyntax expression when OverflowContext.IsContextDependent(model, expression) &&
                                                   OverflowContext.FlattenedKeyword(expression, awaitContainers) is { } keyword:
-                if (OverflowContext.IsInStatementPosition(model, expression))
-                {
-                    if (expression.Parent is ExpressionStatementSyntax or ForStatementSyntax) break; // the statement is wrapped
-                    throw new UnsupportedConstructException(expression,
-                        $"an increment or compound assignment as the body of a lambda or local function returning nothing, inside {OverflowContext.Describe(keyword)} that awaits (write the body as a block)");
-                }
+                // The statement is wrapped (below), or the function's expression body becomes a block (WithBodyInContext).
+                if (OverflowContext.IsInStatementPosition(model, expression)) break;
                 return WrappedInContext(node, text => ParseExpression(keyword + "(" + text + ")"));
             case ExpressionStatementSyntax statement when OverflowContext.IsContextDependent(model, statement.Expression) &&
                                                           OverflowContext.FlattenedKeyword(statement, awaitContainers) is { } keyword:
@@ -159,6 +155,8 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
     {
         var rewritten = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
+        if (BodyInContext(node.ExpressionBody?.Expression, rewritten.ExpressionBody?.Expression) is { } block)
+            rewritten = rewritten.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block);
         if (model.GetDeclaredSymbol(node) is not IMethodSymbol symbol) return rewritten;
         if (variables.Access(symbol) is { } renamed) rewritten = rewritten.WithIdentifier(Identifier(renamed).WithTriviaFrom(rewritten.Identifier));
         var copies = BodySyntax.IsInsideNestedFunction(node, body) ? [] : variables.LocalFunctionCopies(symbol);
@@ -217,10 +215,27 @@ internal sealed class BodyRewriter(
     };
 
     public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) =>
-        WithLambdaCopies(node, base.VisitParenthesizedLambdaExpression(node)!);
+        WithLambdaCopies(node, WithBodyInContext(node, (LambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!));
 
     public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) =>
-        WithLambdaCopies(node, base.VisitSimpleLambdaExpression(node)!);
+        WithLambdaCopies(node, WithBodyInContext(node, (LambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!));
+
+    /// <summary>
+    /// <c>() =&gt; n++</c> returning nothing, inside a flattened checked/unchecked block: C# wants a statement expression
+    /// there, so the body becomes a block holding the statement in the context's block: <c>() =&gt; { checked { n++; } }</c>.
+    /// </summary>
+    private LambdaExpressionSyntax WithBodyInContext(LambdaExpressionSyntax original, LambdaExpressionSyntax rewritten) =>
+        BodyInContext(original.ExpressionBody, rewritten.ExpressionBody) is { } block
+            ? rewritten.WithExpressionBody(null).WithArrowToken(rewritten.ArrowToken.WithTrailingTrivia(Space)).WithBlock(block)
+            : rewritten;
+
+    private BlockSyntax? BodyInContext(ExpressionSyntax? original, ExpressionSyntax? rewritten)
+    {
+        if (original is null || rewritten is null || _overflowWrapped > 0 || !OverflowContext.IsContextDependent(model, original) ||
+            !OverflowContext.IsInStatementPosition(model, original) || OverflowContext.FlattenedKeyword(original, awaitContainers) is not { } keyword)
+            return null;
+        return (BlockSyntax)ParseStatement("{ " + keyword + " { " + rewritten.WithoutTrivia().ToFullString() + "; } }");
+    }
 
     public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) =>
         WithLambdaCopies(node, base.VisitAnonymousMethodExpression(node)!);

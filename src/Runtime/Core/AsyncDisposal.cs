@@ -89,6 +89,45 @@ public static class AsyncDisposal
     }
 
     /// <summary>
+    /// The same for an enumerator whose <c>DisposeAsync</c> returns a <see cref="ConfiguredValueTaskAwaitable"/>
+    /// (<c>await foreach</c> over <c>WithCancellation</c>/<c>ConfigureAwait</c>).
+    /// </summary>
+    public static void OnCancelAfterPending<TResource>(AwaiterWakeRelay relay, TResource resource, Func<TResource, ConfiguredValueTaskAwaitable> startDisposal)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        ArgumentNullException.ThrowIfNull(startDisposal);
+        if (resource is null) return;
+        var name = CountDetached(typeof(TResource));
+        relay.AfterCancel(() =>
+        {
+            try
+            {
+                var awaiter = startDisposal(resource).GetAwaiter();
+                if (awaiter.IsCompleted)
+                {
+                    awaiter.GetResult();
+                    return;
+                }
+                awaiter.OnCompleted(() =>
+                {
+                    try
+                    {
+                        awaiter.GetResult();
+                    }
+                    catch (Exception error)
+                    {
+                        Report(error, name);
+                    }
+                });
+            }
+            catch (Exception error)
+            {
+                Report(error, name);
+            }
+        });
+    }
+
+    /// <summary>
     /// The same for a configured disposal (<c>await using (resource.ConfigureAwait(false))</c>, whose
     /// <c>ConfiguredAsyncDisposable</c> returns a <see cref="ConfiguredValueTaskAwaitable"/>).
     /// </summary>

@@ -68,7 +68,7 @@ public sealed class AwaiterWakeRelay
     /// <summary>
     /// Runs <paramref name="cleanup"/> once the awaiter registered last has completed (at once if it has): a machine
     /// disposed while suspended on it leaves work that cannot start before (see
-    /// <see cref="AsyncDisposal.OnCancelAfterPending{TResource}"/>). Called at most once per relay, by the Dispose that
+    /// <c>AsyncDisposal.OnCancelAfterPending</c>). Called at most once per relay, by the Dispose that
     /// ends the machine.
     /// </summary>
     internal void AfterCancel(Action cleanup)

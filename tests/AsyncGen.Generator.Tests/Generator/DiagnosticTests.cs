@@ -69,7 +69,7 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("lock (gate) { }\n        await Task.Yield();\n        checked { int n = 0; System.Action inc = () => n++; await Task.Yield(); inc(); return n; }", "lambda")]
+    [InlineData("lock (gate) { }\n        await Task.Yield();\n        checked { int x = await Task.FromResult(1); x *= int.TryParse(\"2\", out var y) ? y : 1; return x; }", "checked block")]
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     [InlineData("unchecked { var x = await Task.FromResult(1) + 1; x += int.TryParse(\"1\", out var y) ? y : 0; }\n        return 1;", "unchecked")]

@@ -200,6 +200,24 @@ public class AsyncDisposalTests
     }
 
     [Fact]
+    public void A_configured_disposal_after_a_pending_MoveNextAsync_starts_when_it_completes()
+    {
+        var detached = AsyncDisposal.Detached;
+        var moveNext = new TaskCompletionSource<bool>();
+        var relay = new AwaiterWakeRelay();
+        var awaiter = new ValueTask<bool>(moveNext.Task).GetAwaiter();
+        relay.Register(ref awaiter, Waker.Noop);
+        var resource = new Resource(() => default);
+
+        AsyncDisposal.OnCancelAfterPending(relay, resource, static r => r.DisposeAsync().ConfigureAwait(false));
+        Assert.Equal(0, resource.Disposals);
+        Assert.Equal(detached + 1, AsyncDisposal.Detached);
+
+        moveNext.SetResult(true);
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref resource.Disposals) == 1, TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
     public void A_disposal_after_a_MoveNextAsync_that_already_completed_starts_at_once()
     {
         var moveNext = new TaskCompletionSource<bool>();

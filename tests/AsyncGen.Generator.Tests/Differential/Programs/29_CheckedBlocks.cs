@@ -299,3 +299,32 @@ public static partial class P_CheckedBlockIncrementStatements
         return string.Join(" | ", steps);
     }
 }
+
+public static partial class P_CheckedBlockWithIncrementingLambdas
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        int clicks = int.MaxValue - 1;
+        checked
+        {
+            Action click = () => clicks++;
+            void Reset() => clicks -= 10;
+            click();
+            await Ops.Yield();
+            log.Add("clicks " + clicks);
+            try
+            {
+                click();
+            }
+            catch (OverflowException)
+            {
+                log.Add("the lambda's increment is checked");
+            }
+            Reset();
+            await Ops.Yield();
+            log.Add("after reset " + clicks);
+        }
+        return clicks.ToString();
+    }
+}
