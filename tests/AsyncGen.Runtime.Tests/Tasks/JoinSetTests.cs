@@ -279,4 +279,71 @@ public class JoinSetTests
             Assert.Equal(0, set.Count);
         }
     }
+
+    /// <summary>Pending until <see cref="Release"/> (from any thread) sets its flag and wakes the stored waker.</summary>
+    private sealed class Gate(int value) : IFuture<int>
+    {
+        private readonly Lock _lock = new();
+        private Waker _waker;
+        private bool _open;
+        public int Disposals;
+
+        public Poll<int> Poll(ref Context cx)
+        {
+            lock (_lock)
+            {
+                if (_open) return Poll<int>.Ready(value);
+                _waker = cx.Waker;
+                return Poll<int>.Pending;
+            }
+        }
+
+        public void Release()
+        {
+            Waker waker;
+            lock (_lock)
+            {
+                _open = true;
+                waker = _waker;
+            }
+            waker.Wake();
+        }
+
+        public void Dispose() => Interlocked.Increment(ref Disposals);
+    }
+
+    /// <summary>
+    /// <see cref="JoinHandle{T}.Abort"/> from one thread racing a wake from another on two workers: each task ends
+    /// once, with its value or cancelled, and exactly the cancelled ones had their future disposed (once).
+    /// </summary>
+    [Fact]
+    public async Task Aborts_racing_wakes_from_another_thread_end_each_task_once_on_the_work_stealing_executor()
+    {
+        using var executor = new WorkStealingExecutor(2);
+        const int Tasks = 2_000;
+        var gates = Enumerable.Range(0, Tasks).Select(i => new Gate(i)).ToArray();
+        var handles = gates.Select(gate => executor.Spawn(gate)).ToArray();
+        var waker = Task.Run(() =>
+        {
+            foreach (var gate in gates) gate.Release();
+        });
+        var aborter = Task.Run(() =>
+        {
+            for (int i = Tasks - 1; i >= 0; i--) handles[i].Abort(); // meets the waker somewhere in the middle
+        });
+        await Task.WhenAll(waker, aborter);
+
+        for (int i = 0; i < Tasks; i++)
+        {
+            try
+            {
+                Assert.Equal(i, executor.BlockOn(handles[i], SyncTestSupport.StallLimit));
+                Assert.Equal(0, gates[i].Disposals);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Equal(1, gates[i].Disposals);
+            }
+        }
+    }
 }
