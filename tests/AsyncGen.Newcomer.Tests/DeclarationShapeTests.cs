@@ -220,3 +220,40 @@ public static partial class Outer
         }
     }
 }
+
+public readonly partial struct Box<T>(T value)
+{
+    [PollAsync]
+    public async Future<(T, T)> Pair()
+    {
+        await Future.Yield();
+        return (value, value);
+    }
+}
+
+public partial struct MutableBox<T>(T value)
+{
+    public T Value = value;
+    public int Reads;
+
+    [PollAsync]
+    public async Future<T> Read()
+    {
+        Reads++; // on the machine's copy of 'this', as an async struct method mutates its own copy
+        await Future.Yield();
+        Reads++;
+        return Value;
+    }
+}
+
+public partial class DeclarationShapeTests
+{
+    [Fact]
+    public void Methods_of_generic_readonly_and_mutable_structs_work_on_a_copy_of_this()
+    {
+        Assert.Equal(("a", "a"), Executor.BlockOn(new Box<string>("a").Pair()));
+        var box = new MutableBox<int>(7);
+        Assert.Equal(7, Executor.BlockOn(box.Read()));
+        Assert.Equal(0, box.Reads); // C# copies 'this' into an async struct method's state machine too
+    }
+}
