@@ -187,11 +187,30 @@ public partial class CancellationShapeTests
     }
 
     [PollAsync]
-    private static async Future<(int, int)> CancelChannelConsumer(List<int> seen)
+    private static async Future<int> ConsumeChannelWithCancellation(ChannelReceiver<int> receiver, CancellationToken token, List<int> seen)
+    {
+        try
+        {
+            await foreach (var item in receiver.WithCancellation(token))
+            {
+                seen.Add(item);
+            }
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return -1;
+        }
+    }
+
+    [PollAsync]
+    private static async Future<(int, int)> CancelChannelConsumer(List<int> seen, bool withCancellation)
     {
         var (sender, receiver) = AsyncChannel.Unbounded<int>();
         using var cts = new CancellationTokenSource();
-        var consumer = Executor.Spawn(ConsumeChannelWithToken(receiver, cts.Token, seen));
+        var consumer = withCancellation
+            ? Executor.Spawn(ConsumeChannelWithCancellation(receiver, cts.Token, seen))
+            : Executor.Spawn(ConsumeChannelWithToken(receiver, cts.Token, seen));
         for (int i = 0; i < 3; i++) await sender.Send(i);
         while (seen.Count < 3) await Future.Yield();
         await cts.CancelAsync();
@@ -201,12 +220,14 @@ public partial class CancellationShapeTests
         return (outcome, stillOpen);
     }
 
-    [Fact]
-    public void Await_foreach_over_a_channel_receiver_WithCancellation_ends_with_OperationCanceledException()
+    [Theory]
+    [InlineData(true)]  // receiver.WithCancellation(token), as on an IAsyncEnumerable
+    [InlineData(false)] // receiver.ReadAllAsync(token)
+    public void Await_foreach_over_a_channel_receiver_WithCancellation_ends_with_OperationCanceledException(bool withCancellation)
     {
         var seen = new List<int>();
         using var executor = new LocalExecutor();
-        var (outcome, _) = executor.BlockOn(CancelChannelConsumer(seen), Limit);
+        var (outcome, _) = executor.BlockOn(CancelChannelConsumer(seen, withCancellation), Limit);
         Assert.Equal(-1, outcome);
         Assert.Equal([0, 1, 2], seen);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace AsyncGen.Sync;
 
@@ -68,6 +69,17 @@ public readonly struct ChannelReceiver<T> : IDisposable
     /// <exception cref="ObjectDisposedException">The receiver was disposed.</exception>
     public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) =>
         (IAsyncEnumerable<T>)GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>
+    /// <c>await foreach (var item in receiver.WithCancellation(token))</c>, as on any <see cref="IAsyncEnumerable{T}"/>:
+    /// the items of <see cref="ReadAllAsync"/> with <paramref name="cancellationToken"/> ending a pending wait with an
+    /// <see cref="OperationCanceledException"/>, losing no item.
+    /// </summary>
+    /// <remarks>Without it, <c>receiver.WithCancellation(token)</c> resolved to the future combinator and failed to
+    /// compile (CS0411): a receiver is not itself an <see cref="IAsyncEnumerable{T}"/>.</remarks>
+    /// <exception cref="ObjectDisposedException">The receiver was disposed.</exception>
+    public ConfiguredCancelableAsyncEnumerable<T> WithCancellation(CancellationToken cancellationToken) =>
+        ReadAllAsync(cancellationToken).WithCancellation(cancellationToken);
 
     /// <summary>
     /// Drops the receiver: closes the channel (pending and later sends complete with false; a sender already given
