@@ -19,8 +19,10 @@ public partial struct Nc3Tally
     [PollAsync]
     public readonly async Future<int> Peek(List<string> log)
     {
-        await Ops.Yield();
+        // Logged before the await: as async Task, Peek's and Bump's continuations run on the thread pool at once, so
+        // two logs after their awaits came in either order (the program failed once under load).
         log.Add("peek " + Count);
+        await Ops.Yield();
         return Count;
     }
 
