@@ -7,8 +7,9 @@ export COMPARE_OUT=${COMPARE_OUT:-/tmp/asyncgen-compare}
 export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p "$COMPARE_OUT"
 
-# The tcp_echo servers.
-echo_servers=(c tokio-current tokio-multi asyncgen-local asyncgen-ws2 asyncgen-base dotnet)
+# The tcp_echo servers; asyncgen-base (another build, for before/after runs) only when BASELINE_ECHO_DLL names one.
+echo_servers=(c tokio-current tokio-multi asyncgen-local asyncgen-ws2 dotnet)
+if [ -n "${BASELINE_ECHO_DLL:-}" ]; then echo_servers+=(asyncgen-base); fi
 
 build_loadgen() {
   local src=${ECHO_LOADGEN_SRC:-$repo_dir/../shared/tools/echo-loadgen}
