@@ -158,6 +158,35 @@ public class StreamAdapterTests
     }
 
     [Fact]
+    public void Blocking_span_Read_and_Write_allocate_no_buffer_per_call()
+    {
+        const int Size = 16 * 1024; // fits a loopback socket's send buffer: the write completes before the read
+        const int Rounds = 20;
+        using var executor = new WorkStealingExecutor(2);
+        var (client, server) = Pair(executor);
+        using var clientStream = client.AsStream(executor);
+        using var serverStream = server.AsStream(executor);
+        var sent = new byte[Size];
+        Random.Shared.NextBytes(sent);
+        var received = new byte[Size];
+
+        void RoundTrip()
+        {
+            clientStream.Write((ReadOnlySpan<byte>)sent);
+            serverStream.ReadExactly(received.AsSpan());
+        }
+
+        RoundTrip(); // warm-up: JIT, and the pool's first arrays for this thread
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Rounds; i++) RoundTrip();
+        long perRoundTrip = (GC.GetAllocatedBytesForCurrentThread() - before) / Rounds;
+
+        Assert.Equal(sent, received);
+        // A Task and its continuation per call remain; an array per call (the old copy) would be >= 2 x Size.
+        Assert.True(perRoundTrip < Size / 4, $"{perRoundTrip} bytes allocated per {Size}-byte round trip");
+    }
+
+    [Fact]
     public void AsStream_without_an_executor_outside_a_task_says_to_pass_one()
     {
         using var executor = new WorkStealingExecutor(1);
