@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
+using AsyncGen.Executors;
 using AsyncGen.Executors.WorkStealing;
 using AsyncGen.Net;
 using AsyncGen.Runtime.Tests.Net;
@@ -667,5 +668,36 @@ public class IoUringDriverTests
             executor.BlockOn(EchoOnce(10), s_limit);
         }
         Assert.Equal(before, Loopback.OpenDescriptors());
+    }
+
+    [Fact]
+    public void A_socket_deregistered_after_its_driver_was_disposed_recycles_nothing_into_the_freed_buffers()
+    {
+        // A socket that outlives its executor (owned by another thread, or by Task code through AsStream) is disposed
+        // or re-registered after the driver freed its provided buffers: its unread chunks must not go back into them.
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+        server.Blocking = false;
+        var registration = Assert.IsType<IoUringRegistration>(driver!.Register(server, connecting: false));
+        using var woken = new ThreadSignal();
+        Assert.False(registration.TryReceive(server, new byte[4], woken.Waker, out _)); // arms the multishot receive
+        client.Send(new byte[10_000]);
+        for (int i = 0; i < 3000 && registration.HeldBuffers == 0; i++) driver.Park(10);
+        Assert.True(registration.HeldBuffers > 0);
+        var buffers = driver.Buffers;
+
+        driver.Dispose(); // the executor is gone; the socket lives on, its bytes unread
+        Assert.Equal(0, registration.HeldBuffers);
+        Assert.True(driver.UnreadBytesDroppedAtDispose > 0); // counted, not silently lost
+        int available = buffers.Available;
+        registration.Deregister(); // EventedSocket.Dispose, or its re-registration with the next executor's driver
+        Assert.Equal(available, buffers.Available); // before the fix: recycled (written) into the freed ring
+        Assert.False(buffers.Recycle(0)); // and a late recycle of any id writes nothing
+        Assert.Equal(available, buffers.Available);
     }
 }

@@ -145,6 +145,155 @@ public class IoUringWorkerRingTests
         }
     }
 
+    private static (Socket Client, Socket Server) Pair(Socket listener)
+    {
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        var server = listener.Accept();
+        server.Blocking = false;
+        return (client, server);
+    }
+
+    [Fact]
+    public void A_receive_starved_on_one_ring_is_rearmed_when_a_reader_on_another_worker_returns_its_buffers()
+    {
+        // Ring 0's buffers all hold bytes of filler sockets; a reader's receive on ring 0 then ends with ENOBUFS, and
+        // ring 0's worker sleeps without a deadline. The fillers' readers run on worker 1: their recycling must wake
+        // ring 0, whose park re-arms the starved receive (before the fix nothing did, and the reader waited forever).
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(100);
+            // 24 × 64 held buffers (the per-socket cap) > the ring's 1,024: the fillers take every buffer.
+            const int Fillers = 24;
+            var pairs = Enumerable.Range(0, Fillers + 1).Select(_ => Pair(listener)).ToArray();
+            var registrations = pairs.Select(p => Assert.IsType<IoUringRegistration>(driver.Register(p.Server, connecting: false))).ToArray();
+            var starved = registrations[Fillers];
+            using var starvedWoken = new ThreadSignal();
+            using var ignored = new ThreadSignal();
+            var worker0 = new WorkerThread(driver, 0);
+            var worker1 = new WorkerThread(driver, 1);
+            var senders = new List<Thread>();
+            try
+            {
+                var one = new byte[1];
+                worker0.Run(() =>
+                {
+                    for (int i = 0; i < Fillers; i++) Assert.False(registrations[i].TryReceive(pairs[i].Server, one, ignored.Waker, out _));
+                });
+                var payload = new byte[200_000];
+                foreach (var (client, _) in pairs.Take(Fillers))
+                {
+                    var sender = new Thread(() =>
+                    {
+                        try
+                        {
+                            client.Send(payload);
+                        }
+                        catch (SocketException)
+                        {
+                            // closed by the cleanup below while blocked: the test is over
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                        }
+                    }) { IsBackground = true };
+                    sender.Start();
+                    senders.Add(sender);
+                }
+                worker0.Run(() => ParkUntil(driver, () => driver.BuffersOut == ProvidedBufferRing.Count));
+                worker0.Run(() => Assert.False(starved.TryReceive(pairs[Fillers].Server, one, starvedWoken.Waker, out _)));
+                long starvedBefore = driver.StarvedCount;
+                pairs[Fillers].Client.Send([42]);
+                worker0.Run(() => ParkUntil(driver, () => driver.StarvedCount > starvedBefore));
+
+                // Worker 0 sleeps in its ring without a deadline, then turns it until the reader has its byte.
+                worker0.Start(() =>
+                {
+                    driver.Park(Timeout.Infinite);
+                    ParkUntil(driver, () => starved.HeldBuffers > 0);
+                });
+                var ring0 = driver.WorkerInstance(0);
+                SpinWait.SpinUntil(() => ring0.HasParker, TimeSpan.FromSeconds(30));
+                Thread.Sleep(50); // into the kernel (the test is only weaker, never wrong, if it is not yet there)
+                worker1.Run(() =>
+                {
+                    var big = new byte[1 << 20];
+                    for (int i = 0; i < Fillers; i++)
+                    {
+                        while (registrations[i].HeldBuffers > 0) registrations[i].TryReceive(pairs[i].Server, big, ignored.Waker, out _);
+                    }
+                });
+                bool woken = starvedWoken.Wait(TimeSpan.FromSeconds(30));
+                if (!woken) driver.Unpark(); // release worker 0 (the last driver turn was its ring) so the test ends
+                Assert.True(woken, "the reader starved on ring 0 was not woken after worker 1 returned ring 0's buffers");
+                Assert.True(worker0.Finish(TimeSpan.FromSeconds(60)));
+                int received = 0;
+                worker0.Run(() => Assert.True(starved.TryReceive(pairs[Fillers].Server, one, ignored.Waker, out received)));
+                Assert.Equal(1, received);
+                Assert.Equal(42, one[0]);
+            }
+            finally
+            {
+                if (worker0.Running) driver.Unpark();
+                worker0.Dispose();
+                worker1.Dispose();
+                foreach (var registration in registrations) registration.Deregister();
+                foreach (var (client, server) in pairs)
+                {
+                    client.Dispose();
+                    server.Dispose();
+                }
+                foreach (var sender in senders) Assert.True(sender.Join(TimeSpan.FromSeconds(30)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Entering_a_workers_ring_from_another_thread_is_counted()
+    {
+        // The submit-everything before an fd closes enters every ring from the disposing thread, submitting what the
+        // ring's worker deferred: its completion work then runs on that thread (review finding 7). Counted.
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            var (client, server) = Pair(listener);
+            using (client)
+            using (server)
+            {
+                var registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+                using var woken = new ThreadSignal();
+                var worker1 = new WorkerThread(driver, 1);
+                try
+                {
+                    uint deferred = 0;
+                    worker1.Run(() =>
+                    {
+                        Assert.False(registration.TryReceive(server, new byte[1], woken.Waker, out _)); // deferred on ring 1
+                        deferred = driver.Unsubmitted;
+                    });
+                    Assert.Equal(1u, deferred);
+                    Assert.Equal(0, driver.ForeignRingSubmitCount);
+                    registration.Deregister(); // this thread enters ring 1 (the cancel, the submit-everything)
+                    Assert.True(driver.ForeignRingSubmitCount > 0);
+                    worker1.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
+                }
+                finally
+                {
+                    worker1.Dispose();
+                    registration.Deregister();
+                }
+            }
+        }
+    }
+
     /// <summary>The calling worker thread's driver turns run in its own ring until <paramref name="done"/> (at most ~30 s).</summary>
     private static void ParkUntil(IoUringDriver driver, Func<bool> done)
     {
@@ -164,6 +313,8 @@ public class IoUringWorkerRingTests
     {
         private readonly BlockingQueue _work = new();
         private readonly Thread _thread;
+        private ManualResetEventSlim? _started;
+        private Exception? _startedFailure;
 
         public WorkerThread(IoUringDriver driver, int index)
         {
@@ -184,6 +335,40 @@ public class IoUringWorkerRingTests
             }) { IsBackground = true, Name = $"ring test worker {index}" };
             _thread.Start();
         }
+
+        /// <summary>Starts <paramref name="action"/> on the thread without waiting; <see cref="Finish"/> waits for it.</summary>
+        public void Start(Action action)
+        {
+            _started = new ManualResetEventSlim();
+            var done = _started;
+            _work.Add(() =>
+            {
+                try
+                {
+                    action();
+                }
+                catch (Exception e)
+                {
+                    _startedFailure = e;
+                }
+                finally
+                {
+                    done.Set();
+                }
+            });
+        }
+
+        /// <summary>True once the action <see cref="Start"/> began has ended (rethrowing its failure), false if it has not within <paramref name="limit"/>.</summary>
+        public bool Finish(TimeSpan limit)
+        {
+            if (_started is null || !_started.Wait(limit)) return false;
+            _started.Dispose();
+            _started = null;
+            if (_startedFailure is { } failure) throw new Xunit.Sdk.XunitException($"on the worker thread: {failure}");
+            return true;
+        }
+
+        public bool Running => _started is { IsSet: false };
 
         public void Run(Action action)
         {

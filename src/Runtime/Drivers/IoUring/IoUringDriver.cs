@@ -33,7 +33,10 @@ namespace AsyncGen.Drivers.IoUring;
 /// <para><b>Buffers and lifetimes.</b> Kernel-owned memory is never caller memory: receives land in an instance's
 /// <see cref="ProvidedBufferRing"/>, sends read the registration's own buffer, and a registration is freed only when
 /// its last completion arrived, on whichever instance. <see cref="Dispose"/> lets in-flight sends finish (bounded),
-/// cancels the rest on every instance and drains the completions before unmapping anything.</para>
+/// cancels the rest on every instance and drains the completions before unmapping anything. A socket may outlive
+/// the driver (owned by another thread, or by Task code through AsStream): Dispose drops its unread chunks
+/// (<see cref="UnreadBytesDroppedAtDispose"/>) and the buffer rings ignore later recycles, so its Deregister, later,
+/// writes nothing into freed memory.</para>
 /// </remarks>
 [DebuggerDisplay("IoUringDriver ({RegistrationCount} registrations, {WaitCount} waits)")]
 internal sealed unsafe class IoUringDriver : IIoDriver
@@ -70,6 +73,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private long _starvedCount;
     private long _pausedCount;
     private long _sharedRingFallbacks;
+    private long _foreignSubmits;
+    private long _droppedAtDispose;
     private int _receiveLimitUnsupported;
     private bool _disposed;
 
@@ -141,6 +146,29 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// ring could not be created: its workers then share one ring, as before rings per worker). Also event 20.
     /// </summary>
     public long SharedRingFallbackCount => Interlocked.Read(ref _sharedRingFallbacks);
+
+    /// <summary>
+    /// How many <c>io_uring_enter</c> calls submitted into a worker's ring from a thread other than that worker (another
+    /// worker's or a non-worker's cancel, the submit-everything before an fd closes). Such an enter also submits what
+    /// the ring's worker had deferred, and the kernel then runs those requests' completion work on (and wakes) the
+    /// submitting thread for as long as they live — the cost rings per worker exist to avoid. 0 without worker rings.
+    /// </summary>
+    public long ForeignRingSubmitCount => Interlocked.Read(ref _foreignSubmits);
+
+    /// <summary>Counts an enter on <paramref name="instance"/> when the calling thread is not the worker that owns it (see <see cref="ForeignRingSubmitCount"/>).</summary>
+    internal void CountIfForeign(IoUringInstance instance)
+    {
+        if (_workerInstances.Length != 0 && !ReferenceEquals(t_instance, instance)) Interlocked.Increment(ref _foreignSubmits);
+    }
+
+    /// <summary>Tests: worker <paramref name="index"/>'s ring (after <see cref="TryCreateWorkerRings"/>).</summary>
+    internal IoUringInstance WorkerInstance(int index) => _workerInstances[index]!;
+
+    /// <summary>
+    /// Received bytes no reader took before the driver was disposed, dropped with its buffers (a socket that outlives
+    /// its executor loses what the old executor received for it but did not deliver).
+    /// </summary>
+    public long UnreadBytesDroppedAtDispose => Interlocked.Read(ref _droppedAtDispose);
 
     /// <summary>io_uring instances: 1, plus one per worker beyond the first once <see cref="TryCreateWorkerRings"/> succeeded.</summary>
     public int InstanceCount => Volatile.Read(ref _instances).Length;
@@ -410,10 +438,16 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         bool drained = InFlight() == 0;
         Volatile.Write(ref _disposed, true);
         foreach (var instance in instances) instance.Close();
-        // If the kernel still held a request (it never should after the cancel), its memory must outlive it: leak it.
-        if (!drained) return;
+        // Sockets may outlive the driver (owned by another thread, or by Task code through AsStream) and deregister
+        // later: their unread chunks are dropped now, so that Deregister recycles nothing into the freed buffers.
         IoUringRegistration?[] slots;
         lock (_slabLock) slots = _slots;
+        foreach (var registration in slots)
+        {
+            if (registration is not null) Interlocked.Add(ref _droppedAtDispose, registration.DropUnread());
+        }
+        // If the kernel still held a request (it never should after the cancel), its memory must outlive it: leak it.
+        if (!drained) return;
         foreach (var registration in slots) registration?.Free();
         foreach (var instance in instances) instance.FreeMemory();
     }

@@ -97,6 +97,9 @@ internal sealed unsafe class IoUringInstance : IParker
 
     public uint Unsubmitted => _ring.Unsubmitted;
 
+    /// <summary>Tests: a thread is inside <see cref="Park"/> here (maybe blocked in the kernel).</summary>
+    internal bool HasParker => Volatile.Read(ref _parkingThread) != 0;
+
     /// <summary>True while the calling thread is the one parked in this instance (dispatching its completions).</summary>
     public bool IsParkingThread => Volatile.Read(ref _parkingThread) == Environment.CurrentManagedThreadId;
 
@@ -132,6 +135,7 @@ internal sealed unsafe class IoUringInstance : IParker
     {
         for (int attempt = 0; !Volatile.Read(ref _closed) && _ring.Unsubmitted != 0; attempt++)
         {
+            _driver.CountIfForeign(this);
             if (_ring.Enter(0, 0, 0) >= 0) continue;
             if (attempt >= 10_000) throw new IOException("io_uring refused submissions for too long; a socket cannot be closed safely.");
             Unpark();
@@ -149,6 +153,7 @@ internal sealed unsafe class IoUringInstance : IParker
     {
         if (Volatile.Read(ref _closed)) return;
         Interlocked.Increment(ref _immediateSubmits);
+        _driver.CountIfForeign(this);
         int result = _ring.Enter(0, 0, 0);
         // Refused for now (CQ full): the parker submits it after reaping, so make sure one is awake.
         if (result < 0) Unpark();
@@ -193,6 +198,22 @@ internal sealed unsafe class IoUringInstance : IParker
             Len = sizeof(ulong),
             UserData = CompletionToken.Make(0, 0, OperationKind.Wake),
         });
+    }
+
+    /// <summary>
+    /// Returns provided buffer <paramref name="id"/> of this instance, from any thread. When it is the first back in an
+    /// empty ring while receives starved here, this ring's worker is woken: only its park re-arms them
+    /// (<see cref="RearmStarved"/>), and with a ring per worker the reader that recycled may run on another worker,
+    /// while this one sleeps without a deadline. A receive that starves after this check is re-armed by this ring's
+    /// next park, which reads the count after adding to the list (the recycler reads them in the opposite order, and
+    /// <c>_starvedLock</c> orders the two).
+    /// </summary>
+    public void Recycle(ushort id)
+    {
+        if (!Buffers.Recycle(id)) return;
+        bool starved;
+        lock (_starvedLock) starved = _starved.Count != 0;
+        if (starved) Unpark();
     }
 
     /// <summary>A multishot receive on this instance ended with ENOBUFS while its reader waits: re-armed once buffers are recycled.</summary>
@@ -271,7 +292,7 @@ internal sealed unsafe class IoUringInstance : IParker
         if (registration is null)
         {
             // Cannot happen while slots are freed only after their last completion; never leak what it carries.
-            if ((cqe.Flags & IoUringNative.CqeBuffer) != 0) Buffers.Recycle((ushort)(cqe.Flags >> IoUringNative.CqeBufferShift));
+            if ((cqe.Flags & IoUringNative.CqeBuffer) != 0) Recycle((ushort)(cqe.Flags >> IoUringNative.CqeBufferShift));
             if (kind == OperationKind.Accept && cqe.Res >= 0) Libc.close(cqe.Res);
             return;
         }

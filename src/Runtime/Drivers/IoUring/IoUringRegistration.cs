@@ -155,12 +155,12 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             ref var chunk = ref _chunks[_chunkHead];
             int n = Math.Min(buffer.Length - copied, chunk.Length - chunk.Consumed);
-            new ReadOnlySpan<byte>(chunk.Buffers.Address(chunk.BufferId) + chunk.Consumed, n).CopyTo(buffer[copied..]);
+            new ReadOnlySpan<byte>(chunk.From.Buffers.Address(chunk.BufferId) + chunk.Consumed, n).CopyTo(buffer[copied..]);
             copied += n;
             chunk.Consumed += n;
             if (chunk.Consumed == chunk.Length)
             {
-                chunk.Buffers.Recycle(chunk.BufferId);
+                chunk.From.Recycle(chunk.BufferId);
                 _chunkHead = (_chunkHead + 1) % _chunks.Length;
                 _chunkCount--;
             }
@@ -208,7 +208,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             var id = (ushort)(flags >> IoUringNative.CqeBufferShift);
             if (result > 0 && !_released)
             {
-                Enqueue(new ReceivedChunk(from.Buffers, id, result));
+                Enqueue(new ReceivedChunk(from, id, result));
                 if (_chunkCount >= MaxHeldBuffers && !_receivePausing && (flags & IoUringNative.CqeMore) != 0)
                 {
                     // The reader is this far behind: stop receiving for this socket until it catches up (TryReceive
@@ -218,7 +218,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                     from.QueueCancel(Token(OperationKind.Receive));
                 }
             }
-            else from.Buffers.Recycle(id);
+            else from.Recycle(id);
         }
         else if (result == 0) _endOfStream = true;
         else if (result == -IoUringNative.ENOBUFS) starved = true;
@@ -530,7 +530,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             }
             while (_chunkCount > 0)
             {
-                _chunks[_chunkHead].Buffers.Recycle(_chunks[_chunkHead].BufferId);
+                // After the driver's Dispose there are none left (DropUnread): the buffers' memory is freed.
+                _chunks[_chunkHead].From.Recycle(_chunks[_chunkHead].BufferId);
                 _chunkHead = (_chunkHead + 1) % _chunks.Length;
                 _chunkCount--;
             }
@@ -555,14 +556,42 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         Woken(writer, "writable");
     }
 
-    /// <summary>Driver: the last completion arrived after Deregister (or the driver is gone): frees what we own.</summary>
+    /// <summary>
+    /// Driver: the last completion arrived after Deregister (or the driver is gone): frees what we own. Idempotent and
+    /// under the lock: the driver's Dispose and a socket's Deregister on another thread may both call it.
+    /// </summary>
     internal void Free()
     {
-        _lingerFd?.Dispose();
-        if (_sendBuffer != null)
+        lock (_lock)
         {
-            NativeMemory.Free(_sendBuffer);
-            _sendBuffer = null;
+            _lingerFd?.Dispose();
+            if (_sendBuffer != null)
+            {
+                NativeMemory.Free(_sendBuffer);
+                _sendBuffer = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Driver's Dispose, its rings closed and drained, before it frees the provided buffers: forgets the unread chunks
+    /// without recycling them (their memory is about to go; a socket that outlives its driver is deregistered later,
+    /// and must not write into it then). Returns the bytes dropped (<see cref="IoUringDriver.UnreadBytesDroppedAtDispose"/>).
+    /// </summary>
+    internal long DropUnread()
+    {
+        lock (_lock)
+        {
+            long dropped = 0;
+            while (_chunkCount > 0)
+            {
+                ref var chunk = ref _chunks[_chunkHead];
+                dropped += chunk.Length - chunk.Consumed;
+                chunk = default;
+                _chunkHead = (_chunkHead + 1) % _chunks.Length;
+                _chunkCount--;
+            }
+            return dropped;
         }
     }
 

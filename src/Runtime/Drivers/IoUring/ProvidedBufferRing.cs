@@ -13,8 +13,10 @@ namespace AsyncGen.Drivers.IoUring;
 /// comes back to us in a CQE (<c>IORING_CQE_F_BUFFER</c>); the registration that received it lends its bytes to
 /// readers and returns the id through <see cref="Recycle"/> once every byte was copied out. Recycling may happen on
 /// any thread (the reader's), so the tail is advanced under <c>_lock</c>. <see cref="Available"/> counts ids in the
-/// ring: when it is 0 a multishot receive ends with ENOBUFS and waits for recycling to re-arm (the driver's
-/// starved list).
+/// ring: when it is 0 a multishot receive ends with ENOBUFS and waits for recycling to re-arm (the owning instance's
+/// starved list; <see cref="Recycle"/> reports the return from 0 so a reader on another worker can wake that ring).
+/// <see cref="Dispose"/> and <see cref="Recycle"/> are ordered by <c>_lock</c>: a recycle after the memory was freed
+/// (a socket that outlived its driver, deregistered later) writes nothing.
 /// </remarks>
 internal sealed unsafe class ProvidedBufferRing : IDisposable
 {
@@ -35,6 +37,7 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     private readonly byte* _buffers;
     private ushort _tail;   // guarded by _lock
     private int _available;
+    private bool _freed;    // guarded by _lock
 
     private ProvidedBufferRing(byte* ring, byte* buffers)
     {
@@ -85,32 +88,42 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     /// <summary>The kernel filled a buffer (a CQE with IORING_CQE_F_BUFFER): one fewer available.</summary>
     public void Taken() => Interlocked.Decrement(ref _available);
 
-    /// <summary>Returns buffer <paramref name="id"/> to the kernel. Any thread.</summary>
-    public void Recycle(ushort id)
+    /// <summary>
+    /// Returns buffer <paramref name="id"/> to the kernel. Any thread. True when it was the first buffer back in an
+    /// empty ring (a receive ENOBUFS ended may be re-armed now). Nothing after <see cref="Dispose"/>.
+    /// </summary>
+    public bool Recycle(ushort id)
     {
         lock (_lock)
         {
-            Add(id);
+            if (_freed) return false;
+            bool wasEmpty = Add(id) == 1;
             Publish();
+            return wasEmpty;
         }
     }
 
-    private void Add(ushort id)
+    private int Add(ushort id)
     {
         byte* entry = _ring + (_tail & (Count - 1)) * EntrySize;
         Unsafe.WriteUnaligned(entry, (ulong)Address(id));
         Unsafe.WriteUnaligned(entry + 8, (uint)BufferSize);
         Unsafe.WriteUnaligned(entry + 12, id);
         _tail++;
-        Interlocked.Increment(ref _available);
+        return Interlocked.Increment(ref _available);
     }
 
     // Release store: the entries written above are visible before the tail that hands them to the kernel.
     private void Publish() => Volatile.Write(ref Unsafe.AsRef<ushort>(_ring + TailOffset), _tail);
 
-    /// <summary>Frees the memory; call only after the ring fd is closed and nothing is in flight.</summary>
+    /// <summary>Frees the memory; call only after the ring fd is closed and nothing is in flight. Later recycles write nothing.</summary>
     public void Dispose()
     {
+        lock (_lock)
+        {
+            if (_freed) return;
+            _freed = true;
+        }
         NativeMemory.AlignedFree(_ring);
         NativeMemory.AlignedFree(_buffers);
     }
