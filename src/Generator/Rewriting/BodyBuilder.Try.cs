@@ -314,7 +314,7 @@ internal sealed partial class BodyBuilder
                 }
                 var body = new List<Stmt> { moveNext };
                 body.Add(Code($"if (!{hasNext}) goto {exit};", forEach));
-                body.Add(Code($"{assign} = {Current(enumerator, info, variableType)};", forEach));
+                body.Add(Code($"{assign} = {Current(forEach, enumerator, info, variableType)};", forEach));
                 body.AddRange(BuildEmbedded(forEach.Statement).Statements);
                 tryBody.Add(new LoopStmt(null, BodySyntax.Line(forEach), Block(body), Block(new List<Stmt>()), false, top, next, exit));
             },

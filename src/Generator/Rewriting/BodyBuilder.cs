@@ -365,7 +365,8 @@ internal sealed partial class BodyBuilder
             var index = NewField("index", "int", "foreach index");
             output.Add(Code($"{arrayField} = {collection};", forEach.Expression));
             output.Add(Synthesized($"{index} = 0;"));
-            var arrayBody = new List<Stmt> { Code($"{assign} = {arrayField}[{index}];", forEach) };
+            var element = Converted(forEach, $"{arrayField}[{index}]", array.ElementType, variableType);
+            var arrayBody = new List<Stmt> { Code($"{assign} = {element};", forEach) };
             arrayBody.AddRange(BuildEmbedded(forEach.Statement).Statements);
             output.Add(new LoopStmt($"{index} < {arrayField}.Length", BodySyntax.Line(forEach), Block(arrayBody),
                 Block(new List<Stmt> { Synthesized($"{index}++;") }), false, top, next, exit));
@@ -377,7 +378,7 @@ internal sealed partial class BodyBuilder
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
         var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "foreach enumerator");
         output.Add(Code($"{enumerator} = {collection}.GetEnumerator();", forEach.Expression));
-        var body = new List<Stmt> { Code($"{assign} = {Current(enumerator, info, variableType)};", forEach) };
+        var body = new List<Stmt> { Code($"{assign} = {Current(forEach, enumerator, info, variableType)};", forEach) };
         var finallyId = _nextTry++;
         var disposes = enumeratorType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) ||
                        enumeratorType.SpecialType == SpecialType.System_IDisposable;
@@ -415,10 +416,19 @@ internal sealed partial class BodyBuilder
     };
 
     /// <summary>The enumerator's element, converted to the variable's type (a deconstruction: to the element type, when Current differs).</summary>
-    private static string Current(string enumerator, ForEachStatementInfo info, ITypeSymbol? variableType)
+    private string Current(CommonForEachStatementSyntax forEach, string enumerator, ForEachStatementInfo info, ITypeSymbol? variableType) =>
+        Converted(forEach, $"{enumerator}.Current", info.CurrentProperty?.Type, variableType ?? info.ElementType);
+
+    /// <summary>
+    /// <paramref name="element"/> (of type <paramref name="from"/>) with the explicit conversion C# applies to each
+    /// element of a foreach, when the types differ: <c>(byte)__enumerator.Current</c>. The conversion is an operation
+    /// of the foreach statement, so it keeps the overflow context around the statement (see <see cref="OverflowContext"/>).
+    /// </summary>
+    private string Converted(CommonForEachStatementSyntax forEach, string element, ITypeSymbol? from, ITypeSymbol? to)
     {
-        var conversion = variableType ?? (SymbolEqualityComparer.Default.Equals(info.CurrentProperty?.Type, info.ElementType) ? null : info.ElementType);
-        return conversion is null ? $"{enumerator}.Current" : $"({conversion.ToDisplayString(PollAsyncShape.TypeFormat)}){enumerator}.Current";
+        if (to is null || SymbolEqualityComparer.Default.Equals(from, to)) return element;
+        var cast = $"({to.ToDisplayString(PollAsyncShape.TypeFormat)}){element}";
+        return OverflowContext.FlattenedKeyword(forEach, _awaitContainers) is { } keyword ? $"{keyword}({cast})" : cast;
     }
 
     private void BuildSwitch(SwitchStatementSyntax @switch, List<Stmt> output)

@@ -84,6 +84,10 @@ internal sealed class BodyRewriter(
             case ForStatementSyntax @for when @for.Incrementors.Concat(@for.Initializers).Any(e => OverflowContext.IsContextDependent(model, e)) &&
                                               OverflowContext.FlattenedKeyword(@for, awaitContainers) is { } keyword:
                 return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
+            // foreach (byte b in ints) converts each element explicitly, an operation of the statement (see BodyBuilder.Converted).
+            case CommonForEachStatementSyntax forEach when !model.GetForEachStatementInfo(forEach).ElementConversion.IsIdentity &&
+                                                           OverflowContext.FlattenedKeyword(forEach, awaitContainers) is { } keyword:
+                return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
         }
         return base.Visit(node);
     }

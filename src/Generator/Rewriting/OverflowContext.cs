@@ -39,10 +39,16 @@ internal static class OverflowContext
 
     /// <summary>
     /// Operations whose result the context changes: <c>+ - * /</c> (not string concatenation), unary minus,
-    /// increments and decrements, casts and compound assignments with those operators.
+    /// increments and decrements, casts and compound assignments with those operators, and shift compound assignments
+    /// of a target narrower than <c>int</c>: <c>b &lt;&lt;= 1</c> is <c>b = (byte)(b &lt;&lt; 1)</c>, whose conversion back
+    /// to the target the context checks (C# spec, compound assignment). The other compound assignments that convert
+    /// back (<c>%= &amp;= |= ^=</c>) take a right operand that converts implicitly to the target, so their result
+    /// always fits.
     /// </summary>
     public static bool IsContextDependent(SemanticModel model, ExpressionSyntax expression) => expression.Kind() switch
     {
+        SyntaxKind.LeftShiftAssignmentExpression or SyntaxKind.RightShiftAssignmentExpression or SyntaxKind.UnsignedRightShiftAssignmentExpression =>
+            expression is AssignmentExpressionSyntax shift && IsNarrowerThanInt(model.GetTypeInfo(shift.Left).Type),
         SyntaxKind.AddExpression or SyntaxKind.AddAssignmentExpression =>
             model.GetTypeInfo(expression).Type?.SpecialType != SpecialType.System_String,
         SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or
@@ -51,6 +57,10 @@ internal static class OverflowContext
             SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression or SyntaxKind.CastExpression => true,
         _ => false,
     };
+
+    /// <summary>The integral types that the shift operators promote to <c>int</c> (C# spec, numeric promotions).</summary>
+    private static bool IsNarrowerThanInt(ITypeSymbol? type) => type?.SpecialType is
+        SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Char;
 
     /// <summary>
     /// True when <paramref name="expression"/> stands where C# requires a statement expression: an expression

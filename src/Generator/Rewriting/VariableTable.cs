@@ -482,18 +482,28 @@ internal sealed class VariableTable
 
     /// <summary>
     /// The uses of a local plus the places that name a local function reading it: <c>int Next() =&gt; ++calls;</c>
-    /// called after an await reads <c>calls</c> there, so it lives across that await.
+    /// called after an await reads <c>calls</c> there, so it lives across that await. Transitively: a local function
+    /// naming <c>Next</c> (<c>int Twice() =&gt; Next() + Next();</c>) reads <c>calls</c> wherever it is named, and
+    /// functions naming each other (recursion) are followed once each.
     /// </summary>
     private static List<SyntaxNode> WithLocalFunctionCalls(SemanticModel model, List<SyntaxNode> uses, Dictionary<ISymbol, List<SyntaxNode>> localFunctionUses)
     {
         List<SyntaxNode>? result = null;
-        foreach (var use in uses)
+        HashSet<ISymbol>? followed = null;
+        var pending = new Stack<SyntaxNode>(uses);
+        while (pending.Count > 0)
         {
+            var use = pending.Pop();
             if (use.Ancestors().OfType<LocalFunctionStatementSyntax>().FirstOrDefault() is not { } function ||
-                model.GetDeclaredSymbol(function) is not { } symbol || !localFunctionUses.TryGetValue(symbol, out var calls))
+                model.GetDeclaredSymbol(function) is not { } symbol || !localFunctionUses.TryGetValue(symbol, out var calls) ||
+                !(followed ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(symbol))
                 continue;
             result ??= new List<SyntaxNode>(uses);
-            result.AddRange(calls.Where(c => !function.Span.Contains(c.Span)));
+            foreach (var call in calls.Where(c => !function.Span.Contains(c.Span)))
+            {
+                result.Add(call);
+                pending.Push(call);
+            }
         }
         return result ?? uses;
     }

@@ -112,7 +112,7 @@ namespace Demo
 #line 13 "Sample.cs"
                     if (!__r1) goto Loop1Break;
 #line 13 "Sample.cs"
-                    int item = (int)_enumerator.Current;
+                    int item = _enumerator.Current;
 #line 15 "Sample.cs"
                     if (item > 2)
                     {

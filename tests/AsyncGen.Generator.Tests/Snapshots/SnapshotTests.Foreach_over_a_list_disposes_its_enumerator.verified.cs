@@ -77,7 +77,7 @@ namespace Demo
 #line 13 "Sample.cs"
                     if (!(_enumerator.MoveNext())) goto Loop1Break;
 #line 13 "Sample.cs"
-                    _value = (int)_enumerator.Current;
+                    _value = _enumerator.Current;
 #line 15 "Sample.cs"
                     _await1_sleep = Time.Sleep(TimeSpan.Zero);
 #line hidden
