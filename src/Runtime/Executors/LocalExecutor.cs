@@ -60,7 +60,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     private readonly ConcurrentQueue<ITaskCell> _remote = new(); // any other thread, or before the executor runs
     private bool _turningDriver;                             // executor thread only: inside _driver.Park
     private int _parked;          // 1 while the executor thread is (about to be) parked: wakers must unpark it
-    private int _runningThread;   // managed thread id inside Run/BlockOn, else 0
+    private int _runningThread;   // managed thread id inside Run/BlockOn; minus it while another thread's Spawn adds its task; else 0
     private bool _disposed;
 
     /// <summary>Creates an executor whose driver follows <paramref name="options"/> (default: the best available).</summary>
@@ -101,7 +101,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         get
         {
             int owner = Volatile.Read(ref _runningThread);
-            return owner == 0 || owner == Environment.CurrentManagedThreadId;
+            return owner <= 0 || owner == Environment.CurrentManagedThreadId;
         }
     }
 
@@ -142,17 +142,50 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         // The thread id is read once: each read is a thread-static lookup (__tls_get_addr, ≈ 2 % of spawn_join).
         int current = Environment.CurrentManagedThreadId;
         int owner = Volatile.Read(ref _runningThread);
-        if (owner != 0 && owner != current)
-            throw new InvalidOperationException(
-                "LocalExecutor.Spawn was called from another thread while the executor runs; it is single-threaded. " +
-                "Spawn from one of its tasks (Executor.Spawn) or hand the work over through a channel.");
+        if (owner > 0 && owner != current) throw SpawnWhileRunning();
         // Bound as Scheduled and queued here: no wake (one atomic step fewer per spawn, and no dispatch through it).
         var task = TaskCell.Claim(future, scheduled: true);
-        _tasks.Add(task);
+        if (owner == current)
+        {
+            _tasks.Add(task);
+        }
+        else
+        {
+            // Not running, as far as the read above saw: the table is not thread-safe, and Run may start on another
+            // thread meanwhile (or Task code spawns on two threads before it runs), so claim it for the Add.
+            ClaimForSpawn(current);
+            try
+            {
+                _tasks.Add(task);
+            }
+            finally
+            {
+                Volatile.Write(ref _runningThread, 0);
+            }
+        }
         TaskLifecycle.Spawned(task, _metrics, owner == current ? _metrics.Threads[0] : null);
         Queue(task, owner, current);
         return new JoinHandle<T>(task);
     }
+
+    // A spawn from a thread other than the executor's, while it does not run: marks _runningThread with minus this
+    // thread's id for the few stores of the Add, so that Run (which waits it out) and another such spawn exclude it.
+    // A Run that started since the caller's check wins: the spawn throws as one made while the executor runs.
+    private void ClaimForSpawn(int current)
+    {
+        var spin = new SpinWait();
+        while (true)
+        {
+            int seen = Interlocked.CompareExchange(ref _runningThread, -current, 0);
+            if (seen == 0) return;
+            if (seen > 0) throw SpawnWhileRunning();
+            spin.SpinOnce(sleep1Threshold: -1); // another thread's Add: a few stores, never blocks
+        }
+    }
+
+    private static InvalidOperationException SpawnWhileRunning() => new(
+        "LocalExecutor.Spawn was called from another thread while the executor runs; it is single-threaded. " +
+        "Spawn from one of its tasks (Executor.Spawn) or hand the work over through a channel.");
 
     /// <summary>
     /// Spawns a struct future without a result — <c>Spawn(Time.Sleep(d))</c> — as one object: the task cell holding the
@@ -237,8 +270,16 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     private void RunLoop(ITaskCell? main, long deadlineMs, TimeSpan limit)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Interlocked.CompareExchange(ref _runningThread, Environment.CurrentManagedThreadId, 0) != 0)
-            throw new InvalidOperationException("The executor is already running; Run and BlockOn cannot be nested or called concurrently.");
+        int me = Environment.CurrentManagedThreadId;
+        var spin = new SpinWait();
+        while (true)
+        {
+            int seen = Interlocked.CompareExchange(ref _runningThread, me, 0);
+            if (seen == 0) break;
+            if (seen > 0)
+                throw new InvalidOperationException("The executor is already running; Run and BlockOn cannot be nested or called concurrently.");
+            spin.SpinOnce(sleep1Threshold: -1); // Task code on another thread adds a spawned task (ClaimForSpawn): a few stores
+        }
         var previous = t_current;
         t_current = this;
         try
