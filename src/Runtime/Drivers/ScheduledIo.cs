@@ -198,11 +198,15 @@ internal sealed class ScheduledIo
     /// waker store), and a <see cref="Lock"/> costs two interlocked operations and two reads of the thread's id per
     /// acquisition, plus an object of its own beside this one. The sections are a few loads and stores and never
     /// throw, and the flag is contended only when a work-stealing worker stores a waker while the parked worker
-    /// dispatches this descriptor's event, so a waiter spins briefly (<see cref="SpinWait"/> yields the processor if
-    /// the holder was preempted). The exchange is a full fence, which the lost-wake-up argument in the remarks above
-    /// relies on: it orders the reactor's readiness before its read of the wakers, and an operation's waker store
-    /// before its re-read of the readiness (the store is published by the release, which TSO or the release
-    /// semantics of <see cref="Volatile.Write(ref int, int)"/> keep after it).
+    /// dispatches this descriptor's event, so a waiter spins briefly, then yields the processor to a preempted holder
+    /// (<c>SpinOnce(sleep1Threshold: -1)</c>: the default <see cref="SpinWait"/> sleeps 1 ms from its 20th
+    /// iteration, which under load would stall the epoll dispatcher a millisecond per contended descriptor).
+    /// The lost-wake-up argument in the remarks above relies on the acquiring exchange alone, a full fence: the
+    /// holders are serialized by it, so either the reactor's exchange comes first (its readiness CAS precedes it, and
+    /// the operation's re-read of the readiness follows the operation's own later exchange, so it sees the
+    /// readiness), or the operation released first (the release store is ordered after its waker store, so the
+    /// reactor, acquiring after it, reads the waker). The re-read needs no ordering against the release store, which
+    /// is as well: a plain store followed by a load may be reordered (x64's TSO allows exactly store-load reordering).
     /// </remarks>
     private void AcquireWakers()
     {
@@ -213,7 +217,7 @@ internal sealed class ScheduledIo
     private void AcquireWakersContended()
     {
         var spinner = new SpinWait();
-        do spinner.SpinOnce();
+        do spinner.SpinOnce(sleep1Threshold: -1);
         while (Volatile.Read(ref _wakersBusy) != 0 || Interlocked.Exchange(ref _wakersBusy, 1) != 0);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace AsyncGen.Net;
@@ -101,23 +102,55 @@ internal sealed class AsyncTcpStreamAdapter : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    // An array outlives this frame already: the async path reads into it directly, no copy.
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        ThrowIfOnWorker(nameof(Read));
+        return count == 0 ? 0 : ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    }
 
     public override int Read(Span<byte> buffer)
     {
         ThrowIfOnWorker(nameof(Read));
-        var rented = new byte[buffer.Length]; // the async path needs memory that outlives this frame
-        int read = ReadAsync(rented).AsTask().GetAwaiter().GetResult();
-        rented.AsSpan(0, read).CopyTo(buffer);
-        return read;
+        if (buffer.IsEmpty) return 0;
+        // The async path needs memory that outlives this frame: a pooled array, returned once the read completed
+        // (the lane is done with it then, whether it succeeded or failed), so a blocking reader allocates no buffer
+        // per call.
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            int read = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        ThrowIfOnWorker(nameof(Write));
+        if (count != 0) WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ThrowIfOnWorker(nameof(Write));
-        WriteAsync(buffer.ToArray()).AsTask().GetAwaiter().GetResult();
+        if (buffer.IsEmpty) return;
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length); // as in Read(Span): outlives the frame, no per-call array
+        try
+        {
+            buffer.CopyTo(rented);
+            WriteAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Nothing is buffered here: every write was handed to the kernel when it completed.</summary>

@@ -18,14 +18,17 @@ namespace AsyncGen.Net;
 /// callers (SslStream, Pipelines) need.</para>
 /// <para><b>States</b> (<see cref="_state"/>; who moves it):</para>
 /// <code>
-///   Idle ──caller CAS──▶ Claimed ──caller: args stored──▶ Requested ──lane──▶ Running ──lane: done──▶ Idle
-///   Idle ──lane CAS (closing, or its future disposed)──▶ Closed (terminal: later requests throw ObjectDisposedException)
+///   Idle ──caller CAS──▶ Claimed ──caller: args stored──▶ Requested ──lane──▶ Running ──lane: done──▶ Completing
+///   Completing ──caller: GetResult of the ValueTask──▶ Idle
+///   Idle or Completing ──lane CAS (closing, or its future disposed)──▶ Closed (terminal: later requests throw ObjectDisposedException)
 /// </code>
 /// <para>The caller owns the argument fields from its CAS out of <c>Idle</c> until its release store of
-/// <c>Requested</c>; the lane owns them from its acquire read of <c>Requested</c> until it stores <c>Idle</c>. The
-/// lane stores <c>Idle</c> before it completes the ValueTask, so the caller's next operation (which can only start
-/// after it observed that completion) always finds <c>Idle</c>; a second operation started while one is in flight
-/// finds another state and throws, as Stream callers must not overlap two reads or two writes.</para>
+/// <c>Requested</c>; the lane owns them from its acquire read of <c>Requested</c> until it stores <c>Completing</c>.
+/// The operation stays in flight until its caller consumed the result (<c>GetResult</c>, which every await and
+/// <c>AsTask</c> calls): the caller's next operation, which can only start after that, always finds <c>Idle</c>; a
+/// second operation started before it (Stream callers must not overlap two reads or two writes) finds another state
+/// and throws. Were the lane to store <c>Idle</c> itself, around its completion, an overlapping caller could claim
+/// and reset the completion in that window, and the first caller would never see its result.</para>
 /// <para><b>Waking the lane.</b> A request, a cancellation and a close each publish their flag, then wake the
 /// lane's <see cref="AtomicWaker"/>; the lane registers its task's waker there, then re-reads the state and flags
 /// before returning Pending (register, then re-check: see <see cref="AtomicWaker"/>), so none of them is lost.</para>
@@ -42,6 +45,7 @@ internal abstract class StreamLane : IFuture<Unit>, IValueTaskSource<int>, IValu
     private const int Requested = 2;
     private const int Running = 3;
     private const int Closed = 4;
+    private const int Completing = 5; // done; the ValueTask's result not yet consumed by its caller
 
     private readonly AsyncTcpStream _stream;
     private ManualResetValueTaskSourceCore<int> _completion;
@@ -185,6 +189,18 @@ internal abstract class StreamLane : IFuture<Unit>, IValueTaskSource<int>, IValu
                     if (Volatile.Read(ref _state) != Claimed) continue;
                     return Poll<Unit>.Pending;
 
+                case Completing:
+                    if (Volatile.Read(ref _closing) != 0)
+                    {
+                        // The result stays readable (the completion is not reset); the lane refuses the next request.
+                        if (Interlocked.CompareExchange(ref _state, Closed, Completing) == Completing) return Poll<Unit>.Ready(default);
+                        continue;
+                    }
+                    // Waits for the caller's GetResult (Idle), which wakes the lane only if the Stream is closing.
+                    _lane.Register(cx.Waker);
+                    if (Volatile.Read(ref _state) != Completing || Volatile.Read(ref _closing) != 0) continue;
+                    return Poll<Unit>.Pending;
+
                 default:
                     return Poll<Unit>.Ready(default);
             }
@@ -202,9 +218,9 @@ internal abstract class StreamLane : IFuture<Unit>, IValueTaskSource<int>, IValu
         {
             int state = Volatile.Read(ref _state);
             if (state == Closed) return;
-            if (state == Idle)
+            if (state is Idle or Completing)
             {
-                if (Interlocked.CompareExchange(ref _state, Closed, Idle) == Idle) return;
+                if (Interlocked.CompareExchange(ref _state, Closed, state) == state) return;
                 continue;
             }
             if (state == Claimed)
@@ -222,8 +238,9 @@ internal abstract class StreamLane : IFuture<Unit>, IValueTaskSource<int>, IValu
     }
 
     // Lane only, in Running: frees the registration (waiting out a running callback, so its flag cannot leak into the
-    // next operation), hands the lane back, then completes the ValueTask, whose continuation may start the next one.
-    private void Complete(int result, Exception? error, int next = Idle)
+    // next operation), moves to Completing (the caller's GetResult hands the lane back) or Closed, then completes the
+    // ValueTask, whose continuation may start the next operation.
+    private void Complete(int result, Exception? error, int next = Completing)
     {
         _registration.Dispose();
         _registration = default;
@@ -234,9 +251,40 @@ internal abstract class StreamLane : IFuture<Unit>, IValueTaskSource<int>, IValu
         else _completion.SetException(error);
     }
 
-    int IValueTaskSource<int>.GetResult(short token) => _completion.GetResult(token);
+    int IValueTaskSource<int>.GetResult(short token)
+    {
+        bool current = token == _completion.Version;
+        try
+        {
+            return _completion.GetResult(token);
+        }
+        finally
+        {
+            if (current) Consumed();
+        }
+    }
 
-    void IValueTaskSource.GetResult(short token) => _completion.GetResult(token);
+    void IValueTaskSource.GetResult(short token)
+    {
+        bool current = token == _completion.Version;
+        try
+        {
+            _completion.GetResult(token);
+        }
+        finally
+        {
+            if (current) Consumed();
+        }
+    }
+
+    // Caller side: the result was consumed, so the operation is over and the lane takes the next one. A stale token
+    // (an earlier operation's) changes nothing; a repeated GetResult finds another state. A close that came while the lane waited in
+    // Completing left it registered: wake it to end its task (the CAS is a full fence, so the flag is seen).
+    private void Consumed()
+    {
+        if (Interlocked.CompareExchange(ref _state, Idle, Completing) == Completing && Volatile.Read(ref _closing) != 0)
+            _lane.Wake();
+    }
 
     ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _completion.GetStatus(token);
 

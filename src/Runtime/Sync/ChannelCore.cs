@@ -24,6 +24,12 @@ namespace AsyncGen.Sync;
 /// side) marks that a pending receive owns the waker slot, and a second concurrent receive is rejected.
 /// Register-then-re-check: <see cref="PollReceive"/> arms the slot, then looks for an item or the end again, so a
 /// send or close landing between its first look and the registration is seen (see <see cref="AtomicWaker"/>).</para>
+/// <para><b>The consumer gate.</b> <see cref="MpscRing{T}.TryDequeue"/> has one consumer, but two parties take items:
+/// the receive, and the drain of <see cref="DisposeReceiver"/>, which may run on another thread while the receive it
+/// woke (through the close) is polled on a worker. So every take holds <see cref="_consuming"/> (one CAS, taken and
+/// released by the receiving side within one call): the drain waits for a running receive to leave, then keeps the
+/// gate for good, and a receive that finds the gate kept (or the receiver disposed under it) reports Closed. Every
+/// item is then received once or dropped once, and a receive after the dispose sees Closed.</para>
 /// </remarks>
 [DebuggerDisplay("AsyncChannel ({Count} items{(IsClosed ? \", closed\" : \"\"),nq})")]
 internal sealed class ChannelCore<T>
@@ -39,6 +45,7 @@ internal sealed class ChannelCore<T>
     private bool _receiverRegistered;
     private int _closed;
     private int _receiverDisposed;
+    private int _consuming; // 1 while a receive takes items, and for good once DisposeReceiver drained (see remarks)
     private int _senders = 1; // live ChannelSender handles: the last one disposed closes the channel
 
     /// <summary>An enumerator returned by a finished <c>await foreach</c>, reused by the next one (single consumer).</summary>
@@ -123,9 +130,57 @@ internal sealed class ChannelCore<T>
         _receiver.Wake();
     }
 
-    public bool TryReceive(out T item) => TryTake(out item);
+    /// <summary>Takes an item if one is waiting; false when none is or the receiver was disposed.</summary>
+    public bool TryReceive(out T item)
+    {
+        if (!EnterConsumer())
+        {
+            item = default!;
+            return false;
+        }
+        try
+        {
+            if (IsReceiverDisposed)
+            {
+                item = default!;
+                return false;
+            }
+            return TryTake(out item);
+        }
+        finally
+        {
+            Volatile.Write(ref _consuming, 0);
+        }
+    }
 
     public Poll<ReceiveResult<T>> PollReceive(ref bool registered, in Waker waker)
+    {
+        if (!EnterConsumer()) return Drained(ref registered);
+        try
+        {
+            // Disposed while this receive was pending (the close woke it) or before it started: the items are the
+            // drain's, and the receive reports Closed as documented.
+            if (IsReceiverDisposed) return Drained(ref registered);
+            return PollReceiveAsConsumer(ref registered, waker);
+        }
+        finally
+        {
+            Volatile.Write(ref _consuming, 0);
+        }
+    }
+
+    // False when DisposeReceiver holds the gate (for good). A receive running on another thread at the same time is
+    // the misuse the single-consumer rule forbids: it would take the ring's head twice.
+    private bool EnterConsumer()
+    {
+        if (Interlocked.CompareExchange(ref _consuming, 1, 0) == 0) return true;
+        if (IsReceiverDisposed) return false;
+        throw new InvalidOperationException("Two receives ran at once on one channel, but a channel has a single consumer (many senders, one " +
+            "receiver, like tokio's mpsc). Receive in one task and hand the items on, or share the receiver through an " +
+            "AsyncMutex<ChannelReceiver<T>> so that one worker receives at a time.");
+    }
+
+    private Poll<ReceiveResult<T>> PollReceiveAsConsumer(ref bool registered, in Waker waker)
     {
         Debug.Assert(!registered || _receiverRegistered, "a registered receive lost its registration");
         if (TryTake(out var item)) return Received(ref registered, item);
@@ -171,13 +226,17 @@ internal sealed class ChannelCore<T>
     /// pending and later send with false, and the items still buffered are dropped, so the channel no longer keeps
     /// them alive while senders live on. Idempotent.
     /// </summary>
-    /// <remarks>Runs on the receiving side (single consumer): the drain below is that consumer's last receive. A
-    /// delivery racing the close (a sender already holding room) can land after the drain; it stays buffered until
-    /// the channel is collected, which is harmless.</remarks>
+    /// <remarks>May run while a receive is being polled on another thread (the close below wakes a pending one): the
+    /// drain waits at the consumer gate for that receive to leave (a bounded, non-blocking poll), then keeps the gate,
+    /// so it is the ring's last consumer and no receive takes an item after it. A delivery racing the close (a sender
+    /// already holding room) can land after the drain; it stays buffered until the channel is collected, which is
+    /// harmless.</remarks>
     public void DisposeReceiver()
     {
         if (Interlocked.Exchange(ref _receiverDisposed, 1) != 0) return;
         Close();
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _consuming, 1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
         while (TryTake(out _)) { }
     }
 

@@ -85,8 +85,9 @@ public readonly struct ChannelReceiver<T> : IDisposable
     /// Drops the receiver: closes the channel (pending and later sends complete with false; a sender already given
     /// room still delivers) and drops the buffered items. Idempotent; any copy of this struct disposes the receiver.
     /// </summary>
-    /// <remarks>Dispose from the consuming side, not while a receive of this channel is running on another thread.
-    /// A receive still pending when the receiver is disposed completes with <see cref="ReceiveResult{T}.Closed"/>.</remarks>
+    /// <remarks>A receive still pending when the receiver is disposed completes with
+    /// <see cref="ReceiveResult{T}.Closed"/>, even when the close wakes it on another worker while the items are
+    /// dropped: each item is either received before the dispose or dropped by it, never both.</remarks>
     public void Dispose() => _core?.DisposeReceiver(); // a default(ChannelReceiver) holds no channel: nothing to drop
 
     private void ThrowIfDisposed()

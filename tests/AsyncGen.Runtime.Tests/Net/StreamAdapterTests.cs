@@ -137,6 +137,29 @@ public class StreamAdapterTests
         Assert.Equal("abc"u8.ToArray(), buffer[..read]);
     }
 
+    [Fact]
+    public async Task A_ReadAsync_overlapping_a_completed_but_unconsumed_one_throws_and_the_first_keeps_its_result()
+    {
+        using var executor = new WorkStealingExecutor(2);
+        var (client, server) = Pair(executor);
+        await using var clientStream = client.AsStream(executor);
+        await using var serverStream = server.AsStream(executor);
+        var first = new byte[8];
+        var pending = serverStream.ReadAsync(first);
+        await clientStream.WriteAsync("abc"u8.ToArray());
+        Assert.True(SpinWait.SpinUntil(() => pending.IsCompleted, Limit));
+
+        // The lane finished the first read, but its caller has not taken the result: the read is still in flight, so
+        // a second one is the overlap Stream forbids (it used to claim the lane and reset the first one's result).
+        var error = Assert.Throws<InvalidOperationException>(() => { _ = serverStream.ReadAsync(new byte[8]); });
+        Assert.Contains("still in flight", error.Message);
+        int read = await pending;
+        Assert.Equal("abc"u8.ToArray(), first[..read]);
+
+        await clientStream.WriteAsync("de"u8.ToArray()); // consumed: the next read is served
+        Assert.Equal(2, await serverStream.ReadAsync(first).AsTask().WaitAsync(Limit));
+    }
+
     private static async Future<int> ReadBlocking(Stream stream)
     {
         await Future.Yield();
@@ -155,6 +178,35 @@ public class StreamAdapterTests
                 () => executor.BlockOn(ReadBlocking(stream), Limit));
             Assert.Contains("ReadAsync", error.Message);
         }
+    }
+
+    [Fact]
+    public void Blocking_span_Read_and_Write_allocate_no_buffer_per_call()
+    {
+        const int Size = 16 * 1024; // fits a loopback socket's send buffer: the write completes before the read
+        const int Rounds = 20;
+        using var executor = new WorkStealingExecutor(2);
+        var (client, server) = Pair(executor);
+        using var clientStream = client.AsStream(executor);
+        using var serverStream = server.AsStream(executor);
+        var sent = new byte[Size];
+        Random.Shared.NextBytes(sent);
+        var received = new byte[Size];
+
+        void RoundTrip()
+        {
+            clientStream.Write((ReadOnlySpan<byte>)sent);
+            serverStream.ReadExactly(received.AsSpan());
+        }
+
+        RoundTrip(); // warm-up: JIT, and the pool's first arrays for this thread
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Rounds; i++) RoundTrip();
+        long perRoundTrip = (GC.GetAllocatedBytesForCurrentThread() - before) / Rounds;
+
+        Assert.Equal(sent, received);
+        // A Task and its continuation per call remain; an array per call (the old copy) would be >= 2 x Size.
+        Assert.True(perRoundTrip < Size / 4, $"{perRoundTrip} bytes allocated per {Size}-byte round trip");
     }
 
     [Fact]
