@@ -106,29 +106,37 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary>
-    /// A query with awaits in its first <c>from</c> collection or in <c>join</c> collections, the only places C# allows
-    /// them (the other clauses are lambdas): those collections are the arguments of the query's calls
-    /// (<c>a.Join(b, ...)</c>), evaluated in order before the query runs, so each is computed here in order, stored
-    /// when a later one awaits, and the query is written over the values.
+    /// A query with awaits in its first <c>from</c> collection or in the collection of a <c>join</c> right after it, the
+    /// places where the await runs before every call of the query: C# writes each clause as a call on the result of
+    /// the clauses before it (<c>a.Where(...).Join(await b, ...)</c>), so the call of a clause before an awaited join
+    /// runs before that await (a null source throws before <c>b</c> is awaited), which this lowering, computing the
+    /// collections first and the whole query after, would reorder. Such a query is AG0005 (await the collection into
+    /// a local first); otherwise the <c>from</c> collection is stored when the join awaits, and the query is written
+    /// over the values.
     /// </summary>
     private string SpillQuery(QueryExpressionSyntax query, List<Stmt> output)
     {
-        var joins = query.Body.Clauses.OfType<JoinClauseSyntax>().ToList();
-        bool AwaitAfter(int join) => joins.Skip(join + 1).Any(j => ContainsAwait(j.InExpression));
-
         var from = query.FromClause;
-        var text = new StringBuilder("from ").Append(from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ")
-            .Append(from.Identifier.ValueText).Append(" in ").Append(SpillOperand(from.Expression, AwaitAfter(-1), output));
-        foreach (var clause in query.Body.Clauses)
+        var clauses = query.Body.Clauses;
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            if (clauses[i] is JoinClauseSyntax awaited && ContainsAwait(awaited.InExpression) && (i > 0 || from.Type is not null))
+                throw new UnsupportedConstructException(awaited.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
+                    "an await in a join collection after other query clauses or a typed range variable (C# runs their calls before the await; await the collection into a local before the query)");
+        }
+
+        var firstJoinAwaits = clauses.FirstOrDefault() is JoinClauseSyntax first && ContainsAwait(first.InExpression);
+        var text = new StringBuilder("from ").Append(from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ").Append(from.Identifier.ValueText).Append(" in ").Append(SpillOperand(from.Expression, firstJoinAwaits, output));
+        foreach (var clause in clauses)
         {
             text.Append("\n    ");
-            if (clause is not JoinClauseSyntax join || !ContainsAwait(join.InExpression) && !AwaitAfter(joins.IndexOf(join)))
+            if (clause is not JoinClauseSyntax join || !ContainsAwait(join.InExpression))
             {
                 text.Append(_rewriter.Rewrite(clause));
                 continue;
             }
             text.Append("join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.ValueText)
-                .Append(" in ").Append(SpillOperand(join.InExpression, AwaitAfter(joins.IndexOf(join)), output))
+                .Append(" in ").Append(Spill(join.InExpression, output))
                 .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
             if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.ValueText);
         }

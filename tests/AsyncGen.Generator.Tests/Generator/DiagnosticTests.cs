@@ -6,9 +6,9 @@ namespace AsyncGen.Generator.Tests.Generator;
 /// <summary>Each diagnostic fires at the exact node, names what is wrong, and links to its docs page.</summary>
 public class DiagnosticTests
 {
-    private static Diagnostic Single(string members, string typeDeclaration = "public static partial class Sample")
+    private static Diagnostic Single(string members, string typeDeclaration = "public static partial class Sample", string usings = "")
     {
-        var source = "using System;\nusing System.Threading.Tasks;\nusing AsyncGen;\n\n" + typeDeclaration + "\n{\n" + members + "\n}\n";
+        var source = "using System;\nusing System.Threading.Tasks;\nusing AsyncGen;\n" + usings + "\n" + typeDeclaration + "\n{\n" + members + "\n}\n";
         var run = GeneratorHarness.Run(source, "Sample.cs");
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal($"https://github.com/asyncgen/asyncgen/blob/main/docs/rules/{diagnostic.Id}.md", diagnostic.Descriptor.HelpLinkUri);
@@ -91,6 +91,31 @@ public class DiagnosticTests
         Assert.Equal("AG0005", diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Contains(construct, diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("from c in customers where c > 0 join o in await orders on c equals o select c")]
+    [InlineData("from c in customers orderby c join o in await orders on c equals o select c")]
+    [InlineData("from int c in customers join o in await orders on c equals o select c")]
+    [InlineData("from c in customers join o in customers on c equals o into same join o in await orders on c equals o select c")]
+    [InlineData("from c in customers join p in customers on c equals p join o in await orders on c equals o select c")]
+    [InlineData("from c in customers join o in await orders on c equals o join p in await orders on c equals p select c")]
+    public void AG0005_at_an_awaited_join_after_other_query_clauses(string query)
+    {
+        // C# runs the calls of the clauses before the join (customers.Where(...)) before awaiting its collection.
+        var diagnostic = Single($$"""
+                [PollAsync]
+                public static async Future<int> Work(System.Collections.Generic.List<int> customers, Task<int[]> orders)
+                {
+                    var rows = {{query}};
+                    return rows.Count();
+                }
+            """, usings: "using System.Linq;\n");
+        Assert.Equal("AG0005", diagnostic.Id);
+        Assert.Contains("an await in a join collection after other query clauses", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal("await orders", At(diagnostic));
+        // The join that comes after other clauses: with two awaited joins, the second.
+        Assert.Equal(diagnostic.Location.SourceTree!.GetText().ToString().LastIndexOf("await orders", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
     }
 
     [Fact]

@@ -245,3 +245,60 @@ public static partial class P_CheckedForeachWithoutAwaitAfterAnAwait
         return total.ToString();
     }
 }
+
+public static partial class P_QueryWhereBeforeAnAwaitedJoinRunsFirst
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        List<(int Id, string Name)> customers = null!;
+        try
+        {
+            var lines = from c in customers
+                        where c.Id > 0
+                        join o in await Ops.Value(JoinData.Orders(log)) on c.Id equals o.CustomerId
+                        select c.Name;
+            return string.Join(",", lines);
+        }
+        catch (ArgumentNullException e)
+        {
+            log.Add("null " + e.ParamName);
+            return "caught";
+        }
+    }
+}
+
+public static partial class P_QueryJoinsBeforeAnAwaitedJoinRunFirst
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        List<(int CustomerId, decimal Total)> orders = null!;
+        try
+        {
+            var lines = from c in JoinData.Customers(log)
+                        join o in orders on c.Id equals o.CustomerId into theirs
+                        join r in await Ops.Value(new List<string> { "Ann" }) on c.Name equals r
+                        select c.Name + theirs.Count();
+            return string.Join(",", lines);
+        }
+        catch (ArgumentNullException e)
+        {
+            log.Add("null " + e.ParamName);
+        }
+        List<(int Id, string Name)> customers = null!;
+        try
+        {
+            var lines = from c in customers
+                        join o in JoinData.Orders(log) on c.Id equals o.CustomerId
+                        join r in await Ops.Value(new List<string> { "Ann" }) on c.Name equals r
+                        select c.Name;
+            return string.Join(",", lines);
+        }
+        catch (ArgumentNullException e)
+        {
+            log.Add("null " + e.ParamName);
+            return "caught";
+        }
+    }
+}
