@@ -72,19 +72,11 @@ public static class AsyncDisposal
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(startDisposal);
         if (resource is null) return;
-        var name = CountDetached(typeof(TResource));
-        relay.AfterCancel(() =>
+        AfterPending(relay, typeof(TResource), name =>
         {
-            try
-            {
-                var disposal = startDisposal(resource);
-                if (disposal.IsCompleted) disposal.GetAwaiter().GetResult();
-                else ObserveDetached(disposal, name);
-            }
-            catch (Exception error)
-            {
-                Report(error, name);
-            }
+            var disposal = startDisposal(resource);
+            if (disposal.IsCompleted) disposal.GetAwaiter().GetResult();
+            else ObserveDetached(disposal, name);
         });
     }
 
@@ -97,33 +89,11 @@ public static class AsyncDisposal
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(startDisposal);
         if (resource is null) return;
-        var name = CountDetached(typeof(TResource));
-        relay.AfterCancel(() =>
+        AfterPending(relay, typeof(TResource), name =>
         {
-            try
-            {
-                var awaiter = startDisposal(resource).GetAwaiter();
-                if (awaiter.IsCompleted)
-                {
-                    awaiter.GetResult();
-                    return;
-                }
-                awaiter.OnCompleted(() =>
-                {
-                    try
-                    {
-                        awaiter.GetResult();
-                    }
-                    catch (Exception error)
-                    {
-                        Report(error, name);
-                    }
-                });
-            }
-            catch (Exception error)
-            {
-                Report(error, name);
-            }
+            var awaiter = startDisposal(resource).GetAwaiter();
+            if (awaiter.IsCompleted) awaiter.GetResult();
+            else ObserveDetached(awaiter, name);
         });
     }
 
@@ -139,19 +109,7 @@ public static class AsyncDisposal
             awaiter.GetResult();
             return;
         }
-        var name = CountDetached(typeof(TResource));
-        // Detached on purpose, as below.
-        awaiter.OnCompleted(() =>
-        {
-            try
-            {
-                awaiter.GetResult();
-            }
-            catch (Exception error)
-            {
-                Report(error, name);
-            }
-        });
+        ObserveDetached(awaiter, CountDetached(typeof(TResource)));
     }
 
     /// <summary>Counts a detached disposal, raises its event, and returns its name for a later failure report.</summary>
@@ -171,6 +129,40 @@ public static class AsyncDisposal
         _ = disposal.AsTask().ContinueWith(static (task, state) => ReportFailure(task, (string)state!), name,
             CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private static void ObserveDetached(ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter awaiter, string name)
+    {
+        // Detached on purpose, as above; the configured awaiter runs the report where its configuration says.
+        awaiter.OnCompleted(() =>
+        {
+            try
+            {
+                awaiter.GetResult();
+            }
+            catch (Exception error)
+            {
+                Report(error, name);
+            }
+        });
+    }
+
+    /// <summary>Counts a disposal detached behind a pending <c>MoveNextAsync</c> and starts it once that completes;
+    /// a disposal that throws as it starts is reported like a later failure.</summary>
+    private static void AfterPending(AwaiterWakeRelay relay, Type resource, Action<string> startDisposal)
+    {
+        var name = CountDetached(resource);
+        relay.AfterCancel(() =>
+        {
+            try
+            {
+                startDisposal(name);
+            }
+            catch (Exception error)
+            {
+                Report(error, name);
+            }
+        });
     }
 
     private static void ReportFailure(Task disposal, string name) =>
