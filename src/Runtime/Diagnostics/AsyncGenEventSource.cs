@@ -122,7 +122,7 @@ internal sealed class AsyncGenEventSource : EventSource
     public void TaskFaulted(long taskId, string name, string exceptionType, string message) =>
         WriteTyped(35, taskId, name, exceptionType, message);
 
-    /// <summary>The task was disposed before it finished (aborted, or its executor disposed).</summary>
+    /// <summary>The task was disposed before it finished without an abort request: its executor was disposed (aborts: <see cref="TaskAborted"/>).</summary>
     [Event(36, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} cancelled after {1} poll(s)")]
     public void TaskCancelled(long taskId, long polls) => WriteEvent(36, taskId, polls);
 
@@ -147,6 +147,13 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(40, Level = EventLevel.Informational, Keywords = Keywords.Dump, Message = "{0} task #{1} {2} {3}, {4} poll(s), idle {5} ms: {6}")]
     public void TaskDumped(string executor, long taskId, string name, string state, int polls, double sinceLastPollMs, string backtrace) =>
         WriteTyped(40, executor, taskId, name, state, polls, sinceLastPollMs, backtrace);
+
+    /// <summary>
+    /// The task was disposed before it finished because an abort was requested (<c>JoinHandle.Abort</c>,
+    /// <c>AbortHandle</c>, <c>JoinSet</c>, a <c>BlockOn</c> limit).
+    /// </summary>
+    [Event(41, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} aborted after {1} poll(s)")]
+    public void TaskAborted(long taskId, long polls) => WriteEvent(41, taskId, polls);
 
     /// <summary>A timer was armed for <paramref name="deadlineMs"/> on the <see cref="Time.NowMs"/> clock.</summary>
     [Event(50, Level = EventLevel.Verbose, Keywords = Keywords.Timers, Message = "timer armed for {0} ms")]

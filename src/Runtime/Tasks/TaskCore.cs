@@ -315,7 +315,9 @@ internal struct TaskCore<T>
         if (error is not null || self._awaitedError is not null) self._awaitedError = error;
         if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
         var scheduler = Scheduler;
-        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled);
+        // Read before the CAS below clears the state bits: a cancellation with Cancelled set was an abort request.
+        bool aborted = cancelled && (State & TaskState.Cancelled) != 0;
+        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled, aborted);
         // Publishes the outcome in one step that also says whether a joiner stored its waker (JoinWaker): if so it
         // is ours to take, since the joiner no longer touches it once Complete is set; if not, the joiner finds
         // Complete when it tries to publish one (StoreJoinWaker).
