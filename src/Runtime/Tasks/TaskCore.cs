@@ -146,7 +146,7 @@ internal struct TaskCore<T>
         ref var stamps = ref _table!.StampsOf(_slot);
         int now = TaskClock.Now();
         stamps.LastPollMs = now;
-        var budget = CoopBudget.Enter();
+        var budget = CoopBudget.Enter(_id);
         try
         {
             var cx = new Context(Waker, ref yielded);
@@ -176,6 +176,7 @@ internal struct TaskCore<T>
     {
         if (IsComplete) return;
         ExceptionDispatchInfo? error = null;
+        var scope = CoopBudget.Enter(_id); // cleanup that outlives the dispose reports this task's id
         try
         {
             future.Dispose();
@@ -183,6 +184,10 @@ internal struct TaskCore<T>
         catch (Exception disposeError)
         {
             error = ExceptionDispatchInfo.Capture(disposeError);
+        }
+        finally
+        {
+            CoopBudget.Exit(scope);
         }
         Release(ref future);
         error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
