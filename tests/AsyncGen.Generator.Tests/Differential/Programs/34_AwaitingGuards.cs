@@ -386,3 +386,79 @@ public static partial class P_SwitchExpressionGuardThrowsAndArmThrows
         return text.Trim();
     }
 }
+
+public static partial class P_CaseWhenConstantsEnumsAndNull
+{
+    private const int Limit = 4;
+
+    private enum Color { Red, Green, Blue }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var text = "";
+        foreach (var n in new[] { 5, 6, 0 })
+        {
+            switch (n)
+            {
+                case Limit + 1 when await Guards.IsAllowed(n, log):
+                    text += "limit+1 ";
+                    break;
+                case Limit * 2 - 2 when await Ops.Value(true):
+                    text += "limit*2-2 ";
+                    break;
+                default:
+                    text += "other ";
+                    break;
+            }
+        }
+        foreach (var color in new[] { Color.Green, Color.Blue })
+        {
+            text += color switch
+            {
+                Color.Red => "red ",
+                Color.Green when await Ops.Value(color.ToString().Length) == 5 => "green ",
+                _ => "blue ",
+            };
+        }
+        foreach (var word in new[] { null, "x" })
+        {
+            switch (word)
+            {
+                case null when await Ops.Value(true):
+                    text += "null ";
+                    break;
+                case { Length: 1 } when await Ops.Value(word == "x"):
+                    text += "one letter ";
+                    break;
+            }
+        }
+        return text.Trim();
+    }
+}
+
+public static partial class P_CaseWhenVariablesCapturedByLambdasInALoop
+{
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var later = new List<Func<string>>();
+        foreach (var item in new object[] { "ann", 7, "bo", 40 })
+        {
+            switch (item)
+            {
+                case string name when await Ops.Value(name.Length > 2):
+                    later.Add(() => "long name " + name);
+                    break;
+                case int number when await Guards.IsAllowed(number, log):
+                    later.Add(() => "allowed " + number);
+                    await Ops.Yield();
+                    break;
+                case var other:
+                    later.Add(() => "other " + other);
+                    break;
+            }
+        }
+        return string.Join(", ", later.Select(f => f()));
+    }
+}
