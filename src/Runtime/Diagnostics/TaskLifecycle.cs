@@ -60,13 +60,26 @@ internal static class TaskLifecycle
         if (log.IsEnabled() && log.TasksEnabled(EventLevel.Verbose)) log.TaskWoken(task.Id, sameThread ? "same_thread" : "other_thread");
     }
 
-    /// <summary>Runs (polls) <paramref name="task"/> on the executor thread that owns <paramref name="counters"/>.</summary>
+    /// <summary>
+    /// Runs (polls) <paramref name="task"/> on the executor thread that owns <paramref name="counters"/>, with a full
+    /// cooperative budget: <paramref name="budget"/> is that thread's <see cref="CoopBudget.OfThisThread"/>, taken
+    /// once by the executor's loop; it is restored after the poll (polls may nest: BlockOn in tests).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Poll(ITaskCell task, RuntimeCounters counters)
+    public static void Poll(ITaskCell task, RuntimeCounters counters, ref int budget)
     {
         counters.Count(RuntimeCounter.Polls);
-        if (!AsyncGenEventSource.Log.IsEnabled() && !RuntimeMeter.PollDuration.Enabled) task.Run();
-        else PollObserved(task, counters);
+        int previous = budget;
+        budget = CoopBudget.Full;
+        try
+        {
+            if (!AsyncGenEventSource.Log.IsEnabled() && !RuntimeMeter.PollDuration.Enabled) task.Run();
+            else PollObserved(task, counters);
+        }
+        finally
+        {
+            budget = previous;
+        }
     }
 
     public static void Finished(ITaskCell task, ITaskScheduler scheduler, Exception? error, bool cancelled)

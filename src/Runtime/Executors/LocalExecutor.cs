@@ -335,14 +335,15 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             for (int remote = _remote.Count; remote > 0 && _remote.TryDequeue(out var woken); remote--) _ready.Enqueue(woken);
         }
         int polled = 0;
+        ref int budget = ref CoopBudget.OfThisThread(); // one thread-static lookup per batch, not two per poll
         while (polled < DriverShare && _driverWoken.TryDequeue(out var due))
         {
-            TaskLifecycle.Poll(due, counters);
+            TaskLifecycle.Poll(due, counters, ref budget);
             polled++;
         }
         while (polled < EventInterval && (_ready.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
         {
-            TaskLifecycle.Poll(task, counters);
+            TaskLifecycle.Poll(task, counters, ref budget);
             polled++;
         }
     }

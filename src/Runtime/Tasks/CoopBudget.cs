@@ -22,16 +22,16 @@ internal static class CoopBudget
     /// <summary>True while a task is being polled on this thread (false for futures polled by hand).</summary>
     public static bool InTaskPoll => t_budget != 0;
 
-    /// <summary>Starts a task's poll with a full budget; returns the state to restore (polls may nest: BlockOn tests).</summary>
-    public static int Enter()
-    {
-        int previous = t_budget;
-        t_budget = PerPoll + 1;
-        return previous;
-    }
+    /// <summary>
+    /// The calling thread's budget word, for an executor's loop to take once and then give each task poll a full
+    /// budget (<see cref="Full"/>) and restore the word after it with plain stores: a thread-static access is a call
+    /// to the runtime's TLS helper (<c>__tls_get_addr</c> on Linux), and two per poll were ≈ 4 % of
+    /// <c>spawn_join</c> (benchmarks/README.md). Valid on the calling thread only, for as long as it lives.
+    /// </summary>
+    public static ref int OfThisThread() => ref t_budget;
 
-    /// <summary>Ends a task's poll.</summary>
-    public static void Exit(int previous) => t_budget = previous;
+    /// <summary>The word's value during a task's poll before any operation spent from it.</summary>
+    public const int Full = PerPoll + 1;
 
     /// <summary>
     /// At the start of a resource operation's poll: false when the task has spent its budget, after waking it so it

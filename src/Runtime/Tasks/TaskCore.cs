@@ -146,7 +146,8 @@ internal struct TaskCore<T>
         ref var stamps = ref _table!.StampsOf(_slot);
         int now = TaskClock.Now();
         stamps.LastPollMs = now;
-        var budget = CoopBudget.Enter();
+        // The cooperative budget (CoopBudget) was filled by the executor's loop, which polls every task through
+        // TaskLifecycle.Poll.
         try
         {
             var cx = new Context(Waker, ref yielded);
@@ -157,10 +158,6 @@ internal struct TaskCore<T>
             Release(ref future);
             Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: false);
             return;
-        }
-        finally
-        {
-            CoopBudget.Exit(budget);
         }
         if (poll.IsReady)
         {

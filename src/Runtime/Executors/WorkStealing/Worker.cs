@@ -94,6 +94,7 @@ internal sealed class Worker
     /// <summary>Runs tasks until the executor shuts down.</summary>
     public void Run()
     {
+        ref int budget = ref CoopBudget.OfThisThread(); // this thread's, for every poll: no thread-static lookup per poll
         while (!Executor.IsShuttingDown)
         {
             _tick++;
@@ -114,7 +115,7 @@ internal sealed class Worker
                 _searching = false;
                 if (Executor.Idle.TransitionFromSearching()) Executor.NotifyParked();
             }
-            TaskLifecycle.Poll(task, Counters);
+            TaskLifecycle.Poll(task, Counters, ref budget);
         }
     }
 
