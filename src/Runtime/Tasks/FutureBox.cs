@@ -50,13 +50,13 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
     public void CollectFrames(List<AsyncFrame> frames)
     {
         if (_task.IsComplete) return;
-        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {Name}") { Kind = AsyncFrameKind.Join });
+        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id(this)} {Name}") { Kind = AsyncFrameKind.Join });
         AsyncBacktrace.Collect(ref _future, frames);
     }
 
     Waker ITaskCell.Waker => _task.Waker;
 
-    long ITaskCell.Id => _task.Id;
+    long ITaskCell.Id => _task.Id(this);
 
     TaskState ITaskCell.State => _task.State;
 
@@ -75,7 +75,7 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
 
     int ITaskCell.PollCount => _task.PollCount;
 
-    void ITaskCell.Bind(Waker waker, long id) => _task.Bind(waker, id);
+    void ITaskCell.Bind(Waker waker) => _task.Bind(waker);
 
     void ITaskCell.Wake() => _task.Wake(this);
 
