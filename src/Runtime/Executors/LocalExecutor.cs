@@ -306,6 +306,10 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                         // Diagnosed before the cancellation removes the task's timers and registrations.
                         Debug.Assert(main is not null, "Run has no deadline");
                         var diagnosis = StallDiagnosis.Of(main, _driver.Timers);
+                        // Giving up is an abort (counted in asyncgen.task.aborted, as on the work-stealing executor,
+                        // whose BlockOn aborts from outside): the abort request, then its dispose right here. The
+                        // queue entry the request may add finds the task complete.
+                        main.Abort();
                         main.Cancel();
                         throw new StalledTaskException(diagnosis, limit);
                     }
@@ -335,15 +339,14 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             for (int remote = _remote.Count; remote > 0 && _remote.TryDequeue(out var woken); remote--) _ready.Enqueue(woken);
         }
         int polled = 0;
-        ref int budget = ref CoopBudget.OfThisThread(); // one thread-static lookup per batch, not two per poll
         while (polled < DriverShare && _driverWoken.TryDequeue(out var due))
         {
-            TaskLifecycle.Poll(due, counters, ref budget);
+            TaskLifecycle.Poll(due, counters);
             polled++;
         }
         while (polled < EventInterval && (_ready.TryDequeue(out var task) || _driverWoken.TryDequeue(out task)))
         {
-            TaskLifecycle.Poll(task, counters, ref budget);
+            TaskLifecycle.Poll(task, counters);
             polled++;
         }
     }

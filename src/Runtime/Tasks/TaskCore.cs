@@ -147,8 +147,7 @@ internal struct TaskCore<T>
         ref var stamps = ref slot.Stamps;
         int now = TaskClock.Now();
         stamps.LastPollMs = now;
-        // The cooperative budget (CoopBudget) was filled by the executor's loop, which polls every task through
-        // TaskLifecycle.Poll.
+        var budget = CoopBudget.Enter(slot.Id);
         try
         {
             var cx = new Context(new Waker(table, _slot, slot.Generation), ref yielded);
@@ -159,6 +158,10 @@ internal struct TaskCore<T>
             Release(ref future);
             Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: false);
             return;
+        }
+        finally
+        {
+            CoopBudget.Exit(budget);
         }
         if (poll.IsReady)
         {
@@ -174,6 +177,7 @@ internal struct TaskCore<T>
     {
         if (IsComplete) return;
         ExceptionDispatchInfo? error = null;
+        var scope = CoopBudget.Enter(Id(self)); // cleanup that outlives the dispose reports this task's id
         try
         {
             future.Dispose();
@@ -181,6 +185,10 @@ internal struct TaskCore<T>
         catch (Exception disposeError)
         {
             error = ExceptionDispatchInfo.Capture(disposeError);
+        }
+        finally
+        {
+            CoopBudget.Exit(scope);
         }
         Release(ref future);
         error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
@@ -313,7 +321,9 @@ internal struct TaskCore<T>
         if (error is not null || self._awaitedError is not null) self._awaitedError = error;
         if (error is not null && !cancelled) UnobservedFailures.Track(self, Id(self), self.Name, error.SourceException);
         var scheduler = Scheduler;
-        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled);
+        // Read before the CAS below clears the state bits: a cancellation with Cancelled set was an abort request.
+        bool aborted = cancelled && (State & TaskState.Cancelled) != 0;
+        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled, aborted);
         // Publishes the outcome in one step that also says whether a joiner stored its waker (JoinWaker): if so it
         // is ours to take, since the joiner no longer touches it once Complete is set; if not, the joiner finds
         // Complete when it tries to publish one (StoreJoinWaker).

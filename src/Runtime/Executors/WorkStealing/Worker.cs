@@ -94,7 +94,6 @@ internal sealed class Worker
     /// <summary>Runs tasks until the executor shuts down.</summary>
     public void Run()
     {
-        ref int budget = ref CoopBudget.OfThisThread(); // this thread's, for every poll: no thread-static lookup per poll
         while (!Executor.IsShuttingDown)
         {
             _tick++;
@@ -115,7 +114,7 @@ internal sealed class Worker
                 _searching = false;
                 if (Executor.Idle.TransitionFromSearching()) Executor.NotifyParked();
             }
-            TaskLifecycle.Poll(task, Counters, ref budget);
+            TaskLifecycle.Poll(task, Counters);
         }
     }
 
