@@ -58,8 +58,10 @@ internal sealed unsafe class IoUringInstance : IParker
     public static int TryCreate(IoUringDriver driver, int index, uint entries, uint completionsPerSubmission, out IoUringInstance? instance)
     {
         instance = null;
-        int errno = IoUringRing.TryCreate(entries, completionsPerSubmission * entries, out var ring);
+        int errno = IoUringRing.TryCreate(entries, completionsPerSubmission * entries, driver.SimulateOptionalFlagsRefused,
+            out var ring, out bool withoutOptionalFlags);
         if (errno != 0) return errno;
+        if (withoutOptionalFlags) driver.OptionalFlagsRefused();
         errno = ProvidedBufferRing.TryRegister(ring!.Fd, out var buffers);
         if (errno != 0)
         {
@@ -96,6 +98,9 @@ internal sealed unsafe class IoUringInstance : IParker
     public long CqOverflowCount => Interlocked.Read(ref _cqOverflows);
 
     public uint Unsubmitted => _ring.Unsubmitted;
+
+    /// <summary>The owner's spin before it sleeps here: completions (or their pending kernel work) wait (<see cref="IoUringRing.HasCompletions"/>).</summary>
+    public bool HasCompletions => !Volatile.Read(ref _closed) && _ring.HasCompletions;
 
     /// <summary>Tests: a thread is inside <see cref="Park"/> here (maybe blocked in the kernel).</summary>
     internal bool HasParker => Volatile.Read(ref _parkingThread) != 0;

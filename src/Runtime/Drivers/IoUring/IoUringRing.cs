@@ -76,6 +76,15 @@ internal sealed unsafe class IoUringRing : IDisposable
         || !_flagsPendingWork
         || (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0;
 
+    /// <summary>
+    /// True when a non-blocking turn would find something: a completion in the CQ (our head behind the kernel's tail),
+    /// completion work waiting for our next enter (IORING_SQ_TASKRUN; set only when IORING_SETUP_TASKRUN_FLAG took),
+    /// or completions in the overflow list. Parking thread only (it owns the CQ head).
+    /// </summary>
+    public bool HasCompletions =>
+        _cqHeadLocal != Volatile.Read(ref *_cqTail)
+        || (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0;
+
     /// <summary>SQEs written but not yet consumed by the kernel.</summary>
     public uint Unsubmitted
     {
@@ -96,17 +105,26 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// that says why io_uring is unavailable (ENOSYS: no io_uring; EPERM: seccomp or io_uring_disabled = 2;
     /// EINVAL: a flag or feature this kernel lacks).
     /// </summary>
-    public static int TryCreate(uint entries, uint cqEntries, out IoUringRing? ring)
+    /// <param name="entries">SQ entries.</param>
+    /// <param name="cqEntries">CQ entries.</param>
+    /// <param name="refuseOptionalFlags">Tests: behave as a kernel before 5.19 that refuses the optional flags.</param>
+    /// <param name="ring">The ring, when 0 is returned.</param>
+    /// <param name="withoutOptionalFlags">True when the kernel refused SUBMIT_ALL / COOP_TASKRUN / TASKRUN_FLAG and the
+    /// ring runs without them (the caller reports it: completion work then interrupts the submitter, and every
+    /// non-waiting turn enters the kernel).</param>
+    public static int TryCreate(uint entries, uint cqEntries, bool refuseOptionalFlags, out IoUringRing? ring, out bool withoutOptionalFlags)
     {
         ring = null;
+        withoutOptionalFlags = false;
         IoUringParams p = default;
         p.CqEntries = cqEntries;
         p.Flags = IoUringNative.SetupCqSize | IoUringNative.SetupSubmitAll | IoUringNative.SetupCoopTaskrun
             | IoUringNative.SetupTaskrunFlag;
-        int fd = IoUringNative.Setup(entries, &p);
-        if (fd < 0 && Marshal.GetLastPInvokeError() == IoUringNative.EINVAL)
+        int fd = refuseOptionalFlags ? -1 : IoUringNative.Setup(entries, &p);
+        if (fd < 0 && (refuseOptionalFlags || Marshal.GetLastPInvokeError() == IoUringNative.EINVAL))
         {
             // Kernels before 5.19 reject SUBMIT_ALL/COOP_TASKRUN/TASKRUN_FLAG: optimisations, not requirements.
+            withoutOptionalFlags = true;
             p = default;
             p.CqEntries = cqEntries;
             p.Flags = IoUringNative.SetupCqSize;
