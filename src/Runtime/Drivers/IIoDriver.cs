@@ -75,14 +75,6 @@ internal interface IIoDriver : IParker
     /// <summary>The calling worker thread stops using its ring (it is ending).</summary>
     void ExitWorker() { }
 
-    /// <summary>
-    /// True when the calling worker's own ring (<see cref="EnterWorker"/>) holds completions, or completion work the
-    /// kernel runs at the next enter, that a non-blocking park would take; a few reads of shared memory, no syscall.
-    /// False without worker rings. A worker about to sleep spins on it briefly (Executors/WorkStealing/README.md,
-    /// "Spinning before a worker sleeps in its ring").
-    /// </summary>
-    bool HasPendingCompletions => false;
-
     /// <summary>Number of live registrations (tests: 0 once every socket is disposed).</summary>
     int RegistrationCount { get; }
 

@@ -277,9 +277,6 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <inheritdoc/>
     public void ExitWorker() => t_instance = null;
 
-    /// <inheritdoc/>
-    public bool HasPendingCompletions => t_instance is { } own && ReferenceEquals(own.Driver, this) && own.HasCompletions;
-
     // ---- Registrations ---------------------------------------------------------------------------------------------
 
     /// <inheritdoc/>

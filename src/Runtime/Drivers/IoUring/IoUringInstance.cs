@@ -99,9 +99,6 @@ internal sealed unsafe class IoUringInstance : IParker
 
     public uint Unsubmitted => _ring.Unsubmitted;
 
-    /// <summary>The owner's spin before it sleeps here: completions (or their pending kernel work) wait (<see cref="IoUringRing.HasCompletions"/>).</summary>
-    public bool HasCompletions => !Volatile.Read(ref _closed) && _ring.HasCompletions;
-
     /// <summary>Tests: a thread is inside <see cref="Park"/> here (maybe blocked in the kernel).</summary>
     internal bool HasParker => Volatile.Read(ref _parkingThread) != 0;
 

@@ -76,15 +76,6 @@ internal sealed unsafe class IoUringRing : IDisposable
         || !_flagsPendingWork
         || (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0;
 
-    /// <summary>
-    /// True when a non-blocking turn would find something: a completion in the CQ (our head behind the kernel's tail),
-    /// completion work waiting for our next enter (IORING_SQ_TASKRUN; set only when IORING_SETUP_TASKRUN_FLAG took),
-    /// or completions in the overflow list. Parking thread only (it owns the CQ head).
-    /// </summary>
-    public bool HasCompletions =>
-        _cqHeadLocal != Volatile.Read(ref *_cqTail)
-        || (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0;
-
     /// <summary>SQEs written but not yet consumed by the kernel.</summary>
     public uint Unsubmitted
     {
