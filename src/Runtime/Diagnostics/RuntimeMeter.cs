@@ -31,6 +31,7 @@ internal static class RuntimeMeter
         [RuntimeCounter.TasksCompleted] = "asyncgen.task.completed",
         [RuntimeCounter.TasksFaulted] = "asyncgen.task.faulted",
         [RuntimeCounter.TasksCancelled] = "asyncgen.task.cancelled",
+        [RuntimeCounter.TasksAborted] = "asyncgen.task.aborted",
         [RuntimeCounter.Polls] = "asyncgen.task.polls",
         [RuntimeCounter.WakesSameThread] = "asyncgen.task.wakes",
         [RuntimeCounter.WakesOtherThread] = "asyncgen.task.wakes",
@@ -116,7 +117,7 @@ internal static class RuntimeMeter
     private static string Unit(RuntimeCounter counter) => counter switch
     {
         RuntimeCounter.TasksSpawned or RuntimeCounter.TasksCompleted or RuntimeCounter.TasksFaulted
-            or RuntimeCounter.TasksCancelled or RuntimeCounter.Steals => "task",
+            or RuntimeCounter.TasksCancelled or RuntimeCounter.TasksAborted or RuntimeCounter.Steals => "task",
         RuntimeCounter.Polls or RuntimeCounter.SlowPolls => "poll",
         RuntimeCounter.Parks or RuntimeCounter.Unparks => "park",
         RuntimeCounter.IoEvents => "event",
