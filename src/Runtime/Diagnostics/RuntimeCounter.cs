@@ -56,4 +56,10 @@ internal enum RuntimeCounter
 
     /// <summary>Polls longer than the slow-poll threshold (counted only while poll timing is on).</summary>
     SlowPolls,
+
+    /// <summary>
+    /// Times an executor thread found a registration's waker flag (<c>ScheduledIo</c>, epoll and portable drivers)
+    /// held by another thread and spun for it.
+    /// </summary>
+    IoWakerContentions,
 }

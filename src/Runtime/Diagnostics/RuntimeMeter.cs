@@ -43,6 +43,7 @@ internal static class RuntimeMeter
         [RuntimeCounter.TimersFired] = "asyncgen.timer.fired",
         [RuntimeCounter.BudgetYields] = "asyncgen.task.budget_yields",
         [RuntimeCounter.SlowPolls] = "asyncgen.task.slow_polls",
+        [RuntimeCounter.IoWakerContentions] = "asyncgen.io.waker_contentions",
     };
 
     /// <summary>Poll durations in seconds, tagged by executor; recorded while enabled, for one poll in 16.</summary>
@@ -121,6 +122,7 @@ internal static class RuntimeMeter
         RuntimeCounter.Polls or RuntimeCounter.SlowPolls => "poll",
         RuntimeCounter.Parks or RuntimeCounter.Unparks => "park",
         RuntimeCounter.IoEvents => "event",
+        RuntimeCounter.IoWakerContentions => "contention",
         RuntimeCounter.TimersArmed or RuntimeCounter.TimersFired => "timer",
         _ => "yield",
     };
