@@ -159,6 +159,13 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     public long ForeignRingSubmitCount => Interlocked.Read(ref _foreignSubmits);
 
     /// <summary>
+    /// How many SQEs another thread queued into a worker's ring and left for that worker to submit (with an unpark)
+    /// instead of entering the ring itself: cancels of requests living there, operations of non-worker threads on
+    /// worker 0's ring. 0 without worker rings.
+    /// </summary>
+    public long ForwardedSubmitCount => Sum(static instance => instance.ForwardedCount);
+
+    /// <summary>
     /// How many of this driver's rings the kernel created without IORING_SETUP_SUBMIT_ALL, COOP_TASKRUN and
     /// TASKRUN_FLAG (kernels before 5.19 refuse them with EINVAL): there, completion work interrupts the thread that
     /// submitted the request (an IPI even while it runs) and every non-waiting turn enters the kernel, because nothing
@@ -270,12 +277,18 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     public IParker? EnterWorker(int index)
     {
         if (index >= _workerInstances.Length) return null;
-        t_instance = _workerInstances[index];
-        return t_instance;
+        var own = _workerInstances[index]!;
+        t_instance = own;
+        own.TakeOwnership();
+        return own;
     }
 
     /// <inheritdoc/>
-    public void ExitWorker() => t_instance = null;
+    public void ExitWorker()
+    {
+        t_instance?.ReleaseOwnership();
+        t_instance = null;
+    }
 
     // ---- Registrations ---------------------------------------------------------------------------------------------
 
@@ -381,12 +394,12 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     }
 
     /// <summary>
-    /// Submits every queued SQE of every instance now, from any thread (a socket's fd is about to close: a worker may
-    /// have deferred an SQE naming it in its own ring).
+    /// Submits, from any thread, every instance whose queued SQEs name <paramref name="fd"/>, which is about to close
+    /// (a worker may have deferred a send naming it into its own ring); the others keep their SQEs for their workers.
     /// </summary>
-    internal void SubmitAll()
+    internal void SubmitAllNaming(int fd)
     {
-        foreach (var instance in Volatile.Read(ref _instances)) instance.SubmitAll();
+        foreach (var instance in Volatile.Read(ref _instances)) instance.SubmitAllIfNaming(fd);
     }
 
     /// <inheritdoc/>

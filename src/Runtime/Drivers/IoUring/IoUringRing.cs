@@ -92,6 +92,24 @@ internal sealed unsafe class IoUringRing : IDisposable
     public bool HasUnsubmitted => Volatile.Read(ref *_sqTail) != Volatile.Read(ref *_sqHead);
 
     /// <summary>
+    /// True when an SQE not yet consumed by the kernel names <paramref name="fd"/> (cancels, which name a request, are
+    /// skipped). Any thread; a stale kernel head only makes it look at an SQE already consumed, so at worst it answers
+    /// true for nothing and the caller enters once more.
+    /// </summary>
+    public bool HasUnsubmittedNaming(int fd)
+    {
+        lock (_sqLock)
+        {
+            for (uint position = Volatile.Read(ref *_sqHead); position != _sqTailLocal; position++)
+            {
+                Sqe* sqe = _sqes + (position & _sqMask);
+                if (sqe->Fd == fd && sqe->Opcode != IoUringNative.OpAsyncCancel) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Creates a ring of <paramref name="entries"/> SQEs and <paramref name="cqEntries"/> CQEs. Returns 0, or the errno
     /// that says why io_uring is unavailable (ENOSYS: no io_uring; EPERM: seccomp or io_uring_disabled = 2;
     /// EINVAL: a flag or feature this kernel lacks).
