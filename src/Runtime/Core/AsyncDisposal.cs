@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
 using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
 
 namespace AsyncGen;
 
@@ -19,8 +20,10 @@ namespace AsyncGen;
 /// path is visible: it is counted in <see cref="Detached"/> (the Meter instrument
 /// <c>asyncgen.async_disposal.detached</c>) and raises the warning event <c>AsyncDisposalDetached</c> (id 110); a
 /// detached disposal that fails is counted in <see cref="DetachedFailed"/> and reported through
-/// <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (and the <c>UnobservedTaskFailure</c> error event), with
-/// task id 0, since no one is left to observe it.</para>
+/// <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (and the <c>UnobservedTaskFailure</c> error event), since
+/// no one is left to observe it. Both reports carry the id of the task whose future owned the resource (the task being
+/// polled or aborted when the disposal started; 0 for a future polled by hand, outside any task), so a user can tell
+/// which task it was.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class AsyncDisposal
@@ -72,11 +75,11 @@ public static class AsyncDisposal
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(startDisposal);
         if (resource is null) return;
-        AfterPending(relay, typeof(TResource), name =>
+        AfterPending(relay, typeof(TResource), detached =>
         {
             var disposal = startDisposal(resource);
             if (disposal.IsCompleted) disposal.GetAwaiter().GetResult();
-            else ObserveDetached(disposal, name);
+            else ObserveDetached(disposal, detached);
         });
     }
 
@@ -89,11 +92,11 @@ public static class AsyncDisposal
         ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(startDisposal);
         if (resource is null) return;
-        AfterPending(relay, typeof(TResource), name =>
+        AfterPending(relay, typeof(TResource), detached =>
         {
             var awaiter = startDisposal(resource).GetAwaiter();
             if (awaiter.IsCompleted) awaiter.GetResult();
-            else ObserveDetached(awaiter, name);
+            else ObserveDetached(awaiter, detached);
         });
     }
 
@@ -112,26 +115,32 @@ public static class AsyncDisposal
         ObserveDetached(awaiter, CountDetached(typeof(TResource)));
     }
 
-    /// <summary>Counts a detached disposal, raises its event, and returns its name for a later failure report.</summary>
-    private static string CountDetached(Type resource)
+    /// <summary>
+    /// Counts a detached disposal, raises its event, and returns what a later failure report says: its name and the
+    /// task whose future started it.
+    /// </summary>
+    private static (string Name, long TaskId) CountDetached(Type resource)
     {
         Interlocked.Increment(ref s_detached);
+        // Read now, in the Dispose that detaches it: its completion runs later, on whatever thread completes it.
+        long taskId = CoopBudget.CurrentTaskId;
         var log = AsyncGenEventSource.Log;
-        if (log.IsEnabled()) log.AsyncDisposalDetached(resource.FullName ?? resource.Name);
-        return $"DisposeAsync of {resource.FullName} (await using of a disposed future)";
+        if (log.IsEnabled()) log.AsyncDisposalDetached(resource.FullName ?? resource.Name, taskId);
+        string owner = taskId == 0 ? "a disposed future" : $"a disposed future of task #{taskId}";
+        return ($"DisposeAsync of {resource.FullName} (await using of {owner})", taskId);
     }
 
     private static void Detach(ValueTask disposal, Type resource) => ObserveDetached(disposal, CountDetached(resource));
 
-    private static void ObserveDetached(ValueTask disposal, string name)
+    private static void ObserveDetached(ValueTask disposal, (string Name, long TaskId) detached)
     {
         // Detached on purpose: the future is gone, so its failure goes to the unobserved-failure channel instead.
-        _ = disposal.AsTask().ContinueWith(static (task, state) => ReportFailure(task, (string)state!), name,
+        _ = disposal.AsTask().ContinueWith(static (task, state) => ReportFailure(task, ((string, long))state!), detached,
             CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private static void ObserveDetached(ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter awaiter, string name)
+    private static void ObserveDetached(ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter awaiter, (string Name, long TaskId) detached)
     {
         // Detached on purpose, as above; the configured awaiter runs the report where its configuration says.
         awaiter.OnCompleted(() =>
@@ -142,39 +151,39 @@ public static class AsyncDisposal
             }
             catch (Exception error)
             {
-                Report(error, name);
+                Report(error, detached);
             }
         });
     }
 
     /// <summary>Counts a disposal detached behind a pending <c>MoveNextAsync</c> and starts it once that completes;
     /// a disposal that throws as it starts is reported like a later failure.</summary>
-    private static void AfterPending(AwaiterWakeRelay relay, Type resource, Action<string> startDisposal)
+    private static void AfterPending(AwaiterWakeRelay relay, Type resource, Action<(string Name, long TaskId)> startDisposal)
     {
-        var name = CountDetached(resource);
+        var detached = CountDetached(resource);
         relay.AfterCancel(() =>
         {
             try
             {
-                startDisposal(name);
+                startDisposal(detached);
             }
             catch (Exception error)
             {
-                Report(error, name);
+                Report(error, detached);
             }
         });
     }
 
-    private static void ReportFailure(Task disposal, string name) =>
+    private static void ReportFailure(Task disposal, (string Name, long TaskId) detached) =>
         Report(disposal.Exception?.InnerExceptions is [var single] ? single
-            : disposal.Exception ?? (Exception)new TaskCanceledException(disposal), name);
+            : disposal.Exception ?? (Exception)new TaskCanceledException(disposal), detached);
 
-    private static void Report(Exception error, string name)
+    private static void Report(Exception error, (string Name, long TaskId) detached)
     {
         Interlocked.Increment(ref s_detachedFailed);
         var log = AsyncGenEventSource.Log;
         if (log.TasksEnabled(EventLevel.Error))
-            log.UnobservedTaskFailure(0, name, error.GetType().FullName ?? "", error.Message);
-        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(0, name, error));
+            log.UnobservedTaskFailure(detached.TaskId, detached.Name, error.GetType().FullName ?? "", error.Message);
+        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(detached.TaskId, detached.Name, error));
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
 
 namespace AsyncGen;
 
@@ -9,7 +10,7 @@ namespace AsyncGen;
 /// cannot suspend, so that block (or its rest) is skipped; the generated <c>Dispose</c> reports each skip here, so
 /// the weaker path is visible: counted in <see cref="FinallySkipped"/> (the Meter instrument
 /// <c>asyncgen.cancelled_cleanup.finally_skipped</c>) with the warning event <c>CancelledFinallySkipped</c> (id 111)
-/// naming the method and the line of the statement. The finally blocks without awaits around it still run, and
+/// naming the method, the line of the statement and the task whose future it was (0 outside any task). The finally blocks without awaits around it still run, and
 /// so do <c>await using</c> disposals (see <see cref="AsyncDisposal"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -28,6 +29,6 @@ public static class CancelledCleanup
     {
         Interlocked.Increment(ref s_finallySkipped);
         var log = AsyncGenEventSource.Log;
-        if (log.IsEnabled()) log.CancelledFinallySkipped(method, line);
+        if (log.IsEnabled()) log.CancelledFinallySkipped(method, line, CoopBudget.CurrentTaskId);
     }
 }

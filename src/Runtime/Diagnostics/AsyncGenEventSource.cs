@@ -122,7 +122,7 @@ internal sealed class AsyncGenEventSource : EventSource
     public void TaskFaulted(long taskId, string name, string exceptionType, string message) =>
         WriteTyped(35, taskId, name, exceptionType, message);
 
-    /// <summary>The task was disposed before it finished (aborted, or its executor disposed).</summary>
+    /// <summary>The task was disposed before it finished without an abort request: its executor was disposed (aborts: <see cref="TaskAborted"/>).</summary>
     [Event(36, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} cancelled after {1} poll(s)")]
     public void TaskCancelled(long taskId, long polls) => WriteEvent(36, taskId, polls);
 
@@ -147,6 +147,13 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(40, Level = EventLevel.Informational, Keywords = Keywords.Dump, Message = "{0} task #{1} {2} {3}, {4} poll(s), idle {5} ms: {6}")]
     public void TaskDumped(string executor, long taskId, string name, string state, int polls, double sinceLastPollMs, string backtrace) =>
         WriteTyped(40, executor, taskId, name, state, polls, sinceLastPollMs, backtrace);
+
+    /// <summary>
+    /// The task was disposed before it finished because an abort was requested (<c>JoinHandle.Abort</c>,
+    /// <c>AbortHandle</c>, <c>JoinSet</c>, a <c>BlockOn</c> limit).
+    /// </summary>
+    [Event(41, Level = EventLevel.Verbose, Keywords = Keywords.Tasks, Message = "task #{0} aborted after {1} poll(s)")]
+    public void TaskAborted(long taskId, long polls) => WriteEvent(41, taskId, polls);
 
     /// <summary>A timer was armed for <paramref name="deadlineMs"/> on the <see cref="Time.NowMs"/> clock.</summary>
     [Event(50, Level = EventLevel.Verbose, Keywords = Keywords.Timers, Message = "timer armed for {0} ms")]
@@ -200,19 +207,28 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(100, Level = EventLevel.Warning, Message = "{0} started on the fallback builder (not a generated machine)")]
     public void FallbackMachineStarted(string method) => WriteEvent(100, method);
 
-    /// <summary>A fallback machine of <paramref name="method"/> was disposed while its cleanup awaited a callback awaiter (see <see cref="Fallback.FallbackMachines.CleanupAbandoned"/>).</summary>
-    [Event(101, Level = EventLevel.Warning, Message = "{0} (fallback builder) was disposed while its cleanup awaited a callback awaiter: the cleanup after that await does not run")]
-    public void FallbackCleanupAbandoned(string method) => WriteEvent(101, method);
+    /// <summary>
+    /// A fallback machine of <paramref name="method"/> was disposed while its cleanup awaited a callback awaiter (see
+    /// <see cref="Fallback.FallbackMachines.CleanupAbandoned"/>), in task <paramref name="taskId"/> (0: outside any task).
+    /// </summary>
+    [Event(101, Version = 1, Level = EventLevel.Warning, Message = "{0} (fallback builder, task #{1}) was disposed while its cleanup awaited a callback awaiter: the cleanup after that await does not run")]
+    public void FallbackCleanupAbandoned(string method, long taskId) => WriteEvent(101, method, taskId);
 
     // Ids 110-119: cleanup of cancelled futures: await using disposals (Core/AsyncDisposal), awaiting finally blocks (Core/CancelledCleanup).
 
-    /// <summary>A cancelled future's Dispose started the DisposeAsync of a <paramref name="resourceType"/> that did not finish at once (see <see cref="AsyncDisposal"/>).</summary>
-    [Event(110, Level = EventLevel.Warning, Message = "DisposeAsync of {0} (await using of a disposed future) detached: it finishes after the future's Dispose returned")]
-    public void AsyncDisposalDetached(string resourceType) => WriteEvent(110, resourceType);
+    /// <summary>
+    /// A cancelled future's Dispose started the DisposeAsync of a <paramref name="resourceType"/> that did not finish
+    /// at once (see <see cref="AsyncDisposal"/>); the future was task <paramref name="taskId"/>'s (0: outside any task).
+    /// </summary>
+    [Event(110, Version = 1, Level = EventLevel.Warning, Message = "DisposeAsync of {0} (await using of a disposed future of task #{1}) detached: it finishes after the future's Dispose returned")]
+    public void AsyncDisposalDetached(string resourceType, long taskId) => WriteEvent(110, resourceType, taskId);
 
-    /// <summary>A cancelled generated machine of <paramref name="method"/> skipped the awaiting finally block of the statement at <paramref name="line"/> (see <see cref="CancelledCleanup"/>).</summary>
-    [Event(111, Level = EventLevel.Warning, Message = "{0} was disposed while suspended inside the statement of line {1}, whose finally block awaits: that block (or its rest) does not run")]
-    public void CancelledFinallySkipped(string method, int line) => WriteEvent(111, method, line);
+    /// <summary>
+    /// A cancelled generated machine of <paramref name="method"/> skipped the awaiting finally block of the statement
+    /// at <paramref name="line"/> (see <see cref="CancelledCleanup"/>), in task <paramref name="taskId"/> (0: outside any task).
+    /// </summary>
+    [Event(111, Version = 1, Level = EventLevel.Warning, Message = "{0} (task #{2}) was disposed while suspended inside the statement of line {1}, whose finally block awaits: that block (or its rest) does not run")]
+    public void CancelledFinallySkipped(string method, int line, long taskId) => WriteTyped(111, method, line, taskId);
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The payload is a string and ints: primitives, nothing to trim.")]
@@ -311,6 +327,20 @@ internal sealed class AsyncGenEventSource : EventSource
         data[0] = Data(&arg1, sizeof(int));
         data[1] = Data(&arg2, sizeof(long));
         WriteEventCore(eventId, 2, data);
+    }
+
+    [NonEvent]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Primitives and strings: nothing to trim.")]
+    private unsafe void WriteTyped(int eventId, string arg1, int arg2, long arg3)
+    {
+        fixed (char* text1 = arg1)
+        {
+            EventData* data = stackalloc EventData[3];
+            data[0] = Data(text1, arg1);
+            data[1] = Data(&arg2, sizeof(int));
+            data[2] = Data(&arg3, sizeof(long));
+            WriteEventCore(eventId, 3, data);
+        }
     }
 
     private static unsafe EventData Data(void* value, int size) => new() { DataPointer = (nint)value, Size = size };

@@ -15,8 +15,14 @@ internal enum RuntimeCounter
     /// <summary>Tasks that finished with an exception.</summary>
     TasksFaulted,
 
-    /// <summary>Tasks disposed before they finished (aborted, or cancelled when their executor was disposed).</summary>
+    /// <summary>Tasks disposed before they finished without an abort request: their executor was disposed.</summary>
     TasksCancelled,
+
+    /// <summary>
+    /// Tasks disposed before they finished because an abort was requested: <c>JoinHandle.Abort</c>, <c>AbortHandle</c>,
+    /// <c>JoinSet.AbortAll</c>/<c>Dispose</c>, disposing a spawned <c>FutureBox</c>, or a <c>BlockOn</c> giving up at its limit.
+    /// </summary>
+    TasksAborted,
 
     /// <summary>Task polls.</summary>
     Polls,
@@ -50,4 +56,10 @@ internal enum RuntimeCounter
 
     /// <summary>Polls longer than the slow-poll threshold (counted only while poll timing is on).</summary>
     SlowPolls,
+
+    /// <summary>
+    /// Times an executor thread found a registration's waker flag (<c>ScheduledIo</c>, epoll and portable drivers)
+    /// held by another thread and spun for it.
+    /// </summary>
+    IoWakerContentions,
 }

@@ -31,6 +31,7 @@ internal static class RuntimeMeter
         [RuntimeCounter.TasksCompleted] = "asyncgen.task.completed",
         [RuntimeCounter.TasksFaulted] = "asyncgen.task.faulted",
         [RuntimeCounter.TasksCancelled] = "asyncgen.task.cancelled",
+        [RuntimeCounter.TasksAborted] = "asyncgen.task.aborted",
         [RuntimeCounter.Polls] = "asyncgen.task.polls",
         [RuntimeCounter.WakesSameThread] = "asyncgen.task.wakes",
         [RuntimeCounter.WakesOtherThread] = "asyncgen.task.wakes",
@@ -42,6 +43,7 @@ internal static class RuntimeMeter
         [RuntimeCounter.TimersFired] = "asyncgen.timer.fired",
         [RuntimeCounter.BudgetYields] = "asyncgen.task.budget_yields",
         [RuntimeCounter.SlowPolls] = "asyncgen.task.slow_polls",
+        [RuntimeCounter.IoWakerContentions] = "asyncgen.io.waker_contentions",
     };
 
     /// <summary>Poll durations in seconds, tagged by executor; recorded while enabled, for one poll in 16.</summary>
@@ -116,10 +118,11 @@ internal static class RuntimeMeter
     private static string Unit(RuntimeCounter counter) => counter switch
     {
         RuntimeCounter.TasksSpawned or RuntimeCounter.TasksCompleted or RuntimeCounter.TasksFaulted
-            or RuntimeCounter.TasksCancelled or RuntimeCounter.Steals => "task",
+            or RuntimeCounter.TasksCancelled or RuntimeCounter.TasksAborted or RuntimeCounter.Steals => "task",
         RuntimeCounter.Polls or RuntimeCounter.SlowPolls => "poll",
         RuntimeCounter.Parks or RuntimeCounter.Unparks => "park",
         RuntimeCounter.IoEvents => "event",
+        RuntimeCounter.IoWakerContentions => "contention",
         RuntimeCounter.TimersArmed or RuntimeCounter.TimersFired => "timer",
         _ => "yield",
     };

@@ -69,10 +69,22 @@ internal static class TaskLifecycle
         else PollObserved(task, counters);
     }
 
-    public static void Finished(ITaskCell task, ITaskScheduler scheduler, Exception? error, bool cancelled)
+    /// <summary>The task completed: with a result, an exception, or disposed unfinished (<paramref name="cancelled"/>).</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="scheduler">Its executor, which counts the completion.</param>
+    /// <param name="error">The exception it completed with (a cancellation's too), or null.</param>
+    /// <param name="cancelled">Its future was disposed unfinished.</param>
+    /// <param name="aborted">With <paramref name="cancelled"/>: an abort was requested (the task's
+    /// <see cref="TaskState.Cancelled"/> bit), as opposed to its executor disposing it at shutdown.</param>
+    public static void Finished(ITaskCell task, ITaskScheduler scheduler, Exception? error, bool cancelled, bool aborted)
     {
         var log = AsyncGenEventSource.Log;
-        if (cancelled)
+        if (aborted)
+        {
+            scheduler.CountCompletion(RuntimeCounter.TasksAborted);
+            if (log.TasksEnabled(EventLevel.Verbose)) log.TaskAborted(task.Id, task.PollCount);
+        }
+        else if (cancelled)
         {
             scheduler.CountCompletion(RuntimeCounter.TasksCancelled);
             if (log.TasksEnabled(EventLevel.Verbose)) log.TaskCancelled(task.Id, task.PollCount);

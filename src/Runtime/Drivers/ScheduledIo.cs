@@ -40,11 +40,15 @@ internal sealed class ScheduledIo
     private const int TickMask = (1 << TickBits) - 1;
     private const int GenerationShift = TickShift + TickBits;
 
+    private readonly ContentionCounter? _contention; // the driver's count of contended AcquireWakers (null: not counted)
     private int _wakersBusy;                      // 1 while a thread holds the wakers (see AcquireWakers)
     private long _state;
     private Waker _reader;
     private Waker _writer;
     private int _writeInterest;                   // 1 once EPOLLOUT is in the epoll interest set
+
+    /// <summary>A state whose contended waker-flag acquisitions count in <paramref name="contention"/> (its driver's).</summary>
+    public ScheduledIo(ContentionCounter? contention = null) => _contention = contention;
 
     /// <summary>The descriptor, for diagnostics.</summary>
     public int Fd { get; private set; }
@@ -191,7 +195,8 @@ internal sealed class ScheduledIo
     }
 
     /// <summary>
-    /// Takes the wakers: one interlocked exchange, released by a plain store (<see cref="ReleaseWakers"/>).
+    /// Takes the wakers: one interlocked exchange, released by a plain store (<see cref="ReleaseWakers"/>). A
+    /// contended acquisition is counted in the driver's <see cref="ContentionCounter"/>.
     /// </summary>
     /// <remarks>
     /// Why not <see cref="Lock"/>: every echo request takes the wakers twice (the reactor's wake, the next read's
@@ -216,6 +221,8 @@ internal sealed class ScheduledIo
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AcquireWakersContended()
     {
+        // Counted here, off the uncontended path: the premise above (contention is rare) is then measured, not assumed.
+        _contention?.Contended();
         var spinner = new SpinWait();
         do spinner.SpinOnce(sleep1Threshold: -1);
         while (Volatile.Read(ref _wakersBusy) != 0 || Interlocked.Exchange(ref _wakersBusy, 1) != 0);

@@ -306,6 +306,10 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
                         // Diagnosed before the cancellation removes the task's timers and registrations.
                         Debug.Assert(main is not null, "Run has no deadline");
                         var diagnosis = StallDiagnosis.Of(main, _driver.Timers);
+                        // Giving up is an abort (counted in asyncgen.task.aborted, as on the work-stealing executor,
+                        // whose BlockOn aborts from outside): the abort request, then its dispose right here. The
+                        // queue entry the request may add finds the task complete.
+                        main.Abort();
                         main.Cancel();
                         throw new StalledTaskException(diagnosis, limit);
                     }

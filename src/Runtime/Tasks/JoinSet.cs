@@ -23,7 +23,7 @@ namespace AsyncGen;
 /// <para><b>Cancellation.</b> <see cref="AbortAll"/> aborts every task in the set (each stays in it and is given
 /// by <see cref="JoinNext"/> as cancelled); <see cref="Dispose"/> aborts them and empties the set, like dropping
 /// tokio's JoinSet. Aborting runs each task's cleanup at its next scheduling point; aborts are counted in
-/// <c>asyncgen.task.cancelled</c> and raised as the <c>TaskCancelled</c> event. A task that failed and was never
+/// <c>asyncgen.task.aborted</c> and raised as the <c>TaskAborted</c> event. A task that failed and was never
 /// given (the set was disposed first) is reported as an unobserved failure.</para>
 /// <para><b>How.</b> The set is the joiner of each of its tasks (<see cref="ITaskCell{T}.WatchCompletion"/>, the
 /// join-waker protocol of the task cell) with a waker that targets the set: slot = the task's place in the set,

@@ -146,7 +146,7 @@ internal struct TaskCore<T>
         ref var stamps = ref _table!.StampsOf(_slot);
         int now = TaskClock.Now();
         stamps.LastPollMs = now;
-        var budget = CoopBudget.Enter();
+        var budget = CoopBudget.Enter(_id);
         try
         {
             var cx = new Context(Waker, ref yielded);
@@ -176,6 +176,7 @@ internal struct TaskCore<T>
     {
         if (IsComplete) return;
         ExceptionDispatchInfo? error = null;
+        var scope = CoopBudget.Enter(_id); // cleanup that outlives the dispose reports this task's id
         try
         {
             future.Dispose();
@@ -183,6 +184,10 @@ internal struct TaskCore<T>
         catch (Exception disposeError)
         {
             error = ExceptionDispatchInfo.Capture(disposeError);
+        }
+        finally
+        {
+            CoopBudget.Exit(scope);
         }
         Release(ref future);
         error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
@@ -315,7 +320,9 @@ internal struct TaskCore<T>
         if (error is not null || self._awaitedError is not null) self._awaitedError = error;
         if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
         var scheduler = Scheduler;
-        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled);
+        // Read before the CAS below clears the state bits: a cancellation with Cancelled set was an abort request.
+        bool aborted = cancelled && (State & TaskState.Cancelled) != 0;
+        TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled, aborted);
         // Publishes the outcome in one step that also says whether a joiner stored its waker (JoinWaker): if so it
         // is ours to take, since the joiner no longer touches it once Complete is set; if not, the joiner finds
         // Complete when it tries to publish one (StoreJoinWaker).

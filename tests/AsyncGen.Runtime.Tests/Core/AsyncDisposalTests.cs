@@ -3,6 +3,7 @@ using System.Diagnostics.Tracing;
 using AsyncGen.Diagnostics;
 using AsyncGen.Runtime.Tests.Diagnostics;
 using AsyncGen.Runtime.Tests.Net;
+using AsyncGen.Runtime.Tests.Support;
 
 namespace AsyncGen.Runtime.Tests.Core;
 
@@ -153,6 +154,81 @@ public class AsyncDisposalTests
         Assert.Equal(failed + 1, AsyncDisposal.DetachedFailed);
         var logged = Assert.Single(events.Named("UnobservedTaskFailure"), e => (string)e.Payload![3]! == "late flush failed");
         Assert.Equal(EventLevel.Error, logged.Level);
+    }
+
+    [Fact]
+    public void A_detached_disposal_of_an_aborted_task_names_that_task_in_its_event_and_its_failure_report()
+    {
+        var seen = new List<UnobservedTaskFailureEventArgs>();
+        EventHandler<UnobservedTaskFailureEventArgs> hook = (_, e) => { if (e.Exception.Message == "aborted task's flush failed") lock (seen) seen.Add(e); };
+        using var events = new EventTests.Recorder(EventLevel.Warning, AsyncGenEventSource.Keywords.Tasks, anyThread: true).Start();
+        var pending = new TaskCompletionSource();
+        using var executor = new LocalExecutor();
+        var owner = new HoldsResource(new Resource(() => new ValueTask(pending.Task)));
+        var handle = executor.Spawn(owner);
+        executor.BlockOn(new SelfWakingFuture(times: 1)); // the owner has been polled and waits
+        RuntimeDiagnostics.UnobservedTaskFailure += hook;
+        try
+        {
+            handle.Abort();
+            executor.Run();                                    // disposes it: the disposal detaches
+            pending.SetException(new IOException("aborted task's flush failed"));
+        }
+        finally
+        {
+            RuntimeDiagnostics.UnobservedTaskFailure -= hook;
+        }
+
+        long id = handle.Task.Id;
+        Assert.NotEqual(0, id);
+        var detached = Assert.Single(events.Named("AsyncDisposalDetached"));
+        Assert.Equal(id, (long)detached.Payload![1]!);
+        var skipped = Assert.Single(events.Named("CancelledFinallySkipped"));
+        Assert.Equal(id, (long)skipped.Payload![2]!);
+        var failure = Assert.Single(seen);
+        Assert.Equal(id, failure.TaskId);
+        Assert.Contains($"task #{id}", failure.TaskName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_disposal_detached_inside_a_task_poll_names_the_polled_task_and_outside_any_task_names_none()
+    {
+        using var events = new EventTests.Recorder(EventLevel.Warning, AsyncGenEventSource.Keywords.Tasks, anyThread: true).Start();
+        var pending = new TaskCompletionSource();
+        using var executor = new LocalExecutor();
+        // A future that disposes a child inside its own poll, as Select does with its loser.
+        var handle = executor.Spawn(new DisposesChildWhenPolled(new HoldsResource(new Resource(() => new ValueTask(pending.Task)))));
+        executor.Run();
+        var outside = new HoldsResource(new Resource(() => new ValueTask(pending.Task)));
+        outside.Dispose();
+        pending.SetResult();
+
+        var detached = events.Named("AsyncDisposalDetached").Select(e => (long)e.Payload![1]!).ToList();
+        Assert.Equal([handle.Task.Id, 0L], detached);
+    }
+
+    /// <summary>Pending forever; its Dispose detaches the resource's disposal and skips an awaiting finally, as a
+    /// generated machine suspended in an <c>await using</c> inside a <c>try</c> with an awaiting finally does.</summary>
+    private sealed class HoldsResource(Resource resource) : IFuture<Unit>
+    {
+        private Resource _resource = resource;
+
+        public Poll<Unit> Poll(ref Context cx) => Poll<Unit>.Pending;
+
+        public void Dispose()
+        {
+            AsyncDisposal.OnCancel(ref _resource);
+            CancelledCleanup.OnFinallySkipped(nameof(HoldsResource), 42);
+        }
+    }
+
+    private sealed class DisposesChildWhenPolled(IFuture<Unit> child) : IFuture<Unit>
+    {
+        public Poll<Unit> Poll(ref Context cx)
+        {
+            child.Dispose();
+            return Poll<Unit>.Ready(default);
+        }
     }
 
     [Fact]

@@ -100,8 +100,19 @@ public class EventTests
         var fault = Assert.Single(events.Named("TaskFaulted"), e => (string)e.Payload![1]! == "Throwing");
         Assert.Equal("System.InvalidOperationException", fault.Payload![2]);
         Assert.Equal("traced boom", fault.Payload![3]);
-        Assert.Single(events.Named("TaskCancelled"));
+        var abort = Assert.Single(events.Named("TaskAborted"));
+        Assert.Equal(aborted.Task.Id, (long)abort.Payload![0]!);
+        Assert.Empty(events.Named("TaskCancelled"));                       // an abort is not a shutdown's cancellation
         Assert.Single(events.Named("TimerArmed"));
+
+        // A task its executor disposes at shutdown, without an abort request, is cancelled.
+        var shutDown = new LocalExecutor();
+        var waiting = shutDown.Spawn(Time.Sleep(TimeSpan.FromDays(1)));
+        shutDown.BlockOn(new SelfWakingFuture(times: 1));
+        shutDown.Dispose();
+        var cancelled = Assert.Single(events.Named("TaskCancelled"));
+        Assert.Equal(waiting.Task.Id, (long)cancelled.Payload![0]!);
+        Assert.Single(events.Named("TaskAborted"));
     }
 
     [Fact]

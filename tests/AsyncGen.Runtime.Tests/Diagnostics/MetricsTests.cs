@@ -126,7 +126,8 @@ public class MetricsTests
         Assert.Equal(6, metrics["asyncgen.task.spawned"]);                 // 4 spawns + 2 BlockOn
         Assert.Equal(3, metrics["asyncgen.task.completed"]);               // ok, the short sleep, AbortAfterFirstPoll
         Assert.Equal(2, metrics["asyncgen.task.faulted"]);                 // Throwing, and the BlockOn awaiting it
-        Assert.Equal(1, metrics["asyncgen.task.cancelled"]);
+        Assert.Equal(1, metrics["asyncgen.task.aborted"]);
+        Assert.Equal(0, metrics["asyncgen.task.cancelled"]);               // an abort is not counted twice
         Assert.Equal(0, metrics["asyncgen.task.alive"]);
         Assert.Equal(2, metrics["asyncgen.timer.armed"]);
         Assert.Equal(1, metrics["asyncgen.timer.fired"]);
@@ -136,6 +137,43 @@ public class MetricsTests
         // Parks are asserted in the other-thread wake test, where the executor is known to park: here, under load,
         // the 30 ms timer can expire before the executor runs out of work, and a due timer is fired without parking.
         Assert.True(ok.IsCompleted);
+    }
+
+    [Fact]
+    public void Tasks_an_executor_disposes_at_shutdown_count_as_cancelled_and_aborted_ones_as_aborted()
+    {
+        var executor = new LocalExecutor();
+        using var metrics = new Recorder(NameOf(executor));
+        var aborted = executor.Spawn(Time.Sleep(TimeSpan.FromDays(1)));
+        executor.Spawn(Time.Sleep(TimeSpan.FromDays(1)));                  // still waiting when the executor goes
+        executor.Spawn(Time.Sleep(TimeSpan.FromDays(1)));
+        executor.BlockOn(new AbortAfterFirstPoll(aborted));
+        var counters = ((ITaskScheduler)executor).Metrics;
+
+        executor.Dispose();
+
+        Assert.Equal(1, counters.Total(RuntimeCounter.TasksAborted));
+        Assert.Equal(2, counters.Total(RuntimeCounter.TasksCancelled));
+    }
+
+    [Fact]
+    public void A_BlockOn_that_gives_up_at_its_limit_counts_an_abort_on_both_executors()
+    {
+        using var local = new LocalExecutor();
+        using var workStealing = new WorkStealingExecutor(workerCount: 1);
+        var limit = TimeSpan.FromMilliseconds(20);
+
+        Assert.Throws<StalledTaskException>(() => local.BlockOn(Time.Sleep(TimeSpan.FromDays(1)), limit));
+        Assert.Throws<StalledTaskException>(() => workStealing.BlockOn(Time.Sleep(TimeSpan.FromDays(1)), limit));
+        var localCounters = ((ITaskScheduler)local).Metrics;
+        var workStealingCounters = ((ITaskScheduler)workStealing).Metrics;
+        // The work-stealing BlockOn aborts from the caller's thread; a worker disposes the task soon after.
+        SpinWait.SpinUntil(() => workStealingCounters.Total(RuntimeCounter.TasksAborted) == 1, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, localCounters.Total(RuntimeCounter.TasksAborted));
+        Assert.Equal(0, localCounters.Total(RuntimeCounter.TasksCancelled));
+        Assert.Equal(1, workStealingCounters.Total(RuntimeCounter.TasksAborted));
+        Assert.Equal(0, workStealingCounters.Total(RuntimeCounter.TasksCancelled));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Net.Sockets;
+using AsyncGen.Diagnostics;
 using AsyncGen.Drivers;
+using AsyncGen.Drivers.Epoll;
 
 namespace AsyncGen.Runtime.Tests.Drivers;
 
@@ -59,5 +62,91 @@ public class ScheduledIoTests
         Volatile.Write(ref done, true);
         reactor.Join();
         Assert.Equal(0, lost);
+    }
+
+    [Fact]
+    public void An_uncontended_waker_flag_counts_no_contention()
+    {
+        var contention = new ContentionCounter();
+        var io = new ScheduledIo(contention);
+        io.Activate(generation: 1, fd: 3, tick: 0, writeInterest: false, optimistic: false);
+        var target = new CountingTarget();
+        for (int i = 0; i < 10_000; i++)
+        {
+            io.RegisterWaker(Direction.Read, 1, new Waker(target, i, i), out _);
+            io.Wake(Ready.Readable);
+        }
+        Assert.Equal(10_000, target.Wakes);
+        Assert.Equal(0, contention.Count);
+    }
+
+    [Fact]
+    public void Contended_waker_flag_acquisitions_are_counted_by_the_epoll_driver_and_on_the_executor_threads_blocks()
+    {
+        // An operation storing its waker while the reactor dispatches the same descriptor, on two threads, until the
+        // flag has been found held a few times (on two cores it is within milliseconds; the bound only ends a run on a
+        // machine that never overlaps them, and then the assertion below says so).
+        using var driver = new EpollDriver();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Blocking = false;
+        var registration = (EpollRegistration)driver.Register(socket, connecting: false);
+        var io = registration.Io;
+        int generation = io.Generation;
+        var metrics = new ExecutorMetrics(AsyncGenMetrics.LocalKind, threads: 2, () => 0, () => 0, _ => 0);
+        var target = new CountingTarget();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        bool Done() => driver.WakerContentionCount >= 10 || DateTime.UtcNow > deadline;
+        var reactor = new Thread(() =>
+        {
+            using var scope = metrics.Threads[0].Enter();
+            int tick = 0;
+            while (!Done())
+            {
+                for (int i = 0; i < 1_000; i++)
+                {
+                    tick = ScheduledIo.NextTick(tick);
+                    io.SetReadiness(generation, tick, Ready.Readable);
+                    io.Wake(Ready.Readable);
+                }
+            }
+        }) { IsBackground = true, Name = "reactor" };
+        var operation = new Thread(() =>
+        {
+            using var scope = metrics.Threads[1].Enter();
+            int round = 0;
+            while (!Done())
+            {
+                for (int i = 0; i < 1_000; i++, round++) io.RegisterWaker(Direction.Read, generation, new Waker(target, round, round), out _);
+            }
+        }) { IsBackground = true, Name = "operation" };
+        reactor.Start();
+        operation.Start();
+        reactor.Join();
+        operation.Join();
+        registration.Deregister();
+
+        long contended = driver.WakerContentionCount;
+        metrics.Unregister();
+        Assert.True(contended >= 10, $"only {contended} contended acquisitions in 30 s of two threads on one flag");
+        // Each contended acquisition is also counted on the executor thread's block (the Meter's asyncgen.io.waker_contentions).
+        Assert.Equal(contended, metrics.Total(RuntimeCounter.IoWakerContentions));
+    }
+
+    [Fact]
+    public void Counting_contention_leaves_the_uncontended_acquisition_allocation_free()
+    {
+        var io = new ScheduledIo(new ContentionCounter());
+        io.Activate(generation: 1, fd: 3, tick: 0, writeInterest: false, optimistic: false);
+        var target = new CountingTarget();
+        var waker = new Waker(target, 1, 1);
+        io.RegisterWaker(Direction.Read, 1, waker, out _);
+        io.Wake(Ready.Readable);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            io.RegisterWaker(Direction.Read, 1, waker, out _);
+            io.Wake(Ready.Readable);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

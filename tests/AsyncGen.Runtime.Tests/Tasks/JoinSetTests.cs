@@ -116,13 +116,13 @@ public class JoinSetTests
         var forever = new[] { new Forever(), new Forever() };
         foreach (var future in forever) set.Spawn(executor, future);
         executor.BlockOn(new YieldThen(yields: 2, value: 0)); // both have been polled and wait
-        long cancelledBefore = ((ITaskScheduler)executor).Metrics.Total(RuntimeCounter.TasksCancelled);
+        long abortedBefore = ((ITaskScheduler)executor).Metrics.Total(RuntimeCounter.TasksAborted);
 
         set.AbortAll();
 
         Assert.Equal(["cancelled", "cancelled"], executor.BlockOn(new DrainSet(set), SyncTestSupport.StallLimit));
         Assert.All(forever, future => Assert.Equal(1, future.Disposals));
-        Assert.Equal(cancelledBefore + 2, ((ITaskScheduler)executor).Metrics.Total(RuntimeCounter.TasksCancelled));
+        Assert.Equal(abortedBefore + 2, ((ITaskScheduler)executor).Metrics.Total(RuntimeCounter.TasksAborted));
     }
 
     [Fact]

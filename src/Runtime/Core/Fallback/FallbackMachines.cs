@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
 
 namespace AsyncGen.Fallback;
 
@@ -50,7 +51,7 @@ public static class FallbackMachines
     internal static void OnCleanupAbandoned<TStateMachine>() where TStateMachine : IAsyncStateMachine
     {
         Interlocked.Increment(ref s_cleanupAbandoned);
-        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.FallbackCleanupAbandoned(MethodName<TStateMachine>.Value);
+        if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.FallbackCleanupAbandoned(MethodName<TStateMachine>.Value, CoopBudget.CurrentTaskId);
     }
 
     /// <summary>

@@ -76,6 +76,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
     private int _notified;                                // 1: an unpark is pending (see remarks)
     private int _parkingThread;                           // managed id of the thread inside Park, else 0
     private long _waitCount;
+    private readonly ContentionCounter _wakerContention = new();
     private int _touched;                                 // the touch pass's sum, stored so the JIT keeps its loads
     private bool _disposed;
 
@@ -113,6 +114,12 @@ internal sealed unsafe class EpollDriver : IIoDriver
     /// <summary>How many times epoll_wait has returned (for tests: an idle executor must not spin).</summary>
     public long WaitCount => Volatile.Read(ref _waitCount);
 
+    /// <summary>
+    /// Times a thread found a registration's waker flag held and spun for it (<see cref="ScheduledIo"/>): rare by
+    /// design; also the Meter's <c>asyncgen.io.waker_contentions</c>, per executor.
+    /// </summary>
+    public long WakerContentionCount => _wakerContention.Count;
+
     public bool IsDisposed => Volatile.Read(ref _disposed);
 
     internal static ulong MakeToken(int slot, int generation) => ((ulong)(uint)generation << 32) | (uint)slot;
@@ -144,7 +151,7 @@ internal sealed unsafe class EpollDriver : IIoDriver
             // A fresh ScheduledIo per registration, then the registration right after it: what a request touches
             // (the state and its waker lock when its event is dispatched, the registration and the state when its
             // task polls) lies in one run of adjacent lines, instead of wherever the slot was first created.
-            io = new ScheduledIo();
+            io = new ScheduledIo(_wakerContention);
             registration = new EpollRegistration(this, io, slot, generation, owner, fd, socket.SocketType == SocketType.Stream);
             io.Activate(generation, fd, Volatile.Read(ref _tick), writeInterest: connecting, optimistic: !connecting);
             Volatile.Write(ref _slots[slot], io); // Park reads the slab without the lock

@@ -62,6 +62,12 @@ internal sealed class PortableDriver : IIoDriver
 
     internal void WriteReadinessPolled() => Interlocked.Increment(ref _writeReadinessPolls);
 
+    /// <summary>The count its registrations' <see cref="ScheduledIo"/> waker flags share.</summary>
+    internal ContentionCounter WakerContention { get; } = new();
+
+    /// <summary>Times a thread found a registration's waker flag held and spun for it (as <c>EpollDriver.WakerContentionCount</c>).</summary>
+    public long WakerContentionCount => WakerContention.Count;
+
     /// <inheritdoc/>
     public IoRegistration Register(Socket socket, bool connecting)
     {

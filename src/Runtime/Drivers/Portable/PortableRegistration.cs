@@ -54,7 +54,7 @@ internal sealed class PortableRegistration : IoRegistration
     private readonly Socket _socket;
     private readonly bool _stream;
     private readonly Lock _lock = new();
-    private readonly ScheduledIo _readiness = new();
+    private readonly ScheduledIo _readiness;
     private SocketOperation _read;
     private SocketOperation _write;
     private SocketOperation? _probe;
@@ -69,6 +69,7 @@ internal sealed class PortableRegistration : IoRegistration
         : base(driver, socket.SafeHandle, (int)socket.SafeHandle.DangerousGetHandle())
     {
         _driver = driver;
+        _readiness = new ScheduledIo(driver.WakerContention);
         _socket = socket;
         _stream = socket.SocketType == SocketType.Stream;
         // This driver never makes a synchronous call on the socket; its asynchronous operations must wait for data,
