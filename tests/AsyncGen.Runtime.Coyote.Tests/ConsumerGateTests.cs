@@ -35,26 +35,23 @@ public class ConsumerGateTests
         public readonly List<int> Dropped = [];
         public bool AnnouncePending;  // the receive's store of "inside", still in its store buffer
         public bool ReceiveTaking;    // the receive entered an open gate and has not left
+        public bool Draining;         // the disposer passed its wait and takes items
         public bool SawClosed;
     }
 
-    /// <summary>Sends up to two items without waiting (TryAcquire, claim, publish), one step each.</summary>
-    private static IEnumerable<Func<bool>?> Sender(Channel channel)
+    /// <summary>Sends one more item without waiting (TryAcquire, claim, publish); a step each.</summary>
+    private static IEnumerable<Func<bool>?> Sender(Channel channel, int item)
     {
-        for (int item = 0; item < Capacity; item++)
-        {
-            if (!channel.Room.TryAcquire(1)) yield break; // closed (the dispose closed the channel)
-            channel.Sent.Add(item);
-            yield return null;
-            uint position = channel.Ring.Claim();
-            yield return null;
-            channel.Ring.Publish(position, item);
-            yield return null;
-        }
+        if (!channel.Room.TryAcquire(1)) yield break; // closed (the dispose closed the channel)
+        channel.Sent.Add(item);
+        yield return null;
+        uint position = channel.Ring.Claim();
+        yield return null;
+        channel.Ring.Publish(position, item);
     }
 
     /// <summary>Polls receives until Closed, each inside the gate; waits when it found nothing.</summary>
-    private static IEnumerable<Func<bool>?> Receiver(Channel channel)
+    private static IEnumerable<Func<bool>?> Receiver(Interleavings threads, Channel channel)
     {
         while (true)
         {
@@ -70,6 +67,7 @@ public class ConsumerGateTests
                 yield break;
             }
             channel.ReceiveTaking = true;
+            threads.Assert(!channel.Draining, "the drain takes items while a receive that entered an open gate takes them too");
             bool took = channel.Ring.TryDequeue(out int item);
             yield return null;
             if (took)
@@ -91,19 +89,17 @@ public class ConsumerGateTests
         }
     }
 
-    /// <summary>ChannelCore.DisposeReceiver, one step per operation.</summary>
+    /// <summary>ChannelCore.DisposeReceiver: a step between the gate's close and its barrier, and after the barrier.</summary>
     private static IEnumerable<Func<bool>?> Disposer(Interleavings threads, Channel channel, bool barrierDrainsStoreBuffers)
     {
         if (!channel.Gate.Close()) yield break;
-        yield return null;
-        channel.Room.Close(); // ChannelCore.Close (its wake is the receiver's parking condition above)
-        yield return null;
+        channel.Room.Close(); // ChannelCore.Close (its wake is the receiver's parking condition)
         if (channel.Ring.Count == 0) yield break; // nothing to drain: no take, no wait
         yield return null;
         // WaitUntilNoReceiveInside: the barrier, then the wait.
         if (barrierDrainsStoreBuffers) FlushAnnounce(channel);
-        yield return null;
         yield return () => !channel.Gate.ReceiveInside;
+        channel.Draining = true;
         while (true)
         {
             threads.Assert(!channel.ReceiveTaking, "the drain takes items while a receive that entered an open gate takes them too");
@@ -126,8 +122,12 @@ public class ConsumerGateTests
         Interleavings.Explore(iterations, threads =>
         {
             var channel = new Channel();
-            threads.Start("sender", Sender(channel));
-            threads.Start("receiver", Receiver(channel));
+            // One item buffered before the race (so the dispose usually has something to drain), one sent during it.
+            Assert.True(channel.Room.TryAcquire(1));
+            channel.Sent.Add(0);
+            channel.Ring.Publish(channel.Ring.Claim(), 0);
+            threads.Start("sender", Sender(channel, item: 1));
+            threads.Start("receiver", Receiver(threads, channel));
             threads.Start("disposer", Disposer(threads, channel, barrierDrainsStoreBuffers));
             threads.Run();
             threads.Assert(channel.SawClosed, "the receive never saw Closed");
