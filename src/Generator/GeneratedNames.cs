@@ -157,6 +157,13 @@ internal static class GeneratedNames
     public static string SwitchCaseLabel(string breakLabel, int section) =>
         breakLabel.Substring(0, breakLabel.Length - "Break".Length) + "Case" + N(section);
 
+    /// <summary>
+    /// Where the tests of a flattened switch go on when label <paramref name="label"/> (1-based, counted over the
+    /// whole switch) fails: its pattern did not match or its awaiting <c>when</c> clause was false.
+    /// </summary>
+    public static string SwitchLabelFailedLabel(string breakLabel, int label) =>
+        breakLabel.Substring(0, breakLabel.Length - "Break".Length) + "Label" + N(label) + "Failed";
+
     /// <summary>The else label of a flattened if.</summary>
     public static string IfElseLabel(int number) => "If" + N(number) + "Else";
 
@@ -166,13 +173,13 @@ internal static class GeneratedNames
     /// <summary>
     /// True when <paramref name="name"/> is spelled like a label the lowering emits (<see cref="StateLabel"/>,
     /// <see cref="ReadyLabel"/>, <see cref="TryLabel"/> and its finally and catch-end labels, <see cref="LoopLabels"/>,
-    /// <see cref="SwitchBreakLabel"/>, <see cref="SwitchCaseLabel"/>, <see cref="IfElseLabel"/>, <see cref="IfEndLabel"/>):
+    /// <see cref="SwitchBreakLabel"/>, <see cref="SwitchCaseLabel"/>, <see cref="SwitchLabelFailedLabel"/>, <see cref="IfElseLabel"/>, <see cref="IfEndLabel"/>):
     /// a user label with such a name is renamed.
     /// </summary>
     public static bool IsGeneratedLabel(string name) => s_generatedLabel.IsMatch(name);
 
     private static readonly System.Text.RegularExpressions.Regex s_generatedLabel = new(
-        @"^(State[0-9]+|Ready[0-9]+|Try[0-9]+(Finally|Catch[0-9]+End)?|Loop[0-9]+(Top|Continue|Break)|Switch[0-9]+(Break|Case[0-9]+)|If[0-9]+(Else|End))$",
+        @"^(State[0-9]+|Ready[0-9]+|Try[0-9]+(Finally|Catch[0-9]+End)?|Loop[0-9]+(Top|Continue|Break)|Switch[0-9]+(Break|Case[0-9]+|Label[0-9]+Failed)|If[0-9]+(Else|End))$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The generated struct of a method: <c>DelayAddFuture</c>, <c>DelayAddFuture2</c> for the second overload.</summary>

@@ -153,7 +153,12 @@ internal sealed class MachineLowerer
                 CollectTargets(loop.Increment, targets);
                 break;
             case SwitchStmt @switch:
-                foreach (var section in @switch.Sections) CollectTargets(section.Body, targets);
+                foreach (var section in @switch.Sections)
+                {
+                    foreach (var label in section.Labels)
+                        if (label.Test is not null) CollectTargets(label.Test.Guard, targets);
+                    CollectTargets(section.Body, targets);
+                }
                 break;
             case TryStmt @try:
                 foreach (var state in StatesIn(@try.Body)) targets.Add((state, GeneratedNames.TryLabel(@try.Id), false));
@@ -169,7 +174,7 @@ internal sealed class MachineLowerer
         BlockStmt block => block.Statements.SelectMany(StatesIn),
         IfStmt @if => StatesIn(@if.Then).Concat(@if.Else is null ? Enumerable.Empty<int>() : StatesIn(@if.Else)),
         LoopStmt loop => StatesIn(loop.Body).Concat(StatesIn(loop.Increment)),
-        SwitchStmt @switch => @switch.Sections.SelectMany(s => StatesIn(s.Body)),
+        SwitchStmt @switch => @switch.Sections.SelectMany(s => s.Labels.Where(l => l.Test is not null).SelectMany(l => StatesIn(l.Test!.Guard)).Concat(StatesIn(s.Body))),
         TryStmt @try => StatesIn(@try.Body)
             .Concat(@try.Catches.SelectMany(c => StatesIn(c.Body)))
             .Concat(@try.Finally is null ? Enumerable.Empty<int>() : StatesIn(@try.Finally.Body)),
@@ -279,28 +284,67 @@ internal sealed class MachineLowerer
         output.Label(loop.BreakLabel);
     }
 
+    /// <summary>
+    /// The labels jump to the sections, which follow as labels of their own. A C# switch tests the labels it can;
+    /// a label whose <c>when</c> clause awaits is tested here, in source order between the C# switches that test the
+    /// labels before and after it: its pattern, then its guard (which may suspend), then the jump. So the labels
+    /// match in C#'s order, and <c>default</c> comes last wherever it is written.
+    /// </summary>
     private void Switch(SwitchStmt @switch, LineBuilder output)
     {
-        output.Add($"switch ({@switch.Expression})", @switch.Line);
-        output.Open();
-        var hasDefault = false;
-        for (var i = 0; i < @switch.Sections.Count; i++)
+        var labels = @switch.Sections.SelectMany((section, i) => section.Labels.Select(label => (Label: label, Section: i + 1))).ToList();
+        var testedApart = labels.Any(l => l.Label.Test is not null);
+        var pending = new List<(SwitchLabelModel Label, int Section)>();
+        int? defaultSection = null;
+        for (var i = 0; i < labels.Count; i++)
         {
-            foreach (var label in @switch.Sections[i].Labels)
+            var (label, section) = labels[i];
+            if (label.Test is null)
             {
-                output.Add(label);
-                hasDefault |= label.StartsWith("default", System.StringComparison.Ordinal);
+                // Alone, the C# switch keeps default where it is written; around awaiting guards it comes last.
+                if (testedApart && label.Text.StartsWith("default", System.StringComparison.Ordinal)) defaultSection = section;
+                else pending.Add(labels[i]);
+                continue;
             }
-            output.Add($"    goto {GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, i + 1)};");
+            CaseSwitch(@switch, pending, output);
+            var failed = GeneratedNames.SwitchLabelFailedLabel(@switch.BreakLabel, i + 1);
+            var target = GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, section);
+            if (label.Test.Condition is null)
+            {
+                output.Add($"if ({label.Text}) goto {target};", label.Line);
+                continue;
+            }
+            output.Add($"if (!({label.Text})) goto {failed};", label.Line);
+            Region(label.Test.Guard, output);
+            output.Add($"if ({label.Test.Condition}) goto {target};", label.Line);
+            output.Label(failed);
         }
-        output.Close();
-        if (!hasDefault) output.Add($"goto {@switch.BreakLabel};");
+        CaseSwitch(@switch, pending, output);
+        var hasDefault = labels.Any(l => l.Label.Test is null && l.Label.Text.StartsWith("default", System.StringComparison.Ordinal));
+        if (defaultSection is { } fallback) output.Add($"goto {GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, fallback)};");
+        else if (!hasDefault) output.Add($"goto {@switch.BreakLabel};");
         for (var i = 0; i < @switch.Sections.Count; i++)
         {
             output.Label(GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, i + 1));
             Region(@switch.Sections[i].Body, output);
         }
         output.Label(@switch.BreakLabel);
+    }
+
+    /// <summary>A C# switch over the <paramref name="labels"/> (consecutive, in source order) that jumps to their sections; then none are pending.</summary>
+    private static void CaseSwitch(SwitchStmt @switch, List<(SwitchLabelModel Label, int Section)> labels, LineBuilder output)
+    {
+        if (labels.Count == 0) return;
+        output.Add($"switch ({@switch.Expression})", @switch.Line);
+        output.Open();
+        for (var i = 0; i < labels.Count; i++)
+        {
+            output.Add(labels[i].Label.Text);
+            if (i + 1 == labels.Count || labels[i + 1].Section != labels[i].Section)
+                output.Add($"    goto {GeneratedNames.SwitchCaseLabel(@switch.BreakLabel, labels[i].Section)};");
+        }
+        output.Close();
+        labels.Clear();
     }
 
     private void Try(TryStmt @try, LineBuilder output)

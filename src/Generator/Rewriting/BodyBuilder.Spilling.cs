@@ -437,6 +437,11 @@ internal sealed partial class BodyBuilder
         {
             Synthesized($"throw new global::System.Runtime.CompilerServices.SwitchExpressionException({value});"),
         }));
+        if (@switch.Arms.Any(a => a.WhenClause is { } when && ContainsAwait(when)))
+        {
+            output.Add(SwitchOnArms(@switch, value, result, noMatch));
+            return result;
+        }
         // Arms are spilled in source order (state numbers follow the source), then chained from the last.
         var arms = new List<(string Condition, int Line, BlockStmt Body)>();
         foreach (var arm in @switch.Arms)
@@ -453,6 +458,48 @@ internal sealed partial class BodyBuilder
             chain = Block(new List<Stmt> { new IfStmt(arms[i].Condition, arms[i].Line, arms[i].Body, chain) });
         output.AddRange(chain.Statements);
         return result;
+    }
+
+    /// <summary>
+    /// A switch expression whose arm guards await: a flattened switch whose labels, one for each arm, the lowering
+    /// tests in order (<see cref="SwitchLabelModel"/>): the pattern, then the guard, which may suspend. Each section
+    /// stores its arm's value and leaves; none matching throws like C#.
+    /// </summary>
+    private SwitchStmt SwitchOnArms(SwitchExpressionSyntax @switch, string value, string result, BlockStmt noMatch)
+    {
+        var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
+        var sections = new List<SwitchSectionModel>();
+        var matchesAll = false;
+        foreach (var arm in @switch.Arms)
+        {
+            SwitchLabelModel label;
+            if (arm.Pattern is DiscardPatternSyntax && arm.WhenClause is null)
+            {
+                // `_ =>` is the last arm (C# rejects arms after it, CS8510): it is the switch's default.
+                label = new SwitchLabelModel("default:", BodySyntax.Line(arm), null);
+                matchesAll = true;
+            }
+            else
+            {
+                // 'x is _' would name a type called '_': the discard arm matches everything.
+                var test = arm.Pattern is DiscardPatternSyntax ? "true" : _rewriter.IsPattern(value, arm.Pattern);
+                var guard = new List<Stmt>();
+                string? condition = null;
+                if (arm.WhenClause is { } when && ContainsAwait(when)) condition = Spill(when.Condition, guard);
+                else if (arm.WhenClause is { } plain) test += $" && ({_rewriter.Rewrite(plain.Condition)})";
+                label = new SwitchLabelModel(test, BodySyntax.Line(arm), new LabelTestModel(Block(guard), condition));
+            }
+            var body = new List<Stmt>();
+            body.Add(AssignBranch(result, arm.Expression, body));
+            body.Add(Synthesized($"goto {exit};"));
+            sections.Add(new SwitchSectionModel(new EquatableArray<SwitchLabelModel>(new[] { label }), Block(body)));
+        }
+        if (!matchesAll)
+        {
+            var noArm = new SwitchLabelModel("default:", BodySyntax.Line(@switch), null);
+            sections.Add(new SwitchSectionModel(new EquatableArray<SwitchLabelModel>(new[] { noArm }), noMatch));
+        }
+        return new SwitchStmt(value, BodySyntax.Line(@switch), sections.ToEquatableArray(), exit);
     }
 
     private string SpillAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)

@@ -439,18 +439,50 @@ internal sealed partial class BodyBuilder
             _enteredScopes.Add(@switch);
         }
         var governing = Spill(@switch.Expression, output);
+        if (@switch.Sections.SelectMany(s => s.Labels).Any(HasAwaitingGuard))
+            governing = StoreSwitchedValue(@switch.Expression, governing, output);
         var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
         _jumps.Flatten(@switch, exit, null);
         var sections = new List<SwitchSectionModel>();
         foreach (var section in @switch.Sections)
         {
             // Variables of the labels that the section uses are fields, stored by the label's guard.
-            var labels = section.Labels.Select(l => _rewriter.Rewrite(l)).ToEquatableArray();
+            var labels = section.Labels.Select(l => BuildLabel(l, governing)).ToEquatableArray();
             var body = new List<Stmt>();
             BuildStatements(section.Statements, body);
             sections.Add(new SwitchSectionModel(labels, Block(body)));
         }
         output.Add(new SwitchStmt(governing, BodySyntax.Line(@switch), sections.ToEquatableArray(), exit));
+    }
+
+    private bool HasAwaitingGuard(SwitchLabelSyntax label) => label is CasePatternSwitchLabelSyntax { WhenClause: { } when } && ContainsAwait(when);
+
+    /// <summary>
+    /// A label as written, for the C# switch to test; or, when its <c>when</c> clause awaits, its pattern tested on
+    /// the stored value (storing the variables that live in fields) and its guard spilled: the lowering runs them in
+    /// the label's turn (<see cref="SwitchLabelModel"/>).
+    /// </summary>
+    private SwitchLabelModel BuildLabel(SwitchLabelSyntax label, string value)
+    {
+        if (label is not CasePatternSwitchLabelSyntax { WhenClause: { } when } pattern || !ContainsAwait(when))
+            return new SwitchLabelModel(_rewriter.Rewrite(label), BodySyntax.Line(label), null);
+        var test = _rewriter.IsPattern(value, pattern.Pattern);
+        var guard = new List<Stmt>();
+        var condition = Spill(when.Condition, guard);
+        return new SwitchLabelModel(test, BodySyntax.Line(label), new LabelTestModel(Block(guard), condition));
+    }
+
+    /// <summary>
+    /// The value a switch tests in parts (some label awaits between the tests) is evaluated once, as C# does, into a
+    /// field that the tests after each await read again (a ref struct cannot be kept: AG0003, as C# rejects it, CS4007).
+    /// </summary>
+    private string StoreSwitchedValue(ExpressionSyntax expression, string value, List<Stmt> output)
+    {
+        var type = _model.GetTypeInfo(expression).Type ?? _model.GetTypeInfo(expression).ConvertedType
+            ?? throw new UnsupportedConstructException(expression, "a switched value without a type, with a 'when' clause that awaits (store the value in a typed local first)");
+        var field = NewField("switch", AwaitClassifier.TypeName(type, expression), "the value switched on, tested again after an awaiting 'when' clause");
+        output.Add(Code($"{field} = {value};", expression));
+        return field;
     }
 
     private string NewField(string name, string type, string comment) => _fields.Add(GeneratedNames.Field(name), type, comment);

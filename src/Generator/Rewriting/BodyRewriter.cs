@@ -276,16 +276,7 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitAwaitExpression(AwaitExpressionSyntax node) =>
         BodySyntax.IsInsideNestedFunction(node, body)
             ? base.VisitAwaitExpression(node)
-            : throw new UnsupportedConstructException(node, Position(node));
-
-    /// <summary>Where an await the lowering does not reach is, and how to write it so that it does.</summary>
-    private static string Position(AwaitExpressionSyntax node) =>
-        node.Ancestors().TakeWhile(a => a is not StatementSyntax).FirstOrDefault(a => a is WhenClauseSyntax)?.Parent switch
-        {
-            SwitchExpressionArmSyntax => "an await in the 'when' clause of a switch expression arm (await the value into a local before the switch, or use a switch statement)",
-            CasePatternSwitchLabelSyntax => "an await in the 'when' clause of a case label (await the value into a local before the switch, or test it with an if inside the section)",
-            _ => "an await in this position (await the value into a local first)",
-        };
+            : throw new UnsupportedConstructException(node, "an await in this position (await the value into a local first)");
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {

@@ -73,8 +73,6 @@ public class DiagnosticTests
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     [InlineData("unchecked { var x = await Task.FromResult(1) + 1; x += int.TryParse(\"1\", out var y) ? y : 0; }\n        return 1;", "unchecked")]
-    [InlineData("return await Task.FromResult(1) switch { 1 when await Task.FromResult(true) => 1, _ => 0 };", "'when' clause of a switch expression arm (await the value into a local before the switch")]
-    [InlineData("switch (await Task.FromResult(1)) { case 1 when await Task.FromResult(true): return 1; default: return 0; }", "'when' clause of a case label (await the value into a local before the switch")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""

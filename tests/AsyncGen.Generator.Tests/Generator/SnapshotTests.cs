@@ -206,6 +206,40 @@ public class SnapshotTests
         """, "DescribeFuture");
 
     [Fact]
+    public void Case_labels_whose_when_clause_awaits_are_tested_in_order_between_CSharp_switches() => Verify("""
+            [PollAsync]
+            public static async Future<string> Classify(object item, Func<int, Task<bool>> isKnown)
+            {
+                switch (item)
+                {
+                    default:
+                        return "other";
+                    case 0:
+                    case "zero":
+                        return "zero";
+                    case int n when await isKnown(n):
+                        return "known " + n;
+                    case int n when n > 100:
+                        return "big " + n;
+                    case string s when await isKnown(s.Length) && s.Length > 1:
+                        await Task.Yield();
+                        return "known text " + s;
+                }
+            }
+        """, "ClassifyFuture");
+
+    [Fact]
+    public void Switch_expression_arm_whose_when_clause_awaits() => Verify("""
+            [PollAsync]
+            public static async Future<string> Name(int number, Func<int, Task<bool>> isKnown) => number switch
+            {
+                0 => "zero",
+                var n when await isKnown(n) => "known " + n,
+                _ => "many",
+            };
+        """, "NameFuture");
+
+    [Fact]
     public void Switch_expression_on_an_awaited_value() => Verify("""
             [PollAsync]
             public static async Future<string> Name(Task<int> number) => await number switch
