@@ -91,7 +91,9 @@ internal static class DriverFactory
                     return new PortableDriver();
                 }
                 IoUringDriver? driver = null;
-                int errno = options.SimulatedIoUringErrno != 0 ? options.SimulatedIoUringErrno : IoUringDriver.TryCreate(options.IoUringEntries, out driver);
+                int errno = options.SimulatedIoUringErrno != 0
+                    ? options.SimulatedIoUringErrno
+                    : IoUringDriver.TryCreate(options.IoUringEntries, out driver, options.SimulateIoUringOptionalFlagsRefused);
                 if (errno == 0)
                 {
                     driver!.SimulatedWorkerRingErrno = options.SimulatedWorkerRingErrno;
