@@ -189,5 +189,11 @@ internal static class GeneratedNames
     /// <summary>The factory that creates the machine without running it.</summary>
     public static string FactoryName(string methodName) => methodName + "Machine";
 
+    /// <summary>
+    /// An interceptor declared in the user's type (its call's signature uses a private or protected type):
+    /// <c>__GetInterceptor1</c>, spelled so that it cannot clash with the user's members.
+    /// </summary>
+    public static string HostedInterceptor(string methodName, int number) => "__" + methodName + "Interceptor" + N(number);
+
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -28,12 +28,48 @@ internal static class InterceptorEmitter
         writer.Line("public InterceptsLocationAttribute(int version, string data) { _ = version; _ = data; }");
         writer.Close();
         writer.Close();
-        writer.Line();
-        writer.Line("namespace AsyncGen.Generated");
-        writer.Open();
-        writer.Line(MachineEmitter.GeneratedCodeAttribute);
-        writer.Line("file static class PollAsyncInterceptors");
-        writer.Open();
+        var shared = callSites.Where(c => c.Host is null).ToList();
+        if (shared.Count > 0)
+        {
+            writer.Line();
+            writer.Line("namespace AsyncGen.Generated");
+            writer.Open();
+            writer.Line(MachineEmitter.GeneratedCodeAttribute);
+            writer.Line("file static class PollAsyncInterceptors");
+            writer.Open();
+            WriteInterceptors(writer, shared, memberAttribute: false, static (site, number) => $"public static {site.ReturnType} {site.MethodName}{number.ToString(CultureInfo.InvariantCulture)}{site.Parameters} =>");
+            writer.Close();
+            writer.Close();
+        }
+
+        // Interceptors only the method's own type can declare (its signature uses a private or protected type): one
+        // partial declaration of each such type, in its namespace.
+        foreach (var hosted in callSites.Where(c => c.Host is not null).GroupBy(c => c.Host!.TypeKey).OrderBy(g => g.Key, System.StringComparer.Ordinal))
+        {
+            var host = hosted.First().Host!;
+            writer.Line();
+            if (host.Namespace is not null)
+            {
+                writer.Line($"namespace {host.Namespace}");
+                writer.Open();
+            }
+            foreach (var type in host.Types)
+            {
+                writer.Line($"partial {type.Keyword} {type.Name}{type.TypeParameters}");
+                writer.Open();
+            }
+            // The file class carries [GeneratedCode]; in the user's type, each generated member does.
+            WriteInterceptors(writer, hosted, memberAttribute: true, static (site, number) =>
+                $"{site.Host!.Modifiers} {site.ReturnType} {GeneratedNames.HostedInterceptor(site.MethodName, number)}{site.Parameters} =>");
+            foreach (var _ in host.Types) writer.Close();
+            if (host.Namespace is not null) writer.Close();
+        }
+        return writer.ToString();
+    }
+
+    /// <summary>One interceptor per signature, numbered per method name in source order of the method keys.</summary>
+    private static void WriteInterceptors(IndentedWriter writer, IEnumerable<CallSiteSpec> callSites, bool memberAttribute, System.Func<CallSiteSpec, int, string> declaration)
+    {
         var numbers = new Dictionary<string, int>();
         var first = true;
         foreach (var group in callSites.GroupBy(c => c.Signature).OrderBy(g => g.First().MethodKey, System.StringComparer.Ordinal).ThenBy(g => g.Key, System.StringComparer.Ordinal))
@@ -45,11 +81,9 @@ internal static class InterceptorEmitter
             first = false;
             foreach (var call in group.OrderBy(c => c.DisplayLocation, System.StringComparer.Ordinal).ThenBy(c => c.Data, System.StringComparer.Ordinal))
                 writer.Line($"[global::System.Runtime.CompilerServices.InterceptsLocation({call.Version.ToString(CultureInfo.InvariantCulture)}, \"{call.Data}\")] // {call.DisplayLocation}");
-            writer.Line($"public static {site.ReturnType} {site.MethodName}{number.ToString(CultureInfo.InvariantCulture)}{site.Parameters} =>");
+            if (memberAttribute) writer.Line(MachineEmitter.GeneratedCodeAttribute);
+            writer.Line(declaration(site, number));
             writer.Line($"    {site.Body};");
         }
-        writer.Close();
-        writer.Close();
-        return writer.ToString();
     }
 }

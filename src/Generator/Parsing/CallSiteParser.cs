@@ -20,8 +20,15 @@ internal static class CallSiteParser
         var isExtensionCall = called.ReducedFrom is not null;
         var method = isExtensionCall ? called.GetConstructedReducedFrom() ?? called : called;
         if (!PollAsyncShape.GetsStruct(method)) return null;
-        if (NotInterceptable(method) is { } reason)
-            return Rejected(context, invocation, method, reason.Why, reason.Fix, cancellationToken);
+        if (!IsClosed(method))
+            return Rejected(context, invocation, method,
+                "it is made in generic code, and an interceptor must name its type arguments",
+                "call it from a [PollAsync] method (whose machine calls it directly, whatever the type arguments) or from non-generic code", cancellationToken);
+        // A private or protected type in the way: only the method's own type can name it, so the interceptor is a
+        // member of that type (hosted), with the method's accessibility.
+        var hidden = HiddenType(method);
+        if (hidden is not null && HostRejection(method, hidden, invocation.SyntaxTree.Options) is { } rejection)
+            return Rejected(context, invocation, method, rejection.Why, rejection.Fix, cancellationToken);
         if (context.SemanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location)
             return Rejected(context, invocation, method, "the compiler cannot intercept a call of this form", "call the method directly by name", cancellationToken);
         if (!PollAsyncShape.TryGetResultType(method, out _, out _)) return null;
@@ -29,17 +36,20 @@ internal static class CallSiteParser
         var parameters = method.Parameters.Select((p, i) => $"{(isExtensionCall && i == 0 ? "this " : "")}{p.Type.ToDisplayString(PollAsyncShape.TypeFormat)} @{p.Name}").ToList();
         var containing = method.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat);
         // A struct's receiver is 'ref this', or 'in this' for a readonly member or a member of a readonly struct:
-        // the interceptor's 'this' parameter must match it (CS9148).
-        if (!method.IsStatic) parameters.Insert(0, $"this {ReceiverRefKind(method)}{containing} @this");
+        // the interceptor's 'this' parameter must match it (CS9148). A hosted interceptor of an instance method is an
+        // instance member of the same type: its own 'this' is the receiver.
+        var receiver = hidden is null ? "@this" : "this";
+        if (!method.IsStatic && hidden is null) parameters.Insert(0, $"this {ReceiverRefKind(method)}{containing} @this");
         var typeArguments = method.TypeArguments.Length == 0 ? "" : "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(PollAsyncShape.TypeFormat))) + ">";
-        var call = $"{(method.IsStatic ? containing : "@this")}.{PollAsyncShape.FactoryName(method)}{typeArguments}({string.Join(", ", method.Parameters.Select(p => "@" + p.Name))})";
+        var call = $"{(method.IsStatic ? containing : receiver)}.{PollAsyncShape.FactoryName(method)}{typeArguments}({string.Join(", ", method.Parameters.Select(p => "@" + p.Name))})";
         var (box, _) = PollAsyncShape.BoxTypes(method);
         var line = invocation.GetLocation().GetLineSpan();
         return new CallSiteSpec(
             PollAsyncShape.Key(method), method.Name, method.ReturnType.ToDisplayString(PollAsyncShape.TypeFormat),
             "(" + string.Join(", ", parameters) + ")", $"new {box}({call})",
             location.Version, location.Data,
-            $"{System.IO.Path.GetFileName(line.Path)}({line.StartLinePosition.Line + 1},{line.StartLinePosition.Character + 1})");
+            $"{System.IO.Path.GetFileName(line.Path)}({line.StartLinePosition.Line + 1},{line.StartLinePosition.Character + 1})",
+            Host: hidden is null ? null : Host(method));
     }
 
     /// <summary>Positions where a method name is converted to a delegate rather than called.</summary>
@@ -60,20 +70,79 @@ internal static class CallSiteParser
     private static string ReceiverRefKind(IMethodSymbol method) =>
         !method.ContainingType.IsValueType ? "" : method.IsReadOnly || method.ContainingType.IsReadOnly ? "in " : "ref ";
 
-    /// <summary>Why an interceptor cannot replace calls of <paramref name="method"/>, and what the user can change; null when it can.</summary>
-    private static (string Why, string Fix)? NotInterceptable(IMethodSymbol method)
+    /// <summary>
+    /// The private or protected type that keeps an interceptor in a file class of its own from replacing calls of
+    /// <paramref name="method"/>: a type enclosing the method, or one its signature uses; null when there is none.
+    /// </summary>
+    private static ITypeSymbol? HiddenType(IMethodSymbol method) => HiddenTypes(method).FirstOrDefault();
+
+    private static System.Collections.Generic.IEnumerable<ITypeSymbol> HiddenTypes(IMethodSymbol method)
     {
-        if (!IsClosed(method))
-            return ("it is made in generic code, and an interceptor must name its type arguments",
-                    "call it from a [PollAsync] method (whose machine calls it directly, whatever the type arguments) or from non-generic code");
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
-            if (PollAsyncShape.IsHidden(type.DeclaredAccessibility))
-                return ($"'{type.ToDisplayString()}' is {Describe(type.DeclaredAccessibility)}, so the interceptor (a file class of its own) cannot reach the machine",
-                        $"declare '{type.Name}' internal or public");
-        if (PollAsyncShape.InaccessibleSignatureType(method) is { } hidden)
-            return ($"its signature uses '{hidden.ToDisplayString()}', which is private or protected, so the interceptor cannot name it",
-                    $"declare '{hidden.Name}' internal or public");
+            if (PollAsyncShape.IsHidden(type.DeclaredAccessibility)) yield return type;
+        if (PollAsyncShape.InaccessibleSignatureType(method) is { } inSignature) yield return inSignature;
+    }
+
+    /// <summary>Why the method's own type cannot declare the interceptor, and what the user can change; null when it can.</summary>
+    private static (string Why, string Fix)? HostRejection(IMethodSymbol method, ITypeSymbol hidden, ParseOptions options)
+    {
+        var what = hidden is INamedTypeSymbol named && (SymbolEqualityComparer.Default.Equals(named, method.ContainingType) || IsEnclosing(named, method.ContainingType))
+            ? $"'{hidden.OriginalDefinition.ToDisplayString()}' is {Describe(hidden.DeclaredAccessibility)}"
+            : $"its signature uses '{hidden.ToDisplayString()}', which is {Describe(hidden.DeclaredAccessibility)}";
+        var host = method.ContainingType.OriginalDefinition;
+        var declare = "declare " + string.Join(" and ", HiddenTypes(method).Select(t => $"'{t.Name}'")) + " internal or public";
+        // CS9138: an interceptor cannot be declared in a generic type, at any level of nesting.
+        for (var type = host; type is not null; type = type.ContainingType)
+            if (type.TypeParameters.Length > 0)
+                return ($"{what}, so only a member of '{host.ToDisplayString()}' could intercept it, and C# accepts no interceptor in the generic type '{type.OriginalDefinition.ToDisplayString()}'",
+                        $"{declare}, or declare '{method.Name}' in a non-generic partial type");
+        // CS9137: interceptors are accepted only in the namespaces the project lists (the AsyncGen package lists
+        // AsyncGen.Generated and the project's RootNamespace).
+        var namespaceName = host.ContainingNamespace.IsGlobalNamespace ? null : host.ContainingNamespace.ToDisplayString();
+        if (!InterceptorsAllowedIn(namespaceName, options))
+            return ($"{what}, so only a member of '{host.ToDisplayString()}' can intercept it, and the project does not accept interceptors in {(namespaceName is null ? "the global namespace" : $"namespace '{namespaceName}'")}",
+                    $"add <InterceptorsNamespaces>$(InterceptorsNamespaces);{namespaceName ?? "global"}</InterceptorsNamespaces> to the project, or {declare}");
         return null;
+    }
+
+    private static bool IsEnclosing(INamedTypeSymbol candidate, INamedTypeSymbol type)
+    {
+        for (var current = type.ContainingType; current is not null; current = current.ContainingType)
+            if (SymbolEqualityComparer.Default.Equals(current, candidate)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The compiler's rule (CS9137/CS9206): an interceptor's namespace must start with one listed in the
+    /// <c>InterceptorsNamespaces</c> feature (or its older spelling), or the list must hold <c>global</c>.
+    /// </summary>
+    private static bool InterceptorsAllowedIn(string? namespaceName, ParseOptions options)
+    {
+        var segments = namespaceName?.Split('.') ?? [];
+        foreach (var key in new[] { "InterceptorsNamespaces", "InterceptorsPreviewNamespaces" })
+        {
+            if (!options.Features.TryGetValue(key, out var list)) continue;
+            foreach (var entry in list.Split(';'))
+            {
+                var listed = entry.Trim();
+                if (listed.Length == 0) continue;
+                if (listed == "global") return true;
+                var parts = listed.Split('.');
+                if (parts.Length <= segments.Length && parts.Select((p, i) => p == segments[i]).All(same => same)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The method's own type, reopened to declare the interceptor with the method's accessibility.</summary>
+    private static InterceptorHost Host(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        var modifiers = PollAsyncShape.AccessibilityKeyword(method.DeclaredAccessibility) +
+                        (method.IsStatic ? " static" : method.IsReadOnly && !type.IsReadOnly ? " readonly" : "");
+        return new InterceptorHost(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            PollAsyncShape.ContainingTypes(type).ToEquatableArray(), modifiers);
     }
 
     private static string Describe(Accessibility accessibility) => accessibility switch

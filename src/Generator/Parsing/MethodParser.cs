@@ -62,7 +62,7 @@ internal static class MethodParser
             Namespace: containingType.ContainingNamespace.IsGlobalNamespace ? null : containingType.ContainingNamespace.ToDisplayString(),
             Usings: compilationUnit.Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.None)).Select(u => u.ToString()).ToEquatableArray(),
             NamespaceUsings: syntax.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse().SelectMany(n => n.Usings).Select(u => u.ToString()).ToEquatableArray(),
-            ContainingTypes: ContainingTypes(containingType).ToEquatableArray(),
+            ContainingTypes: PollAsyncShape.ContainingTypes(containingType).ToEquatableArray(),
             MethodName: method.Name,
             MethodLine: BodySyntax.Line(syntax.Identifier.Parent!),
             StructName: PollAsyncShape.StructName(method),
@@ -83,32 +83,7 @@ internal static class MethodParser
             Awaits: EquatableArray<AwaitSite>.Empty,
             FinallyMethods: EquatableArray<FinallyModel>.Empty,
             Body: null,
-            Accessibility: PollAsyncShape.InaccessibleSignatureType(method) is null ? null : Keyword(method.DeclaredAccessibility));
-    }
-
-    private static string Keyword(Accessibility accessibility) => accessibility switch
-    {
-        Accessibility.Private => "private",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedAndInternal => "private protected",
-        Accessibility.ProtectedOrInternal => "protected internal",
-        Accessibility.Internal => "internal",
-        _ => "public",
-    };
-
-    private static IEnumerable<ContainingTypeSpec> ContainingTypes(INamedTypeSymbol innermost)
-    {
-        var types = new List<INamedTypeSymbol>();
-        for (var type = innermost; type is not null; type = type.ContainingType) types.Insert(0, type);
-        foreach (var type in types)
-        {
-            var declaration = (TypeDeclarationSyntax)type.DeclaringSyntaxReferences[0].GetSyntax();
-            var keyword = declaration is RecordDeclarationSyntax record
-                ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.None) ? "" : " " + record.ClassOrStructKeyword.Text)
-                : declaration.Keyword.Text;
-            var typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">";
-            yield return new ContainingTypeSpec(keyword, type.Name, typeParameters, "");
-        }
+            Accessibility: PollAsyncShape.InaccessibleSignatureType(method) is null ? null : PollAsyncShape.AccessibilityKeyword(method.DeclaredAccessibility));
     }
 
     private static string HintName(IMethodSymbol method)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -148,6 +149,33 @@ internal static class PollAsyncShape
     /// <summary>Private, protected or private protected: not nameable from a file class of another namespace.</summary>
     public static bool IsHidden(Accessibility accessibility) =>
         accessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal;
+
+    /// <summary>The C# keyword of a declared accessibility, as a generated member repeats it.</summary>
+    public static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.Internal => "internal",
+        _ => "public",
+    };
+
+    /// <summary>The types enclosing generated members, outermost first, as partial declarations reopen them.</summary>
+    public static IEnumerable<Model.ContainingTypeSpec> ContainingTypes(INamedTypeSymbol innermost)
+    {
+        var types = new List<INamedTypeSymbol>();
+        for (var type = innermost; type is not null; type = type.ContainingType) types.Insert(0, type);
+        foreach (var type in types)
+        {
+            var declaration = (TypeDeclarationSyntax)type.DeclaringSyntaxReferences[0].GetSyntax();
+            var keyword = declaration is RecordDeclarationSyntax record
+                ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.None) ? "" : " " + record.ClassOrStructKeyword.Text)
+                : declaration.Keyword.Text;
+            var typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">";
+            yield return new Model.ContainingTypeSpec(keyword, type.Name, typeParameters, "");
+        }
+    }
 
     /// <summary>A stable key shared by a method's machine and its call sites.</summary>
     public static string Key(IMethodSymbol method) => method.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

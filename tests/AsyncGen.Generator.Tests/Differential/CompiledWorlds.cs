@@ -34,7 +34,13 @@ internal sealed class CompiledWorlds
 
     /// <summary>The generator run over the programs <paramref name="include"/> accepts.</summary>
     public static GeneratorRun RunGenerator(Func<string, bool> include) =>
-        GeneratorHarness.Run(GeneratorHarness.Compile((ProgramSet.Combined(taskWorld: false, include), "Programs.cs"), (Worlds.FutureOps, "Ops.cs")));
+        GeneratorHarness.Run(GeneratorHarness.Compile(ParseOptions, (ProgramSet.Combined(taskWorld: false, include), "Programs.cs"), (Worlds.FutureOps, "Ops.cs")));
+
+    /// <summary>
+    /// The programs live in the global namespace; a program whose signatures use private nested types gets its
+    /// interceptors declared in its own type, so the generated world accepts interceptors everywhere (<c>global</c>).
+    /// </summary>
+    private static readonly Microsoft.CodeAnalysis.CSharp.CSharpParseOptions ParseOptions = GeneratorHarness.WithInterceptorsNamespaces("AsyncGen.Generated;global");
 
     public static Assembly Load(Compilation compilation)
     {

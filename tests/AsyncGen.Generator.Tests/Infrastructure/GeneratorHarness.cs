@@ -37,32 +37,42 @@ internal sealed record GeneratorRun(
 /// <summary>Builds compilations with the runtime referenced and interceptors enabled, and runs the generator on them.</summary>
 internal static class GeneratorHarness
 {
-    public static readonly CSharpParseOptions ParseOptions = CSharpParseOptions.Default
+    public static readonly CSharpParseOptions ParseOptions = WithInterceptorsNamespaces("AsyncGen.Generated");
+
+    /// <summary>
+    /// Parse options whose <c>InterceptorsNamespaces</c> feature is <paramref name="namespaces"/> (as the MSBuild
+    /// property: <c>;</c>-separated, <c>global</c> for every namespace). The interceptors of calls whose signature
+    /// uses a private type live in that type, so its namespace must be listed.
+    /// </summary>
+    public static CSharpParseOptions WithInterceptorsNamespaces(string namespaces) => CSharpParseOptions.Default
         .WithLanguageVersion(LanguageVersion.Preview)
-        .WithFeatures([new KeyValuePair<string, string>("InterceptorsNamespaces", "AsyncGen.Generated")]);
+        .WithFeatures([new KeyValuePair<string, string>("InterceptorsNamespaces", namespaces)]);
 
     private static readonly ImmutableArray<MetadataReference> s_references =
         [.. Basic.Reference.Assemblies.Net100.References.All, MetadataReference.CreateFromFile(typeof(Future).Assembly.Location)];
 
     public static CSharpCompilation Compile(string source, string path = "Demo.cs") => Compile((source, path));
 
-    public static CSharpCompilation Compile(params (string Source, string Path)[] files) =>
+    public static CSharpCompilation Compile(params (string Source, string Path)[] files) => Compile(ParseOptions, files);
+
+    public static CSharpCompilation Compile(CSharpParseOptions options, params (string Source, string Path)[] files) =>
         CSharpCompilation.Create("GeneratorTests" + Guid.NewGuid().ToString("N"),
-            files.Select(f => CSharpSyntaxTree.ParseText(f.Source, ParseOptions, f.Path)),
+            files.Select(f => CSharpSyntaxTree.ParseText(f.Source, options, f.Path)),
             s_references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? options = null) =>
         CSharpGeneratorDriver.Create(
             [new PollAsyncGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: options ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static GeneratorRun Run(string source, string path = "Demo.cs") => Run(Compile(source, path));
 
     public static GeneratorRun Run(CSharpCompilation compilation)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var options = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options;
+        var driver = CreateDriver(options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorRun(compilation, output, driver.GetRunResult().Diagnostics, driver);
     }
 }
