@@ -36,6 +36,18 @@ public sealed class DriverOptions
     /// </summary>
     internal int SimulatedWorkerRingErrno { get; init; }
 
+    /// <summary>
+    /// Tests only: every io_uring ring is created as on a kernel before 5.19, which refuses the optional setup flags
+    /// (SUBMIT_ALL, COOP_TASKRUN, TASKRUN_FLAG), so that fallback runs here. False: no simulation.
+    /// </summary>
+    internal bool SimulateIoUringOptionalFlagsRefused { get; init; }
+
     /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
     internal uint IoUringEntries { get; init; }
+
+    /// <summary>
+    /// Tests only: the driver is chosen as on an operating system other than Linux (Windows, macOS), so the choice and
+    /// the fallbacks those systems run are exercised here. False: the real system decides.
+    /// </summary>
+    internal bool SimulateNotLinux { get; init; }
 }

@@ -26,10 +26,11 @@ namespace AsyncGen.Sync;
 /// send or close landing between its first look and the registration is seen (see <see cref="AtomicWaker"/>).</para>
 /// <para><b>The consumer gate.</b> <see cref="MpscRing{T}.TryDequeue"/> has one consumer, but two parties take items:
 /// the receive, and the drain of <see cref="DisposeReceiver"/>, which may run on another thread while the receive it
-/// woke (through the close) is polled on a worker. So every take holds <see cref="_consuming"/> (one CAS, taken and
-/// released by the receiving side within one call): the drain waits for a running receive to leave, then keeps the
-/// gate for good, and a receive that finds the gate kept (or the receiver disposed under it) reports Closed. Every
-/// item is then received once or dropped once, and a receive after the dispose sees Closed.</para>
+/// woke (through the close) is polled on a worker. So every take happens inside <see cref="_gate"/>, an asymmetric
+/// gate (<see cref="ConsumerGate"/>): a receive enters with plain stores, the dispose closes it and, only when items
+/// are left to drain, waits behind a process-wide barrier for a receive inside to leave. A receive that finds the
+/// gate closed reports Closed. Every item is then received once or dropped once, and a receive after the dispose
+/// sees Closed.</para>
 /// </remarks>
 [DebuggerDisplay("AsyncChannel ({Count} items{(IsClosed ? \", closed\" : \"\"),nq})")]
 internal sealed class ChannelCore<T>
@@ -44,8 +45,7 @@ internal sealed class ChannelCore<T>
     private AtomicWaker _receiver;
     private bool _receiverRegistered;
     private int _closed;
-    private int _receiverDisposed;
-    private int _consuming; // 1 while a receive takes items, and for good once DisposeReceiver drained (see remarks)
+    private ConsumerGate _gate; // closed by DisposeReceiver (see remarks)
     private int _senders = 1; // live ChannelSender handles: the last one disposed closes the channel
 
     /// <summary>An enumerator returned by a finished <c>await foreach</c>, reused by the next one (single consumer).</summary>
@@ -74,7 +74,7 @@ internal sealed class ChannelCore<T>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>True once <see cref="DisposeReceiver"/> ran.</summary>
-    public bool IsReceiverDisposed => Volatile.Read(ref _receiverDisposed) != 0;
+    public bool IsReceiverDisposed => _gate.IsClosed;
 
     /// <summary>Live sender handles (a snapshot).</summary>
     public int SenderCount => Volatile.Read(ref _senders);
@@ -133,51 +133,32 @@ internal sealed class ChannelCore<T>
     /// <summary>Takes an item if one is waiting; false when none is or the receiver was disposed.</summary>
     public bool TryReceive(out T item)
     {
-        if (!EnterConsumer())
+        bool open = _gate.Enter(); // outside the try: a second consumer's throw must not let the first one out
+        try
         {
+            if (open) return TryTake(out item);
             item = default!;
             return false;
         }
-        try
-        {
-            if (IsReceiverDisposed)
-            {
-                item = default!;
-                return false;
-            }
-            return TryTake(out item);
-        }
         finally
         {
-            Volatile.Write(ref _consuming, 0);
+            _gate.Exit();
         }
     }
 
     public Poll<ReceiveResult<T>> PollReceive(ref bool registered, in Waker waker)
     {
-        if (!EnterConsumer()) return Drained(ref registered);
+        bool open = _gate.Enter();
         try
         {
             // Disposed while this receive was pending (the close woke it) or before it started: the items are the
             // drain's, and the receive reports Closed as documented.
-            if (IsReceiverDisposed) return Drained(ref registered);
-            return PollReceiveAsConsumer(ref registered, waker);
+            return open ? PollReceiveAsConsumer(ref registered, waker) : Drained(ref registered);
         }
         finally
         {
-            Volatile.Write(ref _consuming, 0);
+            _gate.Exit();
         }
-    }
-
-    // False when DisposeReceiver holds the gate (for good). A receive running on another thread at the same time is
-    // the misuse the single-consumer rule forbids: it would take the ring's head twice.
-    private bool EnterConsumer()
-    {
-        if (Interlocked.CompareExchange(ref _consuming, 1, 0) == 0) return true;
-        if (IsReceiverDisposed) return false;
-        throw new InvalidOperationException("Two receives ran at once on one channel, but a channel has a single consumer (many senders, one " +
-            "receiver, like tokio's mpsc). Receive in one task and hand the items on, or share the receiver through an " +
-            "AsyncMutex<ChannelReceiver<T>> so that one worker receives at a time.");
     }
 
     private Poll<ReceiveResult<T>> PollReceiveAsConsumer(ref bool registered, in Waker waker)
@@ -227,16 +208,18 @@ internal sealed class ChannelCore<T>
     /// them alive while senders live on. Idempotent.
     /// </summary>
     /// <remarks>May run while a receive is being polled on another thread (the close below wakes a pending one): the
-    /// drain waits at the consumer gate for that receive to leave (a bounded, non-blocking poll), then keeps the gate,
-    /// so it is the ring's last consumer and no receive takes an item after it. A delivery racing the close (a sender
-    /// already holding room) can land after the drain; it stays buffered until the channel is collected, which is
-    /// harmless.</remarks>
+    /// gate, closed first, lets no receive take an item from then on, and the drain waits for a receive still inside
+    /// to leave (the end of one poll: never blocks), so it is the ring's last consumer. A delivery racing the close (a
+    /// sender already holding room) can land after the drain; it stays buffered until the channel is collected, which
+    /// is harmless.</remarks>
     public void DisposeReceiver()
     {
-        if (Interlocked.Exchange(ref _receiverDisposed, 1) != 0) return;
+        if (!_gate.Close()) return;
         Close();
-        var spin = new SpinWait();
-        while (Interlocked.CompareExchange(ref _consuming, 1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        // Nothing buffered: nothing to drain, so no take here and no need to wait for a receive inside (a delivery
+        // racing the close stays buffered, as below).
+        if (Count == 0) return;
+        _gate.WaitUntilNoReceiveInside();
         while (TryTake(out _)) { }
     }
 

@@ -145,6 +145,45 @@ public class IoUringDriverTests
         Assert.True(Driver(executor).SkippedEnterCount > 0, "every no-wait turn entered the kernel");
     }
 
+    [Fact]
+    public void Rings_the_kernel_creates_without_the_optional_setup_flags_are_counted_reported_once_and_still_serve()
+    {
+        using var listener = new FallbackListener();
+        using var executor = new WorkStealingExecutor(2, new DriverOptions
+        {
+            Driver = IoDriverKind.IoUring,
+            SimulateIoUringOptionalFlagsRefused = true,
+        });
+        var driver = Assert.IsType<IoUringDriver>(executor.Driver.Io);
+
+        Assert.Equal(2, driver.InstanceCount); // the fallback is per flag, not per ring: both rings exist
+        Assert.Equal(2, driver.OptionalFlagsFallbackCount); // the driver's ring and worker 1's
+        var fallback = Assert.Single(listener.Fallbacks);
+        Assert.StartsWith("IoUring -> IoUring without COOP_TASKRUN: ", fallback);
+        Assert.Equal(100_000, executor.BlockOn(EchoThrough(100_000), s_limit));
+        // Without TASKRUN_FLAG nothing says whether completion work waits: no turn may skip its enter.
+        Assert.Equal(0, driver.SkippedEnterCount);
+    }
+
+    [Fact]
+    public void This_kernel_takes_the_optional_setup_flags()
+    {
+        using var executor = new WorkStealingExecutor(2, new DriverOptions { Driver = IoDriverKind.IoUring });
+        Assert.Equal(0, Assert.IsType<IoUringDriver>(executor.Driver.Io).OptionalFlagsFallbackCount);
+    }
+
+    private static async Future<int> EchoThrough(int size)
+    {
+        using var listener = Loopback.Listen();
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            await client.WriteAllAsync(new byte[size]);
+            return await Loopback.ReadFull(server, new byte[size]);
+        }
+    }
+
     private sealed class YieldingReader
     {
         public readonly ManualResetEventSlim Yielding = new();

@@ -132,8 +132,13 @@ public class IoUringWorkerRingTests
                 });
                 Assert.Equal("reply"u8.ToArray(), ReceiveExactly(client, 5));
 
-                worker1.Run(registration.Deregister); // the receive's cancel goes to ring 0
+                // The receive's cancel goes to ring 0, left there for worker 0 (no SQE names the fd, so nothing is
+                // entered from worker 1); worker 0's next turn submits it.
+                worker1.Run(registration.Deregister);
+                Assert.Equal(1, driver.ForwardedSubmitCount);
+                Assert.Equal(1u, driver.WorkerInstance(0).Unsubmitted);
                 worker0.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
+                Assert.Equal(0, driver.ForeignRingSubmitCount);
                 Assert.Equal(0, driver.BuffersOut);
             }
             finally
@@ -281,8 +286,13 @@ public class IoUringWorkerRingTests
                     });
                     Assert.Equal(1u, deferred);
                     Assert.Equal(0, driver.ForeignRingSubmitCount);
-                    registration.Deregister(); // this thread enters ring 1 (the cancel, the submit-everything)
+                    // The receive's SQE names the fd about to close: this thread must enter ring 1 (no waiting for
+                    // its worker), which submits the cancel left there too. Without that enter the SQE would reach the
+                    // kernel after the close, naming whatever the number names then.
+                    registration.Deregister();
                     Assert.True(driver.ForeignRingSubmitCount > 0);
+                    Assert.Equal(1, driver.ForwardedSubmitCount); // the cancel, queued before the scan found the receive
+                    Assert.Equal(0u, driver.WorkerInstance(1).Unsubmitted);
                     worker1.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
                 }
                 finally
@@ -291,6 +301,160 @@ public class IoUringWorkerRingTests
                     registration.Deregister();
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void A_cancel_left_for_a_worker_asleep_in_its_ring_wakes_it_to_submit_it()
+    {
+        // Worker 0 sleeps in its ring without a deadline, and nothing will complete there; worker 1 deregisters the
+        // socket whose receive lives on ring 0. The cancel is left in ring 0's SQ: only waking worker 0 gets it to
+        // the kernel (until then the receive holds the socket open, and the peer never sees it close).
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            var (client, server) = Pair(listener);
+            using (client)
+            using (server)
+            {
+                var registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+                using var woken = new ThreadSignal();
+                var worker0 = new WorkerThread(driver, 0);
+                var worker1 = new WorkerThread(driver, 1);
+                try
+                {
+                    worker0.Run(() =>
+                    {
+                        Assert.False(registration.TryReceive(server, new byte[1], woken.Waker, out _));
+                        driver.SubmitDeferred();
+                    });
+                    worker0.Start(() => driver.Park(Timeout.Infinite)); // ring 0, no timer: only an unpark ends it
+                    while (!driver.WorkerInstance(0).HasParker) Thread.Yield();
+                    worker1.Run(registration.Deregister);
+                    Assert.Equal(1, driver.ForwardedSubmitCount);
+                    Assert.True(worker0.Finish(TimeSpan.FromSeconds(10)), "the worker asleep in ring 0 was not woken for the cancel left there");
+                    worker0.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0)); // its next turn submits it
+                    Assert.Equal(0, driver.ForeignRingSubmitCount);
+                }
+                finally
+                {
+                    driver.WorkerInstance(0).Unpark(); // a failed run leaves worker 0 asleep: let it end
+                    worker0.Dispose();
+                    worker1.Dispose();
+                    registration.Deregister();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_cancel_for_a_ring_whose_worker_has_ended_is_submitted_by_the_thread_that_queues_it()
+    {
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            var (client, server) = Pair(listener);
+            using (client)
+            using (server)
+            {
+                var registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+                using var woken = new ThreadSignal();
+                var worker1 = new WorkerThread(driver, 1);
+                try
+                {
+                    worker1.Run(() =>
+                    {
+                        Assert.False(registration.TryReceive(server, new byte[1], woken.Waker, out _));
+                        driver.SubmitDeferred(); // armed in the kernel: nothing of it waits in the SQ
+                    });
+                }
+                finally
+                {
+                    worker1.Dispose(); // its worker ends: ring 1 has no owner to leave SQEs for
+                }
+                registration.Deregister(); // the cancel goes to ring 1, submitted by this thread at once
+                Assert.Equal(0, driver.ForwardedSubmitCount);
+                Assert.Equal(0u, driver.WorkerInstance(1).Unsubmitted);
+                Assert.True(driver.ForeignRingSubmitCount > 0);
+                // Nobody parks in ring 1 any more: the cancelled receive's last completion waits there until the
+                // driver's Dispose drains every ring (which this using does; the other tests' LingeringCount checks
+                // are of rings a worker still turns).
+            }
+        }
+    }
+
+    [Fact]
+    public void Sockets_closed_on_the_other_worker_while_their_receives_live_on_this_one_all_close()
+    {
+        // Each server task reads a request, yields a few times (so the other worker may steal it), answers and closes:
+        // the close then often runs on the worker whose ring does not hold the receive, whose cancel is left for that
+        // ring's worker. If the cancel were never submitted, the receive would keep the socket open and the client
+        // would wait for its end of stream forever (the receive timeout fails the test instead).
+        using var executor = TwoWorkers();
+        var driver = Uring(executor);
+        const int Connections = 200;
+        using var listener = Loopback.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint).Port;
+        var server = executor.Spawn(AnswerAndClose(listener, Connections));
+        int ended = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var clients = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                for (int i = 0; i < Connections / 4; i++)
+                {
+                    using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    client.ReceiveTimeout = 30_000;
+                    client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+                    client.Send(new byte[] { 7 });
+                    if (ReceiveExactly(client, 1)[0] != 7) throw new InvalidDataException("wrong echo");
+                    if (client.Receive(new byte[1]) == 0) Interlocked.Increment(ref ended); // end of stream: the server closed
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        })).ToArray();
+        foreach (var thread in clients) thread.Start();
+        foreach (var thread in clients) Assert.True(thread.Join(s_limit));
+        Assert.Empty(failures);
+        Assert.Equal(Connections, ended);
+        executor.BlockOn(server, s_limit);
+        for (int i = 0; i < 3000 && driver.LingeringCount > 0; i++) Thread.Sleep(1);
+        Assert.Equal(0, driver.LingeringCount);
+        Assert.Equal(1, driver.RegistrationCount); // the listener's
+    }
+
+    private static async Future AnswerAndClose(AsyncTcpListener listener, int connections)
+    {
+        var handlers = new List<JoinHandle<int>>();
+        for (int i = 0; i < connections; i++)
+        {
+            var stream = await listener.AcceptAsync();
+            handlers.Add(Executor.Spawn(AnswerOnce(stream)));
+        }
+        foreach (var handler in handlers) await handler;
+    }
+
+    private static async Future<int> AnswerOnce(AsyncTcpStream stream)
+    {
+        using (stream)
+        {
+            var buffer = new byte[1];
+            int n = await stream.ReadAsync(buffer);
+            for (int i = 0; i < 3; i++) await Future.Yield();
+            await stream.WriteAllAsync(buffer.AsMemory(0, n));
+            return n;
         }
     }
 

@@ -74,6 +74,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private long _pausedCount;
     private long _sharedRingFallbacks;
     private long _foreignSubmits;
+    private long _optionalFlagsFallbacks;
     private long _droppedAtDispose;
     private int _receiveLimitUnsupported;
     private bool _disposed;
@@ -87,12 +88,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// </summary>
     /// <param name="entries">SQ entries (0: <see cref="DefaultSubmissionEntries"/>); tests shrink it to provoke overflow.</param>
     /// <param name="driver">The driver, when 0 is returned.</param>
-    public static int TryCreate(uint entries, out IoUringDriver? driver)
+    /// <param name="refuseOptionalFlags">Tests: every ring is created as on a kernel that refuses the optional setup
+    /// flags (<see cref="OptionalFlagsFallbackCount"/>).</param>
+    public static int TryCreate(uint entries, out IoUringDriver? driver, bool refuseOptionalFlags = false)
     {
         driver = null;
         if (!OperatingSystem.IsLinux()) return IoUringNative.ENOSYS;
         if (entries == 0) entries = DefaultSubmissionEntries;
-        var created = new IoUringDriver(entries);
+        var created = new IoUringDriver(entries) { SimulateOptionalFlagsRefused = refuseOptionalFlags };
         int errno = IoUringInstance.TryCreate(created, 0, entries, CompletionsPerSubmission, out var shared);
         if (errno != 0) return errno;
         created._shared = shared!;
@@ -154,6 +157,32 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// submitting thread for as long as they live — the cost rings per worker exist to avoid. 0 without worker rings.
     /// </summary>
     public long ForeignRingSubmitCount => Interlocked.Read(ref _foreignSubmits);
+
+    /// <summary>
+    /// How many SQEs another thread queued into a worker's ring and left for that worker to submit (with an unpark)
+    /// instead of entering the ring itself: cancels of requests living there, operations of non-worker threads on
+    /// worker 0's ring. 0 without worker rings.
+    /// </summary>
+    public long ForwardedSubmitCount => Sum(static instance => instance.ForwardedCount);
+
+    /// <summary>
+    /// How many of this driver's rings the kernel created without IORING_SETUP_SUBMIT_ALL, COOP_TASKRUN and
+    /// TASKRUN_FLAG (kernels before 5.19 refuse them with EINVAL): there, completion work interrupts the thread that
+    /// submitted the request (an IPI even while it runs) and every non-waiting turn enters the kernel, because nothing
+    /// says whether completion work waits. The first one also raises <c>DriverFallback</c> (event 20).
+    /// </summary>
+    public long OptionalFlagsFallbackCount => Interlocked.Read(ref _optionalFlagsFallbacks);
+
+    /// <summary>Tests only: rings are created as if the kernel refused the optional setup flags.</summary>
+    internal bool SimulateOptionalFlagsRefused { get; private init; }
+
+    /// <summary>A ring of this driver runs without the optional setup flags: counted, and reported once.</summary>
+    internal void OptionalFlagsRefused()
+    {
+        if (Interlocked.Increment(ref _optionalFlagsFallbacks) != 1) return;
+        AsyncGenEventSource.Log.DriverFallback("IoUring", "IoUring without COOP_TASKRUN",
+            "the kernel refused IORING_SETUP_SUBMIT_ALL | COOP_TASKRUN | TASKRUN_FLAG (Linux 5.19); completion work interrupts the submitting thread and every turn enters the kernel");
+    }
 
     /// <summary>Counts an enter on <paramref name="instance"/> when the calling thread is not the worker that owns it (see <see cref="ForeignRingSubmitCount"/>).</summary>
     internal void CountIfForeign(IoUringInstance instance)
@@ -248,12 +277,18 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     public IParker? EnterWorker(int index)
     {
         if (index >= _workerInstances.Length) return null;
-        t_instance = _workerInstances[index];
-        return t_instance;
+        var own = _workerInstances[index]!;
+        t_instance = own;
+        own.TakeOwnership();
+        return own;
     }
 
     /// <inheritdoc/>
-    public void ExitWorker() => t_instance = null;
+    public void ExitWorker()
+    {
+        t_instance?.ReleaseOwnership();
+        t_instance = null;
+    }
 
     // ---- Registrations ---------------------------------------------------------------------------------------------
 
@@ -359,12 +394,12 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     }
 
     /// <summary>
-    /// Submits every queued SQE of every instance now, from any thread (a socket's fd is about to close: a worker may
-    /// have deferred an SQE naming it in its own ring).
+    /// Submits, from any thread, every instance whose queued SQEs name <paramref name="fd"/>, which is about to close
+    /// (a worker may have deferred a send naming it into its own ring); the others keep their SQEs for their workers.
     /// </summary>
-    internal void SubmitAll()
+    internal void SubmitAllNaming(int fd)
     {
-        foreach (var instance in Volatile.Read(ref _instances)) instance.SubmitAll();
+        foreach (var instance in Volatile.Read(ref _instances)) instance.SubmitAllIfNaming(fd);
     }
 
     /// <inheritdoc/>

@@ -34,6 +34,8 @@ internal sealed unsafe class IoUringInstance : IParker
     private int _notified;
     private int _parkingThread;
     private int _lastParkThread;
+    private int _owner;          // managed thread id of the worker whose ring this is; 0: none (shared, or it ended)
+    private long _forwarded;
     private bool _wakeArmed;
     private long _waitCount;
     private long _immediateSubmits;
@@ -58,8 +60,10 @@ internal sealed unsafe class IoUringInstance : IParker
     public static int TryCreate(IoUringDriver driver, int index, uint entries, uint completionsPerSubmission, out IoUringInstance? instance)
     {
         instance = null;
-        int errno = IoUringRing.TryCreate(entries, completionsPerSubmission * entries, out var ring);
+        int errno = IoUringRing.TryCreate(entries, completionsPerSubmission * entries, driver.SimulateOptionalFlagsRefused,
+            out var ring, out bool withoutOptionalFlags);
         if (errno != 0) return errno;
+        if (withoutOptionalFlags) driver.OptionalFlagsRefused();
         errno = ProvidedBufferRing.TryRegister(ring!.Fd, out var buffers);
         if (errno != 0)
         {
@@ -123,8 +127,51 @@ internal sealed unsafe class IoUringInstance : IParker
         // did not turn its instance (Worker.Maintain): nothing it queues can wait for a parker blocked in the kernel.
         if (_driver.DefersInto(this)) return;
         // Pairs with the fence in Park: either the parker's enter sees this SQE, or we see that we are not the parker.
+        // Pairs with the fence in ReleaseOwnership: either the worker's last submission sees this SQE, or we see it gone.
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
+        int me = Environment.CurrentManagedThreadId;
+        int owner = Volatile.Read(ref _owner);
+        if (owner != 0 && owner != me)
+        {
+            // A worker's ring, and we are not its worker (a cancel of a request that lives here, a non-worker thread's
+            // operation on worker 0's ring): the worker submits it with its next turn, woken if it sleeps here. An
+            // enter from this thread would also submit what the worker deferred, and the kernel would then run the
+            // completion work of those requests (multishot receives: for as long as they live) on this thread.
+            Interlocked.Increment(ref _forwarded);
+            Unpark();
+            return;
+        }
+        if (Volatile.Read(ref _lastParkThread) != me) SubmitNow();
+    }
+
+    /// <summary>
+    /// Called by the worker that owns this ring, on its thread, before it first queues here: from now on other
+    /// threads leave their SQEs for it (<see cref="Queue"/>) instead of entering the ring themselves.
+    /// </summary>
+    public void TakeOwnership() => Volatile.Write(ref _owner, Environment.CurrentManagedThreadId);
+
+    /// <summary>
+    /// Called by the owning worker as it ends: other threads submit their own SQEs again, and what they left here
+    /// before seeing it gone is submitted now (the fence pairs with <see cref="Queue"/>'s: either they see the owner
+    /// gone, or this sees their SQE).
+    /// </summary>
+    public void ReleaseOwnership()
+    {
+        Volatile.Write(ref _owner, 0);
+        Interlocked.MemoryBarrier();
+        SubmitDeferred();
+    }
+
+    /// <summary>SQEs other threads left in this worker's ring for it to submit (<see cref="Queue"/>).</summary>
+    public long ForwardedCount => Interlocked.Read(ref _forwarded);
+
+    /// <summary>
+    /// Submits every queued SQE now if one of them names <paramref name="fd"/>, which is about to close: after the
+    /// close the number may name another socket. SQEs that name no fd (cancels) may wait for the ring's worker.
+    /// </summary>
+    public void SubmitAllIfNaming(int fd)
+    {
+        if (!Volatile.Read(ref _closed) && _ring.HasUnsubmittedNaming(fd)) SubmitAll();
     }
 
     /// <summary>

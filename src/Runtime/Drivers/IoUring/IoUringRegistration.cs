@@ -547,8 +547,9 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 else _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
             }
             // The fd closes when we return: every SQE naming it must be in the kernel by then, on every instance
-            // (a worker may have deferred a send of ours into its own ring).
-            if (!_driver.IsDisposed) _driver.SubmitAll();
+            // (a worker may have deferred a send of ours into its own ring). The cancels above name no fd: they may
+            // wait for their ring's worker, who was unparked for them.
+            if (!_driver.IsDisposed) _driver.SubmitAllNaming(Fd);
         }
         _driver.Deregistered(this, finished);
         _readiness.Release(Generation);

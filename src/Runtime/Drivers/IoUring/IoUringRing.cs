@@ -92,21 +92,48 @@ internal sealed unsafe class IoUringRing : IDisposable
     public bool HasUnsubmitted => Volatile.Read(ref *_sqTail) != Volatile.Read(ref *_sqHead);
 
     /// <summary>
+    /// True when an SQE not yet consumed by the kernel names <paramref name="fd"/> (cancels, which name a request, are
+    /// skipped). Any thread; a stale kernel head only makes it look at an SQE already consumed, so at worst it answers
+    /// true for nothing and the caller enters once more.
+    /// </summary>
+    public bool HasUnsubmittedNaming(int fd)
+    {
+        lock (_sqLock)
+        {
+            for (uint position = Volatile.Read(ref *_sqHead); position != _sqTailLocal; position++)
+            {
+                Sqe* sqe = _sqes + (position & _sqMask);
+                if (sqe->Fd == fd && sqe->Opcode != IoUringNative.OpAsyncCancel) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Creates a ring of <paramref name="entries"/> SQEs and <paramref name="cqEntries"/> CQEs. Returns 0, or the errno
     /// that says why io_uring is unavailable (ENOSYS: no io_uring; EPERM: seccomp or io_uring_disabled = 2;
     /// EINVAL: a flag or feature this kernel lacks).
     /// </summary>
-    public static int TryCreate(uint entries, uint cqEntries, out IoUringRing? ring)
+    /// <param name="entries">SQ entries.</param>
+    /// <param name="cqEntries">CQ entries.</param>
+    /// <param name="refuseOptionalFlags">Tests: behave as a kernel before 5.19 that refuses the optional flags.</param>
+    /// <param name="ring">The ring, when 0 is returned.</param>
+    /// <param name="withoutOptionalFlags">True when the kernel refused SUBMIT_ALL / COOP_TASKRUN / TASKRUN_FLAG and the
+    /// ring runs without them (the caller reports it: completion work then interrupts the submitter, and every
+    /// non-waiting turn enters the kernel).</param>
+    public static int TryCreate(uint entries, uint cqEntries, bool refuseOptionalFlags, out IoUringRing? ring, out bool withoutOptionalFlags)
     {
         ring = null;
+        withoutOptionalFlags = false;
         IoUringParams p = default;
         p.CqEntries = cqEntries;
         p.Flags = IoUringNative.SetupCqSize | IoUringNative.SetupSubmitAll | IoUringNative.SetupCoopTaskrun
             | IoUringNative.SetupTaskrunFlag;
-        int fd = IoUringNative.Setup(entries, &p);
-        if (fd < 0 && Marshal.GetLastPInvokeError() == IoUringNative.EINVAL)
+        int fd = refuseOptionalFlags ? -1 : IoUringNative.Setup(entries, &p);
+        if (fd < 0 && (refuseOptionalFlags || Marshal.GetLastPInvokeError() == IoUringNative.EINVAL))
         {
             // Kernels before 5.19 reject SUBMIT_ALL/COOP_TASKRUN/TASKRUN_FLAG: optimisations, not requirements.
+            withoutOptionalFlags = true;
             p = default;
             p.CqEntries = cqEntries;
             p.Flags = IoUringNative.SetupCqSize;
