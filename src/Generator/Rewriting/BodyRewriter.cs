@@ -77,9 +77,11 @@ internal sealed class BodyRewriter(
                 return WrappedInContext(node, text => ParseExpression(keyword + "(" + text + ")"));
             case ExpressionStatementSyntax statement when OverflowContext.IsContextDependent(model, statement.Expression) &&
                                                           OverflowContext.FlattenedKeyword(statement, awaitContainers) is { } keyword:
-                if (statement.Expression.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).Any(n => n is DeclarationExpressionSyntax or SingleVariableDesignationSyntax))
+                // Its variables are fields (VariableTable), so the block around it ends no scope; a ref struct cannot be one.
+                if (statement.Expression.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).OfType<SingleVariableDesignationSyntax>()
+                        .Select(d => model.GetDeclaredSymbol(d)).OfType<ILocalSymbol>().FirstOrDefault(l => !variables.IsHoisted(l)) is { } local)
                     throw new UnsupportedConstructException(statement,
-                        $"a compound assignment or increment that declares a variable, inside {OverflowContext.Describe(keyword)} that awaits (declare the variable in a statement of its own)");
+                        $"a compound assignment or increment that declares the variable '{local.Name}' of the ref struct type '{local.Type.ToDisplayString()}', inside {OverflowContext.Describe(keyword)} that awaits (the statement is put in a block of its own, which would end the variable's scope: declare it in a statement of its own)");
                 return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
             case ForStatementSyntax @for when @for.Incrementors.Concat(@for.Initializers).Any(e => OverflowContext.IsContextDependent(model, e)) &&
                                               OverflowContext.FlattenedKeyword(@for, awaitContainers) is { } keyword:
