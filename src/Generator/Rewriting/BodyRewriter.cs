@@ -77,9 +77,11 @@ internal sealed class BodyRewriter(
                 return WrappedInContext(node, text => ParseExpression(keyword + "(" + text + ")"));
             case ExpressionStatementSyntax statement when OverflowContext.IsContextDependent(model, statement.Expression) &&
                                                           OverflowContext.FlattenedKeyword(statement, awaitContainers) is { } keyword:
-                // Its variables are fields (VariableTable), so the block around it ends no scope; a ref struct cannot be one.
+                // Its variables are fields (VariableTable), so the block around it ends no scope; a ref struct cannot be
+                // one, which matters only when a later statement uses it.
                 if (statement.Expression.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).OfType<SingleVariableDesignationSyntax>()
-                        .Select(d => model.GetDeclaredSymbol(d)).OfType<ILocalSymbol>().FirstOrDefault(l => !variables.IsHoisted(l)) is { } local)
+                        .Select(d => model.GetDeclaredSymbol(d)).OfType<ILocalSymbol>()
+                        .FirstOrDefault(l => !variables.IsHoisted(l) && IsUsedOutside(l, statement)) is { } local)
                     throw new UnsupportedConstructException(statement,
                         $"a compound assignment or increment that declares the variable '{local.Name}' of the ref struct type '{local.Type.ToDisplayString()}', inside {OverflowContext.Describe(keyword)} that awaits (the statement is put in a block of its own, which would end the variable's scope: declare it in a statement of its own)");
                 return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
@@ -93,6 +95,11 @@ internal sealed class BodyRewriter(
         }
         return base.Visit(node);
     }
+
+    private bool IsUsedOutside(ILocalSymbol local, SyntaxNode statement) =>
+        body.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Any(i => !statement.Span.Contains(i.Span) && i.Identifier.ValueText == local.Name &&
+                      SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(i).Symbol, local));
 
     /// <summary><paramref name="node"/> rewritten with no keyword inside, then wrapped as a whole.</summary>
     private SyntaxNode WrappedInContext(SyntaxNode node, System.Func<string, SyntaxNode> wrap)

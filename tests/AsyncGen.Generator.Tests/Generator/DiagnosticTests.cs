@@ -69,7 +69,7 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("checked { int x = await Task.FromResult(1); x += new int[2].AsSpan() is var s ? s.Length : 1; return x; }", "declares the variable 's' of the ref struct type 'System.Span<int>', inside a checked block that awaits")]
+    [InlineData("checked { int x = await Task.FromResult(1); x += new int[2].AsSpan() is var s ? s.Length : 1; s[0] = x; return x; }", "declares the variable 's' of the ref struct type 'System.Span<int>', inside a checked block that awaits")]
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
