@@ -51,11 +51,11 @@ internal static class BoxedMachine
     /// The box's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join handle: a frame
     /// naming the task, then the task's own frames.
     /// </summary>
-    public static void CollectFrames<TFuture, T>(ref TaskCore<T> task, ref TFuture future, List<AsyncFrame> frames)
+    public static void CollectFrames<TFuture, T>(ITaskCell box, ref TaskCore<T> task, ref TFuture future, List<AsyncFrame> frames)
         where TFuture : struct, IFuture<T>
     {
         if (task.IsComplete) return;
-        if (!task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{task.Id} {Name(future)}") { Kind = AsyncFrameKind.Join });
+        if (!task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{task.Id(box)} {Name(future)}") { Kind = AsyncFrameKind.Join });
         AsyncBacktrace.Collect(ref future, frames);
     }
 

@@ -30,11 +30,11 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
     /// The boxed machine's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join
     /// handle: a frame naming the task, then the task's own frames.
     /// </summary>
-    public void CollectFrames(List<AsyncFrame> frames) => BoxedMachine.CollectFrames(ref _task, ref _future, frames);
+    public void CollectFrames(List<AsyncFrame> frames) => BoxedMachine.CollectFrames(this, ref _task, ref _future, frames);
 
     Waker ITaskCell.Waker => _task.Waker;
 
-    long ITaskCell.Id => _task.Id;
+    long ITaskCell.Id => _task.Id(this);
 
     TaskState ITaskCell.State => _task.State;
 
@@ -50,7 +50,7 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
 
     int ITaskCell.PollCount => _task.PollCount;
 
-    void ITaskCell.Bind(Waker waker, long id) => _task.Bind(waker, id);
+    void ITaskCell.Bind(Waker waker) => _task.Bind(waker);
 
     void ITaskCell.Wake() => _task.Wake(this);
 
