@@ -191,7 +191,7 @@ internal sealed class BodyRewriter(
         if (original.Parent is LocalFunctionStatementSyntax) return rewritten;
         if (DelegateTypeOf(original) is not { DelegateInvokeMethod: { } invoke } delegateType ||
             delegateType.IsAnonymousType || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate without a named type (a signature with ref, out, params or anonymous types), while it reads variables of which each loop iteration has its own");
+            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(ref int x);')");
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
         var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i),
                                                              Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i))).ToList();
@@ -268,7 +268,7 @@ internal sealed class BodyRewriter(
         if (DelegateTypeOf(original) is not { } delegateType || delegateType.IsAnonymousType ||
             original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
                 .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, "a lambda converted to a delegate without a named type (a signature with ref, out, params or anonymous types) capturing a variable of which each loop iteration has its own");
+            throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, such as 'delegate int Step(ref int x);')");
         var types = received.Select(r => r.Type).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));
