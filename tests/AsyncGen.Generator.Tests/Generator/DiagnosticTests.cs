@@ -69,10 +69,10 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("lock (gate) { }\n        await Task.Yield();\n        checked { int x = await Task.FromResult(1); x *= int.TryParse(\"2\", out var y) ? y : 1; return x; }", "checked block")]
+    [InlineData("checked { int x = await Task.FromResult(1); x += new int[2].AsSpan() is var s ? s.Length : 1; s[0] = x; return x; }", "declares the variable 's' of the ref struct type 'System.Span<int>', inside a checked block that awaits")]
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
-    [InlineData("unchecked { var x = await Task.FromResult(1) + 1; x += int.TryParse(\"1\", out var y) ? y : 0; }\n        return 1;", "unchecked")]
+    [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var add = (ref int x) => x += item; int y = 0; add(ref y); }\n        return 1;", "a lambda whose delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""

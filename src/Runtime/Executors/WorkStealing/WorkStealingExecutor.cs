@@ -142,7 +142,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         lock (_tasksLock)
         {
             // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot.
-            ObjectDisposedException.ThrowIf(_shutdown, this);
+            if (_shutdown) throw new ObjectDisposedException(nameof(WorkStealingExecutor),
+                "This WorkStealingExecutor was disposed, which cancelled its unfinished tasks and stopped its workers: " +
+                "create a new executor, and dispose an executor only once its work is done.");
             _tasks.Add(task);
         }
         if (local)
@@ -256,9 +258,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     ExecutorMetrics ITaskScheduler.Metrics => Metrics;
 
-    void ITaskScheduler.Release(ITaskCell task)
+    void ITaskScheduler.Release(ITaskCell task, int slot)
     {
-        lock (_tasksLock) _tasks.Remove(task);
+        lock (_tasksLock) _tasks.Remove(task, slot);
     }
 
     /// <summary>
