@@ -146,7 +146,7 @@ public partial class NewcomerAppTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void StreamReader_over_AsStream_reads_what_it_reads_over_a_TcpClient(bool workStealing)
+    public async Task StreamReader_over_AsStream_reads_what_it_reads_over_a_TcpClient(bool workStealing)
     {
         using var listener = AsyncTcpListener.Bind(AnyLoopback);
         List<string> expected, actual;
@@ -154,7 +154,7 @@ public partial class NewcomerAppTests
         {
             using var executor = new WorkStealingExecutor(2);
             var server = executor.Spawn(WriteGreeting(listener));
-            expected = ReadHeadersWithTcpClient(listener.LocalEndPoint).WaitAsync(Limit).GetAwaiter().GetResult();
+            expected = await ReadHeadersWithTcpClient(listener.LocalEndPoint).WaitAsync(Limit);
             executor.BlockOn(server, Limit);
             server = executor.Spawn(WriteGreeting(listener));
             actual = executor.BlockOn(ReadHeaders(listener.LocalEndPoint), Limit);
@@ -166,7 +166,7 @@ public partial class NewcomerAppTests
             var server = executor.Spawn(WriteGreeting(listener));
             var client = ReadHeadersWithTcpClient(listener.LocalEndPoint);
             executor.BlockOn(server, Limit);
-            expected = client.WaitAsync(Limit).GetAwaiter().GetResult();
+            expected = await client.WaitAsync(Limit);
             server = executor.Spawn(WriteGreeting(listener));
             actual = executor.BlockOn(ReadHeaders(listener.LocalEndPoint), Limit);
             executor.BlockOn(server, Limit);
@@ -217,7 +217,7 @@ public partial class NewcomerAppTests
                 if (taken.Sum() > limit) break;
             }
         }
-        stop.Cancel();
+        await stop.CancelAsync(); // AG0100 told this newcomer that Cancel runs the token's callbacks on the executor thread
         return taken;
     }
 
@@ -249,9 +249,9 @@ public partial class NewcomerAppTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void A_cancelled_pipeline_takes_what_plain_Channels_take_and_the_producer_says_why_it_stopped(bool workStealing)
+    public async Task A_cancelled_pipeline_takes_what_plain_Channels_take_and_the_producer_says_why_it_stopped(bool workStealing)
     {
-        var expected = PlainPipeline(100).WaitAsync(Limit).GetAwaiter().GetResult();
+        var expected = await PlainPipeline(100).WaitAsync(Limit);
         using var stop = new CancellationTokenSource();
         var (numbers, numbersIn) = AsyncChannel.Bounded<int>(2);
         var (squares, squaresIn) = AsyncChannel.Bounded<int>(2);
