@@ -261,7 +261,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         }
     }
 
-    void ITaskScheduler.Release(ITaskCell task) => _tasks.Remove(task);
+    void ITaskScheduler.Release(ITaskCell task, int slot) => _tasks.Remove(task, slot);
 
     // Tasks complete on the executor thread (Run, Cancel) or while no thread runs it (Dispose): its own block either
     // way, without the thread-static lookup of the default (≈ 2 % of spawn_join).

@@ -335,7 +335,7 @@ internal struct TaskCore<T>
             if (seen == state) break;
             state = seen;
         }
-        scheduler.Release(self);
+        scheduler.Release(self, _slot); // the slot from here: no call into the cell for its waker
         if ((state & (int)TaskState.JoinWaker) == 0) return;
         var joinWaker = _joinWaker;
         _joinWaker = default;

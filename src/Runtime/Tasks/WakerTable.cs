@@ -103,10 +103,9 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         Count++;
     }
 
-    /// <summary>Frees the slot of a completed task: its wakers become stale.</summary>
-    public void Remove(ITaskCell task)
+    /// <summary>Frees <paramref name="slot"/>, that of the completed <paramref name="task"/>: its wakers become stale.</summary>
+    public void Remove(ITaskCell task, int slot)
     {
-        int slot = task.Waker.Slot;
         ref var entry = ref SlotAt(slot);
         // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
         if (!ReferenceEquals(entry.Task, task))

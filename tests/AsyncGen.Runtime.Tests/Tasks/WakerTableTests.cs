@@ -26,7 +26,7 @@ public class WakerTableTests
     private sealed class NoScheduler : ITaskScheduler
     {
         public void Schedule(ITaskCell task) => throw new InvalidOperationException("recording tasks are never scheduled");
-        public void Release(ITaskCell task) { }
+        public void Release(ITaskCell task, int slot) { }
         public AsyncGen.Diagnostics.ExecutorMetrics Metrics { get; } = new("test", threads: 1, () => 0, () => 0, _ => 0);
     }
 
@@ -48,7 +48,7 @@ public class WakerTableTests
         var first = new RecordingTask();
         table.Add(first);
         var stale = first.Waker;
-        table.Remove(first);
+        table.Remove(first, first.Waker.Slot);
 
         var second = new RecordingTask();
         table.Add(second);
@@ -68,7 +68,7 @@ public class WakerTableTests
         long firstId = first.Id;
         Assert.NotEqual(0, firstId);
         int slot = first.Waker.Slot;
-        table.Remove(first);
+        table.Remove(first, first.Waker.Slot);
         Assert.Equal(0, first.Id); // the slot no longer names it
 
         var second = new RecordingTask();
@@ -113,12 +113,12 @@ public class WakerTableTests
             // Frees each task's slot and churns it through new tasks (new ids, free-list links in between).
             for (int i = 0; i < tasks.Length; i++)
             {
-                table.Remove(tasks[i]);
+                table.Remove(tasks[i], tasks[i].Waker.Slot);
                 for (int k = 0; k < 4; k++)
                 {
                     var filler = new RecordingTask();
                     table.Add(filler);
-                    table.Remove(filler);
+                    table.Remove(filler, filler.Waker.Slot);
                 }
             }
             Volatile.Write(ref done, true);
@@ -136,7 +136,7 @@ public class WakerTableTests
         foreach (var task in tasks) table.Add(task);
         foreach (var task in tasks) task.Waker.Wake();
         Assert.All(tasks, t => Assert.Equal(1, t.Wakes));
-        foreach (var task in tasks) table.Remove(task);
+        foreach (var task in tasks) table.Remove(task, task.Waker.Slot);
         Assert.Equal(0, table.Count);
     }
 

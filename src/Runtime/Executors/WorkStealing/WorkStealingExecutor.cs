@@ -258,9 +258,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     ExecutorMetrics ITaskScheduler.Metrics => Metrics;
 
-    void ITaskScheduler.Release(ITaskCell task)
+    void ITaskScheduler.Release(ITaskCell task, int slot)
     {
-        lock (_tasksLock) _tasks.Remove(task);
+        lock (_tasksLock) _tasks.Remove(task, slot);
     }
 
     /// <summary>
