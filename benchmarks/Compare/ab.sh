@@ -63,8 +63,10 @@ for line in open(sys.argv[1]):
     if line.startswith("#") or "workload=" not in line:
         continue
     kv = dict(field.split("=", 1) for field in line.split() if "=" in field)
-    for metric in ("ns_per_op", "cpu_ns_per_op", "bytes_per_op"):
-        rows[(kv["workload"], metric, kv["build"])].append(float(kv[metric]))
+    # gc_pause_ns_per_op: Compare.DotNet's GC pauses per operation (tokio has none).
+    for metric in ("ns_per_op", "cpu_ns_per_op", "bytes_per_op", "gc_pause_ns_per_op"):
+        if metric in kv:
+            rows[(kv["workload"], metric, kv["build"])].append(float(kv[metric]))
 print(f"{'workload':20} {'metric':14} {'build':7} {'median':>9}  range")
 for (workload, metric, build), values in sorted(rows.items()):
     print(f"{workload:20} {metric:14} {build:7} {statistics.median(values):9.1f}  {min(values):.1f}-{max(values):.1f} (n={len(values)})")

@@ -6,6 +6,10 @@
 #
 #   benchmarks/TcpEcho/workers.sh [conns=1000] [seconds=5] [repetitions=3]
 #
+# Each run also reports voluntary / involuntary context switches per 1,000 requests, io_uring_enter and epoll_wait per
+# 1,000 requests (perf stat on the syscall tracepoints, when perf can; WORKERS_PERF=0 skips it) and the busiest
+# thread's share of the server's CPU (two workers: ~0.5 when both rings hold connections, ~1 when one holds them all).
+#
 # BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
 # change: `git worktree add /tmp/base <commit> && dotnet build -c Release /tmp/base/samples/EchoServer -o /tmp/base-echo`)
 # as base-local, base-ws1, base-ws2. Loopback only; 64-byte requests, one outstanding per connection.
@@ -48,6 +52,18 @@ sample() {
   echo "$ns $v $n"
 }
 
+# "tid ns" per thread of process $1: which threads did the work (with two workers, whether both rings held
+# connections — decided by which worker polled each connection first — or one ring held them all).
+thread_ns() { local t run; for t in /proc/"$1"/task/*; do read -r run _ <"$t/schedstat" 2>/dev/null && echo "${t##*/} $run"; done; }
+
+# System calls of the server during the measured window, if perf can count tracepoints here (WORKERS_PERF=0: skip):
+# io_uring_enter per 1,000 requests (the io_uring driver's submissions and parks), epoll_wait likewise.
+use_perf=${WORKERS_PERF:-1}
+if [ "$use_perf" != 0 ] && ! { command -v perf >/dev/null && perf stat -e syscalls:sys_enter_io_uring_enter true >/dev/null 2>&1; }; then
+  use_perf=0
+  echo "# perf cannot count syscalls:sys_enter_io_uring_enter here: enter_per_kreq not measured"
+fi
+
 echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), conns=$conns seconds=$seconds repetitions=$repetitions"
 results="$out/results.txt"
 : >"$results"
@@ -60,14 +76,34 @@ for rep in $(seq "$repetitions"); do
     for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
     # 1 s of the same load first, not measured: JIT, tiered compilation, connection setup.
     "$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds=1 warmup=0 threads=1 msg=64 label=warmup >/dev/null || true
+    perf_pid=
+    if [ "$use_perf" != 0 ]; then
+      perf stat -x, -e syscalls:sys_enter_io_uring_enter,syscalls:sys_enter_epoll_wait -p "$server" -o "$out/perf.txt" 2>/dev/null &
+      perf_pid=$!
+    fi
+    thread_ns "$server" >"$out/threads0.txt"
     read -r ns0 v0 n0 < <(sample "$server")
     line=$("$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="$seconds" warmup=0 threads=1 msg=64 label="$variant" rt=rep$rep || true)
     read -r ns1 v1 n1 < <(sample "$server")
+    thread_ns "$server" >"$out/threads1.txt"
+    enters=na epolls=na
+    if [ -n "$perf_pid" ]; then
+      kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true
+      enters=$(awk -F, '$3 ~ /io_uring_enter/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out/perf.txt" 2>/dev/null || true)
+      epolls=$(awk -F, '$3 ~ /epoll_wait/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out/perf.txt" 2>/dev/null || true)
+      enters=${enters:-na} epolls=${epolls:-na}
+    fi
     kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
+    # The busiest thread's share of the server's CPU in the window (two workers: ~0.5 when both rings are busy).
+    busiest=$(LC_ALL=C join <(LC_ALL=C sort "$out/threads0.txt") <(LC_ALL=C sort "$out/threads1.txt") | awk '{ d = $3 - $2; s += d; if (d > m) m = d }
+      END { printf "%.2f", (s > 0 ? m / s : 0) }')
     requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")
-    line=$(awk -v line="$line" -v ns=$((ns1 - ns0)) -v v=$((v1 - v0)) -v n=$((n1 - n0)) -v r="${requests:-0}" 'BEGIN {
-      cpu = ns / 1e9; printf "%s server_cpu_s=%.3f req_per_cpu_s=%.0f vcs_per_kreq=%.1f ivcs_per_kreq=%.1f load=%s\n", line, cpu,
-        (cpu > 0 ? r / cpu : 0), (r > 0 ? v * 1000 / r : 0), (r > 0 ? n * 1000 / r : 0), "'"$(cut -d' ' -f1 /proc/loadavg)"'" }')
+    line=$(awk -v line="$line" -v ns=$((ns1 - ns0)) -v v=$((v1 - v0)) -v n=$((n1 - n0)) -v r="${requests:-0}" \
+        -v e="$enters" -v w="$epolls" -v b="$busiest" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+      cpu = ns / 1e9; printf "%s server_cpu_s=%.3f req_per_cpu_s=%.0f vcs_per_kreq=%.1f ivcs_per_kreq=%.1f", line, cpu,
+        (cpu > 0 ? r / cpu : 0), (r > 0 ? v * 1000 / r : 0), (r > 0 ? n * 1000 / r : 0)
+      printf " enter_per_kreq=%s epoll_wait_per_kreq=%s busiest_thread_share=%s load=%s\n",
+        (e == "na" || r == 0 ? "na" : sprintf("%.1f", e * 1000 / r)), (w == "na" || r == 0 ? "na" : sprintf("%.1f", w * 1000 / r)), b, load }')
     echo "$line"
     echo "$line" >>"$results"
   done

@@ -87,6 +87,7 @@ return 0;
 
 // Warms up (at least two iterations and minMs / 2: JIT tiers, pools, the timer slab), then runs whole iterations
 // until minMs have passed; time and bytes (GC.GetTotalAllocatedBytes: every thread) are divided by the operations.
+// gc_pause_ns_per_op (GC.GetTotalPauseDuration) and the collections per generation say how much of the time is the GC.
 void Measure(string workload, int opsPerIteration, Action iteration)
 {
     var warmup = Stopwatch.StartNew();
@@ -94,7 +95,8 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     Settle();
     long ops = 0;
     long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
-    int gcBefore = GC.CollectionCount(0);
+    int gc0Before = GC.CollectionCount(0), gc1Before = GC.CollectionCount(1), gc2Before = GC.CollectionCount(2);
+    var pauseBefore = GC.GetTotalPauseDuration();
     var cpuBefore = Environment.CpuUsage.TotalTime;
     var clock = Stopwatch.StartNew();
     do
@@ -107,7 +109,9 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     // time mostly measures the wait for a core, the figure that survives the load.
     double cpuNs = (Environment.CpuUsage.TotalTime - cpuBefore).Ticks * 100.0;
     long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
-    Report(workload, $"ops={ops} ns_per_op={F(elapsedNs / ops)} cpu_ns_per_op={F(cpuNs / ops)} bytes_per_op={F((double)bytes / ops)} gc0={GC.CollectionCount(0) - gcBefore}");
+    Report(workload, $"ops={ops} ns_per_op={F(elapsedNs / ops)} cpu_ns_per_op={F(cpuNs / ops)} bytes_per_op={F((double)bytes / ops)} " +
+        $"gc_pause_ns_per_op={F((GC.GetTotalPauseDuration() - pauseBefore).Ticks * 100.0 / ops)} gc0={GC.CollectionCount(0) - gc0Before} " +
+        $"gc1={GC.CollectionCount(1) - gc1Before} gc2={GC.CollectionCount(2) - gc2Before}");
 }
 
 // Two warm-up runs (the JIT: after one, part of the timer path still ran instrumented or at tier 0 in the measured

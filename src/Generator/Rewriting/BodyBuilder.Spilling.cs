@@ -81,8 +81,7 @@ internal sealed partial class BodyBuilder
                 return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
             case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
                 return SpillWith(with, output);
-            case QueryExpressionSyntax query when query.Body.Clauses.All(c => c is JoinClauseSyntax || !ContainsAwait(c)) &&
-                                                  !ContainsAwait(query.Body.SelectOrGroup) && (query.Body.Continuation is not { } continuation || !ContainsAwait(continuation)):
+            case QueryExpressionSyntax query:
                 return SpillQuery(query, output);
             case CheckedExpressionSyntax @checked:
                 return SpillChecked(@checked, output);
@@ -106,43 +105,78 @@ internal sealed partial class BodyBuilder
     }
 
     /// <summary>
-    /// A query with awaits in its first <c>from</c> collection or in the collection of a <c>join</c> right after it, the
-    /// places where the await runs before every call of the query: C# writes each clause as a call on the result of
-    /// the clauses before it (<c>a.Where(...).Join(await b, ...)</c>), so the call of a clause before an awaited join
-    /// runs before that await (a null source throws before <c>b</c> is awaited), which this lowering, computing the
-    /// collections first and the whole query after, would reorder. Such a query is AG0005 (await the collection into
-    /// a local first); otherwise the <c>from</c> collection is stored when the join awaits, and the query is written
-    /// over the values.
+    /// A query with awaits in its first <c>from</c> collection or in <c>join</c> collections. C# writes each clause as
+    /// a call on the result of the clauses before it (<c>a.Where(...).Join(await b, ...)</c>), so the calls of the
+    /// clauses before an awaited join run before that await (a null source throws before <c>b</c> is awaited). The
+    /// query is therefore cut before each awaited join: the part before it, written as a query of its own that C#
+    /// translates to the same calls (<c>from c in a where ... select c</c> is <c>a.Where(...)</c>; a typed range
+    /// variable's <c>Cast&lt;T&gt;()</c> is written out; the query before <c>into</c> is the continuation's source), is
+    /// stored in a field, then the collection is awaited and the query goes on from the stored part. A join right
+    /// after the first <c>from</c> needs no cut: its source is stored (if not invariant) and the query written after the
+    /// await. Range variables that <c>let</c>, a second <c>from</c> or a join add before an awaited join live in an
+    /// anonymous type (C#'s transparent identifier) that no field can hold: AG0005.
     /// </summary>
     private string SpillQuery(QueryExpressionSyntax query, List<Stmt> output)
     {
         var from = query.FromClause;
-        var clauses = query.Body.Clauses;
-        for (var i = 0; i < clauses.Count; i++)
+        var variable = from.Identifier.ValueText;
+        var source = SpillOperand(from.Expression, ContainsAwait(query.Body), output);
+        // "from c in source" at first, "<query so far> into g" in a continuation: the start of the current part.
+        var head = "from " + (from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ") + variable + " in " + source;
+        var castTo = from.Type is null ? null : _rewriter.Rewrite(from.Type);
+        string? previous = null; // in a continuation: the whole query before 'into', which is its source
+        for (var body = query.Body; ; )
         {
-            if (clauses[i] is JoinClauseSyntax awaited && ContainsAwait(awaited.InExpression) && (i > 0 || from.Type is not null))
-                throw new UnsupportedConstructException(awaited.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
-                    "an await in a join collection after other query clauses or a typed range variable (C# runs their calls before the await; await the collection into a local before the query)");
-        }
-
-        var firstJoinAwaits = clauses.FirstOrDefault() is JoinClauseSyntax first && ContainsAwait(first.InExpression);
-        var text = new StringBuilder("from ").Append(from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ").Append(from.Identifier.ValueText).Append(" in ").Append(SpillOperand(from.Expression, firstJoinAwaits, output));
-        foreach (var clause in clauses)
-        {
-            text.Append("\n    ");
-            if (clause is not JoinClauseSyntax join || !ContainsAwait(join.InExpression))
+            var clauses = body.Clauses;
+            var text = new StringBuilder(head);
+            var cut = false;
+            for (var i = 0; i < clauses.Count; i++)
             {
-                text.Append(_rewriter.Rewrite(clause));
-                continue;
+                if (clauses[i] is not JoinClauseSyntax join || !ContainsAwait(join.InExpression))
+                {
+                    text.Append("\n    ").Append(_rewriter.Rewrite(clauses[i]));
+                    continue;
+                }
+                if (cut || clauses.Take(i).Any(c => c is not (WhereClauseSyntax or OrderByClauseSyntax)))
+                    throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
+                        "an await in a join collection after a clause that adds range variables (let, a second from, a join): their values live in an anonymous type no field can hold; await the collection into a local before the query");
+                if (i > 0 || castTo is not null || previous is not null)
+                {
+                    // The calls before the join run now, before its await: the part of the query before it, kept in a field.
+                    var before = i > 0 ? text.Append("\n    select ").Append(variable).ToString()
+                        : previous ?? $"({source}).Cast<{castTo}>()";
+                    source = StoreQueryPart(query, join, before, output);
+                    text.Clear().Append("from ").Append(variable).Append(" in ").Append(source);
+                    castTo = null;
+                }
+                cut = true;
+                text.Append("\n    join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.ValueText)
+                    .Append(" in ").Append(Spill(join.InExpression, output))
+                    .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
+                if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.ValueText);
             }
-            text.Append("join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.ValueText)
-                .Append(" in ").Append(Spill(join.InExpression, output))
-                .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
-            if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.ValueText);
+            text.Append("\n    ").Append(_rewriter.Rewrite(body.SelectOrGroup));
+            if (body.Continuation is not { } continuation) return text.ToString();
+            if (!ContainsAwait(continuation)) return text.Append("\n    ").Append(_rewriter.Rewrite(continuation)).ToString();
+            previous = text.ToString();
+            variable = continuation.Identifier.ValueText;
+            head = previous + "\n    into " + variable;
+            castTo = null;
+            body = continuation.Body;
         }
-        text.Append("\n    ").Append(_rewriter.Rewrite(query.Body.SelectOrGroup));
-        if (query.Body.Continuation is { } continuation) text.Append("\n    ").Append(_rewriter.Rewrite(continuation));
-        return text.ToString();
+    }
+
+    /// <summary>
+    /// Stores <paramref name="part"/>, the part of <paramref name="query"/> before the awaited <paramref name="join"/>, in a field of
+    /// the type the join's call receives (<c>IEnumerable&lt;T&gt;</c> for LINQ to objects).
+    /// </summary>
+    private string StoreQueryPart(QueryExpressionSyntax query, JoinClauseSyntax join, string part, List<Stmt> output)
+    {
+        if (_model.GetQueryClauseInfo(join).OperationInfo.Symbol is not IMethodSymbol { ReceiverType: { } receiver })
+            throw new UnsupportedConstructException(join, "an await in a join collection whose join method the generator cannot find");
+        var field = NewField("query", AwaitClassifier.TypeName(receiver, join), "the part of a query before an awaited join, whose calls run before the await");
+        output.Add(Code($"{field} = {part};", query));
+        return field;
     }
 
     /// <summary>Emits the await and returns the name of its result, or null for a void await.</summary>

@@ -77,9 +77,13 @@ internal sealed class BodyRewriter(
                 return WrappedInContext(node, text => ParseExpression(keyword + "(" + text + ")"));
             case ExpressionStatementSyntax statement when OverflowContext.IsContextDependent(model, statement.Expression) &&
                                                           OverflowContext.FlattenedKeyword(statement, awaitContainers) is { } keyword:
-                if (statement.Expression.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).Any(n => n is DeclarationExpressionSyntax or SingleVariableDesignationSyntax))
+                // Its variables are fields (VariableTable), so the block around it ends no scope; a ref struct cannot be
+                // one, which matters only when a later statement uses it.
+                if (statement.Expression.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).OfType<SingleVariableDesignationSyntax>()
+                        .Select(d => model.GetDeclaredSymbol(d)).OfType<ILocalSymbol>()
+                        .FirstOrDefault(l => !variables.IsHoisted(l) && IsUsedOutside(l, statement)) is { } local)
                     throw new UnsupportedConstructException(statement,
-                        $"a compound assignment or increment that declares a variable, inside {OverflowContext.Describe(keyword)} that awaits (declare the variable in a statement of its own)");
+                        $"a compound assignment or increment that declares the variable '{local.Name}' of the ref struct type '{local.Type.ToDisplayString()}', inside {OverflowContext.Describe(keyword)} that awaits (the statement is put in a block of its own, which would end the variable's scope: declare it in a statement of its own)");
                 return WrappedInContext(node, text => ParseStatement(keyword + " { " + text + " }"));
             case ForStatementSyntax @for when @for.Incrementors.Concat(@for.Initializers).Any(e => OverflowContext.IsContextDependent(model, e)) &&
                                               OverflowContext.FlattenedKeyword(@for, awaitContainers) is { } keyword:
@@ -91,6 +95,11 @@ internal sealed class BodyRewriter(
         }
         return base.Visit(node);
     }
+
+    private bool IsUsedOutside(ILocalSymbol local, SyntaxNode statement) =>
+        body.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Any(i => !statement.Span.Contains(i.Span) && i.Identifier.ValueText == local.Name &&
+                      SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(i).Symbol, local));
 
     /// <summary><paramref name="node"/> rewritten with no keyword inside, then wrapped as a whole.</summary>
     private SyntaxNode WrappedInContext(SyntaxNode node, System.Func<string, SyntaxNode> wrap)
@@ -182,7 +191,7 @@ internal sealed class BodyRewriter(
         if (original.Parent is LocalFunctionStatementSyntax) return rewritten;
         if (DelegateTypeOf(original) is not { DelegateInvokeMethod: { } invoke } delegateType ||
             delegateType.IsAnonymousType || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate without a named type (a signature with ref, out, params or anonymous types), while it reads variables of which each loop iteration has its own");
+            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(ref int x);')");
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
         var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i),
                                                              Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i))).ToList();
@@ -259,7 +268,7 @@ internal sealed class BodyRewriter(
         if (DelegateTypeOf(original) is not { } delegateType || delegateType.IsAnonymousType ||
             original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
                 .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, "a lambda converted to a delegate without a named type (a signature with ref, out, params or anonymous types) capturing a variable of which each loop iteration has its own");
+            throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, such as 'delegate int Step(ref int x);')");
         var types = received.Select(r => r.Type).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));

@@ -110,6 +110,7 @@ internal sealed class VariableTable
                 capturedForFinally.Add(symbol);
         }
 
+        var awaitContainers = BodySyntax.AwaitContainers(body);
         var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
         var seenNames = new HashSet<string>();
         foreach (var (symbol, declaration) in declarations)
@@ -120,7 +121,8 @@ internal sealed class VariableTable
             var isHoisted = !inNested && (iterationScope is not null || capturedForFinally.Contains(symbol) || IsAliveAcrossAwait(declaration, WithLocalFunctionCalls(model, uses, localFunctionUses), awaits) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
                                           IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits) ||
-                                          IsFilterVariableOfAwaitingCatch(declaration, uses, awaits));
+                                          IsFilterVariableOfAwaitingCatch(declaration, uses, awaits) ||
+                                          IsDeclaredInStatementWrappedForOverflow(model, declaration, symbol, awaitContainers));
             if (isHoisted)
             {
                 if (symbol.Type.IsRefLikeType || symbol.IsRef)
@@ -517,6 +519,19 @@ internal sealed class VariableTable
             { Parent: CatchClauseSyntax clause } &&
         awaits.Any(a => clause.Block.Span.Contains(a.Span)) &&
         references.Any(r => clause.Block.Span.Contains(r.Span));
+
+    /// <summary>
+    /// A variable that an increment or compound assignment statement declares (<c>x += M(out var y);</c>,
+    /// <c>x += o is int n ? n : 0;</c>) inside a <c>checked</c>/<c>unchecked</c> block that awaits: the statement is
+    /// written in a <c>checked { }</c> block of its own (<see cref="OverflowContext"/>), which would end the variable's
+    /// scope there, so the variable is a field that the statement assigns and later statements read. A ref struct
+    /// cannot be a field: it stays AG0005 at the statement.
+    /// </summary>
+    private static bool IsDeclaredInStatementWrappedForOverflow(SemanticModel model, SyntaxNode declaration, ILocalSymbol symbol, HashSet<SyntaxNode> awaitContainers) =>
+        !symbol.Type.IsRefLikeType &&
+        declaration.Ancestors().TakeWhile(a => !BodySyntax.IsNestedFunction(a)).OfType<StatementSyntax>().FirstOrDefault() is ExpressionStatementSyntax statement &&
+        OverflowContext.IsContextDependent(model, statement.Expression) &&
+        OverflowContext.FlattenedKeyword(statement, awaitContainers) is not null;
 
     /// <summary>A variable of <c>foreach (var (k, v) in ...)</c>: new in each iteration, like a foreach variable.</summary>
     private static bool IsForEachDeconstructionVariable(SyntaxNode designation) =>

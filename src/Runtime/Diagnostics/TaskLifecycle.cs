@@ -115,7 +115,9 @@ internal static class TaskLifecycle
             return;
         }
         AsyncFrame? resumedFrom = detectSlow ? InnermostAwait(task) : null;
-        if (verbose) log.TaskPollStart(task.Id);
+        // Read before the poll: a task that completes in it frees its waker-table slot, which keeps the id.
+        long id = task.Id;
+        if (verbose) log.TaskPollStart(id);
         // Slow polls are found with the coarse millisecond clock (CLOCK_MONOTONIC_COARSE, ≈ 8 ns a read): the
         // threshold is milliseconds too.
         long startMs = detectSlow ? Environment.TickCount64 : 0;
@@ -125,12 +127,12 @@ internal static class TaskLifecycle
         {
             double seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
             if (sample) RuntimeMeter.PollDuration.Record(seconds, counters.Owner.Tags.AsSpan()); // the array overload allocates
-            if (verbose) log.TaskPollStop(task.Id, seconds * 1000);
+            if (verbose) log.TaskPollStop(id, seconds * 1000);
         }
         if (detectSlow && Environment.TickCount64 - startMs is var ms && ms >= RuntimeDiagnostics.SlowPollMs)
         {
             counters.Count(RuntimeCounter.SlowPolls);
-            log.SlowPoll(task.Id, task.Name, ms, resumedFrom?.ToString() ?? "the start of the task");
+            log.SlowPoll(id, task.Name, ms, resumedFrom?.ToString() ?? "the start of the task");
         }
     }
 

@@ -23,7 +23,7 @@ internal static class DriverFactory
     public static IIoDriver Create(DriverOptions options)
     {
         var requested = options.Driver != IoDriverKind.Auto ? options.Driver : t_threadDefault;
-        return Create(Resolve(requested, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable)), options);
+        return Create(Resolve(requested, Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable), IsLinux(options)), options);
     }
 
     /// <summary>
@@ -48,8 +48,11 @@ internal static class DriverFactory
     /// The driver <paramref name="requested"/> means: itself unless Auto, then the environment's choice, then the
     /// best for this operating system.
     /// </summary>
+    /// <param name="requested">The options' driver (or the thread's test default).</param>
+    /// <param name="environment">The value of <see cref="DriverOptions.EnvironmentVariable"/>, or null.</param>
+    /// <param name="linux">Whether the system is Linux; null: ask the real one.</param>
     /// <exception cref="InvalidOperationException">The environment variable names no driver.</exception>
-    public static IoDriverKind Resolve(IoDriverKind requested, string? environment)
+    public static IoDriverKind Resolve(IoDriverKind requested, string? environment, bool? linux = null)
     {
         if (requested != IoDriverKind.Auto) return requested;
         if (!string.IsNullOrWhiteSpace(environment))
@@ -65,7 +68,7 @@ internal static class DriverFactory
             };
         }
         // io_uring wherever the kernel allows it (Create falls back to epoll, visibly, where it does not).
-        return OperatingSystem.IsLinux() ? IoDriverKind.IoUring : IoDriverKind.Portable;
+        return (linux ?? OperatingSystem.IsLinux()) ? IoDriverKind.IoUring : IoDriverKind.Portable;
     }
 
     /// <remarks>
@@ -77,12 +80,12 @@ internal static class DriverFactory
         switch (kind)
         {
             case IoDriverKind.Epoll:
-                if (OperatingSystem.IsLinux()) return new EpollDriver();
+                if (IsLinux(options)) return new EpollDriver();
                 ReportFallback(kind, IoDriverKind.Portable, NotLinux);
                 return new PortableDriver();
             case IoDriverKind.IoUring:
             {
-                if (!OperatingSystem.IsLinux())
+                if (!IsLinux(options))
                 {
                     ReportFallback(kind, IoDriverKind.Portable, NotLinux);
                     return new PortableDriver();
@@ -103,6 +106,8 @@ internal static class DriverFactory
                 return new PortableDriver();
         }
     }
+
+    private static bool IsLinux(DriverOptions options) => OperatingSystem.IsLinux() && !options.SimulateNotLinux;
 
     private static string NotLinux =>
         $"{RuntimeInformation.OSDescription} is not Linux: epoll and io_uring exist only there";

@@ -44,4 +44,10 @@ public sealed class DriverOptions
 
     /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
     internal uint IoUringEntries { get; init; }
+
+    /// <summary>
+    /// Tests only: the driver is chosen as on an operating system other than Linux (Windows, macOS), so the choice and
+    /// the fallbacks those systems run are exercised here. False: the real system decides.
+    /// </summary>
+    internal bool SimulateNotLinux { get; init; }
 }

@@ -22,7 +22,7 @@ public readonly struct ChannelReceiver<T> : IDisposable
     internal ChannelReceiver(ChannelCore<T> core) => _core = core;
 
     /// <summary>Items waiting to be received (a snapshot).</summary>
-    public int Count => _core.Count;
+    public int Count => Core.Count;
 
     /// <summary>
     /// A future of the next item, or of <see cref="ReceiveResult{T}.Closed"/> once the channel is closed and every
@@ -44,7 +44,7 @@ public readonly struct ChannelReceiver<T> : IDisposable
     }
 
     /// <summary>Closes the channel: sends fail from now on; items already sent can still be received.</summary>
-    public void Close() => _core.Close();
+    public void Close() => Core.Close();
 
     /// <summary>
     /// <c>await foreach (var item in receiver)</c>: every item until the channel is closed (by <c>Close</c> or by the
@@ -90,9 +90,14 @@ public readonly struct ChannelReceiver<T> : IDisposable
     /// dropped: each item is either received before the dispose or dropped by it, never both.</remarks>
     public void Dispose() => _core?.DisposeReceiver(); // a default(ChannelReceiver) holds no channel: nothing to drop
 
+    // A default(ChannelReceiver) holds no channel: say so instead of a NullReferenceException.
+    private ChannelCore<T> Core => _core ?? throw new InvalidOperationException(
+        "This ChannelReceiver is the default value, not the receiver of a channel: use the receiver that " +
+        "AsyncChannel.Bounded or AsyncChannel.Unbounded returned.");
+
     private void ThrowIfDisposed()
     {
-        if (_core.IsReceiverDisposed)
+        if (Core.IsReceiverDisposed)
             throw new ObjectDisposedException(nameof(ChannelReceiver<T>), "This channel receiver was disposed (which closed the channel); receive before disposing it, or keep it alive while you consume.");
     }
 }

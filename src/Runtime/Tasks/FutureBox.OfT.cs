@@ -24,46 +24,23 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
     public FutureBox(TFuture future) => _future = future;
 
     /// <inheritdoc/>
-    public override Poll<T> Poll(ref Context cx)
-    {
-        if (!_task.IsUnbound) return _task.PollJoin(this, ref cx);
-        if (_task.IsComplete) throw new InvalidOperationException($"{typeof(TFuture).Name} was polled after it completed.");
-        var poll = _future.Poll(ref cx);
-        if (poll.IsReady) _task.MarkUnboundDone();
-        return poll;
-    }
+    public override Poll<T> Poll(ref Context cx) => BoxedMachine.Poll(this, ref _task, ref _future, ref cx);
 
     /// <inheritdoc/>
     /// <remarks>Once spawned, disposing aborts the task (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
-    public override void Dispose()
-    {
-        if (!_task.IsUnbound)
-        {
-            _task.Abort(this);
-            return;
-        }
-        if (_task.IsComplete) return;
-        _task.MarkUnboundDone();
-        _future.Dispose();
-    }
+    public override void Dispose() => BoxedMachine.Dispose(this, ref _task, ref _future);
 
-    /// <summary>The name of what the user wrote: the machine's type, or the future a <see cref="FutureRef{T}"/> holds.</summary>
-    private string Name => FutureNames.Describe(_future is IFutureRef reference ? reference.FutureType : typeof(TFuture));
+    private string Name => BoxedMachine.Name(_future);
 
     /// <summary>
     /// The boxed machine's frames (a box is plumbing and adds none of its own); once spawned, as an awaited join
     /// handle: a frame naming the task, then the task's own frames.
     /// </summary>
-    public void CollectFrames(List<AsyncFrame> frames)
-    {
-        if (_task.IsComplete) return;
-        if (!_task.IsUnbound) frames.Add(new AsyncFrame("JoinHandle", null, 0, $"task #{_task.Id} {Name}") { Kind = AsyncFrameKind.Join });
-        AsyncBacktrace.Collect(ref _future, frames);
-    }
+    public void CollectFrames(List<AsyncFrame> frames) => BoxedMachine.CollectFrames(this, ref _task, ref _future, frames);
 
     Waker ITaskCell.Waker => _task.Waker;
 
-    long ITaskCell.Id => _task.Id;
+    long ITaskCell.Id => _task.Id(this);
 
     TaskState ITaskCell.State => _task.State;
 
@@ -71,10 +48,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     long ITaskCell.LastWakeMs => _task.LastWakeMs;
 
-    void ITaskCell.CollectOwnFrames(List<AsyncFrame> frames)
-    {
-        if (!_task.IsComplete) AsyncBacktrace.Collect(ref _future, frames);
-    }
+    void ITaskCell.CollectOwnFrames(List<AsyncFrame> frames) => BoxedMachine.CollectOwnFrames(ref _task, ref _future, frames);
 
     bool ITaskCell.IsComplete => _task.IsComplete;
 
@@ -82,7 +56,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     int ITaskCell.PollCount => _task.PollCount;
 
-    void ITaskCell.Bind(Waker waker, long id) => _task.Bind(waker, id);
+    void ITaskCell.Bind(Waker waker) => _task.Bind(waker);
 
     void ITaskCell.Wake() => _task.Wake(this);
 

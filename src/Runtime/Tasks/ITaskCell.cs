@@ -8,8 +8,8 @@ internal interface ITaskCell
     /// <summary>The waker this task's polls receive; its slot and generation identify the task in the table.</summary>
     Waker Waker { get; }
 
-    /// <summary>Receives the task's waker and id when it enters a <see cref="WakerTable"/>.</summary>
-    void Bind(Waker waker, long id);
+    /// <summary>Receives the task's waker when it enters a <see cref="WakerTable"/> (which keeps its id).</summary>
+    void Bind(Waker waker);
 
     /// <summary>True once the task finished (result, exception or cancellation).</summary>
     bool IsComplete { get; }
@@ -34,7 +34,8 @@ internal interface ITaskCell
 
     /// <summary>
     /// A process-wide unique number, increasing in spawn order on each executor (executors take ids in blocks, see
-    /// <see cref="TaskClock.ReserveIds"/>): how dumps and events name the task.
+    /// <see cref="TaskClock.ReserveIds"/>): how dumps and events name the task. Kept by the task's waker-table slot,
+    /// so 0 once the task completed (the events and reports of its completion read it before).
     /// </summary>
     long Id { get; }
 

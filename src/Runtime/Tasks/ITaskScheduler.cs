@@ -19,8 +19,8 @@ internal interface ITaskScheduler
         Schedule(task);
     }
 
-    /// <summary>Frees the waker slot of a task that completed. Executor thread only.</summary>
-    void Release(ITaskCell task);
+    /// <summary>Frees the waker slot (<paramref name="slot"/>) of a task that completed. Executor thread only.</summary>
+    void Release(ITaskCell task, int slot);
 
     /// <summary>The executor's counters, which task completions count in.</summary>
     ExecutorMetrics Metrics { get; }

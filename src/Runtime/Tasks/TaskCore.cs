@@ -15,19 +15,18 @@ namespace AsyncGen.Tasks;
 /// tokio's <c>Cell&lt;T, S&gt;</c>), so a spawn costs that one object: the box the generator's interceptor already
 /// allocated becomes the task cell and the join handle. The owner passes the future by <c>ref</c> to
 /// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
-/// <para>40 bytes, no padding (layout in src/Runtime/Tasks/README.md): two references and five 32-bit words. The
+/// <para>32 bytes, no padding (layout in src/Runtime/Tasks/README.md): two references and four 32-bit words. The
 /// executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows its scheduler.
-/// The poll count shares the state word (bits 9 and up, bumped by the CAS that starts each poll), and the
-/// "last poll / last wake" stamps of dumps live in the task's table slot: every byte here is copied by each GC
-/// that finds the task alive, and a trivial task's cell is 88 bytes.</para>
+/// The poll count shares the state word (bits 9 and up, bumped by the CAS that starts each poll), and the task's id
+/// (its wakers' generation) and the "last poll / last wake" stamps of dumps live in the task's table slot: every
+/// byte here is copied by each GC that finds the task alive, and a trivial task's cell is 80 bytes.</para>
 /// </remarks>
 internal struct TaskCore<T>
 {
-    private WakerTable? _table;          // with _slot and the id's low bits: this task's waker (see WakerTable)
+    private WakerTable? _table;          // with _slot: this task's waker, id and stamps (see WakerTable)
     private int _slot;
     private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
     private int _state;                  // TaskState bits 0..8, poll count above (PollCountShift)
-    private long _id;
 
     /// <summary>The poll count lives above the nine state bits.</summary>
     private const int PollCountShift = 9;
@@ -36,12 +35,14 @@ internal struct TaskCore<T>
     /// <summary>A core of a future that is not spawned yet.</summary>
     public static TaskCore<T> Unbound => new() { _state = (int)TaskState.Unbound };
 
-    public readonly Waker Waker => _table is null ? default : new Waker(_table, _slot, unchecked((int)_id));
+    /// <summary>The task's waker; its generation is valid while the task is alive (the slot keeps it).</summary>
+    public readonly Waker Waker => _table is null ? default : new Waker(_table, _slot, _table.GenerationOf(_slot));
 
     /// <summary>Polls so far (wraps at 2^24: a diagnostic count).</summary>
     public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
 
-    public readonly long Id => _id;
+    /// <summary>The task's id, kept by its waker-table slot: 0 before the spawn and once the task completed.</summary>
+    public readonly long Id(ITaskCell self) => _table is null ? 0 : _table.IdOf(_slot, self);
 
     /// <summary>Kept by the waker table (see <see cref="WakerTable"/>): valid while the task is alive.</summary>
     public readonly long LastPollMs => _table is null ? 0 : _table.LastPollMs(_slot);
@@ -73,13 +74,11 @@ internal struct TaskCore<T>
         return true;
     }
 
-    /// <summary>Receives the task's waker and id from its <see cref="WakerTable"/>, before any other thread sees it.</summary>
-    public void Bind(Waker waker, long id)
+    /// <summary>Receives the task's waker from its <see cref="WakerTable"/>, before any other thread sees it.</summary>
+    public void Bind(Waker waker)
     {
-        Debug.Assert(waker.Generation == unchecked((int)id), "A task's waker generation is its id's low bits");
         _table = (WakerTable)waker.Target!; // typed once here: every schedule reads its scheduler without a cast
         _slot = waker.Slot;
-        _id = id;
     }
 
     /// <summary>Plain-future mode: the future returned Ready or was disposed. Owner's thread only.</summary>
@@ -141,15 +140,17 @@ internal struct TaskCore<T>
 
         Poll<T> poll;
         bool yielded = false; // set by a yield inside the poll (Context.Yield): re-queued below, no wake needed
-        // One slot lookup and one clock read per poll: a re-queue after it stamps its wake with the same time (the
-        // coarse clock only moves between batches).
-        ref var stamps = ref _table!.StampsOf(_slot);
+        // One slot lookup and one clock read per poll: the slot gives the waker's generation, and a re-queue after it
+        // stamps its wake with the same time (the coarse clock only moves between batches).
+        var table = _table!;
+        ref var slot = ref table.SlotOf(_slot);
+        ref var stamps = ref slot.Stamps;
         int now = TaskClock.Now();
         stamps.LastPollMs = now;
-        var budget = CoopBudget.Enter(_id);
+        var budget = CoopBudget.Enter(slot.Id);
         try
         {
-            var cx = new Context(Waker, ref yielded);
+            var cx = new Context(new Waker(table, _slot, slot.Generation), ref yielded);
             poll = future.Poll(ref cx);
         }
         catch (Exception error)
@@ -176,7 +177,7 @@ internal struct TaskCore<T>
     {
         if (IsComplete) return;
         ExceptionDispatchInfo? error = null;
-        var scope = CoopBudget.Enter(_id); // cleanup that outlives the dispose reports this task's id
+        var scope = CoopBudget.Enter(Id(self)); // cleanup that outlives the dispose reports this task's id
         try
         {
             future.Dispose();
@@ -273,7 +274,7 @@ internal struct TaskCore<T>
         }
     }
 
-    private readonly string NameOf(Future<T> self) => self is ITaskCell cell ? cell.Name : $"#{_id}";
+    private static string NameOf(Future<T> self) => self is ITaskCell cell ? cell.Name : self.GetType().Name;
 
     private static InvalidOperationException AwaitedByTwoTasks(string task) => new(
         $"The JoinHandle of task {task} is awaited by two tasks at once: a JoinHandle is awaited by one task. Await it " +
@@ -318,7 +319,7 @@ internal struct TaskCore<T>
         self._awaitedValue = result;
         // Mostly null over null: skipping the store skips its GC write barrier.
         if (error is not null || self._awaitedError is not null) self._awaitedError = error;
-        if (error is not null && !cancelled) UnobservedFailures.Track(self, _id, self.Name, error.SourceException);
+        if (error is not null && !cancelled) UnobservedFailures.Track(self, Id(self), self.Name, error.SourceException);
         var scheduler = Scheduler;
         // Read before the CAS below clears the state bits: a cancellation with Cancelled set was an abort request.
         bool aborted = cancelled && (State & TaskState.Cancelled) != 0;
@@ -334,7 +335,7 @@ internal struct TaskCore<T>
             if (seen == state) break;
             state = seen;
         }
-        scheduler.Release(self);
+        scheduler.Release(self, _slot); // the slot from here: no call into the cell for its waker
         if ((state & (int)TaskState.JoinWaker) == 0) return;
         var joinWaker = _joinWaker;
         _joinWaker = default;

@@ -10,8 +10,9 @@ namespace AsyncGen.Tasks;
 /// <remarks>
 /// <para>A waker holds (table, slot, generation), not the task, so a stale waker keeps nothing alive and waking it
 /// after its task completed is a cheap no-op: the slot is empty or holds another task. The generation is the low
-/// 32 bits of the task's id, so the task need not store one of its own; two tasks of one slot whose ids are 2^32
-/// apart would only see a spurious wake, which every future tolerates. Slots are added and freed by the
+/// 32 bits of the task's id, which lives here and not in the task cell (8 bytes fewer in the one allocation of a
+/// spawn; a poll reads it from the slot it stamps anyway); two tasks of one slot whose ids are 2^32 apart would only
+/// see a spurious wake, which every future tolerates. Slots are added and freed by the
 /// owning executor only (a work-stealing executor under its lock); <see cref="Wake"/> runs on any thread and reads
 /// the slots without a lock.</para>
 /// <para>The slots live in pages of 256 that never move: growing adds a page instead of copying the slots into a
@@ -23,16 +24,22 @@ namespace AsyncGen.Tasks;
 internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
 {
     /// <summary>
-    /// A slot: the task and its generation (kept here so that a wake checks it without calling into the task), or,
-    /// while free, the next free slot; and the task's <see cref="TaskClock"/> stamps. A struct, so storing a task is
-    /// a plain write: an array of an interface type would run the covariant array-store check on every spawn.
+    /// A slot: the task, its id (whose low 32 bits are the generation a wake checks without calling into the task)
+    /// and its <see cref="TaskClock"/> stamps; while free, <see cref="Id"/> holds the next free slot instead (24 bytes
+    /// a slot). A struct, so storing a task is a plain write: an array of an interface type would run the covariant
+    /// array-store check on every spawn.
     /// </summary>
-    private struct Slot
+    internal struct Slot
     {
         public ITaskCell? Task;
-        public int Generation;
-        public int NextFree;
+
+        /// <summary>The task's id; the next free slot while <see cref="Task"/> is null.</summary>
+        public long Id;
+
         public Stamps Stamps;
+
+        /// <summary>The generation of the task's wakers: its id's low 32 bits.</summary>
+        public readonly int Generation => unchecked((int)Id);
     }
 
     /// <summary>A live task's <see cref="TaskClock"/> offsets: "idle since" in dumps.</summary>
@@ -82,31 +89,31 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         }
         long id = _nextId++;
         int slot = _freeHead;
-        if (slot >= 0) _freeHead = SlotAt(slot).NextFree;
+        if (slot >= 0) _freeHead = (int)SlotAt(slot).Id;
         else
         {
             if (_used == _capacity) Grow();
             slot = _used++;
         }
-        int generation = unchecked((int)id);
-        task.Bind(new Waker(this, slot, generation), id); // before publishing, so Wake sees the generation
         ref var entry = ref SlotAt(slot);
-        entry.Generation = generation;
+        entry.Id = id;
         entry.Stamps.LastPollMs = entry.Stamps.LastWakeMs = TaskClock.Now();
-        Volatile.Write(ref entry.Task, task); // publishes the generation written above
+        task.Bind(new Waker(this, slot, entry.Generation)); // before publishing: nothing can wake it yet
+        Volatile.Write(ref entry.Task, task); // publishes the id written above
         Count++;
     }
 
-    /// <summary>Frees the slot of a completed task: its wakers become stale.</summary>
-    public void Remove(ITaskCell task)
+    /// <summary>Frees <paramref name="slot"/>, that of the completed <paramref name="task"/>: its wakers become stale.</summary>
+    public void Remove(ITaskCell task, int slot)
     {
-        int slot = task.Waker.Slot;
         ref var entry = ref SlotAt(slot);
         // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
         if (!ReferenceEquals(entry.Task, task))
             throw new InvalidOperationException($"Task '{task.Name}' was released twice.");
         Volatile.Write(ref entry.Task, null);
-        entry.NextFree = _freeHead;
+        // After the task is gone (a release: IdOf never returns this link as an id). A wake that read the task
+        // before the line above sees a wrong generation or a completed task: a no-op either way (see Wake).
+        Volatile.Write(ref entry.Id, _freeHead);
         _freeHead = slot;
         Count--;
     }
@@ -118,16 +125,36 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         if ((uint)slot >= (uint)Volatile.Read(ref _capacity)) return;
         ref var entry = ref SlotAt(slot);
         // Task first (acquire), then the generation Add wrote before publishing it: a slot reused meanwhile shows
-        // the newer generation, and the stale waker is rejected.
+        // the newer generation, and the stale waker is rejected. A task read just before its removal (the id field
+        // then holds a free-list link, or a later task's id) is complete: waking it is a no-op.
         var task = Volatile.Read(ref entry.Task);
         if (task is not null && entry.Generation == generation) task.Wake();
     }
 
     /// <summary>
-    /// The stamps of the task in <paramref name="slot"/>, for its poll to write (its executor's polling thread, while
-    /// the task runs: it cannot complete and give the slot away meanwhile).
+    /// The slot of a live task, for its poll to stamp and to read its waker's generation from (its executor's polling
+    /// thread, while the task runs: it cannot complete and give the slot away meanwhile).
     /// </summary>
-    public ref Stamps StampsOf(int slot) => ref SlotAt(slot).Stamps;
+    public ref Slot SlotOf(int slot) => ref SlotAt(slot);
+
+    /// <summary>The generation of the wakers of the live task in <paramref name="slot"/>.</summary>
+    public int GenerationOf(int slot) => SlotAt(slot).Generation;
+
+    /// <summary>
+    /// The id of <paramref name="task"/>, whose slot is <paramref name="slot"/>; 0 once it completed and its slot was
+    /// freed (a finished task is named by the events and reports of its completion, which read the id before). Any
+    /// thread.
+    /// </summary>
+    public long IdOf(int slot, ITaskCell task)
+    {
+        if ((uint)slot >= (uint)Volatile.Read(ref _capacity)) return 0;
+        ref var entry = ref SlotAt(slot);
+        // The task seen in the slot before and after the id: a task enters a slot once, so it held the slot (and
+        // its id) all along.
+        if (!ReferenceEquals(Volatile.Read(ref entry.Task), task)) return 0;
+        long id = Volatile.Read(ref entry.Id);
+        return ReferenceEquals(Volatile.Read(ref entry.Task), task) ? id : 0;
+    }
 
     /// <summary>
     /// Stamps a wake that scheduled the task in <paramref name="slot"/>; any thread, before the task is queued (so it

@@ -59,6 +59,7 @@ public static class Time
     public static TimeoutFuture<T> Timeout<T>(IFuture<T> future, TimeSpan limit)
     {
         ArgumentNullException.ThrowIfNull(future);
+        ThrowIfNegative(limit);
         return new TimeoutFuture<T>(future, Sleep(limit), limit);
     }
 
@@ -66,7 +67,18 @@ public static class Time
     public static TimeoutFuture<T> Timeout<T>(IFuture<T> future, TimeSpan limit, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(future);
+        ThrowIfNegative(limit);
         return new TimeoutFuture<T>(future, Sleep(limit, clock), limit);
+    }
+
+    // Checked here, not by the Sleep that measures the limit, so the exception names the caller's argument.
+    private static void ThrowIfNegative(TimeSpan limit)
+    {
+        if (limit < TimeSpan.Zero && limit != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit,
+                "Time.Timeout's limit must be zero or positive, or Timeout.InfiniteTimeSpan to never give up.");
+        }
     }
 
     /// <summary>Whole milliseconds on <paramref name="clock"/>'s timestamp clock.</summary>

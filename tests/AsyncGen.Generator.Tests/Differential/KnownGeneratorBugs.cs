@@ -19,9 +19,8 @@ internal static class KnownGeneratorBugs
     public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
     {
         ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder (reported by analyzer AG0111: lambdas are not rewritten)",
-        ["P_QueryWhereBeforeAnAwaitedJoinRunsFirst"] = "generator: AG0005 for an await in a join collection after other query clauses (their calls run before the await)",
-        ["P_QueryJoinsBeforeAnAwaitedJoinRunFirst"] = "generator: AG0005 for an await in a join collection after other query clauses (their calls run before the await)",
-        ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for an await in a join collection after other query clauses (their calls run before the await)",
+        ["P_QueryJoinsBeforeAnAwaitedJoinRunFirst"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
+        ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
     };
 
     public static bool IsBroken(string program) => Broken.ContainsKey(program);

@@ -604,6 +604,30 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Query_cut_before_awaited_joins_after_where_and_in_a_continuation()
+    {
+        var source = Prelude.Replace("using System.Threading.Tasks;", "using System.Linq;\nusing System.Threading.Tasks;") + """
+            public static partial class Sample
+            {
+            [PollAsync]
+            public static async Future<string> Report(List<(int Id, string Name)> customers, Task<List<(int Customer, decimal Total)>> orders, Task<string[]> vips)
+            {
+                var lines = from c in customers
+                            where c.Id > 0
+                            join o in await orders on c.Id equals o.Customer
+                            group o.Total by c.Name into totals
+                            join v in await vips on totals.Key equals v
+                            select v + " " + totals.Sum();
+                return string.Join(", ", lines);
+            }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source(".ReportFuture.g.cs"), nameof(SnapshotTests), nameof(Query_cut_before_awaited_joins_after_where_and_in_a_continuation));
+    }
+
+    [Fact]
     public void Unsupported_body_wraps_the_fallback()
     {
         var source = Prelude + """

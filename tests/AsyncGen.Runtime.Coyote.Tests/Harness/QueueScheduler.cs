@@ -31,7 +31,7 @@ internal sealed class QueueScheduler : ITaskScheduler
         Ready.Enqueue(task);
     }
 
-    public void Release(ITaskCell task) => _table.Remove(task);
+    public void Release(ITaskCell task, int slot) => _table.Remove(task, slot);
 
     /// <summary>Runs the next queued task, if any.</summary>
     public bool RunOne()

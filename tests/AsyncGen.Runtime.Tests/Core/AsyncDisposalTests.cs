@@ -166,6 +166,7 @@ public class AsyncDisposalTests
         using var executor = new LocalExecutor();
         var owner = new HoldsResource(new Resource(() => new ValueTask(pending.Task)));
         var handle = executor.Spawn(owner);
+        long id = handle.Task.Id; // while it lives: a completed task's slot no longer keeps its id
         executor.BlockOn(new SelfWakingFuture(times: 1)); // the owner has been polled and waits
         RuntimeDiagnostics.UnobservedTaskFailure += hook;
         try
@@ -179,7 +180,6 @@ public class AsyncDisposalTests
             RuntimeDiagnostics.UnobservedTaskFailure -= hook;
         }
 
-        long id = handle.Task.Id;
         Assert.NotEqual(0, id);
         var detached = Assert.Single(events.Named("AsyncDisposalDetached"));
         Assert.Equal(id, (long)detached.Payload![1]!);
@@ -198,13 +198,14 @@ public class AsyncDisposalTests
         using var executor = new LocalExecutor();
         // A future that disposes a child inside its own poll, as Select does with its loser.
         var handle = executor.Spawn(new DisposesChildWhenPolled(new HoldsResource(new Resource(() => new ValueTask(pending.Task)))));
+        long id = handle.Task.Id; // while it lives: a completed task's slot no longer keeps its id
         executor.Run();
         var outside = new HoldsResource(new Resource(() => new ValueTask(pending.Task)));
         outside.Dispose();
         pending.SetResult();
 
         var detached = events.Named("AsyncDisposalDetached").Select(e => (long)e.Payload![1]!).ToList();
-        Assert.Equal([handle.Task.Id, 0L], detached);
+        Assert.Equal([id, 0L], detached);
     }
 
     /// <summary>Pending forever; its Dispose detaches the resource's disposal and skips an awaiting finally, as a

@@ -98,6 +98,45 @@ public class FallbackBuilderTests
         Assert.Equal(1, s_finallyRuns);
     }
 
+    private static async Future SwallowsItsCancellation(List<string> seen)
+    {
+        try
+        {
+            await Time.Sleep(TimeSpan.FromHours(1));
+        }
+        catch (OperationCanceledException error)
+        {
+            seen.Add(error.Message);
+        }
+        seen.Add("ran on");
+        try
+        {
+            await Time.Sleep(TimeSpan.FromHours(1));
+        }
+        finally
+        {
+            seen.Add("second await cancelled");
+        }
+    }
+
+    [Fact]
+    public void A_swallowed_cancellation_says_to_let_it_propagate_and_the_next_await_is_cancelled_the_same_way()
+    {
+        var seen = new List<string>();
+        using var executor = new LocalExecutor();
+        var future = SwallowsItsCancellation(seen);
+        using (executor.Driver.Enter())
+        {
+            var cx = new Context(Waker.Noop);
+            Assert.True(future.Poll(ref cx).IsPending);
+            future.Dispose();
+        }
+        Assert.Equal(3, seen.Count);
+        Assert.Contains("disposed (cancelled", seen[0], StringComparison.Ordinal);
+        Assert.Contains("let it propagate", seen[0], StringComparison.Ordinal);
+        Assert.Equal(["ran on", "second await cancelled"], seen[1..]);
+    }
+
     [Fact]
     public void Poll_after_ready_throws()
     {

@@ -92,6 +92,7 @@ public class EventTests
         using var executor = new LocalExecutor();
         var faulted = executor.Spawn(Throwing());
         var aborted = executor.Spawn(Time.Sleep(TimeSpan.FromDays(1)));
+        long abortedId = aborted.Task.Id; // while it lives: a completed task's slot no longer keeps its id
         executor.BlockOn(new SelfWakingFuture(times: 3));
         aborted.Abort();
         executor.Run();
@@ -101,17 +102,18 @@ public class EventTests
         Assert.Equal("System.InvalidOperationException", fault.Payload![2]);
         Assert.Equal("traced boom", fault.Payload![3]);
         var abort = Assert.Single(events.Named("TaskAborted"));
-        Assert.Equal(aborted.Task.Id, (long)abort.Payload![0]!);
+        Assert.Equal(abortedId, (long)abort.Payload![0]!);
         Assert.Empty(events.Named("TaskCancelled"));                       // an abort is not a shutdown's cancellation
         Assert.Single(events.Named("TimerArmed"));
 
         // A task its executor disposes at shutdown, without an abort request, is cancelled.
         var shutDown = new LocalExecutor();
         var waiting = shutDown.Spawn(Time.Sleep(TimeSpan.FromDays(1)));
+        long waitingId = waiting.Task.Id;
         shutDown.BlockOn(new SelfWakingFuture(times: 1));
         shutDown.Dispose();
         var cancelled = Assert.Single(events.Named("TaskCancelled"));
-        Assert.Equal(waiting.Task.Id, (long)cancelled.Payload![0]!);
+        Assert.Equal(waitingId, (long)cancelled.Payload![0]!);
         Assert.Single(events.Named("TaskAborted"));
     }
 

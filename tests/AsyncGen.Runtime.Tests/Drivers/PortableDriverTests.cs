@@ -42,6 +42,31 @@ public class PortableDriverTests
         Assert.Equal(0, Driver(executor).RegistrationCount);
     }
 
+    [Theory]
+    [InlineData(IoDriverKind.Auto)]
+    [InlineData(IoDriverKind.Epoll)]
+    [InlineData(IoDriverKind.IoUring)]
+    public void Off_Linux_every_request_gets_the_portable_driver_a_Linux_one_visibly_and_sockets_work_on_it(IoDriverKind requested)
+    {
+        // What Windows and macOS run, chosen here by simulating the system (DriverOptions.SimulateNotLinux): Auto
+        // resolves to the portable driver; epoll or io_uring fall back to it with the fallback counted and reported.
+        long before = DriverFactory.FallbackCount;
+        var options = new DriverOptions { Driver = requested, SimulateNotLinux = true };
+        using (var onAuto = TestDriver.Use(IoDriverKind.Auto)) // a test default from EveryDriver must not decide
+        using (var executor = new LocalExecutor(options))
+        using (var stealing = new WorkStealingExecutor(1, options))
+        {
+            Assert.Equal(IoDriverKind.Portable, executor.IoDriver);
+            Assert.Equal(IoDriverKind.Portable, stealing.IoDriver);
+            Assert.Equal(3, executor.BlockOn(TcpAndUdp(), s_limit));
+            Assert.Equal(3, stealing.BlockOn(TcpAndUdp(), s_limit));
+        }
+        bool environmentDecides = Environment.GetEnvironmentVariable(DriverOptions.EnvironmentVariable) is { Length: > 0 };
+        if (requested != IoDriverKind.Auto) Assert.Equal(before + 2, DriverFactory.FallbackCount);
+        else if (!environmentDecides) Assert.Equal(before, DriverFactory.FallbackCount);
+        Assert.Equal(IoDriverKind.Portable, DriverFactory.Resolve(IoDriverKind.Auto, environment: null, linux: false));
+    }
+
     private static async Future<int> TcpAndUdp()
     {
         using (var listener = Loopback.Listen())

@@ -131,4 +131,23 @@ public class LocalExecutorTests
         await Task.Delay(20);
         return 42;
     }
+
+    [Fact]
+    public void Using_a_disposed_executor_says_its_tasks_were_cancelled_and_to_create_a_new_one()
+    {
+        var local = new LocalExecutor();
+        var stealing = new WorkStealingExecutor(workerCount: 1);
+        local.Dispose();
+        stealing.Dispose();
+        foreach (var use in new Action[]
+                 {
+                     () => local.Spawn(Time.Sleep(TimeSpan.Zero)), () => local.Run(), () => local.BlockOn(Time.Sleep(TimeSpan.Zero)),
+                     () => stealing.Spawn(Time.Sleep(TimeSpan.Zero)), () => stealing.BlockOn(Time.Sleep(TimeSpan.Zero)),
+                 })
+        {
+            var error = Assert.Throws<ObjectDisposedException>(use);
+            Assert.Contains("cancelled its unfinished tasks", error.Message, StringComparison.Ordinal);
+            Assert.Contains("create a new executor", error.Message, StringComparison.Ordinal);
+        }
+    }
 }

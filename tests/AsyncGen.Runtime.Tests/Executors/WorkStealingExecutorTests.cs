@@ -41,6 +41,31 @@ public class WorkStealingExecutorTests
         Assert.True(overlaps[0] == 0, $"{overlaps[0]} overlapping polls");
     }
 
+    /// <summary>
+    /// Stress of a spawn on a worker (bound Scheduled, straight into that worker's queue, no wake) racing spawns from
+    /// outside threads (woken into the injection queue), steals and completions: every task runs to completion once,
+    /// never polled twice at the same time.
+    /// </summary>
+    [Fact]
+    public void Tasks_spawned_on_every_worker_and_from_outside_threads_at_once_all_complete_exactly_once()
+    {
+        var overlaps = new int[1];
+        using var executor = new WorkStealingExecutor(workerCount: 3);
+        var parents = new JoinHandle<long>[4 * 8];
+        var spawners = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            // Each parent spawns its children from whichever worker polls it (and parents migrate when stolen).
+            for (int i = 0; i < 8; i++) parents[t * 8 + i] = executor.Spawn(SpawnMany(500, 3, overlaps));
+        })).ToArray();
+        foreach (var thread in spawners) thread.Start();
+        foreach (var thread in spawners) thread.Join();
+
+        foreach (var parent in parents) Assert.Equal(500L * 4, executor.BlockOn(parent, TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, overlaps[0]);
+        // The last BlockOn task frees its slot on its worker just after its completion let BlockOn return.
+        Assert.True(SpinWait.SpinUntil(() => executor.TaskCount == 0, TimeSpan.FromSeconds(30)), $"{executor.TaskCount} tasks left");
+    }
+
     [Fact]
     public void Tasks_spawned_from_outside_threads_complete()
     {

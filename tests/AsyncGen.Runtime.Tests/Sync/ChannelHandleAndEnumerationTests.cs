@@ -154,4 +154,21 @@ public class ChannelHandleAndEnumerationTests
         }
         Assert.All(seen, Assert.True);
     }
+
+    [Fact]
+    public void A_default_receiver_says_it_is_not_the_receiver_of_a_channel_instead_of_a_NullReferenceException()
+    {
+        var receiver = default(ChannelReceiver<int>);
+        foreach (var use in new Action[]
+                 {
+                     () => receiver.Receive(), () => receiver.TryReceive(out _), () => _ = receiver.Count,
+                     () => receiver.Close(), () => receiver.GetAsyncEnumerator(),
+                 })
+        {
+            var error = Assert.Throws<InvalidOperationException>(use);
+            Assert.Contains("default value", error.Message, StringComparison.Ordinal);
+            Assert.Contains("AsyncChannel.Bounded or AsyncChannel.Unbounded", error.Message, StringComparison.Ordinal);
+        }
+        receiver.Dispose(); // holds nothing to drop: still a no-op
+    }
 }

@@ -11,12 +11,12 @@ public class WakerTableTests
         public bool IsComplete => false;
         public string Name => "recording";
         public int PollCount => 0;
-        public void Bind(Waker waker, long id) => (Waker, Id) = (waker, id);
+        public void Bind(Waker waker) => Waker = waker;
         public void Wake() => Wakes++;
         public void Run() { }
         public void Cancel() { }
         public void Abort() { }
-        public long Id { get; private set; }
+        public long Id => ((WakerTable)Waker.Target!).IdOf(Waker.Slot, this);
         public TaskState State => TaskState.Idle;
         public long LastPollMs => 0;
         public long LastWakeMs => 0;
@@ -26,7 +26,7 @@ public class WakerTableTests
     private sealed class NoScheduler : ITaskScheduler
     {
         public void Schedule(ITaskCell task) => throw new InvalidOperationException("recording tasks are never scheduled");
-        public void Release(ITaskCell task) { }
+        public void Release(ITaskCell task, int slot) { }
         public AsyncGen.Diagnostics.ExecutorMetrics Metrics { get; } = new("test", threads: 1, () => 0, () => 0, _ => 0);
     }
 
@@ -48,7 +48,7 @@ public class WakerTableTests
         var first = new RecordingTask();
         table.Add(first);
         var stale = first.Waker;
-        table.Remove(first);
+        table.Remove(first, first.Waker.Slot);
 
         var second = new RecordingTask();
         table.Add(second);
@@ -60,6 +60,75 @@ public class WakerTableTests
     }
 
     [Fact]
+    public void A_task_keeps_its_id_while_alive_and_a_task_that_reuses_its_slot_gets_its_own()
+    {
+        var table = new WakerTable(new NoScheduler());
+        var first = new RecordingTask();
+        table.Add(first);
+        long firstId = first.Id;
+        Assert.NotEqual(0, firstId);
+        int slot = first.Waker.Slot;
+        table.Remove(first, first.Waker.Slot);
+        Assert.Equal(0, first.Id); // the slot no longer names it
+
+        var second = new RecordingTask();
+        table.Add(second);
+        Assert.Equal(slot, second.Waker.Slot);
+        Assert.True(second.Id > firstId);
+        Assert.Equal(0, first.Id);
+        Assert.Equal(0, table.IdOf(slot, first));
+        Assert.Equal(unchecked((int)second.Id), second.Waker.Generation);
+    }
+
+    /// <summary>
+    /// Stress: ids read from another thread while the owner frees and reuses slots are each either the task's own id
+    /// or 0 (completed) — never the free-list link or the id of the task that took the slot.
+    /// </summary>
+    [Fact]
+    public void Ids_read_from_another_thread_while_slots_are_reused_are_the_tasks_own_or_zero()
+    {
+        for (int round = 0; round < 50; round++)
+        {
+            var table = new WakerTable(new NoScheduler());
+            var tasks = Enumerable.Range(0, 256).Select(_ => new RecordingTask()).ToArray();
+            foreach (var task in tasks) table.Add(task);
+            var ids = tasks.Select(t => t.Id).ToArray();
+            using var go = new Barrier(2);
+            bool done = false;
+            string? violation = null;
+            var reader = new Thread(() =>
+            {
+                go.SignalAndWait();
+                while (!Volatile.Read(ref done) && violation is null)
+                {
+                    for (int i = 0; i < tasks.Length; i++)
+                    {
+                        long id = tasks[i].Id;
+                        if (id != 0 && id != ids[i]) violation = $"task {i} (id {ids[i]}) read as {id}";
+                    }
+                }
+            });
+            reader.Start();
+            go.SignalAndWait();
+            // Frees each task's slot and churns it through new tasks (new ids, free-list links in between).
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                table.Remove(tasks[i], tasks[i].Waker.Slot);
+                for (int k = 0; k < 4; k++)
+                {
+                    var filler = new RecordingTask();
+                    table.Add(filler);
+                    table.Remove(filler, filler.Waker.Slot);
+                }
+            }
+            Volatile.Write(ref done, true);
+            reader.Join();
+            Assert.Null(violation);
+            Assert.All(tasks, task => Assert.Equal(0, task.Id));
+        }
+    }
+
+    [Fact]
     public void Slots_grow_beyond_the_initial_capacity_and_are_reused()
     {
         var table = new WakerTable(new NoScheduler());
@@ -67,7 +136,7 @@ public class WakerTableTests
         foreach (var task in tasks) table.Add(task);
         foreach (var task in tasks) task.Waker.Wake();
         Assert.All(tasks, t => Assert.Equal(1, t.Wakes));
-        foreach (var task in tasks) table.Remove(task);
+        foreach (var task in tasks) table.Remove(task, task.Waker.Slot);
         Assert.Equal(0, table.Count);
     }
 

@@ -134,4 +134,16 @@ public class SleepTests
         for (int i = 0; i < 3; i++) Executor.BlockOn(interval.Tick());
         Assert.True(Time.NowMs - start >= 15 - 1);
     }
+
+    [Fact]
+    public void A_negative_timeout_limit_is_refused_naming_the_limit_and_an_infinite_one_never_gives_up()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Time.Timeout(Time.Sleep(TimeSpan.Zero), TimeSpan.FromSeconds(-5)));
+        Assert.Equal("limit", error.ParamName);
+        Assert.Contains("Timeout.InfiniteTimeSpan", error.Message, StringComparison.Ordinal);
+        Assert.Equal("limit", Assert.Throws<ArgumentOutOfRangeException>(
+            () => Time.Timeout(Time.Sleep(TimeSpan.Zero), TimeSpan.FromSeconds(-5), TimeProvider.System)).ParamName);
+
+        Executor.BlockOn(Time.Timeout(Time.Sleep(TimeSpan.FromMilliseconds(1)), Timeout.InfiniteTimeSpan));
+    }
 }

@@ -133,15 +133,33 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         ArgumentNullException.ThrowIfNull(future);
         if (FlowExecutionContext) future = future.WithExecutionContext();
-        var task = TaskCell.Claim(future);
+        // On one of this executor's workers (a task spawning), the cell is bound as Scheduled and goes straight to the
+        // worker's queue, as LocalExecutor's spawns do: no wake, so no atomic step on its state word and no second
+        // thread-static lookup. Any other thread wakes it (the injection queue).
+        var worker = t_worker;
+        bool local = worker is not null && worker.Executor == this;
+        var task = TaskCell.Claim(future, scheduled: local);
         lock (_tasksLock)
         {
             // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot.
-            ObjectDisposedException.ThrowIf(_shutdown, this);
+            if (_shutdown) throw new ObjectDisposedException(nameof(WorkStealingExecutor),
+                "This WorkStealingExecutor was disposed, which cancelled its unfinished tasks and stopped its workers: " +
+                "create a new executor, and dispose an executor only once its work is done.");
             _tasks.Add(task);
         }
-        TaskLifecycle.Spawned(task, Metrics);
-        task.Wake();
+        if (local)
+        {
+            TaskLifecycle.Spawned(task, Metrics, worker!.Counters);
+            bool notify = worker.ScheduleLocal(task, yielding: false);
+            worker.Counters.Count(RuntimeCounter.WakesSameThread);
+            TaskLifecycle.WokenEvent(task, sameThread: true);
+            if (notify) NotifyParked();
+        }
+        else
+        {
+            TaskLifecycle.Spawned(task, Metrics);
+            task.Wake();
+        }
         return new JoinHandle<T>(task);
     }
 
@@ -240,9 +258,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     ExecutorMetrics ITaskScheduler.Metrics => Metrics;
 
-    void ITaskScheduler.Release(ITaskCell task)
+    void ITaskScheduler.Release(ITaskCell task, int slot)
     {
-        lock (_tasksLock) _tasks.Remove(task);
+        lock (_tasksLock) _tasks.Remove(task, slot);
     }
 
     /// <summary>
