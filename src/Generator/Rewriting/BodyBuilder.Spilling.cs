@@ -53,6 +53,8 @@ internal sealed partial class BodyBuilder
                 return receiver + "[" + SpillArguments(element.ArgumentList.Arguments, output) + "]";
             case BaseObjectCreationExpressionSyntax creation:
                 return SpillObjectCreation(creation, output);
+            case AnonymousObjectCreationExpressionSyntax anonymous:
+                return SpillAnonymousObject(anonymous, output);
             case InterpolatedStringExpressionSyntax interpolated:
                 return SpillInterpolatedString(interpolated, output);
             case IsPatternExpressionSyntax isPattern:
@@ -711,6 +713,19 @@ internal sealed partial class BodyBuilder
         output.Add(Code($"{temp} = {created};", creation));
         SpillInitializer(temp, creation.Initializer, output);
         return temp;
+    }
+
+    /// <summary>
+    /// <c>new { order.Id, Total = await Sum(order) }</c>: the members' values in order, then the object over them. A
+    /// spilled value loses the name C# infers from it (<c>order.Id</c> → <c>Id</c>), so every member is written
+    /// named, as the semantic model names it; the anonymous type stays the same (same names, types and order).
+    /// </summary>
+    private string SpillAnonymousObject(AnonymousObjectCreationExpressionSyntax anonymous, List<Stmt> output)
+    {
+        var values = SpillList(anonymous.Initializers.Select(m => m.Expression).ToList(), output);
+        var members = anonymous.Initializers.Select((m, i) =>
+            (_model.GetDeclaredSymbol(m)?.Name ?? throw new UnsupportedConstructException(m, "this anonymous type member")) + " = " + values[i]);
+        return "new { " + string.Join(", ", members) + " }";
     }
 
     /// <summary>Applies an object or collection initializer element by element to <paramref name="target"/>.</summary>
