@@ -164,6 +164,9 @@ internal static class GeneratedNames
     public static string SwitchLabelFailedLabel(string breakLabel, int label) =>
         breakLabel.Substring(0, breakLabel.Length - "Break".Length) + "Label" + N(label) + "Failed";
 
+    /// <summary>The machine's delegate type with the signature of the <paramref name="number"/>-th delegate type C# synthesizes for a lambda.</summary>
+    public static string SynthesizedDelegateType(int number) => "SynthesizedDelegate" + N(number);
+
     /// <summary>The else label of a flattened if.</summary>
     public static string IfElseLabel(int number) => "If" + N(number) + "Else";
 

@@ -170,6 +170,13 @@ internal static class MachineEmitter
             writer.Close();
         }
 
+        foreach (var declaration in spec.SynthesizedDelegates)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Stands for the delegate type C# synthesizes for a lambda with this signature (its wrapper must name the type).</summary>");
+            writer.Line(declaration);
+        }
+
         if (spec.ClosureFields.Count > 0)
         {
             writer.Line();

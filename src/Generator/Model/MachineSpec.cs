@@ -6,6 +6,8 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>FallbackReason</c>: Why there is no body (the construct and its diagnostic), for the file header.</para>
 /// <para><c>AwaitingFinallyLines</c>: Lines of the statements whose finally block awaits (Dispose cannot run those).</para>
 /// <para><c>StartedDisposalLines</c>: Lines of the <c>await using</c> statements whose DisposeAsync Dispose starts without waiting for it.</para>
+/// <para><c>SynthesizedDelegates</c>: declarations of the delegate types that stand for the ones C# synthesizes
+/// for lambdas created by a wrapper (see <c>Rewriting/SynthesizedDelegates</c>).</para>
 /// <para><c>UsesHoist</c>: Pattern or catch variables are stored in fields from inside conditions (the
 /// <c>Hoist</c> helper is emitted).</para>
 /// <para><c>ScopeClosures</c>: Closures of blocks inside loops, created each time the block starts.</para>
@@ -45,4 +47,5 @@ internal sealed record MachineSpec(
     EquatableArray<int> AwaitingFinallyLines = default,
     EquatableArray<int> StartedDisposalLines = default,
     bool UsesHoist = false,
-    EquatableArray<ScopeClosureSpec> ScopeClosures = default);
+    EquatableArray<ScopeClosureSpec> ScopeClosures = default,
+    EquatableArray<string> SynthesizedDelegates = default);

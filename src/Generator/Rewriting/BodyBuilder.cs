@@ -47,10 +47,13 @@ internal sealed partial class BodyBuilder
         _returnsUnit = parsed.Header.ReturnsUnit;
         _awaitContainers = BodySyntax.AwaitContainers(_body);
         _labels = new UserLabels(_body);
-        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels, SynthesizedDelegates);
     }
 
     public List<AwaitSite> Awaits { get; } = new();
+
+    /// <summary>The delegate types the machine declares for lambdas whose natural type C# synthesizes.</summary>
+    public SynthesizedDelegates SynthesizedDelegates { get; } = new();
 
     public List<FinallyModel> FinallyMethods { get; } = new();
 

@@ -15,10 +15,10 @@ namespace AsyncGen.Generator.Rewriting;
 /// </summary>
 /// <remarks>It holds no state of its own beyond the node being written: variables are decided by
 /// <see cref="VariableTable"/> beforehand, and jumps are translated by <see cref="JumpTable"/>, which the builder fills
-/// as it flattens.</remarks>
+/// as it flattens; <see cref="SynthesizedDelegates"/> collects the delegate types it names for wrapped lambdas.</remarks>
 internal sealed class BodyRewriter(
     SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTable jumps,
-    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers, UserLabels labels) : CSharpSyntaxRewriter
+    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers, UserLabels labels, SynthesizedDelegates delegates) : CSharpSyntaxRewriter
 {
     /// <summary>
     /// Greater than zero while writing inside a <c>checked(...)</c> (or block) this rewriter added for a flattened
@@ -190,14 +190,13 @@ internal sealed class BodyRewriter(
         if (copies.Count == 0 || original.Parent is InvocationExpressionSyntax call && call.Expression == original) return rewritten;
         if (original.Parent is LocalFunctionStatementSyntax) return rewritten;
         if (DelegateTypeOf(original) is not { DelegateInvokeMethod: { } invoke } delegateType ||
-            delegateType.IsAnonymousType || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(ref int x);')");
+            DelegateTypeName(delegateType) is not { } type || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
+            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
         var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i),
                                                              Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i))).ToList();
         var arguments = copies.Select(c => c.Name).Concat(parameters.Select(p => p.Argument));
         var lambda = $"({string.Join(", ", parameters.Select(p => p.Declaration))}) => {rewritten.WithoutTrivia().ToFullString()}({string.Join(", ", arguments)})";
-        var type = delegateType.ToDisplayString(PollAsyncShape.TypeFormat);
         // Inside a lambda or local function the variables are in scope under the names passed; in the body, the
         // lambda is created by a wrapper that receives them, as in WithLambdaCopies.
         var text = nested
@@ -218,6 +217,13 @@ internal sealed class BodyRewriter(
             ? natural
             : null;
     }
+
+    /// <summary>
+    /// How generated code names <paramref name="delegateType"/>: as written, or, for the delegate type C# synthesizes
+    /// as a lambda's natural type (a ref, out or params signature), the machine's stand-in for it; null when it has none.
+    /// </summary>
+    private string? DelegateTypeName(INamedTypeSymbol delegateType) =>
+        delegateType.IsAnonymousType ? delegates.NameOf(delegateType) : delegateType.ToDisplayString(PollAsyncShape.TypeFormat);
 
     private static string RefKindPrefix(RefKind kind) => kind switch
     {
@@ -265,11 +271,11 @@ internal sealed class BodyRewriter(
         if (BodySyntax.IsInsideNestedFunction(original, body)) return rewritten; // the outermost lambda copies
         var received = variables.LambdaReceives(model, original);
         if (received.Count == 0) return rewritten;
-        if (DelegateTypeOf(original) is not { } delegateType || delegateType.IsAnonymousType ||
+        if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } delegateName ||
             original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
                 .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, such as 'delegate int Step(ref int x);')");
-        var types = received.Select(r => r.Type).Append(delegateType.ToDisplayString(PollAsyncShape.TypeFormat));
+            throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
+        var types = received.Select(r => r.Type).Append(delegateName);
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));
         var wrapper = $"((global::System.Func<{string.Join(", ", types)}>)(({parameters}) => {rewritten.WithoutTrivia().ToFullString()}))({values})";

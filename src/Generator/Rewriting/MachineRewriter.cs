@@ -43,6 +43,7 @@ internal static class MachineRewriter
                 AwaitingFinallyLines = builder.AwaitingFinallyLines.ToEquatableArray(),
                 StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
+                SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),
                 ScopeClosures = variables.ScopeClosures.Select(c => new ScopeClosureSpec(c.Type, c.Field, c.Fields.ToEquatableArray())).ToEquatableArray(),
             };
             return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);

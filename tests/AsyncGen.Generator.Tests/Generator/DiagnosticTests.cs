@@ -72,7 +72,7 @@ public class DiagnosticTests
     [InlineData("checked { int x = await Task.FromResult(1); x += new int[2].AsSpan() is var s ? s.Length : 1; s[0] = x; return x; }", "declares the variable 's' of the ref struct type 'System.Span<int>', inside a checked block that awaits")]
     [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
-    [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var add = (ref int x) => x += item; int y = 0; add(ref y); }\n        return 1;", "a lambda whose delegate type C# synthesizes (its natural type, for a signature with ref, out or params parameters or with anonymous types) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare")]
+    [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var add = (int x = 2) => x + item; add(); }\n        return 1;", "a lambda whose delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""

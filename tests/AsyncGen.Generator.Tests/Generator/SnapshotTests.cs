@@ -240,6 +240,22 @@ public class SnapshotTests
         """, "NameFuture");
 
     [Fact]
+    public void Lambda_with_a_ref_parameter_capturing_a_loop_variable_gets_a_declared_delegate_type() => Verify("""
+            [PollAsync]
+            public static async Future<int> Total(int[] items)
+            {
+                var total = 0;
+                foreach (var item in items)
+                {
+                    await Task.Yield();
+                    var addTo = (ref int x) => x += item;
+                    addTo(ref total);
+                }
+                return total;
+            }
+        """, "TotalFuture");
+
+    [Fact]
     public void Switch_expression_on_an_awaited_value() => Verify("""
             [PollAsync]
             public static async Future<string> Name(Task<int> number) => await number switch
