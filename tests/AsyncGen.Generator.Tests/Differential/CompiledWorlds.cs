@@ -80,19 +80,24 @@ internal static class ProgramRunner
         }
     }).GetAwaiter().GetResult();
 
-    public static Outcome RunTask(Assembly assembly, string name) => Task.Run(async () =>
-    {
-        var log = new List<string>();
-        try
+    /// <summary>
+    /// On a thread of its own under a <see cref="SingleThreadSynchronizationContext"/>: the continuations of the tasks
+    /// a program starts run one at a time in the order they were queued, so its log is deterministic.
+    /// </summary>
+    public static Outcome RunTask(Assembly assembly, string name) => Task.Run(() =>
+        SingleThreadSynchronizationContext.Run(async () =>
         {
-            var result = await (Task<string>)Start(assembly, name, log);
-            return new Outcome(result, null, log);
-        }
-        catch (Exception error)
-        {
-            return new Outcome(null, Describe(error), log);
-        }
-    }).GetAwaiter().GetResult();
+            var log = new List<string>();
+            try
+            {
+                var result = await (Task<string>)Start(assembly, name, log);
+                return new Outcome(result, null, log);
+            }
+            catch (Exception error)
+            {
+                return new Outcome(null, Describe(error), log);
+            }
+        }, TimeSpan.FromSeconds(20))).GetAwaiter().GetResult();
 
     private static string Describe(Exception error) => error.GetType().Name + ": " + error.Message;
 }

@@ -480,3 +480,27 @@ public static partial class P_NaSwitchOverAwaitedCommands
         return string.Join(",", items);
     }
 }
+
+public static partial class P_NaTwoSpawnedTasksLoggingAfterYields
+{
+    // Deterministic in both worlds: spawned futures take turns on the executor's one thread, and the Task world's
+    // continuations take turns on its single-threaded synchronization context (on the thread pool they raced).
+    [PollAsync]
+    private static async Future<int> Worker(string name, List<string> log)
+    {
+        for (var i = 1; i <= 3; i++)
+        {
+            await Ops.Yield();
+            log.Add(name + i);
+        }
+        return name.Length;
+    }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var a = Ops.Spawn(Worker("a", log));
+        var b = Ops.Spawn(Worker("bb", log));
+        return "sum " + (await a + await b);
+    }
+}
