@@ -95,7 +95,7 @@ internal sealed partial class BodyBuilder
             case ElementBindingExpressionSyntax element when _conditionalReceivers.Count > 0:
                 return _conditionalReceivers.Peek().Receiver + "[" + SpillArguments(element.ArgumentList.Arguments, output) + "]";
             default:
-                throw new UnsupportedConstructException(expression, "an await inside " + Humanize(expression.Kind().ToString()));
+                throw new UnsupportedConstructException(expression, "an await inside " + Humanize(expression.Kind().ToString()) + " (await the value into a local before it)");
         }
     }
 

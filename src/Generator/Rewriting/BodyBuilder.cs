@@ -221,7 +221,8 @@ internal sealed partial class BodyBuilder
         LockStatementSyntax => "an await inside 'lock' (C# rejects it too: CS1996)",
         UnsafeStatementSyntax or FixedStatementSyntax => "an await inside unsafe code (C# rejects it too: CS4004)",
         YieldStatementSyntax => "'yield'",
-        _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
+        _ => "an await inside " + System.Text.RegularExpressions.Regex.Replace(statement.Kind().ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant() +
+             " (await the value into a local before the statement)",
     };
 
     private bool HoistsAny(VariableDeclarationSyntax declaration) =>

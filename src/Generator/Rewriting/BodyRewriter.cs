@@ -286,7 +286,7 @@ internal sealed class BodyRewriter(
         thisAccess is null ? node : IdentifierName(thisAccess).WithTriviaFrom(node);
 
     public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node) =>
-        throw new UnsupportedConstructException(node, "'base' access");
+        throw new UnsupportedConstructException(node, "'base' access (the machine is a struct nested in the type and cannot call the base class's member: add a method to the type that calls it, and call that method)");
 
     public override SyntaxNode? VisitAwaitExpression(AwaitExpressionSyntax node) =>
         BodySyntax.IsInsideNestedFunction(node, body)
@@ -402,7 +402,7 @@ internal sealed class BodyRewriter(
         if (top is UnaryPatternSyntax { Pattern: var negated } not && not.IsKind(SyntaxKind.NotPattern) &&
             hoisted.All(h => NotCount(h.Designation, negated) == 0))
             return "!(" + operand + " is " + Rewrite(negated) + stores + ")";
-        throw new UnsupportedConstructException(pattern, "a pattern variable under a nested 'not' used after an await");
+        throw new UnsupportedConstructException(pattern, "a pattern variable under a nested 'not' used after an await (a pattern cannot store it in its field there: test without the nested 'not', or copy the variable into a local before the await)");
     }
 
     public override SyntaxNode? VisitCasePatternSwitchLabel(CasePatternSwitchLabelSyntax node)
@@ -410,7 +410,7 @@ internal sealed class BodyRewriter(
         var hoisted = HoistedVariables(node.Pattern);
         if (hoisted.Count == 0) return base.VisitCasePatternSwitchLabel(node);
         if (hoisted.Any(h => NotCount(h.Designation, node.Pattern) > 0))
-            throw new UnsupportedConstructException(node.Pattern, "a pattern variable under 'not' used after an await");
+            throw new UnsupportedConstructException(node.Pattern, "a pattern variable under 'not' used after an await (a case label or switch arm cannot store it in its field there: match without the 'not' and test the rest with an 'is' after it, or copy the variable into a local before the await)");
         var pattern = (PatternSyntax)Visit(node.Pattern)!;
         return node.WithPattern(pattern.WithoutTrivia()).WithWhenClause(StoringGuard(hoisted, node.WhenClause));
     }
@@ -420,7 +420,7 @@ internal sealed class BodyRewriter(
         var hoisted = HoistedVariables(node.Pattern);
         if (hoisted.Count == 0) return base.VisitSwitchExpressionArm(node);
         if (hoisted.Any(h => NotCount(h.Designation, node.Pattern) > 0))
-            throw new UnsupportedConstructException(node.Pattern, "a pattern variable under 'not' used after an await");
+            throw new UnsupportedConstructException(node.Pattern, "a pattern variable under 'not' used after an await (a case label or switch arm cannot store it in its field there: match without the 'not' and test the rest with an 'is' after it, or copy the variable into a local before the await)");
         return node.WithPattern(((PatternSyntax)Visit(node.Pattern)!).WithoutTrivia())
             .WithWhenClause(StoringGuard(hoisted, node.WhenClause).WithTrailingTrivia(Space))
             .WithExpression((ExpressionSyntax)Visit(node.Expression)!);
