@@ -36,4 +36,15 @@ public sealed class TransitiveConsumerTests(PackagedConsumers consumers)
         Assert.Contains("library call ran as AsyncGen.FutureBox`2[", consumers.RunApp!.Output);
         Assert.Contains("app call ran as AsyncGen.FutureBox`2[", consumers.RunApp.Output);
     }
+
+    [Fact]
+    public void A_call_using_a_private_nested_type_in_the_root_namespace_is_intercepted_by_a_member_of_its_type()
+    {
+        var (interceptors, _) = ConsumerTests.Properties(consumers.AppProperties);
+        Assert.Contains("App", interceptors);
+        ConsumerTests.AssertSucceeded(consumers.Build);
+        Assert.DoesNotContain("AG0009", consumers.Build!.Output, StringComparison.Ordinal);
+        ConsumerTests.AssertSucceeded(consumers.RunApp);
+        Assert.Contains("Inventory: 5 as AsyncGen.FutureBox`2[App.Inventory+RestockFuture,App.Inventory+Item]", consumers.RunApp!.Output);
+    }
 }

@@ -8,6 +8,8 @@ var fromApp = Twice.Of(21);
 Console.WriteLine($"Twice.Of(21) = {Executor.BlockOn(fromApp)}");
 Console.WriteLine($"app call ran as {fromApp.GetType()}");
 
+Console.WriteLine(App.Inventory.Report());
+
 public static partial class Twice
 {
     [PollAsync]
