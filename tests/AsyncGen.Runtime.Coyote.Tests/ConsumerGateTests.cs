@@ -17,12 +17,16 @@ namespace AsyncGen.Runtime.Coyote.Tests;
 /// load, during which the disposer may act, and becomes visible at the receive's next step or when the disposer's
 /// process-wide barrier (<see cref="Interlocked.MemoryBarrierProcessWide"/>) drains every store buffer, whichever
 /// comes first. The interleavings of sequentially consistent steps are Coyote's; the store buffer is this model's.</para>
-/// <para>The last test removes the barrier's effect and checks that the exploration finds a drain running beside a
-/// receive that took an item: the model is able to fail.</para>
+/// <para>The second test removes the barrier's effect and checks that the exploration finds a drain running beside a
+/// receive that took an item: the model is able to fail. The last two run two receives at once (misuse): whatever the
+/// interleaving of their checks, announcements, takes and exits, two receives that take at the same time do not both
+/// get away with it (one throws on entering or on leaving); without the check on leaving the model finds an overlap
+/// that nobody reports.</para>
 /// </remarks>
 public class ConsumerGateTests
 {
     private const int Capacity = 2;
+    private const int Receive = 1; // the identity the modelled receive announces (ConsumerGate.Enter: its thread's id)
 
     /// <summary>One bounded channel's consuming side (ChannelCore's fields) and what the model records.</summary>
     private sealed class Channel
@@ -62,7 +66,7 @@ public class ConsumerGateTests
             FlushAnnounce(channel); // by the receive's next store at the latest (stores leave the buffer in order)
             if (closed)
             {
-                channel.Gate.Exit();
+                channel.Gate.Leave(Receive);
                 channel.SawClosed = true;
                 yield break;
             }
@@ -78,7 +82,7 @@ public class ConsumerGateTests
             }
             bool drained = !took && channel.Room.IsClosedWithFree(Capacity);
             channel.ReceiveTaking = false;
-            channel.Gate.Exit();
+            channel.Gate.Leave(Receive);
             if (drained)
             {
                 channel.SawClosed = true;
@@ -115,7 +119,7 @@ public class ConsumerGateTests
     {
         if (!channel.AnnouncePending) return;
         channel.AnnouncePending = false;
-        channel.Gate.Announce();
+        channel.Gate.Announce(Receive);
     }
 
     private static Microsoft.Coyote.SystematicTesting.TestReport DisposeRacingAReceive(int iterations, bool barrierDrainsStoreBuffers) =>
@@ -152,5 +156,79 @@ public class ConsumerGateTests
         var report = DisposeRacingAReceive(Schedules.PerTest, barrierDrainsStoreBuffers: false);
         Assert.True(report.NumOfFoundBugs > 0, "a drain beside a receive that took an item went unnoticed");
         Assert.Contains("the drain takes items while a receive", string.Join("\n", report.BugReports));
+    }
+
+    /// <summary>Two receives on one gate (misuse) and what the model records.</summary>
+    private sealed class TwoConsumers
+    {
+        public ConsumerGate Gate;
+        public int Taking;       // receives between their announcement and their exit
+        public bool Overlapped;  // two took at the same time
+        public bool Caught;      // one of them threw (on entering or on leaving)
+    }
+
+    /// <summary>
+    /// ConsumerGate.Enter (its check, then its announcement: a step apart), a take, and Exit, twice; stops when caught.
+    /// <paramref name="checkOnLeave"/> false models the gate before the check on leaving (a plain store of 0).
+    /// </summary>
+    private static IEnumerable<Func<bool>?> Consumer(TwoConsumers state, int receive, bool checkOnLeave)
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            if (state.Gate.ReceiveInside)
+            {
+                state.Caught = true; // Enter throws: another receive is inside
+                yield break;
+            }
+            yield return null;
+            state.Gate.Announce(receive);
+            yield return null;
+            if (++state.Taking > 1) state.Overlapped = true;
+            yield return null;
+            state.Taking--;
+            bool threw = false;
+            if (!checkOnLeave) state.Gate.Announce(0);
+            else
+            {
+                try
+                {
+                    state.Gate.Leave(receive);
+                }
+                catch (InvalidOperationException)
+                {
+                    threw = true;
+                }
+            }
+            if (threw)
+            {
+                state.Caught = true;
+                yield break;
+            }
+            yield return null;
+        }
+    }
+
+    private static Microsoft.Coyote.SystematicTesting.TestReport TwoReceivesAtOnce(int iterations, bool checkOnLeave) =>
+        Interleavings.Explore(iterations, threads =>
+        {
+            var state = new TwoConsumers();
+            threads.Start("receive 1", Consumer(state, receive: 1, checkOnLeave));
+            threads.Start("receive 2", Consumer(state, receive: 2, checkOnLeave));
+            threads.Run();
+            threads.Assert(!state.Overlapped || state.Caught, "two receives took items at the same time and neither threw");
+        });
+
+    [Fact]
+    public void Two_receives_that_take_at_the_same_time_never_both_get_away_with_it()
+    {
+        Schedules.AssertNoBug(TwoReceivesAtOnce(Schedules.PerTest, checkOnLeave: true));
+    }
+
+    [Fact]
+    public void The_model_reports_an_overlap_that_the_check_on_entering_alone_misses()
+    {
+        var report = TwoReceivesAtOnce(Schedules.PerTest, checkOnLeave: false);
+        Assert.True(report.NumOfFoundBugs > 0, "an unreported overlap of two receives went unnoticed by the model");
+        Assert.Contains("neither threw", string.Join("\n", report.BugReports));
     }
 }

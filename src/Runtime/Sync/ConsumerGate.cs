@@ -6,7 +6,7 @@ namespace AsyncGen.Sync;
 /// Keeps the two parties that take items out of a channel's single-consumer buffer apart: the receive (every poll
 /// of it, on whichever thread its task runs) and the drain of a disposed receiver, which may run on another thread
 /// while the receive that the dispose's close woke is being polled (review finding 9). An asymmetric gate: the
-/// receive, which runs for every item, pays two plain stores and a load; the dispose, which runs once per channel,
+/// receive, which runs for every item, pays two plain stores and two loads; the dispose, which runs once per channel,
 /// pays a process-wide memory barrier, and only when it has items to drain.
 /// </summary>
 /// <remarks>
@@ -19,21 +19,30 @@ namespace AsyncGen.Sync;
 /// execute a full fence at some point during it. For a receive running on another thread, that fence falls either
 /// after the receive's store of <see cref="_inside"/> (then the store is visible once the barrier returns: the
 /// disposer sees 1 and waits for the receive to leave), or before it (then the receive's later load of
-/// <see cref="_closed"/> follows a fence that follows the disposer's store: it reads 1 and takes nothing). The
-/// store-then-load order within the receive is kept by the compiler (volatile accesses are not reordered with each
-/// other) and, on Arm64, by the hardware (a release store is not passed by a later acquire load); only the
-/// store-to-load reordering of x64's store buffer is left, and the barrier is what covers it. The same asymmetric
+/// <see cref="_closed"/> follows a fence that follows the disposer's store: it reads 1 and takes nothing). Only the
+/// program order of the receive's store and load is needed, and the compiler keeps it (volatile accesses are not
+/// reordered with each other); the hardware may reorder them — x64's store buffer lets the load pass the store, and
+/// so does Arm64 since .NET 7 emits LDAPR (RCpc) for <c>Volatile.Read</c> on CPUs with
+/// LRCPC (dotnet/runtime#67384), which may complete before an earlier STLR is visible — and the barrier covers both.
+/// The Coyote model (tests/AsyncGen.Runtime.Coyote.Tests/ConsumerGateTests.cs) keeps the store pending past the
+/// load, which is that reordering on either target. The same asymmetric
 /// pattern is dotnet/runtime's own test of <c>MemoryBarrierProcessWide</c> (an asymmetric lock) and the Linux
 /// <c>membarrier</c> idiom. A symmetric gate (one CAS per receive poll) cost ≈ 8 ns of a 145 ns ping-pong round
 /// trip (benchmarks/README.md).</para>
-/// <para><b>Two receives at once</b> (two consumers: misuse) are caught when one enters while the other is inside:
-/// the second throws. That check is a plain read, so it catches overlapping polls, not every interleaving; a second
-/// receive that registers while the first is pending is caught by the channel's registration check.</para>
+/// <para><b>Two receives at once</b> (two consumers: misuse). A receive announces itself with its thread's id
+/// (<see cref="Environment.CurrentManagedThreadId"/>: one receive poll runs on one thread, start to end), and on
+/// leaving reads <see cref="_inside"/> back before clearing it: a receive that enters while another is inside throws
+/// at once, and of two that both read the gate free and announced themselves, the one that leaves after the other's
+/// announcement overwrote its own throws on leaving (its items may have been taken twice or lost by then, but not
+/// silently). The cost is one more load per receive, no atomic step. Left undetected: an overlap in which the first
+/// receive's whole take and its exit fit inside the time the second's announcement sits in its store buffer (a few
+/// tens of nanoseconds), since neither then sees the other's id. A second receive that registers while the first is
+/// pending is caught by the channel's registration check.</para>
 /// </remarks>
 [DebuggerDisplay("ConsumerGate ({_inside != 0 ? \"receive inside\" : \"free\",nq}{_closed != 0 ? \", closed\" : \"\",nq})")]
 internal struct ConsumerGate
 {
-    private int _inside; // 1 while a receive takes items: written only by the receiving side, plain stores
+    private int _inside; // the receiving thread's id while a receive takes items, 0 when free: plain stores
     private int _closed; // set once, by the disposer: no receive takes an item after it saw it
 
     /// <summary>True once <see cref="Close"/> ran (a snapshot).</summary>
@@ -47,12 +56,15 @@ internal struct ConsumerGate
     public bool Enter()
     {
         if (Volatile.Read(ref _inside) != 0) throw TwoReceivesAtOnce();
-        Announce();
+        Announce(Environment.CurrentManagedThreadId);
         return !SawClosed();
     }
 
-    /// <summary>The first half of <see cref="Enter"/> (a plain store), apart for the systematic test of the protocol.</summary>
-    internal void Announce() => Volatile.Write(ref _inside, 1);
+    /// <summary>
+    /// The first half of <see cref="Enter"/> (a plain store of the receive's identity, never 0), apart for the
+    /// systematic test of the protocol.
+    /// </summary>
+    internal void Announce(int receive) => Volatile.Write(ref _inside, receive);
 
     /// <summary>The second half of <see cref="Enter"/>: the load that must not miss a <see cref="Close"/> it raced.</summary>
     internal readonly bool SawClosed() => Volatile.Read(in _closed) != 0;
@@ -60,8 +72,20 @@ internal struct ConsumerGate
     /// <summary>True while a receive is inside, as far as this thread sees (the disposer reads it after the barrier).</summary>
     internal readonly bool ReceiveInside => Volatile.Read(in _inside) != 0;
 
-    /// <summary>Receiving side: leaves (the items it took are its own).</summary>
-    public void Exit() => Volatile.Write(ref _inside, 0);
+    /// <summary>Receiving side: leaves (the items it took are its own, unless this throws).</summary>
+    /// <exception cref="InvalidOperationException">Another receive entered while this one was inside: the channel has
+    /// two consumers.</exception>
+    public void Exit() => Leave(Environment.CurrentManagedThreadId);
+
+    /// <summary>
+    /// <see cref="Exit"/> of the receive that announced <paramref name="receive"/>: reads the gate back first, and
+    /// throws without clearing it when another receive's announcement replaced this one's (that receive clears it).
+    /// </summary>
+    internal void Leave(int receive)
+    {
+        if (Volatile.Read(ref _inside) != receive) throw TwoReceivesAtOnce();
+        Volatile.Write(ref _inside, 0);
+    }
 
     /// <summary>Disposer: no receive that enters from now on takes an item. Idempotent; false if it was closed already.</summary>
     public bool Close() => Interlocked.Exchange(ref _closed, 1) == 0;

@@ -38,7 +38,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
     /// </summary>
     public void CollectFrames(List<AsyncFrame> frames) => BoxedMachine.CollectFrames(this, ref _task, ref _future, frames);
 
-    Waker ITaskCell.Waker => _task.Waker;
+    Waker ITaskCell.Waker => _task.Waker(this);
 
     long ITaskCell.Id => _task.Id(this);
 

@@ -5,7 +5,10 @@ namespace AsyncGen.Tasks;
 /// <summary>A spawned task as its executor and wakers see it, whatever its result type.</summary>
 internal interface ITaskCell
 {
-    /// <summary>The waker this task's polls receive; its slot and generation identify the task in the table.</summary>
+    /// <summary>
+    /// The waker this task's polls receive; its slot and generation identify the task in the table. A no-op waker
+    /// (<see cref="Waker.IsNoop"/>) once the task completed and its slot was freed.
+    /// </summary>
     Waker Waker { get; }
 
     /// <summary>Receives the task's waker when it enters a <see cref="WakerTable"/> (which keeps its id).</summary>

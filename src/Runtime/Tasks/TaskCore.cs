@@ -35,8 +35,13 @@ internal struct TaskCore<T>
     /// <summary>A core of a future that is not spawned yet.</summary>
     public static TaskCore<T> Unbound => new() { _state = (int)TaskState.Unbound };
 
-    /// <summary>The task's waker; its generation is valid while the task is alive (the slot keeps it).</summary>
-    public readonly Waker Waker => _table is null ? default : new Waker(_table, _slot, _table.GenerationOf(_slot));
+    /// <summary>
+    /// The task's waker (<paramref name="self"/>: the cell holding this core); a no-op waker before the spawn and
+    /// once the task completed and its slot was freed, whose generation then belongs to another task (review
+    /// finding 8: dumps and stall reports read it from other threads).
+    /// </summary>
+    public readonly Waker Waker(ITaskCell self) =>
+        _table is not null && _table.GenerationOf(_slot, self) is int generation ? new Waker(_table, _slot, generation) : default;
 
     /// <summary>Polls so far (wraps at 2^24: a diagnostic count).</summary>
     public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);

@@ -137,8 +137,16 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// </summary>
     public ref Slot SlotOf(int slot) => ref SlotAt(slot);
 
-    /// <summary>The generation of the wakers of the live task in <paramref name="slot"/>.</summary>
-    public int GenerationOf(int slot) => SlotAt(slot).Generation;
+    /// <summary>
+    /// The generation of the wakers of <paramref name="task"/>, whose slot is <paramref name="slot"/>; null once it
+    /// completed and its slot was freed (the slot's generation is then another task's). Any thread, as
+    /// <see cref="IdOf"/>.
+    /// </summary>
+    public int? GenerationOf(int slot, ITaskCell task)
+    {
+        long id = IdOf(slot, task);
+        return id == 0 ? null : unchecked((int)id);
+    }
 
     /// <summary>
     /// The id of <paramref name="task"/>, whose slot is <paramref name="slot"/>; 0 once it completed and its slot was

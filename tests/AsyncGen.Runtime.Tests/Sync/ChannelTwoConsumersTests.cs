@@ -54,4 +54,78 @@ public class ChannelTwoConsumersTests
         Assert.Contains("single consumer", error.Message);
         Assert.Contains("AsyncMutex<ChannelReceiver<T>>", error.Message);
     }
+
+    private sealed class GateBox
+    {
+        public ConsumerGate Gate;
+    }
+
+    [Fact]
+    public void A_receive_whose_announcement_another_receive_overwrote_throws_on_leaving()
+    {
+        // The interleaving the check on entering cannot see: both receives found the gate free, then both announced
+        // themselves (the second on another thread, here by hand after the first's Enter). The first leaves after the
+        // second's announcement replaced its own, so it throws; the second, whose announcement stands, clears the gate.
+        var box = new GateBox();
+        Exception? firstLeaving = null;
+        using var entered = new ManualResetEventSlim();
+        using var overwritten = new ManualResetEventSlim();
+        var first = new Thread(() =>
+        {
+            Assert.True(box.Gate.Enter());
+            entered.Set();
+            overwritten.Wait(SyncTestSupport.StallLimit);
+            firstLeaving = Record.Exception(() => box.Gate.Exit());
+        });
+        first.Start();
+        Assert.True(entered.Wait(SyncTestSupport.StallLimit));
+        box.Gate.Announce(Environment.CurrentManagedThreadId); // the second receive's store, after its check saw the gate free
+        overwritten.Set();
+        Assert.True(first.Join(SyncTestSupport.StallLimit));
+
+        var error = Assert.IsType<InvalidOperationException>(firstLeaving);
+        Assert.Contains("single consumer", error.Message);
+        box.Gate.Exit(); // the second receive leaves normally
+        Assert.False(box.Gate.ReceiveInside);
+        Assert.True(box.Gate.Enter()); // and the gate serves the next receive
+        box.Gate.Exit();
+    }
+
+    [Fact]
+    public async Task Two_consumers_on_two_threads_either_are_caught_or_never_take_an_item_twice()
+    {
+        const int Items = 200_000;
+        var core = new ChannelCore<int>(8);
+        using var stop = new CancellationTokenSource();
+        var received = new List<int>[] { [], [] };
+        var errors = new InvalidOperationException?[2];
+
+        Task Consumer(int index) => Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                    if (core.TryReceive(out int item)) received[index].Add(item);
+            }
+            catch (InvalidOperationException error)
+            {
+                errors[index] = error;
+                stop.Cancel();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var producer = Task.Factory.StartNew(() =>
+        {
+            for (int item = 1; item <= Items && !stop.IsCancellationRequested;)
+                if (core.TrySend(item)) item++;
+            stop.Cancel();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        await Task.WhenAll(Consumer(0), Consumer(1), producer).WaitAsync(SyncTestSupport.StallLimit);
+
+        var taken = received[0].Concat(received[1]).ToList();
+        bool caught = errors.Any(e => e is not null);
+        Assert.True(caught || taken.Distinct().Count() == taken.Count,
+            $"{taken.Count - taken.Distinct().Count()} item(s) taken twice by two consumers and no receive threw");
+    }
 }

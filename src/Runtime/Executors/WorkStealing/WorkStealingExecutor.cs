@@ -245,7 +245,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         bool notify;
         if (worker is not null && worker.Executor == this)
         {
-            notify = worker.ScheduleLocal(task, yielding: YieldHint.Take(task.Waker));
+            notify = worker.ScheduleLocal(task, yielding: YieldHint.IsSet && YieldHint.Take(task.Waker));
         }
         else
         {
