@@ -108,7 +108,7 @@ internal static class MachineEmitter
         writer.Line($"/// <summary>The state machine of <c>{spec.MethodName}</c>: a struct future, embedded by value in the futures that await it.</summary>");
         writer.Line(MachineEmitter.GeneratedCodeAttribute);
         writer.Line($"[global::System.Diagnostics.DebuggerDisplay(\"{{{GeneratedNames.DebuggerDisplay},nq}}\")]");
-        writer.Line($"{spec.Accessibility ?? "public"} struct {spec.StructName}{spec.TypeParameters} : {Interfaces(spec)}{Constraints(spec)}");
+        writer.Line($"{spec.Accessibility ?? "public"}{(spec.HidesStruct ? " new" : "")} struct {spec.StructName}{spec.TypeParameters} : {Interfaces(spec)}{Constraints(spec)}");
         writer.Open();
         writer.Line("/// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>");
         writer.Line($"private int {GeneratedNames.State};");
@@ -231,7 +231,7 @@ internal static class MachineEmitter
         var future = $"global::AsyncGen.Future<{spec.ResultType}>";
         writer.Line($"/// <summary>Wraps the fallback future of <c>{spec.MethodName}</c>: see the file header for why.</summary>");
         writer.Line(GeneratedCodeAttribute);
-        writer.Line($"{spec.Accessibility ?? "public"} struct {spec.StructName}{spec.TypeParameters} : {Interfaces(spec)}{Constraints(spec)}");
+        writer.Line($"{spec.Accessibility ?? "public"}{(spec.HidesStruct ? " new" : "")} struct {spec.StructName}{spec.TypeParameters} : {Interfaces(spec)}{Constraints(spec)}");
         writer.Open();
         writer.Line($"private readonly {future} _fallback;");
         writer.Line();
@@ -259,6 +259,6 @@ internal static class MachineEmitter
             : $"new {type}({arguments})";
         writer.Line($"/// <summary>Creates the state machine of <c>{spec.MethodName}</c> without running it: used by interceptors and by machines that await it.</summary>");
         writer.Line(GeneratedCodeAttribute);
-        writer.Line($"{spec.Accessibility ?? "internal"} {(spec.IsStatic ? "static " : "")}{type} {spec.FactoryName}{spec.TypeParameters}{spec.ParameterListText}{Constraints(spec)} => {creation};");
+        writer.Line($"{spec.Accessibility ?? "internal"} {(spec.HidesFactory ? "new " : "")}{(spec.IsStatic ? "static " : "")}{type} {spec.FactoryName}{spec.TypeParameters}{spec.ParameterListText}{Constraints(spec)} => {creation};");
     }
 }

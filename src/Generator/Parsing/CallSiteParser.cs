@@ -20,6 +20,12 @@ internal static class CallSiteParser
         var isExtensionCall = called.ReducedFrom is not null;
         var method = isExtensionCall ? called.GetConstructedReducedFrom() ?? called : called;
         if (!PollAsyncShape.GetsStruct(method)) return null;
+        // Reported even inside a [PollAsync] body: its machine leaves a virtual call to C# too.
+        if (PollAsyncShape.DispatchesVirtually(method, invocation, context.SemanticModel))
+            return Rejected(context, invocation, method,
+                $"'{method.Name}' is {(method.IsAbstract ? "abstract" : method.IsOverride ? "an override" : "virtual")} and C# calls it virtually, so the override of the object's run-time type must run, while an interceptor binds to one declaration's machine",
+                "seal the override or its class (or call it on a sealed type, or through 'base.'), make the method non-virtual, or accept the boxed fallback here (suppress AG0009)",
+                cancellationToken, reportInBodies: true);
         if (!IsClosed(method))
             return Rejected(context, invocation, method,
                 "it is made in generic code, and an interceptor must name its type arguments",
@@ -152,12 +158,12 @@ internal static class CallSiteParser
         _ => "private protected",
     };
 
-    private static CallSiteSpec Rejected(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol method, string why, string fix, CancellationToken cancellationToken)
+    private static CallSiteSpec Rejected(GeneratorSyntaxContext context, InvocationExpressionSyntax invocation, IMethodSymbol method, string why, string fix, CancellationToken cancellationToken, bool reportInBodies = false)
     {
         // Inside the body of a [PollAsync] method, the generated machine calls the factory itself: only the fallback
         // copy of the body would run this call, and that copy runs only when the machine could not be generated.
         string? enclosing = null;
-        if (invocation.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } declaration &&
+        if (!reportInBodies && invocation.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } declaration &&
             context.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken) is { } caller && PollAsyncShape.GetsStruct(caller))
             enclosing = PollAsyncShape.Key(caller);
         var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.CallNotIntercepted, invocation.GetLocation(), method.Name, why, fix);

@@ -31,6 +31,22 @@ internal static class PollAsyncShape
     }
 
     /// <summary>
+    /// True when C# calls <paramref name="method"/> virtually at <paramref name="invocation"/>: the body that runs is
+    /// the override of the receiver's run-time type, which no single machine (nor an interceptor bound to one) can
+    /// stand for. A call is bound statically when the method is static or not virtual, sealed, declared in a sealed
+    /// or value type, called through <c>base.</c>, or called on a receiver whose static type is sealed and declares it.
+    /// </summary>
+    public static bool DispatchesVirtually(IMethodSymbol method, InvocationExpressionSyntax invocation, SemanticModel model)
+    {
+        if (method.IsStatic || !(method.IsVirtual || method.IsOverride || method.IsAbstract)) return false;
+        if (method.IsSealed || method.ContainingType.IsSealed || method.ContainingType.IsValueType) return false;
+        if (invocation.Expression is not MemberAccessExpressionSyntax member) return true;
+        if (member.Expression is BaseExpressionSyntax) return false;
+        return model.GetTypeInfo(member.Expression).Type is not INamedTypeSymbol { IsSealed: true } receiver ||
+               !SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition, method.ContainingType.OriginalDefinition);
+    }
+
+    /// <summary>
     /// A ref, in or out parameter, or one of a ref struct type: C# rejects it in any async method (CS1988, CS4012),
     /// so the generator leaves that error alone rather than adding its own from a machine that cannot compile.
     /// </summary>
@@ -84,6 +100,29 @@ internal static class PollAsyncShape
         method = method.OriginalDefinition;
         var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Where(HasAttribute).ToList();
         return GeneratedNames.StructName(method.Name, overloads.IndexOf(method));
+    }
+
+    /// <summary>
+    /// True when a base type declares a <c>[PollAsync]</c> method whose generated struct has the name of
+    /// <paramref name="method"/>'s (an override's, typically): the nested struct hides it.
+    /// </summary>
+    public static bool HidesInheritedStruct(IMethodSymbol method)
+    {
+        var name = StructName(method);
+        for (var type = method.ContainingType.BaseType; type is not null; type = type.BaseType)
+            if (type.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m => GetsStruct(m) && StructName(m) == name)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// True when <paramref name="method"/> overrides a <c>[PollAsync]</c> method: that method's factory has the same
+    /// name and parameters, and the override's factory hides it.
+    /// </summary>
+    public static bool HidesInheritedFactory(IMethodSymbol method)
+    {
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            if (GetsStruct(overridden)) return true;
+        return false;
     }
 
     /// <summary>The factory has the method's own parameter list, so overload resolution picks it like the method.</summary>

@@ -26,6 +26,7 @@ internal static class AwaitClassifier
 
         if (await.Expression is InvocationExpressionSyntax invocation &&
             model.GetSymbolInfo(invocation).Symbol is IMethodSymbol callee && PollAsyncShape.GetsStruct(callee) &&
+            !PollAsyncShape.DispatchesVirtually(callee, invocation, model) &&
             !Embeds(model.Compilation, callee, caller, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))
             return new AwaitShape(AwaitKind.StructFuture, PollAsyncShape.StructTypeName(callee), resultType, callee);
 
@@ -78,7 +79,8 @@ internal static class AwaitClassifier
             foreach (var nested in BodySyntax.OwnAwaits(body).OfType<AwaitExpressionSyntax>())
             {
                 if (nested.Expression is InvocationExpressionSyntax invocation &&
-                    model.GetSymbolInfo(invocation).Symbol is IMethodSymbol next && PollAsyncShape.GetsStruct(next))
+                    model.GetSymbolInfo(invocation).Symbol is IMethodSymbol next && PollAsyncShape.GetsStruct(next) &&
+                    !PollAsyncShape.DispatchesVirtually(next, invocation, model))
                     callees.Add(next);
             }
         }

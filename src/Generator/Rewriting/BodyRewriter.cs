@@ -320,7 +320,7 @@ internal sealed class BodyRewriter(
     {
         if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol called) return null;
         var method = called.ReducedFrom is not null ? called.GetConstructedReducedFrom() ?? called : called;
-        return PollAsyncShape.GetsStruct(method) ? method : null;
+        return PollAsyncShape.GetsStruct(method) && !PollAsyncShape.DispatchesVirtually(method, invocation, model) ? method : null;
     }
 
     /// <summary>

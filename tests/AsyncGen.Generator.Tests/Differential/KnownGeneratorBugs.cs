@@ -20,6 +20,9 @@ internal static class KnownGeneratorBugs
     {
         ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder (reported by analyzer AG0111: lambdas are not rewritten)",
         ["P_QueryJoinsBeforeAnAwaitedJoinRunFirst"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
+        ["P_VdBaseReferenceToDerived"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
+        ["P_VdAbstractAndOverrides"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
+        ["P_VdProtectedVirtualWithProtectedType"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
     };
 
