@@ -49,6 +49,12 @@ internal sealed class ExecutorMetrics
     /// <summary>Lists the executor's live tasks, for dumps requested through the EventSource.</summary>
     public Func<IReadOnlyList<TaskSnapshot>>? Dump { get; init; }
 
+    /// <summary>
+    /// The executor's I/O driver, whose own counts (kept by the driver, not in these blocks: the threads that bump them
+    /// are often no executor's) the Meter reads too: io_uring's forwarded and foreign-ring submits.
+    /// </summary>
+    public Drivers.IIoDriver? IoDriver { get; init; }
+
     public int AliveTasks => _aliveTasks();
 
     public int InjectionQueueDepth => _injectionDepth();

@@ -58,8 +58,8 @@ internal enum RuntimeCounter
     SlowPolls,
 
     /// <summary>
-    /// Times an executor thread found a registration's waker flag (<c>ScheduledIo</c>, epoll and portable drivers)
-    /// held by another thread and spun for it.
+    /// Times an executor thread found a registration's waker flag (<c>ScheduledIo</c>, every driver) held by another
+    /// thread and spun for it.
     /// </summary>
     IoWakerContentions,
 }

@@ -1,3 +1,4 @@
+using AsyncGen.Drivers.IoUring;
 using AsyncGen.Fallback;
 using System.Diagnostics.Metrics;
 
@@ -59,6 +60,12 @@ internal static class RuntimeMeter
     /// <summary>The process-wide counter of awaiting finally blocks cancelled futures skipped (<see cref="CancelledCleanup.FinallySkipped"/>).</summary>
     public const string CancelledFinallySkippedName = "asyncgen.cancelled_cleanup.finally_skipped";
 
+    /// <summary>io_uring: SQEs another thread queued into a worker's ring and left for it (<see cref="IoUringDriver.ForwardedSubmitCount"/>).</summary>
+    public const string ForwardedSubmitsName = "asyncgen.io.forwarded_submits";
+
+    /// <summary>io_uring: enters of a worker's ring from another thread (<see cref="IoUringDriver.ForeignRingSubmitCount"/>).</summary>
+    public const string ForeignRingSubmitsName = "asyncgen.io.foreign_ring_submits";
+
     private static readonly object[] s_instruments = CreateObservables();
 
     /// <summary>Publishes <paramref name="executor"/>'s measurements until it is unregistered or collected.</summary>
@@ -103,6 +110,12 @@ internal static class RuntimeMeter
             () => ObserveGauge(e => e.InjectionQueueDepth), "{task}", "Tasks in the queue other threads schedule into."));
         instruments.Add(s_meter.CreateObservableGauge("asyncgen.queue.local.depth", ObserveLocalQueues, "{task}",
             "Tasks in each worker's local queue, tagged worker."));
+        // Read from the executor's io_uring driver, which counts them itself: the threads that forward an SQE or enter
+        // a worker's ring are often no executor's (a non-worker's I/O or close), so a thread's block would miss them.
+        instruments.Add(s_meter.CreateObservableCounter(ForwardedSubmitsName, () => ObserveIoUring(d => d.ForwardedSubmitCount), "{submission}",
+            "io_uring: SQEs another thread queued into a worker's ring and left for that worker to submit (an unpark, and a wait for its next turn)."));
+        instruments.Add(s_meter.CreateObservableCounter(ForeignRingSubmitsName, () => ObserveIoUring(d => d.ForeignRingSubmitCount), "{enter}",
+            "io_uring: io_uring_enter calls into a worker's ring from another thread (its completion work then runs on that thread)."));
         // Process-wide, not per executor: a fallback machine starts when its method is called, often before any
         // executor sees it (FallbackMachines).
         instruments.Add(s_meter.CreateObservableCounter(FallbackStartedName, () => FallbackMachines.Started, "{machine}",
@@ -138,6 +151,14 @@ internal static class RuntimeMeter
         {
             yield return new(executor.Total(RuntimeCounter.WakesSameThread), [.. executor.Tags, new("origin", "same_thread")]);
             yield return new(executor.Total(RuntimeCounter.WakesOtherThread), [.. executor.Tags, new("origin", "other_thread")]);
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveIoUring(Func<IoUringDriver, long> read)
+    {
+        foreach (var executor in Executors())
+        {
+            if (executor.IoDriver is IoUringDriver driver) yield return new(read(driver), executor.Tags);
         }
     }
 

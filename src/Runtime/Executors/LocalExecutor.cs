@@ -69,7 +69,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     {
         _driver = Driver.Create(options);
         _tasks = new WakerTable(this);
-        _metrics = new ExecutorMetrics(AsyncGenMetrics.LocalKind, threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count + _remote.Count, _ => 0) { Dump = DumpTasks };
+        _metrics = new ExecutorMetrics(AsyncGenMetrics.LocalKind, threads: 1, () => _tasks.Count, () => _ready.Count + _driverWoken.Count + _remote.Count, _ => 0) { Dump = DumpTasks, IoDriver = _driver.Io };
     }
 
     private readonly ExecutorMetrics _metrics;

@@ -292,6 +292,17 @@ public class IoUringWorkerRingTests
                     registration.Deregister();
                     Assert.True(driver.ForeignRingSubmitCount > 0);
                     Assert.Equal(1, driver.ForwardedSubmitCount); // the cancel, queued before the scan found the receive
+                    // Both are the Meter's too, per executor (review finding 10): here an executor's metrics over this driver.
+                    var metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, threads: 2, () => 0, () => 0, _ => 0) { IoDriver = driver };
+                    try
+                    {
+                        Assert.Equal(1, MeterReading(metrics, "asyncgen.io.forwarded_submits"));
+                        Assert.Equal(driver.ForeignRingSubmitCount, MeterReading(metrics, "asyncgen.io.foreign_ring_submits"));
+                    }
+                    finally
+                    {
+                        metrics.Unregister();
+                    }
                     Assert.Equal(0u, driver.WorkerInstance(1).Unsubmitted);
                     worker1.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
                 }
@@ -743,5 +754,26 @@ public class IoUringWorkerRingTests
             Assert.Equal(10_000, executor.BlockOn(EchoOnce(10_000), s_limit));
         }
         Assert.Equal(before, Loopback.OpenDescriptors());
+    }
+
+    /// <summary>The value the AsyncGen Meter's observable <paramref name="instrument"/> reports for <paramref name="executor"/> (-1: none).</summary>
+    private static long MeterReading(ExecutorMetrics executor, string instrument)
+    {
+        long value = -1;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (published, l) =>
+        {
+            if (published.Meter.Name == "AsyncGen" && published.Name == instrument) l.EnableMeasurementEvents(published);
+        };
+        listener.SetMeasurementEventCallback<long>((_, measured, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == AsyncGenMetrics.ExecutorTag && (string?)tag.Value == executor.Name) value = measured;
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 }

@@ -141,6 +141,12 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>How many times a socket's unread bytes reached <see cref="IoUringRegistration.MaxHeldBuffers"/> and its receive was paused.</summary>
     public long ReceivePausedCount => Interlocked.Read(ref _pausedCount);
 
+    /// <summary>The count its registrations' <see cref="ScheduledIo"/> waker flags share (review finding 9).</summary>
+    internal ContentionCounter WakerContention { get; } = new();
+
+    /// <summary>Times a thread found a registration's waker flag held and spun for it (as <c>EpollDriver.WakerContentionCount</c>).</summary>
+    public long WakerContentionCount => WakerContention.Count;
+
     /// <summary>How many times the CQ of an instance overflowed into the kernel's list and was flushed.</summary>
     public long CqOverflowCount => Sum(static instance => instance.CqOverflowCount);
 
@@ -155,13 +161,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// worker's or a non-worker's cancel, the submit-everything before an fd closes). Such an enter also submits what
     /// the ring's worker had deferred, and the kernel then runs those requests' completion work on (and wakes) the
     /// submitting thread for as long as they live — the cost rings per worker exist to avoid. 0 without worker rings.
+    /// Also the Meter's <c>asyncgen.io.foreign_ring_submits</c>, per executor.
     /// </summary>
     public long ForeignRingSubmitCount => Interlocked.Read(ref _foreignSubmits);
 
     /// <summary>
     /// How many SQEs another thread queued into a worker's ring and left for that worker to submit (with an unpark)
     /// instead of entering the ring itself: cancels of requests living there, operations of non-worker threads on
-    /// worker 0's ring. 0 without worker rings.
+    /// worker 0's ring. 0 without worker rings. Also the Meter's <c>asyncgen.io.forwarded_submits</c>, per executor.
     /// </summary>
     public long ForwardedSubmitCount => Sum(static instance => instance.ForwardedCount);
 

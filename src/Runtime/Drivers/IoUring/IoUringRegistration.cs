@@ -58,7 +58,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private readonly IoUringDriver _driver;
     private FileDescriptorHandle? _lingerFd;
     private readonly bool _stream;
-    private readonly ScheduledIo _readiness = new();
+    private readonly ScheduledIo _readiness;
     private readonly Lock _lock = new();
     private Waker _reader;
     private Waker _writer;
@@ -102,10 +102,14 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         Slot = slot;
         Generation = generation;
         _stream = stream;
+        _readiness = new ScheduledIo(driver.WakerContention);
         _readiness.Activate(generation, fd, driver.Tick, writeInterest: true, optimistic: !connecting);
     }
 
     internal int Slot { get; }
+
+    /// <summary>The readiness and waker state of the socket (tests).</summary>
+    internal ScheduledIo Io => _readiness;
 
     internal int Generation { get; }
 

@@ -51,7 +51,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         Idle = new IdleWorkers(workerCount);
         Workers = new Worker[workerCount];
         Metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, workerCount, () => TaskCount, () => Injection.Count,
-            worker => Workers[worker].Queue.Count) { Dump = DumpTasks };
+            worker => Workers[worker].Queue.Count) { Dump = DumpTasks, IoDriver = Driver.Io };
         for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i, Metrics.Threads[i]);
         _threads = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++)
