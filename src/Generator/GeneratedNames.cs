@@ -103,6 +103,13 @@ internal static class GeneratedNames
     /// <summary>The field a parameter or local lives in: <c>_sum</c>.</summary>
     public static string Field(string name) => "_" + name;
 
+    /// <summary>
+    /// A name printed on its own as C# source spells it: a keyword keeps its '@' (<c>@class</c>), which a symbol's
+    /// name and a token's ValueText drop (printed bare, <c>class</c> would not compile or would cut the parse short).
+    /// </summary>
+    public static string Escaped(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
     /// <summary>A variable shared with lambdas, as generated code reads it: <c>__closure.sum</c>.</summary>
     public static string ClosureMember(string name) => ClosureLocal + "." + name;
 

@@ -121,7 +121,7 @@ internal sealed partial class BodyBuilder
     private string SpillQuery(QueryExpressionSyntax query, List<Stmt> output)
     {
         var from = query.FromClause;
-        var variable = from.Identifier.ValueText;
+        var variable = from.Identifier.Text;
         var source = SpillOperand(from.Expression, ContainsAwait(query.Body), output);
         // "from c in source" at first, "<query so far> into g" in a continuation: the start of the current part.
         var head = "from " + (from.Type is null ? "" : _rewriter.Rewrite(from.Type) + " ") + variable + " in " + source;
@@ -152,16 +152,16 @@ internal sealed partial class BodyBuilder
                     castTo = null;
                 }
                 cut = true;
-                text.Append("\n    join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.ValueText)
+                text.Append("\n    join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.Text)
                     .Append(" in ").Append(Spill(join.InExpression, output))
                     .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
-                if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.ValueText);
+                if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.Text);
             }
             text.Append("\n    ").Append(_rewriter.Rewrite(body.SelectOrGroup));
             if (body.Continuation is not { } continuation) return text.ToString();
             if (!ContainsAwait(continuation)) return text.Append("\n    ").Append(_rewriter.Rewrite(continuation)).ToString();
             previous = text.ToString();
-            variable = continuation.Identifier.ValueText;
+            variable = continuation.Identifier.Text;
             head = previous + "\n    into " + variable;
             castTo = null;
             body = continuation.Body;
@@ -724,7 +724,7 @@ internal sealed partial class BodyBuilder
     {
         var values = SpillList(anonymous.Initializers.Select(m => m.Expression).ToList(), output);
         var members = anonymous.Initializers.Select((m, i) =>
-            (_model.GetDeclaredSymbol(m)?.Name ?? throw new UnsupportedConstructException(m, "this anonymous type member")) + " = " + values[i]);
+            (GeneratedNames.Escaped(_model.GetDeclaredSymbol(m)?.Name ?? throw new UnsupportedConstructException(m, "this anonymous type member"))) + " = " + values[i]);
         return "new { " + string.Join(", ", members) + " }";
     }
 

@@ -193,8 +193,8 @@ internal sealed class BodyRewriter(
             DelegateTypeName(delegateType) is not { } type || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
             throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
-        var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i),
-                                                             Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? function.Parameters[i].Name : "arg" + i))).ToList();
+        var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i),
+                                                             Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i))).ToList();
         var arguments = copies.Select(c => c.Name).Concat(parameters.Select(p => p.Argument));
         var lambda = $"({string.Join(", ", parameters.Select(p => p.Declaration))}) => {rewritten.WithoutTrivia().ToFullString()}({string.Join(", ", arguments)})";
         // Inside a lambda or local function the variables are in scope under the names passed; in the body, the
@@ -313,6 +313,19 @@ internal sealed class BodyRewriter(
     }
 
     /// <summary>
+    /// Generated text as an expression, parsed whole: text that does not parse (a name printed without its '@', say)
+    /// would otherwise be cut short silently (the rest becomes skipped trivia, which WithTriviaFrom drops), so it
+    /// fails the method instead (AG0007, fallback builder) and the machine never differs from the source.
+    /// </summary>
+    private static ExpressionSyntax ParseExpression(string text)
+    {
+        var parsed = SyntaxFactory.ParseExpression(text, consumeFullText: true);
+        if (parsed.ContainsDiagnostics)
+            throw new System.InvalidOperationException($"generated expression does not parse ({parsed.GetDiagnostics().First().GetMessage(System.Globalization.CultureInfo.InvariantCulture)}): {text}");
+        return parsed;
+    }
+
+    /// <summary>
     /// The <c>[PollAsync]</c> method <paramref name="invocation"/> calls (the static form of an extension method), or
     /// null. Generated code is not intercepted, so the machine must create such a callee's machine itself.
     /// </summary>
@@ -361,7 +374,7 @@ internal sealed class BodyRewriter(
     private string DeconstructionTargets(VariableDesignationSyntax designation) => designation switch
     {
         SingleVariableDesignationSyntax single when model.GetDeclaredSymbol(single) is { } symbol =>
-            variables.IsHoisted(symbol) ? variables.Access(symbol)! : "var " + (variables.Access(symbol) ?? single.Identifier.ValueText),
+            variables.IsHoisted(symbol) ? variables.Access(symbol)! : "var " + (variables.Access(symbol) ?? single.Identifier.Text),
         ParenthesizedVariableDesignationSyntax nested => "(" + string.Join(", ", nested.Variables.Select(DeconstructionTargets)) + ")",
         _ => "_",
     };

@@ -80,9 +80,9 @@ internal sealed class VariableTable
             var type = parameter.Type.ToDisplayString(PollAsyncShape.TypeFormat);
             if (captured.Contains(parameter))
             {
-                ClosureFields.Add(new FieldSpec(parameter.Name, type, "parameter, captured by a lambda"));
-                _access[parameter] = GeneratedNames.ClosureMember(parameter.Name);
-                Parameters.Add(new ParameterSpec(parameter.Name, type, GeneratedNames.ClosureMember(parameter.Name)));
+                ClosureFields.Add(new FieldSpec(GeneratedNames.Escaped(parameter.Name), type, "parameter, captured by a lambda"));
+                _access[parameter] = GeneratedNames.ClosureMember(GeneratedNames.Escaped(parameter.Name));
+                Parameters.Add(new ParameterSpec(parameter.Name, type, GeneratedNames.ClosureMember(GeneratedNames.Escaped(parameter.Name))));
             }
             else
             {
@@ -132,7 +132,7 @@ internal sealed class VariableTable
                 {
                     // The pattern still declares a local (a pattern cannot assign a field), which the condition
                     // then stores: `o is string s && Hoist(out _s, s)`. Every other use reads the field.
-                    _patternLocals[symbol] = seenNames.Add(symbol.Name) ? symbol.Name : names.Allocate(symbol.Name + "_");
+                    _patternLocals[symbol] = seenNames.Add(symbol.Name) ? GeneratedNames.Escaped(symbol.Name) : names.Allocate(symbol.Name + "_");
                     UsesHoist = true;
                 }
                 else if (declaration is CatchDeclarationSyntax { Parent: CatchClauseSyntax { Filter: { } filter } } &&
@@ -144,7 +144,7 @@ internal sealed class VariableTable
                 if (iterationScope is not null)
                 {
                     var closure = ScopeClosureOf(iterationScope, names);
-                    var member = closure.Add(symbol.Name, type, $"local '{symbol.Name}', captured by a lambda");
+                    var member = closure.Add(GeneratedNames.Escaped(symbol.Name), type, $"local '{symbol.Name}', captured by a lambda");
                     _access[symbol] = closure.Field + "." + member;
                     _lambdaCopies[symbol] = closure.Parameter + "." + member;
                     _liveness.Add((closure.Field + "." + member, declaration, uses));
@@ -162,7 +162,7 @@ internal sealed class VariableTable
                 }
                 else if (captured.Contains(symbol))
                 {
-                    var member = names.Allocate(symbol.Name);
+                    var member = GeneratedNames.Escaped(names.Allocate(symbol.Name));
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
                     _access[symbol] = GeneratedNames.ClosureMember(member);
                     _liveness.Add((GeneratedNames.ClosureField + "." + member, declaration, uses));
