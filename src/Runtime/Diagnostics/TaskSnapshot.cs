@@ -18,8 +18,16 @@ namespace AsyncGen.Diagnostics;
 public sealed record TaskSnapshot(
     long Id, string Name, string State, int Polls, TimeSpan SinceLastPoll, TimeSpan SinceLastWake, IReadOnlyList<AsyncFrame> Backtrace)
 {
-    internal static TaskSnapshot Of(ITaskCell task, long nowMs)
+    /// <summary>
+    /// Describes <paramref name="task"/>; null if it completed and gave its waker-table slot away after the dump listed
+    /// it (its id and stamps would then be another task's or none: review finding 8).
+    /// </summary>
+    internal static TaskSnapshot? Of(ITaskCell task, long nowMs)
     {
+        // The id first: 0 once the slot was freed; read before the stamps, so a dump of a task that completes
+        // meanwhile shows its own id (with the stamps of the slot at worst a moment later).
+        long id = task.Id;
+        if (id == 0) return null;
         var state = task.State;
         var frames = new List<AsyncFrame>();
         if ((state & TaskState.Running) == 0)
@@ -34,7 +42,7 @@ public sealed record TaskSnapshot(
                 // was read (dumps are best effort while the executor runs).
             }
         }
-        return new TaskSnapshot(task.Id, task.Name, Describe(state), task.PollCount,
+        return new TaskSnapshot(id, task.Name, Describe(state), task.PollCount,
             TimeSpan.FromMilliseconds(Math.Max(0, nowMs - task.LastPollMs)),
             TimeSpan.FromMilliseconds(Math.Max(0, nowMs - task.LastWakeMs)), frames);
     }

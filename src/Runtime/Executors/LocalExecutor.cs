@@ -114,7 +114,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     public IReadOnlyList<TaskSnapshot> DumpTasks()
     {
         long now = Time.NowMs;
-        return [.. _tasks.Snapshot().Select(task => TaskSnapshot.Of(task, now))];
+        return [.. _tasks.Snapshot().Select(task => TaskSnapshot.Of(task, now)).OfType<TaskSnapshot>()];
     }
 
     /// <summary>

@@ -41,6 +41,21 @@ public class CompletedTaskWakerTests
         Assert.False(second.Waker.IsNoop);
     }
 
+    [Fact]
+    public void A_dump_leaves_out_a_task_that_completed_and_gave_its_slot_away_after_it_was_listed()
+    {
+        // WorkStealingExecutor.DumpTasks describes the tasks after releasing its lock: one may complete meanwhile.
+        using var executor = new LocalExecutor();
+        var first = (ITaskCell)executor.Spawn(Future.Box<Done, Unit>(default)).AsFuture();
+        Assert.NotNull(AsyncGen.Diagnostics.TaskSnapshot.Of(first, nowMs: 0));
+        executor.Run();
+        var second = (ITaskCell)executor.Spawn(Future.Box<Forever, Unit>(default)).AsFuture();
+
+        Assert.Null(AsyncGen.Diagnostics.TaskSnapshot.Of(first, nowMs: 0)); // not "#0" with the new task's stamps
+        Assert.Equal(second.Id, AsyncGen.Diagnostics.TaskSnapshot.Of(second, nowMs: 0)!.Id);
+        Assert.Equal(second.Id, Assert.Single(executor.DumpTasks()).Id);
+    }
+
     /// <summary>A task cell that counts the reads of its waker and is otherwise inert.</summary>
     private sealed class CountingCell : ITaskCell
     {

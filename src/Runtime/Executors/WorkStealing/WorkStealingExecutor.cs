@@ -101,7 +101,8 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         List<ITaskCell> live;
         lock (_tasksLock) live = _tasks.Snapshot();
         long now = Time.NowMs;
-        return [.. live.Select(task => TaskSnapshot.Of(task, now))];
+        // Workers may complete a task after the snapshot (the lock is released): it is left out (Of returns null).
+        return [.. live.Select(task => TaskSnapshot.Of(task, now)).OfType<TaskSnapshot>()];
     }
 
     internal InjectionQueue Injection { get; } = new();
