@@ -344,11 +344,20 @@ internal sealed class BodyRewriter(
     /// would otherwise be cut short silently (the rest becomes skipped trivia, which WithTriviaFrom drops), so it
     /// fails the method instead (AG0007, fallback builder) and the machine never differs from the source.
     /// </summary>
-    private static ExpressionSyntax ParseExpression(string text)
+    internal static ExpressionSyntax ParseExpression(string text)
     {
         var parsed = SyntaxFactory.ParseExpression(text, consumeFullText: true);
         if (parsed.ContainsDiagnostics)
             throw new System.InvalidOperationException($"generated expression does not parse ({parsed.GetDiagnostics().First().GetMessage(System.Globalization.CultureInfo.InvariantCulture)}): {text}");
+        return parsed;
+    }
+
+    /// <summary>Generated text as a statement, parsed whole like <see cref="ParseExpression"/>.</summary>
+    private static StatementSyntax ParseStatement(string text)
+    {
+        var parsed = SyntaxFactory.ParseStatement(text, consumeFullText: true);
+        if (parsed.ContainsDiagnostics)
+            throw new System.InvalidOperationException($"generated statement does not parse ({parsed.GetDiagnostics().First().GetMessage(System.Globalization.CultureInfo.InvariantCulture)}): {text}");
         return parsed;
     }
 

@@ -33,4 +33,14 @@ public class EscapedNameTests
         Assert.Contains("is int @int && Hoist(out _int, @int)", machine, StringComparison.Ordinal);
         Assert.Contains("is string @class && Hoist(out _class, @class)", machine, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Generated_text_that_does_not_parse_whole_fails_instead_of_being_cut_short()
+    {
+        // The text the generator printed before names kept their '@': the parse stopped at 'class' and dropped the store.
+        var error = Assert.Throws<InvalidOperationException>(() => AsyncGen.Generator.Rewriting.BodyRewriter.ParseExpression("_o is string class && Hoist(out _class, class)"));
+        Assert.Contains("does not parse", error.Message, StringComparison.Ordinal);
+        Assert.Equal("_o is string @class && Hoist(out _class, @class)",
+            AsyncGen.Generator.Rewriting.BodyRewriter.ParseExpression("_o is string @class && Hoist(out _class, @class)").ToFullString());
+    }
 }

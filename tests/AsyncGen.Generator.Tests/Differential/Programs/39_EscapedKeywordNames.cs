@@ -112,3 +112,44 @@ public static partial class P_EkRangeVariables
         return string.Join(",", joined) + " " + string.Join(",", grouped);
     }
 }
+
+public static partial class P_EkMoreDeclarations
+{
+    [PollAsync]
+    private static async Future<int> One()
+    {
+        await Ops.Yield();
+        return 1;
+    }
+
+    [PollAsync]
+    private static async Future<string> Body(int @params)
+    {
+        var r = "";
+        foreach (var @in in new[] { 1, 2 })
+        {
+            await Ops.Yield();
+            Func<int> f = () => @in + @params;                 // a foreach variable of each iteration, captured
+            r += f() + ",";
+            var step = (ref int x) => x += @in;                // a synthesized delegate type, wrapped
+            int q = 0;
+            step(ref q);
+            r += q + ";";
+        }
+        try { await Ops.Yield(); throw new InvalidOperationException("x"); }
+        catch (InvalidOperationException @catch) when (@catch.Message == "x") { await Ops.Yield(); r += @catch.Message; }
+        if (int.TryParse("5", out var @out)) { await Ops.Yield(); r += @out; }
+        var (@a, @class) = (1, "c");
+        await Ops.Yield();
+        r += @a + @class;
+        int @static(int @if) => @if + @params;
+        Func<int, int> g = @static;
+        await Ops.Yield();
+        r += g(1) + @static(2);
+        var @x = new { @event = await One() };
+        return r + @x.@event;
+    }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log) => await Body(10);
+}
