@@ -46,6 +46,12 @@ public class WorkerSampleShutdownTests
                 await kill.WaitForExitAsync();
             await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
+        catch (TimeoutException)
+        {
+            string sofar;
+            lock (output) sofar = output.ToString();
+            throw new TimeoutException($"the worker did not {(firstJob.Task.IsCompleted ? "exit after SIG" + signal : "process job 1")} within 60 s; its output so far:\n{sofar}");
+        }
         finally
         {
             if (!worker.HasExited) worker.Kill();

@@ -192,6 +192,7 @@ internal sealed class BodyRewriter(
         if (DelegateTypeOf(original) is not { DelegateInvokeMethod: { } invoke } delegateType ||
             DelegateTypeName(delegateType) is not { } type || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
             throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
+        RequireNoUnwrappedTwin(original, delegateType);
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
         var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i),
                                                              Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i))).ToList();
@@ -216,6 +217,31 @@ internal sealed class BodyRewriter(
         return model.GetOperation(original)?.Parent is Microsoft.CodeAnalysis.Operations.IDelegateCreationOperation { Type: INamedTypeSymbol { TypeKind: TypeKind.Delegate } natural }
             ? natural
             : null;
+    }
+
+    /// <summary>
+    /// A wrapped lambda or local function of a delegate type C# synthesizes gets the machine's stand-in type: when another
+    /// function of the body converts to the same synthesized type without a wrapper (it keeps the compiler's type), the
+    /// two no longer share one type (<c>step + other</c>, <c>other = step</c> would not compile; <c>GetType()</c> would
+    /// differ), so the method keeps the fallback builder (AG0005) instead.
+    /// </summary>
+    private void RequireNoUnwrappedTwin(ExpressionSyntax original, INamedTypeSymbol delegateType)
+    {
+        if (!delegateType.IsAnonymousType) return;
+        foreach (var other in body.DescendantNodes().OfType<ExpressionSyntax>())
+        {
+            if (other == original) continue;
+            bool wrapped;
+            if (other is AnonymousFunctionExpressionSyntax function)
+                wrapped = !BodySyntax.IsInsideNestedFunction(function, body) && variables.LambdaReceives(model, function).Count > 0;
+            else if (other is SimpleNameSyntax name && !(name.Parent is InvocationExpressionSyntax call && call.Expression == name) &&
+                     !(name.Parent is MemberAccessExpressionSyntax access && access.Expression == name) &&
+                     model.GetSymbolInfo(name).Symbol is IMethodSymbol method)
+                wrapped = method.MethodKind == MethodKind.LocalFunction && variables.LocalFunctionCopies(method).Count > 0 && !BodySyntax.IsInsideNestedFunction(name, body);
+            else continue;
+            if (!wrapped && SymbolEqualityComparer.Default.Equals(DelegateTypeOf(other), delegateType))
+                throw new UnsupportedConstructException(original, $"a lambda or local function of a delegate type C# synthesizes ('{delegateType.ToDisplayString()}') capturing a variable of which each iteration of a loop that awaits has its own, while '{(other.ToString().Length > 60 ? other.ToString().Substring(0, 60) + "..." : other.ToString())}' has the same synthesized type without capturing one: the machine would give the two different types (declare a named delegate type, such as 'delegate int Step(ref int x);', and convert both to it)");
+        }
     }
 
     /// <summary>
@@ -275,6 +301,7 @@ internal sealed class BodyRewriter(
             original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
                 .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
             throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
+        RequireNoUnwrappedTwin(original, delegateType);
         var types = received.Select(r => r.Type).Append(delegateName);
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));

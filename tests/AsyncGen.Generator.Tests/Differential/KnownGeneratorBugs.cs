@@ -23,6 +23,7 @@ internal static class KnownGeneratorBugs
         ["P_VdBaseReferenceToDerived"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_VdAbstractAndOverrides"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_VdProtectedVirtualWithProtectedType"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
+        ["P_SdUnwrappedTwinKeepsTheFallback"] = "generator: AG0005 for a wrapped lambda of a synthesized delegate type beside an unwrapped one of the same type (the machine's stand-in type would differ from the compiler's)",
         ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
     };
 
