@@ -26,7 +26,7 @@ namespace AsyncGen.Runtime.Coyote.Tests;
 public class ConsumerGateTests
 {
     private const int Capacity = 2;
-    private const int Receive = 1; // the identity the modelled receive announces (ConsumerGate.Enter: its thread's id)
+    private const int Receive = 1; // the identity the modelled receive announces (ConsumerGate.Enter: its thread's CurrentReceive)
 
     /// <summary>One bounded channel's consuming side (ChannelCore's fields) and what the model records.</summary>
     private sealed class Channel
@@ -66,7 +66,7 @@ public class ConsumerGateTests
             FlushAnnounce(channel); // by the receive's next store at the latest (stores leave the buffer in order)
             if (closed)
             {
-                channel.Gate.Leave(Receive);
+                channel.Gate.Exit(Receive);
                 channel.SawClosed = true;
                 yield break;
             }
@@ -82,7 +82,7 @@ public class ConsumerGateTests
             }
             bool drained = !took && channel.Room.IsClosedWithFree(Capacity);
             channel.ReceiveTaking = false;
-            channel.Gate.Leave(Receive);
+            channel.Gate.Exit(Receive);
             if (drained)
             {
                 channel.SawClosed = true;
@@ -192,7 +192,7 @@ public class ConsumerGateTests
             {
                 try
                 {
-                    state.Gate.Leave(receive);
+                    state.Gate.Exit(receive);
                 }
                 catch (InvalidOperationException)
                 {

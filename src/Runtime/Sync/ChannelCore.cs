@@ -133,7 +133,8 @@ internal sealed class ChannelCore<T>
     /// <summary>Takes an item if one is waiting; false when none is or the receiver was disposed.</summary>
     public bool TryReceive(out T item)
     {
-        bool open = _gate.Enter(); // outside the try: a second consumer's throw must not let the first one out
+        int receive = ConsumerGate.CurrentReceive;
+        bool open = _gate.Enter(receive); // outside the try: a second consumer's throw must not let the first one out
         try
         {
             if (open) return TryTake(out item);
@@ -142,13 +143,14 @@ internal sealed class ChannelCore<T>
         }
         finally
         {
-            _gate.Exit();
+            _gate.Exit(receive);
         }
     }
 
     public Poll<ReceiveResult<T>> PollReceive(ref bool registered, in Waker waker)
     {
-        bool open = _gate.Enter();
+        int receive = ConsumerGate.CurrentReceive;
+        bool open = _gate.Enter(receive);
         try
         {
             // Disposed while this receive was pending (the close woke it) or before it started: the items are the
@@ -157,7 +159,7 @@ internal sealed class ChannelCore<T>
         }
         finally
         {
-            _gate.Exit();
+            _gate.Exit(receive);
         }
     }
 

@@ -72,23 +72,26 @@ public class ChannelTwoConsumersTests
         using var overwritten = new ManualResetEventSlim();
         var first = new Thread(() =>
         {
-            Assert.True(box.Gate.Enter());
+            int receive = ConsumerGate.CurrentReceive;
+            Assert.True(box.Gate.Enter(receive));
             entered.Set();
             overwritten.Wait(SyncTestSupport.StallLimit);
-            firstLeaving = Record.Exception(() => box.Gate.Exit());
+            firstLeaving = Record.Exception(() => box.Gate.Exit(receive));
         });
         first.Start();
         Assert.True(entered.Wait(SyncTestSupport.StallLimit));
-        box.Gate.Announce(Environment.CurrentManagedThreadId); // the second receive's store, after its check saw the gate free
+        int second = ConsumerGate.CurrentReceive;
+        Assert.NotEqual(0, second);
+        box.Gate.Announce(second); // the second receive's store, after its check saw the gate free
         overwritten.Set();
         Assert.True(first.Join(SyncTestSupport.StallLimit));
 
         var error = Assert.IsType<InvalidOperationException>(firstLeaving);
         Assert.Contains("single consumer", error.Message);
-        box.Gate.Exit(); // the second receive leaves normally
+        box.Gate.Exit(second); // the second receive leaves normally
         Assert.False(box.Gate.ReceiveInside);
-        Assert.True(box.Gate.Enter()); // and the gate serves the next receive
-        box.Gate.Exit();
+        Assert.True(box.Gate.Enter(second)); // and the gate serves the next receive
+        box.Gate.Exit(second);
     }
 
     [Fact]
