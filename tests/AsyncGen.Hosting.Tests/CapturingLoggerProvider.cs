@@ -10,6 +10,20 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// <summary>
+    /// Returns once an entry of <paramref name="level"/> was logged: what detached tasks log happens on an executor
+    /// thread, in their own time, so a test that stops the host first can find nothing logged yet.
+    /// </summary>
+    public async Task WaitForAsync(LogLevel level, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!Entries.Any(entry => entry.Level == level))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Nothing was logged at level {level} within {limit}.");
+            await Task.Delay(10);
+        }
+    }
+
     public void Dispose() { }
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
