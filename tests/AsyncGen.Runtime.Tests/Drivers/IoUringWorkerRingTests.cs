@@ -93,9 +93,7 @@ public class IoUringWorkerRingTests
         using (driver)
         {
             Assert.True(driver!.TryCreateWorkerRings(2));
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
+            using var listener = Listening();
             using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             client.Connect(listener.LocalEndPoint!);
             client.ReceiveTimeout = 30_000;
@@ -150,6 +148,15 @@ public class IoUringWorkerRingTests
         }
     }
 
+    /// <summary>A TCP socket listening on a loopback port the system picks (backlog as <see cref="Socket.Listen(int)"/>).</summary>
+    private static Socket Listening(int backlog = int.MaxValue)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(backlog);
+        return listener;
+    }
+
     private static (Socket Client, Socket Server) Pair(Socket listener)
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -169,9 +176,7 @@ public class IoUringWorkerRingTests
         using (driver)
         {
             Assert.True(driver!.TryCreateWorkerRings(2));
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(100);
+            using var listener = Listening(100);
             // 24 × 64 held buffers (the per-socket cap) > the ring's 1,024: the fillers take every buffer.
             const int Fillers = 24;
             var pairs = Enumerable.Range(0, Fillers + 1).Select(_ => Pair(listener)).ToArray();
@@ -266,9 +271,7 @@ public class IoUringWorkerRingTests
         using (driver)
         {
             Assert.True(driver!.TryCreateWorkerRings(2));
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
+            using var listener = Listening();
             var (client, server) = Pair(listener);
             using (client)
             using (server)
@@ -325,9 +328,7 @@ public class IoUringWorkerRingTests
         using (driver)
         {
             Assert.True(driver!.TryCreateWorkerRings(2));
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
+            using var listener = Listening();
             var (client, server) = Pair(listener);
             using (client)
             using (server)
@@ -369,9 +370,7 @@ public class IoUringWorkerRingTests
         using (driver)
         {
             Assert.True(driver!.TryCreateWorkerRings(2));
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
+            using var listener = Listening();
             var (client, server) = Pair(listener);
             using (client)
             using (server)
