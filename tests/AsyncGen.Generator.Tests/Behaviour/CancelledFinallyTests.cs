@@ -95,6 +95,21 @@ public partial class CancelledFinallyTests
     }
 
     [PollAsync]
+    internal static async Future<int> ParentOfWaitingChild(Gate gate, List<string> log)
+    {
+        try
+        {
+            return await Work(gate, log, waitInFinally: true);
+        }
+        finally
+        {
+            log.Add("parent close");
+            await Task.CompletedTask;
+            log.Add("parent closed");
+        }
+    }
+
+    [PollAsync]
     internal static async Future<int> Quick()
     {
         await Future.Yield();
@@ -256,6 +271,22 @@ public partial class CancelledFinallyTests
         future.Dispose();
 
         Assert.Equal(["parent", "child", "child close", "child closed", "parent close", "parent closed"], log);
+    }
+
+    [Fact]
+    public void A_nested_machine_whose_finally_waits_detaches_and_its_parent_does_not_wait_for_it_counted()
+    {
+        using var events = new CleanupEvents();
+        using var executor = new LocalExecutor();
+        var log = new List<string>();
+
+        executor.Spawn(new PollThenDispose<int>(ParentOfWaitingChild(new Gate(), log), _ => log.Add("disposed")));
+        executor.Run();
+
+        // C# would log "closed" before "parent close": the parent's cleanup does not wait for its child's detached one.
+        Assert.Equal(["work", "close", "parent close", "parent closed", "disposed", "closed"], log);
+        Assert.Contains("CancelledFinallyTests.Work", events.Detached);
+        Assert.DoesNotContain("CancelledFinallyTests.ParentOfWaitingChild", events.Detached);
     }
 
     [Fact]
