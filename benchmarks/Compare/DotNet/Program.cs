@@ -5,6 +5,7 @@
 // impl: asyncgen-local (one LocalExecutor), asyncgen-ws2 (WorkStealingExecutor, 2 workers) or dotnet (Task/ValueTask
 // on the thread pool). workload: spawn_join nested_await ping_pong_channel ping_pong_oneshot yield_many timers
 // (default: all). Prints one key=value line per workload, the same format as the tokio crate's `bench` command.
+// --gc-events adds what the GC did during each measured run (GcEvents.cs) and prints the GC's settings first.
 using System.Diagnostics;
 using System.Globalization;
 using AsyncGen;
@@ -13,14 +14,20 @@ using AsyncGen.Benchmarks;
 string[] allWorkloads = ["spawn_join", "nested_await", "ping_pong_channel", "ping_pong_oneshot", "yield_many", "timers"];
 if (args.Length == 0 || args[0] is not ("asyncgen-local" or "asyncgen-ws2" or "dotnet"))
 {
-    Console.Error.WriteLine($"usage: Compare.DotNet <asyncgen-local|asyncgen-ws2|dotnet> [{string.Join('|', allWorkloads)} ...] [--min-ms N]");
+    Console.Error.WriteLine($"usage: Compare.DotNet <asyncgen-local|asyncgen-ws2|dotnet> [{string.Join('|', allWorkloads)} ...] [--min-ms N] [--gc-events]");
     return 2;
 }
 string impl = args[0];
 int minMs = 500; // measured time per workload: long enough for several iterations and a few GCs
+GcEvents? gcEvents = null;
 var workloads = new List<string>();
 for (int i = 1; i < args.Length; i++)
 {
+    if (args[i] == "--gc-events")
+    {
+        gcEvents ??= new GcEvents();
+        continue;
+    }
     if (args[i] == "--min-ms" && i + 1 < args.Length && int.TryParse(args[++i], out minMs) && minMs > 0) continue;
     if (Array.IndexOf(allWorkloads, args[i]) < 0)
     {
@@ -30,6 +37,11 @@ for (int i = 1; i < args.Length; i++)
     workloads.Add(args[i]);
 }
 if (workloads.Count == 0) workloads.AddRange(allWorkloads);
+if (gcEvents is not null)
+{
+    var settings = GC.GetConfigurationVariables();
+    Console.WriteLine("gc_settings " + string.Join(' ', settings.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key}={pair.Value}")));
+}
 
 using var local = impl == "asyncgen-local" ? new LocalExecutor() : null;
 var workStealing = impl == "asyncgen-ws2" ? SpawnJoinBenchmarks.SharedWorkStealing : null;
@@ -97,6 +109,7 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
     int gc0Before = GC.CollectionCount(0), gc1Before = GC.CollectionCount(1), gc2Before = GC.CollectionCount(2);
     var pauseBefore = GC.GetTotalPauseDuration();
+    gcEvents?.Start();
     var cpuBefore = Environment.CpuUsage.TotalTime;
     var clock = Stopwatch.StartNew();
     do
@@ -111,7 +124,8 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
     Report(workload, $"ops={ops} ns_per_op={F(elapsedNs / ops)} cpu_ns_per_op={F(cpuNs / ops)} bytes_per_op={F((double)bytes / ops)} " +
         $"gc_pause_ns_per_op={F((GC.GetTotalPauseDuration() - pauseBefore).Ticks * 100.0 / ops)} gc0={GC.CollectionCount(0) - gc0Before} " +
-        $"gc1={GC.CollectionCount(1) - gc1Before} gc2={GC.CollectionCount(2) - gc2Before}");
+        $"gc1={GC.CollectionCount(1) - gc1Before} gc2={GC.CollectionCount(2) - gc2Before}" +
+        (gcEvents is null ? "" : $" heap_mb={F(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0)} {gcEvents.Stop(ops)}"));
 }
 
 // Two warm-up runs (the JIT: after one, part of the timer path still ran instrumented or at tier 0 in the measured
