@@ -91,6 +91,13 @@ internal static class DiagnosticDescriptors
         "{0} returns a Future, so it runs on the fallback builder (the C# compiler's state machine), not a generated machine; move its body into a [PollAsync] method of a partial type and call that",
         "The generator rewrites [PollAsync] methods only. An async lambda, anonymous method or local function that returns Future or Future<T> is compiled by C# into its own state machine and adapted to polling: the same behaviour, but a box and awaiter allocations per call, and no embedding by value. A [PollAsync] method called from the same place gets the generated machine.");
 
+    /// <summary>AG0112: a [PollAsync] method that C# can call virtually, where its machine is not used.</summary>
+    public static readonly DiagnosticDescriptor VirtualPollAsyncMethod = Warning(
+        "AG0112",
+        "[PollAsync] method can be called virtually, which runs the fallback builder",
+        "'{0}' {1}, so {2} run the override of the object's run-time type on the fallback builder, not a generated machine; {3}",
+        "A generated machine is one declaration's body, and the calls the generator replaces are bound to that body. A call C# dispatches virtually runs whichever override the object has, so the generator leaves it to C#: the override's own async method, adapted to polling by the fallback builder (a box and awaiter allocations per call). Calls bound statically keep the machine: through 'base.', on a sealed type or a struct, of a sealed override or a non-virtual method.");
+
     private static DiagnosticDescriptor Info(string id, string title, string message, string description) =>
         new(
             id,

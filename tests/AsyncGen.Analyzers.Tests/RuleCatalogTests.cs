@@ -15,9 +15,9 @@ public sealed class RuleCatalogTests
         .ToArray();
 
     [Fact]
-    public void Analyzers_export_exactly_the_rules_AG0100_to_AG0111()
+    public void Analyzers_export_exactly_the_rules_AG0100_to_AG0112()
     {
-        var expected = Enumerable.Range(100, 12).Select(n => $"AG0{n}");
+        var expected = Enumerable.Range(100, 13).Select(n => $"AG0{n}");
         Assert.Equal(expected, s_rules.Select(rule => rule.Id));
     }
 

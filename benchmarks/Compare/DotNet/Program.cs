@@ -5,31 +5,48 @@
 // impl: asyncgen-local (one LocalExecutor), asyncgen-ws2 (WorkStealingExecutor, 2 workers) or dotnet (Task/ValueTask
 // on the thread pool). workload: spawn_join nested_await ping_pong_channel ping_pong_oneshot yield_many timers
 // (default: all). Prints one key=value line per workload, the same format as the tokio crate's `bench` command.
+// --iterations N measures exactly N iterations instead of --min-ms (for valgrind: counts, not times).
+// --gc-events adds what the GC did during each measured run (GcEvents.cs) and prints the GC's settings first.
 using System.Diagnostics;
 using System.Globalization;
 using AsyncGen;
 using AsyncGen.Benchmarks;
 
 string[] allWorkloads = ["spawn_join", "nested_await", "ping_pong_channel", "ping_pong_oneshot", "yield_many", "timers"];
+// Run only when named: AsyncGen's spawn_join keeping every handle until the end (tokio and .NET have no counterpart).
+string[] namedOnly = ["spawn_join_kept"];
 if (args.Length == 0 || args[0] is not ("asyncgen-local" or "asyncgen-ws2" or "dotnet"))
 {
-    Console.Error.WriteLine($"usage: Compare.DotNet <asyncgen-local|asyncgen-ws2|dotnet> [{string.Join('|', allWorkloads)} ...] [--min-ms N]");
+    Console.Error.WriteLine($"usage: Compare.DotNet <asyncgen-local|asyncgen-ws2|dotnet> [{string.Join('|', allWorkloads)} ...] [--min-ms N | --iterations N] [--gc-events]");
     return 2;
 }
 string impl = args[0];
 int minMs = 500; // measured time per workload: long enough for several iterations and a few GCs
+GcEvents? gcEvents = null;
+int iterations = 0; // --iterations N: exactly N measured iterations after two warm-ups (for instruction counts under valgrind)
 var workloads = new List<string>();
 for (int i = 1; i < args.Length; i++)
 {
-    if (args[i] == "--min-ms" && i + 1 < args.Length && int.TryParse(args[++i], out minMs) && minMs > 0) continue;
-    if (Array.IndexOf(allWorkloads, args[i]) < 0)
+    if (args[i] == "--gc-events")
     {
-        Console.Error.WriteLine($"unknown workload '{args[i]}' (one of: {string.Join(' ', allWorkloads)})");
+        gcEvents ??= new GcEvents();
+        continue;
+    }
+    if (args[i] == "--min-ms" && i + 1 < args.Length && int.TryParse(args[++i], out minMs) && minMs > 0) continue;
+    if (args[i] == "--iterations" && i + 1 < args.Length && int.TryParse(args[++i], out iterations) && iterations > 0) continue;
+    if (Array.IndexOf(allWorkloads, args[i]) < 0 && Array.IndexOf(namedOnly, args[i]) < 0)
+    {
+        Console.Error.WriteLine($"unknown workload '{args[i]}' (one of: {string.Join(' ', allWorkloads.Concat(namedOnly))})");
         return 2;
     }
     workloads.Add(args[i]);
 }
 if (workloads.Count == 0) workloads.AddRange(allWorkloads);
+if (gcEvents is not null)
+{
+    var settings = GC.GetConfigurationVariables();
+    Console.WriteLine("gc_settings " + string.Join(' ', settings.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key}={pair.Value}")));
+}
 
 using var local = impl == "asyncgen-local" ? new LocalExecutor() : null;
 var workStealing = impl == "asyncgen-ws2" ? SpawnJoinBenchmarks.SharedWorkStealing : null;
@@ -44,6 +61,18 @@ foreach (var workload in workloads)
                 if (local is not null) SpawnJoinBenchmarks.RunAsyncGen(local);
                 else if (workStealing is not null) SpawnJoinBenchmarks.RunAsyncGen(workStealing);
                 else SpawnJoinBenchmarks.RunDotNet();
+            });
+            break;
+        case "spawn_join_kept":
+            if (local is null && workStealing is null)
+            {
+                Console.Error.WriteLine("spawn_join_kept: AsyncGen only");
+                return 2;
+            }
+            Measure(workload, SpawnJoinBenchmarks.CompareTasks, () =>
+            {
+                if (local is not null) SpawnJoinBenchmarks.RunAsyncGenKeepingHandles(local);
+                else SpawnJoinBenchmarks.RunAsyncGenKeepingHandles(workStealing!);
             });
             break;
         case "nested_await":
@@ -91,19 +120,20 @@ return 0;
 void Measure(string workload, int opsPerIteration, Action iteration)
 {
     var warmup = Stopwatch.StartNew();
-    for (int n = 0; n < 2 || warmup.ElapsedMilliseconds < minMs / 2; n++) iteration();
+    for (int n = 0; n < 2 || (iterations == 0 && warmup.ElapsedMilliseconds < minMs / 2); n++) iteration();
     Settle();
     long ops = 0;
     long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
     int gc0Before = GC.CollectionCount(0), gc1Before = GC.CollectionCount(1), gc2Before = GC.CollectionCount(2);
     var pauseBefore = GC.GetTotalPauseDuration();
+    gcEvents?.Start();
     var cpuBefore = Environment.CpuUsage.TotalTime;
     var clock = Stopwatch.StartNew();
     do
     {
         iteration();
         ops += opsPerIteration;
-    } while (clock.ElapsedMilliseconds < minMs);
+    } while (iterations > 0 ? ops < (long)iterations * opsPerIteration : clock.ElapsedMilliseconds < minMs);
     double elapsedNs = clock.Elapsed.Ticks * 100.0;
     // CPU time of every thread of the process (GC and JIT included): on a loaded machine, where the wall-clock
     // time mostly measures the wait for a core, the figure that survives the load.
@@ -111,7 +141,8 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
     Report(workload, $"ops={ops} ns_per_op={F(elapsedNs / ops)} cpu_ns_per_op={F(cpuNs / ops)} bytes_per_op={F((double)bytes / ops)} " +
         $"gc_pause_ns_per_op={F((GC.GetTotalPauseDuration() - pauseBefore).Ticks * 100.0 / ops)} gc0={GC.CollectionCount(0) - gc0Before} " +
-        $"gc1={GC.CollectionCount(1) - gc1Before} gc2={GC.CollectionCount(2) - gc2Before}");
+        $"gc1={GC.CollectionCount(1) - gc1Before} gc2={GC.CollectionCount(2) - gc2Before}" +
+        (gcEvents is null ? "" : $" heap_mb={F(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0)} {gcEvents.Stop(ops)}"));
 }
 
 // Two warm-up runs (the JIT: after one, part of the timer path still ran instrumented or at tier 0 in the measured

@@ -144,9 +144,12 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         int owner = Volatile.Read(ref _runningThread);
         if (owner > 0 && owner != current) throw SpawnWhileRunning();
         // Bound as Scheduled and queued here: no wake (one atomic step fewer per spawn, and no dispatch through it).
-        var task = TaskCell.Claim(future, scheduled: true);
+        // The box is claimed only past every check that can refuse the spawn, so a refused spawn leaves it unspawned:
+        // the caller who catches the exception can still spawn it elsewhere, poll it or dispose it.
+        ITaskCell<T> task;
         if (owner == current)
         {
+            task = TaskCell.Claim(future, scheduled: true);
             _tasks.Add(task);
         }
         else
@@ -156,6 +159,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
             ClaimForSpawn(current);
             try
             {
+                task = TaskCell.Claim(future, scheduled: true);
                 _tasks.Add(task);
             }
             finally
@@ -169,7 +173,7 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     }
 
     // A spawn from a thread other than the executor's, while it does not run: marks _runningThread with minus this
-    // thread's id for the few stores of the Add, so that Run (which waits it out) and another such spawn exclude it.
+    // thread's id for the claim and the Add (a few stores), so that Run (which waits it out) and another such spawn exclude it.
     // A Run that started since the caller's check wins: the spawn throws as one made while the executor runs.
     private void ClaimForSpawn(int current)
     {

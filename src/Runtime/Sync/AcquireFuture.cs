@@ -27,7 +27,7 @@ public struct AcquireFuture : IFuture<SemaphorePermit>, IAsyncFrameSource
         if (_done) throw new InvalidOperationException("The acquire future was polled after it completed.");
         if (_acquisition.Poll(ref cx).IsPending) return Poll<SemaphorePermit>.Pending;
         _done = true; // a public semaphore is never closed, so Ready means the permits are ours
-        return Poll<SemaphorePermit>.Ready(new SemaphorePermit(_owner, _amount));
+        return Poll<SemaphorePermit>.Ready(_owner.Issue(_amount));
     }
 
     /// <summary>Stops waiting; permits granted to this future but not yet returned by a poll go back to the semaphore.</summary>

@@ -19,6 +19,7 @@ namespace AsyncGen.Sync;
 public sealed class AsyncSemaphore
 {
     private readonly BatchSemaphore _permits;
+    private readonly PermitLedger _ledger = new();
 
     /// <summary>Creates a semaphore with <paramref name="permits"/> free permits.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is negative.</exception>
@@ -44,12 +45,28 @@ public sealed class AsyncSemaphore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permits);
         bool acquired = _permits.TryAcquire(permits);
-        permit = acquired ? new SemaphorePermit(this, permits) : default;
+        permit = acquired ? Issue(permits) : default;
         return acquired;
     }
 
+    /// <summary>Hands out <paramref name="permits"/> permits that were just taken, as one ticketed permit.</summary>
+    internal SemaphorePermit Issue(int permits)
+    {
+        _ledger.Issue(out int slot, out int generation);
+        return new SemaphorePermit(this, permits, slot, generation);
+    }
+
+    /// <summary>A permit's disposal: gives its permits back if it is the first disposal of that permit or a copy.</summary>
+    internal void Return(int slot, int generation, int permits)
+    {
+        // Retired first: of two disposals racing, the one that wins this CAS is the one that releases.
+        if (_ledger.Retire(slot, generation)) _permits.Release(permits);
+    }
+
+    internal bool Holds(int slot, int generation) => _ledger.IsOutstanding(slot, generation);
+
     /// <summary>
-    /// Adds <paramref name="permits"/> permits (also how a <see cref="SemaphorePermit"/> gives its permits back),
+    /// Adds <paramref name="permits"/> permits (a <see cref="SemaphorePermit"/> gives its own back by <c>Dispose</c>),
     /// waking the waiters they satisfy. May raise the count above the initial one, like tokio's <c>add_permits</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is not positive.</exception>

@@ -3,25 +3,34 @@ using System.Diagnostics;
 namespace AsyncGen.Sync;
 
 /// <summary>Permits acquired from a <see cref="AsyncSemaphore"/>; <see cref="Dispose"/> gives them back.</summary>
-/// <remarks>A struct so that acquiring allocates nothing: dispose exactly one copy, exactly once (a
-/// <c>using</c> statement does that). Disposing <c>default</c> does nothing.</remarks>
-[DebuggerDisplay("{Count} permit(s)")]
+/// <remarks>A struct so that acquiring allocates nothing. Each permit carries the ticket of its acquisition (a slot
+/// of the semaphore's ledger and that slot's generation): only the first disposal of it or of any copy of it gives the
+/// permits back, so <c>using var permit = await semaphore.Acquire();</c> followed by a <c>permit.Dispose()</c> by
+/// hand, or disposing two copies, returns them once. Disposing <c>default</c> does nothing.</remarks>
+[DebuggerDisplay("{Count} permit(s){(IsHeld ? \"\" : \", returned\"),nq}")]
 public readonly struct SemaphorePermit : IDisposable
 {
     private readonly AsyncSemaphore? _semaphore;
+    private readonly int _slot;
+    private readonly int _generation;
 
-    internal SemaphorePermit(AsyncSemaphore semaphore, int count)
+    internal SemaphorePermit(AsyncSemaphore semaphore, int count, int slot, int generation)
     {
         _semaphore = semaphore;
         Count = count;
+        _slot = slot;
+        _generation = generation;
     }
 
-    /// <summary>How many permits this holds.</summary>
+    /// <summary>How many permits this holds (or held, once disposed).</summary>
     public int Count { get; }
 
-    /// <summary>Returns the permits to the semaphore, waking the waiters they satisfy.</summary>
-    public void Dispose()
-    {
-        if (_semaphore is not null) _semaphore.Release(Count);
-    }
+    /// <summary>True until this permit, or a copy of it, is disposed; false for <c>default</c>.</summary>
+    public bool IsHeld => _semaphore is not null && _semaphore.Holds(_slot, _generation);
+
+    /// <summary>
+    /// Returns the permits to the semaphore, waking the waiters they satisfy; a no-op if this permit or a copy of it
+    /// was already disposed.
+    /// </summary>
+    public void Dispose() => _semaphore?.Return(_slot, _generation, Count);
 }

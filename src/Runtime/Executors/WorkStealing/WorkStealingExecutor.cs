@@ -139,13 +139,16 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         // thread-static lookup. Any other thread wakes it (the injection queue).
         var worker = t_worker;
         bool local = worker is not null && worker.Executor == this;
-        var task = TaskCell.Claim(future, scheduled: local);
+        ITaskCell<T> task;
         lock (_tasksLock)
         {
-            // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot.
+            // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot. The box
+            // is claimed only past this check, so a refused spawn leaves it unspawned: the caller who catches the
+            // exception can still spawn it elsewhere, poll it or dispose it (a claim of a few plain stores).
             if (_shutdown) throw new ObjectDisposedException(nameof(WorkStealingExecutor),
                 "This WorkStealingExecutor was disposed, which cancelled its unfinished tasks and stopped its workers: " +
                 "create a new executor, and dispose an executor only once its work is done.");
+            task = TaskCell.Claim(future, scheduled: local);
             _tasks.Add(task);
         }
         if (local)

@@ -1,0 +1,134 @@
+using AsyncGen.Runtime.Tests.Support;
+using AsyncGen.Sync;
+
+namespace AsyncGen.Runtime.Tests.Sync;
+
+/// <summary>
+/// A <see cref="SemaphorePermit"/> gives its permits back once, however many times it or its copies are disposed
+/// (it used to return them at every disposal, raising the semaphore's count above its size).
+/// </summary>
+public class SemaphorePermitTests
+{
+    [Fact]
+    public void A_permit_disposed_by_using_and_by_hand_returns_its_permits_once()
+    {
+        var semaphore = new AsyncSemaphore(3);
+        var cx = new Context(new CountingWakeTarget().Waker);
+        using (var permit = semaphore.Acquire(2).Poll(ref cx).Value)
+        {
+            Assert.Equal(1, semaphore.AvailablePermits);
+            permit.Dispose();
+            Assert.Equal(3, semaphore.AvailablePermits);
+        }
+        Assert.Equal(3, semaphore.AvailablePermits);
+    }
+
+    [Fact]
+    public void A_copy_of_a_disposed_permit_returns_nothing_and_says_it_is_not_held()
+    {
+        var semaphore = new AsyncSemaphore(1);
+        Assert.True(semaphore.TryAcquire(out var permit));
+        var copy = permit;
+        Assert.True(copy.IsHeld);
+        permit.Dispose();
+        Assert.False(copy.IsHeld);
+        copy.Dispose();
+        Assert.Equal(1, semaphore.AvailablePermits);
+    }
+
+    [Fact]
+    public void A_stale_permit_disposed_again_does_not_release_the_next_holder_of_its_slot()
+    {
+        var semaphore = new AsyncSemaphore(1);
+        Assert.True(semaphore.TryAcquire(out var first));
+        first.Dispose();
+        Assert.True(semaphore.TryAcquire(out var second)); // takes the slot the first permit had, a generation later
+        first.Dispose();
+        Assert.True(second.IsHeld);
+        Assert.Equal(0, semaphore.AvailablePermits);
+        second.Dispose();
+        Assert.Equal(1, semaphore.AvailablePermits);
+    }
+
+    [Fact]
+    public void Disposing_default_does_nothing()
+    {
+        SemaphorePermit none = default;
+        Assert.False(none.IsHeld);
+        none.Dispose();
+    }
+
+    [Fact]
+    public void Many_permits_held_at_once_each_return_once()
+    {
+        const int holders = 100; // more than one chunk of the ledger (32 slots): it grows while permits are out
+        var semaphore = new AsyncSemaphore(holders);
+        var permits = new SemaphorePermit[holders];
+        for (int i = 0; i < holders; i++) Assert.True(semaphore.TryAcquire(out permits[i]));
+        foreach (var permit in permits) permit.Dispose();
+        foreach (var permit in permits) permit.Dispose();
+        Assert.Equal(holders, semaphore.AvailablePermits);
+        Assert.All(permits, permit => Assert.False(permit.IsHeld));
+    }
+
+    [Fact]
+    public void Two_threads_disposing_the_same_permits_at_once_return_each_exactly_once()
+    {
+        const int permitCount = 64;
+        const int rounds = 300;
+        var semaphore = new AsyncSemaphore(permitCount);
+        var permits = new SemaphorePermit[permitCount];
+        using var start = new Barrier(3);
+        using var done = new Barrier(3);
+        int stop = 0;
+        // Both threads walk the same permits, one forwards and one backwards, so they collide on some of them in
+        // every round; each round re-acquires every permit into slots retired in the round before.
+        var disposers = new[] { false, true }.Select(backwards => new Thread(() =>
+        {
+            while (true)
+            {
+                start.SignalAndWait();
+                if (Volatile.Read(ref stop) != 0) return;
+                for (int i = 0; i < permitCount; i++) permits[backwards ? permitCount - 1 - i : i].Dispose();
+                done.SignalAndWait();
+            }
+        })).ToArray();
+        foreach (var thread in disposers) thread.Start();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int i = 0; i < permitCount; i++) Assert.True(semaphore.TryAcquire(out permits[i]), $"round {round}: permit {i} was not free");
+            Assert.Equal(0, semaphore.AvailablePermits);
+            start.SignalAndWait();
+            done.SignalAndWait();
+            Assert.Equal(permitCount, semaphore.AvailablePermits);
+        }
+        Volatile.Write(ref stop, 1);
+        start.SignalAndWait();
+        foreach (var thread in disposers) thread.Join();
+    }
+
+    [Fact]
+    public void Threads_acquiring_and_disposing_every_permit_twice_never_exceed_the_semaphore_size()
+    {
+        const int size = 3;
+        const int iterations = 20_000;
+        var semaphore = new AsyncSemaphore(size);
+        int inside = 0, overfull = 0;
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (int i = 0; i < iterations; i++)
+            {
+                if (!semaphore.TryAcquire(out var permit)) continue;
+                if (Interlocked.Increment(ref inside) > size) Interlocked.Increment(ref overfull);
+                var copy = permit;
+                Interlocked.Decrement(ref inside);
+                permit.Dispose();
+                copy.Dispose(); // the second disposal used to hand out a permit nobody had returned
+            }
+        })).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+        Assert.Equal(0, overfull);
+        Assert.Equal(size, semaphore.AvailablePermits);
+    }
+}
