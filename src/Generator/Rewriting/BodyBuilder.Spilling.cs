@@ -28,6 +28,15 @@ internal sealed partial class BodyBuilder
                 return InOverflowContext(cast, "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output));
             case PrefixUnaryExpressionSyntax unary when !unary.IsKind(SyntaxKind.PreIncrementExpression) && !unary.IsKind(SyntaxKind.PreDecrementExpression):
                 return InOverflowContext(unary, unary.OperatorToken.Text + Spill(unary.Operand, output));
+            case PrefixUnaryExpressionSyntax increment:
+                // `++(await box).Count`, `++items[await i]`: the target's receiver and indices, then the increment.
+                return InOverflowContext(increment, increment.OperatorToken.Text + SpillAssignable(increment.Operand, false, output));
+            case PostfixUnaryExpressionSyntax suppression when suppression.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                // `(await x)!.Length`: the await's value is a name, and `(__r1)!.Length` would parse as a cast of `!.Length`.
+                var suppressed = Spill(suppression.Operand, output);
+                return System.Text.RegularExpressions.Regex.Replace(suppressed, @"^\(([\w.:]+)\)$", "$1") + "!";
+            case PostfixUnaryExpressionSyntax increment:
+                return InOverflowContext(increment, SpillAssignable(increment.Operand, false, output) + increment.OperatorToken.Text);
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression):
                 return SpillShortCircuit(binary, output);
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
@@ -176,7 +185,7 @@ internal sealed partial class BodyBuilder
     {
         if (_model.GetQueryClauseInfo(join).OperationInfo.Symbol is not IMethodSymbol { ReceiverType: { } receiver })
             throw new UnsupportedConstructException(join, "an await in a join collection whose join method the generator cannot find");
-        var field = NewField("query", AwaitClassifier.TypeName(receiver, join), "the part of a query before an awaited join, whose calls run before the await");
+        var field = NewValueField("query", receiver, join, "the part of a query before an awaited join, whose calls run before the await");
         output.Add(Code($"{field} = {part};", query));
         return field;
     }
@@ -196,6 +205,7 @@ internal sealed partial class BodyBuilder
         var state = Awaits.Count + 1;
         var line = BodySyntax.Line(await);
         var field = _fields.Add(GeneratedNames.AwaitField(state, NameHint(await.Expression)), shape.FieldType, $"awaited at line {line}");
+        if (shape.AnonymousFieldType is { } anonymous) field = _variables.Shapes.Access(field, anonymous, await);
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
         var resultType = discard ? null : shape.ResultType;
         Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await)));
@@ -234,7 +244,7 @@ internal sealed partial class BodyBuilder
         if (!laterAwait || IsInvariant(expression)) return text;
         var type = _model.GetTypeInfo(expression).Type ?? _model.GetTypeInfo(expression).ConvertedType
             ?? throw new UnsupportedConstructException(expression, "an expression without a type before an await");
-        var temp = NewField("spill", AwaitClassifier.TypeName(type, expression), "value computed before an await of the same expression");
+        var temp = NewValueField("spill", type, expression, "value computed before an await of the same expression");
         output.Add(Code($"{temp} = {text};", expression));
         return temp;
     }
@@ -398,8 +408,12 @@ internal sealed partial class BodyBuilder
                 target = SpillOperand(invocation.Expression, argumentsAwait, output);
                 break;
         }
-        return target + "(" + SpillArguments(invocation.ArgumentList.Arguments, output) + ")";
+        return target + "(" + WithCallerInfo(SpillArguments(invocation.ArgumentList.Arguments, output), invocation) + ")";
     }
+
+    /// <summary>Spilled <paramref name="arguments"/> followed by the caller information C# computes for <paramref name="call"/> (<see cref="CallerInfoArguments"/>).</summary>
+    private string WithCallerInfo(string arguments, SyntaxNode call) =>
+        string.Join(", ", new[] { arguments }.Where(a => a.Length > 0).Concat(CallerInfoArguments.Of(_model, call)));
 
     private string FactoryName(SimpleNameSyntax name, string factoryName) =>
         factoryName + (name is GenericNameSyntax generic ? _rewriter.Rewrite(generic.TypeArgumentList) : "");
@@ -423,8 +437,8 @@ internal sealed partial class BodyBuilder
     {
         var resultType = _model.GetTypeInfo(binary).Type ?? throw new UnsupportedConstructException(binary, "this '??' expression");
         var leftType = _model.GetTypeInfo(binary.Left).Type ?? throw new UnsupportedConstructException(binary, "this '??' expression");
-        var left = NewField("spill", AwaitClassifier.TypeName(leftType, binary.Left), "left side of '??' around an await");
-        var result = NewField("spill", AwaitClassifier.TypeName(resultType, binary), "value of '??' around an await");
+        var left = NewValueField("spill", leftType, binary.Left, "left side of '??' around an await");
+        var result = NewValueField("spill", resultType, binary, "value of '??' around an await");
         output.Add(Code($"{left} = {Spill(binary.Left, output)};", binary.Left));
         var whenNull = new List<Stmt>();
         whenNull.Add(AssignBranch(result, binary.Right, whenNull));
@@ -440,7 +454,7 @@ internal sealed partial class BodyBuilder
             return condition + " ? " + _rewriter.Rewrite(conditional.WhenTrue) + " : " + _rewriter.Rewrite(conditional.WhenFalse);
         var type = _model.GetTypeInfo(conditional).Type ?? _model.GetTypeInfo(conditional).ConvertedType
             ?? throw new UnsupportedConstructException(conditional, "this conditional expression");
-        var result = NewField("spill", AwaitClassifier.TypeName(type, conditional), "value of '?:' around an await");
+        var result = NewValueField("spill", type, conditional, "value of '?:' around an await");
         var whenTrue = new List<Stmt>();
         whenTrue.Add(AssignBranch(result, conditional.WhenTrue, whenTrue));
         var whenFalse = new List<Stmt>();
@@ -466,8 +480,8 @@ internal sealed partial class BodyBuilder
     {
         var governingType = _model.GetTypeInfo(@switch.GoverningExpression).Type ?? throw new UnsupportedConstructException(@switch, "this switch expression");
         var resultType = _model.GetTypeInfo(@switch).Type ?? _model.GetTypeInfo(@switch).ConvertedType ?? throw new UnsupportedConstructException(@switch, "this switch expression");
-        var value = NewField("spill", AwaitClassifier.TypeName(governingType, @switch.GoverningExpression), "value switched on around an await");
-        var result = NewField("spill", AwaitClassifier.TypeName(resultType, @switch), "value of a switch expression around an await");
+        var value = NewValueField("spill", governingType, @switch.GoverningExpression, "value switched on around an await");
+        var result = NewValueField("spill", resultType, @switch, "value of a switch expression around an await");
         output.Add(Code($"{value} = {Spill(@switch.GoverningExpression, output)};", @switch.GoverningExpression));
         var noMatch = new BlockStmt(new EquatableArray<Stmt>(new Stmt[]
         {
@@ -547,7 +561,9 @@ internal sealed partial class BodyBuilder
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
             return target + " = " + Spill(assignment.Right, output);
         if (_model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
-            throw new UnsupportedConstructException(assignment, $"an await inside '{assignment.OperatorToken.Text}'");
+            // `box.Changed += await handler`: the receiver, then the handler, then the accessor, like C#; an event has
+            // no value to read before the await (and its '+=' is a statement, never a value).
+            return target + " " + assignment.OperatorToken.Text + " " + Spill(assignment.Right, output);
 
         // x op= await y reads x before the await, like C#.
         var type = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this compound assignment");
@@ -567,7 +583,7 @@ internal sealed partial class BodyBuilder
     {
         var target = SpillAssignable(assignment.Left, true, output);
         var leftType = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
-        var before = NewField("spill", AwaitClassifier.TypeName(leftType, assignment.Left), "left value of '??=' around an await");
+        var before = NewValueField("spill", leftType, assignment.Left, "left value of '??=' around an await");
         output.Add(Code($"{before} = {target};", assignment.Left));
         string? result = null, resultTypeName = null;
         if (!discard)
@@ -610,7 +626,7 @@ internal sealed partial class BodyBuilder
         var receiverType = _model.GetTypeInfo(access.Expression).Type;
         if (receiverType is null or ITypeParameterSymbol)
             throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
-        var receiver = NewField("spill", AwaitClassifier.TypeName(receiverType, access.Expression), "receiver of '?.' around an await");
+        var receiver = NewValueField("spill", receiverType, access.Expression, "receiver of '?.' around an await");
         output.Add(Code($"{receiver} = {Spill(access.Expression, output)};", access.Expression));
         var value = receiverType.IsValueType ? receiver + ".Value" : receiver; // a nullable struct
         string? result = null;
@@ -619,7 +635,7 @@ internal sealed partial class BodyBuilder
             var type = _model.GetTypeInfo(access).Type;
             if (type is null || type.SpecialType == SpecialType.System_Void)
                 throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
-            result = NewField("spill", AwaitClassifier.TypeName(type, access), "value of '?.' around an await");
+            result = NewValueField("spill", type, access, "value of '?.' around an await");
         }
         var binding = access.WhenNotNull.DescendantNodesAndSelf()
             .First(n => n is MemberBindingExpressionSyntax or ElementBindingExpressionSyntax && n.Ancestors().OfType<ConditionalAccessExpressionSyntax>().First(c => c.WhenNotNull.Span.Contains(n.Span)) == access);
@@ -705,7 +721,7 @@ internal sealed partial class BodyBuilder
         var typeName = AwaitClassifier.TypeName(type, creation);
         var initializerAwaits = creation.Initializer is { } init && ContainsAwait(init);
         var arguments = creation.ArgumentList is null ? "" : SpillArgumentsBefore(creation.ArgumentList.Arguments, initializerAwaits, output);
-        var created = $"new {typeName}({arguments})";
+        var created = $"new {typeName}({WithCallerInfo(arguments, creation)})";
         if (creation.Initializer is null) return created;
         if (!initializerAwaits) return created + " " + _rewriter.Rewrite(creation.Initializer);
 
