@@ -28,6 +28,15 @@ internal sealed partial class BodyBuilder
                 return InOverflowContext(cast, "(" + _rewriter.Rewrite(cast.Type) + ")" + Spill(cast.Expression, output));
             case PrefixUnaryExpressionSyntax unary when !unary.IsKind(SyntaxKind.PreIncrementExpression) && !unary.IsKind(SyntaxKind.PreDecrementExpression):
                 return InOverflowContext(unary, unary.OperatorToken.Text + Spill(unary.Operand, output));
+            case PrefixUnaryExpressionSyntax increment:
+                // `++(await box).Count`, `++items[await i]`: the target's receiver and indices, then the increment.
+                return InOverflowContext(increment, increment.OperatorToken.Text + SpillAssignable(increment.Operand, false, output));
+            case PostfixUnaryExpressionSyntax suppression when suppression.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                // `(await x)!.Length`: the await's value is a name, and `(__r1)!.Length` would parse as a cast of `!.Length`.
+                var suppressed = Spill(suppression.Operand, output);
+                return System.Text.RegularExpressions.Regex.Replace(suppressed, @"^\(([\w.:]+)\)$", "$1") + "!";
+            case PostfixUnaryExpressionSyntax increment:
+                return InOverflowContext(increment, SpillAssignable(increment.Operand, false, output) + increment.OperatorToken.Text);
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression):
                 return SpillShortCircuit(binary, output);
             case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
@@ -398,8 +407,12 @@ internal sealed partial class BodyBuilder
                 target = SpillOperand(invocation.Expression, argumentsAwait, output);
                 break;
         }
-        return target + "(" + SpillArguments(invocation.ArgumentList.Arguments, output) + ")";
+        return target + "(" + WithCallerInfo(SpillArguments(invocation.ArgumentList.Arguments, output), invocation) + ")";
     }
+
+    /// <summary>Spilled <paramref name="arguments"/> followed by the caller information C# computes for <paramref name="call"/> (<see cref="CallerInfoArguments"/>).</summary>
+    private string WithCallerInfo(string arguments, SyntaxNode call) =>
+        string.Join(", ", new[] { arguments }.Where(a => a.Length > 0).Concat(CallerInfoArguments.Of(_model, call)));
 
     private string FactoryName(SimpleNameSyntax name, string factoryName) =>
         factoryName + (name is GenericNameSyntax generic ? _rewriter.Rewrite(generic.TypeArgumentList) : "");
@@ -547,7 +560,9 @@ internal sealed partial class BodyBuilder
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
             return target + " = " + Spill(assignment.Right, output);
         if (_model.GetSymbolInfo(assignment.Left).Symbol is IEventSymbol)
-            throw new UnsupportedConstructException(assignment, $"an await inside '{assignment.OperatorToken.Text}'");
+            // `box.Changed += await handler`: the receiver, then the handler, then the accessor, like C#; an event has
+            // no value to read before the await (and its '+=' is a statement, never a value).
+            return target + " " + assignment.OperatorToken.Text + " " + Spill(assignment.Right, output);
 
         // x op= await y reads x before the await, like C#.
         var type = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this compound assignment");
@@ -705,7 +720,7 @@ internal sealed partial class BodyBuilder
         var typeName = AwaitClassifier.TypeName(type, creation);
         var initializerAwaits = creation.Initializer is { } init && ContainsAwait(init);
         var arguments = creation.ArgumentList is null ? "" : SpillArgumentsBefore(creation.ArgumentList.Arguments, initializerAwaits, output);
-        var created = $"new {typeName}({arguments})";
+        var created = $"new {typeName}({WithCallerInfo(arguments, creation)})";
         if (creation.Initializer is null) return created;
         if (!initializerAwaits) return created + " " + _rewriter.Rewrite(creation.Initializer);
 

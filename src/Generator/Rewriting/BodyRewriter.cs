@@ -327,6 +327,7 @@ internal sealed class BodyRewriter(
             model.GetConstantValue(node) is { HasValue: true, Value: string name })
             return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
         var rewritten = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+        rewritten = rewritten.WithArgumentList(WithCallerInfo(node, rewritten.ArgumentList));
         if (node.Expression is SimpleNameSyntax && model.GetSymbolInfo(node).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function &&
             variables.LocalFunctionCopies(function) is { Count: > 0 } copies)
         {
@@ -337,6 +338,28 @@ internal sealed class BodyRewriter(
                 SeparatedList(passed.Concat(rewritten.ArgumentList.Arguments), Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), copies.Count + rewritten.ArgumentList.Arguments.Count - 1))));
         }
         return PollAsyncCallee(model, node) is { } callee ? ParseExpression(Boxed(node, callee, rewritten)).WithTriviaFrom(node) : rewritten;
+    }
+
+    public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node)
+    {
+        var rewritten = (ObjectCreationExpressionSyntax)base.VisitObjectCreationExpression(node)!;
+        return CallerInfoArguments.Of(model, node).Count == 0 ? rewritten
+            : rewritten.WithArgumentList(WithCallerInfo(node, rewritten.ArgumentList ?? ArgumentList()));
+    }
+
+    public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node)
+    {
+        var rewritten = (ImplicitObjectCreationExpressionSyntax)base.VisitImplicitObjectCreationExpression(node)!;
+        return rewritten.WithArgumentList(WithCallerInfo(node, rewritten.ArgumentList));
+    }
+
+    /// <summary><paramref name="arguments"/> followed by the caller information C# computes for <paramref name="call"/> where the user wrote it.</summary>
+    private ArgumentListSyntax WithCallerInfo(SyntaxNode call, ArgumentListSyntax arguments)
+    {
+        var callerInfo = CallerInfoArguments.Of(model, call);
+        if (callerInfo.Count == 0) return arguments;
+        var all = arguments.Arguments.Concat(callerInfo.Select(text => ParseArgumentList("(" + text + ")").Arguments[0]));
+        return arguments.WithArguments(SeparatedList(all, Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), arguments.Arguments.Count + callerInfo.Count - 1)));
     }
 
     /// <summary>
