@@ -56,6 +56,18 @@ internal static class GeneratedNames
     /// </summary>
     public const string Hoist = "Hoist";
 
+    /// <summary>
+    /// The helper that reads a field holding a value whose type mentions an anonymous type as a variable of that type:
+    /// <c>AsAnonymous(ref _p, false ? new { Name = default(string)! } : default!)</c> (see <c>Rewriting/AnonymousShapes</c>).
+    /// </summary>
+    public const string AsAnonymous = "AsAnonymous";
+
+    /// <summary>The prefix of the never-called helpers that give the shape of a generic type built from an anonymous type.</summary>
+    public const string AnonymousShapePrefix = "AnonymousShape";
+
+    /// <summary>The <paramref name="number"/>-th helper giving a generic type's shape: <c>AnonymousShape1</c>.</summary>
+    public static string AnonymousShape(int number) => AnonymousShapePrefix + N(number);
+
     /// <summary>The type of the awaiter field and of the result of an await of a <c>dynamic</c> value.</summary>
     public const string DynamicType = "dynamic";
 
@@ -79,11 +91,12 @@ internal static class GeneratedNames
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, AsAnonymous };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or DisposeChild or Hoist or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal);
+        name is Poll or Dispose or DisposeChild or Hoist or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
+        IsNumbered(name, AnonymousShapePrefix);
 
     /// <summary>
     /// True when a user local or local function named <paramref name="name"/> would hide something the machine's
@@ -92,7 +105,8 @@ internal static class GeneratedNames
     /// </summary>
     public static bool IsTakenInsideMachine(string name) =>
         name.StartsWith("__", System.StringComparison.Ordinal) || System.Array.IndexOf(Reserved, name) >= 0 ||
-        name is DisposeChild or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType);
+        name is DisposeChild or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
+        IsNumbered(name, AnonymousShapePrefix);
 
     private static bool IsNumbered(string name, string prefix) =>
         name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Substring(prefix.Length).All(char.IsDigit);

@@ -170,6 +170,23 @@ internal static class MachineEmitter
             writer.Close();
         }
 
+        if (spec.UsesAsAnonymous)
+        {
+            writer.Line();
+            writer.Line("/// <summary>");
+            writer.Line("/// The value a field holds as the type of its shape, an expression never evaluated: the field's type has <c>object</c> in");
+            writer.Line("/// place of each anonymous type, which no field can name (the same layout: anonymous types are classes).");
+            writer.Line("/// </summary>");
+            writer.Line($"private static ref T {GeneratedNames.AsAnonymous}<TStored, T>(ref TStored stored, T shape) => ref global::System.Runtime.CompilerServices.Unsafe.As<TStored, T>(ref stored);");
+        }
+
+        foreach (var declaration in spec.AnonymousShapes)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Gives the shape of a generic type built from an anonymous type; never called.</summary>");
+            writer.Line(declaration);
+        }
+
         foreach (var declaration in spec.SynthesizedDelegates)
         {
             writer.Line();

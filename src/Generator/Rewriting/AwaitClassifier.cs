@@ -21,7 +21,7 @@ internal static class AwaitClassifier
         // machine (its awaiter field is dynamic); the result is dynamic too.
         if (info.IsDynamic) return new AwaitShape(AwaitKind.Awaiter, GeneratedNames.DynamicType, GeneratedNames.DynamicType, null);
         var resultType = info.GetResultMethod?.ReturnType is { SpecialType: not SpecialType.System_Void } result
-            ? TypeName(result, await)
+            ? AnonymousShapes.Mentions(result) ? AnonymousShapes.StoredType(result) : TypeName(result, await)
             : null;
 
         if (await.Expression is InvocationExpressionSyntax invocation &&
@@ -31,6 +31,8 @@ internal static class AwaitClassifier
             return new AwaitShape(AwaitKind.StructFuture, PollAsyncShape.StructTypeName(callee), resultType, callee);
 
         var type = model.GetTypeInfo(await.Expression).Type;
+        if (type is not null && IsFuture(type) && AnonymousShapes.Mentions(type))
+            return new AwaitShape(type.IsValueType ? AwaitKind.StructFuture : AwaitKind.ClassFuture, AnonymousShapes.StoredType(type), resultType, null, type);
         if (type is not null && IsFuture(type))
         {
             return type.IsValueType
@@ -40,6 +42,8 @@ internal static class AwaitClassifier
 
         if (info.GetAwaiterMethod?.ReturnType is not { } awaiter)
             throw new UnsupportedConstructException(await, "an await whose awaiter the generator cannot find");
+        if (AnonymousShapes.Mentions(awaiter))
+            return new AwaitShape(AwaitKind.Awaiter, AnonymousShapes.StoredType(awaiter), resultType, null, awaiter);
         return new AwaitShape(AwaitKind.Awaiter, TypeName(awaiter, await), resultType, null);
     }
 
@@ -108,6 +112,8 @@ internal static class AwaitClassifier
     /// </summary>
     public static string WrittenTypeName(ITypeSymbol type, SyntaxNode node)
     {
+        if (type is { IsAnonymousType: true, TypeKind: TypeKind.Delegate })
+            throw new UnsupportedConstructException(node, "a lambda of a delegate type C# synthesizes (default parameter values, a ref return, ref/out/in/params/scoped parameters) kept across an await in a 'var' local: no field can name its type (declare a named delegate type, such as 'delegate int Step(int x = 1);', and declare the local with it instead of 'var')");
         if (type.IsAnonymousType || type.TypeKind == TypeKind.Error ||
             type is INamedTypeSymbol named && named.TypeArguments.Any(t => t.IsAnonymousType))
             throw new UnsupportedConstructException(node, $"a value of type '{type.ToDisplayString()}' kept across an await");

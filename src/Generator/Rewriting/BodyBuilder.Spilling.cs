@@ -191,7 +191,7 @@ internal sealed partial class BodyBuilder
     {
         if (_model.GetQueryClauseInfo(join).OperationInfo.Symbol is not IMethodSymbol { ReceiverType: { } receiver })
             throw new UnsupportedConstructException(join, "an await in a join collection whose join method the generator cannot find");
-        var field = NewField("query", AwaitClassifier.TypeName(receiver, join), "the part of a query before an awaited join, whose calls run before the await");
+        var field = NewValueField("query", receiver, join, "the part of a query before an awaited join, whose calls run before the await");
         output.Add(Code($"{field} = {part};", query));
         return field;
     }
@@ -211,6 +211,7 @@ internal sealed partial class BodyBuilder
         var state = Awaits.Count + 1;
         var line = BodySyntax.Line(await);
         var field = _fields.Add(GeneratedNames.AwaitField(state, NameHint(await.Expression)), shape.FieldType, $"awaited at line {line}");
+        if (shape.AnonymousFieldType is { } anonymous) field = _variables.Shapes.Access(field, anonymous, await);
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
         var resultType = discard ? null : shape.ResultType;
         Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await)));
@@ -249,7 +250,7 @@ internal sealed partial class BodyBuilder
         if (!laterAwait || IsInvariant(expression)) return text;
         var type = _model.GetTypeInfo(expression).Type ?? _model.GetTypeInfo(expression).ConvertedType
             ?? throw new UnsupportedConstructException(expression, "an expression without a type before an await");
-        var temp = NewField("spill", AwaitClassifier.TypeName(type, expression), "value computed before an await of the same expression");
+        var temp = NewValueField("spill", type, expression, "value computed before an await of the same expression");
         output.Add(Code($"{temp} = {text};", expression));
         return temp;
     }
@@ -442,8 +443,8 @@ internal sealed partial class BodyBuilder
     {
         var resultType = _model.GetTypeInfo(binary).Type ?? throw new UnsupportedConstructException(binary, "this '??' expression");
         var leftType = _model.GetTypeInfo(binary.Left).Type ?? throw new UnsupportedConstructException(binary, "this '??' expression");
-        var left = NewField("spill", AwaitClassifier.TypeName(leftType, binary.Left), "left side of '??' around an await");
-        var result = NewField("spill", AwaitClassifier.TypeName(resultType, binary), "value of '??' around an await");
+        var left = NewValueField("spill", leftType, binary.Left, "left side of '??' around an await");
+        var result = NewValueField("spill", resultType, binary, "value of '??' around an await");
         output.Add(Code($"{left} = {Spill(binary.Left, output)};", binary.Left));
         var whenNull = new List<Stmt>();
         whenNull.Add(AssignBranch(result, binary.Right, whenNull));
@@ -459,7 +460,7 @@ internal sealed partial class BodyBuilder
             return condition + " ? " + _rewriter.Rewrite(conditional.WhenTrue) + " : " + _rewriter.Rewrite(conditional.WhenFalse);
         var type = _model.GetTypeInfo(conditional).Type ?? _model.GetTypeInfo(conditional).ConvertedType
             ?? throw new UnsupportedConstructException(conditional, "this conditional expression");
-        var result = NewField("spill", AwaitClassifier.TypeName(type, conditional), "value of '?:' around an await");
+        var result = NewValueField("spill", type, conditional, "value of '?:' around an await");
         var whenTrue = new List<Stmt>();
         whenTrue.Add(AssignBranch(result, conditional.WhenTrue, whenTrue));
         var whenFalse = new List<Stmt>();
@@ -485,8 +486,8 @@ internal sealed partial class BodyBuilder
     {
         var governingType = _model.GetTypeInfo(@switch.GoverningExpression).Type ?? throw new UnsupportedConstructException(@switch, "this switch expression");
         var resultType = _model.GetTypeInfo(@switch).Type ?? _model.GetTypeInfo(@switch).ConvertedType ?? throw new UnsupportedConstructException(@switch, "this switch expression");
-        var value = NewField("spill", AwaitClassifier.TypeName(governingType, @switch.GoverningExpression), "value switched on around an await");
-        var result = NewField("spill", AwaitClassifier.TypeName(resultType, @switch), "value of a switch expression around an await");
+        var value = NewValueField("spill", governingType, @switch.GoverningExpression, "value switched on around an await");
+        var result = NewValueField("spill", resultType, @switch, "value of a switch expression around an await");
         output.Add(Code($"{value} = {Spill(@switch.GoverningExpression, output)};", @switch.GoverningExpression));
         var noMatch = new BlockStmt(new EquatableArray<Stmt>(new Stmt[]
         {
@@ -588,7 +589,7 @@ internal sealed partial class BodyBuilder
     {
         var target = SpillAssignable(assignment.Left, true, output);
         var leftType = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this '??=' expression");
-        var before = NewField("spill", AwaitClassifier.TypeName(leftType, assignment.Left), "left value of '??=' around an await");
+        var before = NewValueField("spill", leftType, assignment.Left, "left value of '??=' around an await");
         output.Add(Code($"{before} = {target};", assignment.Left));
         string? result = null, resultTypeName = null;
         if (!discard)
@@ -631,7 +632,7 @@ internal sealed partial class BodyBuilder
         var receiverType = _model.GetTypeInfo(access.Expression).Type;
         if (receiverType is null or ITypeParameterSymbol)
             throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
-        var receiver = NewField("spill", AwaitClassifier.TypeName(receiverType, access.Expression), "receiver of '?.' around an await");
+        var receiver = NewValueField("spill", receiverType, access.Expression, "receiver of '?.' around an await");
         output.Add(Code($"{receiver} = {Spill(access.Expression, output)};", access.Expression));
         var value = receiverType.IsValueType ? receiver + ".Value" : receiver; // a nullable struct
         string? result = null;
@@ -640,7 +641,7 @@ internal sealed partial class BodyBuilder
             var type = _model.GetTypeInfo(access).Type;
             if (type is null || type.SpecialType == SpecialType.System_Void)
                 throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
-            result = NewField("spill", AwaitClassifier.TypeName(type, access), "value of '?.' around an await");
+            result = NewValueField("spill", type, access, "value of '?.' around an await");
         }
         var binding = access.WhenNotNull.DescendantNodesAndSelf()
             .First(n => n is MemberBindingExpressionSyntax or ElementBindingExpressionSyntax && n.Ancestors().OfType<ConditionalAccessExpressionSyntax>().First(c => c.WhenNotNull.Span.Contains(n.Span)) == access);

@@ -165,7 +165,7 @@ internal sealed partial class BodyBuilder
         else if (expression is not null)
         {
             var type = _model.GetTypeInfo(expression).Type ?? throw new UnsupportedConstructException(expression, "this using expression");
-            resources.Add((NewField("resource", AwaitClassifier.TypeName(type, expression), "using resource"), type, expression));
+            resources.Add((NewValueField("resource", type, expression, "using resource"), type, expression));
         }
         BuildUsingResource(origin, declaration, expression, resources, 0, body, output, isAwait);
     }
@@ -278,7 +278,7 @@ internal sealed partial class BodyBuilder
             throw new UnsupportedConstructException(forEach, "this 'await foreach' collection");
         var (assign, variableType) = ForEachTarget(forEach);
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
-        var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "await foreach enumerator");
+        var enumerator = NewValueField("enumerator", enumeratorType, forEach, "await foreach enumerator");
         output.Add(Code($"{enumerator} = {Parenthesized(Spill(forEach.Expression, output))}.{info.GetEnumeratorMethod.Name}();", forEach.Expression));
         var (top, next, exit) = LoopLabels(forEach);
 

@@ -365,7 +365,7 @@ internal sealed partial class BodyBuilder
         if (collectionType is IArrayTypeSymbol { Rank: 1 } array)
         {
             // Arrays: an index loop, like the C# compiler.
-            var arrayField = NewField("array", AwaitClassifier.TypeName(array, forEach), "foreach array");
+            var arrayField = NewValueField("array", array, forEach, "foreach array");
             var index = NewField("index", "int", "foreach index");
             output.Add(Code($"{arrayField} = {collection};", forEach.Expression));
             output.Add(Synthesized($"{index} = 0;"));
@@ -380,7 +380,7 @@ internal sealed partial class BodyBuilder
         if (info.GetEnumeratorMethod is null || info.ElementType is null)
             throw new UnsupportedConstructException(forEach, "this foreach collection");
         var enumeratorType = info.GetEnumeratorMethod.ReturnType;
-        var enumerator = NewField("enumerator", AwaitClassifier.TypeName(enumeratorType, forEach), "foreach enumerator");
+        var enumerator = NewValueField("enumerator", enumeratorType, forEach, "foreach enumerator");
         output.Add(Code($"{enumerator} = {collection}.GetEnumerator();", forEach.Expression));
         var body = new List<Stmt> { Code($"{assign} = {Current(forEach, enumerator, info, variableType)};", forEach) };
         var finallyId = _nextTry++;
@@ -484,10 +484,19 @@ internal sealed partial class BodyBuilder
     {
         var type = _model.GetTypeInfo(expression).Type ?? _model.GetTypeInfo(expression).ConvertedType
             ?? throw new UnsupportedConstructException(expression, "a switched value without a type, with a 'when' clause that awaits (store the value in a typed local first)");
-        var field = NewField("switch", AwaitClassifier.TypeName(type, expression), "the value switched on, tested again after an awaiting 'when' clause");
+        var field = NewValueField("switch", type, expression, "the value switched on, tested again after an awaiting 'when' clause");
         output.Add(Code($"{field} = {value};", expression));
         return field;
     }
 
     private string NewField(string name, string type, string comment) => _fields.Add(GeneratedNames.Field(name), type, comment);
+
+    /// <summary>
+    /// A field for a value of <paramref name="type"/>, and how code reads and writes it: its name, or for a type built
+    /// from an anonymous type the variable <see cref="AnonymousShapes"/> makes of it.
+    /// </summary>
+    private string NewValueField(string name, ITypeSymbol type, SyntaxNode node, string comment) =>
+        AnonymousShapes.Mentions(type)
+            ? _variables.Shapes.Access(NewField(name, AnonymousShapes.StoredType(type), comment), type, node)
+            : NewField(name, AwaitClassifier.TypeName(type, node), comment);
 }

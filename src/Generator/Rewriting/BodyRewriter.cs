@@ -191,13 +191,13 @@ internal sealed class BodyRewriter(
         if (original.Parent is LocalFunctionStatementSyntax) return rewritten;
         if (DelegateTypeOf(original) is not { DelegateInvokeMethod: { } invoke } delegateType ||
             DelegateTypeName(delegateType) is not { } type || invoke.Parameters.Any(p => p.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return), while it reads variables of which each iteration of a loop that awaits has its own (convert it to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
+            throw new UnsupportedConstructException(original, $"the local function '{function.Name}' converted to a delegate type built from an anonymous type (or with a default value C# cannot write, such as NaN), which the machine cannot name, while it reads variables of which each iteration of a loop that awaits has its own (return a type you declare, such as a record, or convert it to a named delegate type you declare)");
         RequireNoUnwrappedTwin(original, delegateType);
         var nested = BodySyntax.IsInsideNestedFunction(original, body);
-        var parameters = invoke.Parameters.Select((p, i) => (Declaration: RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i),
+        var parameters = invoke.Parameters.Select((p, i) => (Declaration: (p.ScopedKind != ScopedKind.None && p.RefKind != RefKind.Out ? "scoped " : "") + RefKindPrefix(p.RefKind) + p.Type.ToDisplayString(PollAsyncShape.TypeFormat) + " " + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i),
                                                              Argument: RefKindPrefix(p.RefKind) + (i < function.Parameters.Length ? GeneratedNames.Escaped(function.Parameters[i].Name) : "arg" + i))).ToList();
         var arguments = copies.Select(c => c.Name).Concat(parameters.Select(p => p.Argument));
-        var lambda = $"({string.Join(", ", parameters.Select(p => p.Declaration))}) => {rewritten.WithoutTrivia().ToFullString()}({string.Join(", ", arguments)})";
+        var lambda = $"({string.Join(", ", parameters.Select(p => p.Declaration))}) => {(invoke.ReturnsByRef || invoke.ReturnsByRefReadonly ? "ref " : "")}{rewritten.WithoutTrivia().ToFullString()}({string.Join(", ", arguments)})";
         // Inside a lambda or local function the variables are in scope under the names passed; in the body, the
         // lambda is created by a wrapper that receives them, as in WithLambdaCopies.
         var text = nested
@@ -249,7 +249,8 @@ internal sealed class BodyRewriter(
     /// as a lambda's natural type (a ref, out or params signature), the machine's stand-in for it; null when it has none.
     /// </summary>
     private string? DelegateTypeName(INamedTypeSymbol delegateType) =>
-        delegateType.IsAnonymousType ? delegates.NameOf(delegateType) : delegateType.ToDisplayString(PollAsyncShape.TypeFormat);
+        delegateType.IsAnonymousType ? delegates.NameOf(delegateType) :
+        AnonymousShapes.Mentions(delegateType) ? null : delegateType.ToDisplayString(PollAsyncShape.TypeFormat);
 
     private static string RefKindPrefix(RefKind kind) => kind switch
     {
@@ -297,10 +298,8 @@ internal sealed class BodyRewriter(
         if (BodySyntax.IsInsideNestedFunction(original, body)) return rewritten; // the outermost lambda copies
         var received = variables.LambdaReceives(model, original);
         if (received.Count == 0) return rewritten;
-        if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } delegateName ||
-            original.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => model.GetSymbolInfo(i).Symbol).OfType<ILocalSymbol>()
-                .Any(s => variables.LambdaCopy(s) is not null && s.Type.IsAnonymousType))
-            throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, such as 'delegate int Step(int x = 1);')");
+        if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } delegateName)
+            throw new UnsupportedConstructException(original, "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>': 'var make = () => new { Id = item };', or with a default value C# cannot write, such as NaN), which the machine cannot name, capturing a variable of which each iteration of a loop that awaits has its own (return a type you declare, such as a record, or convert the lambda to a named delegate type you declare)");
         RequireNoUnwrappedTwin(original, delegateType);
         var types = received.Select(r => r.Type).Append(delegateName);
         var parameters = string.Join(", ", received.Select(r => r.Name));

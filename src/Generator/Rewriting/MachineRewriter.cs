@@ -43,6 +43,8 @@ internal static class MachineRewriter
                 AwaitingFinallyLines = builder.AwaitingFinallyLines.ToEquatableArray(),
                 StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
+                UsesAsAnonymous = variables.Shapes.IsUsed,
+                AnonymousShapes = variables.Shapes.HelperDeclarations.ToEquatableArray(),
                 SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),
                 ScopeClosures = variables.ScopeClosures.Select(c => new ScopeClosureSpec(c.Type, c.Field, c.Fields.ToEquatableArray())).ToEquatableArray(),
             };

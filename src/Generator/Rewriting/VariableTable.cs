@@ -17,6 +17,7 @@ internal sealed class VariableTable
     private readonly Dictionary<ISymbol, string> _access = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _hoisted = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, string> _lambdaCopies = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, (string Name, string Type, string Value)> _copyParameters = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, string> _patternLocals = new(SymbolEqualityComparer.Default);
     private readonly List<(string Field, SyntaxNode? Declaration, List<SyntaxNode> Uses)> _liveness = new();
     private readonly Dictionary<IMethodSymbol, List<(string Name, string Type, string Value)>> _localFunctionCopies = new(SymbolEqualityComparer.Default);
@@ -34,6 +35,9 @@ internal sealed class VariableTable
 
     /// <summary>Closures of blocks inside loops that await, in order of their first variable.</summary>
     public List<ScopeClosure> ScopeClosures { get; } = new();
+
+    /// <summary>The fields of values whose type mentions an anonymous type (shared with the body builder's spills).</summary>
+    public AnonymousShapes Shapes { get; } = new();
 
     /// <summary>Some condition stores a pattern or catch variable in its field through the <c>Hoist</c> helper.</summary>
     public bool UsesHoist { get; private set; }
@@ -140,13 +144,17 @@ internal sealed class VariableTable
                 {
                     UsesHoist = true; // `when (Hoist(out _e, __caught) && ...)`: the filter reads the field
                 }
-                var type = AwaitClassifier.TypeName(symbol.Type, declaration); // anonymous types cannot be fields
+                // A type built from an anonymous type is stored with object in its place (AnonymousShapes).
+                var anonymous = AnonymousShapes.Mentions(symbol.Type);
+                var type = anonymous ? AnonymousShapes.StoredType(symbol.Type) : AwaitClassifier.TypeName(symbol.Type, declaration);
+                string Typed(string storage) => Shapes.Access(storage, symbol.Type, declaration);
                 if (iterationScope is not null)
                 {
                     var closure = ScopeClosureOf(iterationScope, names);
                     var member = closure.Add(GeneratedNames.Escaped(symbol.Name), type, $"local '{symbol.Name}', captured by a lambda");
-                    _access[symbol] = closure.Field + "." + member;
-                    _lambdaCopies[symbol] = closure.Parameter + "." + member;
+                    _access[symbol] = Typed(closure.Field + "." + member);
+                    _lambdaCopies[symbol] = Typed(closure.Parameter + "." + member);
+                    _copyParameters[symbol] = (closure.Parameter, closure.Type, closure.Field);
                     _liveness.Add((closure.Field + "." + member, declaration, uses));
                 }
                 else if (captured.Contains(symbol) && (declaration is ForEachStatementSyntax || IsForEachDeconstructionVariable(declaration)))
@@ -156,22 +164,24 @@ internal sealed class VariableTable
                     // each local function as a parameter of its own).
                     var field = names.Allocate(GeneratedNames.Field(symbol.Name));
                     Fields.Add(new FieldSpec(field, type, $"foreach variable '{symbol.Name}', alive across an await, copied into lambdas"));
-                    _access[symbol] = field;
-                    _lambdaCopies[symbol] = names.Allocate(symbol.Name + "Copy");
+                    var copy = names.Allocate(symbol.Name + "Copy");
+                    _access[symbol] = Typed(field);
+                    _lambdaCopies[symbol] = Typed(copy);
+                    _copyParameters[symbol] = (copy, type, field);
                     _liveness.Add((field, declaration, uses));
                 }
                 else if (captured.Contains(symbol))
                 {
                     var member = GeneratedNames.Escaped(names.Allocate(symbol.Name));
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
-                    _access[symbol] = GeneratedNames.ClosureMember(member);
+                    _access[symbol] = Typed(GeneratedNames.ClosureMember(member));
                     _liveness.Add((GeneratedNames.ClosureField + "." + member, declaration, uses));
                 }
                 else
                 {
                     var field = names.Allocate(GeneratedNames.Field(symbol.Name));
                     Fields.Add(new FieldSpec(field, type, $"local '{symbol.Name}', alive across an await"));
-                    _access[symbol] = field;
+                    _access[symbol] = Typed(field);
                     _liveness.Add((field, declaration, uses));
                 }
             }
@@ -343,10 +353,7 @@ internal sealed class VariableTable
     /// The parameter of the wrapper creating a lambda that reads <paramref name="symbol"/> through
     /// <see cref="LambdaCopy"/>: its name, type and the value passed (the current value, or the current closure).
     /// </summary>
-    private (string Name, string Type, string Value) LambdaParameter(ILocalSymbol symbol) =>
-        ScopeClosures.FirstOrDefault(c => _access[symbol].StartsWith(c.Field + ".", System.StringComparison.Ordinal)) is { } closure
-            ? (closure.Parameter, closure.Type, closure.Field)
-            : (_lambdaCopies[symbol], symbol.Type.ToDisplayString(PollAsyncShape.TypeFormat), _access[symbol]);
+    private (string Name, string Type, string Value) LambdaParameter(ILocalSymbol symbol) => _copyParameters[symbol];
 
     /// <summary>The closure of <paramref name="block"/>, created on its first variable.</summary>
     public ScopeClosure? ScopeClosureOf(SyntaxNode block) => ScopeClosures.FirstOrDefault(c => c.Scope == block);

@@ -15,6 +15,12 @@ namespace AsyncGen;
 /// same time, a second hand-over while the task runs (the handle cannot tell that from two tasks taking turns), or
 /// awaiting it again after it gave its result, gets an <see cref="InvalidOperationException"/>. For a result
 /// many tasks await, use a <c>Task</c> (<c>SpawnAsTask</c>) or pass the result on.
+/// <para>A handle keeps its task's cell (the future and its result) reachable for as long as the handle is: let go of
+/// it once it gave its result — <c>sum += await handles[i]; handles[i] = default;</c> — as a Rust <c>JoinHandle</c> is
+/// dropped after its await. Joined tasks whose handles stay in a large array (more than 10,625 handles, 85,000 bytes:
+/// a large object, which only a gen2 collection frees) are copied by every collection into gen1 and then gen2;
+/// with the default concurrent GC that cost about 100 ns per task in benchmarks/Compare's <c>spawn_join</c> of 100k
+/// tasks (see the "spawn_join and the GC" section of benchmarks/README.md).</para>
 /// </remarks>
 [DebuggerDisplay("JoinHandle {Name,nq}")]
 public readonly struct JoinHandle<T> : IFuture<T>, IAsyncFrameSource

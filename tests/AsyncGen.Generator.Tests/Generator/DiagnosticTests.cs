@@ -70,9 +70,9 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("checked { int x = await Task.FromResult(1); x += new int[2].AsSpan() is var s ? s.Length : 1; s[0] = x; return x; }", "declares the variable 's' of the ref struct type 'System.Span<int>', inside a checked block that awaits")]
-    [InlineData("var pair = new { X = 1 };\n        await Task.Yield();\n        return pair.X;", "anonymous")]
+    [InlineData("var add = (int x = 2) => x;\n        await Task.Yield();\n        return add();", "a lambda of a delegate type C# synthesizes (default parameter values, a ref return, ref/out/in/params/scoped parameters) kept across an await in a 'var' local: no field can name its type (declare a named delegate type")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
-    [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var add = (int x = 2) => x + item; add(); }\n        return 1;", "a lambda whose delegate type C# synthesizes with a signature the machine cannot declare again (default parameter values, anonymous types, a ref return) capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare")]
+    [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var make = () => new { Item = item }; make(); }\n        return 1;", "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>'")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""

@@ -652,16 +652,41 @@ public class SnapshotTests
                 [PollAsync]
                 public static async Future<int> Locked(object gate)
                 {
-                    var pair = new { X = 1 };
+                    var add = (int x = 1) => x;
                     await Task.Yield();
-                    return pair.X + await Task.FromResult(1);
+                    return add() + await Task.FromResult(1);
                 }
             }
             """;
         var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
         var warning = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("AG0005", warning.Id);
-        Assert.Contains("anonymous", warning.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("a lambda of a delegate type C# synthesizes", warning.GetMessage(), StringComparison.Ordinal);
         Snapshot.Verify(run.Source(".LockedFuture.g.cs"), nameof(SnapshotTests));
+    }
+
+    [Fact]
+    public void Anonymous_values_kept_across_awaits_are_read_through_their_shape()
+    {
+        var source = Prelude + """
+            using System.Linq;
+
+            public static partial class Sample
+            {
+                [PollAsync]
+                public static async Future<string> Report(List<string> words)
+                {
+                    var summary = new { First = words[0], Count = words.Count };
+                    var rows = words.Select(w => new { Word = w, Length = w.Length }).ToList();
+                    var pair = (Rank: 1, Best: rows[0]);
+                    await Task.Yield();
+                    pair.Rank += summary.Count;
+                    return summary.First + pair.Best.Word + rows.Count + pair.Rank;
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source(".ReportFuture.g.cs"), nameof(SnapshotTests));
     }
 }

@@ -11,9 +11,8 @@ public sealed class NbOrder
 
 public static partial class P_NbAnonymousTypesBetweenAwaits
 {
-    // Anonymous types kept across an await are AG0005 (the machine's field could not name the type), and so is one
-    // created before an await in the same expression (it would be stored); with awaits inside their member
-    // initializers (the generator used to refuse those: AG0005), between awaits, they are fine.
+    // Anonymous types between awaits, with awaits inside their member initializers (the generator used to refuse
+    // those: AG0005); kept across awaits, see 41_AnonymousTypesAcrossAwaits.
     [PollAsync]
     public static async Future<string> Run(List<string> log)
     {
