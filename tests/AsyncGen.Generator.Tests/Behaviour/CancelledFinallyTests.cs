@@ -158,6 +158,22 @@ public partial class CancelledFinallyTests
     }
 
     [PollAsync]
+    internal static async Future<T> Generic<T>(T value, Gate gate, List<string> log)
+    {
+        try
+        {
+            await gate;
+            return value;
+        }
+        finally
+        {
+            log.Add("close " + value);
+            await Task.CompletedTask;
+            log.Add("closed " + value);
+        }
+    }
+
+    [PollAsync]
     internal static async Future<int> Quick()
     {
         await Future.Yield();
@@ -364,6 +380,19 @@ public partial class CancelledFinallyTests
         Assert.Equal(["work", "close", "parent close", "parent closed", "disposed", "closed"], log);
         Assert.Contains("CancelledFinallyTests.Work", events.Detached);
         Assert.DoesNotContain("CancelledFinallyTests.ParentOfWaitingChild", events.Detached);
+    }
+
+    [Fact]
+    public void A_generic_machine_runs_its_awaiting_finally_on_Dispose()
+    {
+        var log = new List<string>();
+        var future = Generic("text", new Gate(), log);
+        var cx = new Context(Waker.Noop);
+        Assert.True(future.Poll(ref cx).IsPending);
+
+        future.Dispose();
+
+        Assert.Equal(["close text", "closed text"], log);
     }
 
     [Fact]
