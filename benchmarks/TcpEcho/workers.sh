@@ -8,7 +8,8 @@
 #
 # Each run also reports voluntary / involuntary context switches per 1,000 requests, io_uring_enter and epoll_wait per
 # 1,000 requests (perf stat on the syscall tracepoints, when perf can; WORKERS_PERF=0 skips it) and the busiest
-# thread's share of the server's CPU (two workers: ~0.5 when both rings hold connections, ~1 when one holds them all).
+# thread's share of the server's CPU (two workers: ~0.5 when both rings hold connections, ~1 when one holds them all)
+# and the voluntary context switches per 1,000 requests of the two busiest threads, busiest first (which worker sleeps).
 #
 # BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
 # change: `git worktree add /tmp/base <commit> && dotnet build -c Release /tmp/base/samples/EchoServer -o /tmp/base-echo`)
@@ -54,7 +55,15 @@ sample() {
 
 # "tid ns" per thread of process $1: which threads did the work (with two workers, whether both rings held
 # connections — decided by which worker polled each connection first — or one ring held them all).
-thread_ns() { local t run; for t in /proc/"$1"/task/*; do read -r run _ <"$t/schedstat" 2>/dev/null && echo "${t##*/} $run"; done; }
+# A third column, the thread's voluntary context switches, tells which worker sleeps: with two workers the busier one
+# often runs on while the other sleeps and wakes for every few requests of its ring.
+thread_ns() {
+  local t run
+  for t in /proc/"$1"/task/*; do
+    read -r run _ <"$t/schedstat" 2>/dev/null \
+      && echo "${t##*/} $run $(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status" 2>/dev/null || echo 0)"
+  done
+}
 
 # System calls of the server during the measured window, if perf can count tracepoints here (WORKERS_PERF=0: skip):
 # io_uring_enter per 1,000 requests (the io_uring driver's submissions and parks), epoll_wait likewise.
@@ -95,15 +104,17 @@ for rep in $(seq "$repetitions"); do
     fi
     kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
     # The busiest thread's share of the server's CPU in the window (two workers: ~0.5 when both rings are busy).
-    busiest=$(LC_ALL=C join <(LC_ALL=C sort "$out/threads0.txt") <(LC_ALL=C sort "$out/threads1.txt") | awk '{ d = $3 - $2; s += d; if (d > m) m = d }
-      END { printf "%.2f", (s > 0 ? m / s : 0) }')
+    # Also the voluntary switches of the two busiest threads (the workers), busiest first, in the same window.
+    read -r busiest top_vcs < <(LC_ALL=C join <(LC_ALL=C sort "$out/threads0.txt") <(LC_ALL=C sort "$out/threads1.txt") | awk '{ print $4 - $2, $5 - $3 }' | sort -rn | awk '{ s += $1; if (NR == 1) m = $1; if (NR <= 2) v = v (NR == 1 ? "" : "/") $2 } END { printf "%.2f %s\n", (s > 0 ? m / s : 0), (v == "" ? "na" : v) }')
     requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")
     line=$(awk -v line="$line" -v ns=$((ns1 - ns0)) -v v=$((v1 - v0)) -v n=$((n1 - n0)) -v r="${requests:-0}" \
-        -v e="$enters" -v w="$epolls" -v b="$busiest" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+        -v e="$enters" -v w="$epolls" -v b="$busiest" -v tv="$top_vcs" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
       cpu = ns / 1e9; printf "%s server_cpu_s=%.3f req_per_cpu_s=%.0f vcs_per_kreq=%.1f ivcs_per_kreq=%.1f", line, cpu,
         (cpu > 0 ? r / cpu : 0), (r > 0 ? v * 1000 / r : 0), (r > 0 ? n * 1000 / r : 0)
-      printf " enter_per_kreq=%s epoll_wait_per_kreq=%s busiest_thread_share=%s load=%s\n",
-        (e == "na" || r == 0 ? "na" : sprintf("%.1f", e * 1000 / r)), (w == "na" || r == 0 ? "na" : sprintf("%.1f", w * 1000 / r)), b, load }')
+      k = split(tv, t, "/"); tvs = (r > 0 && k > 0 ? sprintf("%.1f", t[1] * 1000 / r) : "na")
+      if (r > 0 && k > 1) tvs = tvs sprintf("/%.1f", t[2] * 1000 / r)
+      printf " enter_per_kreq=%s epoll_wait_per_kreq=%s busiest_thread_share=%s top_threads_vcs_per_kreq=%s load=%s\n",
+        (e == "na" || r == 0 ? "na" : sprintf("%.1f", e * 1000 / r)), (w == "na" || r == 0 ? "na" : sprintf("%.1f", w * 1000 / r)), b, tvs, load }')
     echo "$line"
     echo "$line" >>"$results"
   done

@@ -34,16 +34,59 @@ internal static class PollAsyncShape
     /// True when C# calls <paramref name="method"/> virtually at <paramref name="invocation"/>: the body that runs is
     /// the override of the receiver's run-time type, which no single machine (nor an interceptor bound to one) can
     /// stand for. A call is bound statically when the method is static or not virtual, sealed, declared in a sealed
-    /// or value type, called through <c>base.</c>, or called on a receiver whose static type is sealed and declares it.
+    /// or value type, called through <c>base.</c>, or called on a receiver whose static type is sealed (explicitly,
+    /// or the sealed type an unqualified call is made in) and whose implementation of the method is this
+    /// declaration: the object's run-time type is then exactly that type, whether it declares the method or inherits
+    /// it.
     /// </summary>
     public static bool DispatchesVirtually(IMethodSymbol method, InvocationExpressionSyntax invocation, SemanticModel model)
     {
         if (method.IsStatic || !(method.IsVirtual || method.IsOverride || method.IsAbstract)) return false;
         if (method.IsSealed || method.ContainingType.IsSealed || method.ContainingType.IsValueType) return false;
-        if (invocation.Expression is not MemberAccessExpressionSyntax member) return true;
-        if (member.Expression is BaseExpressionSyntax) return false;
-        return model.GetTypeInfo(member.Expression).Type is not INamedTypeSymbol { IsSealed: true } receiver ||
-               !SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition, method.ContainingType.OriginalDefinition);
+        ITypeSymbol? receiver;
+        switch (invocation.Expression)
+        {
+            case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }:
+                return false;
+            case MemberAccessExpressionSyntax member:
+                receiver = model.GetTypeInfo(member.Expression).Type;
+                break;
+            case SimpleNameSyntax: // M(): 'this' of the type the call is written in
+                receiver = model.GetEnclosingSymbol(invocation.SpanStart)?.ContainingType;
+                break;
+            default:
+                return true;
+        }
+        return receiver is not INamedTypeSymbol { IsSealed: true, TypeKind: TypeKind.Class } sealedType || !Implements(sealedType, method);
+    }
+
+    /// <summary>
+    /// True when the override of <paramref name="method"/>'s slot that an object of exactly
+    /// <paramref name="type"/> runs is <paramref name="method"/> itself: no type between <paramref name="type"/>
+    /// and the method's own type overrides it again.
+    /// </summary>
+    private static bool Implements(INamedTypeSymbol type, IMethodSymbol method)
+    {
+        var declaring = method.ContainingType.OriginalDefinition;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, declaring)) return true;
+            foreach (var member in current.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol { IsOverride: true } candidate && Overrides(candidate, method)) return false;
+            }
+        }
+        return false; // the method is not in the receiver's chain (an extension form): leave the call virtual
+    }
+
+    private static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
+    {
+        var target = method.OriginalDefinition;
+        for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, target)) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -101,13 +101,22 @@ internal static class AwaitClassifier
     /// <summary>The fully qualified name of a type the machine stores in a field; unnameable types are unsupported.</summary>
     public static string TypeName(ITypeSymbol type, SyntaxNode node)
     {
+        if (type.IsRefLikeType)
+            throw new RefLikeAcrossAwaitException(node, node.ToString(), type.ToDisplayString());
+        return WrittenTypeName(type, node);
+    }
+
+    /// <summary>
+    /// The fully qualified name of a type written in a statement but never stored (the target of a collection
+    /// expression, <c>ReadOnlySpan&lt;int&gt; span = [await x, 5];</c>): a ref struct is fine there, as in C#.
+    /// </summary>
+    public static string WrittenTypeName(ITypeSymbol type, SyntaxNode node)
+    {
         if (type is { IsAnonymousType: true, TypeKind: TypeKind.Delegate })
             throw new UnsupportedConstructException(node, "a lambda of a delegate type C# synthesizes (default parameter values, a ref return, ref/out/in/params/scoped parameters) kept across an await in a 'var' local: no field can name its type (declare a named delegate type, such as 'delegate int Step(int x = 1);', and declare the local with it instead of 'var')");
         if (type.IsAnonymousType || type.TypeKind == TypeKind.Error ||
             type is INamedTypeSymbol named && named.TypeArguments.Any(t => t.IsAnonymousType))
             throw new UnsupportedConstructException(node, $"a value of type '{type.ToDisplayString()}' kept across an await");
-        if (type.IsRefLikeType)
-            throw new RefLikeAcrossAwaitException(node, node.ToString(), type.ToDisplayString());
         return type.ToDisplayString(PollAsyncShape.TypeFormat);
     }
 }

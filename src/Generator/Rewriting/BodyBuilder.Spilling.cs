@@ -78,6 +78,12 @@ internal sealed partial class BodyBuilder
                 return "(" + SpillArguments(tuple.Arguments, output) + ")";
             case ArrayCreationExpressionSyntax { Initializer: { } initializer } array when !array.Type.RankSpecifiers.Any(ContainsAwait):
                 return "new " + _rewriter.Rewrite(array.Type) + " { " + string.Join(", ", SpillList(initializer.Expressions.ToList(), output)) + " }";
+            case ArrayCreationExpressionSyntax { Initializer: null } sized:
+                // `new int[await n]`, `new string[await rows, columns]`, `new int[await n][]`: the sizes in order, then
+                // the array (only the first rank has sizes, and sizes beside an initializer are constants).
+                return "new " + _rewriter.Rewrite(sized.Type.ElementType) +
+                       "[" + string.Join(", ", SpillList(sized.Type.RankSpecifiers[0].Sizes.ToList(), output)) + "]" +
+                       string.Concat(sized.Type.RankSpecifiers.Skip(1).Select(r => _rewriter.Rewrite(r)));
             case ImplicitArrayCreationExpressionSyntax implicitArray:
                 return "new[] { " + string.Join(", ", SpillList(implicitArray.Initializer.Expressions.ToList(), output)) + " }";
             case CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax or SpreadElementSyntax):
@@ -89,7 +95,7 @@ internal sealed partial class BodyBuilder
                     var later = values.Skip(i + 1).Any(ContainsAwait);
                     elements.Add(collection.Elements[i] is SpreadElementSyntax ? ".. " + SpillSpread(values[i], later, output) : SpillOperand(values[i], later, output));
                 }
-                return $"({AwaitClassifier.TypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
+                return $"({AwaitClassifier.WrittenTypeName(converted, collection)})[" + string.Join(", ", elements) + "]";
             case WithExpressionSyntax with when with.Initializer.Expressions.All(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax }):
                 return SpillWith(with, output);
             case QueryExpressionSyntax query:
@@ -870,23 +876,12 @@ internal sealed partial class BodyBuilder
 
     private string SpillInterpolatedString(InterpolatedStringExpressionSyntax interpolated, List<Stmt> output)
     {
-        var text = new StringBuilder(interpolated.StringStartToken.Text);
         var contents = interpolated.Contents;
-        for (var i = 0; i < contents.Count; i++)
+        return StringLiterals.Interpolated(interpolated, interpolation =>
         {
-            if (contents[i] is InterpolationSyntax interpolation)
-            {
-                var later = contents.Skip(i + 1).Any(ContainsAwait);
-                text.Append('{').Append(SpillOperand(interpolation.Expression, later, output));
-                if (interpolation.AlignmentClause is { } alignment) text.Append(alignment.ToString());
-                if (interpolation.FormatClause is { } format) text.Append(format.ToString());
-                text.Append('}');
-            }
-            else
-            {
-                text.Append(contents[i].ToString());
-            }
-        }
-        return text.Append(interpolated.StringEndToken.Text).ToString();
+            var later = contents.Skip(contents.IndexOf(interpolation) + 1).Any(ContainsAwait);
+            return SpillOperand(interpolation.Expression, later, output) +
+                   (interpolation.AlignmentClause is { } alignment ? "," + _rewriter.Rewrite(alignment.Value) : "");
+        });
     }
 }

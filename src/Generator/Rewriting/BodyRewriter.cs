@@ -347,6 +347,21 @@ internal sealed class BodyRewriter(
         return PollAsyncCallee(model, node) is { } callee ? ParseExpression(Boxed(node, callee, rewritten)).WithTriviaFrom(node) : rewritten;
     }
 
+    public override SyntaxNode? VisitLiteralExpression(LiteralExpressionSyntax node) =>
+        node.Kind() is SyntaxKind.StringLiteralExpression or SyntaxKind.Utf8StringLiteralExpression && StringLiterals.SpansLines(node)
+            ? StringLiterals.OnOneLine(node)
+            : base.VisitLiteralExpression(node);
+
+    public override SyntaxNode? VisitInterpolatedStringExpression(InterpolatedStringExpressionSyntax node)
+    {
+        if (node.StringStartToken.IsKind(SyntaxKind.InterpolatedStringStartToken) || !StringLiterals.SpansLines(node))
+            return base.VisitInterpolatedStringExpression(node);
+        return ParseExpression(StringLiterals.Interpolated(node, interpolation =>
+                Visit(interpolation.Expression)!.ToFullString() +
+                (interpolation.AlignmentClause is { } alignment ? "," + Visit(alignment.Value)!.ToFullString() : "")))
+            .WithTriviaFrom(node);
+    }
+
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node)
     {
         var rewritten = (ObjectCreationExpressionSyntax)base.VisitObjectCreationExpression(node)!;

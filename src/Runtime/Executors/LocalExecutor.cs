@@ -131,9 +131,11 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     /// </summary>
     /// <remarks>A <see cref="FutureBox{TFuture, T}"/> (what a generated <c>[PollAsync]</c> call returns, or
     /// <see cref="Future.Box{TFuture, T}"/> of a hand-written struct future) becomes the task itself: no allocation.
-    /// Any other future is wrapped in one box.</remarks>
+    /// Any other future is wrapped in one box. A spawn refused because the executor was disposed or runs on another
+    /// thread leaves the future as it was, unspawned: spawn it on another executor, poll it, or dispose it.</remarks>
     /// <exception cref="InvalidOperationException">Called from another thread while the executor runs, or the
     /// future was spawned before.</exception>
+    /// <exception cref="ObjectDisposedException">The executor was disposed.</exception>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);

@@ -19,7 +19,7 @@ namespace AsyncGen.Tasks;
 /// executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows its scheduler.
 /// The poll count shares the state word (bits 9 and up, bumped by the CAS that starts each poll), and the task's id
 /// (its wakers' generation) and the "last poll / last wake" stamps of dumps live in the task's table slot: every
-/// byte here is copied by each GC that finds the task alive, and a trivial task's cell is 80 bytes.</para>
+/// byte here is copied by each GC that finds the task alive, and a trivial task's cell is 72 bytes.</para>
 /// </remarks>
 internal struct TaskCore<T>
 {

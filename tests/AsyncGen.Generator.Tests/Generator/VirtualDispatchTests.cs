@@ -79,4 +79,74 @@ public class VirtualDispatchTests
         var generated = run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
         Assert.Empty(generated);
     }
+
+    private const string InheritedSource = """
+        using System.Threading.Tasks;
+        using AsyncGen;
+
+        namespace App;
+
+        public partial class Vault
+        {
+            [PollAsync]
+            public virtual async Future<string> Name() { await Task.Yield(); return "vault"; }
+        }
+
+        public partial class Bank : Vault
+        {
+            [PollAsync]
+            public override async Future<string> Name() { await Task.Yield(); return "bank"; }
+        }
+
+        public sealed partial class Branch : Bank
+        {
+            public Future<string> Own() => Name();
+        }
+
+        public sealed partial class Safe : Vault
+        {
+        }
+
+        public partial class Teller : Bank
+        {
+        }
+
+        public static partial class Use
+        {
+            public static Future<string> OfBranch(Branch branch) => branch.Name();
+
+            public static Future<string> OfSafe(Safe safe) => safe.Name();
+
+            public static Future<string> OfTeller(Teller teller) => teller.Name();
+        }
+        """;
+
+    [Fact]
+    public void Calls_on_a_sealed_type_that_inherits_the_method_are_intercepted_with_the_inherited_body()
+    {
+        var run = GeneratorHarness.Run(InheritedSource).AssertCompiles();
+
+        // Teller is not sealed: an object of a subclass may override Name again, so that call stays virtual.
+        var reported = run.GeneratorDiagnostics.Where(d => d.Id == "AG0009").ToList();
+        Assert.Equal(new[] { "teller.Name()" }, reported.Select(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)));
+
+        var interceptors = string.Join("\n", run.Sources.Where(s => s.Key.Contains("Interceptors", StringComparison.Ordinal)).Select(s => s.Value));
+        // branch.Name() and the unqualified Name() inside Branch run Bank's override; safe.Name() runs Vault's method.
+        Assert.Equal(2, CallsInterceptedBy(interceptors, "new global::AsyncGen.FutureBox<global::App.Bank.NameFuture, string>(@this.NameMachine())"));
+        Assert.Equal(1, CallsInterceptedBy(interceptors, "new global::AsyncGen.FutureBox<global::App.Vault.NameFuture, string>(@this.NameMachine())"));
+    }
+
+    /// <summary>The [InterceptsLocation] attributes on the interceptor whose body is <paramref name="body"/> (one per call).</summary>
+    private static int CallsInterceptedBy(string interceptors, string body)
+    {
+        var lines = interceptors.Split('\n').Select(line => line.Trim()).ToList();
+        int at = lines.FindIndex(line => line.Contains(body, StringComparison.Ordinal));
+        Assert.True(at >= 0, $"no interceptor runs {body}");
+        int count = 0;
+        for (int i = at - 2; i >= 0 && lines[i].StartsWith('['); i--) // above the declaration line: its attributes
+        {
+            if (lines[i].StartsWith("[global::System.Runtime.CompilerServices.InterceptsLocation(", StringComparison.Ordinal)) count++;
+        }
+        return count;
+    }
 }

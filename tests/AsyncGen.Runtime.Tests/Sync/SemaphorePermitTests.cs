@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AsyncGen.Runtime.Tests.Support;
 using AsyncGen.Sync;
 
@@ -129,6 +130,33 @@ public class SemaphorePermitTests
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();
         Assert.Equal(0, overfull);
+        Assert.Equal(size, semaphore.AvailablePermits);
+    }
+
+    private static async Future HoldAndDisposeTwice(AsyncSemaphore semaphore, int size, int rounds, StrongBox<int> inside, StrongBox<int> overfull)
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            using var permit = await semaphore.Acquire();
+            if (Interlocked.Increment(ref inside.Value) > size) Interlocked.Increment(ref overfull.Value);
+            await Future.Yield();
+            Interlocked.Decrement(ref inside.Value);
+            permit.Dispose(); // by hand, and again by the using at the end of the iteration
+        }
+    }
+
+    [Fact]
+    public void Tasks_on_two_workers_that_dispose_their_permits_by_hand_and_by_using_never_exceed_the_semaphore_size()
+    {
+        const int size = 2;
+        var semaphore = new AsyncSemaphore(size);
+        StrongBox<int> inside = new(), overfull = new();
+        using (var executor = new WorkStealingExecutor(workerCount: 2))
+        {
+            var handles = Enumerable.Range(0, 8).Select(_ => executor.Spawn(HoldAndDisposeTwice(semaphore, size, 200, inside, overfull))).ToArray();
+            foreach (var handle in handles) executor.BlockOn(handle, SyncTestSupport.StallLimit);
+        }
+        Assert.Equal(0, overfull.Value);
         Assert.Equal(size, semaphore.AvailablePermits);
     }
 }

@@ -130,6 +130,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
     /// <remarks>A <see cref="FutureBox{TFuture, T}"/> becomes the task itself (see <see cref="LocalExecutor.Spawn{T}(IFuture{T})"/>).</remarks>
+    /// <exception cref="ObjectDisposedException">The executor was disposed. The future is left as it was, unspawned:
+    /// spawn it on another executor, poll it, or dispose it.</exception>
+    /// <exception cref="InvalidOperationException">The future was spawned before.</exception>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);

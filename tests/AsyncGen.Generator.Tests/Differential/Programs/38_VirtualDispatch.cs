@@ -160,3 +160,62 @@ public static partial class P_VdProtectedVirtualWithProtectedType
         return await vault.CallReveal() + " " + await new Vault().CallReveal();
     }
 }
+
+// A sealed receiver type that inherits a virtual [PollAsync] method (or its override) runs exactly the body its chain
+// provides: the call's target is known statically, so it keeps that body's machine (intercepted in plain code,
+// embedded in a machine), including an unqualified call made inside the sealed type.
+public static partial class P_VdSealedReceiverInherits
+{
+    public partial class Animal
+    {
+        [PollAsync]
+        public virtual async Future<string> Speak(List<string> log)
+        {
+            log.Add("animal speaks");
+            await Ops.Yield();
+            return "...";
+        }
+    }
+
+    public partial class Dog : Animal
+    {
+        [PollAsync]
+        public override async Future<string> Speak(List<string> log)
+        {
+            log.Add("dog speaks");
+            await Ops.Yield();
+            return "woof";
+        }
+    }
+
+    // Inherits Dog's override.
+    public sealed partial class Puppy : Dog
+    {
+        // Plain code in the sealed type, unqualified: Dog's body, intercepted.
+        public Future<string> Again(List<string> log) => Speak(log);
+
+        [PollAsync]
+        public async Future<string> Twice(List<string> log) => await Speak(log) + await this.Speak(log);
+    }
+
+    // Inherits Animal's virtual method itself.
+    public sealed partial class Fish : Animal
+    {
+    }
+
+    private static Future<string> Plain(Puppy puppy, Fish fish, List<string> log) => Pair(puppy.Speak(log), fish.Speak(log));
+
+    [PollAsync]
+    private static async Future<string> Pair(Future<string> a, Future<string> b) => await a + "+" + await b;
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var puppy = new Puppy();
+        var fish = new Fish();
+        var inherited = await puppy.Speak(log);       // Dog's override: embedded
+        var virtualItself = await fish.Speak(log);    // Animal's method: embedded
+        var unqualified = await puppy.Again(log);
+        return inherited + " " + virtualItself + " " + unqualified + " " + await puppy.Twice(log) + " " + await Plain(puppy, fish, log);
+    }
+}
