@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using AsyncGen.Generator.Model;
 
 namespace AsyncGen.Generator.Emitting;
@@ -25,13 +26,17 @@ internal static class HeaderWriter
             writer.Line($"//  {N(site.State),3}  suspended at line {N(site.Line)}: await {site.Description}");
             writer.Line($"//         holds {(site.LiveFields.Count == 0 ? "no variables" : string.Join(", ", site.LiveFields))} for after the await");
         }
+        foreach (var entry in spec.CancelEntries)
+            writer.Line($"//  {N(entry.State),3}  disposed while suspended in the try of line {N(entry.Line)}: runs its finally block, then completes");
         writer.Line("//   -1  running, or finished (completed, faulted or disposed)");
         writer.Line("//");
-        foreach (var line in spec.AwaitingFinallyLines)
+        foreach (var entry in spec.CancelEntries)
         {
-            writer.Line($"// Dispose while suspended inside the statement of line {N(line)} does not run its finally block (or its rest):");
-            writer.Line("// that block awaits, and a disposed machine cannot suspend. Each skip is counted (CancelledCleanup.FinallySkipped,");
-            writer.Line("// event 111). Finally blocks without awaits do run on Dispose.");
+            writer.Line($"// Dispose while suspended in the try of line {N(entry.Line)} runs its finally block, which awaits, from Poll (state {N(entry.State)}):");
+            writer.Line("// at once when it does not wait (CancelledCleanup.Run), else in a task of its own on the current executor (counted in");
+            writer.Line("// CancelledCleanup.Detached, event 112; its failure reported as unobserved). Then the finally blocks around it run,");
+            writer.Line("// and the machine completes without running the code after them. Dispose while suspended inside that block itself");
+            writer.Line("// skips its rest, counted (CancelledCleanup.FinallySkipped, event 111).");
             writer.Line("//");
         }
         foreach (var line in spec.StartedDisposalLines)
@@ -54,8 +59,11 @@ internal static class HeaderWriter
             var state = "Await" + N(site.State);
             writer.Line($"//     Running --> {state}: Pending at line {N(site.Line)}");
             writer.Line($"//     {state} --> Running: Poll");
-            writer.Line($"//     {state} --> Finished: Dispose");
+            var entered = site.EnclosingFinallies.Select(id => spec.CancelEntries.FirstOrDefault(e => e.Id == id)).FirstOrDefault(e => e is not null);
+            writer.Line(entered is null ? $"//     {state} --> Finished: Dispose" : $"//     {state} --> Cancelled{N(entered.State)}: Dispose");
         }
+        foreach (var entry in spec.CancelEntries)
+            writer.Line($"//     Cancelled{N(entry.State)} --> Running: Poll (the finally block of line {N(entry.Line)})");
         writer.Line("//     Running --> Finished: return or throw");
         writer.Line("//     Finished --> [*]");
         writer.Line("// ```");

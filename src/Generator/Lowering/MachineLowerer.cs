@@ -15,12 +15,14 @@ internal sealed class MachineLowerer
     private const string Running = "-1";
     private readonly MachineSpec _spec;
     private readonly Dictionary<int, AwaitSite> _awaits;
+    private readonly Dictionary<int, CancelEntry> _entries;
     private readonly string _pending;
 
     private MachineLowerer(MachineSpec spec)
     {
         _spec = spec;
         _awaits = spec.Awaits.ToDictionary(a => a.State);
+        _entries = spec.CancelEntries.ToDictionary(e => e.Id);
         _pending = $"return global::AsyncGen.Poll<{spec.ResultType}>.Pending;";
     }
 
@@ -81,24 +83,77 @@ internal sealed class MachineLowerer
         output.Add($"if ({GeneratedNames.Resume} <= 0) return; // never polled, or finished: nothing to clean up");
         if (_spec.Awaits.Count == 0) return output.Lines.ToEquatableArray();
         AddPrologue(output);
+        var enters = _spec.Awaits.Any(site => EntryIndex(site) >= 0);
         output.Add($"switch ({GeneratedNames.Resume})");
         output.Open();
         foreach (var site in _spec.Awaits)
         {
             output.Add($"case {Number(site.State)}:");
             output.Open();
-            DisposeSite(site, 0, output);
-            output.Add("break;");
+            var entry = EntryIndex(site);
+            if (entry < 0)
+            {
+                DisposeSite(site, 0, site.EnclosingFinallies.Count, output);
+                output.Add(enters ? "return;" : "break;");
+            }
+            else
+            {
+                Enter(site, entry, output);
+                output.Add("break;");
+            }
             output.Close();
         }
         output.Close();
+        if (enters)
+        {
+            // The machine runs the entered finally block (and the cleanup around it) from Poll: at once, or, if it has
+            // to wait, moved into a task of its own, which leaves this copy finished.
+            var machine = _spec.StructName + _spec.TypeArguments;
+            var method = (_spec.ContainingTypes.Count > 0 ? _spec.ContainingTypes[_spec.ContainingTypes.Count - 1].Name + "." : "") + _spec.MethodName;
+            output.Add($"if (global::AsyncGen.CancelledCleanup.Run<{machine}, {_spec.ResultType}>(ref this, {Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(method, quote: true)})) {GeneratedNames.State} = {Running}; // moved: this copy is finished");
+        }
         return output.Lines.ToEquatableArray();
     }
 
-    /// <summary>Disposes the awaited child, then runs the enclosing finally blocks innermost first, as C# unwinds.</summary>
-    private static void DisposeSite(AwaitSite site, int depth, LineBuilder output)
+    /// <summary>Where in <paramref name="site"/>'s enclosing finally blocks (innermost first) the first one Dispose enters is; -1: none.</summary>
+    private int EntryIndex(AwaitSite site)
     {
-        if (depth == site.EnclosingFinallies.Count)
+        for (var i = 0; i < site.EnclosingFinallies.Count; i++)
+            if (_entries.ContainsKey(site.EnclosingFinallies[i])) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// Disposes the awaited child and runs the finally blocks inside the entered one (an exception they throw becomes
+    /// its pending exception, as C# unwinds), then points the machine at the entered block with its cancel exit.
+    /// </summary>
+    private void Enter(AwaitSite site, int index, LineBuilder output)
+    {
+        var entry = _entries[site.EnclosingFinallies[index]];
+        if (index == 0 && site.Kind == AwaitKind.Awaiter)
+        {
+            DisposeSite(site, 0, 0, output); // cannot throw
+        }
+        else
+        {
+            output.Add("try");
+            output.Open();
+            DisposeSite(site, 0, index, output);
+            output.Close();
+            output.Add($"catch (global::System.Exception {GeneratedNames.Caught})");
+            output.Open();
+            output.Add($"{entry.ExceptionField} = {GeneratedNames.Caught}; // thrown while unwinding: it replaces the cancellation, as in C#");
+            output.Close();
+        }
+        if (_spec.CancelledAtField is { } cancelledAt) output.Add($"{cancelledAt} = {Number(site.State)};");
+        output.Add($"{entry.BranchField} = {Number(entry.Branch)}; // after the block: the finally blocks around it, then complete");
+        output.Add($"{GeneratedNames.State} = {Number(entry.State)}; // Poll runs the finally block of line {Number(entry.Line)}");
+    }
+
+    /// <summary>Disposes the awaited child, then runs the first <paramref name="count"/> enclosing finally blocks innermost first, as C# unwinds.</summary>
+    private static void DisposeSite(AwaitSite site, int depth, int count, LineBuilder output)
+    {
+        if (depth == count)
         {
             output.Add(site.Kind switch
             {
@@ -108,10 +163,10 @@ internal sealed class MachineLowerer
             });
             return;
         }
-        var @finally = site.EnclosingFinallies[site.EnclosingFinallies.Count - 1 - depth];
+        var @finally = site.EnclosingFinallies[count - 1 - depth];
         output.Add("try");
         output.Open();
-        DisposeSite(site, depth + 1, output);
+        DisposeSite(site, depth + 1, count, output);
         output.Close();
         output.Add("finally");
         output.Open();
@@ -122,7 +177,7 @@ internal sealed class MachineLowerer
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The jump at the top of a region: each state resumable in it, to its label or its try.</summary>
-    private static void Dispatch(BlockStmt region, LineBuilder output)
+    private void Dispatch(BlockStmt region, LineBuilder output)
     {
         var targets = new List<(int State, string Label, bool Direct)>();
         CollectTargets(region, targets);
@@ -134,7 +189,7 @@ internal sealed class MachineLowerer
         output.Close();
     }
 
-    private static void CollectTargets(Stmt statement, List<(int, string, bool)> targets)
+    private void CollectTargets(Stmt statement, List<(int, string, bool)> targets)
     {
         switch (statement)
         {
@@ -162,13 +217,15 @@ internal sealed class MachineLowerer
                 break;
             case TryStmt @try:
                 foreach (var state in StatesIn(@try.Body)) targets.Add((state, GeneratedNames.TryLabel(@try.Id), false));
+                if (@try.CancelEntryId is { } entry) targets.Add((_entries[entry].State, GeneratedNames.TryFinallyLabel(@try.Id), true));
                 foreach (var @catch in @try.Catches.Where(c => c.HasAwait)) CollectTargets(@catch.Body, targets);
                 if (@try.Finally is { HasAwait: true } @finally) CollectTargets(@finally.Body, targets);
                 break;
         }
     }
 
-    private static IEnumerable<int> StatesIn(Stmt statement) => statement switch
+    /// <summary>The states resumable inside <paramref name="statement"/>: its awaits' and its entered finally blocks'.</summary>
+    private IEnumerable<int> StatesIn(Stmt statement) => statement switch
     {
         AwaitStmt await => new[] { await.State },
         BlockStmt block => block.Statements.SelectMany(StatesIn),
@@ -177,7 +234,8 @@ internal sealed class MachineLowerer
         SwitchStmt @switch => @switch.Sections.SelectMany(s => s.Labels.Where(l => l.Test is not null).SelectMany(l => StatesIn(l.Test!.Guard)).Concat(StatesIn(s.Body))),
         TryStmt @try => StatesIn(@try.Body)
             .Concat(@try.Catches.SelectMany(c => StatesIn(c.Body)))
-            .Concat(@try.Finally is null ? Enumerable.Empty<int>() : StatesIn(@try.Finally.Body)),
+            .Concat(@try.Finally is null ? Enumerable.Empty<int>() : StatesIn(@try.Finally.Body))
+            .Concat(@try.CancelEntryId is { } entry ? new[] { _entries[entry].State } : Enumerable.Empty<int>()),
         _ => Enumerable.Empty<int>(),
     };
 
@@ -347,6 +405,26 @@ internal sealed class MachineLowerer
         labels.Clear();
     }
 
+    /// <summary>
+    /// For the catch clauses of a try whose body holds a finally block Dispose enters: the condition that lets an
+    /// exception pass while Dispose unwinds from an await of that body (null when none is needed). The body's await
+    /// states are numbered in source order, so they usually form one range.
+    /// </summary>
+    private string? PassCancelled(TryStmt @try)
+    {
+        if (_spec.CancelledAtField is not { } field || @try.Catches.Count == 0) return null;
+        var entries = new HashSet<int>(_spec.CancelEntries.Select(e => e.State));
+        var all = StatesIn(@try.Body).ToList();
+        if (!all.Any(entries.Contains)) return null;
+        var states = all.Where(s => !entries.Contains(s)).OrderBy(s => s).ToList();
+        if (states.Count == 0) return null;
+        if (states[states.Count - 1] - states[0] == states.Count - 1)
+            return states.Count == 1
+                ? $"{field} != {Number(states[0])}"
+                : $"{field} is not (>= {Number(states[0])} and <= {Number(states[states.Count - 1])})";
+        return $"{field} is not ({string.Join(" or ", states.Select(Number))})";
+    }
+
     private void Try(TryStmt @try, LineBuilder output)
     {
         var awaitingFinally = @try.Finally is { HasAwait: true };
@@ -364,9 +442,11 @@ internal sealed class MachineLowerer
         output.Close();
 
         var awaitingCatches = 0;
+        var passCancelled = PassCancelled(@try);
         foreach (var @catch in @try.Catches)
         {
-            output.Add(("catch " + @catch.Header).TrimEnd(), @catch.Line);
+            var filter = passCancelled is null ? @catch.Filter : @catch.Filter is null ? passCancelled : $"{passCancelled} && ({@catch.Filter})";
+            output.Add(("catch " + @catch.Declaration).TrimEnd() + (filter is null ? "" : $" when ({filter})"), @catch.Line);
             if (!@catch.HasAwait)
             {
                 Region(@catch.Body, output);
@@ -416,7 +496,9 @@ internal sealed class MachineLowerer
             output.Close();
             if (@try.PendingExits.Count > 0)
             {
-                output.Add($"switch ({@try.BranchField}) // a jump out of the try waited for the finally block");
+                output.Add(@try.CancelEntryId is null
+                    ? $"switch ({@try.BranchField}) // a jump out of the try waited for the finally block"
+                    : $"switch ({@try.BranchField}) // a jump out of the try, or Dispose, waited for the finally block");
                 output.Open();
                 for (var i = 0; i < @try.PendingExits.Count; i++) output.Add($"case {Number(i + 1)}: {@try.PendingExits[i]}");
                 output.Close();

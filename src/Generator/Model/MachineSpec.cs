@@ -4,7 +4,9 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>Key</c>: Identifies the method for interceptors: containing type + name + signature.</para>
 /// <para><c>Body</c>: The body model, or null when the body is unsupported: the struct then wraps the fallback.</para>
 /// <para><c>FallbackReason</c>: Why there is no body (the construct and its diagnostic), for the file header.</para>
-/// <para><c>AwaitingFinallyLines</c>: Lines of the statements whose finally block awaits (Dispose cannot run those).</para>
+/// <para><c>CancelEntries</c>: The finally blocks that await which Dispose runs (polling the machine from their entry state).</para>
+/// <para><c>CancelledAtField</c>: The field holding the await Dispose cancelled, tested by the catch clauses around
+/// an entered finally block so that they let its exceptions pass; null when no catch clause needs it.</para>
 /// <para><c>StartedDisposalLines</c>: Lines of the <c>await using</c> statements whose DisposeAsync Dispose starts without waiting for it.</para>
 /// <para><c>SynthesizedDelegates</c>: declarations of the delegate types that stand for the ones C# synthesizes
 /// for lambdas created by a wrapper (see <c>Rewriting/SynthesizedDelegates</c>).</para>
@@ -49,7 +51,8 @@ internal sealed record MachineSpec(
     string? FallbackReason = null,
     string? Accessibility = null,
     EquatableArray<PrimaryConstructorAccessor> PrimaryConstructorAccessors = default,
-    EquatableArray<int> AwaitingFinallyLines = default,
+    EquatableArray<CancelEntry> CancelEntries = default,
+    string? CancelledAtField = null,
     EquatableArray<int> StartedDisposalLines = default,
     bool UsesHoist = false,
     EquatableArray<ScopeClosureSpec> ScopeClosures = default,

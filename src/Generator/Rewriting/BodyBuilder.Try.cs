@@ -36,8 +36,11 @@ internal sealed partial class BodyBuilder
     {
         var id = _nextTry++;
         var body = new List<Stmt>();
+        var entriesBefore = CancelEntries.Count;
         BuildBlock(@try.Block, body);
+        var bodyEntries = CancelEntries.Count - entriesBefore;
         var catches = BuildCatches(@try, out var exceptionField, out var indexField);
+        GuardCatches(bodyEntries, catches);
         return new TryStmt(id, BodySyntax.Line(@try), Block(body), catches.ToEquatableArray(), null, exceptionField, indexField);
     }
 
@@ -48,45 +51,70 @@ internal sealed partial class BodyBuilder
 
     // disposeWhenCancelled: for a finally that awaits only a DisposeAsync (`await using`, `await foreach`), what Dispose runs in its
     // place while the machine is suspended in the try, since Dispose cannot await (see StartDisposeAsync). Any other finally
-    // that awaits cannot run on Dispose: what Dispose runs in its place, in the try and in the block itself, reports the skip
-    // (CancelledCleanup.OnFinallySkipped: a counter and an event), so it is never silent.
+    // that awaits (a user's) is entered by Dispose (a CancelEntry): its block runs from Poll with a pending exit that leaves
+    // through the awaiting finally blocks around it and completes (JumpTable.CancelBranch), inline or detached
+    // (CancelledCleanup.Run). Suspended inside that block itself, Dispose cuts it there, as an OperationCanceledException
+    // thrown by that await would: the skipped rest is reported (CancelledCleanup.OnFinallySkipped: a counter and an event).
     private TryStmt BuildTryFinally(
         SyntaxNode origin, SyntaxNode scope, int start, BlockSyntax? finallySyntax, bool awaits,
         System.Action<List<Stmt>> buildBody, System.Action<List<Stmt>> buildFinally, List<CatchModel> catches,
         string? disposeWhenCancelled = null)
     {
         var id = _nextTry++;
-        var skipped = awaits && disposeWhenCancelled is null;
-        if (skipped) disposeWhenCancelled = $"global::AsyncGen.CancelledCleanup.OnFinallySkipped(\"{_method.ContainingType.Name}.{_method.Name}\", {BodySyntax.Line(origin)});";
+        var entered = awaits && disposeWhenCancelled is null;
         var cancelId = awaits && disposeWhenCancelled is not null ? _nextTry++ : (int?)null;
+        var entryId = entered ? _nextTry++ : (int?)null;
+        var skipId = entered ? _nextTry++ : (int?)null;
         PendingFinally? pending = null;
         if (awaits)
         {
             pending = new PendingFinally(id, scope, start, finallySyntax,
                 () => NewField($"branch{id}", "int", "where to go after the awaiting finally (0: fall through)"));
+            if (skipId is { } skip) pending.ReportSkippedRest = $"{GeneratedNames.FinallyMethod(skip)}();";
             _jumps.AwaitingFinally(pending);
         }
         var body = new List<Stmt>();
-        if (!awaits || cancelId is not null) _finallyStack.Insert(0, cancelId ?? id); // Dispose runs this finally while suspended in the body
+        _finallyStack.Insert(0, cancelId ?? entryId ?? id); // what Dispose runs (or enters) for this finally while suspended in the body
+        var entriesBefore = CancelEntries.Count;
         buildBody(body);
-        if (!awaits || cancelId is not null) _finallyStack.RemoveAt(0);
+        GuardCatches(CancelEntries.Count - entriesBefore, catches);
+        _finallyStack.RemoveAt(0);
         if (cancelId is { } cancel) FinallyMethods.Add(new FinallyModel(cancel, Block(new List<Stmt> { Synthesized(disposeWhenCancelled!) }), false));
 
         var exceptionField = awaits || catches.Any(c => c.HasAwait) ? NewField($"exception{id}", "global::System.Exception?", "exception pending while an awaiting handler runs") : null;
+        if (entered)
+        {
+            var line = BodySyntax.Line(origin);
+            FinallyMethods.Add(new FinallyModel(skipId!.Value, Block(new List<Stmt>
+            {
+                Synthesized($"global::AsyncGen.CancelledCleanup.OnFinallySkipped(\"{_method.ContainingType.Name}.{_method.Name}\", {line});"),
+            }), false));
+            CancelEntries.Add(new CancelEntry(entryId!.Value, 0, line, exceptionField!, pending!.BranchField, _jumps.CancelBranch(pending)));
+        }
         var finallyBody = new List<Stmt>();
         // A finally without awaits runs in a method of its own: the local functions it calls are declared there too.
         if (!awaits && finallySyntax is not null)
             foreach (var function in VariableTable.LocalFunctionsReferencedFrom(_model, _body, finallySyntax))
                 finallyBody.Add(Code(_rewriter.Rewrite(function), function));
-        if (skipped) _finallyStack.Insert(0, cancelId!.Value); // suspended inside the block: its rest is skipped too
+        if (entered) _finallyStack.Insert(0, skipId!.Value); // suspended inside the block: its rest is skipped
         buildFinally(finallyBody);
-        if (skipped) _finallyStack.RemoveAt(0);
+        if (entered) _finallyStack.RemoveAt(0);
         var model = new FinallyModel(id, Block(finallyBody), awaits);
         if (!awaits) FinallyMethods.Add(model);
-        else if (skipped) AwaitingFinallyLines.Add(BodySyntax.Line(origin));
-        else StartedDisposalLines.Add(BodySyntax.Line(origin));
+        else if (!entered) StartedDisposalLines.Add(BodySyntax.Line(origin));
         return new TryStmt(id, BodySyntax.Line(origin), Block(body), catches.ToEquatableArray(), model, exceptionField, null,
-            pending?.BranchFieldIfCreated, (pending?.Exits ?? new List<string>()).ToEquatableArray());
+            pending?.BranchFieldIfCreated, (pending?.Exits ?? new List<string>()).ToEquatableArray(), entryId);
+    }
+
+    /// <summary>
+    /// Catch clauses around a finally block Dispose enters must not catch what that cleanup throws (Dispose unwinds,
+    /// like a return, and its exceptions surface from Dispose): the machine then records the await it was cancelled at,
+    /// and the lowering adds a filter on it to those clauses.
+    /// </summary>
+    private void GuardCatches(int bodyEntries, List<CatchModel> catches)
+    {
+        if (catches.Count > 0 && bodyEntries > 0)
+            CancelledAtField ??= NewField("cancelledAt", "int", "the await Dispose cancelled (0: none): the catch blocks around it let its cleanup's exceptions pass");
     }
 
     private List<CatchModel> BuildCatches(TryStatementSyntax @try, out string? exceptionField, out string? indexField)
@@ -95,11 +123,11 @@ internal sealed partial class BodyBuilder
         var catches = new List<CatchModel>();
         foreach (var clause in @try.Catches)
         {
-            var header = (clause.Declaration is null ? "" : _rewriter.Rewrite(clause.Declaration)) +
-                         (clause.Filter is null ? "" : " " + _rewriter.Rewrite(clause.Filter));
             if (!ContainsAwait(clause.Block))
             {
-                catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(new List<Stmt> { Code(_rewriter.Rewrite(clause.Block), clause.Block) }), false, ""));
+                catches.Add(new CatchModel(clause.Declaration is null ? "" : _rewriter.Rewrite(clause.Declaration),
+                    clause.Filter is null ? null : _rewriter.Rewrite(clause.Filter.FilterExpression),
+                    BodySyntax.Line(clause), Block(new List<Stmt> { Code(_rewriter.Rewrite(clause.Block), clause.Block) }), false, ""));
                 continue;
             }
 
@@ -108,27 +136,32 @@ internal sealed partial class BodyBuilder
             _jumps.AwaitingCatch(clause, exceptionField);
             var body = new List<Stmt>();
             var caught = GeneratedNames.Caught;
+            string declared;
+            string? filter;
             if (clause.Declaration is { } declaration && _model.GetDeclaredSymbol(declaration) is ILocalSymbol variable)
             {
                 var type = variable.Type.ToDisplayString(PollAsyncShape.TypeFormat);
                 if (_variables.IsHoisted(variable))
                 {
                     body.Add(Code($"{_variables.Access(variable)} = ({type}){exceptionField}!;", declaration));
-                    header = $"({type} {caught})" + Filter(clause, variable, caught);
+                    declared = $"({type} {caught})";
+                    filter = Filter(clause, variable, caught);
                 }
                 else
                 {
                     caught = _variables.Access(variable) ?? variable.Name;
                     body.Add(Code($"{type} {caught} = ({type}){exceptionField}!;", declaration));
+                    declared = _rewriter.Rewrite(declaration);
+                    filter = clause.Filter is null ? null : _rewriter.Rewrite(clause.Filter.FilterExpression);
                 }
             }
             else
             {
-                header = (clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})") +
-                         Filter(clause, null, caught);
+                declared = clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})";
+                filter = Filter(clause, null, caught);
             }
             BuildBlock(clause.Block, body);
-            catches.Add(new CatchModel(header, BodySyntax.Line(clause), Block(body), true, caught));
+            catches.Add(new CatchModel(declared, filter, BodySyntax.Line(clause), Block(body), true, caught));
         }
         return catches;
     }
@@ -139,15 +172,15 @@ internal sealed partial class BodyBuilder
     /// as in the C# compiler's own lowering). A variable in a field is stored before the filter reads it:
     /// <c>when (Hoist(out _e, __caught) &amp;&amp; (_e.Message != ""))</c>.
     /// </summary>
-    private string Filter(CatchClauseSyntax clause, ILocalSymbol? hoisted, string caught)
+    private string? Filter(CatchClauseSyntax clause, ILocalSymbol? hoisted, string caught)
     {
-        if (clause.Filter is not { } filter) return "";
+        if (clause.Filter is not { } filter) return null;
         var condition = _rewriter.Rewrite(filter.FilterExpression);
         var readsVariable = hoisted is not null &&
             filter.FilterExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(i).Symbol, hoisted));
         return readsVariable
-            ? $" when ({GeneratedNames.Hoist}(out {_variables.Access(hoisted!)}, {caught}) && ({condition}))"
-            : $" when ({condition})";
+            ? $"{GeneratedNames.Hoist}(out {_variables.Access(hoisted!)}, {caught}) && ({condition})"
+            : condition;
     }
 
     /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>

@@ -57,8 +57,11 @@ internal sealed partial class BodyBuilder
 
     public List<FinallyModel> FinallyMethods { get; } = new();
 
-    /// <summary>Lines of the try (or using, await foreach) statements whose finally block awaits.</summary>
-    public List<int> AwaitingFinallyLines { get; } = new();
+    /// <summary>The user's finally blocks that await, which Dispose enters (state numbers are given after the awaits').</summary>
+    public List<CancelEntry> CancelEntries { get; } = new();
+
+    /// <summary>The field recording the await Dispose cancelled, when catch clauses must test it; else null.</summary>
+    public string? CancelledAtField { get; private set; }
 
     /// <summary>Lines of the <c>await using</c> resources whose DisposeAsync Dispose starts without waiting for it.</summary>
     public List<int> StartedDisposalLines { get; } = new();

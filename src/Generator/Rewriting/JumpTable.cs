@@ -61,6 +61,36 @@ internal sealed class JumpTable(MachineFields fields, string resultType, string 
     public string GotoSection(StatementSyntax node, SyntaxNode @switch, int section) =>
         Through(Crossed(node, @switch), $"goto {GeneratedNames.SwitchCaseLabel(_flattened[@switch].Break, section)};");
 
+    /// <summary>
+    /// The exit (its number in <paramref name="entered"/>'s branch field) that the finally block of
+    /// <paramref name="entered"/> takes when Dispose entered it: on, through the awaiting finally blocks around its try
+    /// (innermost first, each entered the same way), to the machine's completion. Like a <c>return</c> without a
+    /// value, except that leaving a finally block from inside (a try inside a finally) reports its rest as skipped.
+    /// </summary>
+    public int CancelBranch(PendingFinally entered)
+    {
+        if (entered.CancelBranch is { } known) return known;
+        // The innermost awaiting finally around the region entered guards; among the resources of one using
+        // declaration (the same start) the one registered first is the outer.
+        var index = _awaitingFinallies.IndexOf(entered);
+        var next = _awaitingFinallies
+            .Where((f, i) => f.Guards(entered.Start) && (f.Start < entered.Start || f.Start == entered.Start && i < index))
+            .OrderBy(f => f.Start)
+            .LastOrDefault();
+        var exit = next is null
+            ? "return " + string.Format(readyFormat, "default") + ";"
+            : $"{{ {next.BranchField} = {CancelBranch(next)}; goto {GeneratedNames.TryFinallyLabel(next.Id)}; }}";
+        var leftInside = _awaitingFinallies
+            .Where(f => f.ReportSkippedRest is not null && f.HasInBlock(entered.Start) && (next is null || f.Start > next.Start))
+            .OrderByDescending(f => f.Start)
+            .Select(f => f.ReportSkippedRest!)
+            .ToList();
+        if (leftInside.Count > 0) exit = $"{{ {string.Join(" ", leftInside)} {exit} }}";
+        entered.Exits.Add(exit);
+        entered.CancelBranch = entered.Exits.Count;
+        return entered.Exits.Count;
+    }
+
     private string ReturnValueField() =>
         _returnValueField ??= fields.Add(GeneratedNames.Field("returnValue"), resultType, "result of a return waiting for an awaiting finally block");
 

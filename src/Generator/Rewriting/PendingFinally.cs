@@ -30,6 +30,25 @@ internal sealed class PendingFinally(int id, SyntaxNode scope, int start, BlockS
 
     public string BranchField => _branchField ??= createBranchField();
 
+    /// <summary>
+    /// For a user's finally that Dispose runs: the exit its block takes when Dispose entered it (see
+    /// <see cref="JumpTable.CancelBranch"/>), once computed.
+    /// </summary>
+    public int? CancelBranch { get; set; }
+
+    /// <summary>
+    /// For a user's finally that Dispose runs: what reports that its rest is skipped when cleanup after a Dispose
+    /// leaves it from inside its block (a call of the method reporting the skip), else null.
+    /// </summary>
+    public string? ReportSkippedRest { get; set; }
+
     public bool Guards(SyntaxNode node) =>
         Scope.Span.Contains(node.Span) && node.SpanStart >= Start && finallyBlock?.Span.Contains(node.Span) != true;
+
+    /// <summary>True when the guarded region (not the finally block) contains <paramref name="position"/>.</summary>
+    public bool Guards(int position) =>
+        Scope.Span.Contains(position) && position >= Start && !HasInBlock(position);
+
+    /// <summary>True when <paramref name="position"/> is inside the finally block itself.</summary>
+    public bool HasInBlock(int position) => finallyBlock?.Span.Contains(position) == true;
 }

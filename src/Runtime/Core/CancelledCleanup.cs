@@ -1,34 +1,124 @@
 using System.ComponentModel;
+using System.Diagnostics.Tracing;
 using AsyncGen.Diagnostics;
 using AsyncGen.Tasks;
 
 namespace AsyncGen;
 
 /// <summary>
-/// Cleanup a cancelled generated <c>[PollAsync]</c> machine cannot run: a <c>finally</c> block that awaits, when the
-/// future is disposed while suspended in its <c>try</c> (or in the block itself, after one of its awaits). Dispose
-/// cannot suspend, so that block (or its rest) is skipped; the generated <c>Dispose</c> reports each skip here, so
-/// the weaker path is visible: counted in <see cref="FinallySkipped"/> (the Meter instrument
-/// <c>asyncgen.cancelled_cleanup.finally_skipped</c>) with the warning event <c>CancelledFinallySkipped</c> (id 111)
-/// naming the method, the line of the statement and the task whose future it was (0 outside any task). The finally blocks without awaits around it still run, and
-/// so do <c>await using</c> disposals (see <see cref="AsyncDisposal"/>).
+/// Runs the <c>finally</c> blocks that await of a generated <c>[PollAsync]</c> machine disposed (cancelled) while
+/// suspended in their <c>try</c>: called by the generated <c>Dispose</c>, which cannot suspend.
 /// </summary>
+/// <remarks>
+/// <para>The generated <c>Dispose</c> disposes the awaited child, runs the finally blocks without awaits inside the
+/// awaiting one, and points the machine at that block with a pending "cancelled" exit (as a <c>return</c> has a
+/// pending exit): after the block the machine leaves through the finally blocks and <c>using</c> disposals around it,
+/// innermost first, and completes without running the code after them. <see cref="Run{TMachine, T}"/> then polls it:</para>
+/// <list type="bullet">
+/// <item><b>Inline</b>: most finally blocks finish at once (their awaits complete synchronously). The cleanup then ran
+/// inside <c>Dispose</c>, allocating nothing, and an exception it threw (which, as in C#, replaced the cancellation)
+/// propagates out of <c>Dispose</c>.</item>
+/// <item><b>Detached</b>: a block that has to wait moves, with the whole machine, into a task of its own on the current
+/// executor (the one polling or aborting the disposed future), where it finishes. Counted in <see cref="Detached"/>
+/// (the Meter instrument <c>asyncgen.cancelled_cleanup.detached</c>) with the warning event
+/// <c>CancelledCleanupDetached</c> (id 112); a failure is counted in <see cref="DetachedFailed"/> and reported through
+/// <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (and the <c>UnobservedTaskFailure</c> event), as a detached
+/// <c>await using</c> disposal is (<see cref="AsyncDisposal"/>): no one is left to observe it. Unlike an
+/// <c>async Task</c>, whoever disposed the future does not wait for that cleanup.</item>
+/// <item><b>No executor to finish it</b>: outside any task, or while an executor shuts down (its driver, which the
+/// block's timers and sockets use, is about to be released, and waiting for the block could hang the shutdown), the
+/// machine is disposed again, which cuts the block at the await it waits on, as an
+/// <see cref="OperationCanceledException"/> thrown by that await would in an <c>async Task</c>. So is a detached
+/// cleanup that its executor disposes at shutdown.</item>
+/// </list>
+/// <para>A block cut at an await (its rest skipped: disposed while suspended inside the block itself) is reported by
+/// <see cref="OnFinallySkipped"/>: counted in <see cref="FinallySkipped"/> (<c>asyncgen.cancelled_cleanup.finally_skipped</c>)
+/// with the warning event <c>CancelledFinallySkipped</c> (id 111) naming the method and the line of the statement.
+/// Reports carry the id of the task whose future it was (0 outside any task).</para>
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CancelledCleanup
 {
     private static long s_finallySkipped;
+    private static long s_detached;
+    private static long s_detachedFailed;
 
-    /// <summary>Finally blocks that await, skipped (entirely or after an await) by the Dispose of a suspended generated machine.</summary>
+    /// <summary>Finally blocks that await whose rest a disposed generated machine skipped (it was suspended inside them).</summary>
     public static long FinallySkipped => Interlocked.Read(ref s_finallySkipped);
+
+    /// <summary>Finally blocks that await, entered by a disposed generated machine, that finished in a task of their own.</summary>
+    public static long Detached => Interlocked.Read(ref s_detached);
+
+    /// <summary>Detached finally blocks (or the cleanup around them) that then threw.</summary>
+    public static long DetachedFailed => Interlocked.Read(ref s_detachedFailed);
 
     /// <summary>
     /// Called by the generated <c>Dispose</c> of <paramref name="method"/> for the finally block of the statement at
-    /// <paramref name="line"/>, which it cannot run because the block awaits.
+    /// <paramref name="line"/>: it was suspended inside that block, whose rest does not run.
     /// </summary>
     public static void OnFinallySkipped(string method, int line)
     {
         Interlocked.Increment(ref s_finallySkipped);
         var log = AsyncGenEventSource.Log;
         if (log.IsEnabled()) log.CancelledFinallySkipped(method, line, CoopBudget.CurrentTaskId);
+    }
+
+    /// <summary>
+    /// Called by the generated <c>Dispose</c> of <paramref name="method"/> once it pointed <paramref name="machine"/>
+    /// at a finally block to run: polls it there, and, if the block has to wait, moves it into a task of its own.
+    /// </summary>
+    /// <returns>True when the machine moved (<paramref name="machine"/> is then cleared, and its caller marks it finished).</returns>
+    /// <remarks>The inline poll uses a no-op waker: a detached machine is polled again at once by its task, with the
+    /// task's waker, and only the latest waker must be woken.</remarks>
+    public static bool Run<TMachine, T>(ref TMachine machine, string method) where TMachine : struct, IFuture<T>
+    {
+        var cx = new Context(Waker.Noop);
+        if (machine.Poll(ref cx).IsReady) return false; // its exception propagates: Dispose throws it, as a finally's
+        long taskId = CoopBudget.CurrentTaskId;
+        if (!TrySpawn(new CancelledCleanupFuture<TMachine, T>(machine, method, taskId)))
+        {
+            machine.Dispose(); // cuts the block at its await, reported; the cleanup around it runs
+            return false;
+        }
+        machine = default;
+        Interlocked.Increment(ref s_detached);
+        var log = AsyncGenEventSource.Log;
+        if (log.IsEnabled()) log.CancelledCleanupDetached(method, taskId);
+        return true;
+    }
+
+    /// <summary>Spawns the cleanup on the executor running on this thread, unless there is none or it shuts down.</summary>
+    private static bool TrySpawn<TMachine, T>(CancelledCleanupFuture<TMachine, T> cleanup) where TMachine : struct, IFuture<T>
+    {
+        // While a LocalExecutor is disposed no thread runs it, so Current is null then.
+        if (LocalExecutor.Current is { } local)
+        {
+            local.Spawn(Future.Box<CancelledCleanupFuture<TMachine, T>, Unit>(cleanup));
+            return true;
+        }
+        if (WorkStealingExecutor.Current is { IsShuttingDown: false } shared)
+        {
+            try
+            {
+                shared.Spawn(Future.Box<CancelledCleanupFuture<TMachine, T>, Unit>(cleanup));
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false; // its Dispose started after the check above
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A detached cleanup threw: nobody awaits it, so it is reported as an unobserved failure.</summary>
+    internal static void ReportDetachedFailure(string method, long taskId, Exception error)
+    {
+        Interlocked.Increment(ref s_detachedFailed);
+        string name = taskId == 0 ? $"finally block of {method} (a disposed future)" : $"finally block of {method} (a disposed future of task #{taskId})";
+        var log = AsyncGenEventSource.Log;
+        if (log.TasksEnabled(EventLevel.Error))
+            log.UnobservedTaskFailure(taskId, name, error.GetType().FullName ?? "", error.Message);
+        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(taskId, name, error));
     }
 }

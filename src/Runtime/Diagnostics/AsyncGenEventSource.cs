@@ -224,11 +224,20 @@ internal sealed class AsyncGenEventSource : EventSource
     public void AsyncDisposalDetached(string resourceType, long taskId) => WriteEvent(110, resourceType, taskId);
 
     /// <summary>
-    /// A cancelled generated machine of <paramref name="method"/> skipped the awaiting finally block of the statement
-    /// at <paramref name="line"/> (see <see cref="CancelledCleanup"/>), in task <paramref name="taskId"/> (0: outside any task).
+    /// A cancelled generated machine of <paramref name="method"/> skipped the rest of the awaiting finally block of the
+    /// statement at <paramref name="line"/>, inside which it was suspended (see <see cref="CancelledCleanup"/>), in task
+    /// <paramref name="taskId"/> (0: outside any task).
     /// </summary>
-    [Event(111, Version = 1, Level = EventLevel.Warning, Message = "{0} (task #{2}) was disposed while suspended inside the statement of line {1}, whose finally block awaits: that block (or its rest) does not run")]
+    [Event(111, Version = 2, Level = EventLevel.Warning, Message = "{0} (task #{2}) was disposed while suspended inside the finally block of the statement of line {1}: the rest of that block does not run")]
     public void CancelledFinallySkipped(string method, int line, long taskId) => WriteTyped(111, method, line, taskId);
+
+    /// <summary>
+    /// A disposed generated machine of <paramref name="method"/> entered a finally block that awaits and had to wait:
+    /// it finishes in a task of its own (see <see cref="CancelledCleanup"/>); the future was task
+    /// <paramref name="taskId"/>'s (0: outside any task).
+    /// </summary>
+    [Event(112, Level = EventLevel.Warning, Message = "{0} (a disposed future of task #{1}) waits in a finally block: the cleanup finishes in a task of its own, after Dispose returned")]
+    public void CancelledCleanupDetached(string method, long taskId) => WriteEvent(112, method, taskId);
 
     [NonEvent]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The payload is a string and ints: primitives, nothing to trim.")]

@@ -57,8 +57,11 @@ internal static class RuntimeMeter
     /// <summary>The process-wide counter of detached <c>await using</c> disposals (<see cref="AsyncDisposal.Detached"/>).</summary>
     public const string AsyncDisposalDetachedName = "asyncgen.async_disposal.detached";
 
-    /// <summary>The process-wide counter of awaiting finally blocks cancelled futures skipped (<see cref="CancelledCleanup.FinallySkipped"/>).</summary>
+    /// <summary>The process-wide counter of awaiting finally blocks whose rest cancelled futures skipped (<see cref="CancelledCleanup.FinallySkipped"/>).</summary>
     public const string CancelledFinallySkippedName = "asyncgen.cancelled_cleanup.finally_skipped";
+
+    /// <summary>The process-wide counter of awaiting finally blocks cancelled futures finished in a task of their own (<see cref="CancelledCleanup.Detached"/>).</summary>
+    public const string CancelledCleanupDetachedName = "asyncgen.cancelled_cleanup.detached";
 
     /// <summary>io_uring: SQEs another thread queued into a worker's ring and left for it (<see cref="IoUringDriver.ForwardedSubmitCount"/>).</summary>
     public const string ForwardedSubmitsName = "asyncgen.io.forwarded_submits";
@@ -124,7 +127,9 @@ internal static class RuntimeMeter
         instruments.Add(s_meter.CreateObservableCounter(AsyncDisposalDetachedName, () => AsyncDisposal.Detached, "{disposal}",
             "DisposeAsync calls of 'await using' resources that a cancelled future started and could not wait for."));
         instruments.Add(s_meter.CreateObservableCounter(CancelledFinallySkippedName, () => CancelledCleanup.FinallySkipped, "{block}",
-            "Finally blocks that await, which the Dispose of a suspended generated future could not run (or finish)."));
+            "Finally blocks that await whose rest the Dispose of a generated future suspended inside them skipped."));
+        instruments.Add(s_meter.CreateObservableCounter(CancelledCleanupDetachedName, () => CancelledCleanup.Detached, "{block}",
+            "Finally blocks that await, entered by the Dispose of a generated future, that had to wait and finished in a task of their own."));
         return [.. instruments];
     }
 

@@ -7,9 +7,10 @@ namespace AsyncGen.Generator.Tests.Behaviour;
 
 /// <summary>
 /// What a generated machine disposed while suspended does with cleanup it cannot run at once: a finally block that
-/// awaits is skipped, visibly (<see cref="CancelledCleanup.FinallySkipped"/>, event 111 naming the method and line);
-/// the enumerator of an <c>await foreach</c> suspended in <c>MoveNextAsync</c> is disposed once that completes
-/// (detached: <see cref="AsyncDisposal.Detached"/>).
+/// awaits runs up to an await that has to wait, and with no executor to finish it there, its rest is skipped, visibly
+/// (<see cref="CancelledCleanup.FinallySkipped"/>, event 111 naming the method and line; CancelledFinallyTests covers
+/// the executor paths); the enumerator of an <c>await foreach</c> suspended in <c>MoveNextAsync</c> is disposed once
+/// that completes (detached: <see cref="AsyncDisposal.Detached"/>).
 /// </summary>
 public class CancelledCleanupTests
 {
@@ -82,7 +83,7 @@ public class CancelledCleanupTests
         (Future<string>)s_assembly.Value.GetType("Entry")!.GetMethod(method)!.Invoke(null, arguments)!;
 
     [Fact]
-    public void Dispose_in_the_try_of_an_awaiting_finally_reports_the_skipped_block()
+    public void Dispose_in_the_try_outside_any_executor_runs_the_finally_block_until_it_waits_and_reports_the_rest()
     {
         var log = new List<string>();
         var first = new TaskCompletionSource();
@@ -95,7 +96,7 @@ public class CancelledCleanupTests
         Assert.StartsWith("FutureBox", future.GetType().Name, StringComparison.Ordinal); // the generated machine
         future.Dispose();
 
-        Assert.Equal(["try"], log);
+        Assert.Equal(["try", "finally starts"], log); // `await second` waits: no executor to finish the block on
         Assert.True(CancelledCleanup.FinallySkipped > before);
         Assert.Equal([11], listener.Lines); // the try statement's line in Source
     }

@@ -7,11 +7,14 @@
 //         holds _log for after the await
 //    2  suspended at line 19: await Time.Sleep(TimeSpan.Zero)
 //         holds _log for after the await
+//    3  disposed while suspended in the try of line 12: runs its finally block, then completes
 //   -1  running, or finished (completed, faulted or disposed)
 //
-// Dispose while suspended inside the statement of line 12 does not run its finally block (or its rest):
-// that block awaits, and a disposed machine cannot suspend. Each skip is counted (CancelledCleanup.FinallySkipped,
-// event 111). Finally blocks without awaits do run on Dispose.
+// Dispose while suspended in the try of line 12 runs its finally block, which awaits, from Poll (state 3):
+// at once when it does not wait (CancelledCleanup.Run), else in a task of its own on the current executor (counted in
+// CancelledCleanup.Detached, event 112; its failure reported as unobserved). Then the finally blocks around it run,
+// and the machine completes without running the code after them. Dispose while suspended inside that block itself
+// skips its rest, counted (CancelledCleanup.FinallySkipped, event 111).
 //
 // ```mermaid
 // stateDiagram-v2
@@ -20,10 +23,11 @@
 //     Created --> Finished: Dispose
 //     Running --> Await1: Pending at line 15
 //     Await1 --> Running: Poll
-//     Await1 --> Finished: Dispose
+//     Await1 --> Cancelled3: Dispose
 //     Running --> Await2: Pending at line 19
 //     Await2 --> Running: Poll
 //     Await2 --> Finished: Dispose
+//     Cancelled3 --> Running: Poll (the finally block of line 12)
 //     Running --> Finished: return or throw
 //     Finished --> [*]
 // ```
@@ -50,6 +54,7 @@ namespace Demo
             private global::System.Collections.Generic.List<string> _log; // parameter
             private global::System.Runtime.CompilerServices.YieldAwaitable.YieldAwaiter _await1_yield; // awaited at line 15
             private global::System.Exception? _exception1; // exception pending while an awaiting handler runs
+            private int _branch1; // where to go after the awaiting finally (0: fall through)
             private global::AsyncGen.SleepFuture _await2_sleep; // awaited at line 19
 
             internal FlushFuture(global::System.Collections.Generic.List<string> @log)
@@ -69,8 +74,10 @@ namespace Demo
                 {
                     case 1: goto Try1;
                     case 2: __resume = -1; goto State2;
+                    case 3: __resume = -1; goto Try1Finally;
                 }
                 _exception1 = null;
+                _branch1 = 0;
                 Try1: ;
 #line 12 "Sample.cs"
                 try
@@ -127,6 +134,10 @@ namespace Demo
                     _exception1 = null;
                     global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(__pending1).Throw();
                 }
+                switch (_branch1) // a jump out of the try, or Dispose, waited for the finally block
+                {
+                    case 1: return global::AsyncGen.Poll<global::AsyncGen.Unit>.Ready(default);
+                }
                 return global::AsyncGen.Poll<global::AsyncGen.Unit>.Ready(default);
 #line default
             }
@@ -142,14 +153,9 @@ namespace Demo
                 {
                     case 1:
                     {
-                        try
-                        {
-                            _await1_yield = default; // an awaiter cannot be cancelled: its completion is ignored
-                        }
-                        finally
-                        {
-                            Finally2();
-                        }
+                        _await1_yield = default; // an awaiter cannot be cancelled: its completion is ignored
+                        _branch1 = 1; // after the block: the finally blocks around it, then complete
+                        _state = 3; // Poll runs the finally block of line 12
                         break;
                     }
                     case 2:
@@ -160,11 +166,12 @@ namespace Demo
                         }
                         finally
                         {
-                            Finally2();
+                            Finally3();
                         }
-                        break;
+                        return;
                     }
                 }
+                if (global::AsyncGen.CancelledCleanup.Run<FlushFuture, global::AsyncGen.Unit>(ref this, "Sample.Flush")) _state = -1; // moved: this copy is finished
 #line default
             }
 
@@ -192,7 +199,7 @@ namespace Demo
                 _ => "Flush: running, or finished",
             };
 
-            private void Finally2()
+            private void Finally3()
             {
 #line hidden
                 global::AsyncGen.CancelledCleanup.OnFinallySkipped("Sample.Flush", 12);
