@@ -145,7 +145,7 @@ internal sealed class MachineLowerer
             output.Add($"{entry.ExceptionField} = {GeneratedNames.Caught}; // thrown while unwinding: it replaces the cancellation, as in C#");
             output.Close();
         }
-        if (_spec.CancelledAtField is { } cancelledAt) output.Add($"{cancelledAt} = {Number(site.State)};");
+        if (_spec.CancelledAtField is { } cancelledAt) output.Add($"{cancelledAt} = {Number(site.State)}; // the catch blocks around this await let the cleanup's exceptions pass");
         output.Add($"{entry.BranchField} = {Number(entry.Branch)}; // after the block: the finally blocks around it, then complete");
         output.Add($"{GeneratedNames.State} = {Number(entry.State)}; // Poll runs the finally block of line {Number(entry.Line)}");
     }

@@ -660,6 +660,15 @@ internal sealed partial class BodyBuilder
 
         // x op= await y reads x before the await, like C#.
         var type = _model.GetTypeInfo(assignment.Left).Type ?? throw new UnsupportedConstructException(assignment, "this compound assignment");
+        if (_model.GetSymbolInfo(assignment).Symbol is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.UserDefinedOperator })
+        {
+            // C# 14's instance compound assignment operator (`void operator +=(int amount)`) is called on the target,
+            // which is not assigned: a class's reference is read before the await, a struct is changed in place.
+            if (!type.IsReferenceType) return target + " " + assignment.OperatorToken.Text + " " + Spill(assignment.Right, output);
+            var receiver = NewField("spill", AwaitClassifier.TypeName(type, assignment.Left), "target of a compound assignment operator around an await");
+            output.Add(Code($"{receiver} = {target};", assignment.Left));
+            return receiver + " " + assignment.OperatorToken.Text + " " + Spill(assignment.Right, output);
+        }
         var typeName = AwaitClassifier.TypeName(type, assignment.Left);
         var before = NewField("spill", typeName, "left value of a compound assignment around an await");
         output.Add(Code($"{before} = {target};", assignment.Left));
@@ -734,9 +743,17 @@ internal sealed partial class BodyBuilder
             .First(n => n is MemberBindingExpressionSyntax or ElementBindingExpressionSyntax && n.Ancestors().OfType<ConditionalAccessExpressionSyntax>().First(c => c.WhenNotNull.Span.Contains(n.Span)) == access);
         var whenNotNull = new List<Stmt>();
         _conditionalReceivers.Push((binding, value));
-        var text = Spill(access.WhenNotNull, whenNotNull);
+        if (discard && access.WhenNotNull is ConditionalAccessExpressionSyntax { WhenNotNull: var rest } inner && ContainsAwait(rest))
+        {
+            // `a?.B?.M(await x);`, `a?.B?.Name = await x;`: the inner access is a statement too (its value is no statement).
+            SpillConditionalAccess(inner, whenNotNull, discard: true);
+        }
+        else
+        {
+            var text = Spill(access.WhenNotNull, whenNotNull);
+            whenNotNull.Add(Code(result is null ? text + ";" : $"{result} = {text};", access.WhenNotNull));
+        }
         _conditionalReceivers.Pop();
-        whenNotNull.Add(Code(result is null ? text + ";" : $"{result} = {text};", access.WhenNotNull));
         var whenNull = result is null ? null : Block(new List<Stmt> { Synthesized($"{result} = default;") });
         output.Add(new IfStmt($"{receiver} is not null", BodySyntax.Line(access), Block(whenNotNull), whenNull));
         return result;
@@ -804,7 +821,8 @@ internal sealed partial class BodyBuilder
                 return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, laterAwait, output) + "]";
             default:
                 if (ContainsAwait(left)) throw new UnsupportedConstructException(left, "an await inside an assignment target");
-                return _rewriter.Rewrite(left);
+                // `a?.Name = await x` (C# 14): the target `.Name` is bound to the tested receiver.
+                return RewriteBound(left);
         }
     }
 

@@ -110,6 +110,70 @@ public partial class CancelledFinallyTests
     }
 
     [PollAsync]
+    internal static async Future<int> ThrowingInnerFinally(Gate gate, List<string> log)
+    {
+        try
+        {
+            try
+            {
+                await gate;
+            }
+            finally
+            {
+                log.Add("inner finally, no await");
+                throw new InvalidOperationException("inner failed");
+            }
+        }
+        finally
+        {
+            log.Add("outer close");
+            await Task.CompletedTask;
+            log.Add("outer closed");
+        }
+    }
+
+    [PollAsync]
+    internal static async Future<int> TryInsideFinally(Gate gate, List<string> log)
+    {
+        try
+        {
+            log.Add("work");
+        }
+        finally
+        {
+            try
+            {
+                log.Add("in finally");
+                await gate;
+            }
+            finally
+            {
+                log.Add("inner close");
+                await Task.CompletedTask;
+                log.Add("inner closed");
+            }
+            log.Add("rest of the outer finally");
+        }
+        return 1;
+    }
+
+    [PollAsync]
+    internal static async Future<T> Generic<T>(T value, Gate gate, List<string> log)
+    {
+        try
+        {
+            await gate;
+            return value;
+        }
+        finally
+        {
+            log.Add("close " + value);
+            await Task.CompletedTask;
+            log.Add("closed " + value);
+        }
+    }
+
+    [PollAsync]
     internal static async Future<int> Quick()
     {
         await Future.Yield();
@@ -233,6 +297,35 @@ public partial class CancelledFinallyTests
     }
 
     [Fact]
+    public void An_exception_of_a_finally_inside_the_entered_one_is_rethrown_after_it_as_in_C_sharp()
+    {
+        var log = new List<string>();
+        var future = ThrowingInnerFinally(new Gate(), log);
+        var cx = new Context(Waker.Noop);
+        Assert.True(future.Poll(ref cx).IsPending);
+
+        var error = Assert.Throws<InvalidOperationException>(future.Dispose);
+
+        Assert.Equal("inner failed", error.Message);
+        Assert.Equal(["inner finally, no await", "outer close", "outer closed"], log);
+    }
+
+    [Fact]
+    public void Leaving_a_finally_block_from_a_try_inside_it_reports_the_rest_of_that_block_as_skipped()
+    {
+        using var events = new CleanupEvents();
+        var log = new List<string>();
+        var future = TryInsideFinally(new Gate(), log);
+        var cx = new Context(Waker.Noop);
+        Assert.True(future.Poll(ref cx).IsPending);
+
+        future.Dispose();
+
+        Assert.Equal(["work", "in finally", "inner close", "inner closed"], log);
+        Assert.Contains(("CancelledFinallyTests.TryInsideFinally", 138), events.Skipped); // the outer try's line
+    }
+
+    [Fact]
     public void A_detached_finally_that_throws_is_reported_as_an_unobserved_failure()
     {
         var failures = new List<UnobservedTaskFailureEventArgs>();
@@ -287,6 +380,19 @@ public partial class CancelledFinallyTests
         Assert.Equal(["work", "close", "parent close", "parent closed", "disposed", "closed"], log);
         Assert.Contains("CancelledFinallyTests.Work", events.Detached);
         Assert.DoesNotContain("CancelledFinallyTests.ParentOfWaitingChild", events.Detached);
+    }
+
+    [Fact]
+    public void A_generic_machine_runs_its_awaiting_finally_on_Dispose()
+    {
+        var log = new List<string>();
+        var future = Generic("text", new Gate(), log);
+        var cx = new Context(Waker.Noop);
+        Assert.True(future.Poll(ref cx).IsPending);
+
+        future.Dispose();
+
+        Assert.Equal(["close text", "closed text"], log);
     }
 
     [Fact]

@@ -335,6 +335,31 @@ public class SnapshotTests
         """, "FlushFuture");
 
     [Fact]
+    public void Await_in_finally_block_inside_try_catch() => Verify("""
+            [PollAsync]
+            public static async Future<int> Close(List<string> log)
+            {
+                try
+                {
+                    try
+                    {
+                        await Task.Yield();
+                    }
+                    finally
+                    {
+                        await Time.Sleep(TimeSpan.Zero);
+                        log.Add("closed");
+                    }
+                }
+                catch (InvalidOperationException error) when (error.Message != "")
+                {
+                    log.Add("caught");
+                }
+                return 1;
+            }
+        """, "CloseFuture");
+
+    [Fact]
     public void Using_statement_and_using_declaration() => Verify("""
             [PollAsync]
             public static async Future<int> Read(Func<IDisposable> open)
