@@ -49,6 +49,22 @@ public partial class MisuseTests
         Assert.Throws<InvalidOperationException>(() => Executor.BlockOn(future));
     }
 
+    [PollAsync]
+    private static async Future<int> AwaitTheSameFutureTwice()
+    {
+        var stored = Answer();
+        var first = await stored;
+        return first + await stored;
+    }
+
+    [Fact]
+    public void Awaiting_a_stored_future_twice_throws_instead_of_returning_the_result_again()
+    {
+        // async Task code may await a stored Task twice; a future is polled to completion once (lazy, like Rust's).
+        var error = Assert.Throws<InvalidOperationException>(() => Executor.BlockOn(AwaitTheSameFutureTwice()));
+        Assert.Contains("polled after it completed", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_timer_awaited_from_Task_code_through_AsTask_works_outside_any_executor()
     {
