@@ -114,6 +114,31 @@ public class DiagnosticTests
         Assert.Equal(diagnostic.Location.SourceTree!.GetText().ToString().LastIndexOf("await orders", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
     }
 
+
+    [Fact]
+    public void AG0005_at_an_awaited_join_after_a_let_in_a_query_reading_a_per_iteration_variable()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static async Future<int> Work(Task<int[]> orders)
+                {
+                    var total = 0;
+                    foreach (var item in new[] { 1, 2 })
+                    {
+                        await Task.Yield();
+                        var sizes = new[] { item };
+                        Func<int> first = () => sizes[0];
+                        var rows = from c in sizes let d = c + first() join o in await orders on d equals o select c;
+                        total += rows.Count();
+                    }
+                    return total;
+                }
+            """, usings: "using System.Linq;\n");
+        Assert.Equal("AG0005", diagnostic.Id);
+        Assert.Contains("in a query reading a variable of which each iteration of a loop that awaits has its own", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal("await orders", At(diagnostic));
+    }
+
     [Fact]
     public void AG0006_method_group_warns()
     {
