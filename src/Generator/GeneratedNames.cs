@@ -68,6 +68,9 @@ internal static class GeneratedNames
     /// <summary>The <paramref name="number"/>-th helper giving a generic type's shape: <c>AnonymousShape1</c>.</summary>
     public static string AnonymousShape(int number) => AnonymousShapePrefix + N(number);
 
+    /// <summary>The range variable of a query written on from a stored part whose elements carry several range variables.</summary>
+    public const string QueryRow = "__row";
+
     /// <summary>The type of the awaiter field and of the result of an await of a <c>dynamic</c> value.</summary>
     public const string DynamicType = "dynamic";
 

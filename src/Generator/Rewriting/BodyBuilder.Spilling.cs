@@ -130,8 +130,10 @@ internal sealed partial class BodyBuilder
     /// variable's <c>Cast&lt;T&gt;()</c> is written out; the query before <c>into</c> is the continuation's source), is
     /// stored in a field, then the collection is awaited and the query goes on from the stored part. A join right
     /// after the first <c>from</c> needs no cut: its source is stored (if not invariant) and the query written after the
-    /// await. Range variables that <c>let</c>, a second <c>from</c> or a join add before an awaited join live in an
-    /// anonymous type (C#'s transparent identifier) that no field can hold: AG0005.
+    /// await. After one <c>let</c>, second <c>from</c> or join, C#'s elements are anonymous transparent identifiers
+    /// (<c>new { c, x }</c>): that clause is written as C#'s call (<see cref="AdderCall"/>), the part stored through
+    /// <see cref="AnonymousShapes"/>, and the rest reads the range variables through it (<c>__row.x</c>). A second such
+    /// clause nests them in a way the machine cannot write (C# names the member): AG0005.
     /// </summary>
     private string SpillQuery(QueryExpressionSyntax query, List<Stmt> output)
     {
@@ -154,9 +156,43 @@ internal sealed partial class BodyBuilder
                     text.Append("\n    ").Append(_rewriter.Rewrite(clauses[i]));
                     continue;
                 }
-                if (cut || clauses.Take(i).Any(c => c is not (WhereClauseSyntax or OrderByClauseSyntax)))
+                var adders = clauses.Take(i).Where(c => c is not (WhereClauseSyntax or OrderByClauseSyntax)).ToList();
+                if (cut || adders.Count > 1)
                     throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
-                        "an await in a join collection after a clause that adds range variables (let, a second from, a join): their values live in an anonymous type no field can hold; await the collection into a local before the query");
+                        "an await in a join collection after a second clause that adds range variables (let, from, join) or after another awaited join: C# nests their values in anonymous types the machine cannot write again; await the collection into a local before the query (one let, from or join before an awaited join is supported)");
+                if (adders.Count == 1)
+                {
+                    if (query.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => _model.GetSymbolInfo(n).Symbol is ILocalSymbol local && _variables.LambdaCopy(local) is not null))
+                        throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
+                            "an await in a join collection after a let, from or join, in a query reading a variable of which each iteration of a loop that awaits has its own (declared in the loop and captured by a lambda): await the collection into a local before the query");
+                    // C# gives the join the elements of the clause that added a range variable: one anonymous
+                    // transparent identifier of every range variable (new { c, x }), built by the same call; written
+                    // here as that call, stored, and the rest of the query reads the variables through it.
+                    var k = clauses.IndexOf(adders[0]);
+                    var prefix = k > 0 ? QueryPrefix(query, clauses, k, head, variable)
+                        : previous ?? (castTo is not null ? $"({source}).Cast<{castTo}>()" : source);
+                    var row = GeneratedNames.QueryRow;
+                    var rows = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+                    foreach (var symbol in RangeVariablesAt(join))
+                        rows[symbol] = row + "." + GeneratedNames.Escaped(symbol.Name);
+                    var part = new StringBuilder("from ").Append(row).Append(" in (").Append(prefix).Append(")").Append(AdderCall(adders[0], variable));
+                    _rewriter.RangeVariables = rows;
+                    var between = clauses.Skip(k + 1).Take(i - k - 1).Select(c => _rewriter.Rewrite(c)).ToList();
+                    _rewriter.RangeVariables = null;
+                    var stored = between.Count == 0
+                        ? part.ToString().Substring(("from " + row + " in ").Length)
+                        : part.Append(string.Concat(between.Select(b => "\n    " + b))).Append("\n    select ").Append(row).ToString();
+                    source = StoreQueryPart(query, join, stored, output);
+                    text.Clear().Append("from ").Append(row).Append(" in ").Append(source);
+                    castTo = null;
+                    cut = true;
+                    _rewriter.RangeVariables = rows;
+                    text.Append("\n    join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.Text)
+                        .Append(" in ").Append(Spill(join.InExpression, output))
+                        .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
+                    if (join.Into is { } rowsInto) text.Append(" into ").Append(rowsInto.Identifier.Text);
+                    continue;
+                }
                 if (i > 0 || castTo is not null || previous is not null)
                 {
                     // The calls before the join run now, before its await: the part of the query before it, kept in a field.
@@ -173,6 +209,7 @@ internal sealed partial class BodyBuilder
                 if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.Text);
             }
             text.Append("\n    ").Append(_rewriter.Rewrite(body.SelectOrGroup));
+            _rewriter.RangeVariables = null; // 'into' ends the scope of every range variable
             if (body.Continuation is not { } continuation) return text.ToString();
             if (!ContainsAwait(continuation)) return text.Append("\n    ").Append(_rewriter.Rewrite(continuation)).ToString();
             previous = text.ToString();
@@ -181,6 +218,56 @@ internal sealed partial class BodyBuilder
             castTo = null;
             body = continuation.Body;
         }
+    }
+
+    /// <summary>The query of the clauses before clause <paramref name="end"/>, ending with <c>select variable</c> (which C# leaves out).</summary>
+    private string QueryPrefix(QueryExpressionSyntax query, SyntaxList<QueryClauseSyntax> clauses, int end, string head, string variable)
+    {
+        var text = new StringBuilder(head);
+        for (var i = 0; i < end; i++) text.Append("\n    ").Append(_rewriter.Rewrite(clauses[i]));
+        return text.Append("\n    select ").Append(variable).ToString();
+    }
+
+    /// <summary>
+    /// The call C# makes for <paramref name="clause"/> (a let, a second from or a join followed by other clauses) on the
+    /// elements of the single range variable <paramref name="variable"/>: its result is C#'s transparent identifier,
+    /// <c>new { c, x }</c>, the same anonymous type.
+    /// </summary>
+    private string AdderCall(QueryClauseSyntax clause, string variable)
+    {
+        string Collection(TypeSyntax? type, ExpressionSyntax expression) =>
+            "(" + _rewriter.Rewrite(expression) + ")" + (type is null ? "" : ".Cast<" + _rewriter.Rewrite(type) + ">()");
+        switch (clause)
+        {
+            case LetClauseSyntax let:
+                return $".Select({variable} => new {{ {variable}, {let.Identifier.Text} = {_rewriter.Rewrite(let.Expression)} }})";
+            case FromClauseSyntax from:
+                return $".SelectMany({variable} => {Collection(from.Type, from.Expression)}, ({variable}, {from.Identifier.Text}) => new {{ {variable}, {from.Identifier.Text} }})";
+            case JoinClauseSyntax join:
+                var added = join.Into?.Identifier.Text ?? join.Identifier.Text;
+                return $".{(join.Into is null ? "Join" : "GroupJoin")}({Collection(join.Type, join.InExpression)}, {variable} => {_rewriter.Rewrite(join.LeftExpression)}, " +
+                       $"{join.Identifier.Text} => {_rewriter.Rewrite(join.RightExpression)}, ({variable}, {added}) => new {{ {variable}, {added} }})";
+            default:
+                throw new UnsupportedConstructException(clause, "this query clause before an awaited join");
+        }
+    }
+
+    /// <summary>The range variables in scope at <paramref name="join"/>, which the stored part's elements carry.</summary>
+    private IEnumerable<ISymbol> RangeVariablesAt(JoinClauseSyntax join)
+    {
+        var body = (QueryBodySyntax)join.Parent!;
+        var query = body.Parent as QueryExpressionSyntax;
+        var declared = new List<SyntaxNode>();
+        if (query is not null) declared.Add(query.FromClause);
+        else if (body.Parent is QueryContinuationSyntax continuation) declared.Add(continuation);
+        foreach (var clause in body.Clauses.TakeWhile(c => c != join))
+        {
+            if (clause is LetClauseSyntax or FromClauseSyntax) declared.Add(clause);
+            else if (clause is JoinClauseSyntax { Into: { } into }) declared.Add(into);
+            else if (clause is JoinClauseSyntax other) declared.Add(other);
+        }
+        foreach (var node in declared)
+            if (_model.GetDeclaredSymbol(node) is { } symbol) yield return symbol;
     }
 
     /// <summary>

@@ -116,10 +116,18 @@ internal sealed class BodyRewriter(
         }
     }
 
+    /// <summary>
+    /// While a query is written on from a stored part whose elements carry several range variables, how each is read
+    /// (<c>x</c> → <c>__row.x</c>); null otherwise.
+    /// </summary>
+    public Dictionary<ISymbol, string>? RangeVariables { get; set; }
+
     public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
     {
         if (node.IsVar) return node;
         var symbol = SymbolOf(node);
+        if (symbol is IRangeVariableSymbol && RangeVariables is { } rows && rows.TryGetValue(symbol, out var row))
+            return ParseExpression(row).WithTriviaFrom(node);
         switch (symbol)
         {
             case ILabelSymbol label when !BodySyntax.IsInsideNestedFunction(node, body):

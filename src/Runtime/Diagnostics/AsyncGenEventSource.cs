@@ -214,7 +214,7 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(101, Version = 1, Level = EventLevel.Warning, Message = "{0} (fallback builder, task #{1}) was disposed while its cleanup awaited a callback awaiter: the cleanup after that await does not run")]
     public void FallbackCleanupAbandoned(string method, long taskId) => WriteEvent(101, method, taskId);
 
-    // Ids 110-119: cleanup of cancelled futures: await using disposals (Core/AsyncDisposal), awaiting finally blocks (Core/CancelledCleanup).
+    // Ids 110-119: cleanup of cancelled futures: await using disposals (Core/AsyncDisposal), awaiting finally blocks (Executors/CancelledCleanup).
 
     /// <summary>
     /// A cancelled future's Dispose started the DisposeAsync of a <paramref name="resourceType"/> that did not finish

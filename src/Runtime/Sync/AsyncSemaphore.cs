@@ -11,6 +11,12 @@ namespace AsyncGen.Sync;
 /// <para><b>Cancel safety.</b> <see cref="AcquireFuture"/> is cancel-safe: disposing it while pending loses no
 /// permit. If it was still queued it leaves the queue (it loses its place in line); if permits had already been
 /// handed to it but it was not polled again, they are returned and go to the next waiter.</para>
+/// <para><b>Cost.</b> Acquiring and releasing allocate nothing while at most one <see cref="SemaphorePermit"/> is held
+/// at a time (one CAS each to issue and retire its ticket, which makes a disposal of a copy a no-op). The first
+/// time two are held at once the semaphore allocates a ticket ledger (about 120 bytes with its first 4 slots), which
+/// grows by doubling chunks to the most permits ever held at once and keeps that size: 8 bytes per slot (a semaphore
+/// that once had 100,000 holders keeps about 800 KB). A permit held in a ledger slot costs two more CASes per
+/// acquire/release pair than the inline one.</para>
 /// </remarks>
 /// <example><code>
 /// using (SemaphorePermit permit = await semaphore.Acquire()) { /* at most N tasks here */ }
@@ -19,7 +25,7 @@ namespace AsyncGen.Sync;
 public sealed class AsyncSemaphore
 {
     private readonly BatchSemaphore _permits;
-    private readonly PermitLedger _ledger = new();
+    private PermitTickets _tickets; // mutable struct: never copied, always used through this field
 
     /// <summary>Creates a semaphore with <paramref name="permits"/> free permits.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="permits"/> is negative.</exception>
@@ -52,7 +58,7 @@ public sealed class AsyncSemaphore
     /// <summary>Hands out <paramref name="permits"/> permits that were just taken, as one ticketed permit.</summary>
     internal SemaphorePermit Issue(int permits)
     {
-        _ledger.Issue(out int slot, out int generation);
+        _tickets.Issue(out int slot, out int generation);
         return new SemaphorePermit(this, permits, slot, generation);
     }
 
@@ -60,10 +66,10 @@ public sealed class AsyncSemaphore
     internal void Return(int slot, int generation, int permits)
     {
         // Retired first: of two disposals racing, the one that wins this CAS is the one that releases.
-        if (_ledger.Retire(slot, generation)) _permits.Release(permits);
+        if (_tickets.Retire(slot, generation)) _permits.Release(permits);
     }
 
-    internal bool Holds(int slot, int generation) => _ledger.IsOutstanding(slot, generation);
+    internal bool Holds(int slot, int generation) => _tickets.IsOutstanding(slot, generation);
 
     /// <summary>
     /// Adds <paramref name="permits"/> permits (a <see cref="SemaphorePermit"/> gives its own back by <c>Dispose</c>),

@@ -19,12 +19,11 @@ internal static class KnownGeneratorBugs
     public static readonly IReadOnlyDictionary<string, string> FallsBack = new Dictionary<string, string>
     {
         ["P_AsyncLambdaInBody"] = "generator: an async lambda returning Future runs on the fallback builder (reported by analyzer AG0111: lambdas are not rewritten)",
-        ["P_QueryJoinsBeforeAnAwaitedJoinRunFirst"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
         ["P_VdBaseReferenceToDerived"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_VdAbstractAndOverrides"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_VdProtectedVirtualWithProtectedType"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_SdUnwrappedTwinKeepsTheFallback"] = "generator: AG0005 for a wrapped lambda of a synthesized delegate type beside an unwrapped one of the same type (the machine's stand-in type would differ from the compiler's)",
-        ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for an await in a join collection after a join (the range variables before it live in an anonymous type no field can hold)",
+        ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for a second awaited join collection (the first awaited join's result would be written again as C#'s call, from the awaited value)",
     };
 
     public static bool IsBroken(string program) => Broken.ContainsKey(program);

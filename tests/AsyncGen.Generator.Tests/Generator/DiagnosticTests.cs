@@ -92,12 +92,9 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("from c in customers join o in customers on c equals o into same join o in await orders on c equals o select c")]
-    [InlineData("from c in customers join p in customers on c equals p join o in await orders on c equals o select c")]
     [InlineData("from c in customers join o in await orders on c equals o join p in await orders on c equals p select c")]
-    [InlineData("from c in customers let d = c * 2 join o in await orders on d equals o select c")]
-    [InlineData("from c in customers from d in customers join o in await orders on d equals o select c")]
-    [InlineData("from c in customers group c by c into g join p in customers on g.Key equals p join o in await orders on p equals o select o")]
+    [InlineData("from c in customers let d = c * 2 let e = d + 1 join o in await orders on e equals o select c")]
+    [InlineData("from c in customers from d in customers join p in customers on d equals p join o in await orders on d equals o select c")]
     public void AG0005_at_an_awaited_join_after_a_clause_that_adds_range_variables(string query)
     {
         // C# runs the calls of the clauses before the join before awaiting its collection; the part of the query
@@ -111,10 +108,35 @@ public class DiagnosticTests
                 }
             """, usings: "using System.Linq;\n");
         Assert.Equal("AG0005", diagnostic.Id);
-        Assert.Contains("an await in a join collection after a clause that adds range variables (let, a second from, a join)", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("an await in a join collection after a second clause that adds range variables (let, from, join) or after another awaited join", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Equal("await orders", At(diagnostic));
         // The join that comes after other clauses: with two awaited joins, the second.
         Assert.Equal(diagnostic.Location.SourceTree!.GetText().ToString().LastIndexOf("await orders", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+    }
+
+
+    [Fact]
+    public void AG0005_at_an_awaited_join_after_a_let_in_a_query_reading_a_per_iteration_variable()
+    {
+        var diagnostic = Single("""
+                [PollAsync]
+                public static async Future<int> Work(Task<int[]> orders)
+                {
+                    var total = 0;
+                    foreach (var item in new[] { 1, 2 })
+                    {
+                        await Task.Yield();
+                        var sizes = new[] { item };
+                        Func<int> first = () => sizes[0];
+                        var rows = from c in sizes let d = c + first() join o in await orders on d equals o select c;
+                        total += rows.Count();
+                    }
+                    return total;
+                }
+            """, usings: "using System.Linq;\n");
+        Assert.Equal("AG0005", diagnostic.Id);
+        Assert.Contains("in a query reading a variable of which each iteration of a loop that awaits has its own", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal("await orders", At(diagnostic));
     }
 
     [Fact]

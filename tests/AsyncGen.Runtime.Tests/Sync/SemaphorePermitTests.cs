@@ -52,6 +52,75 @@ public class SemaphorePermitTests
     }
 
     [Fact]
+    public void A_stale_copy_of_a_ledger_permit_does_not_release_the_next_holder_of_its_slot()
+    {
+        var semaphore = new AsyncSemaphore(2);
+        Assert.True(semaphore.TryAcquire(out var inline)); // the inline ticket: the next permit takes a ledger slot
+        Assert.True(semaphore.TryAcquire(out var first));
+        var copy = first;
+        first.Dispose();
+        Assert.True(semaphore.TryAcquire(out var second)); // the same ledger slot, a generation later
+        copy.Dispose();
+        Assert.True(second.IsHeld);
+        Assert.True(inline.IsHeld);
+        Assert.Equal(0, semaphore.AvailablePermits);
+        inline.Dispose();
+        second.Dispose();
+        Assert.Equal(2, semaphore.AvailablePermits);
+    }
+
+    [Fact]
+    public void A_new_semaphore_and_its_first_acquire_and_release_allocate_only_the_semaphore()
+    {
+        // Per-key / per-connection semaphores: while one permit at a time is held, tickets allocate nothing (the
+        // inline ticket), so creating a semaphore and using it once costs what creating it does.
+        long onlyNew = MinBytesPerOp(() => GC.KeepAlive(new AsyncSemaphore(1)));
+        long newAndUsed = MinBytesPerOp(() =>
+        {
+            var semaphore = new AsyncSemaphore(1);
+            Assert.True(semaphore.TryAcquire(out var permit));
+            permit.Dispose();
+            permit.Dispose();
+        });
+        Assert.Equal(onlyNew, newAndUsed);
+    }
+
+    [Fact]
+    public void A_second_holder_at_once_creates_the_ledger_once_and_then_allocates_nothing()
+    {
+        var semaphore = new AsyncSemaphore(2);
+        SyncTestSupport.AssertSteadyStateAllocatesNothing(count =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Assert.True(semaphore.TryAcquire(out var inline));
+                Assert.True(semaphore.TryAcquire(out var slot)); // a ledger slot
+                slot.Dispose();
+                inline.Dispose();
+            }
+        });
+        Assert.Equal(2, semaphore.AvailablePermits);
+    }
+
+    /// <summary>
+    /// Bytes allocated per call of <paramref name="operation"/> (1,000 calls after a warm-up), the least of three runs:
+    /// tier-up can record one-off bytes on this thread during a run (see <see cref="SyncTestSupport"/>).
+    /// </summary>
+    private static long MinBytesPerOp(Action operation)
+    {
+        const int calls = 1_000;
+        for (int i = 0; i < calls; i++) operation();
+        long least = long.MaxValue;
+        for (int run = 0; run < 3; run++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < calls; i++) operation();
+            least = Math.Min(least, (GC.GetAllocatedBytesForCurrentThread() - before) / calls);
+        }
+        return least;
+    }
+
+    [Fact]
     public void Disposing_default_does_nothing()
     {
         SemaphorePermit none = default;
@@ -62,7 +131,7 @@ public class SemaphorePermitTests
     [Fact]
     public void Many_permits_held_at_once_each_return_once()
     {
-        const int holders = 100; // more than one chunk of the ledger (32 slots): it grows while permits are out
+        const int holders = 100; // the inline ticket and 99 ledger slots: chunks of 4, 8, 16, 32, 64, grown while permits are out
         var semaphore = new AsyncSemaphore(holders);
         var permits = new SemaphorePermit[holders];
         for (int i = 0; i < holders; i++) Assert.True(semaphore.TryAcquire(out permits[i]));
@@ -108,10 +177,11 @@ public class SemaphorePermitTests
         foreach (var thread in disposers) thread.Join();
     }
 
-    [Fact]
-    public void Threads_acquiring_and_disposing_every_permit_twice_never_exceed_the_semaphore_size()
+    [Theory]
+    [InlineData(1)] // every permit takes the inline ticket: the threads contend on it
+    [InlineData(3)] // the inline ticket and ledger slots, taken and retired concurrently
+    public void Threads_acquiring_and_disposing_every_permit_twice_never_exceed_the_semaphore_size(int size)
     {
-        const int size = 3;
         const int iterations = 20_000;
         var semaphore = new AsyncSemaphore(size);
         int inside = 0, overfull = 0;
