@@ -136,8 +136,14 @@ internal sealed class BodyRewriter(
                 return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
                 return ParseExpression(copy).WithTriviaFrom(node);
+            case ILocalSymbol or IParameterSymbol when variables.Access(symbol) is { } access:
+                // An anonymous-typed variable kept across an await is read through a ref-returning call, which C#
+                // forbids in an expression tree (CS8153).
+                if (access.StartsWith(GeneratedNames.AsAnonymous, System.StringComparison.Ordinal) && IsInsideExpressionTree(node))
+                    throw new UnsupportedConstructException(node, $"the anonymous-typed local '{symbol.Name}' kept across an await, read inside an expression tree lambda (copy the members the lambda reads into locals before it: 'var value = {symbol.Name}.Member;')");
+                return ParseExpression(access).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol:
-                return variables.Access(symbol) is { } access ? ParseExpression(access).WithTriviaFrom(node) : node;
+                return node;
             case IMethodSymbol { MethodKind: MethodKind.LocalFunction } function:
                 return LocalFunctionReference(node, function, variables.Access(function.OriginalDefinition) is { } renamed ? node.WithIdentifier(Identifier(renamed)) : node);
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when IsImplicitThisMember(node, symbol):
@@ -219,6 +225,25 @@ internal sealed class BodyRewriter(
     /// delegate (<c>Delegate d = Read;</c>, <c>object o = () =&gt; x;</c>, <c>List&lt;Delegate&gt;.Add(Read)</c>), its natural
     /// type (<c>Func&lt;int&gt;</c>), which C# creates before converting it further. Null when there is none.
     /// </summary>
+    /// <summary>
+    /// The expression tree type (<c>Expression&lt;Func&lt;int, bool&gt;&gt;</c>, <c>LambdaExpression</c>) a lambda is
+    /// converted to, or null for a lambda converted to a delegate.
+    /// </summary>
+    private INamedTypeSymbol? ExpressionTreeTypeOf(ExpressionSyntax lambda) =>
+        model.GetTypeInfo(lambda).ConvertedType is INamedTypeSymbol { TypeKind: TypeKind.Class } converted && IsExpressionTreeType(converted) ? converted : null;
+
+    private static bool IsExpressionTreeType(ITypeSymbol? type)
+    {
+        for (; type is not null; type = type.BaseType)
+            if (type is { Name: "Expression", ContainingNamespace: { Name: "Expressions", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+                return true;
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="node"/> is inside a lambda of the body converted to an expression tree.</summary>
+    private bool IsInsideExpressionTree(SyntaxNode node) =>
+        node.Ancestors().TakeWhile(a => a != body).OfType<LambdaExpressionSyntax>().Any(l => ExpressionTreeTypeOf(l) is not null);
+
     private INamedTypeSymbol? DelegateTypeOf(ExpressionSyntax original)
     {
         if (model.GetTypeInfo(original).ConvertedType is INamedTypeSymbol { TypeKind: TypeKind.Delegate } converted) return converted;
@@ -306,9 +331,22 @@ internal sealed class BodyRewriter(
         if (BodySyntax.IsInsideNestedFunction(original, body)) return rewritten; // the outermost lambda copies
         var received = variables.LambdaReceives(model, original);
         if (received.Count == 0) return rewritten;
-        if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } delegateName)
-            throw new UnsupportedConstructException(original, "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>': 'var make = () => new { Id = item };', or with a default value C# cannot write, such as NaN), which the machine cannot name, capturing a variable of which each iteration of a loop that awaits has its own (return a type you declare, such as a record, or convert the lambda to a named delegate type you declare)");
-        RequireNoUnwrappedTwin(original, delegateType);
+        string delegateName;
+        if (ExpressionTreeTypeOf(original) is { } tree)
+        {
+            // `Expression<Func<int, bool>> e = x => x > min;`: the wrapper returns the expression tree, whose lambda
+            // reads the wrapper's parameter as C#'s reads the captured variable (a member of a closure object).
+            delegateName = AnonymousShapes.Mentions(tree)
+                ? throw new UnsupportedConstructException(original, "an expression tree lambda whose type is built from an anonymous type, capturing a variable of which each iteration of a loop that awaits has its own (build the expression in a method that is not async, taking the variable as a parameter)")
+                : tree.ToDisplayString(PollAsyncShape.TypeFormat);
+        }
+        else
+        {
+            if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } name)
+                throw new UnsupportedConstructException(original, "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>': 'var make = () => new { Id = item };', or with a default value C# cannot write, such as NaN), which the machine cannot name, capturing a variable of which each iteration of a loop that awaits has its own (return a type you declare, such as a record, or convert the lambda to a named delegate type you declare)");
+            RequireNoUnwrappedTwin(original, delegateType);
+            delegateName = name;
+        }
         var types = received.Select(r => r.Type).Append(delegateName);
         var parameters = string.Join(", ", received.Select(r => r.Name));
         var values = string.Join(", ", received.Select(r => r.Value));

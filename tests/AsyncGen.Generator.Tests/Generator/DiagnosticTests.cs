@@ -73,6 +73,8 @@ public class DiagnosticTests
     [InlineData("var add = (int x = 2) => x;\n        await Task.Yield();\n        return add();", "a lambda of a delegate type C# synthesizes (default parameter values, a ref return, ref/out/in/params/scoped parameters) kept across an await in a 'var' local: no field can name its type (declare a named delegate type")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var make = () => new { Item = item }; make(); }\n        return 1;", "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>'")]
+    [InlineData("var filter = new { Min = 2 };\n        await Task.Yield();\n        System.Linq.Expressions.Expression<Func<int, bool>> test = x => x > filter.Min;\n        return test.Compile()(3) ? 1 : 0;", "the anonymous-typed local 'filter' kept across an await, read inside an expression tree lambda")]
+    [InlineData("var run = (int x = 1) => x + 1;\n        var op = new { Name = \"inc\", Run = run };\n        await Task.Yield();\n        return op.Run() + op.Run(5);", "a value of an anonymous type with a member of a lambda's synthesized delegate type")]
     public void AG0005_unsupported_construct_is_named_and_falls_back(string body, string construct)
     {
         var diagnostic = Single($$"""
