@@ -369,17 +369,39 @@ internal sealed partial class BodyBuilder
         _model.GetSymbolInfo(expression).Symbol is INamespaceOrTypeSymbol or IMethodSymbol;
 
     /// <summary>
-    /// A receiver that is a variable stays a variable (a struct receiver must not be copied); anything else is
-    /// evaluated once into a field.
+    /// The receiver of an access whose later operand awaits (<c>a[await i]++</c>, <c>box.Count += await v</c>,
+    /// <c>list.Add(await v)</c>), like Roslyn's SpillSequenceSpiller: a struct held in a variable stays the variable
+    /// (the access changes the variable, whatever it holds after the await); a reference is read before the await,
+    /// so a variable reassigned meanwhile leaves the access on the object it held. Variables that cannot change
+    /// (<c>this</c>, a readonly field of this object or a static one, a local or parameter the body never writes)
+    /// are used as they are. Anything else is evaluated once into a field.
     /// </summary>
     private string SpillReceiver(ExpressionSyntax receiver, bool laterAwait, List<Stmt> output)
     {
         if (laterAwait && SpillVariable(receiver, output) is { } variable) return variable;
         var symbol = _model.GetSymbolInfo(receiver).Symbol;
-        if (symbol is INamespaceOrTypeSymbol or ILocalSymbol or IParameterSymbol or IFieldSymbol || receiver is ThisExpressionSyntax)
-            return Spill(receiver, output);
-        return SpillOperand(receiver, laterAwait, output);
+        if (symbol is INamespaceOrTypeSymbol || receiver is ThisExpressionSyntax) return Spill(receiver, output);
+        if (symbol is not (ILocalSymbol or IParameterSymbol or IFieldSymbol)) return SpillOperand(receiver, laterAwait, output);
+        var type = _model.GetTypeInfo(receiver).Type;
+        if (!laterAwait || type is null || type.IsValueType || !MayChange(receiver, symbol)) return Spill(receiver, output);
+        if (type.IsReferenceType) return SpillOperand(receiver, true, output);
+
+        // A type parameter that may be a class or a struct: its value is copied before the await, and the access
+        // goes to the copy when the type argument is a class, to the variable when it is a struct (as Roslyn does).
+        var text = Spill(receiver, output);
+        var copy = NewValueField("spill", type, receiver, "receiver of a class type argument, read before an await");
+        output.Add(Code($"{copy} = {text};", receiver));
+        return $"(default({AwaitClassifier.TypeName(type, receiver)}) == null ? ref {copy} : ref {text})";
     }
+
+    /// <summary>Whether the variable <paramref name="receiver"/> names may hold another value after an await.</summary>
+    private bool MayChange(ExpressionSyntax receiver, ISymbol symbol) => symbol switch
+    {
+        IFieldSymbol { IsReadOnly: true, IsStatic: true } => false,
+        IFieldSymbol { IsReadOnly: true } => receiver is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }),
+        IFieldSymbol => true,
+        _ => _reassigned.IsReassigned(symbol),
+    };
 
     /// <summary>
     /// A struct-typed array element or field reached through evaluated parts (<c>a[i]</c>, <c>o.f</c>, <c>a[i].f</c>),

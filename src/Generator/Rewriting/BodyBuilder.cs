@@ -24,6 +24,7 @@ internal sealed partial class BodyBuilder
     private readonly JumpTable _jumps;
     private readonly HashSet<SyntaxNode> _awaitContainers;
     private readonly UserLabels _labels;
+    private readonly ReassignedVariables _reassigned;
     private readonly string _readyFormat;
     private readonly string? _thisAccess;
     private readonly bool _returnsUnit;
@@ -47,6 +48,7 @@ internal sealed partial class BodyBuilder
         _returnsUnit = parsed.Header.ReturnsUnit;
         _awaitContainers = BodySyntax.AwaitContainers(_body);
         _labels = new UserLabels(_body);
+        _reassigned = new ReassignedVariables(_model, _body);
         _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels, SynthesizedDelegates);
     }
 
