@@ -9,8 +9,8 @@ namespace AsyncGen.Hosting;
 /// The hosted service registered by <c>AddAsyncGen</c> ahead of the user's services, so it stops after them:
 /// logs the runtime's unobserved task failures while the host runs, stops the host when a
 /// <see cref="PollAsyncBackgroundService"/> fails (<see cref="AsyncGenOptions.StopHostOnServiceFailure"/>), and at
-/// stop disposes the executor, which disposes every task still running (their <c>finally</c> blocks run on this
-/// thread) and stops the workers.
+/// stop lets the detached cleanups of cancelled tasks finish, then disposes the executor, which disposes every task
+/// still running (their <c>finally</c> blocks run on this thread) and stops the workers.
 /// </summary>
 /// <remarks>
 /// <para><see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> is process-wide: a host logs every faulted task
@@ -19,6 +19,13 @@ namespace AsyncGen.Hosting;
 /// for the <see cref="PollAsyncBackgroundService"/>s once every hosted service has started (<see cref="StartedAsync"/>),
 /// resolving them then, as they are hosted services themselves. The application lifetime is resolved the same way:
 /// a bare service provider (no host) has none, and then there is no host to stop.</para>
+/// <para><b>Detached cleanups at stop.</b> A task disposed while suspended in a <c>try</c> whose <c>finally</c> awaits
+/// finishes that block in a task of its own (<see cref="CancelledCleanup"/>): stopping a service starts such cleanups.
+/// Disposing the executor would cut them at their await, so <see cref="StopAsync"/> first waits until none is running
+/// (<see cref="CancelledCleanup.Running"/>), for at most the host's shutdown timeout (its token), as an ASP.NET
+/// developer expects of <c>StopAsync</c>. The count is process-wide: a cleanup on another executor of the process
+/// also delays the stop, within the same timeout. Cleanups still running at the timeout are logged (a warning) and
+/// cut by the disposal, each reported as <c>CancelledFinallySkipped</c>.</para>
 /// </remarks>
 internal sealed partial class ExecutorLifetime(
     WorkStealingExecutor executor,
@@ -58,10 +65,11 @@ internal sealed partial class ExecutorLifetime(
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         try
         {
+            await WaitForDetachedCleanupsAsync(cancellationToken).ConfigureAwait(false);
             int left = executor.TaskCount;
             if (left > 0) LogDisposingTasks(left);
             executor.Dispose();
@@ -70,7 +78,25 @@ internal sealed partial class ExecutorLifetime(
         {
             RuntimeDiagnostics.UnobservedTaskFailure -= OnUnobservedTaskFailure;
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// How often <see cref="StopAsync"/> looks whether the detached cleanups finished: they finish on the executor's
+    /// workers, which signal nothing to this thread, so it polls the counter. 10 ms: a stop waits at most that much
+    /// longer than the cleanups need, and a few hundred looks cost nothing against a shutdown.
+    /// </summary>
+    private static readonly TimeSpan CleanupPollInterval = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Waits until no detached cleanup runs, or until the host's shutdown timeout (<paramref name="timeout"/>).</summary>
+    private async Task WaitForDetachedCleanupsAsync(CancellationToken timeout)
+    {
+        long running = CancelledCleanup.Running;
+        if (running == 0) return;
+        LogWaitingForCleanups(running);
+        while (CancelledCleanup.Running > 0 && !timeout.IsCancellationRequested)
+            await Task.Delay(CleanupPollInterval, timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        running = CancelledCleanup.Running;
+        if (running > 0) LogCleanupsCut(running);
     }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -86,6 +112,12 @@ internal sealed partial class ExecutorLifetime(
 
     [LoggerMessage(3, LogLevel.Error, "AsyncGen task {TaskId} ({TaskName}) failed and nobody awaited its join handle.")]
     private partial void LogUnobserved(Exception error, long taskId, string taskName);
+
+    [LoggerMessage(5, LogLevel.Information, "Host stopping: waiting for {CleanupCount} finally blocks of cancelled AsyncGen tasks to finish before disposing the executor.")]
+    private partial void LogWaitingForCleanups(long cleanupCount);
+
+    [LoggerMessage(6, LogLevel.Warning, "Host shutdown timeout: {CleanupCount} finally blocks of cancelled AsyncGen tasks are still running and are cut by the executor's disposal (each reported as CancelledFinallySkipped).")]
+    private partial void LogCleanupsCut(long cleanupCount);
 
     [LoggerMessage(4, LogLevel.Critical, "The AsyncGen service {Service} failed: stopping the host (AsyncGenOptions.StopHostOnServiceFailure).")]
     private partial void LogStoppingHost(string service);

@@ -22,7 +22,9 @@ namespace AsyncGen.Hosting;
 /// <para><b>Stopping.</b> <see cref="StopAsync"/> cancels <c>stoppingToken</c> and then aborts the task: the
 /// future is disposed on its executor (cancellation is dispose), so the <c>finally</c> blocks and <c>using</c>
 /// disposals around its current <c>await</c> run before the host goes on stopping. If the host's shutdown timeout
-/// expires first, <see cref="StopAsync"/> returns and the executor's own shutdown finishes the cleanup.</para>
+/// expires first, <see cref="StopAsync"/> returns and the executor's own shutdown finishes the cleanup. A
+/// <c>finally</c> block that has to await finishes in a task of its own; the executor's hosted service waits for
+/// such blocks, within the same timeout, before it disposes the executor.</para>
 /// <para><b>Failures.</b> An exception that ends <see cref="ExecuteAsync"/>, or a task spawned with
 /// <see cref="SpawnDetached{T}"/>, is logged as an error through the service's <see cref="ILogger"/> (nobody else
 /// observes it). A failure of <see cref="ExecuteAsync"/> then stops the host, as a failing <c>BackgroundService</c>

@@ -86,6 +86,40 @@ public class PollAsyncBackgroundServiceTests
     }
 
     [Fact]
+    public async Task Stopping_the_host_lets_a_finally_block_that_awaits_finish_before_the_executor_is_disposed()
+    {
+        var (host, probe, logs) = Build<AwaitingFinallyService>();
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+
+            await host.StopAsync(); // the default shutdown timeout (30 s) is far longer than the block's 50 ms
+            // Before the executor waited for detached cleanups, its disposal cut the block at its await.
+            Assert.Equal(["finally started", "finally finished"], probe.Log);
+        }
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Information && entry.Message.Contains("waiting for 1 finally blocks"));
+        Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task At_the_shutdown_timeout_a_finally_block_still_waiting_is_cut_and_a_warning_says_so()
+    {
+        var (host, probe, logs) = Build<AwaitingFinallyService>();
+        probe.FinallyWait = Timeout.InfiniteTimeSpan;
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+
+            using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await host.StopAsync(shutdownTimeout.Token);
+            Assert.Equal(["finally started"], probe.Log);
+        }
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("still running and are cut"));
+    }
+
+    [Fact]
     public async Task A_service_failure_is_logged_as_an_error_with_its_exception_and_the_host_keeps_running()
     {
         var (host, probe, logs) = Build<FailingService>();

@@ -9,6 +9,9 @@ public sealed class Probe
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConcurrentQueue<string> Log { get; } = new();
+
+    /// <summary>How long <see cref="AwaitingFinallyService"/>'s finally block waits.</summary>
+    public TimeSpan FinallyWait { get; set; } = TimeSpan.FromMilliseconds(50);
 }
 
 /// <summary>Waits forever inside try/finally; the finally must run when the host stops.</summary>
@@ -98,5 +101,31 @@ public sealed class OverrideService(WorkStealingExecutor executor, ILogger<Overr
     {
         await Future.Yield();
         probe.Started.SetResult();
+    }
+}
+
+/// <summary>
+/// Waits inside a try whose finally awaits (<paramref name="probe"/>'s <see cref="Probe.FinallyWait"/>): stopping
+/// the host disposes it there, so the finally block finishes in a detached task of its own.
+/// </summary>
+public sealed partial class AwaitingFinallyService(WorkStealingExecutor executor, ILogger<AwaitingFinallyService> logger, Probe probe)
+    : PollAsyncBackgroundService(executor, logger)
+{
+    protected override Future ExecuteAsync(CancellationToken stoppingToken) => RunAsync(probe);
+
+    [PollAsync]
+    private static async Future RunAsync(Probe probe)
+    {
+        try
+        {
+            probe.Started.SetResult();
+            await Time.Sleep(Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            probe.Log.Enqueue("finally started");
+            await Time.Sleep(probe.FinallyWait);
+            probe.Log.Enqueue("finally finished");
+        }
     }
 }

@@ -29,7 +29,7 @@ namespace AsyncGen;
 /// block's timers and sockets use, is about to be released, and waiting for the block could hang the shutdown), the
 /// machine is disposed again, which cuts the block at the await it waits on, as an
 /// <see cref="OperationCanceledException"/> thrown by that await would in an <c>async Task</c>. So is a detached
-/// cleanup that its executor disposes at shutdown.</item>
+/// cleanup that its executor disposes at shutdown: a host waits for <see cref="Running"/> to reach 0 first.</item>
 /// </list>
 /// <para>A block cut at an await (its rest skipped: disposed while suspended inside the block itself) is reported by
 /// <see cref="OnFinallySkipped"/>: counted in <see cref="FinallySkipped"/> (<c>asyncgen.cancelled_cleanup.finally_skipped</c>)
@@ -42,6 +42,7 @@ public static class CancelledCleanup
     private static long s_finallySkipped;
     private static long s_detached;
     private static long s_detachedFailed;
+    private static long s_running;
 
     /// <summary>Finally blocks that await whose rest a disposed generated machine skipped (it was suspended inside them).</summary>
     public static long FinallySkipped => Interlocked.Read(ref s_finallySkipped);
@@ -51,6 +52,12 @@ public static class CancelledCleanup
 
     /// <summary>Detached finally blocks (or the cleanup around them) that then threw.</summary>
     public static long DetachedFailed => Interlocked.Read(ref s_detachedFailed);
+
+    /// <summary>
+    /// Detached finally blocks not finished yet, process-wide: a host waits for this to reach 0 (within its shutdown
+    /// timeout) before it disposes its executor, which would cut them (AsyncGen.Hosting does).
+    /// </summary>
+    public static long Running => Interlocked.Read(ref s_running);
 
     /// <summary>
     /// Called by the generated <c>Dispose</c> of <paramref name="method"/> for the finally block of the statement at
@@ -75,8 +82,10 @@ public static class CancelledCleanup
         var cx = new Context(Waker.Noop);
         if (machine.Poll(ref cx).IsReady) return false; // its exception propagates: Dispose throws it, as a finally's
         long taskId = CoopBudget.CurrentTaskId;
+        Interlocked.Increment(ref s_running); // before the spawn: the task may finish (and decrement) on another worker first
         if (!TrySpawn(new CancelledCleanupFuture<TMachine, T>(machine, method, taskId)))
         {
+            Interlocked.Decrement(ref s_running);
             machine.Dispose(); // cuts the block at its await, reported; the cleanup around it runs
             return false;
         }
@@ -110,6 +119,9 @@ public static class CancelledCleanup
         }
         return false;
     }
+
+    /// <summary>A detached cleanup ended: finished, failed, or disposed unfinished (see <see cref="Running"/>).</summary>
+    internal static void OnDetachedEnded() => Interlocked.Decrement(ref s_running);
 
     /// <summary>A detached cleanup threw: nobody awaits it, so it is reported as an unobserved failure.</summary>
     internal static void ReportDetachedFailure(string method, long taskId, Exception error)

@@ -12,6 +12,7 @@ internal struct CancelledCleanupFuture<TMachine, T>(TMachine machine, string met
     : IFuture<Unit>, IAsyncFrameSource where TMachine : struct, IFuture<T>
 {
     private TMachine _machine = machine;
+    private bool _ended; // counted out of CancelledCleanup.Running once, by the poll that ended it or by Dispose
 
     public Poll<Unit> Poll(ref Context cx)
     {
@@ -23,6 +24,7 @@ internal struct CancelledCleanupFuture<TMachine, T>(TMachine machine, string met
         {
             CancelledCleanup.ReportDetachedFailure(method, taskId, error);
         }
+        End();
         return Poll<Unit>.Ready(default);
     }
 
@@ -36,6 +38,17 @@ internal struct CancelledCleanupFuture<TMachine, T>(TMachine machine, string met
         {
             CancelledCleanup.ReportDetachedFailure(method, taskId, error);
         }
+        finally
+        {
+            End();
+        }
+    }
+
+    private void End()
+    {
+        if (_ended) return;
+        _ended = true;
+        CancelledCleanup.OnDetachedEnded();
     }
 
     /// <summary>The machine's frames: where its finally block waits.</summary>

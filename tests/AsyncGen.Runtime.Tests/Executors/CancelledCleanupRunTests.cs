@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using AsyncGen.Diagnostics;
 using AsyncGen.Runtime.Tests.Net;
 
-namespace AsyncGen.Runtime.Tests.Core;
+namespace AsyncGen.Runtime.Tests.Executors;
 
 /// <summary>
 /// <see cref="CancelledCleanup.Run{TMachine, T}"/>, which a disposed generated machine calls once it pointed itself at
@@ -41,10 +41,12 @@ public class CancelledCleanupRunTests
         meter.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
         meter.Start();
         long detached = CancelledCleanup.Detached;
+        long running = CancelledCleanup.Running;
         var log = new List<string>();
 
         executor.BlockOn(new RunsCleanup(log));
-        executor.Run(); // the moved cleanup finishes
+        executor.Run(); // the moved cleanup finishes (BlockOn may already have run it)
+        Assert.Equal(running, CancelledCleanup.Running); // counted out once finished
         meter.RecordObservableInstruments();
 
         Assert.Equal(["moved", "finished"], log);
@@ -53,11 +55,27 @@ public class CancelledCleanupRunTests
     }
 
     [Fact]
+    public void A_moved_cleanup_that_its_executor_disposes_unfinished_no_longer_counts_as_running()
+    {
+        long running = CancelledCleanup.Running;
+        var log = new List<string>();
+        using (var executor = new LocalExecutor())
+        {
+            executor.BlockOn(new RunsCleanup(log, waits: int.MaxValue));
+            Assert.Equal(running + 1, CancelledCleanup.Running); // what a host waits for before disposing its executor
+        }
+        Assert.Equal(["moved"], log);
+        Assert.Equal(running, CancelledCleanup.Running);
+    }
+
+    [Fact]
     public void Without_an_executor_a_cleanup_that_waits_is_disposed_again()
     {
+        long running = CancelledCleanup.Running;
         var machine = new CleanupMachine(waits: 1);
 
         Assert.False(CancelledCleanup.Run<CleanupMachine, int>(ref machine, "Demo.Close"));
+        Assert.Equal(running, CancelledCleanup.Running);
 
         Assert.Equal(1, machine.Polls);
         Assert.False(machine.Finished);
@@ -65,11 +83,11 @@ public class CancelledCleanupRunTests
     }
 
     /// <summary>Calls Run from inside a task, as a generated Dispose does when its executor aborts it.</summary>
-    private sealed class RunsCleanup(List<string> log) : IFuture<Unit>
+    private sealed class RunsCleanup(List<string> log, int waits = 1) : IFuture<Unit>
     {
         public Poll<Unit> Poll(ref Context cx)
         {
-            var machine = new CleanupMachine(waits: 1, log);
+            var machine = new CleanupMachine(waits, log);
             if (CancelledCleanup.Run<CleanupMachine, int>(ref machine, "Demo.Close")) log.Add("moved");
             Assert.Equal(0, machine.Polls); // the caller's copy is cleared
             return Poll<Unit>.Ready(default);
