@@ -68,6 +68,10 @@ internal sealed class AnonymousShapes
     /// <summary>An expression of type <paramref name="type"/>, written to be inferred from and never evaluated.</summary>
     private string Shape(ITypeSymbol type, SyntaxNode node)
     {
+        // The delegate type C# synthesizes for a lambda (a default value, a ref or params parameter) cannot be
+        // written, and the machine's stand-in for it (SynthesizedDelegates) is another type than the member's.
+        if (type is INamedTypeSymbol { IsAnonymousType: true, TypeKind: TypeKind.Delegate })
+            throw new UnsupportedConstructException(node, $"a value of an anonymous type with a member of a lambda's synthesized delegate type ('{type.ToDisplayString()}') kept across an await (declare a named delegate type for the member, such as 'delegate int Step(int x = 1);', and convert the lambda to it)");
         if (!Mentions(type))
             return $"default({type.ToDisplayString(PollAsyncShape.TypeFormat)})" + (type.IsValueType || type.NullableAnnotation == NullableAnnotation.Annotated ? "" : "!");
         switch (type)

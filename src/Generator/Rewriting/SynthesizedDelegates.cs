@@ -61,7 +61,10 @@ internal sealed class SynthesizedDelegates
             ? nullable.TypeArguments[0]
             : parameter.Type;
         var value = parameter.ExplicitDefaultValue;
-        if (value is null) return parameter.Type.IsValueType && SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? "default" : "null";
+        // `null` converts to no unconstrained type parameter (`T? x = default`: CS1750); `default` does.
+        if (value is null)
+            return parameter.Type is ITypeParameterSymbol { IsReferenceType: false } ||
+                   parameter.Type.IsValueType && SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? "default" : "null";
         var literal = value switch
         {
             double d when double.IsNaN(d) || double.IsInfinity(d) => null,
