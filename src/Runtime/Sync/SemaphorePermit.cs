@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace AsyncGen.Sync;
 
 /// <summary>Permits acquired from a <see cref="AsyncSemaphore"/>; <see cref="Dispose"/> gives them back.</summary>
-/// <remarks>A struct so that acquiring allocates nothing. Each permit carries the ticket of its acquisition (a slot
-/// of the semaphore's ledger and that slot's generation): only the first disposal of it or of any copy of it gives the
-/// permits back, so <c>using var permit = await semaphore.Acquire();</c> followed by a <c>permit.Dispose()</c> by
-/// hand, or disposing two copies, returns them once. Disposing <c>default</c> does nothing.</remarks>
+/// <remarks>A struct so that acquiring allocates nothing. Each permit carries the ticket of its acquisition (the
+/// semaphore's inline ticket when no other permit holds it, else a slot of the semaphore's ledger; and a generation):
+/// only the first disposal of it or of any copy of it gives the permits back, so <c>using var permit = await semaphore.Acquire();</c> followed by a <c>permit.Dispose()</c> by
+/// hand, or disposing two copies, returns them once. Disposing <c>default</c> does nothing. What the tickets cost:
+/// see <see cref="AsyncSemaphore"/>'s remarks.</remarks>
 [DebuggerDisplay("{Count} permit(s){(IsHeld ? \"\" : \", returned\"),nq}")]
 public readonly struct SemaphorePermit : IDisposable
 {
