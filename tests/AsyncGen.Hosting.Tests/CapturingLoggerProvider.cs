@@ -14,12 +14,20 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
     /// Returns once an entry of <paramref name="level"/> was logged: what detached tasks log happens on an executor
     /// thread, in their own time, so a test that stops the host first can find nothing logged yet.
     /// </summary>
-    public async Task WaitForAsync(LogLevel level, TimeSpan limit)
+    public Task WaitForAsync(LogLevel level, TimeSpan limit) =>
+        WaitForAsync(entry => entry.Level == level, $"at level {level}", limit);
+
+    /// <summary>Returns once an entry of <paramref name="level"/> containing <paramref name="text"/> was logged.</summary>
+    public Task WaitForAsync(LogLevel level, string text, TimeSpan limit) =>
+        WaitForAsync(entry => entry.Level == level && entry.Message.Contains(text), $"at level {level} containing '{text}'", limit);
+
+    private async Task WaitForAsync(
+        Func<(string Category, LogLevel Level, string Message, Exception? Error), bool> match, string what, TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
-        while (!Entries.Any(entry => entry.Level == level))
+        while (!Entries.Any(match))
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Nothing was logged at level {level} within {limit}.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Nothing was logged {what} within {limit}.");
             await Task.Delay(10);
         }
     }

@@ -89,16 +89,24 @@ public class PollAsyncBackgroundServiceTests
     public async Task Stopping_the_host_lets_a_finally_block_that_awaits_finish_before_the_executor_is_disposed()
     {
         var (host, probe, logs) = Build<AwaitingFinallyService>();
+        // The block waits until the stop is seen waiting for it: with a fixed sleep, a stop slowed down (a cold JIT
+        // on a loaded machine) could find the block already finished and have nothing to wait for.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        probe.FinallyGate = gate.Task;
         using (host)
         {
             await host.StartAsync();
             await probe.Started.Task.WaitAsync(Limit);
 
-            await host.StopAsync(); // the default shutdown timeout (30 s) is far longer than the block's 50 ms
+            var stopping = host.StopAsync(); // the default shutdown timeout (30 s) is far longer than this test
+            await logs.WaitForAsync(LogLevel.Information, "waiting for 1 finally blocks", Limit);
+            Assert.Equal(["finally started"], probe.Log);
+            Assert.False(stopping.IsCompleted);
+            gate.SetResult();
+            await stopping;
             // Before the executor waited for detached cleanups, its disposal cut the block at its await.
             Assert.Equal(["finally started", "finally finished"], probe.Log);
         }
-        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Information && entry.Message.Contains("waiting for 1 finally blocks"));
         Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Warning);
     }
 

@@ -12,6 +12,9 @@ public sealed class Probe
 
     /// <summary>How long <see cref="AwaitingFinallyService"/>'s finally block waits.</summary>
     public TimeSpan FinallyWait { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>When set, what <see cref="AwaitingFinallyService"/>'s finally block waits for instead of <see cref="FinallyWait"/>.</summary>
+    public Task? FinallyGate { get; set; }
 }
 
 /// <summary>Waits forever inside try/finally; the finally must run when the host stops.</summary>
@@ -124,7 +127,8 @@ public sealed partial class AwaitingFinallyService(WorkStealingExecutor executor
         finally
         {
             probe.Log.Enqueue("finally started");
-            await Time.Sleep(probe.FinallyWait);
+            if (probe.FinallyGate is { } gate) await gate.AsFuture();
+            else await Time.Sleep(probe.FinallyWait);
             probe.Log.Enqueue("finally finished");
         }
     }
