@@ -63,6 +63,7 @@ public partial class MisuseTests
         // async Task code may await a stored Task twice; a future is polled to completion once (lazy, like Rust's).
         var error = Assert.Throws<InvalidOperationException>(() => Executor.BlockOn(AwaitTheSameFutureTwice()));
         Assert.Contains("polled after it completed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keep its result", error.Message, StringComparison.Ordinal); // says what to do instead
     }
 
     [Fact]

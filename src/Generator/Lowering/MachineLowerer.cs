@@ -48,7 +48,7 @@ internal sealed class MachineLowerer
     private EquatableArray<LoweredLine> LowerPoll(BlockStmt body)
     {
         var output = new LineBuilder();
-        output.Add($"if ({GeneratedNames.State} < 0) throw new global::System.InvalidOperationException(\"{_spec.StructName} was polled after it completed.\");");
+        output.Add($"if ({GeneratedNames.State} < 0) throw new global::System.InvalidOperationException(\"{_spec.StructName} was polled after it completed: a future runs once, so await it once and keep its result to use it again.\");");
         output.Add($"var {GeneratedNames.Resume} = {GeneratedNames.State};");
         output.Add($"{GeneratedNames.State} = {Running}; // running: a throw leaves the machine finished");
         AddPrologue(output);

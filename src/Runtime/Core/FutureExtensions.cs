@@ -24,7 +24,7 @@ public static class FutureExtensions
 
         public override Poll<T> Poll(ref Context cx)
         {
-            if (_done) throw new InvalidOperationException("The future was polled after it completed.");
+            if (_done) throw new InvalidOperationException("The future was polled after it completed: a future runs once, so await it once and keep its result to use it again.");
             var poll = inner.Poll(ref cx);
             _done = poll.IsReady;
             return poll;

@@ -23,7 +23,7 @@ internal static class BoxedMachine
         where TFuture : struct, IFuture<T>
     {
         if (!task.IsUnbound) return task.PollJoin(box, ref cx);
-        if (task.IsComplete) throw new InvalidOperationException($"{typeof(TFuture).Name} was polled after it completed.");
+        if (task.IsComplete) throw new InvalidOperationException($"{typeof(TFuture).Name} was polled after it completed: a future runs once, so await it once and keep its result to use it again.");
         var poll = future.Poll(ref cx);
         if (poll.IsReady) task.MarkUnboundDone();
         return poll;

@@ -53,7 +53,7 @@ namespace Demo
             public global::AsyncGen.Poll<int> Poll(ref global::AsyncGen.Context cx)
             {
 #line hidden
-                if (_state < 0) throw new global::System.InvalidOperationException("AccumulateFuture was polled after it completed.");
+                if (_state < 0) throw new global::System.InvalidOperationException("AccumulateFuture was polled after it completed: a future runs once, so await it once and keep its result to use it again.");
                 var __resume = _state;
                 _state = -1; // running: a throw leaves the machine finished
                 switch (__resume)

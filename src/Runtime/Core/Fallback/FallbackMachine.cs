@@ -43,7 +43,7 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
 
     public Poll<T> Poll(ref Context cx)
     {
-        if (_finished) throw new InvalidOperationException("The future was polled after it completed.");
+        if (_finished) throw new InvalidOperationException("The future was polled after it completed: a future runs once, so await it once and keep its result to use it again.");
         _waker = cx.Waker;
         while (true)
         {
