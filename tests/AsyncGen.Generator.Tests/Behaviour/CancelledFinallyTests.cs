@@ -17,19 +17,19 @@ public partial class CancelledFinallyTests
     {
         try
         {
-            log.Add("work");
+            Append(log, "work");
             await gate;
-            log.Add("after work");
+            Append(log, "after work");
         }
         finally
         {
-            log.Add("close");
+            Append(log, "close");
             if (closing is not null) await closing;
             else if (waitInFinally) await Future.Yield();
             else await Task.CompletedTask;
-            log.Add("closed");
+            Append(log, "closed");
         }
-        log.Add("after try");
+        Append(log, "after try");
         return 1;
     }
 
@@ -426,6 +426,12 @@ public partial class CancelledFinallyTests
     private static List<string> Snapshot(List<string> log)
     {
         lock (log) return [.. log];
+    }
+
+    /// <summary>Adds under the lock <see cref="Snapshot"/> takes: on a work-stealing executor a worker writes while the test reads.</summary>
+    private static void Append(List<string> log, string entry)
+    {
+        lock (log) log.Add(entry);
     }
 
     /// <summary>A task that polls <paramref name="inner"/> once, yields, then disposes it (as a combinator drops a branch).</summary>
