@@ -18,8 +18,8 @@ internal sealed class ReassignedVariables
     public ReassignedVariables(SemanticModel model, SyntaxNode body)
     {
         foreach (var node in body.DescendantNodes())
-            if (node is IdentifierNameSyntax name && IsWrite(name) && model.GetSymbolInfo(name).Symbol is ILocalSymbol or IParameterSymbol)
-                _written.Add(model.GetSymbolInfo(name).Symbol!);
+            if (node is IdentifierNameSyntax name && IsWrite(name) && model.GetSymbolInfo(name).Symbol is (ILocalSymbol or IParameterSymbol) and var variable)
+                _written.Add(variable);
     }
 
     /// <summary>Whether <paramref name="variable"/> (a local or parameter) may hold another value after its declaration.</summary>

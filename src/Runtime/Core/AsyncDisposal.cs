@@ -181,9 +181,6 @@ public static class AsyncDisposal
     private static void Report(Exception error, (string Name, long TaskId) detached)
     {
         Interlocked.Increment(ref s_detachedFailed);
-        var log = AsyncGenEventSource.Log;
-        if (log.TasksEnabled(EventLevel.Error))
-            log.UnobservedTaskFailure(detached.TaskId, detached.Name, error.GetType().FullName ?? "", error.Message);
-        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(detached.TaskId, detached.Name, error));
+        RuntimeDiagnostics.ReportUnobserved(detached.TaskId, detached.Name, error);
     }
 }

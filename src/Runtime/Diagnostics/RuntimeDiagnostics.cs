@@ -1,3 +1,5 @@
+using System.Diagnostics.Tracing;
+
 namespace AsyncGen.Diagnostics;
 
 /// <summary>
@@ -53,7 +55,17 @@ public static class RuntimeDiagnostics
 
     private static long s_slowPollMs = (long)(Milliseconds(SlowPollVariable) ?? TimeSpan.FromMilliseconds(10)).TotalMilliseconds;
 
-    internal static void RaiseUnobserved(UnobservedTaskFailureEventArgs failure) => UnobservedTaskFailure?.Invoke(null, failure);
+    /// <summary>
+    /// Reports a failure nobody is left to observe: the <c>UnobservedTaskFailure</c> error event, then
+    /// <see cref="UnobservedTaskFailure"/>. Used by faulted tasks collected unawaited and by detached cleanups.
+    /// </summary>
+    internal static void ReportUnobserved(long taskId, string taskName, Exception error)
+    {
+        var log = AsyncGenEventSource.Log;
+        if (log.TasksEnabled(EventLevel.Error))
+            log.UnobservedTaskFailure(taskId, taskName, error.GetType().FullName ?? "", error.Message);
+        UnobservedTaskFailure?.Invoke(null, new UnobservedTaskFailureEventArgs(taskId, taskName, error));
+    }
 
     private static TimeSpan? Milliseconds(string variable) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out int ms) && ms >= 0 ? TimeSpan.FromMilliseconds(ms) : null;

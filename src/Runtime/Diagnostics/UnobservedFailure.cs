@@ -1,5 +1,3 @@
-using System.Diagnostics.Tracing;
-
 namespace AsyncGen.Diagnostics;
 
 /// <summary>
@@ -16,11 +14,5 @@ internal sealed class UnobservedFailure(long taskId, string taskName, Exception 
     /// <summary>The failure was seen (the handle was awaited): nothing to report.</summary>
     public void Observe() => GC.SuppressFinalize(this);
 
-    ~UnobservedFailure()
-    {
-        var log = AsyncGenEventSource.Log;
-        if (log.TasksEnabled(EventLevel.Error))
-            log.UnobservedTaskFailure(taskId, taskName, exception.GetType().FullName ?? "", exception.Message);
-        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(taskId, taskName, exception));
-    }
+    ~UnobservedFailure() => RuntimeDiagnostics.ReportUnobserved(taskId, taskName, exception);
 }

@@ -128,9 +128,6 @@ public static class CancelledCleanup
     {
         Interlocked.Increment(ref s_detachedFailed);
         string name = taskId == 0 ? $"finally block of {method} (a disposed future)" : $"finally block of {method} (a disposed future of task #{taskId})";
-        var log = AsyncGenEventSource.Log;
-        if (log.TasksEnabled(EventLevel.Error))
-            log.UnobservedTaskFailure(taskId, name, error.GetType().FullName ?? "", error.Message);
-        RuntimeDiagnostics.RaiseUnobserved(new UnobservedTaskFailureEventArgs(taskId, name, error));
+        RuntimeDiagnostics.ReportUnobserved(taskId, name, error);
     }
 }
