@@ -30,7 +30,7 @@ public partial class ChannelHabitTests
     /// disposes it; the last disposal closes the channel.
     /// </summary>
     [Fact]
-    public void Producers_on_plain_threads_feed_an_unbounded_channel_read_by_a_future()
+    public async Task Producers_on_plain_threads_feed_an_unbounded_channel_read_by_a_future()
     {
         var (sender, receiver) = AsyncChannel.Unbounded<int>();
         var clones = Enumerable.Range(0, 4).Select(_ => sender.Clone()).ToList();
@@ -43,7 +43,7 @@ public partial class ChannelHabitTests
             }
         })).ToArray();
         var (count, sum) = Executor.BlockOn(Drain(receiver), Limit);
-        Task.WaitAll(producers);
+        await Task.WhenAll(producers).WaitAsync(Limit);
         Assert.Equal(4000, count);
         Assert.Equal(Enumerable.Range(0, 4000).Sum(x => (long)x), sum);
     }
@@ -55,7 +55,7 @@ public partial class ChannelHabitTests
         for (int i = 0; i < 5; i++) await sender.Send(i);
         sender.Close();
         bool sendAfterClose = await sender.Send(99);
-        var items = new List<int>();
+        List<int> items = [];
         while (true)
         {
             var result = await receiver.Receive();
@@ -143,10 +143,10 @@ public partial class ChannelHabitTests
     private static async Future<string> RequestReply()
     {
         var (tx1, rx1) = Oneshot.Create<int>();
-        Executor.Spawn(Worker(21, tx1));
+        _ = Executor.Spawn(Worker(21, tx1)); // fire and forget: as `_ = Task.Run(...)`, the discard says so (CS4014 otherwise)
         var answer = await rx1;
         var (tx2, rx2) = Oneshot.Create<int>();
-        Executor.Spawn(Worker(-1, tx2));
+        _ = Executor.Spawn(Worker(-1, tx2));
         var none = await rx2;
         return $"{answer.Value} {none.IsClosed}";
     }

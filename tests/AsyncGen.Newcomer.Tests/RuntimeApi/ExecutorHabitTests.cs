@@ -69,13 +69,13 @@ public partial class ExecutorHabitTests
     /// every task still running, so each one's <c>finally</c> runs once, and a handle awaited afterwards says so.
     /// </summary>
     [Fact]
-    public void Disposing_a_work_stealing_executor_runs_the_finally_of_every_running_task()
+    public async Task Disposing_a_work_stealing_executor_runs_the_finally_of_every_running_task()
     {
         var log = new ConcurrentQueue<string>();
         var started = Enumerable.Range(0, 4).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var pool = new WorkStealingExecutor(2);
         var handles = Enumerable.Range(0, 4).Select(i => pool.Spawn(Forever(log, i, started[i]))).ToList();
-        Assert.True(Task.WaitAll(started.Select(s => s.Task).ToArray(), Limit));
+        await Task.WhenAll(started.Select(s => s.Task)).WaitAsync(Limit);
         pool.Dispose();
         Assert.Equal(4, log.Count);
         Assert.Equal(["finally 0", "finally 1", "finally 2", "finally 3"], log.Order());
