@@ -54,13 +54,6 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     private const int TailOffset = 14; // the ring's tail overlays the first entry's resv field
     private const int SegmentShift = 6; // log2(SegmentBuffers)
 
-    /// <summary>
-    /// Distance between two buffers: <see cref="BufferSize"/> plus one 64-byte cache line. At exactly 4 KiB apart every
-    /// buffer's first line, where a small message lands, maps to the same L1 set and to 1 in 64 of L2's sets, so the
-    /// buffers the kernel cycles through evict each other; one line further per buffer spreads them over every set.
-    /// </summary>
-    private const int BufferStride = BufferSize + 64;
-
     private readonly Lock _lock = new();
     private readonly byte* _ring;
     private readonly byte*[] _segments = new byte*[Count / SegmentBuffers]; // written under _lock before their ids are published
@@ -108,7 +101,7 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     }
 
     /// <summary>The bytes of buffer <paramref name="id"/>.</summary>
-    public byte* Address(ushort id) => _segments[id >> SegmentShift] + (nuint)(id & (SegmentBuffers - 1)) * BufferStride;
+    public byte* Address(ushort id) => _segments[id >> SegmentShift] + (nuint)(id & (SegmentBuffers - 1)) * BufferSize;
 
     /// <summary>
     /// Reaping thread: the kernel filled a buffer (a CQE with IORING_CQE_F_BUFFER), one fewer available; grows the
@@ -130,7 +123,8 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
         lock (_lock)
         {
             if (_freed || _populated == Count) return;
-            byte* segment = (byte*)NativeMemory.AlignedAlloc((nuint)SegmentBuffers * BufferStride, 4096);
+            // Page aligned: a buffer never straddles more pages than it must.
+            byte* segment = (byte*)NativeMemory.AlignedAlloc((nuint)SegmentBuffers * BufferSize, 4096);
             int first = _populated;
             _segments[first >> SegmentShift] = segment;
             for (int id = first; id < first + SegmentBuffers; id++) Add((ushort)id);
