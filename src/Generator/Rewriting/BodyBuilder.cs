@@ -55,7 +55,7 @@ internal sealed partial class BodyBuilder
     public List<AwaitSite> Awaits { get; } = new();
 
     /// <summary>The delegate types the machine declares for lambdas whose natural type C# synthesizes.</summary>
-    public SynthesizedDelegates SynthesizedDelegates { get; } = new();
+    public SynthesizedDelegates SynthesizedDelegates => _variables.SynthesizedDelegates;
 
     public List<FinallyModel> FinallyMethods { get; } = new();
 

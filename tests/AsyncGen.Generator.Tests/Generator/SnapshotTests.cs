@@ -698,16 +698,16 @@ public class SnapshotTests
                 [PollAsync]
                 public static async Future<int> Locked(object gate)
                 {
-                    var add = (int x = 1) => x;
+                    var add = (double x = double.NaN) => x;
                     await Task.Yield();
-                    return add() + await Task.FromResult(1);
+                    return (int)add() + await Task.FromResult(1);
                 }
             }
             """;
         var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
         var warning = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("AG0005", warning.Id);
-        Assert.Contains("a lambda of a delegate type C# synthesizes", warning.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("a lambda whose delegate type C# synthesizes", warning.GetMessage(), StringComparison.Ordinal);
         Snapshot.Verify(run.Source(".LockedFuture.g.cs"), nameof(SnapshotTests));
     }
 
