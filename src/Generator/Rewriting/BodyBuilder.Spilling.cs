@@ -845,6 +845,11 @@ internal sealed partial class BodyBuilder
             case ElementAccessExpressionSyntax element when laterAwait || ContainsAwait(element):
                 var receiver = SpillReceiver(element.Expression, laterAwait || element.ArgumentList.Arguments.Any(ContainsAwait), output);
                 return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, laterAwait, output) + "]";
+            case TupleExpressionSyntax tuple when laterAwait || ContainsAwait(tuple):
+                // `(a[i()], b.P) = (await x, await y)`: every target's receiver and index, left to right, before the
+                // right side, like C#.
+                var laterTargetAwaits = laterAwait || ContainsAwait(tuple);
+                return "(" + string.Join(", ", tuple.Arguments.Select(a => SpillAssignable(a.Expression, laterTargetAwaits, output))) + ")";
             default:
                 if (ContainsAwait(left)) throw new UnsupportedConstructException(left, "an await inside an assignment target");
                 // `a?.Name = await x` (C# 14): the target `.Name` is bound to the tested receiver.

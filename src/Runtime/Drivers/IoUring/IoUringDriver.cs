@@ -216,7 +216,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     internal ProvidedBufferRing Buffers => _shared.Buffers;
 
     /// <summary>Provided buffers of every instance not in their rings (tests: 0 once every byte was read or released).</summary>
-    internal int BuffersOut => _instances.Sum(static instance => ProvidedBufferRing.Count - instance.Buffers.Available);
+    internal int BuffersOut => _instances.Sum(static instance => instance.Buffers.Populated - instance.Buffers.Available);
 
     /// <summary>Tests only: a worker ring's creation fails with this errno, so the shared-ring fallback runs. 0: none.</summary>
     internal int SimulatedWorkerRingErrno { get; set; }
