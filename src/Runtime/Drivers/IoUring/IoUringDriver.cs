@@ -212,6 +212,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <inheritdoc/>
     public bool IsDisposed => Volatile.Read(ref _disposed);
 
+    /// <summary>The send buffers its registrations rent while they have bytes to send.</summary>
+    internal SendBufferPool SendBuffers { get; } = new();
+
     /// <summary>The shared instance's buffers (tests: every buffer back in the ring).</summary>
     internal ProvidedBufferRing Buffers => _shared.Buffers;
 
@@ -491,6 +494,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         // If the kernel still held a request (it never should after the cancel), its memory must outlive it: leak it.
         if (!drained) return;
         foreach (var registration in slots) registration?.Free();
+        SendBuffers.Dispose();
         foreach (var instance in instances) instance.FreeMemory();
     }
 
