@@ -107,11 +107,7 @@ internal static class GeneratedNames
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-<<<<<<< HEAD
-        name is Poll or Dispose or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
-=======
-        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
->>>>>>> main
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
         IsNumbered(name, AnonymousShapePrefix);
 
     /// <summary>
