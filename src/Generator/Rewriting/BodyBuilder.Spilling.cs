@@ -301,7 +301,8 @@ internal sealed partial class BodyBuilder
         if (shape.AnonymousFieldType is { } anonymous) field = _variables.Shapes.Access(field, anonymous, await);
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
         var resultType = discard ? null : shape.ResultType;
-        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await)));
+        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await),
+            AwaitClassifier.CancelsInPlace(shape, _model.GetTypeInfo(await.Expression).Type)));
         output.Add(new AwaitStmt(state));
         return resultType is null ? null : GeneratedNames.AwaitResult(state);
     }

@@ -42,8 +42,9 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     public const int SegmentBuffers = 64;
 
     /// <summary>
-    /// Buffers a ring starts with: 128 (512 KiB), two segments: what 100 echo connections used at most between two
-    /// reaps, measured with samples/EchoServer (benchmarks/README.md, "Provided buffers that follow the sockets").
+    /// Buffers a ring starts with: 128 (512 KiB; two segments, an eighth of <see cref="Count"/>): enough for a ring
+    /// that serves a few dozen sockets without growing; samples/EchoServer grew it to 192 at 100 connections and to
+    /// 1,024 at 1,000 (benchmarks/README.md, "Provided buffers that follow the sockets").
     /// </summary>
     public const int InitialBuffers = 2 * SegmentBuffers;
 
