@@ -6,8 +6,9 @@ namespace AsyncGen.Drivers.IoUring;
 
 /// <summary>
 /// The io_uring driver, completion-based (monoio's and tokio-uring's model in C#, over the raw syscalls): multishot
-/// accept, multishot receive into a provided-buffer ring, sends copied into per-socket buffers and batched, and one
-/// <c>io_uring_enter</c> per executor turn that both submits and waits (timeout = the next timer deadline).
+/// accept, multishot receive into a provided-buffer ring, sends copied into pooled send buffers
+/// (<see cref="SendBufferPool"/>) and batched, and one <c>io_uring_enter</c> per executor turn that both submits and
+/// waits (timeout = the next timer deadline).
 /// </summary>
 /// <remarks>
 /// <para><b>Instances.</b> The driver owns one <see cref="IoUringInstance"/> (ring, provided buffers, eventfd) that
