@@ -97,6 +97,7 @@ internal static class DriverFactory
                 if (errno == 0)
                 {
                     driver!.SimulatedWorkerRingErrno = options.SimulatedWorkerRingErrno;
+                    driver.SimulateSingleIssuerRefused = options.SimulateIoUringSingleIssuerRefused;
                     return driver;
                 }
                 ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));

@@ -42,6 +42,12 @@ public sealed class DriverOptions
     /// </summary>
     internal bool SimulateIoUringOptionalFlagsRefused { get; init; }
 
+    /// <summary>
+    /// Tests only: io_uring worker rings are created as on a kernel before 6.1, which refuses IORING_SETUP_SINGLE_ISSUER
+    /// | DEFER_TASKRUN, so they run without batched waits (counted, event 20). False: no simulation.
+    /// </summary>
+    internal bool SimulateIoUringSingleIssuerRefused { get; init; }
+
     /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
     internal uint IoUringEntries { get; init; }
 
