@@ -98,6 +98,8 @@ internal static class DriverFactory
                 {
                     driver!.SimulatedWorkerRingErrno = options.SimulatedWorkerRingErrno;
                     driver.SimulateSingleIssuerRefused = options.SimulateIoUringSingleIssuerRefused;
+                    driver.BatchedWorkerRings = options.BatchedWorkerRings
+                        || Environment.GetEnvironmentVariable(DriverOptions.BatchedWorkerRingsVariable) == "1";
                     return driver;
                 }
                 ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));

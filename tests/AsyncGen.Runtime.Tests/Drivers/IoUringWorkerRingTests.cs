@@ -64,11 +64,23 @@ public class IoUringWorkerRingTests
 
         Assert.Equal(3, Uring(executor).InstanceCount); // the driver's shared ring, and one for each worker
         Assert.Equal(0, Uring(executor).SharedRingFallbackCount);
-        Assert.True(Uring(executor).WorkerInstance(0).SingleIssuer && Uring(executor).WorkerInstance(1).SingleIssuer);
-        Assert.True(Uring(executor).WorkerInstance(0).Batched && Uring(executor).WorkerInstance(1).Batched);
-        Assert.Equal(0, Uring(executor).BatchedWaitFallbackCount);
+        Assert.False(Uring(executor).WorkerInstance(0).Batched || Uring(executor).WorkerInstance(1).Batched); // opt-in
         Assert.Empty(listener.Fallbacks);
         Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+    }
+
+    [Fact]
+    public void Batched_worker_rings_are_single_issuer_wait_for_batches_and_serve()
+    {
+        using var listener = new FallbackListener();
+        using var executor = new WorkStealingExecutor(2, new DriverOptions { Driver = IoDriverKind.IoUring, BatchedWorkerRings = true });
+        var driver = Uring(executor);
+        Assert.True(driver.WorkerInstance(0).SingleIssuer && driver.WorkerInstance(1).SingleIssuer);
+        Assert.True(driver.WorkerInstance(0).Batched && driver.WorkerInstance(1).Batched);
+        Assert.Equal(0, driver.BatchedWaitFallbackCount);
+        Assert.Empty(listener.Fallbacks);
+        Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+        Assert.Equal(0, driver.ForeignRingSubmitCount); // SINGLE_ISSUER would have refused one (EEXIST)
     }
 
     [Fact]
@@ -458,7 +470,8 @@ public class IoUringWorkerRingTests
         Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
         using (driver)
         {
-            Assert.True(driver!.TryCreateWorkerRings(2));
+            driver!.BatchedWorkerRings = true;
+            Assert.True(driver.TryCreateWorkerRings(2));
             var ring0 = driver.WorkerInstance(0);
             Assert.True(ring0.Batched);
             using var listener = Listening(100);
@@ -507,6 +520,7 @@ public class IoUringWorkerRingTests
         {
             Driver = IoDriverKind.IoUring,
             SimulateIoUringSingleIssuerRefused = true,
+            BatchedWorkerRings = true,
         });
         var driver = Uring(executor);
         Assert.Equal(3, driver.InstanceCount);

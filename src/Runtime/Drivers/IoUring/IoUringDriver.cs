@@ -187,8 +187,11 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>Tests only: worker rings are created as if the kernel refused SINGLE_ISSUER | DEFER_TASKRUN.</summary>
     internal bool SimulateSingleIssuerRefused { get; set; }
 
+    /// <summary>Worker rings are asked for SINGLE_ISSUER | DEFER_TASKRUN and batched waits (<see cref="DriverOptions.BatchedWorkerRings"/>); set before <see cref="TryCreateWorkerRings"/>.</summary>
+    internal bool BatchedWorkerRings { get; set; }
+
     /// <summary>
-    /// How many worker rings run without batched waits: the kernel refused IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN
+    /// How many worker rings asked for batched waits (<see cref="BatchedWorkerRings"/>) run without them: the kernel refused IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN
     /// (before 6.1), or lacks IORING_FEAT_MIN_TIMEOUT (before 6.12). There the kernel interrupts a worker for each
     /// completion's work, and a park waits for the first completion. The first one also raises <c>DriverFallback</c>
     /// (event 20).
@@ -303,7 +306,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         {
             int errno = SimulatedWorkerRingErrno != 0 && i > 0
                 ? SimulatedWorkerRingErrno
-                : IoUringInstance.TryCreate(this, i, _entries, CompletionsPerSubmission, out instances[i]!, workerRing: true);
+                : IoUringInstance.TryCreate(this, i, _entries, CompletionsPerSubmission, out instances[i]!, workerRing: true,
+                    singleIssuer: BatchedWorkerRings);
             if (errno == 0) continue;
             // All or nothing: a worker without a ring of its own would park in the shared one, which worker 0 owns.
             for (int j = 0; j < i; j++)

@@ -85,16 +85,16 @@ internal sealed unsafe class IoUringInstance : IParker
     /// the errno that says why not.
     /// </summary>
     public static int TryCreate(IoUringDriver driver, int index, uint entries, uint completionsPerSubmission, out IoUringInstance? instance,
-        bool workerRing = false)
+        bool workerRing = false, bool singleIssuer = false)
     {
         instance = null;
         int errno = IoUringRing.TryCreate(entries, completionsPerSubmission * entries, driver.SimulateOptionalFlagsRefused,
-            singleIssuer: workerRing, refuseSingleIssuer: driver.SimulateSingleIssuerRefused,
+            singleIssuer, refuseSingleIssuer: driver.SimulateSingleIssuerRefused,
             out var ring, out bool withoutOptionalFlags, out bool withoutSingleIssuer);
         if (errno != 0) return errno;
         if (withoutOptionalFlags) driver.OptionalFlagsRefused();
         if (withoutSingleIssuer) driver.BatchedWaitsRefused("the kernel refused IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN (Linux 6.1)");
-        else if (workerRing && ring!.SingleIssuer && !ring.MinWaitSupported)
+        else if (singleIssuer && ring!.SingleIssuer && !ring.MinWaitSupported)
             driver.BatchedWaitsRefused("the kernel lacks IORING_FEAT_MIN_TIMEOUT (Linux 6.12)");
         errno = ProvidedBufferRing.TryRegister(ring!.Fd, out var buffers);
         if (errno != 0)
@@ -414,7 +414,13 @@ internal sealed unsafe class IoUringInstance : IParker
         if (MoveOverflow()) timeoutMs = 0;
         // A turn that does not wait enters only when the kernel has something for it: the executors take one every
         // 61 polls, and an enter that finds nothing was ~8 % of a yield loop.
-        if (timeoutMs != 0) SubmitAndWait(timeoutMs, BatchSize());
+        if (timeoutMs != 0)
+        {
+            SubmitAndWait(timeoutMs, BatchSize());
+            // DEFER_TASKRUN: the wait ran the completion work of only as many completions as it waited for (the kernel
+            // runs at most max(20, wanted) per enter, IO_LOCAL_TW_DEFAULT_MAX); the rest is run now, not a turn later.
+            if (_ring.SingleIssuer) SubmitAndWait(0);
+        }
         else if (_ring.NeedsEnter) SubmitAndWait(0);
         else _skippedEnters++; // only the parking thread writes it (one at a time)
         Interlocked.Increment(ref _waitCount);
@@ -486,11 +492,13 @@ internal sealed unsafe class IoUringInstance : IParker
     /// <summary>io_uring_enter that submits and waits; ETIME and EINTR end it, a CQ short of room is reaped first.</summary>
     public int SubmitAndWait(int timeoutMs, uint batch = 1)
     {
-        uint minComplete = timeoutMs == 0 ? 0u : batch;
-        if (minComplete > 1) Volatile.Write(ref _batchedWaits, _batchedWaits + 1); // only the parking thread writes it
+        // A turn that does not wait asks a DEFER_TASKRUN ring for every completion it could hold, with a zero timeout:
+        // the kernel runs completion work for up to that many (for 0 it runs at most 20) and returns (ETIME).
+        uint minComplete = timeoutMs == 0 ? (_ring.SingleIssuer ? _ring.CqEntries : 0u) : batch;
+        if (timeoutMs != 0 && minComplete > 1) Volatile.Write(ref _batchedWaits, _batchedWaits + 1); // only the parking thread writes it
         for (int attempt = 0; ; attempt++)
         {
-            int result = _ring.Enter(minComplete, IoUringNative.EnterGetEvents, timeoutMs, minComplete > 1 ? MinWaitUsec : 0);
+            int result = _ring.Enter(minComplete, IoUringNative.EnterGetEvents, timeoutMs, timeoutMs != 0 && minComplete > 1 ? MinWaitUsec : 0);
             if (result >= 0) return result;
             int errno = -result;
             // ETIME: the deadline passed. EINTR: a signal (the runtime uses them); a park may end early.

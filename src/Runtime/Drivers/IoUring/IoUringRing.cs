@@ -55,6 +55,7 @@ internal sealed unsafe class IoUringRing : IDisposable
         _cqHead = (uint*)(rings + p.CqOff.Head);
         _cqTail = (uint*)(rings + p.CqOff.Tail);
         _cqMask = *(uint*)(rings + p.CqOff.RingMask);
+        CqEntries = *(uint*)(rings + p.CqOff.RingEntries);
         _cqes = (Cqe*)(rings + p.CqOff.Cqes);
         // SQEs are used in ring order, so the indirection array is the identity, written once.
         uint* array = (uint*)(rings + p.SqOff.Array);
@@ -73,6 +74,9 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// thread that enabled it may enter it, and the kernel runs its completion work only when that thread waits.
     /// </summary>
     public bool SingleIssuer { get; }
+
+    /// <summary>CQ entries (the most completions one enter can be asked to make ready).</summary>
+    public uint CqEntries { get; }
 
     /// <summary>The kernel takes a minimum batch wait (<c>min_wait_usec</c>, IORING_FEAT_MIN_TIMEOUT, 6.12).</summary>
     public bool MinWaitSupported { get; }
