@@ -89,6 +89,9 @@ internal static class GeneratedNames
     /// <summary>The machine's cancellation method.</summary>
     public const string Dispose = "Dispose";
 
+    /// <summary>The machine's in-place cancel (<c>IFuture&lt;T&gt;.CancelInPlace</c>), which a cancelling parent calls on its child.</summary>
+    public const string CancelInPlace = "CancelInPlace";
+
     /// <summary>The method running a finally block without awaits: <c>Finally{Id}</c>.</summary>
     public const string FinallyPrefix = "Finally";
 
@@ -98,7 +101,7 @@ internal static class GeneratedNames
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or DisposeChild or Hoist or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
         IsNumbered(name, AnonymousShapePrefix);
 
     /// <summary>
@@ -108,7 +111,7 @@ internal static class GeneratedNames
     /// </summary>
     public static bool IsTakenInsideMachine(string name) =>
         name.StartsWith("__", System.StringComparison.Ordinal) || System.Array.IndexOf(Reserved, name) >= 0 ||
-        name is DisposeChild or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
+        name is DisposeChild or CancelInPlace or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
         IsNumbered(name, AnonymousShapePrefix);
 
     private static bool IsNumbered(string name, string prefix) =>

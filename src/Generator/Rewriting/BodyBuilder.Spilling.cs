@@ -301,7 +301,8 @@ internal sealed partial class BodyBuilder
         if (shape.AnonymousFieldType is { } anonymous) field = _variables.Shapes.Access(field, anonymous, await);
         var description = string.Join(" ", await.Expression.ToString().Split(new[] { ' ', '\r', '\n', '\t' }, System.StringSplitOptions.RemoveEmptyEntries));
         var resultType = discard ? null : shape.ResultType;
-        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await)));
+        Awaits.Add(new AwaitSite(state, shape.Kind, field, shape.FieldType, resultType, start, line, description, _finallyStack.ToEquatableArray(), _variables.LiveAcross(await),
+            AwaitClassifier.CancelsInPlace(shape, _model.GetTypeInfo(await.Expression).Type)));
         output.Add(new AwaitStmt(state));
         return resultType is null ? null : GeneratedNames.AwaitResult(state);
     }
@@ -841,6 +842,11 @@ internal sealed partial class BodyBuilder
             case ElementAccessExpressionSyntax element when laterAwait || ContainsAwait(element):
                 var receiver = SpillReceiver(element.Expression, laterAwait || element.ArgumentList.Arguments.Any(ContainsAwait), output);
                 return receiver + "[" + SpillArgumentsBefore(element.ArgumentList.Arguments, laterAwait, output) + "]";
+            case TupleExpressionSyntax tuple when laterAwait || ContainsAwait(tuple):
+                // `(a[i()], b.P) = (await x, await y)`: every target's receiver and index, left to right, before the
+                // right side, like C#.
+                var laterTargetAwaits = laterAwait || ContainsAwait(tuple);
+                return "(" + string.Join(", ", tuple.Arguments.Select(a => SpillAssignable(a.Expression, laterTargetAwaits, output))) + ")";
             default:
                 if (ContainsAwait(left)) throw new UnsupportedConstructException(left, "an await inside an assignment target");
                 // `a?.Name = await x` (C# 14): the target `.Name` is bound to the tested receiver.

@@ -78,6 +78,10 @@ internal sealed class VariableTable
             names.Reserve(name);
         foreach (var generated in GeneratedNames.Reserved)
             names.Reserve(generated);
+        // A field of the machine hides, for simple names inside it, a member of the user's type of the same name: the
+        // local `counter` must not become `_counter` when the body also reads the type's static field `_counter`.
+        foreach (var identifier in body.DescendantNodes().OfType<SimpleNameSyntax>())
+            names.Reserve(identifier.Identifier.ValueText);
 
         foreach (var parameter in method.Parameters)
         {

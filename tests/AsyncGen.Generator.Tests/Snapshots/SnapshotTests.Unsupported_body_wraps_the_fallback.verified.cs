@@ -17,7 +17,7 @@ namespace Demo
     {
         /// <summary>Wraps the fallback future of <c>Locked</c>: see the file header for why.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
-        public struct LockedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
+        public struct LockedFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             private readonly global::AsyncGen.Future<int> _fallback;
 
@@ -26,6 +26,8 @@ namespace Demo
             public global::AsyncGen.Poll<int> Poll(ref global::AsyncGen.Context cx) => _fallback.Poll(ref cx);
 
             public void Dispose() => _fallback.Dispose();
+
+            public bool CancelInPlace() => _fallback.CancelInPlace();
 
             /// <summary>The fallback future's frames.</summary>
             public void CollectFrames(global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame> frames)

@@ -6,8 +6,9 @@ namespace AsyncGen.Drivers.IoUring;
 
 /// <summary>
 /// The io_uring driver, completion-based (monoio's and tokio-uring's model in C#, over the raw syscalls): multishot
-/// accept, multishot receive into a provided-buffer ring, sends copied into per-socket buffers and batched, and one
-/// <c>io_uring_enter</c> per executor turn that both submits and waits (timeout = the next timer deadline).
+/// accept, multishot receive into a provided-buffer ring, sends copied into pooled send buffers
+/// (<see cref="SendBufferPool"/>) and batched, and one <c>io_uring_enter</c> per executor turn that both submits and
+/// waits (timeout = the next timer deadline).
 /// </summary>
 /// <remarks>
 /// <para><b>Instances.</b> The driver owns one <see cref="IoUringInstance"/> (ring, provided buffers, eventfd) that
@@ -244,11 +245,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <inheritdoc/>
     public bool IsDisposed => Volatile.Read(ref _disposed);
 
+    /// <summary>The send buffers its registrations rent while they have bytes to send.</summary>
+    internal SendBufferPool SendBuffers { get; } = new();
+
     /// <summary>The shared instance's buffers (tests: every buffer back in the ring).</summary>
     internal ProvidedBufferRing Buffers => _shared.Buffers;
 
     /// <summary>Provided buffers of every instance not in their rings (tests: 0 once every byte was read or released).</summary>
-    internal int BuffersOut => _instances.Sum(static instance => ProvidedBufferRing.Count - instance.Buffers.Available);
+    internal int BuffersOut => _instances.Sum(static instance => instance.Buffers.Populated - instance.Buffers.Available);
 
     /// <summary>Tests only: a worker ring's creation fails with this errno, so the shared-ring fallback runs. 0: none.</summary>
     internal int SimulatedWorkerRingErrno { get; set; }
@@ -552,6 +556,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         // If the kernel still held a request (it never should after the cancel), its memory must outlive it: leak it.
         if (!drained) return;
         foreach (var registration in slots) registration?.Free();
+        SendBuffers.Dispose();
         foreach (var instance in all) instance.FreeMemory();
     }
 

@@ -544,7 +544,11 @@ internal sealed unsafe class IoUringInstance : IParker
         }
         if (kind == OperationKind.Cancel) return;
         if ((cqe.Flags & IoUringNative.CqeBuffer) != 0) Buffers.Taken();
-        if (kind == OperationKind.Receive && cqe.Res == -IoUringNative.ENOBUFS) _driver.CountStarved();
+        if (kind == OperationKind.Receive && cqe.Res == -IoUringNative.ENOBUFS)
+        {
+            _driver.CountStarved();
+            Buffers.Grow(); // the ring ran dry: more buffers, unless it has them all
+        }
         var registration = _driver.Find(cqe.UserData);
         if (registration is null)
         {

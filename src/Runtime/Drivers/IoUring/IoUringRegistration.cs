@@ -24,7 +24,8 @@ namespace AsyncGen.Drivers.IoUring;
 /// Each multishot receive carries the byte limit left under that cap (Linux 6.17), so the kernel itself ends it
 /// there; a cancel at the cap also covers small chunks and older kernels. The reader re-arms as it drains; meanwhile
 /// the bytes wait in the socket's own buffer and TCP throttles the sender.</para>
-/// <para><b>Send</b> (stream sockets): bytes are copied into a send buffer the registration owns and one SEND
+/// <para><b>Send</b> (stream sockets): bytes are copied into a send buffer the registration rents from the driver's
+/// <see cref="SendBufferPool"/> (and returns once a send completed with nothing left to send) and one SEND
 /// (MSG_WAITALL: the kernel finishes short sends itself) is in flight at a time; bytes written meanwhile go out with
 /// the next. A write returns as soon as its bytes are copied, like a write into the kernel's socket buffer, and
 /// waits only when the send buffer is full. An error completion (EPIPE, ECONNRESET) fails every later write.</para>
@@ -41,8 +42,7 @@ namespace AsyncGen.Drivers.IoUring;
 [DebuggerDisplay("IoUringRegistration fd {Fd} (slot {Slot}, {_inflight} in flight)")]
 internal sealed unsafe class IoUringRegistration : IoRegistration
 {
-    /// <summary>Send buffer per socket: 16 KiB, Linux's initial TCP send buffer (net.ipv4.tcp_wmem's default).</summary>
-    private const int SendBufferSize = 16 * 1024;
+    private const int SendBufferSize = SendBufferPool.BufferSize;
 
     /// <summary>
     /// Provided buffers one socket may hold with received bytes its reader has not taken: 64 (256 KiB, twice Linux's
@@ -281,7 +281,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 sent = 0;
                 return false;
             }
-            if (_sendBuffer == null) _sendBuffer = (byte*)NativeMemory.Alloc(SendBufferSize);
+            if (_sendBuffer == null) _sendBuffer = _driver.SendBuffers.Rent();
             sent = Math.Min(space, data.Length);
             data[..sent].CopyTo(new Span<byte>(_sendBuffer + _sendQueued, sent));
             _sendQueued += sent;
@@ -330,7 +330,13 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             _sendQueued -= sent;
         }
         if (_sendQueued > 0) SubmitSend();
-        else if (_shutdownAfterSend && TryGetSqeFd(out int fd)) Libc.shutdown(fd, Libc.SHUT_WR);
+        else
+        {
+            // Nothing left to send: the buffer goes back to the pool, still warm for the next write of any socket.
+            _driver.SendBuffers.Return(_sendBuffer);
+            _sendBuffer = null;
+            if (_shutdownAfterSend && TryGetSqeFd(out int fd)) Libc.shutdown(fd, Libc.SHUT_WR);
+        }
         wake = Take(ref _writer);
     }
 
@@ -577,7 +583,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             _lingerFd?.Dispose();
             if (_sendBuffer != null)
             {
-                NativeMemory.Free(_sendBuffer);
+                _driver.SendBuffers.Return(_sendBuffer); // freed there once the driver is disposed
                 _sendBuffer = null;
             }
         }
