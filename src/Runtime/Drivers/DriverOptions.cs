@@ -32,7 +32,7 @@ public sealed class DriverOptions
     /// DEFER_TASKRUN</c> (enabled by its worker) and its parks wait for a batch of completions (one per 16 requests in
     /// flight on the ring, at most 200 µs: <c>min_wait</c>). Off by default (or <see cref="BatchedWorkerRingsVariable"/>):
     /// on the loaded development machine it cut context switches and <c>io_uring_enter</c> calls but not the CPU per
-    /// request (src/Runtime/Executors/WorkStealing/README.md, "Batched ring waits"). A kernel that refuses the flags
+    /// request (src/Runtime/Executors/WorkStealing/README.md, "Which ring a socket lives on, and batched ring waits"). A kernel that refuses the flags
     /// (before 6.1) or the minimum wait (before 6.12) keeps unbatched rings, reported by the <c>AsyncGen</c> event source.
     /// </summary>
     public bool BatchedWorkerRings { get; init; }
