@@ -108,8 +108,11 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
         if (_running is null) return;
         try
         {
+            // Looked at before the cancellation: once cancelled, a task that reacted may already be parked on a timer
+            // in its graceful work after the loop, which would read as "cannot be woken by the token".
+            bool mayObserve = StopGracePeriod > TimeSpan.Zero && MayObserveStoppingToken(_handle!.Value);
             _stopping!.Cancel();
-            if (StopGracePeriod > TimeSpan.Zero && MayObserveStoppingToken(_handle!.Value))
+            if (mayObserve)
             {
                 // As a BackgroundService's ExecuteAsync would: its catch block and the work after its loop run
                 // instead of being cut by the dispose.
@@ -127,7 +130,7 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
     }
 
     /// <summary>
-    /// False when the task, parked, waits on a runtime resource (its innermost async frame is a timer, a socket, a
+    /// False when the task, parked (before its token is cancelled), waits on a runtime resource (its innermost async frame is a timer, a socket, a
     /// channel or a lock): nothing there is woken by a token, so waiting would only delay the stop (the AsyncGen idiom
     /// that ignores <c>stoppingToken</c> and relies on the dispose). True otherwise: it runs, is queued, or waits on
     /// a Task, a ValueTask or a combinator, any of which the token may complete.
