@@ -370,9 +370,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     }
 
     /// <summary>Asks the CPU for the first line of <paramref name="target"/> (x86 only; a moved object costs a useless fetch).</summary>
-    internal static void PrefetchObject(object? target)
+    internal static void PrefetchObject<T>(T? target) where T : class
     {
-        if (Sse.IsSupported && target is not null) Sse.Prefetch0((void*)Unsafe.As<object, nint>(ref target));
+        if (Sse.IsSupported && target is not null) Sse.Prefetch0((void*)Unsafe.As<T, nint>(ref target));
     }
 
     /// <summary>The registration in the slot a token names, unchecked (its generation is not compared: only for prefetching).</summary>
