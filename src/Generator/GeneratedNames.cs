@@ -74,6 +74,12 @@ internal static class GeneratedNames
     /// <summary>The <paramref name="number"/>-th helper giving a generic type's shape: <c>AnonymousShape1</c>.</summary>
     public static string AnonymousShape(int number) => AnonymousShapePrefix + N(number);
 
+    /// <summary>The prefix of the helpers that create a lambda of a delegate type built from an anonymous type from an iteration's variables.</summary>
+    public const string LambdaCreatorPrefix = "CreateLambda";
+
+    /// <summary>The helper creating such a lambda from <paramref name="arity"/> variables: <c>CreateLambda1</c>.</summary>
+    public static string LambdaCreator(int arity) => LambdaCreatorPrefix + N(arity);
+
     /// <summary>The range variable of a query written on from a stored part whose elements carry several range variables.</summary>
     public const string QueryRow = "__row";
 
@@ -108,7 +114,7 @@ internal static class GeneratedNames
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
         name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
-        IsNumbered(name, AnonymousShapePrefix);
+        IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     /// <summary>
     /// True when a user local or local function named <paramref name="name"/> would hide something the machine's
@@ -118,7 +124,7 @@ internal static class GeneratedNames
     public static bool IsTakenInsideMachine(string name) =>
         name.StartsWith("__", System.StringComparison.Ordinal) || System.Array.IndexOf(Reserved, name) >= 0 ||
         name is DisposeChild or CancelInPlace or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
-        IsNumbered(name, AnonymousShapePrefix);
+        IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     private static bool IsNumbered(string name, string prefix) =>
         name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Substring(prefix.Length).All(char.IsDigit);

@@ -223,6 +223,13 @@ internal static class MachineEmitter
             writer.Line(declaration);
         }
 
+        foreach (var declaration in spec.LambdaCreators)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Creates a lambda from an iteration's variables; its delegate type, built from an anonymous type, comes from the shape, never evaluated.</summary>");
+            writer.Line(declaration);
+        }
+
         foreach (var declaration in spec.SynthesizedDelegates)
         {
             writer.Line();
