@@ -51,6 +51,26 @@ def parse(path):
     return cells, flawed
 
 
+# Pairs whose ratio of requests per server CPU-second is taken within each round (issue 14's tcp_echo goals).
+ECHO_PAIRS = [("asyncgen-local", "c"), ("asyncgen-local", "tokio-multi"), ("asyncgen-ws2", "asyncgen-local")]
+
+
+def round_ratios(path):
+    """{(conns, a, b): [a / b per round]} of req_per_cpu_s: runs of one round are seconds apart, so a load that
+    drifts between rounds moves both sides of a ratio alike, where a ratio of medians mixes rounds."""
+    per_round = {}
+    for line in open(path):
+        kv = dict(f.split("=", 1) for f in line.split() if "=" in f)
+        if "runtime" in kv and "round" in kv and "req_per_cpu_s" in kv:
+            per_round[(kv["conns"], kv["runtime"], kv["round"])] = float(kv["req_per_cpu_s"])
+    ratios = defaultdict(list)
+    for (conns, impl, rnd), value in sorted(per_round.items()):
+        for a, b in ECHO_PAIRS:
+            if impl == a and (conns, b, rnd) in per_round and per_round[(conns, b, rnd)] > 0:
+                ratios[(conns, a, b)].append(value / per_round[(conns, b, rnd)])
+    return ratios
+
+
 def fmt(value):
     if value == 0:
         return "0"
@@ -98,6 +118,12 @@ def main():
                     cell += " ⚠"
                 line.append(cell)
             out.append(f"| {workload} | {label} | " + " | ".join(line) + " |")
+    ratios = round_ratios(sys.argv[1])
+    if ratios:
+        out += ["", "| tcp_echo, requests per server CPU-s | conns | ratio within each round | median |", "|---|---:|---|---:|"]
+        for (conns, a, b), values in sorted(ratios.items(), key=lambda item: (int(item[0][0]), item[0][1:])):
+            listed = ", ".join(f"{v:.2f}" for v in values)
+            out.append(f"| {a} ÷ {b} | {conns} | {listed} | {statistics.median(values):.2f} |")
     out += [
         "",
         "Medians over the rounds; in parentheses the ratio to the best of the row (1.00 = best; above 1 is slower or",
@@ -107,7 +133,9 @@ def main():
         "bytes/op: .NET `GC.GetTotalAllocatedBytes(precise: true)`; tokio a counting global allocator (allocations/op",
         "too). tcp_echo: 64-byte requests, one outstanding per connection, `../shared/tools/echo-loadgen` on the same",
         "cores; requests per server CPU-s = requests / (utime + stime of the server, /proc/<pid>/stat) — the figure",
-        "that survives a loaded machine.",
+        "that survives a loaded machine. One 5 s run moves by up to ±20 % from round to round, whatever the server",
+        "(benchmarks/README.md, \"Why drivers.sh and the suite disagreed\"): the within-round ratios, runs seconds",
+        "apart, are the figures to judge a tcp_echo goal by, with their spread.",
     ]
     print("\n".join(out))
 

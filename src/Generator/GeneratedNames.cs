@@ -57,6 +57,12 @@ internal static class GeneratedNames
     public const string Hoist = "Hoist";
 
     /// <summary>
+    /// The helper that keeps a property a switch's patterns read once, for the labels tested after an awaiting guard:
+    /// <c>(_hasReadV ? _readV : Remember(out _hasReadV, out _readV, __in1.V))</c> (see <c>Rewriting/PatternReads</c>).
+    /// </summary>
+    public const string Remember = "Remember";
+
+    /// <summary>
     /// The helper that reads a field holding a value whose type mentions an anonymous type as a variable of that type:
     /// <c>AsAnonymous(ref _p, false ? new { Name = default(string)! } : default!)</c> (see <c>Rewriting/AnonymousShapes</c>).
     /// </summary>
@@ -67,6 +73,12 @@ internal static class GeneratedNames
 
     /// <summary>The <paramref name="number"/>-th helper giving a generic type's shape: <c>AnonymousShape1</c>.</summary>
     public static string AnonymousShape(int number) => AnonymousShapePrefix + N(number);
+
+    /// <summary>The prefix of the helpers that create a lambda of a delegate type built from an anonymous type from an iteration's variables.</summary>
+    public const string LambdaCreatorPrefix = "CreateLambda";
+
+    /// <summary>The helper creating such a lambda from <paramref name="arity"/> variables: <c>CreateLambda1</c>.</summary>
+    public static string LambdaCreator(int arity) => LambdaCreatorPrefix + N(arity);
 
     /// <summary>The range variable of a query written on from a stored part whose elements carry several range variables.</summary>
     public const string QueryRow = "__row";
@@ -89,18 +101,22 @@ internal static class GeneratedNames
     /// <summary>The machine's cancellation method.</summary>
     public const string Dispose = "Dispose";
 
+    /// <summary>The machine's in-place cancel (<c>IFuture&lt;T&gt;.CancelInPlace</c>), which a cancelling parent calls on its child.</summary>
+    public const string CancelInPlace = "CancelInPlace";
+
     /// <summary>The method running a finally block without awaits: <c>Finally{Id}</c>.</summary>
     public const string FinallyPrefix = "Finally";
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, AsAnonymous };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or DisposeChild or Hoist or AsAnonymous or ClosureType or CollectFrames or State or Relay or ThisField or ClosureField or DebuggerDisplay ||
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames or
+            State or Relay or ThisField or ClosureField or DebuggerDisplay ||
         name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) || IsNumbered(name, ClosureType) ||
-        IsNumbered(name, AnonymousShapePrefix);
+        IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     /// <summary>
     /// True when a user local or local function named <paramref name="name"/> would hide something the machine's
@@ -109,8 +125,8 @@ internal static class GeneratedNames
     /// </summary>
     public static bool IsTakenInsideMachine(string name) =>
         name.StartsWith("__", System.StringComparison.Ordinal) || System.Array.IndexOf(Reserved, name) >= 0 ||
-        name is DisposeChild or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
-        IsNumbered(name, AnonymousShapePrefix);
+        name is DisposeChild or CancelInPlace or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
+        IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     private static bool IsNumbered(string name, string prefix) =>
         name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Substring(prefix.Length).All(char.IsDigit);

@@ -1,3 +1,5 @@
+using AsyncGen.Diagnostics;
+using AsyncGen.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,9 +21,13 @@ namespace AsyncGen.Hosting;
 /// its struct machine (interception), and this class's virtual call to <see cref="ExecuteAsync"/> is not one it can
 /// see; <c>[PollAsync]</c> on the override itself would run on the fallback builder. That case is logged as a
 /// warning at start.</para>
-/// <para><b>Stopping.</b> <see cref="StopAsync"/> cancels <c>stoppingToken</c> and then aborts the task: the
-/// future is disposed on its executor (cancellation is dispose), so the <c>finally</c> blocks and <c>using</c>
-/// disposals around its current <c>await</c> run before the host goes on stopping. If the host's shutdown timeout
+/// <para><b>Stopping.</b> <see cref="StopAsync"/> cancels <c>stoppingToken</c>. A task that this wakes (it waits on
+/// the token: <c>Task.Delay(period, stoppingToken)</c>, <c>WithCancellation</c>, <c>stoppingToken.AsFuture()</c>)
+/// gets <see cref="StopGracePeriod"/> (5 s) to finish on its own, as a <c>BackgroundService</c> does: its
+/// <c>catch (OperationCanceledException)</c> and the graceful work after its loop run. Then, or at once for a task
+/// parked on a timer, a socket, a channel or a lock (it cannot be woken by the token), the task is aborted: the future is disposed on its executor (cancellation is
+/// dispose), so the <c>finally</c> blocks and <c>using</c> disposals around its current <c>await</c> run before the
+/// host goes on stopping (catch blocks do not run on dispose). If the host's shutdown timeout
 /// expires first, <see cref="StopAsync"/> returns and the executor's own shutdown finishes the cleanup. A
 /// <c>finally</c> block that has to await finishes in a task of its own; the executor's hosted service waits for
 /// such blocks, within the same timeout, before it disposes the executor.</para>
@@ -81,22 +87,74 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
         return Task.CompletedTask;
     }
 
-    /// <summary>Cancels the stopping token, disposes the running future (its <c>finally</c> blocks run) and waits for
-    /// that cleanup, or for <paramref name="cancellationToken"/> (the host's shutdown timeout).</summary>
+    /// <summary>
+    /// How long <see cref="StopAsync"/> lets a task that may observe its cancelled <c>stoppingToken</c> finish on its
+    /// own (its <c>catch (OperationCanceledException)</c> and the graceful work after its loop) before disposing it.
+    /// Default 5 seconds; never longer than the host's shutdown timeout. <see cref="TimeSpan.Zero"/> disposes at once.
+    /// </summary>
+    /// <remarks>Set it in the service's constructor (<c>StopGracePeriod = TimeSpan.FromSeconds(20);</c>). A task parked
+    /// on a runtime resource (a timer, a socket, a channel, a lock: it cannot be woken by the token) is disposed at
+    /// once, whatever this says.</remarks>
+    protected TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Cancels the stopping token; lets a task that may observe it finish on its own (within
+    /// <see cref="StopGracePeriod"/>), as <c>BackgroundService.StopAsync</c> waits for <c>ExecuteTask</c>; then
+    /// disposes the running future (its <c>finally</c> blocks run) and waits for that cleanup, or for
+    /// <paramref name="cancellationToken"/> (the host's shutdown timeout).
+    /// </summary>
     public virtual async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_running is null) return;
         try
         {
+            // Looked at before the cancellation: once cancelled, a task that reacted may already be parked on a timer
+            // in its graceful work after the loop, which would read as "cannot be woken by the token".
+            bool mayObserve = StopGracePeriod > TimeSpan.Zero && MayObserveStoppingToken(_handle!.Value);
             _stopping!.Cancel();
+            if (mayObserve)
+            {
+                // As a BackgroundService's ExecuteAsync would: its catch block and the work after its loop run
+                // instead of being cut by the dispose.
+                await _running.Completion.WaitAsync(StopGracePeriod, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (!_running.Completion.IsCompleted && !cancellationToken.IsCancellationRequested) LogGraceExpired(GetType().Name, StopGracePeriod);
+            }
         }
         finally
         {
-            _handle!.Value.Abort();
+            _handle!.Value.Abort(); // no effect on a task that finished on its own
             // The outcome (cancelled, or a failure already logged) is not this method's to rethrow; a shutdown timeout
             // ends the wait only.
             await _running.Completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// False when the task, parked (before its token is cancelled), waits on a runtime resource (its innermost async frame is a timer, a socket, a
+    /// channel or a lock): nothing there is woken by a token, so waiting would only delay the stop (the AsyncGen idiom
+    /// that ignores <c>stoppingToken</c> and relies on the dispose). True otherwise: it runs, is queued, or waits on
+    /// a Task, a ValueTask or a combinator, any of which the token may complete.
+    /// </summary>
+    /// <remarks>
+    /// Decided from the task's frames, not from a wake after <c>Cancel</c>: the continuation a cancelled
+    /// <c>Task.Delay(period, token)</c> runs is not always inline (measured: posted to the thread pool when the
+    /// await captured the default ExecutionContext), so no wake can be read right after <c>Cancel</c> returns.
+    /// </remarks>
+    private static bool MayObserveStoppingToken(JoinHandle<Unit> handle)
+    {
+        var task = handle.Task;
+        if (task.IsComplete) return false;
+        if ((task.State & (TaskState.Running | TaskState.Scheduled | TaskState.Notified)) != 0) return true;
+        var frames = new List<AsyncFrame>();
+        try
+        {
+            task.CollectOwnFrames(frames);
+        }
+        catch (Exception)
+        {
+            return true; // a poll started meanwhile and changed the machine under us (frames are best effort): it runs
+        }
+        return frames.Count == 0 || frames[^1].Kind != AsyncFrameKind.Resource;
     }
 
     /// <summary>Releases the stopping token source.</summary>
@@ -105,6 +163,11 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
         _stopping?.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    [LoggerMessage(11, LogLevel.Warning, "{Service} did not finish within {GracePeriod} of its stopping token being cancelled: its task is " +
+        "disposed now (its finally blocks run; catch blocks and the code after its await do not). Return once stoppingToken is cancelled " +
+        "(pass it to what the service awaits), or set StopGracePeriod in its constructor (TimeSpan.Zero: dispose at once).")]
+    private partial void LogGraceExpired(string service, TimeSpan gracePeriod);
 
     [LoggerMessage(10, LogLevel.Warning, "{Service}.ExecuteAsync runs on the fallback builder, not a generated machine: " +
         "move its body into a [PollAsync] method and return that method's future from ExecuteAsync (a virtual call cannot be intercepted).")]

@@ -28,6 +28,9 @@ internal static class HeaderWriter
         }
         foreach (var entry in spec.CancelEntries)
             writer.Line($"//  {N(entry.State),3}  disposed while suspended in the try of line {N(entry.Line)}: runs its finally block, then completes");
+        var cancelling = Lowering.CancellingStates.Of(spec);
+        foreach (var site in spec.Awaits.Where(a => cancelling.ContainsKey(a.State)))
+            writer.Line($"//  {N(cancelling[site.State]),3}  cancelled while suspended at line {N(site.Line)}: waits for that child's cleanup, then runs its own");
         writer.Line("//   -1  running, or finished (completed, faulted or disposed)");
         writer.Line("//");
         foreach (var entry in spec.CancelEntries)

@@ -54,7 +54,7 @@ internal static class MachineEmitter
     }
 
     private static string Interfaces(MachineSpec spec) =>
-        $"global::AsyncGen.IFuture<{spec.ResultType}>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource";
+        $"global::AsyncGen.IFuture<{spec.ResultType}>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource";
 
     private const string FrameList = "global::System.Collections.Generic.List<global::AsyncGen.Diagnostics.AsyncFrame>";
 
@@ -71,11 +71,15 @@ internal static class MachineEmitter
         {
             var method = Literal((spec.ContainingTypes.Count > 0 ? spec.ContainingTypes[spec.ContainingTypes.Count - 1].Name + "." : "") + spec.MethodName);
             var file = Literal(System.IO.Path.GetFileName(spec.FilePath));
+            var cancelling = Lowering.CancellingStates.Of(spec);
             writer.Line($"switch ({GeneratedNames.State})");
             writer.Open();
             foreach (var site in spec.Awaits)
             {
-                writer.Line($"case {site.State.ToString(CultureInfo.InvariantCulture)}:");
+                // Cancelling in place, the machine waits at the same await, for the child's cleanup.
+                writer.Line(cancelling.TryGetValue(site.State, out var state)
+                    ? $"case {site.State.ToString(CultureInfo.InvariantCulture)}: case {state.ToString(CultureInfo.InvariantCulture)}:"
+                    : $"case {site.State.ToString(CultureInfo.InvariantCulture)}:");
                 writer.Indent++;
                 writer.Line($"frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame({method}, {file}, {site.Line.ToString(CultureInfo.InvariantCulture)}, {Literal(site.Description)}));");
                 writer.Line($"global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref {site.FieldName}, frames);");
@@ -140,6 +144,26 @@ internal static class MachineEmitter
         writer.Line("/// <summary>Cancels the machine: disposes the awaited child and runs the pending finally blocks, innermost first.</summary>");
         writer.Line($"public void {GeneratedNames.Dispose}()");
         WriteBody(machine.Dispose, spec.FilePath, writer);
+        writer.Line();
+        if (machine.CancelInPlace.Count == 0)
+        {
+            writer.Line("/// <summary>Cancels the machine as Dispose does: none of its cleanup waits.</summary>");
+            writer.Line($"public bool {GeneratedNames.CancelInPlace}()");
+            writer.Open();
+            writer.Line($"{GeneratedNames.Dispose}();");
+            writer.Line("return false;");
+            writer.Close();
+        }
+        else
+        {
+            writer.Line("/// <summary>");
+            writer.Line("/// Cancels the machine for a caller that waits for its cleanup (a cancelling parent machine, Select, Timeout, an aborted");
+            writer.Line("/// task): runs what completes at once; true when cleanup waits (a finally block that awaits, or the child's cleanup),");
+            writer.Line("/// which the caller finishes by polling the machine to Ready (or cuts by disposing it).");
+            writer.Line("/// </summary>");
+            writer.Line($"public bool {GeneratedNames.CancelInPlace}()");
+            WriteBody(machine.CancelInPlace, spec.FilePath, writer);
+        }
 
         writer.Line();
         WriteCollectFrames(spec, writer);
@@ -170,6 +194,18 @@ internal static class MachineEmitter
             writer.Close();
         }
 
+        if (spec.UsesRemember)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Keeps a property a switch's patterns read, for the labels tested after an awaiting guard: C# reads it once.</summary>");
+            writer.Line($"private static T {GeneratedNames.Remember}<T>(out bool read, out T field, T value)");
+            writer.Open();
+            writer.Line("read = true;");
+            writer.Line("field = value;");
+            writer.Line("return value;");
+            writer.Close();
+        }
+
         if (spec.UsesAsAnonymous)
         {
             writer.Line();
@@ -184,6 +220,13 @@ internal static class MachineEmitter
         {
             writer.Line();
             writer.Line("/// <summary>Gives the shape of a generic type built from an anonymous type; never called.</summary>");
+            writer.Line(declaration);
+        }
+
+        foreach (var declaration in spec.LambdaCreators)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Creates a lambda from an iteration's variables; its delegate type, built from an anonymous type, comes from the shape, never evaluated.</summary>");
             writer.Line(declaration);
         }
 
@@ -257,6 +300,8 @@ internal static class MachineEmitter
         writer.Line($"public global::AsyncGen.Poll<{spec.ResultType}> Poll(ref global::AsyncGen.Context cx) => _fallback.Poll(ref cx);");
         writer.Line();
         writer.Line("public void Dispose() => _fallback.Dispose();");
+        writer.Line();
+        writer.Line($"public bool {GeneratedNames.CancelInPlace}() => _fallback.{GeneratedNames.CancelInPlace}();");
         writer.Line();
         writer.Line("/// <summary>The fallback future's frames.</summary>");
         writer.Line($"public void {GeneratedNames.CollectFrames}({FrameList} frames)");

@@ -17,23 +17,28 @@ internal sealed class MachineLowerer
     private readonly Dictionary<int, AwaitSite> _awaits;
     private readonly Dictionary<int, CancelEntry> _entries;
     private readonly string _pending;
+    private readonly Dictionary<int, int> _cancelling;
 
     private MachineLowerer(MachineSpec spec)
     {
         _spec = spec;
         _awaits = spec.Awaits.ToDictionary(a => a.State);
         _entries = spec.CancelEntries.ToDictionary(e => e.Id);
+        _cancelling = CancellingStates.Of(spec);
         _pending = $"return global::AsyncGen.Poll<{spec.ResultType}>.Pending;";
     }
 
     public static LoweredMachine Lower(MachineSpec spec)
     {
         if (spec.Body is null)
-            return new LoweredMachine(spec, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredFinally>.Empty);
+            return new LoweredMachine(spec, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredLine>.Empty, EquatableArray<LoweredFinally>.Empty);
         try
         {
             var lowerer = new MachineLowerer(spec);
-            return new LoweredMachine(spec, lowerer.LowerPoll(spec.Body), lowerer.LowerDispose(),
+            var canWait = lowerer.CleanupCanWait;
+            return new LoweredMachine(spec, lowerer.LowerPoll(spec.Body),
+                canWait ? lowerer.LowerDisposeThroughCancel() : lowerer.LowerDispose(),
+                canWait ? lowerer.LowerCancelInPlace() : EquatableArray<LoweredLine>.Empty,
                 spec.FinallyMethods.Select(f => new LoweredFinally(f.Id, lowerer.LowerFinally(f))).ToEquatableArray());
         }
         catch (System.Exception error) when (error is not System.OperationCanceledException)
@@ -52,6 +57,7 @@ internal sealed class MachineLowerer
         output.Add($"var {GeneratedNames.Resume} = {GeneratedNames.State};");
         output.Add($"{GeneratedNames.State} = {Running}; // running: a throw leaves the machine finished");
         AddPrologue(output);
+        CancellingDispatch(output);
         Dispatch(body, output);
         Region(body, output);
         output.Add(_spec.ReturnsUnit
@@ -75,6 +81,11 @@ internal sealed class MachineLowerer
         return output.Lines.ToEquatableArray();
     }
 
+    /// <summary>
+    /// Dispose, unchanged from a machine without cleanup that can wait: disposes the awaited child and runs the
+    /// finally blocks around it. A machine with such cleanup (a finally block Dispose enters, a child cancelled in
+    /// place) gets <see cref="LowerCancelInPlace"/> for that and a Dispose that polls it (<see cref="LowerDisposeThroughCancel"/>).
+    /// </summary>
     private EquatableArray<LoweredLine> LowerDispose()
     {
         var output = new LineBuilder();
@@ -83,37 +94,163 @@ internal sealed class MachineLowerer
         output.Add($"if ({GeneratedNames.Resume} <= 0) return; // never polled, or finished: nothing to clean up");
         if (_spec.Awaits.Count == 0) return output.Lines.ToEquatableArray();
         AddPrologue(output);
-        var enters = _spec.Awaits.Any(site => EntryIndex(site) >= 0);
         output.Add($"switch ({GeneratedNames.Resume})");
         output.Open();
         foreach (var site in _spec.Awaits)
         {
             output.Add($"case {Number(site.State)}:");
             output.Open();
+            DisposeSite(site, 0, site.EnclosingFinallies.Count, DisposeChild(site), guarded: false, output);
+            output.Add("break;");
+            output.Close();
+        }
+        output.Close();
+        return output.Lines.ToEquatableArray();
+    }
+
+    /// <summary>True when the machine has cleanup that can wait: it then cancels in place (see <see cref="LowerCancelInPlace"/>).</summary>
+    private bool CleanupCanWait => _cancelling.Count > 0 || _spec.Awaits.Any(site => EntryIndex(site) >= 0);
+
+    /// <summary>
+    /// <c>CancelInPlace</c>: disposes (or, if it has its own, cancels in place) the awaited child and runs the finally
+    /// blocks around it; it returns true, leaving the machine in a state that Poll finishes, when the child's cleanup
+    /// waits (its cancelling state) or an awaiting finally block is entered (its entry state).
+    /// </summary>
+    private EquatableArray<LoweredLine> LowerCancelInPlace()
+    {
+        var output = new LineBuilder();
+        output.Add($"var {GeneratedNames.Resume} = {GeneratedNames.State};");
+        output.Add($"{GeneratedNames.State} = {Running};");
+        output.Add($"if ({GeneratedNames.Resume} <= 0) return false; // never polled, or finished: nothing to clean up");
+        AddPrologue(output);
+        output.Add($"switch ({GeneratedNames.Resume})");
+        output.Open();
+        foreach (var site in _spec.Awaits)
+        {
+            output.Add($"case {Number(site.State)}:");
+            output.Open();
+            var innermost = _cancelling.TryGetValue(site.State, out var cancelling)
+                ? new[]
+                {
+                    $"if ({site.FieldName}{(site.Kind == AwaitKind.ClassFuture ? "!" : "")}.{GeneratedNames.CancelInPlace}())",
+                    $"{{ {GeneratedNames.State} = {Number(cancelling)}; return true; }} // its cleanup waits: Poll finishes it, then the cleanup around it",
+                }
+                : DisposeChild(site);
             var entry = EntryIndex(site);
             if (entry < 0)
             {
-                DisposeSite(site, 0, site.EnclosingFinallies.Count, output);
-                output.Add(enters ? "return;" : "break;");
+                DisposeSite(site, 0, site.EnclosingFinallies.Count, innermost, guarded: cancelling > 0, output);
+                output.Add("return false;");
             }
             else
             {
-                Enter(site, entry, output);
+                Enter(site, entry, innermost, guarded: cancelling > 0, output);
+                output.Add("return true;");
+            }
+            output.Close();
+        }
+        var resumable = _cancelling.Values.Concat(_spec.CancelEntries.Select(e => e.State)).OrderBy(s => s).ToList();
+        if (resumable.Count > 0)
+        {
+            output.Add(string.Join(" ", resumable.Select(s => $"case {Number(s)}:")));
+            output.Open();
+            output.Add($"{GeneratedNames.State} = {GeneratedNames.Resume}; // cancelling already: the caller polls on");
+            output.Add("return true;");
+            output.Close();
+        }
+        output.Close();
+        output.Add("return false;");
+        return output.Lines.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// Dispose of a machine whose cleanup can wait: cancels in place and polls the cleanup at once, or, if it has to
+    /// wait, moves the machine into a task of its own (<c>CancelledCleanup.Run</c>). Disposed while cancelling (its
+    /// child's cleanup waits), it cuts: disposes the child, whose cleanup stops at its await (reported), and runs the
+    /// cleanup around it.
+    /// </summary>
+    private EquatableArray<LoweredLine> LowerDisposeThroughCancel()
+    {
+        var output = new LineBuilder();
+        if (_cancelling.Count > 0)
+        {
+            output.Add($"switch ({GeneratedNames.State})");
+            output.Open();
+            foreach (var site in _spec.Awaits.Where(a => _cancelling.ContainsKey(a.State)))
+            {
+                output.Add($"case {Number(_cancelling[site.State])}: // disposed while its child's cleanup waits: cut it");
+                output.Open();
+                output.Add($"{GeneratedNames.State} = {Running};");
+                var entry = EntryIndex(site);
+                if (entry < 0)
+                {
+                    DisposeSite(site, 0, site.EnclosingFinallies.Count, DisposeChild(site), guarded: false, output);
+                    output.Add("return;");
+                }
+                else
+                {
+                    Enter(site, entry, DisposeChild(site), guarded: false, output);
+                    output.Add("break;");
+                }
+                output.Close();
+            }
+            output.Close();
+        }
+        // The machine runs what waits from Poll: at once, or, if it has to wait, moved into a task of its own, which
+        // leaves this copy finished.
+        var machine = _spec.StructName + _spec.TypeArguments;
+        var method = (_spec.ContainingTypes.Count > 0 ? _spec.ContainingTypes[_spec.ContainingTypes.Count - 1].Name + "." : "") + _spec.MethodName;
+        output.Add($"if ({GeneratedNames.CancelInPlace}() && global::AsyncGen.CancelledCleanup.Run<{machine}, {_spec.ResultType}>(ref this, {Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(method, quote: true)})) {GeneratedNames.State} = {Running}; // moved: this copy is finished");
+        return output.Lines.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// Poll's first dispatch, in a machine cancelling in place: in a cancelling state it polls the child's cleanup to
+    /// its end, then runs the finally blocks around the await (an exception of the child's cleanup passes through
+    /// them, as C# unwinds), and completes, or goes on into the awaiting finally block Dispose enters.
+    /// </summary>
+    private void CancellingDispatch(LineBuilder output)
+    {
+        if (_cancelling.Count == 0) return;
+        output.Add($"switch ({GeneratedNames.Resume})");
+        output.Open();
+        foreach (var site in _spec.Awaits.Where(a => _cancelling.ContainsKey(a.State)))
+        {
+            var state = Number(_cancelling[site.State]);
+            output.Add($"case {state}: // cancelling: the cleanup of the child awaited at line {Number(site.Line)} first, then the cleanup around it");
+            output.Open();
+            var innermost = new[]
+            {
+                $"if ({site.FieldName}{(site.Kind == AwaitKind.ClassFuture ? "!" : "")}.Poll(ref {GeneratedNames.Context}).IsPending)",
+                $"{{ {GeneratedNames.State} = {state}; {_pending} }}",
+                $"{site.FieldName} = default;",
+            };
+            var entry = EntryIndex(site);
+            if (entry < 0)
+            {
+                DisposeSite(site, 0, site.EnclosingFinallies.Count, innermost, guarded: true, output);
+                output.Add($"return global::AsyncGen.Poll<{_spec.ResultType}>.Ready(default);");
+            }
+            else
+            {
+                Enter(site, entry, innermost, guarded: true, output, resume: true);
                 output.Add("break;");
             }
             output.Close();
         }
         output.Close();
-        if (enters)
-        {
-            // The machine runs the entered finally block (and the cleanup around it) from Poll: at once, or, if it has
-            // to wait, moved into a task of its own, which leaves this copy finished.
-            var machine = _spec.StructName + _spec.TypeArguments;
-            var method = (_spec.ContainingTypes.Count > 0 ? _spec.ContainingTypes[_spec.ContainingTypes.Count - 1].Name + "." : "") + _spec.MethodName;
-            output.Add($"if (global::AsyncGen.CancelledCleanup.Run<{machine}, {_spec.ResultType}>(ref this, {Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(method, quote: true)})) {GeneratedNames.State} = {Running}; // moved: this copy is finished");
-        }
-        return output.Lines.ToEquatableArray();
     }
+
+    /// <summary>The statement that disposes the awaited child of <paramref name="site"/>.</summary>
+    private static string[] DisposeChild(AwaitSite site) => new[]
+    {
+        site.Kind switch
+        {
+            AwaitKind.StructFuture => $"{GeneratedNames.DisposeChild}(ref {site.FieldName});",
+            AwaitKind.ClassFuture => $"{site.FieldName}?.Dispose();",
+            _ => $"{site.FieldName} = default; // an awaiter cannot be cancelled: its completion is ignored",
+        },
+    };
 
     /// <summary>Where in <paramref name="site"/>'s enclosing finally blocks (innermost first) the first one Dispose enters is; -1: none.</summary>
     private int EntryIndex(AwaitSite site)
@@ -124,21 +261,23 @@ internal sealed class MachineLowerer
     }
 
     /// <summary>
-    /// Disposes the awaited child and runs the finally blocks inside the entered one (an exception they throw becomes
-    /// its pending exception, as C# unwinds), then points the machine at the entered block with its cancel exit.
+    /// Runs <paramref name="innermost"/> (what cancels the awaited child) and the finally blocks inside the entered one
+    /// (an exception they throw becomes its pending exception, as C# unwinds), then points the machine at the entered
+    /// block with its cancel exit: through <c>_state</c> for Poll to run, or, with <paramref name="resume"/> (already in
+    /// Poll), through the state to resume.
     /// </summary>
-    private void Enter(AwaitSite site, int index, LineBuilder output)
+    private void Enter(AwaitSite site, int index, string[] innermost, bool guarded, LineBuilder output, bool resume = false)
     {
         var entry = _entries[site.EnclosingFinallies[index]];
         if (index == 0 && site.Kind == AwaitKind.Awaiter)
         {
-            DisposeSite(site, 0, 0, output); // cannot throw
+            DisposeSite(site, 0, 0, innermost, guarded, output); // cannot throw
         }
         else
         {
             output.Add("try");
             output.Open();
-            DisposeSite(site, 0, index, output);
+            DisposeSite(site, 0, index, innermost, guarded, output);
             output.Close();
             output.Add($"catch (global::System.Exception {GeneratedNames.Caught})");
             output.Open();
@@ -147,30 +286,34 @@ internal sealed class MachineLowerer
         }
         if (_spec.CancelledAtField is { } cancelledAt) output.Add($"{cancelledAt} = {Number(site.State)}; // the catch blocks around this await let the cleanup's exceptions pass");
         output.Add($"{entry.BranchField} = {Number(entry.Branch)}; // after the block: the finally blocks around it, then complete");
-        output.Add($"{GeneratedNames.State} = {Number(entry.State)}; // Poll runs the finally block of line {Number(entry.Line)}");
+        output.Add(resume
+            ? $"{GeneratedNames.Resume} = {Number(entry.State)}; // on to the finally block of line {Number(entry.Line)}"
+            : $"{GeneratedNames.State} = {Number(entry.State)}; // Poll runs the finally block of line {Number(entry.Line)}");
     }
 
-    /// <summary>Disposes the awaited child, then runs the first <paramref name="count"/> enclosing finally blocks innermost first, as C# unwinds.</summary>
-    private static void DisposeSite(AwaitSite site, int depth, int count, LineBuilder output)
+    /// <summary>
+    /// Runs <paramref name="innermost"/> (what disposes, cancels or polls the awaited child), then the first
+    /// <paramref name="count"/> enclosing finally blocks innermost first, as C# unwinds. <paramref name="guarded"/>:
+    /// <paramref name="innermost"/> may leave with the machine suspended (<c>_state</c> set), and then the blocks do
+    /// not run yet.
+    /// </summary>
+    private static void DisposeSite(AwaitSite site, int depth, int count, string[] innermost, bool guarded, LineBuilder output)
     {
         if (depth == count)
         {
-            output.Add(site.Kind switch
-            {
-                AwaitKind.StructFuture => $"{GeneratedNames.DisposeChild}(ref {site.FieldName});",
-                AwaitKind.ClassFuture => $"{site.FieldName}?.Dispose();",
-                _ => $"{site.FieldName} = default; // an awaiter cannot be cancelled: its completion is ignored",
-            });
+            foreach (var line in innermost) output.Add(line);
             return;
         }
         var @finally = site.EnclosingFinallies[count - 1 - depth];
         output.Add("try");
         output.Open();
-        DisposeSite(site, depth + 1, count, output);
+        DisposeSite(site, depth + 1, count, innermost, guarded, output);
         output.Close();
         output.Add("finally");
         output.Open();
-        output.Add($"{GeneratedNames.FinallyMethod(@finally)}();");
+        output.Add(guarded
+            ? $"if ({GeneratedNames.State} < 0) {GeneratedNames.FinallyMethod(@finally)}(); // not while the child's cleanup waits"
+            : $"{GeneratedNames.FinallyMethod(@finally)}();");
         output.Close();
     }
 

@@ -91,6 +91,24 @@ internal static class AwaitClassifier
         return callees.ToImmutable();
     }
 
+    /// <summary>
+    /// True when the awaited future has a <c>bool CancelInPlace()</c> of its own to call directly: an embedded
+    /// <c>[PollAsync]</c> machine (generated, so not in the compilation yet), or a future type declaring one (or
+    /// inheriting it: every <c>Future&lt;T&gt;</c>). Other futures are disposed; the interface's default would box a struct.
+    /// </summary>
+    public static bool CancelsInPlace(AwaitShape shape, ITypeSymbol? type)
+    {
+        if (shape.Kind == AwaitKind.Awaiter) return false;
+        if (shape.EmbeddedMachine is not null) return true;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers("CancelInPlace").OfType<IMethodSymbol>().Any(m =>
+                    m is { IsStatic: false, Parameters.Length: 0, DeclaredAccessibility: Accessibility.Public, ReturnType.SpecialType: SpecialType.System_Boolean }))
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Implements <c>AsyncGen.IFuture&lt;T&gt;</c> (or is it).</summary>
     public static bool IsFuture(ITypeSymbol type) =>
         IsFutureInterface(type) || type.AllInterfaces.Any(IsFutureInterface);

@@ -343,10 +343,16 @@ internal sealed class BodyRewriter(
                 ? throw new UnsupportedConstructException(original, "an expression tree lambda whose type is built from an anonymous type, capturing a variable of which each iteration of a loop that awaits has its own (build the expression in a method that is not async, taking the variable as a parameter)")
                 : tree.ToDisplayString(PollAsyncShape.TypeFormat);
         }
+        else if (DelegateTypeOf(original) is { IsAnonymousType: false } anonymousDelegate && AnonymousShapes.Mentions(anonymousDelegate))
+        {
+            // `l => new { Line = l, Order = order }`: no cast can name Func<string, anonymous type>; a helper infers it.
+            var create = $"({string.Join(", ", received.Select(r => r.Name))}) => {rewritten.WithoutTrivia().ToFullString()}";
+            return ParseExpression(variables.Shapes.CreateLambda(anonymousDelegate, original, received.Select(r => r.Value).ToList(), create)).WithTriviaFrom(rewritten);
+        }
         else
         {
             if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } name)
-                throw new UnsupportedConstructException(original, "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>': 'var make = () => new { Id = item };', or with a default value C# cannot write, such as NaN), which the machine cannot name, capturing a variable of which each iteration of a loop that awaits has its own (return a type you declare, such as a record, or convert the lambda to a named delegate type you declare)");
+                throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes with a parameter of an anonymous type or a default value C# cannot write (such as NaN), which the machine cannot declare, capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, with a parameter type you declare, such as a record)");
             RequireNoUnwrappedTwin(original, delegateType);
             delegateName = name;
         }
@@ -586,6 +592,10 @@ internal sealed class BodyRewriter(
 
     /// <summary>True when <paramref name="pattern"/> declares a variable that lives in a field (its test stores it).</summary>
     public bool StoresVariables(PatternSyntax pattern) => HoistedVariables(pattern).Count > 0;
+
+    /// <summary><c> &amp;&amp; Hoist(out _b, b)</c> when the variable <paramref name="designation"/> declares lives in a field, else empty.</summary>
+    public string StoreOf(SingleVariableDesignationSyntax designation) =>
+        model.GetDeclaredSymbol(designation) is ILocalSymbol symbol && variables.PatternLocal(symbol) is not null ? " && " + Store(symbol) : "";
 
     private string Store(ILocalSymbol symbol) => $"{GeneratedNames.Hoist}(out {variables.Access(symbol)}, {variables.PatternLocal(symbol)})";
 

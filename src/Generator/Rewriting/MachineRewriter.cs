@@ -45,6 +45,8 @@ internal static class MachineRewriter
                 CancelledAtField = builder.CancelledAtField,
                 StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
+                UsesRemember = builder.UsesRemember,
+                LambdaCreators = variables.Shapes.LambdaCreators.ToEquatableArray(),
                 UsesAsAnonymous = variables.Shapes.IsUsed,
                 AnonymousShapes = variables.Shapes.HelperDeclarations.ToEquatableArray(),
                 SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),

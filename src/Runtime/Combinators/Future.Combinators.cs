@@ -41,6 +41,21 @@ public abstract partial class Future
     }
 
     /// <summary>
+    /// Waits for every task of <paramref name="handles"/> and completes with their results in the same order (as
+    /// <c>await Task.WhenAll(tasks)</c>).
+    /// </summary>
+    /// <remarks>The overload for a <c>List&lt;JoinHandle&lt;T&gt;&gt;</c>: <see cref="JoinHandle{T}"/> is a struct, so
+    /// C# does not convert such a list to <c>IEnumerable&lt;IFuture&lt;T&gt;&gt;</c> and <see cref="JoinAll{T}(IEnumerable{IFuture{T}})"/>
+    /// alone failed with CS0411. Same rules as that one: the first exception propagates and, like disposing the join,
+    /// aborts the tasks still running (disposing a handle aborts its task).</remarks>
+    public static JoinAllFuture<T> JoinAll<T>(IEnumerable<JoinHandle<T>> handles)
+    {
+        ArgumentNullException.ThrowIfNull(handles);
+        var sides = handles.Select(static handle => new JoinSide<T>(handle)).ToArray();
+        return new JoinAllFuture<T>(sides);
+    }
+
+    /// <summary>
     /// Completes with the result of whichever future is ready first and <b>disposes the other</b> (cancellation by
     /// drop: its <c>finally</c> blocks run). <paramref name="first"/> is polled first, so it wins a tie.
     /// </summary>

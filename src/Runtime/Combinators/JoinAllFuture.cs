@@ -4,7 +4,7 @@ using System.Runtime.ExceptionServices;
 
 namespace AsyncGen;
 
-/// <summary>The future of <see cref="Future.JoinAll{T}"/>: every result in input order, or the first exception.</summary>
+/// <summary>The future of <c>Future.JoinAll</c>: every result in input order, or the first exception.</summary>
 [DebuggerDisplay("JoinAll ({_sides.Length} futures)")]
 public struct JoinAllFuture<T> : IFuture<T[]>
 {

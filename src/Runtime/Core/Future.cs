@@ -28,6 +28,14 @@ public abstract class Future<T> : IFuture<T>, IAwaitedChild
     /// <summary>Cancels the future if it is suspended; a no-op when finished or never polled.</summary>
     public virtual void Dispose() { }
 
+    /// <inheritdoc cref="IFuture{T}.CancelInPlace"/>
+    /// <remarks>The default disposes and returns false; a box holding a generated machine passes the request on.</remarks>
+    public virtual bool CancelInPlace()
+    {
+        Dispose();
+        return false;
+    }
+
     /// <summary>Lets an <c>async Future</c> method await this future (the fallback path).</summary>
     public FutureAwaiter<T> GetAwaiter() => new(this);
 

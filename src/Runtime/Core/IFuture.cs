@@ -20,4 +20,26 @@ public interface IFuture<T> : IDisposable
 
     /// <summary>Cancels the future. The default, for futures that own nothing, does nothing.</summary>
     void IDisposable.Dispose() { }
+
+    /// <summary>
+    /// Cancels the future for a caller that can wait for its cleanup, as an <c>async Task</c> awaiting a cancelled
+    /// child waits for the child's <c>finally</c> blocks: like <see cref="IDisposable.Dispose"/>, it runs the cleanup
+    /// that completes at once; cleanup that has to wait (a <c>finally</c> block that awaits) it leaves to the caller
+    /// and returns true. The caller then polls the future until it is ready (its value means nothing; what it throws is
+    /// the cleanup's exception, which replaced the cancellation), or disposes it to cut the rest short. False: the
+    /// future is finished, as after <see cref="IDisposable.Dispose"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>Generated <c>[PollAsync]</c> machines implement it (and <see cref="ICancelInPlace"/>): a parent cancelling
+    /// in place polls its child's cleanup before it runs its own finally blocks, so a call tree cleans up innermost
+    /// first and, if it has to wait, detaches once, as a whole. <see cref="Future.Select{T1, T2}"/>,
+    /// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/> and an aborted task cancel this way.</para>
+    /// <para>The default disposes and returns false: a future whose <see cref="IDisposable.Dispose"/> never has to
+    /// wait needs nothing more.</para>
+    /// </remarks>
+    bool CancelInPlace()
+    {
+        Dispose();
+        return false;
+    }
 }

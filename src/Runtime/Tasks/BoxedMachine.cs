@@ -43,6 +43,30 @@ internal static class BoxedMachine
         future.Dispose();
     }
 
+    /// <summary>
+    /// The box's in-place cancel: the plain future's (see <see cref="IFuture{T}.CancelInPlace"/>), which leaves the box
+    /// pollable while its cleanup waits; once spawned, an abort.
+    /// </summary>
+    public static bool CancelInPlace<TBox, TFuture, T>(TBox box, ref TaskCore<T> task, ref TFuture future)
+        where TBox : Future<T>, ITaskCell where TFuture : struct, IFuture<T>
+    {
+        if (!task.IsUnbound || task.IsComplete || !CancelsInPlace(ref future))
+        {
+            Dispose(box, ref task, ref future);
+            return false;
+        }
+        if (future.CancelInPlace()) return true; // polled on until Ready: Poll marks the box done then
+        task.MarkUnboundDone();
+        return false;
+    }
+
+    /// <summary>
+    /// True when <paramref name="future"/>'s <see cref="IFuture{T}.CancelInPlace"/> is its own: a JIT-time constant for
+    /// a struct, so the call above is a direct one (the interface's default would run on a boxed copy).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool CancelsInPlace<TFuture>(ref TFuture future) where TFuture : struct => future is ICancelInPlace;
+
     /// <summary>The name of what the user wrote: the machine's type, or the future a <see cref="FutureRef{T}"/> holds.</summary>
     public static string Name<TFuture>(in TFuture future) =>
         FutureNames.Describe(future is IFutureRef reference ? reference.FutureType : typeof(TFuture));

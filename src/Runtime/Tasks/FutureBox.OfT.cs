@@ -33,6 +33,10 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
     /// <remarks>Once spawned, disposing aborts the task (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
     public override void Dispose() => BoxedMachine.Dispose(this, ref _task, ref _future);
 
+    /// <inheritdoc/>
+    /// <remarks>Not spawned yet, the machine cancels in place; once spawned, the task is aborted (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
+    public override bool CancelInPlace() => BoxedMachine.CancelInPlace(this, ref _task, ref _future);
+
     private string Name => BoxedMachine.Name(_future);
 
     /// <summary>

@@ -27,6 +27,10 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
     /// <remarks>Once spawned, disposing aborts the task (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
     public override void Dispose() => BoxedMachine.Dispose(this, ref _task, ref _future);
 
+    /// <inheritdoc/>
+    /// <remarks>Not spawned yet, the machine cancels in place; once spawned, the task is aborted (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
+    public override bool CancelInPlace() => BoxedMachine.CancelInPlace(this, ref _task, ref _future);
+
     private string Name => BoxedMachine.Name(_future);
 
     /// <summary>

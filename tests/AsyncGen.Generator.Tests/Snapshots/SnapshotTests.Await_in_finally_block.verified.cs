@@ -46,7 +46,7 @@ namespace Demo
         /// <summary>The state machine of <c>Flush</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
         [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
-        public struct FlushFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
+        public struct FlushFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -146,9 +146,21 @@ namespace Demo
             public void Dispose()
             {
 #line hidden
+                if (CancelInPlace() && global::AsyncGen.CancelledCleanup.Run<FlushFuture, global::AsyncGen.Unit>(ref this, "Sample.Flush")) _state = -1; // moved: this copy is finished
+#line default
+            }
+
+            /// <summary>
+            /// Cancels the machine for a caller that waits for its cleanup (a cancelling parent machine, Select, Timeout, an aborted
+            /// task): runs what completes at once; true when cleanup waits (a finally block that awaits, or the child's cleanup),
+            /// which the caller finishes by polling the machine to Ready (or cuts by disposing it).
+            /// </summary>
+            public bool CancelInPlace()
+            {
+#line hidden
                 var __resume = _state;
                 _state = -1;
-                if (__resume <= 0) return; // never polled, or finished: nothing to clean up
+                if (__resume <= 0) return false; // never polled, or finished: nothing to clean up
                 switch (__resume)
                 {
                     case 1:
@@ -156,7 +168,7 @@ namespace Demo
                         _await1_yield = default; // an awaiter cannot be cancelled: its completion is ignored
                         _branch1 = 1; // after the block: the finally blocks around it, then complete
                         _state = 3; // Poll runs the finally block of line 12
-                        break;
+                        return true;
                     }
                     case 2:
                     {
@@ -168,10 +180,15 @@ namespace Demo
                         {
                             Finally3();
                         }
-                        return;
+                        return false;
+                    }
+                    case 3:
+                    {
+                        _state = __resume; // cancelling already: the caller polls on
+                        return true;
                     }
                 }
-                if (global::AsyncGen.CancelledCleanup.Run<FlushFuture, global::AsyncGen.Unit>(ref this, "Sample.Flush")) _state = -1; // moved: this copy is finished
+                return false;
 #line default
             }
 

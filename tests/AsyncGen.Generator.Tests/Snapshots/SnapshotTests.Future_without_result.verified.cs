@@ -33,7 +33,7 @@ namespace Demo
         /// <summary>The state machine of <c>Log</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
         [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
-        public struct LogFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
+        public struct LogFuture : global::AsyncGen.IFuture<global::AsyncGen.Unit>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -96,6 +96,13 @@ namespace Demo
                     }
                 }
 #line default
+            }
+
+            /// <summary>Cancels the machine as Dispose does: none of its cleanup waits.</summary>
+            public bool CancelInPlace()
+            {
+                Dispose();
+                return false;
             }
 
             /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>

@@ -5,6 +5,7 @@
 //    0  created, not polled yet
 //    1  suspended at line 12: await Inner(x)
 //         holds no variables for after the await
+//    2  cancelled while suspended at line 12: waits for that child's cleanup, then runs its own
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -33,7 +34,7 @@ namespace Demo
         /// <summary>The state machine of <c>Outer</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
         [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
-        public struct OuterFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
+        public struct OuterFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -53,6 +54,16 @@ namespace Demo
                 if (_state < 0) throw new global::System.InvalidOperationException("OuterFuture was polled after it completed: a future runs once, so await it once and keep its result to use it again.");
                 var __resume = _state;
                 _state = -1; // running: a throw leaves the machine finished
+                switch (__resume)
+                {
+                    case 2: // cancelling: the cleanup of the child awaited at line 12 first, then the cleanup around it
+                    {
+                        if (_await1_inner.Poll(ref cx).IsPending)
+                        { _state = 2; return global::AsyncGen.Poll<int>.Pending; }
+                        _await1_inner = default;
+                        return global::AsyncGen.Poll<int>.Ready(default);
+                    }
+                }
                 switch (__resume)
                 {
                     case 1: __resume = -1; goto State1;
@@ -83,17 +94,45 @@ namespace Demo
             public void Dispose()
             {
 #line hidden
+                switch (_state)
+                {
+                    case 2: // disposed while its child's cleanup waits: cut it
+                    {
+                        _state = -1;
+                        DisposeChild(ref _await1_inner);
+                        return;
+                    }
+                }
+                if (CancelInPlace() && global::AsyncGen.CancelledCleanup.Run<OuterFuture, int>(ref this, "Sample.Outer")) _state = -1; // moved: this copy is finished
+#line default
+            }
+
+            /// <summary>
+            /// Cancels the machine for a caller that waits for its cleanup (a cancelling parent machine, Select, Timeout, an aborted
+            /// task): runs what completes at once; true when cleanup waits (a finally block that awaits, or the child's cleanup),
+            /// which the caller finishes by polling the machine to Ready (or cuts by disposing it).
+            /// </summary>
+            public bool CancelInPlace()
+            {
+#line hidden
                 var __resume = _state;
                 _state = -1;
-                if (__resume <= 0) return; // never polled, or finished: nothing to clean up
+                if (__resume <= 0) return false; // never polled, or finished: nothing to clean up
                 switch (__resume)
                 {
                     case 1:
                     {
-                        DisposeChild(ref _await1_inner);
-                        break;
+                        if (_await1_inner.CancelInPlace())
+                        { _state = 2; return true; } // its cleanup waits: Poll finishes it, then the cleanup around it
+                        return false;
+                    }
+                    case 2:
+                    {
+                        _state = __resume; // cancelling already: the caller polls on
+                        return true;
                     }
                 }
+                return false;
 #line default
             }
 
@@ -102,7 +141,7 @@ namespace Demo
             {
                 switch (_state)
                 {
-                    case 1:
+                    case 1: case 2:
                         frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Outer", "Sample.cs", 12, "Inner(x)"));
                         global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_inner, frames);
                         break;

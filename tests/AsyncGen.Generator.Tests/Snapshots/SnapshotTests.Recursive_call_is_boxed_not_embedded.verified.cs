@@ -7,6 +7,7 @@
 //         holds _n for after the await
 //    2  suspended at line 14: await Depth(n - 1)
 //         holds no variables for after the await
+//    3  cancelled while suspended at line 14: waits for that child's cleanup, then runs its own
 //   -1  running, or finished (completed, faulted or disposed)
 //
 // ```mermaid
@@ -38,7 +39,7 @@ namespace Demo
         /// <summary>The state machine of <c>Depth</c>: a struct future, embedded by value in the futures that await it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
         [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
-        public struct DepthFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
+        public struct DepthFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource
         {
             /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
             private int _state;
@@ -59,6 +60,16 @@ namespace Demo
                 if (_state < 0) throw new global::System.InvalidOperationException("DepthFuture was polled after it completed: a future runs once, so await it once and keep its result to use it again.");
                 var __resume = _state;
                 _state = -1; // running: a throw leaves the machine finished
+                switch (__resume)
+                {
+                    case 3: // cancelling: the cleanup of the child awaited at line 14 first, then the cleanup around it
+                    {
+                        if (_await2_depth!.Poll(ref cx).IsPending)
+                        { _state = 3; return global::AsyncGen.Poll<int>.Pending; }
+                        _await2_depth = default;
+                        return global::AsyncGen.Poll<int>.Ready(default);
+                    }
+                }
                 switch (__resume)
                 {
                     case 1: __resume = -1; goto State1;
@@ -103,22 +114,50 @@ namespace Demo
             public void Dispose()
             {
 #line hidden
+                switch (_state)
+                {
+                    case 3: // disposed while its child's cleanup waits: cut it
+                    {
+                        _state = -1;
+                        _await2_depth?.Dispose();
+                        return;
+                    }
+                }
+                if (CancelInPlace() && global::AsyncGen.CancelledCleanup.Run<DepthFuture, int>(ref this, "Sample.Depth")) _state = -1; // moved: this copy is finished
+#line default
+            }
+
+            /// <summary>
+            /// Cancels the machine for a caller that waits for its cleanup (a cancelling parent machine, Select, Timeout, an aborted
+            /// task): runs what completes at once; true when cleanup waits (a finally block that awaits, or the child's cleanup),
+            /// which the caller finishes by polling the machine to Ready (or cuts by disposing it).
+            /// </summary>
+            public bool CancelInPlace()
+            {
+#line hidden
                 var __resume = _state;
                 _state = -1;
-                if (__resume <= 0) return; // never polled, or finished: nothing to clean up
+                if (__resume <= 0) return false; // never polled, or finished: nothing to clean up
                 switch (__resume)
                 {
                     case 1:
                     {
                         DisposeChild(ref _await1_sleep);
-                        break;
+                        return false;
                     }
                     case 2:
                     {
-                        _await2_depth?.Dispose();
-                        break;
+                        if (_await2_depth!.CancelInPlace())
+                        { _state = 3; return true; } // its cleanup waits: Poll finishes it, then the cleanup around it
+                        return false;
+                    }
+                    case 3:
+                    {
+                        _state = __resume; // cancelling already: the caller polls on
+                        return true;
                     }
                 }
+                return false;
 #line default
             }
 
@@ -131,7 +170,7 @@ namespace Demo
                         frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Depth", "Sample.cs", 13, "Time.Sleep(TimeSpan.Zero)"));
                         global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await1_sleep, frames);
                         break;
-                    case 2:
+                    case 2: case 3:
                         frames.Add(new global::AsyncGen.Diagnostics.AsyncFrame("Sample.Depth", "Sample.cs", 14, "Depth(n - 1)"));
                         global::AsyncGen.Diagnostics.AsyncBacktrace.Collect(ref _await2_depth, frames);
                         break;

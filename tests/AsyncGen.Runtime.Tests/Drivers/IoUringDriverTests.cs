@@ -156,8 +156,8 @@ public class IoUringDriverTests
         });
         var driver = Assert.IsType<IoUringDriver>(executor.Driver.Io);
 
-        Assert.Equal(2, driver.InstanceCount); // the fallback is per flag, not per ring: both rings exist
-        Assert.Equal(2, driver.OptionalFlagsFallbackCount); // the driver's ring and worker 1's
+        Assert.Equal(3, driver.InstanceCount); // the fallback is per flag, not per ring: every ring exists
+        Assert.Equal(3, driver.OptionalFlagsFallbackCount); // the driver's ring and both workers'
         var fallback = Assert.Single(listener.Fallbacks);
         Assert.StartsWith("IoUring -> IoUring without COOP_TASKRUN: ", fallback);
         Assert.Equal(100_000, executor.BlockOn(EchoThrough(100_000), s_limit));
@@ -450,7 +450,89 @@ public class IoUringDriverTests
 
         Assert.True(Driver(executor).StarvedCount > 0, "the ring never ran dry: the test did not exercise ENOBUFS");
         Settle(executor);
-        Assert.Equal(ProvidedBufferRing.Count, Driver(executor).Buffers.Available);
+        Assert.Equal(Driver(executor).Buffers.Populated, Driver(executor).Buffers.Available);
+    }
+
+    [Fact]
+    public void A_socket_holds_a_send_buffer_only_while_it_has_bytes_to_send_and_the_next_write_reuses_it()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen();
+        var driver = Driver(executor);
+
+        Assert.Equal(1000, executor.BlockOn(WriteThenRead(listener, driver, 1000), s_limit));
+        Assert.Equal(1, driver.SendBuffers.Allocated);
+        Assert.Equal(1, driver.SendBuffers.Idle); // back in the pool once its send completed
+
+        // Another connection's write takes the same buffer; one larger than the buffer refills it on the way.
+        Assert.Equal(100_000, executor.BlockOn(WriteThenRead(listener, driver, 100_000), s_limit));
+        Assert.Equal(1, driver.SendBuffers.Allocated);
+        Assert.Equal(1, driver.SendBuffers.Idle);
+    }
+
+    /// <summary>One pair: the server writes <paramref name="length"/> bytes, the client reads and checks them; then waits for the send buffer to come back.</summary>
+    private static async Future<int> WriteThenRead(AsyncTcpListener listener, IoUringDriver driver, int length)
+    {
+        var (client, server) = await Loopback.Pair(listener);
+        using (client)
+        using (server)
+        {
+            var message = Enumerable.Range(0, length).Select(i => Pattern(i)).ToArray();
+            await server.WriteAllAsync(message);
+            var received = new byte[length];
+            Assert.Equal(length, await Loopback.ReadFull(client, received));
+            Assert.Equal(message, received);
+            // The send's completion is reaped by a park; the bytes may have been read in the same one or just before.
+            for (int i = 0; i < 1000 && driver.SendBuffers.Idle == 0; i++) await Time.Sleep(TimeSpan.FromMilliseconds(1));
+            return received.Length;
+        }
+    }
+
+    [Fact]
+    public void The_buffer_ring_starts_with_its_initial_buffers_and_grows_while_more_sockets_hold_bytes()
+    {
+        using var executor = IoUringExecutor();
+        using var listener = Loopback.Listen(backlog: 1024);
+        var driver = Driver(executor);
+        Assert.Equal(ProvidedBufferRing.InitialBuffers, driver.Buffers.Populated);
+        Assert.Equal(ProvidedBufferRing.InitialBuffers, driver.Buffers.Available);
+
+        // A few connections that each hold a buffer while their reader sleeps: the initial buffers are enough.
+        Assert.Equal(2L * 8, SleepingReaders(listener, executor, 8));
+        Assert.Equal(ProvidedBufferRing.InitialBuffers, driver.Buffers.Populated);
+
+        // Three times the initial buffers' worth of sockets holding a buffer each at once: the ring grows (a receive
+        // that found it dry meanwhile ends with ENOBUFS and is re-armed by its reader), and loses no byte.
+        const int Many = 3 * ProvidedBufferRing.InitialBuffers;
+        Assert.Equal(2L * Many, SleepingReaders(listener, executor, Many));
+        Assert.InRange(driver.Buffers.Populated, ProvidedBufferRing.InitialBuffers + ProvidedBufferRing.SegmentBuffers, ProvidedBufferRing.Count);
+        Assert.Equal(0, driver.Buffers.Populated % ProvidedBufferRing.SegmentBuffers);
+        Settle(executor);
+        Assert.Equal(driver.Buffers.Populated, driver.Buffers.Available); // every buffer, old and new, came back
+    }
+
+    /// <summary>
+    /// <paramref name="connections"/> clients send 2 bytes each; each server-side reader takes one byte (arming its
+    /// receive), sleeps while the second lands in a provided buffer, then reads it. Returns the bytes read.
+    /// </summary>
+    private static long SleepingReaders(AsyncTcpListener listener, LocalExecutor executor, int connections)
+    {
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < connections; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                client.Connect(listener.LocalEndPoint);
+                client.Send([Pattern(0), Pattern(1)]);
+            }
+            return executor.BlockOn(ReadManyAfterTheRingRanDry(listener, connections, 2), s_limit);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
     }
 
     private static async Future<(long Read, int MostHeld, long Echoed)> SlowReaderBesideAnEcho(AsyncTcpListener listener, IoUringDriver driver, long total)
@@ -460,7 +542,7 @@ public class IoUringDriverTests
         Assert.Equal(1, await slow.ReadAsync(one)); // arms the receive; then nobody reads while the sender goes on
         while (driver.ReceivePausedCount == 0) await Time.Sleep(TimeSpan.FromMilliseconds(1));
         await Time.Sleep(TimeSpan.FromMilliseconds(100)); // completions already on their way land
-        int mostHeld = ProvidedBufferRing.Count - driver.Buffers.Available;
+        int mostHeld = driver.BuffersOut;
 
         // Another socket still receives while the slow one holds its share.
         var (client, server) = await Loopback.Pair(listener);
@@ -496,7 +578,7 @@ public class IoUringDriverTests
         Assert.Equal(0, Driver(executor).StarvedCount);
         Assert.True(Driver(executor).ReceivePausedCount >= 2, "the receive was paused once at most: re-arming was not exercised");
         Settle(executor);
-        Assert.Equal(ProvidedBufferRing.Count, Driver(executor).Buffers.Available);
+        Assert.Equal(Driver(executor).Buffers.Populated, Driver(executor).Buffers.Available);
     }
 
     private static async Future<int> AcceptBurst(AsyncTcpListener listener, int connections)

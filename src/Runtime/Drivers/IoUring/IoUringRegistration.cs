@@ -24,7 +24,8 @@ namespace AsyncGen.Drivers.IoUring;
 /// Each multishot receive carries the byte limit left under that cap (Linux 6.17), so the kernel itself ends it
 /// there; a cancel at the cap also covers small chunks and older kernels. The reader re-arms as it drains; meanwhile
 /// the bytes wait in the socket's own buffer and TCP throttles the sender.</para>
-/// <para><b>Send</b> (stream sockets): bytes are copied into a send buffer the registration owns and one SEND
+/// <para><b>Send</b> (stream sockets): bytes are copied into a send buffer the registration rents from the driver's
+/// <see cref="SendBufferPool"/> (and returns once a send completed with nothing left to send) and one SEND
 /// (MSG_WAITALL: the kernel finishes short sends itself) is in flight at a time; bytes written meanwhile go out with
 /// the next. A write returns as soon as its bytes are copied, like a write into the kernel's socket buffer, and
 /// waits only when the send buffer is full. An error completion (EPIPE, ECONNRESET) fails every later write.</para>
@@ -41,8 +42,7 @@ namespace AsyncGen.Drivers.IoUring;
 [DebuggerDisplay("IoUringRegistration fd {Fd} (slot {Slot}, {_inflight} in flight)")]
 internal sealed unsafe class IoUringRegistration : IoRegistration
 {
-    /// <summary>Send buffer per socket: 16 KiB, Linux's initial TCP send buffer (net.ipv4.tcp_wmem's default).</summary>
-    private const int SendBufferSize = 16 * 1024;
+    private const int SendBufferSize = SendBufferPool.BufferSize;
 
     /// <summary>
     /// Provided buffers one socket may hold with received bytes its reader has not taken: 64 (256 KiB, twice Linux's
@@ -281,7 +281,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 sent = 0;
                 return false;
             }
-            if (_sendBuffer == null) _sendBuffer = (byte*)NativeMemory.Alloc(SendBufferSize);
+            if (_sendBuffer == null) _sendBuffer = _driver.SendBuffers.Rent();
             sent = Math.Min(space, data.Length);
             data[..sent].CopyTo(new Span<byte>(_sendBuffer + _sendQueued, sent));
             _sendQueued += sent;
@@ -330,7 +330,13 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             _sendQueued -= sent;
         }
         if (_sendQueued > 0) SubmitSend();
-        else if (_shutdownAfterSend && TryGetSqeFd(out int fd)) Libc.shutdown(fd, Libc.SHUT_WR);
+        else
+        {
+            // Nothing left to send: the buffer goes back to the pool, still warm for the next write of any socket.
+            _driver.SendBuffers.Return(_sendBuffer);
+            _sendBuffer = null;
+            if (_shutdownAfterSend && TryGetSqeFd(out int fd)) Libc.shutdown(fd, Libc.SHUT_WR);
+        }
         wake = Take(ref _writer);
     }
 
@@ -546,14 +552,19 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             if (_sendQueued > _sendInFlight)
             {
                 // Bytes behind the in-flight send go out when it completes, after .NET closed its fd: keep our own.
-                int lingerFd = IoUringNative.dup(Fd);
-                if (lingerFd >= 0) _lingerFd = new FileDescriptorHandle(lingerFd);
-                else _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
+                if (!Linger()) _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
             }
-            // The fd closes when we return: every SQE naming it must be in the kernel by then, on every instance
-            // (a worker may have deferred a send of ours into its own ring). The cancels above name no fd: they may
-            // wait for their ring's worker, who was unparked for them.
-            if (!_driver.IsDisposed) _driver.SubmitAllNaming(Fd);
+            // The fd closes when we return: no SQE may name it after that (the number may name another socket then).
+            // A worker may have deferred a send or receive of ours into its own ring, which only that worker enters:
+            // those SQEs are pointed at our duplicate instead, kept until our last completion (out of descriptors:
+            // at -1, and they fail with EBADF). The cancels above name no fd: they may wait for their ring's worker,
+            // who was unparked for them.
+            if (!_driver.IsDisposed)
+            {
+                int replacement = Fd;
+                if (_driver.WorkerRingsName(Fd)) replacement = Linger() ? _lingerFd!.Fd : -1;
+                _driver.BeforeClose(Fd, replacement);
+            }
         }
         _driver.Deregistered(this, finished);
         _readiness.Release(Generation);
@@ -572,7 +583,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             _lingerFd?.Dispose();
             if (_sendBuffer != null)
             {
-                NativeMemory.Free(_sendBuffer);
+                _driver.SendBuffers.Return(_sendBuffer); // freed there once the driver is disposed
                 _sendBuffer = null;
             }
         }
@@ -626,6 +637,20 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             lock (_lock) return _inflight;
         }
     }
+
+    /// <summary>Deregister: a duplicate of the fd, kept until the last completion (<see cref="Free"/>); false when out of descriptors.</summary>
+    private bool Linger()
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        if (_lingerFd is not null) return true;
+        int lingerFd = IoUringNative.dup(Fd);
+        if (lingerFd < 0) return false;
+        _lingerFd = new FileDescriptorHandle(lingerFd);
+        return true;
+    }
+
+    /// <summary>Tests: the duplicate SQEs name after Deregister (-1: none).</summary>
+    internal int LingerFd => _lingerFd?.Fd ?? -1;
 
     /// <summary>The fd SQEs name: the socket's until Deregister, then the linger duplicate if there is one.</summary>
     private bool TryGetSqeFd(out int fd)

@@ -4,58 +4,79 @@ using System.Runtime.InteropServices;
 namespace AsyncGen.Drivers.IoUring;
 
 /// <summary>
-/// A provided-buffer ring (IORING_REGISTER_PBUF_RING, 5.19): <see cref="Count"/> buffers of
+/// A provided-buffer ring (IORING_REGISTER_PBUF_RING, 5.19): up to <see cref="Count"/> buffers of
 /// <see cref="BufferSize"/> bytes that the kernel picks from when a multishot receive has data, so no buffer is
 /// committed to a socket before its bytes arrive (tokio-uring's and monoio's buf_ring).
 /// </summary>
 /// <remarks>
-/// The ring is ours to produce into (the tail) and the kernel's to consume (its head is private). A buffer id
+/// <para>The ring is ours to produce into (the tail) and the kernel's to consume (its head is private). A buffer id
 /// comes back to us in a CQE (<c>IORING_CQE_F_BUFFER</c>); the registration that received it lends its bytes to
 /// readers and returns the id through <see cref="Recycle"/> once every byte was copied out. Recycling may happen on
 /// any thread (the reader's), so the tail is advanced under <c>_lock</c>. <see cref="Available"/> counts ids in the
 /// ring: when it is 0 a multishot receive ends with ENOBUFS and waits for recycling to re-arm (the owning instance's
 /// starved list; <see cref="Recycle"/> reports the return from 0 so a reader on another worker can wake that ring).
 /// <see cref="Dispose"/> and <see cref="Recycle"/> are ordered by <c>_lock</c>: a recycle after the memory was freed
-/// (a socket that outlived its driver, deregistered later) writes nothing.
+/// (a socket that outlived its driver, deregistered later) writes nothing.</para>
+/// <para><b>Growth.</b> The ring has room for <see cref="Count"/> ids, but its buffers are allocated
+/// <see cref="SegmentBuffers"/> at a time as receives need them, starting with <see cref="InitialBuffers"/>
+/// (<see cref="Populated"/>): the kernel needs about one buffer per socket whose bytes arrived since the last reap,
+/// so a ring serving a few connections stays at 512 KiB where every ring used to take 4 MiB (a work-stealing executor
+/// has one ring per worker), and a ring serving 1,000 grows to what they use. It grows when fewer than a quarter of
+/// its buffers are left in the ring after a completion took one (<see cref="Taken"/>) and whenever a receive ran it
+/// dry (<see cref="Grow"/>, on ENOBUFS), and never shrinks: a ring that served a burst once keeps the memory, as a
+/// pool would. Recycled buffers go back to the tail, so the kernel cycles through every populated buffer; the fewer
+/// there are, the more of them are still in the cache when the kernel writes the next bytes into one.</para>
 /// </remarks>
 internal sealed unsafe class ProvidedBufferRing : IDisposable
 {
-    /// <summary>Buffers in the ring: 1024, monoio's default; a power of two, as the kernel requires.</summary>
+    /// <summary>Ring entries, the most buffers one ring lends: 1024, monoio's default; a power of two, as the kernel requires.</summary>
     public const int Count = 1024;
 
     /// <summary>Bytes per buffer: 4 KiB (a page; tokio-uring's buf_ring examples use the same).</summary>
     public const int BufferSize = 4096;
+
+    /// <summary>
+    /// Buffers allocated together when the ring grows: 64 (256 KiB), so a ring reaches <see cref="Count"/> in 14
+    /// steps and an idle one holds at most one segment it does not need.
+    /// </summary>
+    public const int SegmentBuffers = 64;
+
+    /// <summary>
+    /// Buffers a ring starts with: 128 (512 KiB; two segments, an eighth of <see cref="Count"/>): enough for a ring
+    /// that serves a few dozen sockets without growing; samples/EchoServer grew it to 192 at 100 connections and to
+    /// 1,024 at 1,000 (benchmarks/README.md, "Provided buffers that follow the sockets").
+    /// </summary>
+    public const int InitialBuffers = 2 * SegmentBuffers;
 
     /// <summary>The buffer group id the receives select from (one group per ring).</summary>
     public const ushort GroupId = 0;
 
     private const int EntrySize = 16; // struct io_uring_buf { u64 addr; u32 len; u16 bid; u16 resv; }
     private const int TailOffset = 14; // the ring's tail overlays the first entry's resv field
+    private const int SegmentShift = 6; // log2(SegmentBuffers)
 
     private readonly Lock _lock = new();
     private readonly byte* _ring;
-    private readonly byte* _buffers;
+    private readonly byte*[] _segments = new byte*[Count / SegmentBuffers]; // written under _lock before their ids are published
     private ushort _tail;   // guarded by _lock
     private int _available;
+    private int _populated; // written under _lock
     private bool _freed;    // guarded by _lock
 
-    private ProvidedBufferRing(byte* ring, byte* buffers)
-    {
-        _ring = ring;
-        _buffers = buffers;
-    }
+    private ProvidedBufferRing(byte* ring) => _ring = ring;
 
     /// <summary>Buffer ids currently in the ring (the kernel may take them).</summary>
     public int Available => Volatile.Read(ref _available);
+
+    /// <summary>Buffers allocated so far (<see cref="InitialBuffers"/> up to <see cref="Count"/>): ids 0 to Populated - 1 exist.</summary>
+    public int Populated => Volatile.Read(ref _populated);
 
     /// <summary>Allocates and registers the ring with <paramref name="ringFd"/>; 0, or the errno of the registration.</summary>
     public static int TryRegister(FileDescriptorHandle ringFd, out ProvidedBufferRing? ring)
     {
         ring = null;
-        // The ring must be page aligned (the kernel pins its pages); the buffers need no alignment, but a page keeps
-        // every buffer within one page pair.
+        // The ring must be page aligned (the kernel pins its pages).
         byte* entries = (byte*)NativeMemory.AlignedAlloc(Count * EntrySize, 4096);
-        byte* buffers = (byte*)NativeMemory.AlignedAlloc((nuint)Count * BufferSize, 4096);
         Unsafe.InitBlockUnaligned(entries, 0, Count * EntrySize);
         var registration = new BufferRingRegistration { RingAddress = (ulong)entries, RingEntries = Count, GroupId = GroupId };
         bool added = false;
@@ -73,20 +94,45 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
         {
             int errno = Marshal.GetLastPInvokeError();
             NativeMemory.AlignedFree(entries);
-            NativeMemory.AlignedFree(buffers);
             return errno;
         }
-        ring = new ProvidedBufferRing(entries, buffers);
-        for (int id = 0; id < Count; id++) ring.Add((ushort)id);
-        ring.Publish();
+        ring = new ProvidedBufferRing(entries);
+        while (ring.Populated < InitialBuffers) ring.Grow();
         return 0;
     }
 
     /// <summary>The bytes of buffer <paramref name="id"/>.</summary>
-    public byte* Address(ushort id) => _buffers + (nuint)id * BufferSize;
+    public byte* Address(ushort id) => _segments[id >> SegmentShift] + (nuint)(id & (SegmentBuffers - 1)) * BufferSize;
 
-    /// <summary>The kernel filled a buffer (a CQE with IORING_CQE_F_BUFFER): one fewer available.</summary>
-    public void Taken() => Interlocked.Decrement(ref _available);
+    /// <summary>
+    /// Reaping thread: the kernel filled a buffer (a CQE with IORING_CQE_F_BUFFER), one fewer available; grows the
+    /// ring when less than a quarter of its buffers are left.
+    /// </summary>
+    public void Taken()
+    {
+        int left = Interlocked.Decrement(ref _available);
+        int populated = Volatile.Read(ref _populated);
+        if (left < populated / 4 && populated < Count) Grow();
+    }
+
+    /// <summary>
+    /// Adds <see cref="SegmentBuffers"/> new buffers to the ring, unless it has <see cref="Count"/> already or was
+    /// disposed. Any thread.
+    /// </summary>
+    public void Grow()
+    {
+        lock (_lock)
+        {
+            if (_freed || _populated == Count) return;
+            // Page aligned: a buffer never straddles more pages than it must.
+            byte* segment = (byte*)NativeMemory.AlignedAlloc((nuint)SegmentBuffers * BufferSize, 4096);
+            int first = _populated;
+            _segments[first >> SegmentShift] = segment;
+            for (int id = first; id < first + SegmentBuffers; id++) Add((ushort)id);
+            Volatile.Write(ref _populated, first + SegmentBuffers);
+            Publish();
+        }
+    }
 
     /// <summary>
     /// Returns buffer <paramref name="id"/> to the kernel. Any thread. True when it was the first buffer back in an
@@ -125,6 +171,9 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
             _freed = true;
         }
         NativeMemory.AlignedFree(_ring);
-        NativeMemory.AlignedFree(_buffers);
+        foreach (var segment in _segments)
+        {
+            if (segment != null) NativeMemory.AlignedFree(segment);
+        }
     }
 }
