@@ -68,6 +68,12 @@ internal static class GeneratedNames
     /// </summary>
     public const string AsAnonymous = "AsAnonymous";
 
+    /// <summary>
+    /// The by-value twin of <see cref="AsAnonymous"/> for reads inside an expression tree lambda, where C# forbids a
+    /// ref-returning call (CS8153): <c>AnonymousValue(__closure.filter, false ? new { Min = default(int) } : default!)</c>.
+    /// </summary>
+    public const string AnonymousValue = "AnonymousValue";
+
     /// <summary>The prefix of the never-called helpers that give the shape of a generic type built from an anonymous type.</summary>
     public const string AnonymousShapePrefix = "AnonymousShape";
 
@@ -109,11 +115,11 @@ internal static class GeneratedNames
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous, AnonymousValue };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames or
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or AnonymousValue or ClosureType or CollectFrames or
             State or Relay or ThisField or ClosureField or DebuggerDisplay ||
         name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) || IsNumbered(name, ClosureType) ||
         IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);

@@ -216,6 +216,13 @@ internal static class MachineEmitter
             writer.Line($"private static ref T {GeneratedNames.AsAnonymous}<TStored, T>(ref TStored stored, T shape) => ref global::System.Runtime.CompilerServices.Unsafe.As<TStored, T>(ref stored);");
         }
 
+        if (spec.UsesAnonymousValue)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>The value of a field read as the type of its shape, as {GeneratedNames.AsAnonymous} does, inside an expression tree (which allows no ref-returning call).</summary>");
+            writer.Line($"private static T {GeneratedNames.AnonymousValue}<TStored, T>(TStored stored, T shape) => global::System.Runtime.CompilerServices.Unsafe.As<TStored, T>(ref stored);");
+        }
+
         foreach (var declaration in spec.AnonymousShapes)
         {
             writer.Line();

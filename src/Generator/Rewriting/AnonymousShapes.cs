@@ -50,6 +50,22 @@ internal sealed class AnonymousShapes
         return $"{helper}(false ? {shape} : default!, {string.Join(", ", values)}, {create})";
     }
 
+    /// <summary>An expression tree lambda reads such a value: the machine declares <c>AnonymousValue</c>.</summary>
+    public bool IsValueUsed { get; private set; }
+
+    /// <summary>
+    /// <paramref name="access"/> (an <see cref="Access"/> of a stored value) as an expression tree lambda reads it, where
+    /// C# forbids the ref-returning <c>AsAnonymous</c> (CS8153): the same reinterpretation, returning the value. A tree
+    /// cannot assign, so a copy is all it needs; it shows a call of the machine's helper where C#'s shows a field.
+    /// </summary>
+    public string InExpressionTree(string access)
+    {
+        var prefix = GeneratedNames.AsAnonymous + "(ref ";
+        if (!access.StartsWith(prefix, System.StringComparison.Ordinal)) return access;
+        IsValueUsed = true;
+        return GeneratedNames.AnonymousValue + "(" + access.Substring(prefix.Length);
+    }
+
     /// <summary>Some field holds a value of an anonymous type: the machine declares <c>AsAnonymous</c>.</summary>
     public bool IsUsed { get; private set; }
 

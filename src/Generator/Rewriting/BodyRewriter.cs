@@ -135,12 +135,11 @@ internal sealed class BodyRewriter(
             case IParameterSymbol when node.Parent is NameColonSyntax:
                 return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
-                return ParseExpression(copy).WithTriviaFrom(node);
+                return ParseExpression(IsAnonymousInExpressionTree(copy, node) ? variables.Shapes.InExpressionTree(copy) : copy).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol when variables.Access(symbol) is { } access:
                 // An anonymous-typed variable kept across an await is read through a ref-returning call, which C#
-                // forbids in an expression tree (CS8153).
-                if (access.StartsWith(GeneratedNames.AsAnonymous, System.StringComparison.Ordinal) && IsInsideExpressionTree(node))
-                    throw new UnsupportedConstructException(node, $"the anonymous-typed local '{symbol.Name}' kept across an await, read inside an expression tree lambda (copy the members the lambda reads into locals before it: 'var value = {symbol.Name}.Member;')");
+                // forbids in an expression tree (CS8153): there it is read by value.
+                if (IsAnonymousInExpressionTree(access, node)) access = variables.Shapes.InExpressionTree(access);
                 return ParseExpression(access).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol:
                 return node;
@@ -242,6 +241,10 @@ internal sealed class BodyRewriter(
                 return true;
         return false;
     }
+
+    /// <summary>Whether <paramref name="access"/> reads an anonymous-typed value through <c>AsAnonymous</c> inside an expression tree.</summary>
+    private bool IsAnonymousInExpressionTree(string access, SyntaxNode node) =>
+        access.StartsWith(GeneratedNames.AsAnonymous, System.StringComparison.Ordinal) && IsInsideExpressionTree(node);
 
     /// <summary>Whether <paramref name="node"/> is inside a lambda of the body converted to an expression tree.</summary>
     private bool IsInsideExpressionTree(SyntaxNode node) =>

@@ -47,6 +47,7 @@ internal static class MachineRewriter
                 UsesHoist = variables.UsesHoist,
                 UsesRemember = builder.UsesRemember,
                 LambdaCreators = variables.Shapes.LambdaCreators.ToEquatableArray(),
+                UsesAnonymousValue = variables.Shapes.IsValueUsed,
                 UsesAsAnonymous = variables.Shapes.IsUsed,
                 AnonymousShapes = variables.Shapes.HelperDeclarations.ToEquatableArray(),
                 SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),

@@ -463,6 +463,13 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
 
     // ---- Completion dispatch, cancellation, release -----------------------------------------------------------------
 
+    /// <summary>Reap, before this registration's completion is dispatched: fetches its lock and its chunk queue.</summary>
+    internal void PrefetchDependents()
+    {
+        IoUringDriver.PrefetchObject(_lock);
+        IoUringDriver.PrefetchObject(_chunks);
+    }
+
     /// <summary>
     /// The thread parked in <paramref name="from"/>: one completion for this registration. Returns true when the
     /// registration is finished.
