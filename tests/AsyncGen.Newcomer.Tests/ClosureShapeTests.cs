@@ -206,4 +206,55 @@ public partial class ClosureShapeTests
     {
         Assert.Equal(await CapturedKindsTask(thing, number, section), Executor.BlockOn(CapturedKinds(thing, number, section)));
     }
+
+    [PollAsync]
+    private static async Future<string> WrittenInLoops(int[] values)
+    {
+        var last = -1;
+        var count = 0;
+        Func<string> report = () => $"{last}/{count}";
+        var seen = new List<string>();
+        foreach (var value in values)
+        {
+            seen.Add(report());
+            last = value;
+            await Future.Yield();
+            count++;
+        }
+        var i = 0;
+        while (i < 2)
+        {
+            last = await Later(i * 100);
+            i++;
+        }
+        return $"{string.Join(",", seen)} {report()}";
+    }
+
+    private static async Task<string> WrittenInLoopsTask(int[] values)
+    {
+        var last = -1;
+        var count = 0;
+        Func<string> report = () => $"{last}/{count}";
+        var seen = new List<string>();
+        foreach (var value in values)
+        {
+            seen.Add(report());
+            last = value;
+            await Task.Yield();
+            count++;
+        }
+        var i = 0;
+        while (i < 2)
+        {
+            last = await LaterTask(i * 100);
+            i++;
+        }
+        return $"{string.Join(",", seen)} {report()}";
+    }
+
+    [Fact]
+    public async Task A_captured_local_written_in_loops_that_await_is_seen_by_the_lambda()
+    {
+        Assert.Equal(await WrittenInLoopsTask([3, 4, 5]), Executor.BlockOn(WrittenInLoops([3, 4, 5])));
+    }
 }

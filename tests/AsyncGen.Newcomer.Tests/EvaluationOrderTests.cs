@@ -225,4 +225,31 @@ public partial class EvaluationOrderTests
         Wiring.Shared = 1;
         Assert.Equal(expected, Executor.BlockOn(OperandsReadBeforeTheAwait(new Wiring())));
     }
+
+    [PollAsync]
+    private static async Future<string> NestedTargets(Box box)
+    {
+        int[] first = [0, 0], second = [0, 0];
+        var swap = second;
+        ((first[box.Index(0)], box.Prop), second[box.Index(1)]) = ((await Meanwhile(box, 1), await Meanwhile(box, 2)), await Meanwhile(box, 3));
+        (swap, second) = (first, await Meanwhile(box, swap));
+        var (x, (y, z)) = (box.Arg("x"), (await Meanwhile(box, "y"), box.Arg("z")));
+        return $"[{string.Join(",", first)}] [{string.Join(",", second)}] [{string.Join(",", swap)}] {box.Prop} {x}{y}{z} | {string.Join("; ", box.Log)}";
+    }
+
+    private static async Task<string> NestedTargetsTask(Box box)
+    {
+        int[] first = [0, 0], second = [0, 0];
+        var swap = second;
+        ((first[box.Index(0)], box.Prop), second[box.Index(1)]) = ((await MeanwhileTask(box, 1), await MeanwhileTask(box, 2)), await MeanwhileTask(box, 3));
+        (swap, second) = (first, await MeanwhileTask(box, swap));
+        var (x, (y, z)) = (box.Arg("x"), (await MeanwhileTask(box, "y"), box.Arg("z")));
+        return $"[{string.Join(",", first)}] [{string.Join(",", second)}] [{string.Join(",", swap)}] {box.Prop} {x}{y}{z} | {string.Join("; ", box.Log)}";
+    }
+
+    [Fact]
+    public async Task Nested_deconstruction_targets_are_evaluated_before_the_awaits_of_the_right_side()
+    {
+        Assert.Equal(await NestedTargetsTask(new Box()), Executor.BlockOn(NestedTargets(new Box())));
+    }
 }
