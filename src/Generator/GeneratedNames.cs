@@ -57,6 +57,12 @@ internal static class GeneratedNames
     public const string Hoist = "Hoist";
 
     /// <summary>
+    /// The helper that keeps a property a switch's patterns read once, for the labels tested after an awaiting guard:
+    /// <c>(_hasReadV ? _readV : Remember(out _hasReadV, out _readV, __in1.V))</c> (see <c>Rewriting/PatternReads</c>).
+    /// </summary>
+    public const string Remember = "Remember";
+
+    /// <summary>
     /// The helper that reads a field holding a value whose type mentions an anonymous type as a variable of that type:
     /// <c>AsAnonymous(ref _p, false ? new { Name = default(string)! } : default!)</c> (see <c>Rewriting/AnonymousShapes</c>).
     /// </summary>
@@ -97,11 +103,11 @@ internal static class GeneratedNames
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, AsAnonymous };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
         IsNumbered(name, AnonymousShapePrefix);
 
     /// <summary>

@@ -194,6 +194,18 @@ internal static class MachineEmitter
             writer.Close();
         }
 
+        if (spec.UsesRemember)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Keeps a property a switch's patterns read, for the labels tested after an awaiting guard: C# reads it once.</summary>");
+            writer.Line($"private static T {GeneratedNames.Remember}<T>(out bool read, out T field, T value)");
+            writer.Open();
+            writer.Line("read = true;");
+            writer.Line("field = value;");
+            writer.Line("return value;");
+            writer.Close();
+        }
+
         if (spec.UsesAsAnonymous)
         {
             writer.Line();

@@ -12,6 +12,8 @@ namespace AsyncGen.Generator.Model;
 /// for lambdas created by a wrapper (see <c>Rewriting/SynthesizedDelegates</c>).</para>
 /// <para><c>UsesHoist</c>: Pattern or catch variables are stored in fields from inside conditions (the
 /// <c>Hoist</c> helper is emitted).</para>
+/// <para><c>UsesRemember</c>: A switch's patterns read a property once for the labels after an awaiting guard (the
+/// <c>Remember</c> helper is emitted; see <c>Rewriting/PatternReads</c>).</para>
 /// <para><c>UsesAsAnonymous</c>, <c>AnonymousShapes</c>: Fields hold values whose type mentions an anonymous type (the
 /// <c>AsAnonymous</c> helper is emitted), and the declarations of the helpers giving the shapes of generic types built
 /// from them (see <c>Rewriting/AnonymousShapes</c>).</para>
@@ -60,4 +62,5 @@ internal sealed record MachineSpec(
     bool HidesStruct = false,
     bool HidesFactory = false,
     bool UsesAsAnonymous = false,
-    EquatableArray<string> AnonymousShapes = default);
+    EquatableArray<string> AnonymousShapes = default,
+    bool UsesRemember = false);

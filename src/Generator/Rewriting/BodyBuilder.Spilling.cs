@@ -605,7 +605,9 @@ internal sealed partial class BodyBuilder
         }));
         if (@switch.Arms.Any(a => a.WhenClause is { } when && ContainsAwait(when)))
         {
-            output.Add(SwitchOnArms(@switch, value, result, noMatch));
+            var reads = PlanPatternReads(@switch.Arms.Select(a => a.Pattern is DiscardPatternSyntax && a.WhenClause is null ? null : a.Pattern).ToList(),
+                @switch.Arms.Select(a => a.WhenClause is { } when && ContainsAwait(when)).ToList(), output);
+            output.Add(SwitchOnArms(@switch, value, result, noMatch, reads));
             return result;
         }
         // Arms are spilled in source order (state numbers follow the source), then chained from the last.
@@ -631,7 +633,7 @@ internal sealed partial class BodyBuilder
     /// tests in order (<see cref="SwitchLabelModel"/>): the pattern, then the guard, which may suspend. Each section
     /// stores its arm's value and leaves; none matching throws like C#.
     /// </summary>
-    private SwitchStmt SwitchOnArms(SwitchExpressionSyntax @switch, string value, string result, BlockStmt noMatch)
+    private SwitchStmt SwitchOnArms(SwitchExpressionSyntax @switch, string value, string result, BlockStmt noMatch, PatternReads reads)
     {
         var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
         var sections = new List<SwitchSectionModel>();
@@ -648,7 +650,9 @@ internal sealed partial class BodyBuilder
             else
             {
                 // 'x is _' would name a type called '_': the discard arm matches everything.
-                var test = arm.Pattern is DiscardPatternSyntax ? "true" : _rewriter.IsPattern(value, arm.Pattern);
+                var shared = arm.Pattern is not DiscardPatternSyntax && reads.Reads(arm.Pattern);
+                UsesRemember |= shared;
+                var test = arm.Pattern is DiscardPatternSyntax ? "true" : shared ? reads.Test(value, arm.Pattern) : _rewriter.IsPattern(value, arm.Pattern);
                 var guard = new List<Stmt>();
                 string? condition = null;
                 if (arm.WhenClause is { } when && ContainsAwait(when)) condition = Spill(when.Condition, guard);

@@ -55,7 +55,7 @@ internal sealed partial class BodyBuilder
     public List<AwaitSite> Awaits { get; } = new();
 
     /// <summary>The delegate types the machine declares for lambdas whose natural type C# synthesizes.</summary>
-    public SynthesizedDelegates SynthesizedDelegates { get; } = new();
+    public SynthesizedDelegates SynthesizedDelegates => _variables.SynthesizedDelegates;
 
     public List<FinallyModel> FinallyMethods { get; } = new();
 
@@ -448,15 +448,20 @@ internal sealed partial class BodyBuilder
             _enteredScopes.Add(@switch);
         }
         var governing = Spill(@switch.Expression, output);
-        if (@switch.Sections.SelectMany(s => s.Labels).Any(HasAwaitingGuard))
+        var all = @switch.Sections.SelectMany(s => s.Labels).ToList();
+        PatternReads? reads = null;
+        if (all.Any(HasAwaitingGuard))
+        {
             governing = StoreSwitchedValue(@switch.Expression, governing, output);
+            reads = PlanPatternReads(all.Select(l => (l as CasePatternSwitchLabelSyntax)?.Pattern).ToList(), all.Select(HasAwaitingGuard).ToList(), output);
+        }
         var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
         _jumps.Flatten(@switch, exit, null);
         var sections = new List<SwitchSectionModel>();
         foreach (var section in @switch.Sections)
         {
             // Variables of the labels that the section uses are fields, stored by the label's guard.
-            var labels = section.Labels.Select(l => BuildLabel(l, governing)).ToEquatableArray();
+            var labels = section.Labels.Select(l => BuildLabel(l, governing, reads)).ToEquatableArray();
             var body = new List<Stmt>();
             BuildStatements(section.Statements, body);
             sections.Add(new SwitchSectionModel(labels, Block(body)));
@@ -469,16 +474,42 @@ internal sealed partial class BodyBuilder
     /// <summary>
     /// A label as written, for the C# switch to test; or, when its <c>when</c> clause awaits, its pattern tested on
     /// the stored value (storing the variables that live in fields) and its guard spilled: the lowering runs them in
-    /// the label's turn (<see cref="SwitchLabelModel"/>).
+    /// the label's turn (<see cref="SwitchLabelModel"/>). A label reading a property that an awaiting guard separates
+    /// from another label's read (<see cref="PatternReads"/>) is tested in its turn too, as a condition.
     /// </summary>
-    private SwitchLabelModel BuildLabel(SwitchLabelSyntax label, string value)
+    private SwitchLabelModel BuildLabel(SwitchLabelSyntax label, string value, PatternReads? reads)
     {
-        if (label is not CasePatternSwitchLabelSyntax { WhenClause: { } when } pattern || !ContainsAwait(when))
+        if (label is not CasePatternSwitchLabelSyntax pattern)
             return new SwitchLabelModel(_rewriter.Rewrite(label), BodySyntax.Line(label), null);
-        var test = _rewriter.IsPattern(value, pattern.Pattern);
+        var awaits = pattern.WhenClause is { } awaited && ContainsAwait(awaited);
+        var shared = reads is not null && reads.Reads(pattern.Pattern);
+        if (!awaits && !shared)
+            return new SwitchLabelModel(_rewriter.Rewrite(label), BodySyntax.Line(label), null);
+        var test = shared ? reads!.Test(value, pattern.Pattern) : _rewriter.IsPattern(value, pattern.Pattern);
+        UsesRemember |= shared;
+        if (!awaits)
+        {
+            if (pattern.WhenClause is { } plain) test += $" && ({_rewriter.Rewrite(plain.Condition)})";
+            return new SwitchLabelModel(test, BodySyntax.Line(label), new LabelTestModel(Block(new List<Stmt>()), null));
+        }
         var guard = new List<Stmt>();
-        var condition = Spill(when.Condition, guard);
+        var condition = Spill(pattern.WhenClause!.Condition, guard);
         return new SwitchLabelModel(test, BodySyntax.Line(label), new LabelTestModel(Block(guard), condition));
+    }
+
+    /// <summary>True when a switch's patterns read a property once for the labels after an awaiting guard (<see cref="PatternReads"/>).</summary>
+    public bool UsesRemember { get; private set; }
+
+    /// <summary>
+    /// The properties a switch's patterns read once across its awaiting guards (<see cref="PatternReads"/>), with
+    /// the statements that start each run of the switch with none read.
+    /// </summary>
+    private PatternReads PlanPatternReads(IReadOnlyList<PatternSyntax?> patterns, IReadOnlyList<bool> awaits, List<Stmt> output)
+    {
+        var reads = PatternReads.Plan(_model, _rewriter, patterns, awaits, (name, type, node, comment) =>
+            type is null ? NewField(name, "bool", comment) : NewValueField(name, type, node, comment));
+        foreach (var reset in reads.Resets) output.Add(Synthesized(reset));
+        return reads;
     }
 
     /// <summary>

@@ -575,6 +575,10 @@ internal sealed class BodyRewriter(
     /// <summary>True when <paramref name="pattern"/> declares a variable that lives in a field (its test stores it).</summary>
     public bool StoresVariables(PatternSyntax pattern) => HoistedVariables(pattern).Count > 0;
 
+    /// <summary><c> &amp;&amp; Hoist(out _b, b)</c> when the variable <paramref name="designation"/> declares lives in a field, else empty.</summary>
+    public string StoreOf(SingleVariableDesignationSyntax designation) =>
+        model.GetDeclaredSymbol(designation) is ILocalSymbol symbol && variables.PatternLocal(symbol) is not null ? " && " + Store(symbol) : "";
+
     private string Store(ILocalSymbol symbol) => $"{GeneratedNames.Hoist}(out {variables.Access(symbol)}, {variables.PatternLocal(symbol)})";
 
     private List<(SingleVariableDesignationSyntax Designation, ILocalSymbol Symbol)> HoistedVariables(PatternSyntax pattern) =>

@@ -45,6 +45,7 @@ internal static class MachineRewriter
                 CancelledAtField = builder.CancelledAtField,
                 StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
+                UsesRemember = builder.UsesRemember,
                 UsesAsAnonymous = variables.Shapes.IsUsed,
                 AnonymousShapes = variables.Shapes.HelperDeclarations.ToEquatableArray(),
                 SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),

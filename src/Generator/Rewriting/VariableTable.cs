@@ -39,6 +39,9 @@ internal sealed class VariableTable
     /// <summary>The fields of values whose type mentions an anonymous type (shared with the body builder's spills).</summary>
     public AnonymousShapes Shapes { get; } = new();
 
+    /// <summary>The delegate types the machine declares for lambdas whose natural type C# synthesizes (shared with the body builder).</summary>
+    public SynthesizedDelegates SynthesizedDelegates { get; } = new();
+
     /// <summary>Some condition stores a pattern or catch variable in its field through the <c>Hoist</c> helper.</summary>
     public bool UsesHoist { get; private set; }
 
@@ -121,6 +124,7 @@ internal sealed class VariableTable
         var awaitContainers = BodySyntax.AwaitContainers(body);
         var awaitingTries = TryRegions(body).Where(region => awaits.Any(a => region.Contains(a.Span))).ToList();
         var seenNames = new HashSet<string>();
+        var synthesizedLocals = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var (symbol, declaration) in declarations)
         {
             var inNested = BodySyntax.IsInsideNestedFunction(declaration, body);
@@ -150,7 +154,15 @@ internal sealed class VariableTable
                 }
                 // A type built from an anonymous type is stored with object in its place (AnonymousShapes).
                 var anonymous = AnonymousShapes.Mentions(symbol.Type);
-                var type = anonymous ? AnonymousShapes.StoredType(symbol.Type) : AwaitClassifier.TypeName(symbol.Type, declaration);
+                string type;
+                if (anonymous) type = AnonymousShapes.StoredType(symbol.Type);
+                else if (symbol.Type is INamedTypeSymbol { IsAnonymousType: true, TypeKind: TypeKind.Delegate } synthesized)
+                {
+                    // `var add = (int x, ref int total) => ...;` kept across an await: a field of the machine's stand-in type.
+                    type = SynthesizedDelegates.FieldTypeOf(synthesized, declaration);
+                    synthesizedLocals.Add(synthesized);
+                }
+                else type = AwaitClassifier.TypeName(symbol.Type, declaration);
                 string Typed(string storage) => Shapes.Access(storage, symbol.Type, declaration);
                 if (iterationScope is not null)
                 {
@@ -203,6 +215,9 @@ internal sealed class VariableTable
                 _access[symbol] = names.Allocate(symbol.Name + "_");
         }
         FindLocalFunctionCopies(model, body);
+        foreach (var synthesized in synthesizedLocals)
+            SynthesizedDelegates.RequireOneType(model, body, synthesized, _hoisted.Contains,
+                lambda => !BodySyntax.IsInsideNestedFunction(lambda, body) && LambdaReceives(model, lambda).Count > 0);
     }
 
     /// <summary>

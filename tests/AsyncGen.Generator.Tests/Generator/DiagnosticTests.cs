@@ -70,7 +70,8 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("checked { int x = await Task.FromResult(1); x += new int[2].AsSpan() is var s ? s.Length : 1; s[0] = x; return x; }", "declares the variable 's' of the ref struct type 'System.Span<int>', inside a checked block that awaits")]
-    [InlineData("var add = (int x = 2) => x;\n        await Task.Yield();\n        return add();", "a lambda of a delegate type C# synthesizes (default parameter values, a ref return, ref/out/in/params/scoped parameters) kept across an await in a 'var' local: no field can name its type (declare a named delegate type")]
+    [InlineData("var scale = (double x = double.NaN) => x;\n        await Task.Yield();\n        return double.IsNaN(scale()) ? 1 : 0;", "kept across an await in a 'var' local, whose signature mentions an anonymous type or has a default value C# cannot write as a constant (such as NaN)")]
+    [InlineData("var add = (ref int x) => x++;\n        var twice = Twice((ref int x) => x += 2);\n        await Task.Yield();\n        var n = 0;\n        add(ref n);\n        return n;", "that is not stored in a 'var' local kept across an await, while such a local has that type")]
     [InlineData("try { await Task.Yield(); goto done; } finally { await Task.Yield(); }\n        done: return 1;", "'goto'")]
     [InlineData("foreach (var item in new[] { 1, 2 }) { await Task.Yield(); var make = () => new { Item = item }; make(); }\n        return 1;", "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>'")]
     [InlineData("var filter = new { Min = 2 };\n        await Task.Yield();\n        System.Linq.Expressions.Expression<Func<int, bool>> test = x => x > filter.Min;\n        return test.Compile()(3) ? 1 : 0;", "the anonymous-typed local 'filter' kept across an await, read inside an expression tree lambda")]
@@ -81,6 +82,7 @@ public class DiagnosticTests
                 private static readonly object gate = new();
                 private static async System.Collections.Generic.IAsyncEnumerable<int> Items() { await Task.Yield(); yield return 1; }
                 private sealed class Disposable : IAsyncDisposable { public ValueTask DisposeAsync() => default; }
+                private static T Twice<T>(T step) => step;
 
                 [PollAsync]
                 public static async Future<int> Work()

@@ -169,10 +169,10 @@ public class NoSilentFallbackTests
                 private static readonly object Gate = new();
 
                 [PollAsync]
-                public static async Future<int> Work() { lock (Gate) { } var add = (int x = 1) => x; await Task.Yield(); return add(); }
+                public static async Future<int> Work() { lock (Gate) { } var add = (double x = double.NaN) => x; await Task.Yield(); return (int)add(); }
             }
             """).AssertCompiles();
-        Assert.Contains("// This method runs through the fallback builder: it uses a lambda of a delegate type C# synthesizes", run.Source("WorkFuture"), StringComparison.Ordinal);
+        Assert.Contains("// This method runs through the fallback builder: it uses a lambda whose delegate type C# synthesizes", run.Source("WorkFuture"), StringComparison.Ordinal);
         Assert.Contains("instead of 'var') (AG0005, line", run.Source("WorkFuture"), StringComparison.Ordinal);
     }
 }

@@ -229,6 +229,27 @@ public class SnapshotTests
         """, "ClassifyFuture");
 
     [Fact]
+    public void Labels_after_an_awaiting_guard_read_shared_properties_once() => Verify("""
+            public sealed class Order { public int Status { get; set; } public string? Region { get; set; } }
+
+            [PollAsync]
+            public static async Future<string> Route(Order order, Func<Order, Task<bool>> claim)
+            {
+                switch (order)
+                {
+                    case { Status: 1, Region: "eu" } when await claim(order):
+                        return "claimed";
+                    case { Status: 1 or 2 }:
+                        return "open";
+                    case { Region: var region }:
+                        return "closed in " + region;
+                    default:
+                        return "no order";
+                }
+            }
+        """, "RouteFuture");
+
+    [Fact]
     public void Switch_expression_arm_whose_when_clause_awaits() => Verify("""
             [PollAsync]
             public static async Future<string> Name(int number, Func<int, Task<bool>> isKnown) => number switch
@@ -677,16 +698,16 @@ public class SnapshotTests
                 [PollAsync]
                 public static async Future<int> Locked(object gate)
                 {
-                    var add = (int x = 1) => x;
+                    var add = (double x = double.NaN) => x;
                     await Task.Yield();
-                    return add() + await Task.FromResult(1);
+                    return (int)add() + await Task.FromResult(1);
                 }
             }
             """;
         var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
         var warning = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("AG0005", warning.Id);
-        Assert.Contains("a lambda of a delegate type C# synthesizes", warning.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("a lambda whose delegate type C# synthesizes", warning.GetMessage(), StringComparison.Ordinal);
         Snapshot.Verify(run.Source(".LockedFuture.g.cs"), nameof(SnapshotTests));
     }
 

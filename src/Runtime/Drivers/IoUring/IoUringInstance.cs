@@ -305,6 +305,9 @@ internal sealed unsafe class IoUringInstance : IParker
         }
     }
 
+    /// <summary>How far ahead of the completion being dispatched <see cref="Reap"/> prefetches: 1, the one after next (a dispatch takes longer than a miss).</summary>
+    private const uint PrefetchDistance = 1;
+
     /// <summary>Parking thread (or the driver's shutdown): dispatches every completion in the CQ.</summary>
     public int Reap()
     {
@@ -314,6 +317,10 @@ internal sealed unsafe class IoUringInstance : IParker
             while (_ring.TryReapOne(out var cqe))
             {
                 count++;
+                // At 1,000 connections each completion's registration was last touched a thousand requests ago, and
+                // the first touch (IoUringDriver.Find) was 1.8 % of the server's samples: fetch the one after next
+                // while this one is dispatched.
+                if (_ring.TryPeekUserData(PrefetchDistance, out ulong next)) _driver.Prefetch(next);
                 Dispatch(cqe);
             }
             _ring.PublishCqHead();

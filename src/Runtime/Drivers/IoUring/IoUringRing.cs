@@ -228,6 +228,22 @@ internal sealed unsafe class IoUringRing : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Parking thread: the user data of the completion <paramref name="ahead"/> places after the next one to reap, if
+    /// the kernel published it (what <see cref="IoUringInstance.Reap"/> prefetches for).
+    /// </summary>
+    public bool TryPeekUserData(uint ahead, out ulong userData)
+    {
+        uint index = _cqHeadLocal + ahead;
+        if ((int)(Volatile.Read(ref *_cqTail) - index) <= 0)
+        {
+            userData = 0;
+            return false;
+        }
+        userData = _cqes[index & _cqMask].UserData;
+        return true;
+    }
+
     /// <summary>Parking thread: hands reaped CQ slots back to the kernel.</summary>
     public void PublishCqHead() => Volatile.Write(ref *_cqHead, _cqHeadLocal);
 
