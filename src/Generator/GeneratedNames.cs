@@ -68,11 +68,23 @@ internal static class GeneratedNames
     /// </summary>
     public const string AsAnonymous = "AsAnonymous";
 
+    /// <summary>
+    /// The by-value twin of <see cref="AsAnonymous"/> for reads inside an expression tree lambda, where C# forbids a
+    /// ref-returning call (CS8153): <c>AnonymousValue(__closure.filter, false ? new { Min = default(int) } : default!)</c>.
+    /// </summary>
+    public const string AnonymousValue = "AnonymousValue";
+
     /// <summary>The prefix of the never-called helpers that give the shape of a generic type built from an anonymous type.</summary>
     public const string AnonymousShapePrefix = "AnonymousShape";
 
     /// <summary>The <paramref name="number"/>-th helper giving a generic type's shape: <c>AnonymousShape1</c>.</summary>
     public static string AnonymousShape(int number) => AnonymousShapePrefix + N(number);
+
+    /// <summary>The prefix of the helpers that create a lambda of a delegate type built from an anonymous type from an iteration's variables.</summary>
+    public const string LambdaCreatorPrefix = "CreateLambda";
+
+    /// <summary>The helper creating such a lambda from <paramref name="arity"/> variables: <c>CreateLambda1</c>.</summary>
+    public static string LambdaCreator(int arity) => LambdaCreatorPrefix + N(arity);
 
     /// <summary>The range variable of a query written on from a stored part whose elements carry several range variables.</summary>
     public const string QueryRow = "__row";
@@ -103,12 +115,12 @@ internal static class GeneratedNames
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous, AnonymousValue };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
-        IsNumbered(name, AnonymousShapePrefix);
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or AnonymousValue or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
+        IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     /// <summary>
     /// True when a user local or local function named <paramref name="name"/> would hide something the machine's
@@ -118,7 +130,7 @@ internal static class GeneratedNames
     public static bool IsTakenInsideMachine(string name) =>
         name.StartsWith("__", System.StringComparison.Ordinal) || System.Array.IndexOf(Reserved, name) >= 0 ||
         name is DisposeChild or CancelInPlace or CollectFrames || IsNumbered(name, FinallyPrefix) || IsNumbered(name, ClosureType) ||
-        IsNumbered(name, AnonymousShapePrefix);
+        IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     private static bool IsNumbered(string name, string prefix) =>
         name.StartsWith(prefix, System.StringComparison.Ordinal) && name.Substring(prefix.Length).All(char.IsDigit);

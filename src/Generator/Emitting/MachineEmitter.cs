@@ -216,10 +216,24 @@ internal static class MachineEmitter
             writer.Line($"private static ref T {GeneratedNames.AsAnonymous}<TStored, T>(ref TStored stored, T shape) => ref global::System.Runtime.CompilerServices.Unsafe.As<TStored, T>(ref stored);");
         }
 
+        if (spec.UsesAnonymousValue)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>The value of a field read as the type of its shape, as {GeneratedNames.AsAnonymous} does, inside an expression tree (which allows no ref-returning call).</summary>");
+            writer.Line($"private static T {GeneratedNames.AnonymousValue}<TStored, T>(TStored stored, T shape) => global::System.Runtime.CompilerServices.Unsafe.As<TStored, T>(ref stored);");
+        }
+
         foreach (var declaration in spec.AnonymousShapes)
         {
             writer.Line();
             writer.Line("/// <summary>Gives the shape of a generic type built from an anonymous type; never called.</summary>");
+            writer.Line(declaration);
+        }
+
+        foreach (var declaration in spec.LambdaCreators)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Creates a lambda from an iteration's variables; its delegate type, built from an anonymous type, comes from the shape, never evaluated.</summary>");
             writer.Line(declaration);
         }
 

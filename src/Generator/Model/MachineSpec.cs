@@ -17,6 +17,10 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>UsesAsAnonymous</c>, <c>AnonymousShapes</c>: Fields hold values whose type mentions an anonymous type (the
 /// <c>AsAnonymous</c> helper is emitted), and the declarations of the helpers giving the shapes of generic types built
 /// from them (see <c>Rewriting/AnonymousShapes</c>).</para>
+/// <para><c>UsesAnonymousValue</c>: An expression tree lambda reads such a value (the by-value <c>AnonymousValue</c>
+/// helper is emitted).</para>
+/// <para><c>LambdaCreators</c>: Helpers creating lambdas of delegate types built from anonymous types from an
+/// iteration's variables (see <c>AnonymousShapes.CreateLambda</c>).</para>
 /// <para><c>ScopeClosures</c>: Closures of blocks inside loops, created each time the block starts.</para>
 /// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
 /// its signature uses a private or protected type (the machine could not expose it otherwise).</para>
@@ -63,4 +67,6 @@ internal sealed record MachineSpec(
     bool HidesFactory = false,
     bool UsesAsAnonymous = false,
     EquatableArray<string> AnonymousShapes = default,
-    bool UsesRemember = false);
+    bool UsesRemember = false,
+    EquatableArray<string> LambdaCreators = default,
+    bool UsesAnonymousValue = false);

@@ -26,6 +26,46 @@ internal sealed class AnonymousShapes
     /// <summary>The helpers the shapes call (never at run time), in order of first use.</summary>
     public List<string> HelperDeclarations { get; } = new();
 
+    /// <summary>Declarations of the helpers that create lambdas of delegate types built from anonymous types (<see cref="CreateLambda"/>).</summary>
+    public List<string> LambdaCreators { get; } = new();
+
+    /// <summary>
+    /// A lambda of a delegate type built from an anonymous type (<c>Func&lt;string, anon&gt;</c>) created by the wrapper
+    /// that gives it this iteration's variables (<c>l =&gt; new { Line = l, Order = order }</c> in a loop that awaits). No
+    /// cast can name the type, so a helper infers it from the delegate's shape, never evaluated, and calls
+    /// <paramref name="create"/> with the variables: <c>CreateLambda1(false ? AnonymousShape1(...) : default!, _order,
+    /// (orderCopy) =&gt; l =&gt; new { Line = l, Order = orderCopy })</c>.
+    /// </summary>
+    public string CreateLambda(INamedTypeSymbol delegateType, SyntaxNode node, IReadOnlyList<string> values, string create)
+    {
+        var shape = Shape(delegateType, node);
+        var helper = GeneratedNames.LambdaCreator(values.Count);
+        if (!LambdaCreators.Any(d => d.Contains(" " + helper + "<")))
+        {
+            var parameters = Enumerable.Range(1, values.Count).Select(i => "T" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+            var arguments = string.Join(", ", parameters.Select(t => t + " " + t.ToLowerInvariant()));
+            LambdaCreators.Add($"private static TDelegate {helper}<{string.Join(", ", parameters)}, TDelegate>(TDelegate shape, {arguments}, " +
+                               $"global::System.Func<{string.Join(", ", parameters)}, TDelegate> create) => create({string.Join(", ", parameters.Select(t => t.ToLowerInvariant()))});");
+        }
+        return $"{helper}(false ? {shape} : default!, {string.Join(", ", values)}, {create})";
+    }
+
+    /// <summary>An expression tree lambda reads such a value: the machine declares <c>AnonymousValue</c>.</summary>
+    public bool IsValueUsed { get; private set; }
+
+    /// <summary>
+    /// <paramref name="access"/> (an <see cref="Access"/> of a stored value) as an expression tree lambda reads it, where
+    /// C# forbids the ref-returning <c>AsAnonymous</c> (CS8153): the same reinterpretation, returning the value. A tree
+    /// cannot assign, so a copy is all it needs; it shows a call of the machine's helper where C#'s shows a field.
+    /// </summary>
+    public string InExpressionTree(string access)
+    {
+        var prefix = GeneratedNames.AsAnonymous + "(ref ";
+        if (!access.StartsWith(prefix, System.StringComparison.Ordinal)) return access;
+        IsValueUsed = true;
+        return GeneratedNames.AnonymousValue + "(" + access.Substring(prefix.Length);
+    }
+
     /// <summary>Some field holds a value of an anonymous type: the machine declares <c>AsAnonymous</c>.</summary>
     public bool IsUsed { get; private set; }
 

@@ -135,12 +135,11 @@ internal sealed class BodyRewriter(
             case IParameterSymbol when node.Parent is NameColonSyntax:
                 return node; // the name of a named argument, not a use of the parameter
             case ILocalSymbol when variables.LambdaCopy(symbol) is { } copy && BodySyntax.IsInsideNestedFunction(node, body):
-                return ParseExpression(copy).WithTriviaFrom(node);
+                return ParseExpression(IsAnonymousInExpressionTree(copy, node) ? variables.Shapes.InExpressionTree(copy) : copy).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol when variables.Access(symbol) is { } access:
                 // An anonymous-typed variable kept across an await is read through a ref-returning call, which C#
-                // forbids in an expression tree (CS8153).
-                if (access.StartsWith(GeneratedNames.AsAnonymous, System.StringComparison.Ordinal) && IsInsideExpressionTree(node))
-                    throw new UnsupportedConstructException(node, $"the anonymous-typed local '{symbol.Name}' kept across an await, read inside an expression tree lambda (copy the members the lambda reads into locals before it: 'var value = {symbol.Name}.Member;')");
+                // forbids in an expression tree (CS8153): there it is read by value.
+                if (IsAnonymousInExpressionTree(access, node)) access = variables.Shapes.InExpressionTree(access);
                 return ParseExpression(access).WithTriviaFrom(node);
             case ILocalSymbol or IParameterSymbol:
                 return node;
@@ -239,6 +238,10 @@ internal sealed class BodyRewriter(
                 return true;
         return false;
     }
+
+    /// <summary>Whether <paramref name="access"/> reads an anonymous-typed value through <c>AsAnonymous</c> inside an expression tree.</summary>
+    private bool IsAnonymousInExpressionTree(string access, SyntaxNode node) =>
+        access.StartsWith(GeneratedNames.AsAnonymous, System.StringComparison.Ordinal) && IsInsideExpressionTree(node);
 
     /// <summary>Whether <paramref name="node"/> is inside a lambda of the body converted to an expression tree.</summary>
     private bool IsInsideExpressionTree(SyntaxNode node) =>
@@ -340,10 +343,16 @@ internal sealed class BodyRewriter(
                 ? throw new UnsupportedConstructException(original, "an expression tree lambda whose type is built from an anonymous type, capturing a variable of which each iteration of a loop that awaits has its own (build the expression in a method that is not async, taking the variable as a parameter)")
                 : tree.ToDisplayString(PollAsyncShape.TypeFormat);
         }
+        else if (DelegateTypeOf(original) is { IsAnonymousType: false } anonymousDelegate && AnonymousShapes.Mentions(anonymousDelegate))
+        {
+            // `l => new { Line = l, Order = order }`: no cast can name Func<string, anonymous type>; a helper infers it.
+            var create = $"({string.Join(", ", received.Select(r => r.Name))}) => {rewritten.WithoutTrivia().ToFullString()}";
+            return ParseExpression(variables.Shapes.CreateLambda(anonymousDelegate, original, received.Select(r => r.Value).ToList(), create)).WithTriviaFrom(rewritten);
+        }
         else
         {
             if (DelegateTypeOf(original) is not { } delegateType || DelegateTypeName(delegateType) is not { } name)
-                throw new UnsupportedConstructException(original, "a lambda whose delegate type is built from an anonymous type (such as 'Func<anonymous type>': 'var make = () => new { Id = item };', or with a default value C# cannot write, such as NaN), which the machine cannot name, capturing a variable of which each iteration of a loop that awaits has its own (return a type you declare, such as a record, or convert the lambda to a named delegate type you declare)");
+                throw new UnsupportedConstructException(original, "a lambda whose delegate type C# synthesizes with a parameter of an anonymous type or a default value C# cannot write (such as NaN), which the machine cannot declare, capturing a variable of which each iteration of a loop that awaits has its own (convert the lambda to a named delegate type you declare, with a parameter type you declare, such as a record)");
             RequireNoUnwrappedTwin(original, delegateType);
             delegateName = name;
         }

@@ -46,6 +46,8 @@ internal static class MachineRewriter
                 StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
                 UsesRemember = builder.UsesRemember,
+                LambdaCreators = variables.Shapes.LambdaCreators.ToEquatableArray(),
+                UsesAnonymousValue = variables.Shapes.IsValueUsed,
                 UsesAsAnonymous = variables.Shapes.IsUsed,
                 AnonymousShapes = variables.Shapes.HelperDeclarations.ToEquatableArray(),
                 SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),

@@ -97,6 +97,9 @@ internal static class DriverFactory
                 if (errno == 0)
                 {
                     driver!.SimulatedWorkerRingErrno = options.SimulatedWorkerRingErrno;
+                    driver.SimulateSingleIssuerRefused = options.SimulateIoUringSingleIssuerRefused;
+                    driver.BatchedWorkerRings = options.BatchedWorkerRings
+                        || Environment.GetEnvironmentVariable(DriverOptions.BatchedWorkerRingsVariable) == "1";
                     return driver;
                 }
                 ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));

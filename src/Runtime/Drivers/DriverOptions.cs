@@ -14,6 +14,9 @@ public sealed class DriverOptions
     /// <summary>The environment variable that forces a driver for executors whose options say <see cref="IoDriverKind.Auto"/>.</summary>
     public const string EnvironmentVariable = "ASYNCGEN_DRIVER";
 
+    /// <summary>The environment variable that turns <see cref="BatchedWorkerRings"/> on for every executor when it is <c>1</c>.</summary>
+    public const string BatchedWorkerRingsVariable = "ASYNCGEN_IOURING_BATCHED_RINGS";
+
     /// <summary>The default options: <see cref="IoDriverKind.Auto"/>.</summary>
     public static DriverOptions Default { get; } = new();
 
@@ -23,6 +26,16 @@ public sealed class DriverOptions
     /// cannot provide falls back to the next best (io_uring → epoll), reported by the <c>AsyncGen</c> event source.
     /// </summary>
     public IoDriverKind Driver { get; init; }
+
+    /// <summary>
+    /// io_uring under a work-stealing executor: each worker's ring is created <c>IORING_SETUP_SINGLE_ISSUER |
+    /// DEFER_TASKRUN</c> (enabled by its worker) and its parks wait for a batch of completions (one per 16 requests in
+    /// flight on the ring, at most 200 µs: <c>min_wait</c>). Off by default (or <see cref="BatchedWorkerRingsVariable"/>):
+    /// on the loaded development machine it cut context switches and <c>io_uring_enter</c> calls but not the CPU per
+    /// request (src/Runtime/Executors/WorkStealing/README.md, "Which ring a socket lives on, and batched ring waits"). A kernel that refuses the flags
+    /// (before 6.1) or the minimum wait (before 6.12) keeps unbatched rings, reported by the <c>AsyncGen</c> event source.
+    /// </summary>
+    public bool BatchedWorkerRings { get; init; }
 
     /// <summary>
     /// Tests only: io_uring setup fails with this errno (ENOSYS, EPERM…) as if the kernel refused it, so the fallback
@@ -41,6 +54,12 @@ public sealed class DriverOptions
     /// (SUBMIT_ALL, COOP_TASKRUN, TASKRUN_FLAG), so that fallback runs here. False: no simulation.
     /// </summary>
     internal bool SimulateIoUringOptionalFlagsRefused { get; init; }
+
+    /// <summary>
+    /// Tests only: io_uring worker rings are created as on a kernel before 6.1, which refuses IORING_SETUP_SINGLE_ISSUER
+    /// | DEFER_TASKRUN, so they run without batched waits (counted, event 20). False: no simulation.
+    /// </summary>
+    internal bool SimulateIoUringSingleIssuerRefused { get; init; }
 
     /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
     internal uint IoUringEntries { get; init; }

@@ -250,6 +250,22 @@ public class SnapshotTests
         """, "RouteFuture");
 
     [Fact]
+    public void Lambda_of_a_delegate_type_built_from_an_anonymous_type_capturing_a_loop_variable_is_created_by_a_helper() => Verify("""
+            [PollAsync]
+            public static async Future<string> Label(int[] orders)
+            {
+                var text = "";
+                foreach (var order in orders)
+                {
+                    await Task.Yield();
+                    var lines = System.Linq.Enumerable.Select(new[] { "a", "b" }, l => new { Line = l, Order = order });
+                    text += string.Join(",", lines);
+                }
+                return text;
+            }
+        """, "LabelFuture");
+
+    [Fact]
     public void Switch_expression_arm_whose_when_clause_awaits() => Verify("""
             [PollAsync]
             public static async Future<string> Name(int number, Func<int, Task<bool>> isKnown) => number switch

@@ -156,8 +156,8 @@ public class IoUringDriverTests
         });
         var driver = Assert.IsType<IoUringDriver>(executor.Driver.Io);
 
-        Assert.Equal(2, driver.InstanceCount); // the fallback is per flag, not per ring: both rings exist
-        Assert.Equal(2, driver.OptionalFlagsFallbackCount); // the driver's ring and worker 1's
+        Assert.Equal(3, driver.InstanceCount); // the fallback is per flag, not per ring: every ring exists
+        Assert.Equal(3, driver.OptionalFlagsFallbackCount); // the driver's ring and both workers'
         var fallback = Assert.Single(listener.Fallbacks);
         Assert.StartsWith("IoUring -> IoUring without COOP_TASKRUN: ", fallback);
         Assert.Equal(100_000, executor.BlockOn(EchoThrough(100_000), s_limit));

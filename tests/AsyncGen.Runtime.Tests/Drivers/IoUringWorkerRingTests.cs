@@ -62,10 +62,25 @@ public class IoUringWorkerRingTests
         using var listener = new FallbackListener();
         using var executor = TwoWorkers();
 
-        Assert.Equal(2, Uring(executor).InstanceCount); // worker 0 keeps the driver's ring, worker 1 gets one
+        Assert.Equal(3, Uring(executor).InstanceCount); // the driver's shared ring, and one for each worker
         Assert.Equal(0, Uring(executor).SharedRingFallbackCount);
+        Assert.False(Uring(executor).WorkerInstance(0).Batched || Uring(executor).WorkerInstance(1).Batched); // opt-in
         Assert.Empty(listener.Fallbacks);
         Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+    }
+
+    [Fact]
+    public void Batched_worker_rings_are_single_issuer_wait_for_batches_and_serve()
+    {
+        using var listener = new FallbackListener();
+        using var executor = new WorkStealingExecutor(2, new DriverOptions { Driver = IoDriverKind.IoUring, BatchedWorkerRings = true });
+        var driver = Uring(executor);
+        Assert.True(driver.WorkerInstance(0).SingleIssuer && driver.WorkerInstance(1).SingleIssuer);
+        Assert.True(driver.WorkerInstance(0).Batched && driver.WorkerInstance(1).Batched);
+        Assert.Equal(0, driver.BatchedWaitFallbackCount);
+        Assert.Empty(listener.Fallbacks);
+        Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+        Assert.Equal(0, driver.ForeignRingSubmitCount); // SINGLE_ISSUER would have refused one (EEXIST)
     }
 
     [Fact]
@@ -263,10 +278,12 @@ public class IoUringWorkerRingTests
     }
 
     [Fact]
-    public void Entering_a_workers_ring_from_another_thread_is_counted()
+    public void A_deferred_receive_naming_the_closing_fd_is_pointed_at_a_duplicate_without_entering_the_workers_ring()
     {
-        // The submit-everything before an fd closes enters every ring from the disposing thread, submitting what the
-        // ring's worker deferred: its completion work then runs on that thread (review finding 7). Counted.
+        // Worker 1 deferred a receive naming the fd into its own ring; another thread closes the socket. It may not
+        // enter ring 1 (SINGLE_ISSUER refuses it; an enter would run the ring's completion work on the closer), and
+        // the SQE may not name the number after the close: it is pointed at a duplicate the registration keeps until
+        // the receive's last completion, and nothing enters ring 1 but its worker.
         Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
         using (driver)
         {
@@ -277,8 +294,10 @@ public class IoUringWorkerRingTests
             using (server)
             {
                 var registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+                int fd = registration.Fd;
                 using var woken = new ThreadSignal();
                 var worker1 = new WorkerThread(driver, 1);
+                var ring1 = driver.WorkerInstance(1);
                 try
                 {
                     uint deferred = 0;
@@ -288,26 +307,32 @@ public class IoUringWorkerRingTests
                         deferred = driver.Unsubmitted;
                     });
                     Assert.Equal(1u, deferred);
-                    Assert.Equal(0, driver.ForeignRingSubmitCount);
-                    // The receive's SQE names the fd about to close: this thread must enter ring 1 (no waiting for
-                    // its worker), which submits the cancel left there too. Without that enter the SQE would reach the
-                    // kernel after the close, naming whatever the number names then.
+                    Assert.True(ring1.HasUnsubmittedNaming(fd));
+                    int descriptors = Loopback.OpenDescriptors().Length;
                     registration.Deregister();
-                    Assert.True(driver.ForeignRingSubmitCount > 0);
-                    Assert.Equal(1, driver.ForwardedSubmitCount); // the cancel, queued before the scan found the receive
+                    Assert.Equal(0, driver.ForeignRingSubmitCount);
+                    Assert.Equal(2u, ring1.Unsubmitted); // the receive, now naming the duplicate, and its cancel
+                    Assert.False(ring1.HasUnsubmittedNaming(fd));
+                    int duplicate = registration.LingerFd;
+                    Assert.True(duplicate >= 0 && duplicate != fd);
+                    Assert.True(ring1.HasUnsubmittedNaming(duplicate));
+                    Assert.Equal(descriptors + 1, Loopback.OpenDescriptors().Length);
+                    Assert.Equal(1, driver.ForwardedSubmitCount); // the cancel
                     // Both are the Meter's too, per executor (review finding 10): here an executor's metrics over this driver.
                     var metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, threads: 2, () => 0, () => 0, _ => 0) { IoDriver = driver };
                     try
                     {
                         Assert.Equal(1, MeterReading(metrics, "asyncgen.io.forwarded_submits"));
-                        Assert.Equal(driver.ForeignRingSubmitCount, MeterReading(metrics, "asyncgen.io.foreign_ring_submits"));
+                        Assert.Equal(0, MeterReading(metrics, "asyncgen.io.foreign_ring_submits"));
                     }
                     finally
                     {
                         metrics.Unregister();
                     }
-                    Assert.Equal(0u, driver.WorkerInstance(1).Unsubmitted);
+                    // Worker 1's next turns submit both; the receive ends cancelled and the duplicate closes with it.
                     worker1.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
+                    Assert.Equal(descriptors, Loopback.OpenDescriptors().Length); // the duplicate closed with it
+                    Assert.Equal(0, driver.ForeignRingSubmitCount);
                 }
                 finally
                 {
@@ -364,8 +389,11 @@ public class IoUringWorkerRingTests
     }
 
     [Fact]
-    public void A_cancel_for_a_ring_whose_worker_has_ended_is_submitted_by_the_thread_that_queues_it()
+    public void A_worker_drains_its_ring_before_it_ends_so_nothing_is_left_for_another_thread_to_enter()
     {
+        // A SINGLE_ISSUER ring can be entered by its worker only: before the worker ends, it cancels everything there
+        // and turns the ring until every request's last completion. Afterwards the socket's receive is over (its
+        // Deregister queues no cancel), and an SQE that still addresses the ring goes to the shared ring instead.
         Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
         using (driver)
         {
@@ -385,20 +413,124 @@ public class IoUringWorkerRingTests
                         Assert.False(registration.TryReceive(server, new byte[1], woken.Waker, out _));
                         driver.SubmitDeferred(); // armed in the kernel: nothing of it waits in the SQ
                     });
+                    Assert.Equal(1, registration.InFlight);
                 }
                 finally
                 {
-                    worker1.Dispose(); // its worker ends: ring 1 has no owner to leave SQEs for
+                    worker1.Dispose(); // its worker ends: it drains ring 1 first
                 }
-                registration.Deregister(); // the cancel goes to ring 1, submitted by this thread at once
+                var ring1 = driver.WorkerInstance(1);
+                Assert.True(ring1.Retired);
+                Assert.Equal(0, registration.InFlight); // the receive ended (cancelled) on ring 1, reaped by its worker
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30))); // and its reader was woken to see that
+                registration.Deregister();
+                Assert.Equal(0, driver.LingeringCount); // nothing in flight: freed at once, no cancel queued
                 Assert.Equal(0, driver.ForwardedSubmitCount);
-                Assert.Equal(0u, driver.WorkerInstance(1).Unsubmitted);
-                Assert.True(driver.ForeignRingSubmitCount > 0);
-                // Nobody parks in ring 1 any more: the cancelled receive's last completion waits there until the
-                // driver's Dispose drains every ring (which this using does; the other tests' LingeringCount checks
-                // are of rings a worker still turns).
+                Assert.Same(driver.SharedInstance, ring1.QueueCancel(0)); // a retired ring takes no SQE
+                Assert.Equal(0u, ring1.Unsubmitted);
+                Assert.Equal(0, driver.ForeignRingSubmitCount);
             }
         }
+    }
+
+    [Fact]
+    public void A_thread_that_finds_a_workers_submission_queue_full_leaves_its_sqes_aside_and_wakes_the_worker()
+    {
+        // An 8-entry SQ, and another thread queues 20 cancels into worker 0's ring: it may neither enter the ring nor
+        // wait for the worker (it could hold a lock the worker needs), so what does not fit is left aside, the
+        // worker is woken, and the worker's turns move it into the SQ and submit it.
+        Assert.Equal(0, IoUringDriver.TryCreate(8, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            var worker0 = new WorkerThread(driver, 0);
+            var ring0 = driver.WorkerInstance(0);
+            try
+            {
+                worker0.Run(() => driver.SubmitDeferred());
+                for (int i = 0; i < 20; i++) ring0.QueueCancel(CompletionToken.Make(1, 1, OperationKind.Receive)); // nothing to cancel: ENOENT
+                Assert.True(ring0.OverflowCount > 0, "nothing was left aside: the SQ was not full");
+                Assert.Equal(20, driver.ForwardedSubmitCount);
+                Assert.Equal(0, driver.ForeignRingSubmitCount);
+                worker0.Run(() => ParkUntil(driver, () => ring0.OverflowCount == 0 && ring0.Unsubmitted == 0));
+            }
+            finally
+            {
+                worker0.Dispose();
+            }
+            Assert.True(ring0.Retired); // every one of them completed (the drain counts them)
+        }
+    }
+
+    [Fact]
+    public void A_lone_completion_ends_a_batched_wait_after_the_minimum_wait()
+    {
+        // 64 receives armed on worker 0's ring make its park wait for a batch (65 requests / 16 = 4 completions), and
+        // only one arrives: the kernel's min_wait makes the wait settle for it (without it the park would sleep on).
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            driver!.BatchedWorkerRings = true;
+            Assert.True(driver.TryCreateWorkerRings(2));
+            var ring0 = driver.WorkerInstance(0);
+            Assert.True(ring0.Batched);
+            using var listener = Listening(100);
+            var pairs = Enumerable.Range(0, 64).Select(_ => Pair(listener)).ToArray();
+            var registrations = pairs.Select(p => Assert.IsType<IoUringRegistration>(driver.Register(p.Server, connecting: false))).ToArray();
+            using var woken = new ThreadSignal();
+            var worker0 = new WorkerThread(driver, 0);
+            try
+            {
+                var one = new byte[1];
+                worker0.Run(() =>
+                {
+                    for (int i = 0; i < pairs.Length; i++) Assert.False(registrations[i].TryReceive(pairs[i].Server, one, woken.Waker, out _));
+                    driver.Park(0); // submitted, and the wake read armed
+                });
+                long batched = ring0.BatchedWaitCount;
+                worker0.Start(() => driver.Park(Timeout.Infinite));
+                SpinWait.SpinUntil(() => ring0.HasParker, TimeSpan.FromSeconds(30));
+                pairs[17].Client.Send([42]);
+                bool returned = worker0.Finish(TimeSpan.FromSeconds(30));
+                if (!returned) ring0.Unpark();
+                Assert.True(returned, "a batched wait with one completion did not return");
+                Assert.True(ring0.BatchedWaitCount > batched, "the park did not wait for a batch");
+                Assert.Equal(1, registrations[17].HeldBuffers);
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
+            }
+            finally
+            {
+                if (worker0.Running) ring0.Unpark();
+                worker0.Dispose();
+                foreach (var registration in registrations) registration.Deregister();
+                foreach (var (client, server) in pairs)
+                {
+                    client.Dispose();
+                    server.Dispose();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Worker_rings_the_kernel_creates_without_single_issuer_are_counted_reported_once_and_still_serve()
+    {
+        using var listener = new FallbackListener();
+        using var executor = new WorkStealingExecutor(2, new DriverOptions
+        {
+            Driver = IoDriverKind.IoUring,
+            SimulateIoUringSingleIssuerRefused = true,
+            BatchedWorkerRings = true,
+        });
+        var driver = Uring(executor);
+        Assert.Equal(3, driver.InstanceCount);
+        Assert.False(driver.WorkerInstance(0).SingleIssuer || driver.WorkerInstance(1).SingleIssuer);
+        Assert.False(driver.WorkerInstance(0).Batched || driver.WorkerInstance(1).Batched);
+        Assert.Equal(2, driver.BatchedWaitFallbackCount);
+        var fallback = Assert.Single(listener.Fallbacks);
+        Assert.StartsWith("IoUring batched worker rings -> IoUring worker rings without DEFER_TASKRUN: the kernel refused", fallback);
+        Assert.Equal(100_000, executor.BlockOn(EchoOnce(100_000), s_limit));
+        Assert.Equal(0, driver.ForeignRingSubmitCount); // the same single-enterer rules hold without the flags
     }
 
     [Fact]
@@ -630,7 +762,7 @@ public class IoUringWorkerRingTests
     public void A_worker_asleep_in_its_own_ring_is_woken_by_tasks_another_worker_spawns()
     {
         using var executor = TwoWorkers();
-        Assert.Equal(2, Uring(executor).InstanceCount);
+        Assert.Equal(3, Uring(executor).InstanceCount);
         // Both workers asleep, each in its own ring (no monitor to sleep on with rings per worker).
         for (int i = 0; i < 3000 && !(executor.Idle.IsSleeping(0) && executor.Idle.IsSleeping(1)); i++) Thread.Sleep(1);
         Assert.True(executor.Idle.IsSleeping(0) && executor.Idle.IsSleeping(1));
@@ -712,7 +844,7 @@ public class IoUringWorkerRingTests
     public void Readers_that_move_between_workers_with_their_receives_in_flight_lose_and_reorder_no_byte()
     {
         using var executor = TwoWorkers();
-        Assert.Equal(2, Uring(executor).InstanceCount);
+        Assert.Equal(3, Uring(executor).InstanceCount);
         const int Pairs = 16;
         const long Each = 256 * 1024;
         Assert.Equal(Pairs * Each, executor.BlockOn(PatternPairs(Pairs, Each), s_limit));
@@ -749,7 +881,7 @@ public class IoUringWorkerRingTests
         for (int i = 0; i < 10; i++)
         {
             using var executor = TwoWorkers();
-            Assert.Equal(2, Uring(executor).InstanceCount);
+            Assert.Equal(3, Uring(executor).InstanceCount);
             Assert.Equal(10_000, executor.BlockOn(EchoOnce(10_000), s_limit));
         }
         Assert.Equal(before, Loopback.OpenDescriptors());

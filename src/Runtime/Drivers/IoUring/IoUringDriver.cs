@@ -78,6 +78,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private long _sharedRingFallbacks;
     private long _foreignSubmits;
     private long _optionalFlagsFallbacks;
+    private long _batchedWaitFallbacks;
     private long _droppedAtDispose;
     private int _receiveLimitUnsupported;
     private bool _disposed;
@@ -99,7 +100,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         if (!OperatingSystem.IsLinux()) return IoUringNative.ENOSYS;
         if (entries == 0) entries = DefaultSubmissionEntries;
         var created = new IoUringDriver(entries) { SimulateOptionalFlagsRefused = refuseOptionalFlags };
-        int errno = IoUringInstance.TryCreate(created, 0, entries, CompletionsPerSubmission, out var shared);
+        int errno = IoUringInstance.TryCreate(created, -1, entries, CompletionsPerSubmission, out var shared);
         if (errno != 0) return errno;
         created._shared = shared!;
         created._instances = [shared!];
@@ -186,6 +187,34 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>Tests only: rings are created as if the kernel refused the optional setup flags.</summary>
     internal bool SimulateOptionalFlagsRefused { get; private init; }
 
+    /// <summary>Tests only: worker rings are created as if the kernel refused SINGLE_ISSUER | DEFER_TASKRUN.</summary>
+    internal bool SimulateSingleIssuerRefused { get; set; }
+
+    /// <summary>Worker rings are asked for SINGLE_ISSUER | DEFER_TASKRUN and batched waits (<see cref="DriverOptions.BatchedWorkerRings"/>); set before <see cref="TryCreateWorkerRings"/>.</summary>
+    internal bool BatchedWorkerRings { get; set; }
+
+    /// <summary>
+    /// How many worker rings asked for batched waits (<see cref="BatchedWorkerRings"/>) run without them: the kernel refused IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN
+    /// (before 6.1), or lacks IORING_FEAT_MIN_TIMEOUT (before 6.12). There the kernel interrupts a worker for each
+    /// completion's work, and a park waits for the first completion. The first one also raises <c>DriverFallback</c>
+    /// (event 20).
+    /// </summary>
+    public long BatchedWaitFallbackCount => Interlocked.Read(ref _batchedWaitFallbacks);
+
+    /// <summary>A worker ring runs without batched waits: counted, and reported once.</summary>
+    internal void BatchedWaitsRefused(string reason)
+    {
+        if (Interlocked.Increment(ref _batchedWaitFallbacks) != 1) return;
+        AsyncGenEventSource.Log.DriverFallback("IoUring batched worker rings", "IoUring worker rings without DEFER_TASKRUN",
+            $"{reason}; a worker is woken for every completion instead of once per batch");
+    }
+
+    /// <summary>
+    /// Times a closing thread waited (spinning, microseconds) for a worker's submit that may have been reading an SQE
+    /// it pointed at a duplicate fd (<see cref="IoUringInstance.Retarget"/>).
+    /// </summary>
+    public long CloseWaitCount => Sum(static instance => instance.CloseWaitCount);
+
     /// <summary>A ring of this driver runs without the optional setup flags: counted, and reported once.</summary>
     internal void OptionalFlagsRefused()
     {
@@ -197,11 +226,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>Counts an enter on <paramref name="instance"/> when the calling thread is not the worker that owns it (see <see cref="ForeignRingSubmitCount"/>).</summary>
     internal void CountIfForeign(IoUringInstance instance)
     {
-        if (_workerInstances.Length != 0 && !ReferenceEquals(t_instance, instance)) Interlocked.Increment(ref _foreignSubmits);
+        if (instance.IsWorkerRing && !ReferenceEquals(t_instance, instance)) Interlocked.Increment(ref _foreignSubmits);
     }
 
     /// <summary>Tests: worker <paramref name="index"/>'s ring (after <see cref="TryCreateWorkerRings"/>).</summary>
     internal IoUringInstance WorkerInstance(int index) => _workerInstances[index]!;
+
+    /// <summary>Tests: the shared ring (threads that are not workers, and SQEs queued after a worker ring retired).</summary>
+    internal IoUringInstance SharedInstance => _shared;
 
     /// <summary>
     /// Received bytes no reader took before the driver was disposed, dropped with its buffers (a socket that outlives
@@ -209,7 +241,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// </summary>
     public long UnreadBytesDroppedAtDispose => Interlocked.Read(ref _droppedAtDispose);
 
-    /// <summary>io_uring instances: 1, plus one per worker beyond the first once <see cref="TryCreateWorkerRings"/> succeeded.</summary>
+    /// <summary>io_uring instances: 1, plus one per worker once <see cref="TryCreateWorkerRings"/> succeeded.</summary>
     public int InstanceCount => Volatile.Read(ref _instances).Length;
 
     /// <inheritdoc/>
@@ -248,9 +280,19 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         return total;
     }
 
-    /// <summary>The instance the calling thread submits to and parks in: its worker ring, else the shared one.</summary>
-    internal IoUringInstance CurrentInstance =>
-        t_instance is { } own && ReferenceEquals(own.Driver, this) ? own : _shared;
+    /// <summary>
+    /// The instance the calling thread submits to and parks in: its worker ring; for other threads, worker 0's ring
+    /// while its worker runs (they leave their SQEs there for it, <see cref="IoUringInstance.Queue"/>), else the shared one.
+    /// </summary>
+    internal IoUringInstance CurrentInstance
+    {
+        get
+        {
+            if (t_instance is { } own && ReferenceEquals(own.Driver, this)) return own;
+            var workers = _workerInstances;
+            return workers.Length != 0 && workers[0]!.HasOwner ? workers[0]! : _shared;
+        }
+    }
 
     /// <summary>True when the calling thread defers what it queues into <paramref name="instance"/>: a worker, into the instance it parks in.</summary>
     internal bool DefersInto(IoUringInstance instance) => t_deferring == this && ReferenceEquals(CurrentInstance, instance);
@@ -262,16 +304,19 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (_workerInstances.Length != 0) throw new InvalidOperationException("This io_uring driver already has worker rings.");
+        // Worker 0 gets a ring of its own like the others (the shared one was created by whichever thread built the
+        // driver, so it cannot have the worker as its single issuer); the shared ring keeps what threads that are not
+        // workers queue once worker 0 has ended, and the driver's Dispose reaps it.
         var instances = new IoUringInstance[workers];
-        instances[0] = _shared;
-        for (int i = 1; i < workers; i++)
+        for (int i = 0; i < workers; i++)
         {
-            int errno = SimulatedWorkerRingErrno != 0
+            int errno = SimulatedWorkerRingErrno != 0 && i > 0
                 ? SimulatedWorkerRingErrno
-                : IoUringInstance.TryCreate(this, i, _entries, CompletionsPerSubmission, out instances[i]!);
+                : IoUringInstance.TryCreate(this, i, _entries, CompletionsPerSubmission, out instances[i]!, workerRing: true,
+                    singleIssuer: BatchedWorkerRings);
             if (errno == 0) continue;
             // All or nothing: a worker without a ring of its own would park in the shared one, which worker 0 owns.
-            for (int j = 1; j < i; j++)
+            for (int j = 0; j < i; j++)
             {
                 instances[j].Close();
                 instances[j].FreeMemory();
@@ -282,7 +327,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
             return false;
         }
         _workerInstances = instances;
-        Volatile.Write(ref _instances, instances);
+        Volatile.Write(ref _instances, [_shared, .. instances]);
         return true;
     }
 
@@ -299,7 +344,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <inheritdoc/>
     public void ExitWorker()
     {
-        t_instance?.ReleaseOwnership();
+        t_instance?.Retire(DisposeDrainMs); // drained by its worker: no other thread will have to enter it
         t_instance = null;
     }
 
@@ -352,17 +397,35 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// </summary>
     internal void Prefetch(ulong token)
     {
-        if (!Sse.IsSupported) return;
-        var slots = Volatile.Read(ref _slots);
-        int slot = CompletionToken.Slot(token);
-        if (slot >= slots.Length) return;
-        var registration = Volatile.Read(ref slots[slot]);
-        if (registration is null) return;
+        if (!Sse.IsSupported || PrefetchTarget(token) is not { } registration) return;
         byte* address = (byte*)Unsafe.As<IoUringRegistration, nint>(ref registration);
         Sse.Prefetch0(address);
         Sse.Prefetch0(address + 64);
         Sse.Prefetch0(address + 128);
         Sse.Prefetch0(address + 192);
+    }
+
+    /// <summary>
+    /// The second step of <see cref="Prefetch"/>, one completion later, when the registration's own lines are likely
+    /// in the cache: fetches the objects it points to that dispatching its completion touches (its lock, its chunks).
+    /// </summary>
+    internal void PrefetchDependents(ulong token)
+    {
+        if (Sse.IsSupported) PrefetchTarget(token)?.PrefetchDependents();
+    }
+
+    /// <summary>Asks the CPU for the first line of <paramref name="target"/> (x86 only; a moved object costs a useless fetch).</summary>
+    internal static void PrefetchObject<T>(T? target) where T : class
+    {
+        if (Sse.IsSupported && target is not null) Sse.Prefetch0((void*)Unsafe.As<T, nint>(ref target));
+    }
+
+    /// <summary>The registration in the slot a token names, unchecked (its generation is not compared: only for prefetching).</summary>
+    private IoUringRegistration? PrefetchTarget(ulong token)
+    {
+        var slots = Volatile.Read(ref _slots);
+        int slot = CompletionToken.Slot(token);
+        return slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
     }
 
     /// <summary>A registration was deregistered; <paramref name="finished"/>: nothing of it is in flight.</summary>
@@ -417,21 +480,34 @@ internal sealed unsafe class IoUringDriver : IIoDriver
 
     // ---- Submission ------------------------------------------------------------------------------------------------
 
-    /// <summary>Queues an SQE on the calling thread's instance; returns that instance (where a cancel of it must go).</summary>
-    internal IoUringInstance Queue(in Sqe sqe)
+    /// <summary>Queues an SQE on the calling thread's instance; returns the instance it went to (where a cancel of it must go).</summary>
+    internal IoUringInstance Queue(in Sqe sqe) => CurrentInstance.Queue(sqe);
+
+    /// <summary>An SQE for a worker ring that retired goes to the shared ring, submitted by the caller.</summary>
+    internal IoUringInstance QueueOnShared(in Sqe sqe) => _shared.Queue(sqe);
+
+    /// <summary>True when a worker ring holds an unsubmitted SQE naming <paramref name="fd"/> (about to close).</summary>
+    internal bool WorkerRingsName(int fd)
     {
-        var instance = CurrentInstance;
-        instance.Queue(sqe);
-        return instance;
+        foreach (var instance in _workerInstances)
+        {
+            if (instance!.HasUnsubmittedNaming(fd)) return true;
+        }
+        return false;
     }
 
     /// <summary>
-    /// Submits, from any thread, every instance whose queued SQEs name <paramref name="fd"/>, which is about to close
-    /// (a worker may have deferred a send naming it into its own ring); the others keep their SQEs for their workers.
+    /// Before <paramref name="fd"/> closes (any thread): unsubmitted SQEs naming it on worker rings are pointed at
+    /// <paramref name="replacement"/> (the registration's duplicate; no enter into a worker's ring), and the shared
+    /// ring, which any thread may enter, submits its own if one names it. Afterwards the number may name another socket.
     /// </summary>
-    internal void SubmitAllNaming(int fd)
+    internal void BeforeClose(int fd, int replacement)
     {
-        foreach (var instance in Volatile.Read(ref _instances)) instance.SubmitAllIfNaming(fd);
+        foreach (var instance in _workerInstances)
+        {
+            if (replacement != fd) instance!.Retarget(fd, replacement);
+        }
+        _shared.SubmitAllIfNaming(fd);
     }
 
     /// <inheritdoc/>
@@ -477,12 +553,15 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>
     /// Lets in-flight sends finish (at most <see cref="DisposeDrainMs"/>), cancels every other request on every
     /// instance, drains their completions, then closes the rings and frees the buffers. Registrations still held by
-    /// sockets become inert. Runs after the executor's threads stopped: this thread reaps every instance.
+    /// sockets become inert. Runs after the executor's threads stopped: this thread reaps the shared instance; each
+    /// worker ring was drained by its worker (<see cref="ExitWorker"/>) and only its worker may enter it — one that
+    /// did not drain leaves the memory of its requests leaked rather than freed under the kernel.
     /// </summary>
     public void Dispose()
     {
         if (IsDisposed) return;
-        var instances = _instances;
+        var all = _instances;
+        IoUringInstance[] instances = [.. all.Where(static instance => !instance.IsWorkerRing)];
         int waitMs = instances.Length == 1 ? 10 : 1; // several rings are waited on in turn
         long deadline = Environment.TickCount64 + DisposeDrainMs;
         while (SendInFlight() && Environment.TickCount64 < deadline)
@@ -502,9 +581,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
                 instance.Reap();
             }
         }
-        bool drained = InFlight() == 0;
+        bool drained = InFlight() == 0 && all.All(static instance => !instance.IsWorkerRing || instance.Retired || !instance.HasEverOwner);
         Volatile.Write(ref _disposed, true);
-        foreach (var instance in instances) instance.Close();
+        foreach (var instance in all) instance.Close();
         // Sockets may outlive the driver (owned by another thread, or by Task code through AsStream) and deregister
         // later: their unread chunks are dropped now, so that Deregister recycles nothing into the freed buffers.
         IoUringRegistration?[] slots;
@@ -517,10 +596,11 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         if (!drained) return;
         foreach (var registration in slots) registration?.Free();
         SendBuffers.Dispose();
-        foreach (var instance in instances) instance.FreeMemory();
+        foreach (var instance in all) instance.FreeMemory();
     }
 
-    private bool SendInFlight()
+    /// <summary>True while a send of any registration is in flight (a retiring worker ring and the Dispose let it finish).</summary>
+    internal bool SendInFlight()
     {
         lock (_slabLock)
         {

@@ -42,11 +42,38 @@ internal sealed unsafe class IoUringInstance : IParker
     private long _skippedEnters;
     private long _cqOverflows;
     private bool _closed;
+    private readonly bool _workerRing;
+    private readonly bool _batched;      // waits for a batch of completions (SINGLE_ISSUER | DEFER_TASKRUN and min_wait)
+    private readonly Lock _overflowLock = new();
+    private Sqe[] _overflow = [];        // SQEs other threads left while the SQ was full (guarded by _overflowLock)
+    private int _overflowCount;          // written under _overflowLock; read without it by the owner's turns
+    private bool _overflowClosed;        // guarded by _overflowLock: the ring retired
+    private bool _retiring;              // the owner's: draining before its worker ends
+    private bool _retired;
+    private long _closeWaits;
+    private long _batchedWaits;
 
-    private IoUringInstance(IoUringDriver driver, int index, IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd)
+    /// <summary>
+    /// The first wait of a batch ends after this long with what has completed: 200 µs, well under the 100-connection
+    /// echo's p50 on the quiet machine (~0.5 ms, benchmarks/README.md), so batching cannot double a request's latency.
+    /// </summary>
+    private const uint MinWaitUsec = 200;
+
+    /// <summary>
+    /// Completions a batched wait asks for per request in flight on the ring: one sixteenth, so a ring with fewer than
+    /// 32 requests (a lone request-response connection, a few sockets) waits for the first completion as before.
+    /// </summary>
+    private const uint RequestsPerBatchedCompletion = 16;
+
+    /// <summary>The largest batch a wait asks for: 256, a quarter of the SQ (far below the CQ's 4,096).</summary>
+    private const uint MaxBatch = 256;
+
+    private IoUringInstance(IoUringDriver driver, int index, IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd, bool workerRing)
     {
         _driver = driver;
         Index = index;
+        _workerRing = workerRing;
+        _batched = ring.SingleIssuer && ring.MinWaitSupported;
         _ring = ring;
         Buffers = buffers;
         _wakeFd = wakeFd;
@@ -57,13 +84,18 @@ internal sealed unsafe class IoUringInstance : IParker
     /// Builds an instance of <paramref name="entries"/> SQEs (4 CQEs each) with its buffer ring and eventfd, or returns
     /// the errno that says why not.
     /// </summary>
-    public static int TryCreate(IoUringDriver driver, int index, uint entries, uint completionsPerSubmission, out IoUringInstance? instance)
+    public static int TryCreate(IoUringDriver driver, int index, uint entries, uint completionsPerSubmission, out IoUringInstance? instance,
+        bool workerRing = false, bool singleIssuer = false)
     {
         instance = null;
         int errno = IoUringRing.TryCreate(entries, completionsPerSubmission * entries, driver.SimulateOptionalFlagsRefused,
-            out var ring, out bool withoutOptionalFlags);
+            singleIssuer, refuseSingleIssuer: driver.SimulateSingleIssuerRefused,
+            out var ring, out bool withoutOptionalFlags, out bool withoutSingleIssuer);
         if (errno != 0) return errno;
         if (withoutOptionalFlags) driver.OptionalFlagsRefused();
+        if (withoutSingleIssuer) driver.BatchedWaitsRefused("the kernel refused IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN (Linux 6.1)");
+        else if (singleIssuer && ring!.SingleIssuer && !ring.MinWaitSupported)
+            driver.BatchedWaitsRefused("the kernel lacks IORING_FEAT_MIN_TIMEOUT (Linux 6.12)");
         errno = ProvidedBufferRing.TryRegister(ring!.Fd, out var buffers);
         if (errno != 0)
         {
@@ -78,15 +110,36 @@ internal sealed unsafe class IoUringInstance : IParker
             buffers!.Dispose();
             return errno;
         }
-        instance = new IoUringInstance(driver, index, ring, buffers!, new FileDescriptorHandle(wakeFd));
+        instance = new IoUringInstance(driver, index, ring, buffers!, new FileDescriptorHandle(wakeFd), workerRing);
         return 0;
     }
 
     /// <summary>The driver this instance belongs to.</summary>
     public IoUringDriver Driver => _driver;
 
-    /// <summary>0 for the shared instance, the worker's index for a worker's own.</summary>
+    /// <summary>−1 for the shared instance, the worker's index for a worker's own.</summary>
     public int Index { get; }
+
+    /// <summary>A worker's own ring: only its worker enters it (other threads leave their SQEs for it).</summary>
+    public bool IsWorkerRing => _workerRing;
+
+    /// <summary>Created SINGLE_ISSUER | DEFER_TASKRUN (a worker ring on Linux 6.1+).</summary>
+    public bool SingleIssuer => _ring.SingleIssuer;
+
+    /// <summary>Parks wait for a batch of completions (<see cref="SingleIssuer"/> and IORING_FEAT_MIN_TIMEOUT).</summary>
+    public bool Batched => _batched;
+
+    /// <summary>The worker drained this ring before it ended: nothing of it is in the kernel, and nothing can be queued here.</summary>
+    public bool Retired => Volatile.Read(ref _retired);
+
+    /// <summary>
+    /// Times a closing thread waited for this ring's worker to leave an enter that may have been reading an SQE it
+    /// pointed at a duplicate fd (<see cref="Retarget"/>).
+    /// </summary>
+    public long CloseWaitCount => Interlocked.Read(ref _closeWaits);
+
+    /// <summary>Waits that asked for more than one completion (a batch, <see cref="BatchSize"/>).</summary>
+    public long BatchedWaitCount => Volatile.Read(ref _batchedWaits);
 
     /// <summary>The buffers this instance's multishot receives fill.</summary>
     public ProvidedBufferRing Buffers { get; }
@@ -108,14 +161,30 @@ internal sealed unsafe class IoUringInstance : IParker
     public bool IsParkingThread => Volatile.Read(ref _parkingThread) == Environment.CurrentManagedThreadId;
 
     /// <summary>
-    /// Queues an SQE. The thread that parked here last submits it with its next park (the turn's batch), a deferring
-    /// worker queuing into its own instance with its next park or <see cref="SubmitDeferred"/>; any other thread
-    /// submits it now.
+    /// Queues an SQE; returns the instance it went to (this one, or the shared one once this worker ring retired). The
+    /// thread that parked here last submits it with its next park (the turn's batch), a deferring worker queuing into
+    /// its own instance with its next park or <see cref="SubmitDeferred"/>; on a worker's ring, any other thread
+    /// leaves it for the worker (only the worker enters its ring); on the shared ring, any other thread submits it now.
     /// </summary>
-    public void Queue(in Sqe sqe)
+    public IoUringInstance Queue(in Sqe sqe)
     {
-        for (int attempt = 0; !_ring.TryQueue(sqe); attempt++)
+        for (int attempt = 0; ; attempt++)
         {
+            var queued = _ring.TryQueue(sqe);
+            if (queued == QueueResult.Queued) break;
+            // Retired: its worker drained it and ended; nothing that lived here is left to cancel or complete.
+            if (queued == QueueResult.Closed) return _driver.QueueOnShared(sqe);
+            if (_workerRing && !IsOwnerThread)
+            {
+                // A worker's SQ is full and we are not its worker: we may not enter its ring (SINGLE_ISSUER refuses
+                // it, and our enter would run its requests' completion work here), and waiting for the worker could
+                // deadlock (it may be dispatching a completion of the registration whose lock we hold). Left aside
+                // for its next turn, which moves it into the SQ.
+                if (!Overflow(sqe)) return _driver.QueueOnShared(sqe);
+                Interlocked.Increment(ref _forwarded);
+                Unpark();
+                return this;
+            }
             // The SQ is full: submit to make room. The kernel refuses only while it is short of CQ room (EBUSY),
             // which the parking thread resolves by reaping.
             int result = _ring.Enter(0, 0, 0);
@@ -125,49 +194,170 @@ internal sealed unsafe class IoUringInstance : IParker
         }
         // A deferring worker submits before it blocks anywhere else (WorkerParker) and after every batch of polls that
         // did not turn its instance (Worker.Maintain): nothing it queues can wait for a parker blocked in the kernel.
-        if (_driver.DefersInto(this)) return;
+        if (_driver.DefersInto(this)) return this;
         // Pairs with the fence in Park: either the parker's enter sees this SQE, or we see that we are not the parker.
-        // Pairs with the fence in ReleaseOwnership: either the worker's last submission sees this SQE, or we see it gone.
         Interlocked.MemoryBarrier();
-        int me = Environment.CurrentManagedThreadId;
-        int owner = Volatile.Read(ref _owner);
-        if (owner != 0 && owner != me)
+        if (_workerRing)
         {
+            if (IsOwnerThread)
+            {
+                if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
+                return this;
+            }
             // A worker's ring, and we are not its worker (a cancel of a request that lives here, a non-worker thread's
             // operation on worker 0's ring): the worker submits it with its next turn, woken if it sleeps here. An
             // enter from this thread would also submit what the worker deferred, and the kernel would then run the
-            // completion work of those requests (multishot receives: for as long as they live) on this thread.
+            // completion work of those requests (multishot receives: for as long as they live) on this thread; on a
+            // SINGLE_ISSUER ring the kernel refuses it (EEXIST).
             Interlocked.Increment(ref _forwarded);
             Unpark();
-            return;
+            return this;
         }
-        if (Volatile.Read(ref _lastParkThread) != me) SubmitNow();
+        if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
+        return this;
+    }
+
+    private bool IsOwnerThread => Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId;
+
+    /// <summary>A worker owns this ring now (between <see cref="TakeOwnership"/> and the end of <see cref="Retire"/>).</summary>
+    public bool HasOwner => Volatile.Read(ref _owner) != 0;
+
+    /// <summary>A worker took this ring at some point (a ring never taken was never enabled: nothing of it reached the kernel).</summary>
+    public bool HasEverOwner { get; private set; }
+
+    /// <summary>Keeps an SQE another thread could not queue (the SQ was full) for the worker's next turn; false once the ring retired.</summary>
+    private bool Overflow(in Sqe sqe)
+    {
+        lock (_overflowLock)
+        {
+            if (_overflowClosed) return false;
+            if (_overflowCount == _overflow.Length) Array.Resize(ref _overflow, Math.Max(16, _overflow.Length * 2));
+            _overflow[_overflowCount] = sqe;
+            Volatile.Write(ref _overflowCount, _overflowCount + 1);
+            return true;
+        }
     }
 
     /// <summary>
-    /// Called by the worker that owns this ring, on its thread, before it first queues here: from now on other
-    /// threads leave their SQEs for it (<see cref="Queue"/>) instead of entering the ring themselves.
+    /// The owner, before it enters: moves what other threads left aside into the SQ, as far as it has room. Returns
+    /// true when some is still left aside (the SQ filled up).
     /// </summary>
-    public void TakeOwnership() => Volatile.Write(ref _owner, Environment.CurrentManagedThreadId);
+    private bool MoveOverflow()
+    {
+        if (Volatile.Read(ref _overflowCount) == 0) return false;
+        lock (_overflowLock)
+        {
+            while (_overflowCount > 0 && _ring.TryQueue(_overflow[_overflowCount - 1]) == QueueResult.Queued) _overflowCount--;
+            return _overflowCount > 0;
+        }
+    }
+
+    /// <summary>Tests: SQEs other threads left aside because the SQ was full.</summary>
+    internal int OverflowCount => Volatile.Read(ref _overflowCount);
 
     /// <summary>
-    /// Called by the owning worker as it ends: other threads submit their own SQEs again, and what they left here
-    /// before seeing it gone is submitted now (the fence pairs with <see cref="Queue"/>'s: either they see the owner
-    /// gone, or this sees their SQE).
+    /// Called by the worker that owns this ring, on its thread, before it first queues here: a ring created disabled
+    /// is enabled with this thread as its single issuer; from now on other threads leave their SQEs for it
+    /// (<see cref="Queue"/>) instead of entering the ring themselves.
     /// </summary>
-    public void ReleaseOwnership()
+    public void TakeOwnership()
     {
+        int errno = _ring.Enable();
+        if (errno != 0) throw new IOException($"io_uring refused to enable a worker's ring (IORING_REGISTER_ENABLE_RINGS: errno {errno}).", errno);
+        HasEverOwner = true;
+        Volatile.Write(ref _owner, Environment.CurrentManagedThreadId);
+    }
+
+    /// <summary>
+    /// Called by the owning worker as it ends, on its thread: drains the ring so that no other thread ever has to enter
+    /// it. Lets sends in flight finish (at most <paramref name="sendDrainMs"/>, as the driver's Dispose does), then
+    /// queues one cancel of everything and closes the ring to new SQEs in the same step (nothing can arm behind the
+    /// cancel; later SQEs go to the shared ring), and turns it until every request queued here had its last
+    /// completion. A ring that does not drain in time stays unretired: the driver's Dispose then leaks its memory
+    /// rather than free what the kernel may still write.
+    /// </summary>
+    public void Retire(int sendDrainMs)
+    {
+        if (Volatile.Read(ref _closed)) return;
+        long deadline = Environment.TickCount64 + sendDrainMs;
+        while (_driver.SendInFlight() && Environment.TickCount64 < deadline) Park(1);
+        _retiring = true; // the wake read is not re-armed: the cancel below ends it
+        lock (_overflowLock)
+        {
+            while (_overflowCount > 0)
+            {
+                if (_ring.TryQueue(_overflow[_overflowCount - 1]) == QueueResult.Queued) _overflowCount--;
+                else _ring.Enter(0, 0, 0);
+            }
+            _overflowClosed = true;
+        }
+        var cancelAll = CancelEverythingSqe;
+        while (!_ring.TryQueueLast(cancelAll)) _ring.Enter(0, 0, 0);
+        for (int round = 0; round < RetireRounds && !_ring.Drained; round++) Park(RetireWaitMs);
+        if (_ring.Drained) Volatile.Write(ref _retired, true);
         Volatile.Write(ref _owner, 0);
-        Interlocked.MemoryBarrier();
-        SubmitDeferred();
+    }
+
+    /// <summary>Turns of a retiring ring before it gives up: 100 × 10 ms, the driver's Dispose drain's bound.</summary>
+    private const int RetireRounds = 100;
+
+    private const int RetireWaitMs = 10;
+
+    /// <summary>
+    /// The close path (any thread): points unsubmitted SQEs naming <paramref name="fd"/>, in the SQ or left aside,
+    /// at <paramref name="replacement"/>, a duplicate the registration keeps until its last completion (or −1: they
+    /// fail with EBADF). No enter: only the worker enters its ring. If the worker is inside an enter that may have
+    /// read one of them with the old number (the kernel reads and resolves it in one submit), waits for that submit to
+    /// end — the kernel's, not the worker's code: it takes none of our locks — unparking the worker in case the
+    /// enter went on to wait. Returns whether anything named the fd.
+    /// </summary>
+    public bool Retarget(int fd, int replacement)
+    {
+        if (Volatile.Read(ref _closed)) return false;
+        bool found = _ring.Retarget(fd, replacement, out bool wait, out uint enterSeq, out uint lastPosition);
+        lock (_overflowLock)
+        {
+            for (int i = 0; i < _overflowCount; i++)
+            {
+                ref var left = ref _overflow[i];
+                if (left.Fd != fd || left.Opcode == IoUringNative.OpAsyncCancel) continue;
+                left.Fd = replacement;
+                found = true;
+            }
+        }
+        if (!wait) return found;
+        Interlocked.Increment(ref _closeWaits);
+        var spin = new SpinWait();
+        while (!_ring.EnterPassed(enterSeq, lastPosition))
+        {
+            if (spin.Count == 10) Unpark();
+            spin.SpinOnce();
+        }
+        return found;
+    }
+
+    /// <summary>True when an unsubmitted SQE here (in the SQ or left aside) names <paramref name="fd"/>.</summary>
+    public bool HasUnsubmittedNaming(int fd)
+    {
+        if (Volatile.Read(ref _closed)) return false;
+        if (_ring.HasUnsubmittedNaming(fd)) return true;
+        if (Volatile.Read(ref _overflowCount) == 0) return false;
+        lock (_overflowLock)
+        {
+            for (int i = 0; i < _overflowCount; i++)
+            {
+                if (_overflow[i].Fd == fd && _overflow[i].Opcode != IoUringNative.OpAsyncCancel) return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>SQEs other threads left in this worker's ring for it to submit (<see cref="Queue"/>).</summary>
     public long ForwardedCount => Interlocked.Read(ref _forwarded);
 
     /// <summary>
-    /// Submits every queued SQE now if one of them names <paramref name="fd"/>, which is about to close: after the
-    /// close the number may name another socket. SQEs that name no fd (cancels) may wait for the ring's worker.
+    /// The shared ring: submits every queued SQE now if one of them names <paramref name="fd"/>, which is about to
+    /// close: after the close the number may name another socket. (Worker rings are retargeted instead, <see cref="Retarget"/>.)
     /// </summary>
     public void SubmitAllIfNaming(int fd)
     {
@@ -218,11 +408,20 @@ internal sealed unsafe class IoUringInstance : IParker
         Volatile.Write(ref _lastParkThread, me);
         Interlocked.MemoryBarrier(); // pairs with Queue: SQEs published before this are submitted by our enter
         if (Interlocked.Exchange(ref _notified, 0) == 1) timeoutMs = 0;
-        if (!_wakeArmed) ArmWake();
+        if (!_wakeArmed && !_retiring) ArmWake();
         RearmStarved();
+        // What did not fit waits for the next turn: this one must not block with it left aside.
+        if (MoveOverflow()) timeoutMs = 0;
         // A turn that does not wait enters only when the kernel has something for it: the executors take one every
         // 61 polls, and an enter that finds nothing was ~8 % of a yield loop.
-        if (timeoutMs != 0 || _ring.NeedsEnter) SubmitAndWait(timeoutMs);
+        if (timeoutMs != 0)
+        {
+            SubmitAndWait(timeoutMs, BatchSize());
+            // DEFER_TASKRUN: the wait ran the completion work of only as many completions as it waited for (the kernel
+            // runs at most max(20, wanted) per enter, IO_LOCAL_TW_DEFAULT_MAX); the rest is run now, not a turn later.
+            if (_ring.SingleIssuer) SubmitAndWait(0);
+        }
+        else if (_ring.NeedsEnter) SubmitAndWait(0);
         else _skippedEnters++; // only the parking thread writes it (one at a time)
         Interlocked.Increment(ref _waitCount);
         _driver.AdvanceTick();
@@ -282,13 +481,24 @@ internal sealed unsafe class IoUringInstance : IParker
         foreach (var registration in starved) registration.RearmStarvedReceive();
     }
 
+    /// <summary>
+    /// How many completions a waiting park asks for: 1, or on a batched ring one per
+    /// <see cref="RequestsPerBatchedCompletion"/> requests in flight here. With DEFER_TASKRUN the kernel wakes the
+    /// waiter when that many completions' work is pending (polled receives queue it lazily), or after
+    /// <see cref="MinWaitUsec"/> with whatever arrived: one wake-up per batch instead of one per completion.
+    /// </summary>
+    private uint BatchSize() => _batched ? Math.Clamp(_ring.Outstanding / RequestsPerBatchedCompletion, 1u, MaxBatch) : 1u;
+
     /// <summary>io_uring_enter that submits and waits; ETIME and EINTR end it, a CQ short of room is reaped first.</summary>
-    public int SubmitAndWait(int timeoutMs)
+    public int SubmitAndWait(int timeoutMs, uint batch = 1)
     {
-        uint minComplete = timeoutMs == 0 ? 0u : 1u;
+        // A turn that does not wait asks a DEFER_TASKRUN ring for every completion it could hold, with a zero timeout:
+        // the kernel runs completion work for up to that many (for 0 it runs at most 20) and returns (ETIME).
+        uint minComplete = timeoutMs == 0 ? (_ring.SingleIssuer ? _ring.CqEntries : 0u) : batch;
+        if (timeoutMs != 0 && minComplete > 1) Volatile.Write(ref _batchedWaits, _batchedWaits + 1); // only the parking thread writes it
         for (int attempt = 0; ; attempt++)
         {
-            int result = _ring.Enter(minComplete, IoUringNative.EnterGetEvents, timeoutMs);
+            int result = _ring.Enter(minComplete, IoUringNative.EnterGetEvents, timeoutMs, timeoutMs != 0 && minComplete > 1 ? MinWaitUsec : 0);
             if (result >= 0) return result;
             int errno = -result;
             // ETIME: the deadline passed. EINTR: a signal (the runtime uses them); a park may end early.
@@ -319,8 +529,9 @@ internal sealed unsafe class IoUringInstance : IParker
                 count++;
                 // At 1,000 connections each completion's registration was last touched a thousand requests ago, and
                 // the first touch (IoUringDriver.Find) was 1.8 % of the server's samples: fetch the one after next
-                // while this one is dispatched.
+                // while this one is dispatched, and the objects of the next one, whose registration is there by now.
                 if (_ring.TryPeekUserData(PrefetchDistance, out ulong next)) _driver.Prefetch(next);
+                if (_ring.TryPeekUserData(0, out ulong following)) _driver.PrefetchDependents(following);
                 Dispatch(cqe);
             }
             _ring.PublishCqHead();
@@ -380,7 +591,7 @@ internal sealed unsafe class IoUringInstance : IParker
     }
 
     /// <summary>Queues a cancel of the request <paramref name="token"/> names, which lives here (its final completion follows).</summary>
-    public void QueueCancel(ulong token) => Queue(new Sqe
+    public IoUringInstance QueueCancel(ulong token) => Queue(new Sqe
     {
         Opcode = IoUringNative.OpAsyncCancel,
         Addr = token,
@@ -388,12 +599,14 @@ internal sealed unsafe class IoUringInstance : IParker
     });
 
     /// <summary>Shutdown: cancels every request in flight here (their completions follow).</summary>
-    public void CancelEverything() => Queue(new Sqe
+    public void CancelEverything() => Queue(CancelEverythingSqe);
+
+    private static Sqe CancelEverythingSqe => new()
     {
         Opcode = IoUringNative.OpAsyncCancel,
         OpFlags = IoUringNative.CancelAny | IoUringNative.CancelAll,
         UserData = CompletionToken.Make(0, 0, OperationKind.Cancel),
-    });
+    };
 
     /// <summary>1 while the eventfd read is armed (the driver's shutdown drain counts it).</summary>
     public int WakeInFlight => _wakeArmed ? 1 : 0;

@@ -15,14 +15,18 @@ internal static unsafe partial class IoUringNative
 
     // io_uring_setup flags.
     public const uint SetupCqSize = 1u << 3;          // IORING_SETUP_CQSIZE: cq_entries is ours
+    public const uint SetupRDisabled = 1u << 6;       // IORING_SETUP_R_DISABLED: created disabled, enabled by IORING_REGISTER_ENABLE_RINGS (5.10)
     public const uint SetupSubmitAll = 1u << 7;       // IORING_SETUP_SUBMIT_ALL: one bad SQE does not stop the batch (5.18)
     public const uint SetupCoopTaskrun = 1u << 8;     // IORING_SETUP_COOP_TASKRUN: no IPI, completions run at our next enter (5.19)
     public const uint SetupTaskrunFlag = 1u << 9;     // IORING_SETUP_TASKRUN_FLAG: IORING_SQ_TASKRUN says such work waits (5.19)
+    public const uint SetupSingleIssuer = 1u << 12;   // IORING_SETUP_SINGLE_ISSUER: one task submits; others get EEXIST (6.0)
+    public const uint SetupDeferTaskrun = 1u << 13;   // IORING_SETUP_DEFER_TASKRUN: completion work runs only when the issuer waits (6.1)
 
     // io_uring_params.features we require.
     public const uint FeatSingleMmap = 1u << 0;       // 5.4: SQ and CQ rings share one mapping
     public const uint FeatNoDrop = 1u << 1;           // 5.5: CQ overflow is kept by the kernel, not dropped
     public const uint FeatExtArg = 1u << 8;           // 5.11: io_uring_enter takes a timeout (IORING_ENTER_EXT_ARG)
+    public const uint FeatMinTimeout = 1u << 15;      // 6.12: io_uring_getevents_arg.min_wait_usec (IORING_FEAT_MIN_TIMEOUT)
 
     // io_uring_enter flags.
     public const uint EnterGetEvents = 1u << 0;
@@ -60,6 +64,7 @@ internal static unsafe partial class IoUringNative
 
     // io_uring_register opcodes.
     public const uint RegisterPbufRing = 22;          // IORING_REGISTER_PBUF_RING (5.19)
+    public const uint RegisterEnableRings = 12;       // IORING_REGISTER_ENABLE_RINGS (5.10): the caller becomes a SINGLE_ISSUER ring's issuer
 
     // poll(2) bits (same values as epoll's, so ReadyExtensions.FromEpoll translates them).
     public const uint PollIn = 0x001;
@@ -77,6 +82,7 @@ internal static unsafe partial class IoUringNative
     public const int EINTR = 4;
     public const int EAGAIN = 11;
     public const int EBUSY = 16;
+    public const int EEXIST = 17;
     public const int EINVAL = 22;
     public const int ENOSYS = 38;
     public const int ETIME = 62;
@@ -183,7 +189,7 @@ internal struct GetEventsArg
 {
     public ulong SigMask;
     public uint SigMaskSize;
-    public uint Pad;
+    public uint MinWaitUsec;   // "pad" before 6.12; with IORING_FEAT_MIN_TIMEOUT, how long to wait for the batch before settling for one
     public ulong Timespec;
 }
 

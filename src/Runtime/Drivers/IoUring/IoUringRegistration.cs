@@ -463,6 +463,13 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
 
     // ---- Completion dispatch, cancellation, release -----------------------------------------------------------------
 
+    /// <summary>Reap, before this registration's completion is dispatched: fetches its lock and its chunk queue.</summary>
+    internal void PrefetchDependents()
+    {
+        IoUringDriver.PrefetchObject(_lock);
+        IoUringDriver.PrefetchObject(_chunks);
+    }
+
     /// <summary>
     /// The thread parked in <paramref name="from"/>: one completion for this registration. Returns true when the
     /// registration is finished.
@@ -552,14 +559,19 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             if (_sendQueued > _sendInFlight)
             {
                 // Bytes behind the in-flight send go out when it completes, after .NET closed its fd: keep our own.
-                int lingerFd = IoUringNative.dup(Fd);
-                if (lingerFd >= 0) _lingerFd = new FileDescriptorHandle(lingerFd);
-                else _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
+                if (!Linger()) _sendQueued = _sendInFlight; // out of descriptors: like a close with unsent data, they are lost
             }
-            // The fd closes when we return: every SQE naming it must be in the kernel by then, on every instance
-            // (a worker may have deferred a send of ours into its own ring). The cancels above name no fd: they may
-            // wait for their ring's worker, who was unparked for them.
-            if (!_driver.IsDisposed) _driver.SubmitAllNaming(Fd);
+            // The fd closes when we return: no SQE may name it after that (the number may name another socket then).
+            // A worker may have deferred a send or receive of ours into its own ring, which only that worker enters:
+            // those SQEs are pointed at our duplicate instead, kept until our last completion (out of descriptors:
+            // at -1, and they fail with EBADF). The cancels above name no fd: they may wait for their ring's worker,
+            // who was unparked for them.
+            if (!_driver.IsDisposed)
+            {
+                int replacement = Fd;
+                if (_driver.WorkerRingsName(Fd)) replacement = Linger() ? _lingerFd!.Fd : -1;
+                _driver.BeforeClose(Fd, replacement);
+            }
         }
         _driver.Deregistered(this, finished);
         _readiness.Release(Generation);
@@ -632,6 +644,20 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             lock (_lock) return _inflight;
         }
     }
+
+    /// <summary>Deregister: a duplicate of the fd, kept until the last completion (<see cref="Free"/>); false when out of descriptors.</summary>
+    private bool Linger()
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        if (_lingerFd is not null) return true;
+        int lingerFd = IoUringNative.dup(Fd);
+        if (lingerFd < 0) return false;
+        _lingerFd = new FileDescriptorHandle(lingerFd);
+        return true;
+    }
+
+    /// <summary>Tests: the duplicate SQEs name after Deregister (-1: none).</summary>
+    internal int LingerFd => _lingerFd?.Fd ?? -1;
 
     /// <summary>The fd SQEs name: the socket's until Deregister, then the linger duplicate if there is one.</summary>
     private bool TryGetSqeFd(out int fd)

@@ -34,6 +34,10 @@ internal sealed unsafe class IoUringRing : IDisposable
     private readonly Lock _sqLock = new();
     private uint _sqTailLocal;   // guarded by _sqLock
     private uint _cqHeadLocal;   // the parking thread's
+    private uint _finals;        // the parking thread's: completions that were a request's last (no IORING_CQE_F_MORE)
+    private bool _closedToNew;   // guarded by _sqLock: a retiring worker ring takes no more SQEs
+    private uint _enterSeq;      // odd while an enter that may read SQEs below _enterTail runs (written under _sqLock)
+    private uint _enterTail;     // guarded by _sqLock: the SQ tail the running enter submits up to
 
     private IoUringRing(int fd, in IoUringParams p, byte* rings, nuint ringsSize, Sqe* sqes, nuint sqesSize)
     {
@@ -51,13 +55,50 @@ internal sealed unsafe class IoUringRing : IDisposable
         _cqHead = (uint*)(rings + p.CqOff.Head);
         _cqTail = (uint*)(rings + p.CqOff.Tail);
         _cqMask = *(uint*)(rings + p.CqOff.RingMask);
+        CqEntries = *(uint*)(rings + p.CqOff.RingEntries);
         _cqes = (Cqe*)(rings + p.CqOff.Cqes);
         // SQEs are used in ring order, so the indirection array is the identity, written once.
         uint* array = (uint*)(rings + p.SqOff.Array);
         for (uint i = 0; i < _sqEntries; i++) array[i] = i;
         _sqTailLocal = *_sqTail;
         _cqHeadLocal = *_cqHead;
+        SingleIssuer = (p.Flags & IoUringNative.SetupDeferTaskrun) != 0;
+        _disabled = (p.Flags & IoUringNative.SetupRDisabled) != 0;
+        MinWaitSupported = (p.Features & IoUringNative.FeatMinTimeout) != 0;
     }
+
+    private bool _disabled;
+
+    /// <summary>
+    /// Created with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN (and R_DISABLED until <see cref="Enable"/>): only the
+    /// thread that enabled it may enter it, and the kernel runs its completion work only when that thread waits.
+    /// </summary>
+    public bool SingleIssuer { get; }
+
+    /// <summary>CQ entries (the most completions one enter can be asked to make ready).</summary>
+    public uint CqEntries { get; }
+
+    /// <summary>The kernel takes a minimum batch wait (<c>min_wait_usec</c>, IORING_FEAT_MIN_TIMEOUT, 6.12).</summary>
+    public bool MinWaitSupported { get; }
+
+    /// <summary>
+    /// Enables a ring created disabled, from the thread that is to be its single issuer. Returns 0 or the errno.
+    /// Idempotent for that thread.
+    /// </summary>
+    public int Enable()
+    {
+        if (!_disabled) return 0;
+        int result = IoUringNative.Register(_fd.Fd, IoUringNative.RegisterEnableRings, null, 0);
+        if (result < 0) return Marshal.GetLastPInvokeError();
+        _disabled = false;
+        return 0;
+    }
+
+    /// <summary>
+    /// Requests queued here whose last completion has not been reaped yet (the parking thread's view): every SQE ends
+    /// with exactly one completion without IORING_CQE_F_MORE. The SQ tail counts SQEs, <c>_finals</c> those ends.
+    /// </summary>
+    public uint Outstanding => Volatile.Read(ref _sqTailLocal) - _finals;
 
     /// <summary>The ring's fd, for io_uring_register and io_uring_enter.</summary>
     public FileDescriptorHandle Fd => _fd;
@@ -110,6 +151,48 @@ internal sealed unsafe class IoUringRing : IDisposable
     }
 
     /// <summary>
+    /// Points every unsubmitted SQE that names <paramref name="fd"/> (about to close) at <paramref name="replacement"/>
+    /// instead: a duplicate the caller keeps open until the requests' last completions, or −1 (the requests then fail
+    /// with EBADF). Returns false when nothing named it. <paramref name="waitBelow"/> is set when the ring's issuer is
+    /// inside an enter that may already have read one of those SQEs with the old number (the kernel reads an SQE's
+    /// fd, then resolves it, in the same submit): the caller must not let the fd close until <see cref="EnterPassed"/>
+    /// says that enter's submit is over (<paramref name="enterSeq"/> names it).
+    /// </summary>
+    public bool Retarget(int fd, int replacement, out bool waitBelow, out uint enterSeq, out uint lastPosition)
+    {
+        lock (_sqLock)
+        {
+            bool found = false;
+            waitBelow = false;
+            lastPosition = 0;
+            uint head = Volatile.Read(ref *_sqHead);
+            enterSeq = _enterSeq;
+            bool entering = (enterSeq & 1) != 0;
+            for (uint position = head; position != _sqTailLocal; position++)
+            {
+                Sqe* sqe = _sqes + (position & _sqMask);
+                if (sqe->Fd != fd || sqe->Opcode == IoUringNative.OpAsyncCancel) continue;
+                Volatile.Write(ref sqe->Fd, replacement); // one aligned 4-byte store: the kernel reads the old or the new number, both open
+                found = true;
+                if (entering && position - head < _enterTail - head)
+                {
+                    waitBelow = true;
+                    lastPosition = position;
+                }
+            }
+            return found;
+        }
+    }
+
+    /// <summary>
+    /// After <see cref="Retarget"/> asked to wait: true once the enter it saw has returned (<paramref name="enterSeq"/>
+    /// moved on) or the kernel consumed the SQE at <paramref name="lastPosition"/> (its submit, where the number is
+    /// read and resolved in one go, is over).
+    /// </summary>
+    public bool EnterPassed(uint enterSeq, uint lastPosition) =>
+        Volatile.Read(ref _enterSeq) != enterSeq || (int)(Volatile.Read(ref *_sqHead) - lastPosition) > 0;
+
+    /// <summary>
     /// Creates a ring of <paramref name="entries"/> SQEs and <paramref name="cqEntries"/> CQEs. Returns 0, or the errno
     /// that says why io_uring is unavailable (ENOSYS: no io_uring; EPERM: seccomp or io_uring_disabled = 2;
     /// EINVAL: a flag or feature this kernel lacks).
@@ -121,15 +204,37 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// <param name="withoutOptionalFlags">True when the kernel refused SUBMIT_ALL / COOP_TASKRUN / TASKRUN_FLAG and the
     /// ring runs without them (the caller reports it: completion work then interrupts the submitter, and every
     /// non-waiting turn enters the kernel).</param>
-    public static int TryCreate(uint entries, uint cqEntries, bool refuseOptionalFlags, out IoUringRing? ring, out bool withoutOptionalFlags)
+    /// <param name="singleIssuer">A worker's ring: first asks for IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN |
+    /// R_DISABLED (enabled later by its worker, <see cref="Enable"/>).</param>
+    /// <param name="refuseSingleIssuer">Tests: behave as a kernel before 6.1 that refuses those.</param>
+    /// <param name="withoutSingleIssuer">True when they were asked for and refused: the ring is created as the
+    /// others are (the caller reports it).</param>
+    public static int TryCreate(uint entries, uint cqEntries, bool refuseOptionalFlags, bool singleIssuer, bool refuseSingleIssuer,
+        out IoUringRing? ring, out bool withoutOptionalFlags, out bool withoutSingleIssuer)
     {
         ring = null;
         withoutOptionalFlags = false;
+        withoutSingleIssuer = false;
         IoUringParams p = default;
-        p.CqEntries = cqEntries;
-        p.Flags = IoUringNative.SetupCqSize | IoUringNative.SetupSubmitAll | IoUringNative.SetupCoopTaskrun
-            | IoUringNative.SetupTaskrunFlag;
-        int fd = refuseOptionalFlags ? -1 : IoUringNative.Setup(entries, &p);
+        const uint Optional = IoUringNative.SetupSubmitAll | IoUringNative.SetupCoopTaskrun | IoUringNative.SetupTaskrunFlag;
+        const uint Single = IoUringNative.SetupSingleIssuer | IoUringNative.SetupDeferTaskrun | IoUringNative.SetupRDisabled;
+        int fd = -1;
+        withoutSingleIssuer = singleIssuer && refuseOptionalFlags; // a kernel before 5.19 has none of them either
+        if (singleIssuer && !refuseOptionalFlags)
+        {
+            p.CqEntries = cqEntries;
+            p.Flags = IoUringNative.SetupCqSize | Optional | Single;
+            fd = refuseSingleIssuer ? -1 : IoUringNative.Setup(entries, &p);
+            if (fd < 0 && !refuseSingleIssuer && Marshal.GetLastPInvokeError() != IoUringNative.EINVAL) return Marshal.GetLastPInvokeError();
+            withoutSingleIssuer = fd < 0;
+        }
+        if (fd < 0)
+        {
+            p = default;
+            p.CqEntries = cqEntries;
+            p.Flags = IoUringNative.SetupCqSize | Optional;
+            fd = refuseOptionalFlags ? -1 : IoUringNative.Setup(entries, &p);
+        }
         if (fd < 0 && (refuseOptionalFlags || Marshal.GetLastPInvokeError() == IoUringNative.EINVAL))
         {
             // Kernels before 5.19 reject SUBMIT_ALL/COOP_TASKRUN/TASKRUN_FLAG: optimisations, not requirements.
@@ -173,18 +278,48 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// Writes <paramref name="sqe"/> into the next SQ slot and publishes it. False when the SQ is
     /// full: the caller enters to submit and tries again.
     /// </summary>
-    public bool TryQueue(in Sqe sqe)
+    public QueueResult TryQueue(in Sqe sqe)
     {
         lock (_sqLock)
         {
-            if (_sqTailLocal - Volatile.Read(ref *_sqHead) >= _sqEntries) return false;
-            Sqe* slot = _sqes + (_sqTailLocal & _sqMask);
-            Unsafe.InitBlockUnaligned(slot, 0, (uint)sizeof(Sqe));
-            *slot = sqe;
-            _sqTailLocal++;
-            Volatile.Write(ref *_sqTail, _sqTailLocal); // release: the SQE's bytes before the tail that exposes it
+            if (_closedToNew) return QueueResult.Closed;
+            return Write(sqe) ? QueueResult.Queued : QueueResult.Full;
+        }
+    }
+
+    /// <summary>
+    /// A retiring worker ring's last SQE (a cancel of everything): queued, and from then on the ring takes no more
+    /// (<see cref="QueueResult.Closed"/>), so nothing can arm behind the cancel. False when the SQ is full.
+    /// </summary>
+    public bool TryQueueLast(in Sqe sqe)
+    {
+        lock (_sqLock)
+        {
+            if (!Write(sqe)) return false;
+            _closedToNew = true;
             return true;
         }
+    }
+
+    /// <summary>True (and nothing can be queued any more) once every request queued here has had its last completion reaped.</summary>
+    public bool Drained
+    {
+        get
+        {
+            lock (_sqLock) return _closedToNew && _sqTailLocal == _finals;
+        }
+    }
+
+    private bool Write(in Sqe sqe)
+    {
+        Debug.Assert(_sqLock.IsHeldByCurrentThread);
+        if (_sqTailLocal - Volatile.Read(ref *_sqHead) >= _sqEntries) return false;
+        Sqe* slot = _sqes + (_sqTailLocal & _sqMask);
+        Unsafe.InitBlockUnaligned(slot, 0, (uint)sizeof(Sqe));
+        *slot = sqe;
+        _sqTailLocal++;
+        Volatile.Write(ref *_sqTail, _sqTailLocal); // release: the SQE's bytes before the tail that exposes it
+        return true;
     }
 
     /// <summary>
@@ -192,28 +327,44 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// <paramref name="minComplete"/> completions at most <paramref name="timeoutMs"/> (−1: no limit). Returns the
     /// count submitted, or −errno.
     /// </summary>
-    public int Enter(uint minComplete, uint flags, int timeoutMs)
+    /// <remarks><paramref name="minWaitUsec"/> (only with <see cref="MinWaitSupported"/>, and a
+    /// <paramref name="minComplete"/> above 1): after that long the wait settles for the completions it has.</remarks>
+    public int Enter(uint minComplete, uint flags, int timeoutMs, uint minWaitUsec = 0)
     {
         bool added = false;
+        uint toSubmit;
+        lock (_sqLock)
+        {
+            toSubmit = _sqTailLocal - Volatile.Read(ref *_sqHead);
+            // Retarget's view: this enter may read the SQEs below _enterTail until it returns.
+            _enterTail = _sqTailLocal;
+            _enterSeq++;
+        }
         try
         {
             _fd.DangerousAddRef(ref added);
-            uint toSubmit = Unsubmitted;
-            if (timeoutMs < 0 || (flags & IoUringNative.EnterGetEvents) == 0 || minComplete == 0)
+            if ((flags & IoUringNative.EnterGetEvents) == 0 || minComplete == 0 || (timeoutMs < 0 && minWaitUsec == 0))
             {
                 int plain = IoUringNative.Enter(_fd.Fd, toSubmit, minComplete, flags, null, 0);
                 return plain >= 0 ? plain : -Marshal.GetLastPInvokeError();
             }
-            KernelTimespec ts = new() { Seconds = timeoutMs / 1000, Nanoseconds = (timeoutMs % 1000) * 1_000_000L };
-            GetEventsArg arg = new() { Timespec = (ulong)&ts };
+            // No deadline and a batch: the kernel ends a min_wait without a general timeout at once when it expires,
+            // so the wait gets a long one (a worker that sleeps that long returns and parks again).
+            long ms = timeoutMs < 0 ? NoDeadlineBatchWaitMs : timeoutMs;
+            KernelTimespec ts = new() { Seconds = ms / 1000, Nanoseconds = ms % 1000 * 1_000_000L };
+            GetEventsArg arg = new() { Timespec = (ulong)&ts, MinWaitUsec = minWaitUsec };
             int result = IoUringNative.Enter(_fd.Fd, toSubmit, minComplete, flags | IoUringNative.EnterExtArg, &arg, (nuint)sizeof(GetEventsArg));
             return result >= 0 ? result : -Marshal.GetLastPInvokeError();
         }
         finally
         {
+            Volatile.Write(ref _enterSeq, _enterSeq + 1);
             if (added) _fd.DangerousRelease();
         }
     }
+
+    /// <summary>The general timeout of a batched wait without a deadline: 60 s (any long value; the park loop parks again).</summary>
+    private const long NoDeadlineBatchWaitMs = 60_000;
 
     /// <summary>Parking thread: the next completion, if the kernel published one.</summary>
     public bool TryReapOne(out Cqe cqe)
@@ -225,6 +376,7 @@ internal sealed unsafe class IoUringRing : IDisposable
         }
         cqe = _cqes[_cqHeadLocal & _cqMask];
         _cqHeadLocal++;
+        if ((cqe.Flags & IoUringNative.CqeMore) == 0) _finals++;
         return true;
     }
 

@@ -54,16 +54,21 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
             worker => Workers[worker].Queue.Count) { Dump = DumpTasks, IoDriver = Driver.Io };
         for (int i = 0; i < workerCount; i++) Workers[i] = new Worker(this, i, Metrics.Threads[i]);
         _threads = new Thread[workerCount];
+        // Returns once every worker has taken its ring (io_uring: enabled with it as the single issuer): from then on
+        // threads that are not workers leave their I/O in worker 0's ring for it, instead of on the shared ring, which
+        // no worker reaps (IoUringDriver.CurrentInstance).
+        using var entered = new CountdownEvent(workerCount);
         for (int i = 0; i < workerCount; i++)
         {
             var worker = Workers[i];
-            _threads[i] = new Thread(() => RunWorker(worker)) { IsBackground = true, Name = $"AsyncGen worker {i}" };
+            _threads[i] = new Thread(() => RunWorker(worker, entered)) { IsBackground = true, Name = $"AsyncGen worker {i}" };
             // UnsafeStart: a thread started with Start runs in a copy of its creator's ExecutionContext, so every task
             // of this executor saw the AsyncLocal values (Activity.Current, logging scopes) of whoever created it, for
             // the executor's life; the thread pool's threads start clean, and so do ours (FlowExecutionContext or
             // WithExecutionContext() flow a spawner's context on purpose).
             _threads[i].UnsafeStart();
         }
+        entered.Wait();
     }
 
     /// <summary>The executor whose worker is running on this thread, or null.</summary>
@@ -301,7 +306,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         if (!Injection.IsEmpty) NotifyParked();
     }
 
-    private void RunWorker(Worker worker)
+    private void RunWorker(Worker worker, CountdownEvent entered)
     {
         t_worker = worker;
         using var scope = Driver.Enter();
@@ -309,7 +314,14 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         // The worker submits its queued I/O once per batch of polls or before it sleeps (Worker.Maintain,
         // WorkerParker), not one io_uring_enter per operation.
         Driver.Io.DeferSubmissionsOnThisThread(true);
-        worker.OwnRing = Driver.Io.EnterWorker(worker.Index);
+        try
+        {
+            worker.OwnRing = Driver.Io.EnterWorker(worker.Index);
+        }
+        finally
+        {
+            entered.Signal();
+        }
         try
         {
             worker.Run();
