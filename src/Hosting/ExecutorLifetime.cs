@@ -19,11 +19,12 @@ namespace AsyncGen.Hosting;
 /// for the <see cref="PollAsyncBackgroundService"/>s once every hosted service has started (<see cref="StartedAsync"/>),
 /// resolving them then, as they are hosted services themselves. The application lifetime is resolved the same way:
 /// a bare service provider (no host) has none, and then there is no host to stop.</para>
-/// <para><b>Detached cleanups at stop.</b> A task disposed while suspended in a <c>try</c> whose <c>finally</c> awaits
-/// finishes that block in a task of its own (<see cref="CancelledCleanup"/>): stopping a service starts such cleanups.
-/// Disposing the executor would cut them at their await, so <see cref="StopAsync"/> first waits until none is running
-/// (<see cref="CancelledCleanup.Running"/>), for at most the host's shutdown timeout (its token), as an ASP.NET
-/// developer expects of <c>StopAsync</c>. The count is process-wide: a cleanup on another executor of the process
+/// <para><b>Cleanups at stop.</b> A task aborted while suspended in a <c>try</c> whose <c>finally</c> awaits finishes
+/// that block before it completes (in place), and a future disposed there finishes it in a task of its own
+/// (<see cref="CancelledCleanup"/>): stopping a service starts such cleanups, and a service's own stop waits for its
+/// task. Disposing the executor would cut the others at their await, so <see cref="StopAsync"/> first waits until none
+/// is running (<see cref="CancelledCleanup.WhenNoneRunning"/>, signalled by the last one's end), for at most the host's
+/// shutdown timeout (its token), as an ASP.NET developer expects of <c>StopAsync</c>. The count is process-wide: a cleanup on another executor of the process
 /// also delays the stop, within the same timeout. Cleanups still running at the timeout are logged (a warning) and
 /// cut by the disposal, each reported as <c>CancelledFinallySkipped</c>.</para>
 /// </remarks>
@@ -80,21 +81,14 @@ internal sealed partial class ExecutorLifetime(
         }
     }
 
-    /// <summary>
-    /// How often <see cref="StopAsync"/> looks whether the detached cleanups finished: they finish on the executor's
-    /// workers, which signal nothing to this thread, so it polls the counter. 10 ms: a stop waits at most that much
-    /// longer than the cleanups need, and a few hundred looks cost nothing against a shutdown.
-    /// </summary>
-    private static readonly TimeSpan CleanupPollInterval = TimeSpan.FromMilliseconds(10);
-
     /// <summary>Waits until no detached cleanup runs, or until the host's shutdown timeout (<paramref name="timeout"/>).</summary>
     private async Task WaitForDetachedCleanupsAsync(CancellationToken timeout)
     {
         long running = CancelledCleanup.Running;
         if (running == 0) return;
         LogWaitingForCleanups(running);
-        while (CancelledCleanup.Running > 0 && !timeout.IsCancellationRequested)
-            await Task.Delay(CleanupPollInterval, timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Completed by the last cleanup's end (on a pool thread), not looked at on a timer.
+        await CancelledCleanup.WhenNoneRunning().WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         running = CancelledCleanup.Running;
         if (running > 0) LogCleanupsCut(running);
     }

@@ -109,7 +109,7 @@ public sealed class OverrideService(WorkStealingExecutor executor, ILogger<Overr
 
 /// <summary>
 /// Waits inside a try whose finally awaits (<paramref name="probe"/>'s <see cref="Probe.FinallyWait"/>): stopping
-/// the host disposes it there, so the finally block finishes in a detached task of its own.
+/// the host aborts its task there, which finishes the finally block before it completes (in place).
 /// </summary>
 public sealed partial class AwaitingFinallyService(WorkStealingExecutor executor, ILogger<AwaitingFinallyService> logger, Probe probe)
     : PollAsyncBackgroundService(executor, logger)

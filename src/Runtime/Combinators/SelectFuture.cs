@@ -2,19 +2,29 @@ using System.Diagnostics;
 
 namespace AsyncGen;
 
-/// <summary>The future of <see cref="Future.Select{T1, T2}"/>: the first result; the loser is disposed exactly once.</summary>
+/// <summary>The future of <see cref="Future.Select{T1, T2}"/>: the first result; the loser is cancelled exactly once.</summary>
 /// <remarks>
-/// <para>The loser is disposed in the same poll that sees the winner ready (or throwing), before the result is
-/// returned, so its <c>finally</c> blocks have run by the time the caller continues.</para>
-/// <para>Cancel safety is the loser's: whatever its own type loses when disposed while pending (a
+/// <para>The loser is cancelled in the poll that sees the winner ready (or throwing), and its cleanup ends before the
+/// result is returned, as <c>await Task.WhenAny</c> followed by cancelling and awaiting the other task would: a cleanup
+/// that completes at once runs in that poll; one that waits (a generated machine's <c>finally</c> block that awaits,
+/// <see cref="IFuture{T}.CancelInPlace"/>) is polled by this future, which returns the winner's result once it ended.
+/// Only futures without their own in-place cancel (the interface's default) are simply disposed. A cleanup that throws
+/// replaces the result (the winner's value is disposed if it is <see cref="IDisposable"/>).</para>
+/// <para>Cancel safety is the loser's: whatever its own type loses when cancelled while pending (a
 /// <c>ReceiveFuture</c> loses nothing, a <c>SendFuture</c> drops its item) is lost here.</para>
 /// </remarks>
-[DebuggerDisplay("Select ({_finished ? \"finished\" : \"pending\",nq})")]
-public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
+[DebuggerDisplay("Select ({_finished ? \"finished\" : _cleaning != 0 ? \"waiting for a cleanup\" : \"pending\",nq})")]
+public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
 {
+    private const byte FirstCleaning = 1;
+    private const byte SecondCleaning = 2;
+
     private readonly IFuture<T1> _first;
     private readonly IFuture<T2> _second;
+    private Either<T1, T2> _winner; // held while the loser's cleanup waits
+    private bool _holdsWinner;      // false when the select itself was cancelled: its cleanups end with no result
     private bool _finished;
+    private byte _cleaning; // FirstCleaning | SecondCleaning: whose cleanup this future still polls
 
     internal SelectFuture(IFuture<T1> first, IFuture<T2> second)
     {
@@ -26,6 +36,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
     public Poll<Either<T1, T2>> Poll(ref Context cx)
     {
         if (_finished) throw new InvalidOperationException("The select was polled after it completed.");
+        if (_cleaning != 0) return PollCleanup(ref cx);
         _finished = true; // until proven pending: whichever way this poll ends (result or exception), the loser goes
 
         Poll<T1> first;
@@ -38,11 +49,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
             _second.Dispose();
             throw;
         }
-        if (first.IsReady)
-        {
-            DisposeLoser(_second, first.Value);
-            return Poll<Either<T1, T2>>.Ready(Either<T1, T2>.FromFirst(first.Value));
-        }
+        if (first.IsReady) return Won(Either<T1, T2>.FromFirst(first.Value), _second, SecondCleaning, ref cx);
 
         Poll<T2> second;
         try
@@ -54,20 +61,21 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
             _first.Dispose();
             throw;
         }
-        if (second.IsReady)
-        {
-            DisposeLoser(_first, second.Value);
-            return Poll<Either<T1, T2>>.Ready(Either<T1, T2>.FromSecond(second.Value));
-        }
+        if (second.IsReady) return Won(Either<T1, T2>.FromSecond(second.Value), _first, FirstCleaning, ref cx);
 
         _finished = false;
         return Poll<Either<T1, T2>>.Pending;
     }
 
-    /// <summary>Disposes (cancels) both futures if the select has not completed.</summary>
+    /// <summary>Cancels (disposes) both futures if the select has not completed; a cleanup it was waiting for is cut.</summary>
     public void Dispose()
     {
         if (_finished) return;
+        if (_cleaning != 0)
+        {
+            CutCleanups();
+            return;
+        }
         _finished = true;
         try
         {
@@ -79,18 +87,131 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>
         }
     }
 
-    // If the loser's cleanup throws, the winner's result is never handed out: dispose it (a guard, a permit, a
-    // stream) rather than leak what it owns, then let the cleanup error propagate.
-    private static void DisposeLoser<TLoser, TWinner>(IFuture<TLoser> loser, TWinner winner)
+    /// <summary>Cancels both futures in place: true when a cleanup waits, which polling the select finishes.</summary>
+    public bool CancelInPlace()
     {
+        if (_finished) return false;
+        if (_cleaning != 0)
+        {
+            ReleaseWinner(); // cancelled while its loser cleaned up: the result is no one's any more
+            return true;
+        }
+        _finished = true;
+        bool firstWaits;
         try
         {
-            loser.Dispose();
+            firstWaits = _first.CancelInPlace();
         }
         catch
         {
-            (winner as IDisposable)?.Dispose();
+            _second.Dispose();
             throw;
         }
+        bool secondWaits;
+        try
+        {
+            secondWaits = _second.CancelInPlace();
+        }
+        catch
+        {
+            if (firstWaits) _first.Dispose();
+            throw;
+        }
+        _cleaning = (byte)((firstWaits ? FirstCleaning : 0) | (secondWaits ? SecondCleaning : 0));
+        _finished = _cleaning == 0;
+        return !_finished;
+    }
+
+    /// <summary>The winner is ready: cancel the loser in place, and return the result once its cleanup ended.</summary>
+    private Poll<Either<T1, T2>> Won<TLoser>(Either<T1, T2> winner, IFuture<TLoser> loser, byte loserCleaning, ref Context cx)
+    {
+        bool waits;
+        try
+        {
+            waits = loser.CancelInPlace();
+        }
+        catch
+        {
+            DisposeValue(winner);
+            throw;
+        }
+        if (!waits) return Poll<Either<T1, T2>>.Ready(winner); // the usual case: no state kept, nothing allocated
+        _finished = false;
+        _winner = winner;
+        _holdsWinner = true;
+        _cleaning = loserCleaning;
+        return PollCleanup(ref cx); // at once: the cleanup registers this poll's waker
+    }
+
+    /// <summary>Polls the cleanups still waiting; the held result (or, cancelled, nothing) once they all ended.</summary>
+    private Poll<Either<T1, T2>> PollCleanup(ref Context cx)
+    {
+        try
+        {
+            if ((_cleaning & FirstCleaning) != 0 && _first.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~FirstCleaning);
+        }
+        catch
+        {
+            _cleaning &= unchecked((byte)~FirstCleaning);
+            CutCleanups();
+            throw;
+        }
+        try
+        {
+            if ((_cleaning & SecondCleaning) != 0 && _second.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~SecondCleaning);
+        }
+        catch
+        {
+            _cleaning &= unchecked((byte)~SecondCleaning);
+            CutCleanups();
+            throw;
+        }
+        if (_cleaning != 0) return Poll<Either<T1, T2>>.Pending;
+        _finished = true;
+        var winner = _winner;
+        _winner = default;
+        _holdsWinner = false;
+        return Poll<Either<T1, T2>>.Ready(winner);
+    }
+
+    /// <summary>
+    /// Ends the select without its result: disposes the futures whose cleanup still waits (which cuts it) and the held
+    /// winner's value, which no one will receive (a guard, a permit, a stream), rather than leak what it owns.
+    /// </summary>
+    private void CutCleanups()
+    {
+        _finished = true;
+        var cleaning = _cleaning;
+        _cleaning = 0;
+        try
+        {
+            if ((cleaning & FirstCleaning) != 0) _first.Dispose();
+        }
+        finally
+        {
+            try
+            {
+                if ((cleaning & SecondCleaning) != 0) _second.Dispose();
+            }
+            finally
+            {
+                ReleaseWinner();
+            }
+        }
+    }
+
+    private void ReleaseWinner()
+    {
+        var winner = _winner;
+        bool held = _holdsWinner;
+        _winner = default;
+        _holdsWinner = false;
+        if (held) DisposeValue(winner);
+    }
+
+    private static void DisposeValue(Either<T1, T2> winner)
+    {
+        if (winner.TryGetFirst(out var first)) (first as IDisposable)?.Dispose();
+        else if (winner.TryGetSecond(out var second)) (second as IDisposable)?.Dispose();
     }
 }

@@ -24,8 +24,8 @@ public interface IFuture<T> : IDisposable
     /// <summary>
     /// Cancels the future for a caller that can wait for its cleanup, as an <c>async Task</c> awaiting a cancelled
     /// child waits for the child's <c>finally</c> blocks: like <see cref="IDisposable.Dispose"/>, it runs the cleanup
-    /// that completes at once; cleanup that has to wait (a <c>finally</c> block that awaits) it leaves to the caller
-    /// and returns true. The caller then polls the future until it is ready (its value means nothing; what it throws is
+    /// that completes at once; cleanup that may have to wait (a <c>finally</c> block that awaits) it leaves to the
+    /// caller and returns true (such cleanup often completes at the first poll, without waiting). The caller then polls the future until it is ready (its value means nothing; what it throws is
     /// the cleanup's exception, which replaced the cancellation), or disposes it to cut the rest short. False: the
     /// future is finished, as after <see cref="IDisposable.Dispose"/>.
     /// </summary>

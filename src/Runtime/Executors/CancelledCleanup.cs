@@ -23,8 +23,9 @@ namespace AsyncGen;
 /// (the Meter instrument <c>asyncgen.cancelled_cleanup.detached</c>) with the warning event
 /// <c>CancelledCleanupDetached</c> (id 112); a failure is counted in <see cref="DetachedFailed"/> and reported through
 /// <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (and the <c>UnobservedTaskFailure</c> event), as a detached
-/// <c>await using</c> disposal is (<see cref="AsyncDisposal"/>): no one is left to observe it. Unlike an
-/// <c>async Task</c>, whoever disposed the future does not wait for that cleanup.</item>
+/// <c>await using</c> disposal is (<see cref="AsyncDisposal"/>): no one is left to observe it. Whoever disposed the
+/// future does not wait for that cleanup; whoever cancels through <see cref="IFuture{T}.CancelInPlace"/> instead (a
+/// parent machine, <c>Select</c>, <c>Timeout</c>, an aborted task) polls it and never gets here.</item>
 /// <item><b>No executor to finish it</b>: outside any task, or while an executor shuts down (its driver, which the
 /// block's timers and sockets use, is about to be released, and waiting for the block could hang the shutdown), the
 /// machine is disposed again, which cuts the block at the await it waits on, as an
@@ -43,6 +44,8 @@ public static class CancelledCleanup
     private static long s_detached;
     private static long s_detachedFailed;
     private static long s_running;
+    private static readonly Lock s_drainedLock = new();
+    private static TaskCompletionSource? s_drained; // under s_drainedLock: completed when Running next reaches 0
 
     /// <summary>Finally blocks that await whose rest a disposed generated machine skipped (it was suspended inside them).</summary>
     public static long FinallySkipped => Interlocked.Read(ref s_finallySkipped);
@@ -54,10 +57,27 @@ public static class CancelledCleanup
     public static long DetachedFailed => Interlocked.Read(ref s_detachedFailed);
 
     /// <summary>
-    /// Detached finally blocks not finished yet, process-wide: a host waits for this to reach 0 (within its shutdown
-    /// timeout) before it disposes its executor, which would cut them (AsyncGen.Hosting does).
+    /// Cleanups of cancelled futures not finished yet, process-wide: detached finally blocks, and aborted tasks whose
+    /// cleanup waits (they finish it in place, see <see cref="IFuture{T}.CancelInPlace"/>). A host waits for this to
+    /// reach 0 (<see cref="WhenNoneRunning"/>, within its shutdown timeout) before it disposes its executor, which would
+    /// cut them (AsyncGen.Hosting does).
     /// </summary>
     public static long Running => Interlocked.Read(ref s_running);
+
+    /// <summary>
+    /// Completes when <see cref="Running"/> is 0: at once if it is, else when the last cleanup running ends (a cleanup
+    /// that starts before that moves the moment on). Continuations run asynchronously, never on the executor thread
+    /// that finished the cleanup.
+    /// </summary>
+    public static Task WhenNoneRunning()
+    {
+        lock (s_drainedLock)
+        {
+            // Under the lock: an end that brings the count to 0 after this read takes the lock next and completes it.
+            if (Interlocked.Read(ref s_running) == 0) return Task.CompletedTask;
+            return (s_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
     /// <summary>
     /// Called by the generated <c>Dispose</c> of <paramref name="method"/> for the finally block of the statement at
@@ -120,8 +140,22 @@ public static class CancelledCleanup
         return false;
     }
 
-    /// <summary>A detached cleanup ended: finished, failed, or disposed unfinished (see <see cref="Running"/>).</summary>
-    internal static void OnDetachedEnded() => Interlocked.Decrement(ref s_running);
+    /// <summary>A cleanup counted in <see cref="Running"/> ended: finished, failed, or disposed unfinished.</summary>
+    internal static void OnCleanupEnded()
+    {
+        if (Interlocked.Decrement(ref s_running) != 0) return;
+        TaskCompletionSource? drained;
+        lock (s_drainedLock)
+        {
+            if (Interlocked.Read(ref s_running) != 0) return; // another cleanup started since: its end signals
+            drained = s_drained;
+            s_drained = null;
+        }
+        drained?.TrySetResult();
+    }
+
+    /// <summary>An aborted task's cleanup waits, and the task finishes it in place (counted in <see cref="Running"/> until it ends).</summary>
+    internal static void OnInPlaceStarted() => Interlocked.Increment(ref s_running);
 
     /// <summary>A detached cleanup threw: nobody awaits it, so it is reported as an unobserved failure.</summary>
     internal static void ReportDetachedFailure(string method, long taskId, Exception error)

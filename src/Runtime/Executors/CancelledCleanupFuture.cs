@@ -48,7 +48,7 @@ internal struct CancelledCleanupFuture<TMachine, T>(TMachine machine, string met
     {
         if (_ended) return;
         _ended = true;
-        CancelledCleanup.OnDetachedEnded();
+        CancelledCleanup.OnCleanupEnded();
     }
 
     /// <summary>The machine's frames: where its finally block waits.</summary>

@@ -7,7 +7,7 @@ namespace AsyncGen.Tasks;
 /// fallback state machine, a hand-written class, a struct passed as <see cref="IFuture{T}"/>) can be spawned in a
 /// box too: two allocations instead of one, the price of not handing the executor the struct itself.
 /// </summary>
-internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef, IAsyncFrameSource
+internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, ICancelInPlace, IFutureRef, IAsyncFrameSource
 {
     private IFuture<T>? _future = future;
     // Kept after Release: dumps and events name finished tasks. A wrapper that is plumbing (SpawnAsTask's, a hosted
@@ -22,6 +22,9 @@ internal struct FutureRef<T>(IFuture<T> future) : IFuture<T>, IFutureRef, IAsync
     public readonly Poll<T> Poll(ref Context cx) => _future!.Poll(ref cx);
 
     public readonly void Dispose() => _future?.Dispose();
+
+    /// <summary>The held future's own (an interface call on a reference: nothing is boxed).</summary>
+    public readonly bool CancelInPlace() => _future?.CancelInPlace() ?? false;
 
     /// <summary>The held future's frames: the wrapper adds none.</summary>
     public readonly void CollectFrames(List<AsyncFrame> frames)

@@ -17,7 +17,7 @@ namespace AsyncGen.Tasks;
 /// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
 /// <para>32 bytes, no padding (layout in src/Runtime/Tasks/README.md): two references and four 32-bit words. The
 /// executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows its scheduler.
-/// The poll count shares the state word (bits 9 and up, bumped by the CAS that starts each poll), and the task's id
+/// The poll count shares the state word (bits 10 and up, bumped by the CAS that starts each poll), and the task's id
 /// (its wakers' generation) and the "last poll / last wake" stamps of dumps live in the task's table slot: every
 /// byte here is copied by each GC that finds the task alive, and a trivial task's cell is 72 bytes.</para>
 /// </remarks>
@@ -28,8 +28,8 @@ internal struct TaskCore<T>
     private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
     private int _state;                  // TaskState bits 0..8, poll count above (PollCountShift)
 
-    /// <summary>The poll count lives above the nine state bits.</summary>
-    private const int PollCountShift = 9;
+    /// <summary>The poll count lives above the ten state bits.</summary>
+    private const int PollCountShift = 10;
     private const int StateMask = (1 << PollCountShift) - 1;
 
     /// <summary>A core of a future that is not spawned yet.</summary>
@@ -43,7 +43,7 @@ internal struct TaskCore<T>
     public readonly Waker Waker(ITaskCell self) =>
         _table is not null && _table.GenerationOf(_slot, self) is int generation ? new Waker(_table, _slot, generation) : default;
 
-    /// <summary>Polls so far (wraps at 2^24: a diagnostic count).</summary>
+    /// <summary>Polls so far (wraps at 2^22: a diagnostic count).</summary>
     public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
 
     /// <summary>The task's id, kept by its waker-table slot: 0 before the spawn and once the task completed.</summary>
@@ -137,10 +137,13 @@ internal struct TaskCore<T>
             if (seen == state) break;
             state = seen;
         }
-        if (((TaskState)state & TaskState.Cancelled) != 0)
+        // Aborted: cancel in place when the future's cleanup waits (then poll that cleanup below, as the task's poll),
+        // else dispose. Once cancelling in place, the task is polled like any other until its cleanup is Ready.
+        bool cancelling = ((TaskState)state & TaskState.CancellingInPlace) != 0;
+        if (!cancelling && ((TaskState)state & TaskState.Cancelled) != 0)
         {
-            Cancel(self, ref future);
-            return;
+            if (!StartCancelInPlace(self, ref future)) return;
+            cancelling = true;
         }
 
         Poll<T> poll;
@@ -161,7 +164,8 @@ internal struct TaskCore<T>
         catch (Exception error)
         {
             Release(ref future);
-            Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: false);
+            // Cancelling, an exception of the cleanup replaced the cancellation (as in C#): the joiner sees it.
+            Complete(self, default, ExceptionDispatchInfo.Capture(error), cancelled: cancelling);
             return;
         }
         finally
@@ -171,13 +175,59 @@ internal struct TaskCore<T>
         if (poll.IsReady)
         {
             Release(ref future);
-            Complete(self, poll.Value, null, cancelled: false);
+            if (cancelling) Complete(self, default, Aborted(self), cancelled: true); // the cleanup ended: its value means nothing
+            else Complete(self, poll.Value, null, cancelled: false);
             return;
         }
         AfterPending(self, yielded, ref stamps, now);
     }
 
-    /// <summary>Disposes the future of a task that will never run again. Executor thread only.</summary>
+    /// <summary>
+    /// Starts an abort (executor thread, Running): a future with its own <see cref="IFuture{T}.CancelInPlace"/> (a
+    /// generated machine) cancels in place, and if its cleanup waits the task stays alive (<see cref="TaskState.CancellingInPlace"/>,
+    /// true: the caller polls it now); otherwise the future is disposed and the task completes (false).
+    /// </summary>
+    private bool StartCancelInPlace<TCell, TFuture>(TCell self, ref TFuture future) where TCell : Future<T>, ITaskCell where TFuture : IFuture<T>
+    {
+        // A JIT-time constant for struct futures: a struct without its own CancelInPlace would run the interface's
+        // default on a boxed copy.
+        if (future is not ICancelInPlace)
+        {
+            Cancel(self, ref future);
+            return false;
+        }
+        bool waits;
+        var scope = CoopBudget.Enter(Id(self)); // cleanup that outlives this step reports this task's id
+        try
+        {
+            waits = future.CancelInPlace();
+        }
+        catch (Exception cleanupError)
+        {
+            Release(ref future);
+            Complete(self, default, ExceptionDispatchInfo.Capture(cleanupError), cancelled: true);
+            return false;
+        }
+        finally
+        {
+            CoopBudget.Exit(scope);
+        }
+        if (!waits)
+        {
+            Release(ref future);
+            Complete(self, default, Aborted(self), cancelled: true);
+            return false;
+        }
+        Interlocked.Or(ref _state, (int)TaskState.CancellingInPlace); // wakers may set Notified concurrently
+        CancelledCleanup.OnInPlaceStarted(); // a host waits for it before disposing the executor, which would cut it
+        return true;
+    }
+
+    /// <summary>
+    /// Disposes the future of a task that will never run again (executor shutdown, or an abort of a future without
+    /// cleanup that waits). Executor thread only. A task cancelling in place is cut here: its cleanup stops at the
+    /// await it waits on (a generated machine reports that as <c>CancelledFinallySkipped</c>).
+    /// </summary>
     public void Cancel<TCell, TFuture>(TCell self, ref TFuture future) where TCell : Future<T>, ITaskCell where TFuture : IFuture<T>
     {
         if (IsComplete) return;
@@ -196,9 +246,11 @@ internal struct TaskCore<T>
             CoopBudget.Exit(scope);
         }
         Release(ref future);
-        error ??= ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
-        Complete(self, default, error, cancelled: true);
+        Complete(self, default, error ?? Aborted(self), cancelled: true);
     }
+
+    private static ExceptionDispatchInfo Aborted<TCell>(TCell self) where TCell : Future<T>, ITaskCell =>
+        ExceptionDispatchInfo.Capture(new OperationCanceledException($"The task {self.Name} was aborted."));
 
     /// <summary>The join handle's poll: the outcome once complete, else Pending with the joiner's waker stored.</summary>
     public Poll<T> PollJoin(Future<T> self, ref Context cx)
@@ -324,10 +376,14 @@ internal struct TaskCore<T>
         self._awaitedValue = result;
         // Mostly null over null: skipping the store skips its GC write barrier.
         if (error is not null || self._awaitedError is not null) self._awaitedError = error;
-        if (error is not null && !cancelled) UnobservedFailures.Track(self, Id(self), self.Name, error.SourceException);
+        // A cancelled task's own OperationCanceledException is no failure; an exception its cleanup threw (a finally
+        // block of an aborted task) is, and nobody may join to see it.
+        if (error is not null && (!cancelled || error.SourceException is not OperationCanceledException))
+            UnobservedFailures.Track(self, Id(self), self.Name, error.SourceException);
         var scheduler = Scheduler;
         // Read before the CAS below clears the state bits: a cancellation with Cancelled set was an abort request.
         bool aborted = cancelled && (State & TaskState.Cancelled) != 0;
+        if (cancelled && (State & TaskState.CancellingInPlace) != 0) CancelledCleanup.OnCleanupEnded(); // finished, failed or cut
         TaskLifecycle.Finished(self, scheduler, error?.SourceException, cancelled, aborted);
         // Publishes the outcome in one step that also says whether a joiner stored its waker (JoinWaker): if so it
         // is ours to take, since the joiner no longer touches it once Complete is set; if not, the joiner finds

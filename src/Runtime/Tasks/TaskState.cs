@@ -10,7 +10,9 @@ namespace AsyncGen.Tasks;
 ///                    ▲                                │  │
 ///                    └──── Pending with Notified ─────┘  └──Ready / fault / cancel──▶ Complete
 ///   Running ──wake──▶ Running|Notified   (no second queue entry: no double poll, no lost wake)
-///   any ──abort──▶ |Cancelled, then scheduled like a wake; the executor disposes the future instead of polling it
+///   any ──abort──▶ |Cancelled, then scheduled like a wake; the executor cancels the future instead of polling it:
+///                  in place when its cleanup waits (|CancellingInPlace, then polled like a running task until Ready,
+///                  which completes it cancelled), else by Dispose
 ///   Complete ──join handle takes the outcome──▶ Complete|Joined
 ///   joiner: (not Complete) store waker, then ──CAS──▶ |JoinWaker; the completion wakes it if the bit was set
 ///   another joiner's waker while pending ──▶ |JoinContested, the replaced joiner woken; replaced twice ──▶ throws
@@ -57,4 +59,11 @@ internal enum TaskState
     /// it still awaits the handle its next poll finds the handle taken and throws instead of waiting forever.
     /// </summary>
     JoinContested = 1 << 8,
+
+    /// <summary>
+    /// Aborted, and the future's cleanup waits (<see cref="IFuture{T}.CancelInPlace"/> returned true: a finally block
+    /// that awaits): the task polls that cleanup to its end like a running task, then completes cancelled, so its
+    /// joiner sees the abort after the finally blocks ran, as with an <c>async Task</c>.
+    /// </summary>
+    CancellingInPlace = 1 << 9,
 }

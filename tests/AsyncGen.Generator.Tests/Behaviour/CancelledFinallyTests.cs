@@ -265,7 +265,23 @@ public partial class CancelledFinallyTests
     }
 
     [Fact]
-    public void A_detached_finally_still_waiting_at_executor_shutdown_is_cut_and_reported()
+    public void A_finally_still_waiting_at_executor_shutdown_is_cut_and_reported()
+    {
+        using var events = new CleanupEvents();
+        var log = new List<string>();
+        var executor = new LocalExecutor();
+        executor.Spawn(new PollThenDispose<int>(Work(new Gate(), log, waitInFinally: true, closing: new Gate())));
+        executor.BlockOn(Quick()); // the dispose runs: the block waits for its gate, detached
+        Assert.Contains("CancelledFinallyTests.Work", events.Detached);
+
+        executor.Dispose(); // the detached cleanup is one of the tasks shutdown disposes
+
+        Assert.Equal(["work", "close"], log);
+        Assert.Contains(("CancelledFinallyTests.Work", 18), events.Skipped);
+    }
+
+    [Fact]
+    public void An_aborted_task_still_finishing_its_finally_at_executor_shutdown_is_cut_and_reported()
     {
         using var events = new CleanupEvents();
         var log = new List<string>();
@@ -273,13 +289,14 @@ public partial class CancelledFinallyTests
         var handle = executor.Spawn(Work(new Gate(), log, waitInFinally: true, closing: new Gate()));
         executor.BlockOn(Quick());
         handle.Abort();
-        executor.BlockOn(Quick()); // the abort runs: the block waits for its gate, detached
-        Assert.Contains("CancelledFinallyTests.Work", events.Detached);
+        executor.BlockOn(Quick()); // the abort runs: the block waits for its gate, in the aborted task itself
+        Assert.DoesNotContain("CancelledFinallyTests.Work", events.Detached);
 
-        executor.Dispose(); // the detached cleanup is one of the tasks shutdown disposes
+        executor.Dispose(); // the aborted task is one of the tasks shutdown disposes: its cleanup is cut
 
         Assert.Equal(["work", "close"], log);
         Assert.Contains(("CancelledFinallyTests.Work", 18), events.Skipped);
+        Assert.True(handle.IsCompleted);
     }
 
     [Fact]

@@ -69,6 +69,23 @@ public class CancelledCleanupRunTests
     }
 
     [Fact]
+    public async Task WhenNoneRunning_is_signalled_by_the_end_of_the_last_running_cleanup_not_looked_at_on_a_timer()
+    {
+        Assert.True(CancelledCleanup.WhenNoneRunning().IsCompleted); // none running: at once (serial collection)
+        var log = new List<string>();
+        var executor = new LocalExecutor();
+        executor.BlockOn(new RunsCleanup(log, waits: int.MaxValue));
+        var drained = CancelledCleanup.WhenNoneRunning();
+        Assert.False(drained.IsCompleted); // the moved cleanup still runs
+
+        executor.Dispose(); // cuts it: the last running cleanup ends, which completes the task
+
+        Assert.True(drained.IsCompleted); // signalled by the end itself (its continuations run asynchronously)
+        await drained;
+        Assert.Equal(0, CancelledCleanup.Running);
+    }
+
+    [Fact]
     public void Without_an_executor_a_cleanup_that_waits_is_disposed_again()
     {
         long running = CancelledCleanup.Running;

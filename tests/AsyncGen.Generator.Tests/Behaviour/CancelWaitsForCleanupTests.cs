@@ -1,0 +1,174 @@
+using Gate = AsyncGen.Generator.Tests.Behaviour.InProjectMachines.Gate;
+using static AsyncGen.Generator.Tests.Behaviour.CancelledFinallyTests;
+
+namespace AsyncGen.Generator.Tests.Behaviour;
+
+/// <summary>
+/// Whoever cancels a future waits for its cleanup, as whoever cancels an <c>async Task</c> and awaits it does:
+/// <see cref="Future.Select{T1, T2}"/> returns the winner after the loser's finally block that waits ended,
+/// <see cref="Time.Timeout{T}(IFuture{T}, TimeSpan)"/> throws after it, a task aborted through its
+/// <see cref="JoinHandle{T}"/> completes (and its joiner sees the abort) after it. None of them detaches the cleanup
+/// (<see cref="CancelledCleanup.Detached"/>), and none allocates when no finally block waits.
+/// </summary>
+public partial class CancelWaitsForCleanupTests
+{
+    [PollAsync]
+    private static async Future<int> Opened(Gate gate) => await gate + 1;
+
+    [PollAsync]
+    private static async Future<int> JoinAfterAbort(JoinHandle<int> handle, List<string> log)
+    {
+        handle.Abort();
+        try
+        {
+            return await handle;
+        }
+        catch (OperationCanceledException)
+        {
+            Add(log, "joiner saw the abort");
+            return 0;
+        }
+    }
+
+    [Fact]
+    public void Select_returns_the_winner_once_the_losers_finally_that_waits_ended()
+    {
+        using var events = new CleanupEvents();
+        var log = new List<string>();
+
+        // BlockOn disposes its executor when the select completes: a cleanup still running then would be cut.
+        var winner = Executor.BlockOn(Future.Select(Work(new Gate(), log, waitInFinally: true), Quick()));
+
+        Assert.Equal(2, winner.Second);
+        Assert.Equal(["work", "close", "closed"], Snapshot(log));
+        Assert.DoesNotContain("CancelledFinallyTests.Work", events.Detached);
+        Assert.DoesNotContain(("CancelledFinallyTests.Work", 18), events.Skipped);
+    }
+
+    [Fact]
+    public void Timeout_throws_once_the_finally_that_waits_of_the_future_it_cancels_ended()
+    {
+        using var events = new CleanupEvents();
+        var log = new List<string>();
+
+        Assert.Throws<TimeoutException>(() => Executor.BlockOn(Time.Timeout(Work(new Gate(), log, waitInFinally: true), TimeSpan.FromMilliseconds(1))));
+
+        Assert.Equal(["work", "close", "closed"], Snapshot(log));
+        Assert.DoesNotContain("CancelledFinallyTests.Work", events.Detached);
+    }
+
+    [Fact]
+    public void The_exception_of_a_cancelled_futures_cleanup_replaces_the_timeout_as_in_C_sharp()
+    {
+        var log = new List<string>();
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Executor.BlockOn(Time.Timeout(ThrowingFinally(new Gate(), log, waitInFinally: true), TimeSpan.FromMilliseconds(1))));
+
+        Assert.Equal("close failed", error.Message);
+        Assert.Equal(["close", "outer finally"], Snapshot(log));
+    }
+
+    [Fact]
+    public void A_joiner_of_an_aborted_task_sees_the_abort_after_the_tasks_finally_that_waits_ran()
+    {
+        using var events = new CleanupEvents();
+        using var executor = new LocalExecutor();
+        var log = new List<string>();
+        var handle = executor.Spawn(Work(new Gate(), log, waitInFinally: true));
+        executor.BlockOn(Quick()); // the task runs to its gate
+
+        executor.Spawn(JoinAfterAbort(handle, log));
+        executor.Run();
+
+        Assert.Equal(["work", "close", "closed", "joiner saw the abort"], Snapshot(log));
+        Assert.DoesNotContain("CancelledFinallyTests.Work", events.Detached); // the task itself finished its cleanup
+    }
+
+    [Fact]
+    public void A_task_aborted_while_its_finally_waits_counts_as_running_cleanup_until_it_ends()
+    {
+        using var events = new CleanupEvents();
+        using var executor = new LocalExecutor();
+        var log = new List<string>();
+        var closing = new Gate();
+        var handle = executor.Spawn(Work(new Gate(), log, waitInFinally: false, closing));
+        executor.BlockOn(Quick());
+        handle.Abort();
+        executor.BlockOn(Quick()); // the abort runs: the block waits for its gate, in the aborted task
+
+        Assert.True(CancelledCleanup.Running > 0); // what a host waits for before disposing its executor
+        Assert.False(handle.IsCompleted);
+
+        closing.Open = true;
+        handle.Abort(); // the gate wakes no one; a second abort wakes the task, which polls its cleanup on
+        executor.Run();
+
+        Assert.True(handle.IsCompleted);
+        Assert.Equal(["work", "close", "closed"], Snapshot(log));
+        Assert.DoesNotContain(("CancelledFinallyTests.Work", 18), events.Skipped);
+    }
+
+    [Fact]
+    public void Select_and_Timeout_allocate_nothing_to_cancel_a_future_whose_finally_does_not_wait()
+    {
+        SelectLoserCancellation(); // warm up: JIT and statics
+        TimeoutCancelInPlace();
+
+        Assert.Equal(0, SelectLoserCancellation());
+        Assert.Equal(0, TimeoutCancelInPlace());
+    }
+
+    private static long SelectLoserCancellation()
+    {
+        var log = new List<string>(8);
+        var gate = new Gate();
+        var select = Future.Select(Work(new Gate(), log, waitInFinally: false), Opened(gate));
+        var cx = new Context(Waker.Noop);
+        Assert.True(select.Poll(ref cx).IsPending);
+        gate.Open = true;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = select.Poll(ref cx); // the winner is ready: the loser is cancelled in place, its finally runs
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(2, result.Value.Second);
+        Assert.Equal(["work", "close", "closed"], log);
+        return allocated;
+    }
+
+    /// <summary>A parent cancelling in place cancels the timeout it awaits the same way (on an executor: its timer wheel).</summary>
+    private static long TimeoutCancelInPlace()
+    {
+        var log = new List<string>(8);
+        using var executor = new LocalExecutor();
+        long allocated = executor.BlockOn(new CancelsTimeoutInPlace(Time.Timeout(Work(new Gate(), log, waitInFinally: false), TimeSpan.FromHours(1))));
+        Assert.Equal(["work", "close", "closed"], log);
+        return allocated;
+    }
+
+    /// <summary>Polls the timeout once (it waits), then measures its in-place cancel and the poll that finishes the cleanup.</summary>
+    private sealed class CancelsTimeoutInPlace(TimeoutFuture<int> timeout) : IFuture<long>
+    {
+        private TimeoutFuture<int> _timeout = timeout;
+
+        public Poll<long> Poll(ref Context cx)
+        {
+            Assert.True(_timeout.Poll(ref cx).IsPending);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            // A finally block that awaits is left to the caller's poll, which finishes it at once here.
+            bool finished = !_timeout.CancelInPlace() || _timeout.Poll(ref cx).IsReady;
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(finished);
+            return Poll<long>.Ready(allocated);
+        }
+    }
+
+    private static List<string> Snapshot(List<string> log)
+    {
+        lock (log) return [.. log];
+    }
+
+    private static void Add(List<string> log, string entry)
+    {
+        lock (log) log.Add(entry);
+    }
+}
