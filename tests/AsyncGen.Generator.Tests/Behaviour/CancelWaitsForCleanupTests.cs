@@ -110,6 +110,26 @@ public partial class CancelWaitsForCleanupTests
     }
 
     [Fact]
+    public void Tasks_aborted_concurrently_on_a_work_stealing_executor_each_finish_their_finally_once_before_completing()
+    {
+        const int Tasks = 200; // enough aborts to land while workers poll, wake and steal; fast (no sleeps)
+        using var executor = new WorkStealingExecutor(2);
+        var logs = new List<string>[Tasks];
+        var handles = new JoinHandle<int>[Tasks];
+        for (int i = 0; i < Tasks; i++)
+        {
+            logs[i] = new List<string>();
+            handles[i] = executor.Spawn(Work(new Gate(), logs[i], waitInFinally: true));
+        }
+        Assert.True(SpinWait.SpinUntil(() => logs.All(log => Snapshot(log).Contains("work")), TimeSpan.FromSeconds(30)));
+
+        Parallel.For(0, Tasks, i => handles[i].Abort()); // from several threads while the workers run
+
+        Assert.True(SpinWait.SpinUntil(() => handles.All(h => h.IsCompleted), TimeSpan.FromSeconds(30)), "an aborted task never completed");
+        foreach (var log in logs) Assert.Equal(["work", "close", "closed"], Snapshot(log)); // each finally once, to its end
+    }
+
+    [Fact]
     public void Select_and_Timeout_allocate_nothing_to_cancel_a_future_whose_finally_does_not_wait()
     {
         SelectLoserCancellation(); // warm up: JIT and statics
