@@ -119,7 +119,9 @@ internal static class GeneratedNames
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or AnonymousValue or ClosureType or CollectFrames || name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) ||
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or AnonymousValue or ClosureType or CollectFrames or
+            State or Relay or ThisField or ClosureField or DebuggerDisplay ||
+        name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) || IsNumbered(name, ClosureType) ||
         IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);
 
     /// <summary>

@@ -130,4 +130,126 @@ public partial class EvaluationOrderTests
         Assert.Equal("1 2 3 11 3 1", Executor.BlockOn(CollidingNames(1, 2)));
         Assert.Equal("101 201", Executor.BlockOn(new EvaluationOrderTests().InstanceCollidingNames()));
     }
+
+    public sealed class Wiring
+    {
+        public List<string> Log { get; } = [];
+        public int Total = 1;
+        public int[] Slots = [1, 2];
+        public Point Position = new() { X = 1 };
+        public Point[] Points = [new() { X = 1 }];
+        public string Name = "old";
+        public List<int> Items = [];
+        public Func<int, string> Handler = x => $"old handler {x}";
+        public Action<string>? Changed;
+        public Dictionary<string, int> Counts = new() { ["k"] = 1 };
+        public static int Shared = 1;
+    }
+
+    [PollAsync]
+    private static async Future<T> Rewire<T>(Wiring w, T value)
+    {
+        await Future.Yield();
+        w.Log.Add($"rewire {value}");
+        w.Total = 1000;
+        w.Slots = [1000, 1000];
+        w.Position = new Point { X = 1000 };
+        w.Points = [new() { X = 1000 }];
+        w.Name = "new";
+        w.Items = [1000];
+        w.Handler = x => $"new handler {x}";
+        w.Changed = s => w.Log.Add($"new listener {s}");
+        w.Counts = new() { ["k"] = 1000 };
+        Wiring.Shared = 1000;
+        return value;
+    }
+
+    private static async Task<T> RewireTask<T>(Wiring w, T value)
+    {
+        await Task.Yield();
+        w.Log.Add($"rewire {value}");
+        w.Total = 1000;
+        w.Slots = [1000, 1000];
+        w.Position = new Point { X = 1000 };
+        w.Points = [new() { X = 1000 }];
+        w.Name = "new";
+        w.Items = [1000];
+        w.Handler = x => $"new handler {x}";
+        w.Changed = s => w.Log.Add($"new listener {s}");
+        w.Counts = new() { ["k"] = 1000 };
+        Wiring.Shared = 1000;
+        return value;
+    }
+
+    [PollAsync]
+    private static async Future<string> OperandsReadBeforeTheAwait(Wiring w)
+    {
+        w.Changed = s => w.Log.Add($"old listener {s}");
+        var sum = w.Total + await Rewire(w, 1);
+        var element = w.Slots[0] + await Rewire(w, 2);
+        var field = w.Position.X + await Rewire(w, 3);
+        var text = w.Name + await Rewire(w, "4");
+        var shared = Wiring.Shared + await Rewire(w, 5);
+        var called = w.Handler(await Rewire(w, 6));
+        w.Changed?.Invoke(await Rewire(w, "7"));
+        w.Position.X += await Rewire(w, 8);
+        w.Points[0].X += await Rewire(w, 9);
+        w.Counts["k"] += await Rewire(w, 10);
+        w?.Items.Add(await Rewire(w, 11));
+        var items = w!.Items;
+        return $"{sum} {element} {field} {text} {shared} {called} {w.Position.X} {w.Points[0].X} {w.Counts["k"]} [{string.Join(",", items)}] | {string.Join("; ", w.Log)}";
+    }
+
+    private static async Task<string> OperandsReadBeforeTheAwaitTask(Wiring w)
+    {
+        w.Changed = s => w.Log.Add($"old listener {s}");
+        var sum = w.Total + await RewireTask(w, 1);
+        var element = w.Slots[0] + await RewireTask(w, 2);
+        var field = w.Position.X + await RewireTask(w, 3);
+        var text = w.Name + await RewireTask(w, "4");
+        var shared = Wiring.Shared + await RewireTask(w, 5);
+        var called = w.Handler(await RewireTask(w, 6));
+        w.Changed?.Invoke(await RewireTask(w, "7"));
+        w.Position.X += await RewireTask(w, 8);
+        w.Points[0].X += await RewireTask(w, 9);
+        w.Counts["k"] += await RewireTask(w, 10);
+        w?.Items.Add(await RewireTask(w, 11));
+        var items = w!.Items;
+        return $"{sum} {element} {field} {text} {shared} {called} {w.Position.X} {w.Points[0].X} {w.Counts["k"]} [{string.Join(",", items)}] | {string.Join("; ", w.Log)}";
+    }
+
+    [Fact]
+    public async Task Fields_elements_delegates_and_struct_members_are_read_before_the_await_as_in_async_Task()
+    {
+        var expected = await OperandsReadBeforeTheAwaitTask(new Wiring());
+        Wiring.Shared = 1;
+        Assert.Equal(expected, Executor.BlockOn(OperandsReadBeforeTheAwait(new Wiring())));
+    }
+
+    [PollAsync]
+    private static async Future<string> NestedTargets(Box box)
+    {
+        int[] first = [0, 0], second = [0, 0];
+        var swap = second;
+        ((first[box.Index(0)], box.Prop), second[box.Index(1)]) = ((await Meanwhile(box, 1), await Meanwhile(box, 2)), await Meanwhile(box, 3));
+        (swap, second) = (first, await Meanwhile(box, swap));
+        var (x, (y, z)) = (box.Arg("x"), (await Meanwhile(box, "y"), box.Arg("z")));
+        return $"[{string.Join(",", first)}] [{string.Join(",", second)}] [{string.Join(",", swap)}] {box.Prop} {x}{y}{z} | {string.Join("; ", box.Log)}";
+    }
+
+    private static async Task<string> NestedTargetsTask(Box box)
+    {
+        int[] first = [0, 0], second = [0, 0];
+        var swap = second;
+        ((first[box.Index(0)], box.Prop), second[box.Index(1)]) = ((await MeanwhileTask(box, 1), await MeanwhileTask(box, 2)), await MeanwhileTask(box, 3));
+        (swap, second) = (first, await MeanwhileTask(box, swap));
+        var (x, (y, z)) = (box.Arg("x"), (await MeanwhileTask(box, "y"), box.Arg("z")));
+        return $"[{string.Join(",", first)}] [{string.Join(",", second)}] [{string.Join(",", swap)}] {box.Prop} {x}{y}{z} | {string.Join("; ", box.Log)}";
+    }
+
+    [Fact]
+    public async Task Nested_deconstruction_targets_are_evaluated_before_the_awaits_of_the_right_side()
+    {
+        Assert.Equal(await NestedTargetsTask(new Box()), Executor.BlockOn(NestedTargets(new Box())));
+    }
 }

@@ -930,7 +930,7 @@ internal sealed partial class BodyBuilder
         return StringLiterals.Interpolated(interpolated, interpolation =>
         {
             var later = contents.Skip(contents.IndexOf(interpolation) + 1).Any(ContainsAwait);
-            return SpillOperand(interpolation.Expression, later, output) +
+            return StringLiterals.Hole(SpillOperand(interpolation.Expression, later, output)) +
                    (interpolation.AlignmentClause is { } alignment ? "," + _rewriter.Rewrite(alignment.Value) : "");
         });
     }

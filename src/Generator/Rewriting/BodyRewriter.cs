@@ -150,6 +150,9 @@ internal sealed class BodyRewriter(
             case IFieldSymbol or IPropertySymbol or IMethodSymbol or IEventSymbol when symbol.IsStatic && IsHiddenByMachine(node, symbol):
                 return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
                     ParseTypeName(symbol.ContainingType.ToDisplayString(PollAsyncShape.TypeFormat)), node.WithoutTrivia()).WithTriviaFrom(node);
+            case INamedTypeSymbol type when IsHiddenByMachine(node, type):
+                // The user's `Closure` type, not the machine's closure class of the same name.
+                return ParseTypeName(type.ToDisplayString(PollAsyncShape.TypeFormat)).WithTriviaFrom(node);
             default:
                 return node;
         }
@@ -399,12 +402,21 @@ internal sealed class BodyRewriter(
             ? StringLiterals.OnOneLine(node)
             : base.VisitLiteralExpression(node);
 
+    public override SyntaxNode? VisitInterpolation(InterpolationSyntax node)
+    {
+        var visited = (InterpolationSyntax)base.VisitInterpolation(node)!;
+        var expression = visited.Expression.ToFullString();
+        return StringLiterals.Hole(expression) == expression
+            ? visited
+            : visited.WithExpression(ParenthesizedExpression(visited.Expression.WithoutTrivia()).WithTriviaFrom(visited.Expression));
+    }
+
     public override SyntaxNode? VisitInterpolatedStringExpression(InterpolatedStringExpressionSyntax node)
     {
         if (node.StringStartToken.IsKind(SyntaxKind.InterpolatedStringStartToken) || !StringLiterals.SpansLines(node))
             return base.VisitInterpolatedStringExpression(node);
         return ParseExpression(StringLiterals.Interpolated(node, interpolation =>
-                Visit(interpolation.Expression)!.ToFullString() +
+                StringLiterals.Hole(Visit(interpolation.Expression)!.ToFullString()) +
                 (interpolation.AlignmentClause is { } alignment ? "," + Visit(alignment.Value)!.ToFullString() : "")))
             .WithTriviaFrom(node);
     }

@@ -58,6 +58,38 @@ internal static class StringLiterals
         return text.Append('"').ToString();
     }
 
+    /// <summary>
+    /// The expression of a hole as it can be written between its braces: a name the rewriter qualified
+    /// (<c>global::App.Program._state</c>) is parenthesized, since a ':' at the top of a hole starts its format.
+    /// </summary>
+    public static string Hole(string expression) =>
+        HasTopLevelColon(expression) ? "(" + expression + ")" : expression;
+
+    /// <summary>A ':' outside parentheses, brackets, braces and string literals: where C# ends a hole's expression.</summary>
+    private static bool HasTopLevelColon(string expression)
+    {
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i < expression.Length; i++)
+        {
+            var c = expression[i];
+            if (inString)
+            {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+                continue;
+            }
+            switch (c)
+            {
+                case '"': inString = true; break;
+                case '(' or '[' or '{': depth++; break;
+                case ')' or ']' or '}': depth--; break;
+                case ':' when depth == 0: return true;
+            }
+        }
+        return false;
+    }
+
     private enum Kind { Regular, Verbatim, Raw }
 
     /// <summary>

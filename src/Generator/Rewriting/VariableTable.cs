@@ -131,6 +131,7 @@ internal sealed class VariableTable
             var uses = references.TryGetValue(symbol, out var refs) ? refs : new List<SyntaxNode>();
             var iterationScope = !inNested && captured.Contains(symbol) ? IterationScope(declaration, body, awaits) : null;
             var isHoisted = !inNested && (iterationScope is not null || capturedForFinally.Contains(symbol) || IsAliveAcrossAwait(declaration, WithLocalFunctionCalls(model, uses, localFunctionUses), awaits) ||
+                                          (captured.Contains(symbol) && IsWrittenAcrossAwait(declaration, uses, awaits)) ||
                                           IsUsedInAwaitingTryFromOutside(declaration, uses, awaitingTries) ||
                                           IsCaseVariableOfFlattenedSwitch(declaration, uses, awaits) ||
                                           IsFilterVariableOfAwaitingCatch(declaration, uses, awaits) ||
@@ -390,7 +391,18 @@ internal sealed class VariableTable
 
     private static bool IsInsideLoop(SyntaxNode node, SyntaxNode body) =>
         node.Ancestors().TakeWhile(a => a != body && !BodySyntax.IsNestedFunction(a))
-            .Any(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax);
+            .Any(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax) ||
+        IsEnteredAgainByGoto(node, body);
+
+    /// <summary>
+    /// `again: { var copy = i; fs.Add(() =&gt; copy); await ...; } if (++i &lt; 3) goto again;`: a goto from inside or after
+    /// <paramref name="node"/> to a label at or before its start enters it again, and each entry has its own variables.
+    /// </summary>
+    private static bool IsEnteredAgainByGoto(SyntaxNode node, SyntaxNode body) =>
+        body.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).OfType<GotoStatementSyntax>()
+            .Where(g => g.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.GotoStatement) && g.SpanStart >= node.SpanStart && g.Expression is IdentifierNameSyntax)
+            .Any(g => body.DescendantNodes(n => !BodySyntax.IsNestedFunction(n)).OfType<LabeledStatementSyntax>()
+                .Any(l => l.Identifier.ValueText == ((IdentifierNameSyntax)g.Expression!).Identifier.ValueText && l.SpanStart <= node.SpanStart));
 
     /// <summary>
     /// The fields of parameters and locals whose value is still needed after <paramref name="await"/> (for the file
@@ -416,6 +428,34 @@ internal sealed class VariableTable
     /// A local must outlive a suspension when an await that follows its declaration (in its scope) is followed by
     /// a use, or when a loop inside its scope holds both an await and a use (the next iteration reads it).
     /// </summary>
+    /// <summary>
+    /// A variable a lambda captures and the method assigns after an await in its scope (`one = await Later("uno")`,
+    /// `parsed += await x`, or an assignment in a loop that awaits): the lambda may read it later, so the assignment
+    /// must reach the variable the lambda holds, which a plain local of <c>Poll</c> does not outlive.
+    /// </summary>
+    private static bool IsWrittenAcrossAwait(SyntaxNode declaration, List<SyntaxNode> references, List<SyntaxNode> awaits)
+    {
+        var scope = BodySyntax.Scope(declaration);
+        var later = awaits.Where(a => scope.Span.Contains(a.Span) && a.SpanStart >= declaration.Span.End).ToList();
+        if (later.Count == 0) return false;
+        var flow = new List<SyntaxNode>();
+        foreach (var reference in references)
+        {
+            if (reference is not ExpressionSyntax expression || BodySyntax.IsInsideNestedFunction(reference, scope)) continue;
+            var written = expression.Parent switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left == expression,
+                PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } => true,
+                _ => false,
+            };
+            if (written) flow.Add(reference);
+        }
+        return flow.Any(w => later.Any(a => w.SpanStart >= a.SpanStart ||
+                                            w.FirstAncestorOrSelf<StatementSyntax>() is { } statement && statement.Span.Contains(a.Span) ||
+                                            a.Ancestors().TakeWhile(l => l != scope).Any(l => l is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax && l.Span.Contains(w.Span))));
+    }
+
     private static bool IsAliveAcrossAwait(SyntaxNode declaration, List<SyntaxNode> references, List<SyntaxNode> awaits)
     {
         var scope = BodySyntax.Scope(declaration);
