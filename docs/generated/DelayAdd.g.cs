@@ -28,7 +28,7 @@ partial class Demo
     /// <summary>The state machine of <c>DelayAdd</c>: a struct future, embedded by value in the futures that await it.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AsyncGen.Generator", "0.1.0")]
     [global::System.Diagnostics.DebuggerDisplay("{__DebuggerDisplay,nq}")]
-    public struct DelayAddFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.Diagnostics.IAsyncFrameSource
+    public struct DelayAddFuture : global::AsyncGen.IFuture<int>, global::System.IDisposable, global::AsyncGen.ICancelInPlace, global::AsyncGen.Diagnostics.IAsyncFrameSource
     {
         /// <summary>0: created; N &gt; 0: suspended at await N (see the file header); -1: running or finished.</summary>
         private int _state;
@@ -90,6 +90,13 @@ partial class Demo
                 }
             }
 #line default
+        }
+
+        /// <summary>Cancels the machine as Dispose does: none of its cleanup waits.</summary>
+        public bool CancelInPlace()
+        {
+            Dispose();
+            return false;
         }
 
         /// <summary>Where the machine is suspended (method, file, line, awaited expression), then the frames of the awaited child.</summary>

@@ -257,4 +257,23 @@ public partial class ClosureShapeTests
     {
         Assert.Equal(await WrittenInLoopsTask([3, 4, 5]), Executor.BlockOn(WrittenInLoops([3, 4, 5])));
     }
+
+    [PollAsync]
+    private static async Future<string> WrittenByReference()
+    {
+        var hits = 0;
+        Func<int> read = () => hits;
+        await Future.Yield();
+        Interlocked.Increment(ref hits);
+        Interlocked.Add(ref hits, await Later(10));
+        int.TryParse(await Later("5"), out hits);
+        hits++;
+        return $"{read()} {hits}";
+    }
+
+    [Fact]
+    public void A_captured_local_written_through_ref_and_out_after_awaits_is_seen_by_the_lambda()
+    {
+        Assert.Equal("6 6", Executor.BlockOn(WrittenByReference()));
+    }
 }
