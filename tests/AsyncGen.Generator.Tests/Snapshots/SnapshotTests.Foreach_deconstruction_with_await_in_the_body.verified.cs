@@ -19,7 +19,7 @@
 //     Finished --> [*]
 // ```
 #nullable enable
-#pragma warning disable CS0162, CS0164, CS0219, CS8600, CS8601, CS8602, CS8603, CS8604, CS8618, CS8619, CS8625
+#pragma warning disable CS0162, CS0164, CS0219, CS8600, CS8601, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8631, CS8634, CS8714
 
 using System;
 using System.Collections.Generic;
