@@ -559,7 +559,9 @@ internal sealed class MachineLowerer
         var entries = new HashSet<int>(_spec.CancelEntries.Select(e => e.State));
         var all = StatesIn(@try.Body).ToList();
         if (!all.Any(entries.Contains)) return null;
-        var states = all.Where(s => !entries.Contains(s)).OrderBy(s => s).ToList();
+        // Only the awaits whose Dispose enters a finally block record themselves (Enter); one inside such a block is cut.
+        var entering = new HashSet<int>(_spec.Awaits.Where(a => EntryIndex(a) >= 0).Select(a => a.State));
+        var states = all.Where(entering.Contains).OrderBy(s => s).ToList();
         if (states.Count == 0) return null;
         if (states[states.Count - 1] - states[0] == states.Count - 1)
             return states.Count == 1

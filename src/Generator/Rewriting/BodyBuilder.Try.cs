@@ -36,11 +36,10 @@ internal sealed partial class BodyBuilder
     {
         var id = _nextTry++;
         var body = new List<Stmt>();
-        var entriesBefore = CancelEntries.Count;
+        var (entriesBefore, awaitsBefore) = (CancelEntries.Count, Awaits.Count);
         BuildBlock(@try.Block, body);
-        var bodyEntries = CancelEntries.Count - entriesBefore;
         var catches = BuildCatches(@try, out var exceptionField, out var indexField);
-        GuardCatches(bodyEntries, catches);
+        GuardCatches(entriesBefore, awaitsBefore, catches);
         return new TryStmt(id, BodySyntax.Line(@try), Block(body), catches.ToEquatableArray(), null, exceptionField, indexField);
     }
 
@@ -75,9 +74,9 @@ internal sealed partial class BodyBuilder
         }
         var body = new List<Stmt>();
         _finallyStack.Insert(0, cancelId ?? entryId ?? id); // what Dispose runs (or enters) for this finally while suspended in the body
-        var entriesBefore = CancelEntries.Count;
+        var (entriesBefore, awaitsBefore) = (CancelEntries.Count, Awaits.Count);
         buildBody(body);
-        GuardCatches(CancelEntries.Count - entriesBefore, catches);
+        GuardCatches(entriesBefore, awaitsBefore, catches);
         _finallyStack.RemoveAt(0);
         if (cancelId is { } cancel) FinallyMethods.Add(new FinallyModel(cancel, Block(new List<Stmt> { Synthesized(disposeWhenCancelled!) }), false));
 
@@ -110,10 +109,13 @@ internal sealed partial class BodyBuilder
     /// Catch clauses around a finally block Dispose enters must not catch what that cleanup throws (Dispose unwinds,
     /// like a return, and its exceptions surface from Dispose): the machine then records the await it was cancelled at,
     /// and the lowering adds a filter on it to those clauses.
+    /// An await inside such a block itself does not count: Dispose cuts the block there, entering nothing.
     /// </summary>
-    private void GuardCatches(int bodyEntries, List<CatchModel> catches)
+    private void GuardCatches(int entriesBefore, int awaitsBefore, List<CatchModel> catches)
     {
-        if (catches.Count > 0 && bodyEntries > 0)
+        if (catches.Count == 0 || CancelEntries.Count == entriesBefore) return;
+        var entered = new HashSet<int>(CancelEntries.Skip(entriesBefore).Select(e => e.Id));
+        if (Awaits.Skip(awaitsBefore).Any(a => a.EnclosingFinallies.Any(entered.Contains)))
             CancelledAtField ??= NewField("cancelledAt", "int", "the await Dispose cancelled (0: none): the catch blocks around it let its cleanup's exceptions pass");
     }
 

@@ -151,7 +151,7 @@ namespace Demo
                     }
                 }
 #line 24 "Sample.cs"
-                catch (InvalidOperationException error) when (_cancelledAt is not (>= 1 and <= 2) && (error.Message != ""))
+                catch (InvalidOperationException error) when (_cancelledAt != 1 && (error.Message != ""))
                 {
                     _log.Add("caught");
                 }
