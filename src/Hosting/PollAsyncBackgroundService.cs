@@ -40,6 +40,7 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
 {
     private readonly WorkStealingExecutor _executor;
     private readonly ILogger _logger;
+    private readonly TimeSpan _stopGracePeriod = TimeSpan.FromSeconds(5);
     private CancellationTokenSource? _stopping;
     private ServiceTaskFuture<Unit>? _running;
     private JoinHandle<Unit>? _handle;
@@ -90,12 +91,33 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
     /// <summary>
     /// How long <see cref="StopAsync"/> lets a task that may observe its cancelled <c>stoppingToken</c> finish on its
     /// own (its <c>catch (OperationCanceledException)</c> and the graceful work after its loop) before disposing it.
-    /// Default 5 seconds; never longer than the host's shutdown timeout. <see cref="TimeSpan.Zero"/> disposes at once.
+    /// Default 5 seconds; never longer than the host's shutdown timeout. <see cref="TimeSpan.Zero"/> disposes at once;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits as long as the host's shutdown timeout allows (as
+    /// <c>HostOptions.ShutdownTimeout</c> reads it).
     /// </summary>
     /// <remarks>Set it in the service's constructor (<c>StopGracePeriod = TimeSpan.FromSeconds(20);</c>). A task parked
     /// on a runtime resource (a timer, a socket, a channel, a lock: it cannot be woken by the token) is disposed at
     /// once, whatever this says.</remarks>
-    protected TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than
+    /// <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="MaxStopGracePeriod"/>.</exception>
+    protected TimeSpan StopGracePeriod
+    {
+        get => _stopGracePeriod;
+        init
+        {
+            if (value != Timeout.InfiniteTimeSpan && (value < TimeSpan.Zero || value > MaxStopGracePeriod))
+            {
+                throw new ArgumentOutOfRangeException(nameof(StopGracePeriod), value,
+                    $"StopGracePeriod must be TimeSpan.Zero (dispose at once), a positive span up to {MaxStopGracePeriod} " +
+                    "(the longest wait Task.WaitAsync accepts), or Timeout.InfiniteTimeSpan (wait as long as the host's shutdown timeout allows).");
+            }
+            _stopGracePeriod = value;
+        }
+    }
+
+    /// <summary>The longest finite <see cref="StopGracePeriod"/>: 4,294,967,294 ms (about 49.7 days), the limit of
+    /// <see cref="Task.WaitAsync(TimeSpan, CancellationToken)"/> (and of the timers behind it).</summary>
+    protected static TimeSpan MaxStopGracePeriod => TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     /// <summary>
     /// Cancels the stopping token; lets a task that may observe it finish on its own (within
@@ -110,7 +132,7 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
         {
             // Looked at before the cancellation: once cancelled, a task that reacted may already be parked on a timer
             // in its graceful work after the loop, which would read as "cannot be woken by the token".
-            bool mayObserve = StopGracePeriod > TimeSpan.Zero && MayObserveStoppingToken(_handle!.Value);
+            bool mayObserve = StopGracePeriod != TimeSpan.Zero && MayObserveStoppingToken(_handle!.Value);
             _stopping!.Cancel();
             if (mayObserve)
             {
@@ -136,14 +158,19 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
     /// a Task, a ValueTask or a combinator, any of which the token may complete.
     /// </summary>
     /// <remarks>
-    /// Decided from the task's frames, not from a wake after <c>Cancel</c>: the continuation a cancelled
+    /// <para>Decided from the task's frames, not from a wake after <c>Cancel</c>: the continuation a cancelled
     /// <c>Task.Delay(period, token)</c> runs is not always inline (measured: posted to the thread pool when the
-    /// await captured the default ExecutionContext), so no wake can be read right after <c>Cancel</c> returns.
+    /// await captured the default ExecutionContext), so no wake can be read right after <c>Cancel</c> returns.</para>
+    /// <para>The frames are read on this (the host's) thread while a worker may start polling the machine, so the read
+    /// is validated as a sequence lock is: the poll count (which the same atomic step that marks the task Running
+    /// increments) is read before and after, and a read during which a poll started, or which throws, is not trusted
+    /// and answers true (the grace period, <c>BackgroundService</c>'s behaviour: the safe side).</para>
     /// </remarks>
     private static bool MayObserveStoppingToken(JoinHandle<Unit> handle)
     {
         var task = handle.Task;
         if (task.IsComplete) return false;
+        int polls = task.PollCount;
         if ((task.State & (TaskState.Running | TaskState.Scheduled | TaskState.Notified)) != 0) return true;
         var frames = new List<AsyncFrame>();
         try
@@ -152,8 +179,10 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
         }
         catch (Exception)
         {
-            return true; // a poll started meanwhile and changed the machine under us (frames are best effort): it runs
+            return true; // a poll started meanwhile and changed the machine under us: it runs
         }
+        Interlocked.MemoryBarrier(); // the frame reads above complete before the poll count is read again
+        if (task.PollCount != polls || (task.State & TaskState.Running) != 0) return true; // possibly torn: a poll started
         return frames.Count == 0 || frames[^1].Kind != AsyncFrameKind.Resource;
     }
 

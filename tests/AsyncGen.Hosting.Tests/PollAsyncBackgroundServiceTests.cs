@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AsyncGen.Hosting.Tests;
 
@@ -199,5 +200,44 @@ public class PollAsyncBackgroundServiceTests
         var warning = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Warning);
         Assert.Contains("fallback builder", warning.Message);
         Assert.Contains(nameof(OverrideService), warning.Message);
+    }
+
+    [Fact]
+    public async Task An_infinite_grace_period_lets_a_service_observing_its_token_finish_its_graceful_work()
+    {
+        var (host, probe, logs) = Build<UnlimitedGraceService>();
+        using (host)
+        {
+            await host.StartAsync();
+            await probe.Started.Task.WaitAsync(Limit);
+            await host.StopAsync().WaitAsync(Limit);
+        }
+        Assert.Equal(["graceful work"], probe.Log);
+        Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    [Theory]
+    [InlineData(-2L)]
+    [InlineData(4_294_967_295L)] // one past Task.WaitAsync's longest wait
+    [InlineData(long.MaxValue)]  // TimeSpan.MaxValue, in ticks below
+    public void A_grace_period_that_the_stop_could_not_wait_is_refused_at_configuration_with_what_is_allowed(long milliseconds)
+    {
+        var period = milliseconds == long.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(milliseconds);
+        using var executor = new WorkStealingExecutor(1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GracePeriodService(executor, NullLogger.Instance, period));
+        Assert.Equal("StopGracePeriod", error.ParamName);
+        Assert.Contains("Timeout.InfiniteTimeSpan", error.Message);
+        Assert.Contains("TimeSpan.Zero", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-1L)]            // Timeout.InfiniteTimeSpan
+    [InlineData(4_294_967_294L)] // the longest finite wait
+    public void Zero_infinite_and_the_longest_finite_grace_period_are_accepted(long milliseconds)
+    {
+        using var executor = new WorkStealingExecutor(1);
+        using var service = new GracePeriodService(executor, NullLogger.Instance, TimeSpan.FromMilliseconds(milliseconds));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), service.GracePeriod);
     }
 }

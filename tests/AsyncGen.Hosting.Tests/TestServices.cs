@@ -133,3 +133,45 @@ public sealed partial class AwaitingFinallyService(WorkStealingExecutor executor
         }
     }
 }
+
+/// <summary>
+/// Waits on its stopping token (a Task that the token completes) with <see cref="Timeout.InfiniteTimeSpan"/> as its
+/// grace period: the stop lets its graceful work after the cancellation run, however long the host allows.
+/// </summary>
+public sealed partial class UnlimitedGraceService : PollAsyncBackgroundService
+{
+    private readonly Probe _probe;
+
+    public UnlimitedGraceService(WorkStealingExecutor executor, ILogger<UnlimitedGraceService> logger, Probe probe) : base(executor, logger)
+    {
+        _probe = probe;
+        StopGracePeriod = Timeout.InfiniteTimeSpan;
+    }
+
+    protected override Future ExecuteAsync(CancellationToken stoppingToken) => RunAsync(_probe, stoppingToken);
+
+    [PollAsync]
+    private static async Future RunAsync(Probe probe, CancellationToken stoppingToken)
+    {
+        try
+        {
+            probe.Started.SetResult();
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            probe.Log.Enqueue("graceful work");
+        }
+    }
+}
+
+/// <summary>Sets <see cref="PollAsyncBackgroundService.StopGracePeriod"/> to what its constructor is given.</summary>
+public sealed class GracePeriodService : PollAsyncBackgroundService
+{
+    public GracePeriodService(WorkStealingExecutor executor, ILogger logger, TimeSpan gracePeriod) : base(executor, logger) =>
+        StopGracePeriod = gracePeriod;
+
+    public TimeSpan GracePeriod => StopGracePeriod;
+
+    protected override Future ExecuteAsync(CancellationToken stoppingToken) => throw new NotSupportedException("never started");
+}

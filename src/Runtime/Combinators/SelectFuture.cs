@@ -8,8 +8,14 @@ namespace AsyncGen;
 /// result is returned, as <c>await Task.WhenAny</c> followed by cancelling and awaiting the other task would: a cleanup
 /// that completes at once runs in that poll; one that waits (a generated machine's <c>finally</c> block that awaits,
 /// <see cref="IFuture{T}.CancelInPlace"/>) is polled by this future, which returns the winner's result once it ended.
-/// Only futures without their own in-place cancel (the interface's default) are simply disposed. A cleanup that throws
-/// replaces the result (the winner's value is disposed if it is <see cref="IDisposable"/>).</para>
+/// Only futures without their own in-place cancel (the interface's default) are simply disposed.</para>
+/// <para>A loser's cleanup that throws does not cost the winner's result (an accepted connection, a message already
+/// taken off a channel), as a failed task never costs <c>Task.WhenAny</c> its winner: the result is returned and the
+/// cleanup's exception, which no one else can observe, is counted in <see cref="CancelledCleanup.SelectLoserFailed"/>
+/// and reported through <see cref="Diagnostics.RuntimeDiagnostics.UnobservedTaskFailure"/> (and the
+/// <c>UnobservedTaskFailure</c> event). When the winner itself throws, its exception propagates, and a loser's failing
+/// disposal replaces it, as an exception thrown by a <c>finally</c> block would. When the select itself is cancelled,
+/// its cleanups' exceptions propagate to whoever cancels it (a parent's cleanup), as in C#.</para>
 /// <para>Cancel safety is the loser's: whatever its own type loses when cancelled while pending (a
 /// <c>ReceiveFuture</c> loses nothing, a <c>SendFuture</c> drops its item) is lost here.</para>
 /// </remarks>
@@ -130,10 +136,10 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         {
             waits = loser.CancelInPlace();
         }
-        catch
+        catch (Exception error)
         {
-            DisposeValue(winner);
-            throw;
+            CancelledCleanup.ReportSelectLoserFailure(error); // the winner's result stays the caller's
+            return Poll<Either<T1, T2>>.Ready(winner);
         }
         if (!waits) return Poll<Either<T1, T2>>.Ready(winner); // the usual case: no state kept, nothing allocated
         _finished = false;
@@ -143,12 +149,20 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         return PollCleanup(ref cx); // at once: the cleanup registers this poll's waker
     }
 
-    /// <summary>Polls the cleanups still waiting; the held result (or, cancelled, nothing) once they all ended.</summary>
+    /// <summary>
+    /// Polls the cleanups still waiting; the held result (or, cancelled, nothing) once they all ended. A loser's
+    /// cleanup that throws while the winner's result is held is reported, and the result still returned.
+    /// </summary>
     private Poll<Either<T1, T2>> PollCleanup(ref Context cx)
     {
         try
         {
             if ((_cleaning & FirstCleaning) != 0 && _first.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~FirstCleaning);
+        }
+        catch (Exception error) when (_holdsWinner)
+        {
+            _cleaning &= unchecked((byte)~FirstCleaning);
+            CancelledCleanup.ReportSelectLoserFailure(error);
         }
         catch
         {
@@ -159,6 +173,11 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         try
         {
             if ((_cleaning & SecondCleaning) != 0 && _second.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~SecondCleaning);
+        }
+        catch (Exception error) when (_holdsWinner)
+        {
+            _cleaning &= unchecked((byte)~SecondCleaning);
+            CancelledCleanup.ReportSelectLoserFailure(error);
         }
         catch
         {

@@ -43,6 +43,7 @@ public static class CancelledCleanup
     private static long s_finallySkipped;
     private static long s_detached;
     private static long s_detachedFailed;
+    private static long s_selectLoserFailed;
     private static long s_running;
     private static readonly Lock s_drainedLock = new();
     private static TaskCompletionSource? s_drained; // under s_drainedLock: completed when Running next reaches 0
@@ -55,6 +56,12 @@ public static class CancelledCleanup
 
     /// <summary>Detached finally blocks (or the cleanup around them) that then threw.</summary>
     public static long DetachedFailed => Interlocked.Read(ref s_detachedFailed);
+
+    /// <summary>
+    /// Cleanups of a <see cref="Future.Select{T1, T2}"/> loser that threw after the winner was ready: the select
+    /// returned the winner's result, and reported the exception through <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/>.
+    /// </summary>
+    public static long SelectLoserFailed => Interlocked.Read(ref s_selectLoserFailed);
 
     /// <summary>
     /// Cleanups of cancelled futures not finished yet, process-wide: detached finally blocks, and aborted tasks whose
@@ -156,6 +163,15 @@ public static class CancelledCleanup
 
     /// <summary>An aborted task's cleanup waits, and the task finishes it in place (counted in <see cref="Running"/> until it ends).</summary>
     internal static void OnInPlaceStarted() => Interlocked.Increment(ref s_running);
+
+    /// <summary>A select's loser's cleanup threw after the winner was ready: the select keeps the result, so no one else sees the failure.</summary>
+    internal static void ReportSelectLoserFailure(Exception error)
+    {
+        Interlocked.Increment(ref s_selectLoserFailed);
+        long taskId = CoopBudget.CurrentTaskId;
+        string name = taskId == 0 ? "cleanup of a Future.Select loser" : $"cleanup of a Future.Select loser (task #{taskId})";
+        RuntimeDiagnostics.ReportUnobserved(taskId, name, error);
+    }
 
     /// <summary>A detached cleanup threw: nobody awaits it, so it is reported as an unobserved failure.</summary>
     internal static void ReportDetachedFailure(string method, long taskId, Exception error)

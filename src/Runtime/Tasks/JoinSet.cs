@@ -19,7 +19,9 @@ namespace AsyncGen;
 /// <remarks>
 /// <para><b>Outcomes.</b> <see cref="JoinNext"/> gives the finished task's <see cref="JoinHandle{T}"/>: awaiting it
 /// returns at once with the result or rethrows the task's exception, so one failure does not hide the others. Each
-/// task is given exactly once; null means the set is empty.</para>
+/// task is given exactly once; null means the set is empty. The handle comes as a <c>JoinHandle&lt;T&gt;?</c>, so
+/// test it before awaiting it (<c>is { } done</c>, as above): <c>await</c> on the nullable itself does not compile
+/// (CS0411, "the type arguments for GetAwaiter&lt;T&gt;(IFuture&lt;T&gt;) cannot be inferred").</para>
 /// <para><b>Cancellation.</b> <see cref="AbortAll"/> aborts every task in the set (each stays in it and is given
 /// by <see cref="JoinNext"/> as cancelled); <see cref="Dispose"/> aborts them and empties the set, like dropping
 /// tokio's JoinSet. Aborting runs each task's cleanup at its next scheduling point; aborts are counted in

@@ -44,10 +44,11 @@ public partial class CancellationHabitTests
     }
 
     [PollAsync]
-    private static async Future<int> LongWork(ConcurrentQueue<string> log)
+    private static async Future<int> LongWork(ConcurrentQueue<string> log, TaskCompletionSource? started = null)
     {
         try
         {
+            started?.TrySetResult();
             await Time.Sleep(TimeSpan.FromHours(1));
             return 1;
         }
@@ -63,15 +64,18 @@ public partial class CancellationHabitTests
     /// finally runs) and throws.
     /// </summary>
     [Fact]
-    public void WithCancellation_on_a_linked_token_cancels_when_one_of_its_sources_is_cancelled()
+    public async Task WithCancellation_on_a_linked_token_cancels_when_one_of_its_sources_is_cancelled()
     {
         var log = new ConcurrentQueue<string>();
         using var shutdown = new CancellationTokenSource();
         using var request = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, request.Token);
-        request.CancelAfter(5);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var pool = new WorkStealingExecutor(2);
-        var e = Assert.ThrowsAny<OperationCanceledException>(() => pool.BlockOn(LongWork(log).WithCancellation(linked.Token), Limit));
+        var work = pool.SpawnAsTask(LongWork(log, started).WithCancellation(linked.Token));
+        await started.Task.WaitAsync(Limit);
+        await request.CancelAsync();
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => work.WaitAsync(Limit));
         Assert.Equal(linked.Token, e.CancellationToken);
         Assert.Equal(["cleanup"], log);
     }

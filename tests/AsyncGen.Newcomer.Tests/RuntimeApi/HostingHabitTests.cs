@@ -166,7 +166,9 @@ public class HostingHabitTests
         await host.StartAsync();
         await log.Started.Task.WaitAsync(Limit);
         await host.StopAsync().WaitAsync(Limit);
-        Assert.Equal(["loop cancelled", "flushed after the loop"], log.Lines);
+        // Failed once in ~20 runs under load (cause not found yet): say what the host logged.
+        Assert.True(log.Lines.SequenceEqual(["loop cancelled", "flushed after the loop"]),
+            $"worker: [{string.Join(", ", log.Lines)}]; host: {string.Join(" | ", logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}"))}");
         Assert.DoesNotContain(logs.Entries, entry => entry.Level >= LogLevel.Warning);
     }
 

@@ -1,3 +1,4 @@
+using AsyncGen.Diagnostics;
 using AsyncGen.Sync;
 
 namespace AsyncGen.Runtime.Tests.Combinators;
@@ -41,26 +42,105 @@ public class JoinCancellationTests
     }
 }
 
-/// <summary>A select whose loser fails to clean up still releases what the winner's result owns.</summary>
+/// <summary>
+/// A select whose loser fails to clean up keeps the winner's result, as <c>Task.WhenAny</c> never loses its winner to
+/// the other task's failure; the failure is counted and reported as unobserved.
+/// </summary>
 public class SelectCleanupTests
 {
-    private sealed class PendingWithFailingCleanup : IFuture<int>
+    private sealed class PendingWithFailingCleanup(string message) : IFuture<int>
     {
         public Poll<int> Poll(ref Context cx) => Poll<int>.Pending;
 
-        public void Dispose() => throw new InvalidDataException("cleanup failed");
+        public void Dispose() => throw new InvalidDataException(message);
+    }
+
+    /// <summary>Pending until cancelled in place; then its cleanup waits one poll and throws (a finally that awaits, then throws).</summary>
+    private sealed class WaitingCleanupThatThrows(string message) : IFuture<int>
+    {
+        private bool _cancelled;
+        private bool _waited;
+
+        public Poll<int> Poll(ref Context cx)
+        {
+            if (!_cancelled) return Poll<int>.Pending;
+            if (!_waited)
+            {
+                _waited = true;
+                cx.Waker.Wake();
+                return Poll<int>.Pending;
+            }
+            throw new InvalidDataException(message);
+        }
+
+        public bool CancelInPlace() => _cancelled = true;
+
+        public void Dispose() { }
+    }
+
+    private sealed class Connection : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
     }
 
     [Fact]
-    public void When_the_loser_cleanup_throws_the_winner_lock_is_released()
+    public void When_the_loser_cleanup_throws_the_winner_keeps_its_lock_and_the_failure_is_reported()
     {
         var mutex = new AsyncMutex<int>(0);
-        var select = Future.Select(mutex.Lock(), new PendingWithFailingCleanup());
-        Assert.Throws<InvalidDataException>(() =>
+        var reported = Reported("select loser cleanup failed at once", () =>
         {
+            var select = Future.Select(mutex.Lock(), new PendingWithFailingCleanup("select loser cleanup failed at once"));
             var cx = new Context(Waker.Noop);
-            select.Poll(ref cx);
+            var result = select.Poll(ref cx);
+            Assert.True(result.IsReady);
+            Assert.True(result.Value.TryGetFirst(out var guard));
+            Assert.True(mutex.IsLocked); // the guard is the caller's, not disposed by the select
+            guard.Dispose();
         });
         Assert.False(mutex.IsLocked);
+        Assert.Single(reported);
+    }
+
+    [Fact]
+    public void When_the_loser_cleanup_that_waits_throws_the_winner_value_is_returned_undisposed()
+    {
+        var connection = new Connection();
+        var reported = Reported("select loser cleanup failed after waiting", () =>
+        {
+            var select = Future.Select(new WaitingCleanupThatThrows("select loser cleanup failed after waiting"), new TrackedFuture<Connection>(connection, pendingPolls: 0));
+            var cx = new Context(Waker.Noop);
+            Assert.True(select.Poll(ref cx).IsPending); // the loser's cleanup waits
+            var result = select.Poll(ref cx);
+            Assert.True(result.IsReady);
+            Assert.True(result.Value.TryGetSecond(out var won));
+            Assert.Same(connection, won);
+        });
+        Assert.False(connection.Disposed);
+        Assert.Single(reported);
+    }
+
+    /// <summary>Runs <paramref name="body"/> and returns the unobserved failures with <paramref name="message"/> it reported (and counted).</summary>
+    private static List<Exception> Reported(string message, Action body)
+    {
+        var reported = new List<Exception>();
+        EventHandler<UnobservedTaskFailureEventArgs> hook = (_, e) =>
+        {
+            if (e.Exception.Message == message) lock (reported) reported.Add(e.Exception);
+        };
+        long failed = CancelledCleanup.SelectLoserFailed;
+        RuntimeDiagnostics.UnobservedTaskFailure += hook;
+        try
+        {
+            body();
+        }
+        finally
+        {
+            RuntimeDiagnostics.UnobservedTaskFailure -= hook;
+        }
+        Assert.True(CancelledCleanup.SelectLoserFailed >= failed + 1); // other tests may count concurrently
+        Assert.All(reported, e => Assert.IsType<InvalidDataException>(e));
+        return reported;
     }
 }

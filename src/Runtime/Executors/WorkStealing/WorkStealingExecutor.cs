@@ -62,7 +62,11 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         {
             var worker = Workers[i];
             _threads[i] = new Thread(() => RunWorker(worker, entered)) { IsBackground = true, Name = $"AsyncGen worker {i}" };
-            _threads[i].Start();
+            // UnsafeStart: a thread started with Start runs in a copy of its creator's ExecutionContext, so every task
+            // of this executor saw the AsyncLocal values (Activity.Current, logging scopes) of whoever created it, for
+            // the executor's life; the thread pool's threads start clean, and so do ours (FlowExecutionContext or
+            // WithExecutionContext() flow a spawner's context on purpose).
+            _threads[i].UnsafeStart();
         }
         entered.Wait();
     }
