@@ -11,6 +11,7 @@
 # thread's share of the server's CPU (two workers: ~0.5 when both rings hold connections, ~1 when one holds them all)
 # and the voluntary context switches per 1,000 requests of the two busiest threads, busiest first (which worker sleeps).
 #
+# WORKERS_VARIANTS="ws2" runs only those variants (of local, ws1, ws2); the order rotates each round.
 # BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
 # change: `git worktree add /tmp/base <commit> && dotnet build -c Release /tmp/base/samples/EchoServer -o /tmp/base-echo`)
 # as base-local, base-ws1, base-ws2. Loopback only; 64-byte requests, one outstanding per connection.
@@ -31,12 +32,12 @@ declare -A command=(
   [ws1]="dotnet $out/echo/EchoServer.dll PORT --workers 1"
   [ws2]="dotnet $out/echo/EchoServer.dll PORT --workers 2"
 )
-variants=(local ws1 ws2)
+variants=(${WORKERS_VARIANTS:-local ws1 ws2})
 if [ -n "${BASELINE_ECHO_DLL:-}" ]; then
   command[base-local]="dotnet $BASELINE_ECHO_DLL PORT"
   command[base-ws1]="dotnet $BASELINE_ECHO_DLL PORT --workers 1"
   command[base-ws2]="dotnet $BASELINE_ECHO_DLL PORT --workers 2"
-  variants+=(base-local base-ws1 base-ws2)
+  for variant in ${WORKERS_VARIANTS:-local ws1 ws2}; do variants+=("base-$variant"); done
 fi
 
 # CPU nanoseconds (/proc/<pid>/task/*/schedstat: nanosecond resolution, where /proc/<pid>/stat's 10 ms ticks are
@@ -78,7 +79,10 @@ results="$out/results.txt"
 : >"$results"
 port=18300
 for rep in $(seq "$repetitions"); do
-  for variant in "${variants[@]}"; do
+  # The order rotates by one each round, so no variant always runs first (or last) in a round whose load drifts.
+  shift_by=$(((rep - 1) % ${#variants[@]}))
+  order=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
+  for variant in "${order[@]}"; do
     port=$((port + 1)) # a fresh port per run: no TIME_WAIT interference
     ${command[$variant]//PORT/$port} >/dev/null &
     server=$!
@@ -132,7 +136,16 @@ for variant in "${variants[@]}"; do
 done
 # Requests per server CPU-second of ws2 over local and over ws1, round by round: the runs of one round are seconds
 # apart, so these ratios survive a load that drifts between rounds better than a ratio of medians does.
-awk '{ for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1]] = kv[2] } c[val["rt"], val["runtime"]] = val["req_per_cpu_s"]; rounds[val["rt"]] = 1 }
+[[ " ${variants[*]} " == *" local ws1 ws2 "* ]] && awk '{ for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1]] = kv[2] } c[val["rt"], val["runtime"]] = val["req_per_cpu_s"]; rounds[val["rt"]] = 1 }
   END { printf "# ws2 / local, ws2 / ws1 per round (req per server CPU-s):"
     for (r in rounds) printf " %s %.2f %.2f;", r, (c[r, "local"] > 0 ? c[r, "ws2"] / c[r, "local"] : 0), (c[r, "ws1"] > 0 ? c[r, "ws2"] / c[r, "ws1"] : 0)
     printf "\n" }' "$results"
+# With a baseline: each variant over the same variant of the baseline build, round by round (the A/B of a change).
+if [ -n "${BASELINE_ECHO_DLL:-}" ]; then
+  for variant in ${WORKERS_VARIANTS:-local ws1 ws2}; do
+    awk -v v="$variant" '{ for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1]] = kv[2] } c[val["rt"], val["runtime"]] = val["req_per_cpu_s"]; rounds[val["rt"]] = 1 }
+      END { printf "# %s / base-%s per round (req per server CPU-s):", v, v
+        for (r in rounds) printf " %s %.2f;", r, (c[r, "base-" v] > 0 ? c[r, v] / c[r, "base-" v] : 0)
+        printf "\n" }' "$results"
+  done
+fi
