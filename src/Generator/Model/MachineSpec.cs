@@ -23,7 +23,8 @@ namespace AsyncGen.Generator.Model;
 /// iteration's variables (see <c>AnonymousShapes.CreateLambda</c>).</para>
 /// <para><c>ScopeClosures</c>: Closures of blocks inside loops, created each time the block starts.</para>
 /// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
-/// its signature uses a private or protected type (the machine could not expose it otherwise).</para>
+/// its signature uses a private or protected type (the machine could not expose it otherwise), <c>internal</c> when
+/// it uses an internal type inside public containing types (CS0050 otherwise).</para>
 /// <para><c>HidesStruct</c>, <c>HidesFactory</c>: A base type's generated struct of the same name, or the factory of
 /// the <c>[PollAsync]</c> method this one overrides, exists: the generated member is declared <c>new</c> (CS0108).</para>
 internal sealed record MachineSpec(

@@ -83,7 +83,7 @@ internal static class MethodParser
             Awaits: EquatableArray<AwaitSite>.Empty,
             FinallyMethods: EquatableArray<FinallyModel>.Empty,
             Body: null,
-            Accessibility: PollAsyncShape.InaccessibleSignatureType(method) is null ? null : PollAsyncShape.AccessibilityKeyword(method.DeclaredAccessibility),
+            Accessibility: PollAsyncShape.MachineAccessibility(method),
             HidesStruct: PollAsyncShape.HidesInheritedStruct(method),
             HidesFactory: PollAsyncShape.HidesInheritedFactory(method));
     }

@@ -199,29 +199,50 @@ internal static class PollAsyncShape
     /// The machine of such a method is declared with the method's own accessibility, and its calls cannot be
     /// intercepted (an interceptor lives in a file class of its own namespace).
     /// </summary>
-    public static ITypeSymbol? InaccessibleSignatureType(IMethodSymbol method)
+    public static ITypeSymbol? InaccessibleSignatureType(IMethodSymbol method) => FirstInSignature(method, IsHidden);
+
+    /// <summary>
+    /// The machine's and factory's accessibility: the method's own when its signature uses a type only the containing
+    /// type can name (<see cref="InaccessibleSignatureType"/>); <c>internal</c> when it uses a type that is not public
+    /// and the containing types are visible outside the assembly (a public struct's <c>Poll</c> returning
+    /// <c>Poll&lt;Internal&gt;</c> is CS0050); null (the defaults) otherwise.
+    /// </summary>
+    public static string? MachineAccessibility(IMethodSymbol method) =>
+        InaccessibleSignatureType(method) is not null ? AccessibilityKeyword(method.DeclaredAccessibility)
+        : VisibleOutsideAssembly(method.ContainingType) && FirstInSignature(method, a => a is not Accessibility.Public) is not null ? "internal"
+        : null;
+
+    /// <summary>True when a member declared public in <paramref name="type"/> is visible outside the assembly (an internal container makes it internal anyway).</summary>
+    private static bool VisibleOutsideAssembly(INamedTypeSymbol type)
     {
-        if (TryGetResultType(method, out var result, out _) && result is not null && FirstInaccessible(result) is { } inResult) return inResult;
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal)) return false;
+        return true;
+    }
+
+    private static ITypeSymbol? FirstInSignature(IMethodSymbol method, System.Func<Accessibility, bool> narrow)
+    {
+        if (TryGetResultType(method, out var result, out _) && result is not null && FirstNarrow(result, narrow) is { } inResult) return inResult;
         foreach (var parameter in method.Parameters)
-            if (FirstInaccessible(parameter.Type) is { } inParameter) return inParameter;
+            if (FirstNarrow(parameter.Type, narrow) is { } inParameter) return inParameter;
         foreach (var argument in method.TypeArguments)
-            if (FirstInaccessible(argument) is { } inArgument) return inArgument;
+            if (FirstNarrow(argument, narrow) is { } inArgument) return inArgument;
         return null;
     }
 
-    private static ITypeSymbol? FirstInaccessible(ITypeSymbol type)
+    private static ITypeSymbol? FirstNarrow(ITypeSymbol type, System.Func<Accessibility, bool> narrow)
     {
         switch (type)
         {
             case IArrayTypeSymbol array:
-                return FirstInaccessible(array.ElementType);
+                return FirstNarrow(array.ElementType, narrow);
             case IPointerTypeSymbol pointer:
-                return FirstInaccessible(pointer.PointedAtType);
+                return FirstNarrow(pointer.PointedAtType, narrow);
             case INamedTypeSymbol named:
                 for (INamedTypeSymbol? current = named; current is not null; current = current.ContainingType)
-                    if (IsHidden(current.DeclaredAccessibility)) return named.OriginalDefinition;
+                    if (narrow(current.DeclaredAccessibility)) return named.OriginalDefinition;
                 foreach (var argument in named.TypeArguments)
-                    if (FirstInaccessible(argument) is { } inArgument) return inArgument;
+                    if (FirstNarrow(argument, narrow) is { } inArgument) return inArgument;
                 return null;
             default:
                 return null;

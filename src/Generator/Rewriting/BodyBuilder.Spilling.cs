@@ -606,7 +606,7 @@ internal sealed partial class BodyBuilder
         if (@switch.Arms.Any(a => a.WhenClause is { } when && ContainsAwait(when)))
         {
             var reads = PlanPatternReads(@switch.Arms.Select(a => a.Pattern is DiscardPatternSyntax && a.WhenClause is null ? null : a.Pattern).ToList(),
-                @switch.Arms.Select(a => a.WhenClause is { } when && ContainsAwait(when)).ToList(), output);
+                @switch.Arms.Select(a => a.WhenClause is { } when && ContainsAwait(when)).ToList(), eachApart: true, output);
             output.Add(SwitchOnArms(@switch, value, result, noMatch, reads));
             return result;
         }

@@ -453,7 +453,7 @@ internal sealed partial class BodyBuilder
         if (all.Any(HasAwaitingGuard))
         {
             governing = StoreSwitchedValue(@switch.Expression, governing, output);
-            reads = PlanPatternReads(all.Select(l => (l as CasePatternSwitchLabelSyntax)?.Pattern).ToList(), all.Select(HasAwaitingGuard).ToList(), output);
+            reads = PlanPatternReads(all.Select(l => (l as CasePatternSwitchLabelSyntax)?.Pattern).ToList(), all.Select(HasAwaitingGuard).ToList(), eachApart: false, output);
         }
         var exit = GeneratedNames.SwitchBreakLabel(NextLabelNumber());
         _jumps.Flatten(@switch, exit, null);
@@ -504,9 +504,9 @@ internal sealed partial class BodyBuilder
     /// The properties a switch's patterns read once across its awaiting guards (<see cref="PatternReads"/>), with
     /// the statements that start each run of the switch with none read.
     /// </summary>
-    private PatternReads PlanPatternReads(IReadOnlyList<PatternSyntax?> patterns, IReadOnlyList<bool> awaits, List<Stmt> output)
+    private PatternReads PlanPatternReads(IReadOnlyList<PatternSyntax?> patterns, IReadOnlyList<bool> awaits, bool eachApart, List<Stmt> output)
     {
-        var reads = PatternReads.Plan(_model, _rewriter, patterns, awaits, (name, type, node, comment) =>
+        var reads = PatternReads.Plan(_model, _rewriter, patterns, awaits, eachApart, (name, type, node, comment) =>
             type is null ? NewField(name, "bool", comment) : NewValueField(name, type, node, comment));
         foreach (var reset in reads.Resets) output.Add(Synthesized(reset));
         return reads;

@@ -26,6 +26,12 @@ internal sealed class BodyRewriter(
     /// </summary>
     private int _overflowWrapped;
 
+    /// <summary>
+    /// The pattern variables <see cref="PatternReads"/> has named (<c>__in1</c>, ...), counted across the method:
+    /// the conditions of two switches share the scope of <c>Poll</c>, so their names must differ.
+    /// </summary>
+    public int PatternTemps { get; set; }
+
     /// <summary>The rewritten text of <paramref name="node"/>, re-indented so that its first line starts at column 0.</summary>
     public string Rewrite(SyntaxNode node)
     {

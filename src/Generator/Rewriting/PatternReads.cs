@@ -10,21 +10,22 @@ namespace AsyncGen.Generator.Rewriting;
 /// The property reads that the patterns of a switch share across an awaiting guard. C#'s decision DAG reads each
 /// property of the switched value once, the first time a label needs it, and the labels after a guard that failed
 /// test what was read before it, even if the guard (or another task, during its suspension) changed the property. A
-/// flattened switch tests the labels after an awaiting guard after its await, so a property that a label at or before
-/// an awaiting guard reads, and a label after that guard reads again, is read once into a field
+/// flattened switch tests its labels in parts (a C# switch of the labels before a guard, the guard's label, a C#
+/// switch of the labels after it), so a property that two such parts read is read once into a field
 /// (<c>_readV</c>, with <c>_hasReadV</c> saying it was read in this run of the switch) and every such label reads it
 /// through <c>(_hasReadV ? _readV : Remember(out _hasReadV, out _readV, __in1.V))</c>: the first read, wherever it
 /// happens, is the one C# makes. Those labels are tested as conditions (<c>_switch is Box __in1 &amp;&amp; ...</c>),
 /// reading the other properties as C# would, in the order written (C#'s DAG may skip an <c>or</c> alternative whose
-/// answer it knows already). Deconstruction (<c>(1, _)</c>) and the length and items of list patterns are read
-/// again: a recursive pattern with a positional part keeps its own reads.
+/// answer it knows already); a label tested so leaves its neighbours' C# switch, so what it shares with them is read
+/// once too (<see cref="Plan"/>). Deconstruction (<c>(1, _)</c>) and the length and items of list patterns are read
+/// again: a recursive pattern with a positional part keeps its own reads; so is a ref struct on a path (it cannot be
+/// a field), the properties read from it are read once.
 /// </summary>
 internal sealed class PatternReads
 {
     private readonly SemanticModel _model;
     private readonly BodyRewriter _rewriter;
     private readonly Dictionary<string, (string Value, string Read)> _shared = new();
-    private int _temps;
 
     private PatternReads(SemanticModel model, BodyRewriter rewriter)
     {
@@ -39,28 +40,51 @@ internal sealed class PatternReads
 
     /// <summary>
     /// Plans the shared reads of a switch's labels, in source order (a null pattern for <c>default</c> or a constant
-    /// label; <paramref name="awaits"/> true for a label whose guard awaits). <paramref name="newField"/> adds a field
+    /// label; <paramref name="awaits"/> true for a label whose guard awaits; <paramref name="eachApart"/> true when
+    /// every label is tested on its own, as the arms of a switch expression are). <paramref name="newField"/> adds a field
     /// of a type for a node and returns how code reads it.
     /// </summary>
     public static PatternReads Plan(SemanticModel model, BodyRewriter rewriter, IReadOnlyList<PatternSyntax?> patterns, IReadOnlyList<bool> awaits,
-        System.Func<string, ITypeSymbol?, SyntaxNode, string, string> newField)
+        bool eachApart, System.Func<string, ITypeSymbol?, SyntaxNode, string, string> newField)
     {
         var reads = new PatternReads(model, rewriter);
         if (!awaits.Any(a => a)) return reads;
         var sites = patterns.Select(p => p is null ? new List<Site>() : reads.Sites(p, "").ToList()).ToList();
-        var before = new Dictionary<string, Site>();
-        for (var k = 0; k < patterns.Count; k++)
+        // A label is tested in one of two ways: in a C# switch with the labels next to it (whose DAG reads each
+        // property once for all of them), or on its own as a condition (an awaiting guard's label, or one that reads
+        // a shared property), which reads each property it names. So a property that two such units read, or that
+        // a condition reads twice, is read more often than C# reads it, unless it is shared; sharing a property
+        // makes more labels conditions, so the plan grows until it no longer changes.
+        var shared = new HashSet<string>();
+        for (var changed = true; changed;)
         {
-            foreach (var site in sites[k]) before[site.Key] = site;
-            if (!awaits[k]) continue;
-            foreach (var later in sites.Skip(k + 1).SelectMany(s => s))
-                if (before.TryGetValue(later.Key, out var site) && !reads._shared.ContainsKey(later.Key))
+            changed = false;
+            var units = new Dictionary<string, int>();
+            HashSet<string>? run = null;
+            for (var k = 0; k < patterns.Count; k++)
+            {
+                if (eachApart || awaits[k] || sites[k].Any(s => shared.Contains(s.Key)))
                 {
-                    var name = site.Member.Name;
-                    var value = newField("read" + name, site.Type, site.Node, $"'{name}' of the switched value, read once for the labels after an awaiting guard (as C# does)");
-                    var read = newField("hasRead" + name, null, site.Node, $"whether {value} holds this run's read of '{name}'");
-                    reads._shared.Add(later.Key, (value, read));
+                    run = null;
+                    foreach (var site in sites[k]) units[site.Key] = units.TryGetValue(site.Key, out var n) ? n + 1 : 1;
+                    continue;
                 }
+                if (run is null) run = new HashSet<string>();
+                foreach (var site in sites[k])
+                    if (run.Add(site.Key)) units[site.Key] = units.TryGetValue(site.Key, out var n) ? n + 1 : 1;
+            }
+            // A ref struct cannot be kept in a field (nor can a pointer): its path is read again (README, "Awaiting guards").
+            foreach (var site in sites.SelectMany(s => s))
+                if (units[site.Key] > 1 && site.Type is not { IsRefLikeType: true } and not IPointerTypeSymbol && shared.Add(site.Key))
+                    changed = true;
+        }
+        foreach (var site in sites.SelectMany(s => s))
+        {
+            if (!shared.Contains(site.Key) || reads._shared.ContainsKey(site.Key)) continue;
+            var name = site.Member.Name;
+            var value = newField("read" + name, site.Type, site.Node, $"'{name}' of the switched value, read once for the labels around an awaiting guard (as C# does)");
+            var read = newField("hasRead" + name, null, site.Node, $"whether {value} holds this run's read of '{name}'");
+            reads._shared.Add(site.Key, (value, read));
         }
         return reads;
     }
@@ -145,7 +169,7 @@ internal sealed class PatternReads
     /// <summary>True once a condition reads a shared property (the machine declares the <c>Remember</c> helper).</summary>
     public bool UsesRemember { get; private set; }
 
-    private string NewTemp() => "__in" + (++_temps).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string NewTemp() => "__in" + (++_rewriter.PatternTemps).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A property read by a pattern: its key (the path from the switched value, with the types tested on the way), member and type.</summary>
     private readonly record struct Site(string Key, ISymbol Member, ITypeSymbol? Type, SyntaxNode Node);

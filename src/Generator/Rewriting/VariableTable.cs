@@ -492,8 +492,10 @@ internal sealed class VariableTable
     }
 
     /// <summary>
-    /// <c>local.M(await x)</c>, <c>local[await k]</c>, <c>local[k] += await x</c>: spilling keeps a local receiver as
-    /// the variable (a struct must not be copied), so the call, access or store that reads it runs after the await.
+    /// <c>local.M(await x)</c>, <c>local[await k]</c>, <c>local[k] += await x</c>, <c>local.P.X = await x</c>,
+    /// <c>(local[i], b) = await x</c>, <c>M(out local.F, await x)</c>: spilling keeps a local receiver as the variable
+    /// (a struct must not be copied, a location must be the one written), so the call, access or store that reads it
+    /// runs after the await.
     /// </summary>
     private static bool IsReceiverUsedAfter(SyntaxNode reference, SyntaxNode await)
     {
@@ -501,9 +503,23 @@ internal sealed class VariableTable
         if (!(access is MemberAccessExpressionSyntax member && member.Expression == reference ||
               access is ElementAccessExpressionSyntax element && element.Expression == reference))
             return false;
-        var use = access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access ? invocation : access;
-        return use.Span.Contains(await.Span) ||
-               use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use && assignment.Right.Span.Contains(await.Span);
+        // The location the local is the root of: `local.P.X` (a struct field of a field), `local.P.Add(...)`.
+        SyntaxNode use = access;
+        while (use.Parent is MemberAccessExpressionSyntax outer && outer.Expression == use ||
+               use.Parent is ElementAccessExpressionSyntax outerElement && outerElement.Expression == use ||
+               use.Parent is InvocationExpressionSyntax invocation && invocation.Expression == use)
+            use = use.Parent;
+        if (use.Span.Contains(await.Span)) return true;
+        // A ref or out argument is passed after the arguments that follow it are evaluated.
+        if (use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Parent: BaseArgumentListSyntax arguments } argument &&
+            arguments.Span.Contains(await.Span) && await.SpanStart >= argument.Span.End)
+            return true;
+        // An assignment's target, possibly an element of a deconstruction's tuple, is written after its right side.
+        var target = use;
+        while (target.Parent is ParenthesizedExpressionSyntax or ArgumentSyntax { Parent: TupleExpressionSyntax } ||
+               target.Parent is TupleExpressionSyntax && target is ArgumentSyntax)
+            target = target.Parent;
+        return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target && assignment.Right.Span.Contains(await.Span);
     }
 
     /// <summary>

@@ -42,9 +42,9 @@ namespace Demo
             private global::System.Func<global::Demo.Sample.Order, global::System.Threading.Tasks.Task<bool>> _claim; // parameter
             private string? _region; // local 'region', alive across an await
             private global::Demo.Sample.Order _switch; // the value switched on, tested again after an awaiting 'when' clause
-            private int _readStatus; // 'Status' of the switched value, read once for the labels after an awaiting guard (as C# does)
+            private int _readStatus; // 'Status' of the switched value, read once for the labels around an awaiting guard (as C# does)
             private bool _hasReadStatus; // whether _readStatus holds this run's read of 'Status'
-            private string? _readRegion; // 'Region' of the switched value, read once for the labels after an awaiting guard (as C# does)
+            private string? _readRegion; // 'Region' of the switched value, read once for the labels around an awaiting guard (as C# does)
             private bool _hasReadRegion; // whether _readRegion holds this run's read of 'Region'
             private global::System.Runtime.CompilerServices.TaskAwaiter<bool> _await1_claim; // awaited at line 16
 
