@@ -103,7 +103,7 @@ public static partial class StringAndCallShapeTests
         var squared = (await Later(log, 7)).Squared();
         var shout = (await Later(log, "hey")).Shout;
         var count = (await Later(log, "banana")).CountOf(await Later(log, 'a'));
-        var name = nameof(log) + nameof(Calls) + default(int) + (default(string) is null);
+        var name = nameof(log) + nameof(Calls) + default(int) + (default(string) == null);
         return $"{spanSum} {joined} {defaults} {named} {squared} {shout} {count} {name} | {string.Join("; ", log)}";
     }
 
@@ -116,7 +116,7 @@ public static partial class StringAndCallShapeTests
         var squared = (await LaterTask(log, 7)).Squared();
         var shout = (await LaterTask(log, "hey")).Shout;
         var count = (await LaterTask(log, "banana")).CountOf(await LaterTask(log, 'a'));
-        var name = nameof(log) + "Calls" + default(int) + (default(string) is null);
+        var name = nameof(log) + "Calls" + default(int) + (default(string) == null);
         return $"{spanSum} {joined} {defaults} {named} {squared} {shout} {count} {name} | {string.Join("; ", log)}";
     }
 
