@@ -150,41 +150,37 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
     }
 
     /// <summary>
+    /// Polls one loser's cleanup if it still waits. What it throws is reported while the winner's result is held;
+    /// otherwise it cuts the other cleanup and propagates.
+    /// </summary>
+    private void PollCleanupOf<T>(IFuture<T> loser, byte cleaning, ref Context cx)
+    {
+        if ((_cleaning & cleaning) == 0) return;
+        try
+        {
+            if (loser.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~cleaning);
+        }
+        catch (Exception error) when (_holdsWinner)
+        {
+            _cleaning &= unchecked((byte)~cleaning);
+            CancelledCleanup.ReportSelectLoserFailure(error);
+        }
+        catch
+        {
+            _cleaning &= unchecked((byte)~cleaning);
+            CutCleanups();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Polls the cleanups still waiting; the held result (or, cancelled, nothing) once they all ended. A loser's
     /// cleanup that throws while the winner's result is held is reported, and the result still returned.
     /// </summary>
     private Poll<Either<T1, T2>> PollCleanup(ref Context cx)
     {
-        try
-        {
-            if ((_cleaning & FirstCleaning) != 0 && _first.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~FirstCleaning);
-        }
-        catch (Exception error) when (_holdsWinner)
-        {
-            _cleaning &= unchecked((byte)~FirstCleaning);
-            CancelledCleanup.ReportSelectLoserFailure(error);
-        }
-        catch
-        {
-            _cleaning &= unchecked((byte)~FirstCleaning);
-            CutCleanups();
-            throw;
-        }
-        try
-        {
-            if ((_cleaning & SecondCleaning) != 0 && _second.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~SecondCleaning);
-        }
-        catch (Exception error) when (_holdsWinner)
-        {
-            _cleaning &= unchecked((byte)~SecondCleaning);
-            CancelledCleanup.ReportSelectLoserFailure(error);
-        }
-        catch
-        {
-            _cleaning &= unchecked((byte)~SecondCleaning);
-            CutCleanups();
-            throw;
-        }
+        PollCleanupOf(_first, FirstCleaning, ref cx);
+        PollCleanupOf(_second, SecondCleaning, ref cx);
         if (_cleaning != 0) return Poll<Either<T1, T2>>.Pending;
         _finished = true;
         var winner = _winner;
