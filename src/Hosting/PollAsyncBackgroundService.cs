@@ -166,12 +166,20 @@ public abstract partial class PollAsyncBackgroundService : IHostedService, IDisp
     /// increments) is read before and after, and a read during which a poll started, or which throws, is not trusted
     /// and answers true (the grace period, <c>BackgroundService</c>'s behaviour: the safe side).</para>
     /// </remarks>
+    /// <summary>How long a stop waits for a task caught mid-poll to park before it reads it as running.</summary>
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromMilliseconds(100);
+
     private static bool MayObserveStoppingToken(JoinHandle<Unit> handle)
     {
         var task = handle.Task;
         if (task.IsComplete) return false;
+        // A task caught mid-poll (or queued) usually parks within microseconds (e.g. a service stopped right after it
+        // started): let it settle, briefly, rather than read it as running and hold the stop for the grace period.
+        const TaskState Busy = TaskState.Running | TaskState.Scheduled | TaskState.Notified;
+        SpinWait.SpinUntil(() => task.IsComplete || (task.State & Busy) == 0, SettleLimit);
+        if (task.IsComplete) return false;
         int polls = task.PollCount;
-        if ((task.State & (TaskState.Running | TaskState.Scheduled | TaskState.Notified)) != 0) return true;
+        if ((task.State & Busy) != 0) return true;
         var frames = new List<AsyncFrame>();
         try
         {

@@ -144,8 +144,11 @@ public partial class CancellationHabitTests
     [PollAsync]
     private static async Future<string> AbortChild(ConcurrentQueue<string> log)
     {
-        var child = Executor.Spawn(LongWork(log));
-        await Future.Yield();
+        // As with a Task cancelled before it ran, a child aborted before its first poll runs no finally: wait until it runs
+        // (one yield is not enough on a work-stealing executor, where another worker may not have polled it yet).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var child = Executor.Spawn(LongWork(log, started));
+        await started.Task;
         child.Abort();
         try
         {
