@@ -62,13 +62,20 @@ public class SleepAllocationTests
         long cellBytes = GC.GetAllocatedBytesForCurrentThread() - before;
         GC.KeepAlive(probe);
 
-        before = GC.GetAllocatedBytesForCurrentThread();
-        var handle = SpawnBareSleeps(executor, tasks);
-        executor.Run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Up to three measured rounds: a one-time allocation of the runtime (a table grown, a method tiered up under
+        // a loaded CI machine: +1,952 B once) may land in one; the steady state must be exactly one cell per task.
+        var rounds = new List<long>();
+        JoinHandle<Unit> handle = default;
+        for (int round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != tasks * cellBytes); round++)
+        {
+            before = GC.GetAllocatedBytesForCurrentThread();
+            handle = SpawnBareSleeps(executor, tasks);
+            executor.Run();
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.IsType<FutureBox<SleepFuture, Unit>>(handle.Task); // the cell is the box: no second object around it
-        Assert.Equal(tasks * cellBytes, allocated);
+        Assert.Equal(tasks * cellBytes, rounds[^1]);
         Assert.Equal(0, executor.TaskCount);
     }
 
