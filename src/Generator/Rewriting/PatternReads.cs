@@ -153,7 +153,7 @@ internal sealed class PatternReads
     {
         var type = Narrowed(recursive);
         var (input, parts) = TypeTest(operand, type, recursive.Designation, recursive);
-        if (recursive.PositionalPatternClause is { } positional)
+        if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax))
         {
             var key = prefix + "|" + KeyOf(type) + ".Deconstruct";
             if (!_shared.TryGetValue(key, out var deconstructed))
@@ -224,17 +224,16 @@ internal sealed class PatternReads
             {
                 var start = index;
                 index -= count - 1;
-                if (slice.Pattern is null) continue;
+                if (slice.Pattern is null or DiscardPatternSyntax) continue;
                 var sliceKey = $"{baseKey}[{start}..{index}]";
-                var read = ReadOnce(sliceKey, SliceRead(input, ((ISlicePatternOperation)element).SliceSymbol, length, start, -index));
-                if (slice.Pattern is not DiscardPatternSyntax) parts.Add(Test(read, slice.Pattern, sliceKey));
+                parts.Add(Test(ReadOnce(sliceKey, SliceRead(input, ((ISlicePatternOperation)element).SliceSymbol, length, start, -index)), slice.Pattern, sliceKey));
                 continue;
             }
+            // C#'s DAG drops a read no test uses: an item (or slice) matched by '_' is not read.
             var itemKey = $"{baseKey}[{index}]";
-            var item = ReadOnce(itemKey, ItemRead(input, operation.IndexerSymbol, length, index));
+            if (subpattern is not DiscardPatternSyntax)
+                parts.Add(Test(ReadOnce(itemKey, ItemRead(input, operation.IndexerSymbol, length, index)), subpattern, itemKey));
             index++;
-            if (subpattern is not DiscardPatternSyntax) parts.Add(Test(item, subpattern, itemKey));
-            else if (_shared.ContainsKey(itemKey)) parts.Add($"{item} is var _"); // C# reads the item even for '_'
         }
         return string.Join(" && ", parts);
     }
@@ -327,11 +326,14 @@ internal sealed class PatternReads
                 break;
             case RecursivePatternSyntax recursive:
                 var type = Narrowed(recursive);
-                if (recursive.PositionalPatternClause is { } positional)
+                // A tuple's elements are fields of a copy (nothing to keep). A Deconstruct call is made once, and a
+                // condition reads its values only through their fields, so every read of the pattern needs them; C#'s
+                // DAG drops a call none of whose values a test uses (`(_, _)` does not call Deconstruct).
+                if (recursive.PositionalPatternClause is not null &&
+                    (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is not IMethodSymbol) yield break;
+                if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax) &&
+                    (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is IMethodSymbol deconstruct)
                 {
-                    // A tuple's elements are fields of a copy (nothing to keep); a Deconstruct call is made once, and a
-                    // condition reads its values only through their fields, so every read of the pattern needs them.
-                    if ((_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is not IMethodSymbol deconstruct) yield break;
                     var key = prefix + "|" + KeyOf(type) + ".Deconstruct";
                     yield return new Site(key, deconstruct, "Deconstruct", deconstruct.Name, null, recursive, owners);
                     owners = owners.With(key);
@@ -368,12 +370,17 @@ internal sealed class PatternReads
                     {
                         var start = index;
                         index -= count - 1;
-                        if (slice.Pattern is null) continue;
+                        if (slice.Pattern is null or DiscardPatternSyntax) continue;
                         var sliceKey = $"{baseKey}[{start}..{index}]";
                         var range = $"{start}..^{-index}";
                         var sliced = (ISlicePatternOperation)element;
                         yield return new Site(sliceKey, sliced.SliceSymbol, "Slice", "[" + range + "]", sliced.Pattern?.InputType, slice, owners);
                         foreach (var site in Sites(slice.Pattern, sliceKey, owners)) yield return site;
+                        continue;
+                    }
+                    if (subpattern is DiscardPatternSyntax)
+                    {
+                        index++;
                         continue;
                     }
                     var itemKey = $"{baseKey}[{index}]";

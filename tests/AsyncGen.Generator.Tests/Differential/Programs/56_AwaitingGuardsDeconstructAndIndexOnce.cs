@@ -132,7 +132,7 @@ public static partial class P_GuardedListPatternReadsOnce
     public static async Future<string> Run(List<string> log)
     {
         var text = "";
-        foreach (var items in new[] { new[] { 1, 2 }, new[] { 1, 5, 3 }, new[] { 2, 9 }, new[] { 4 } })
+        foreach (var items in new[] { new[] { 1, 2 }, new[] { 1, 5, 3 }, new[] { 2, 9 }, new[] { 4 }, new[] { 1, 6, 3 } })
         {
             var readings = new Readings(log, items);
             switch (readings)
@@ -142,6 +142,9 @@ public static partial class P_GuardedListPatternReadsOnce
                     break;
                 case [1, 2]:
                     text += "one-two ";
+                    break;
+                case [_, 5, _]:
+                    text += "five in the middle ";
                     break;
                 case [_, .., 3]:
                     text += "ends in three ";
