@@ -122,20 +122,40 @@ public class IoUringWorkerRingTests
             {
                 var buffer = new byte[64];
                 worker0.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _))); // armed on ring 0
+                int received = 0;
+                // Read on the worker whose ring received it: not a cross-ring read.
+                client.Send("zero"u8);
+                worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0));
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
+                worker0.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
+                Assert.Equal("zero"u8.ToArray(), buffer[..received]);
+                Assert.Equal(0, driver.CrossRingReadCount);
+                worker0.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _)));
                 client.Send("first"u8);
                 worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0));
                 Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
 
                 // The task now runs on worker 1: it reads what ring 0 received, then waits; ring 0 keeps receiving.
-                int received = 0;
                 worker1.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
                 Assert.Equal("first"u8.ToArray(), buffer[..received]);
+                Assert.Equal(1, driver.CrossRingReadCount); // ring 0's bytes, read on worker 1 (its own ring is ring 1)
+                Assert.Equal(1, driver.WorkerInstance(1).CrossRingReadCount);
                 worker1.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _)));
                 client.Send("second"u8);
                 worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0)); // only ring 0 sees it
                 Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
                 worker1.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
                 Assert.Equal("second"u8.ToArray(), buffer[..received]);
+                Assert.Equal(2, driver.CrossRingReadCount);
+                var metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, threads: 2, () => 0, () => 0, _ => 0) { IoDriver = driver };
+                try
+                {
+                    Assert.Equal(2, MeterReading(metrics, "asyncgen.io.cross_ring_reads")); // the Meter's too, per executor
+                }
+                finally
+                {
+                    metrics.Unregister();
+                }
 
                 // Worker 1's send goes to its own ring, and is submitted with its next turn there.
                 worker1.Run(() =>

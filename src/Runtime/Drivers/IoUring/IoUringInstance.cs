@@ -36,6 +36,7 @@ internal sealed unsafe class IoUringInstance : IParker
     private int _lastParkThread;
     private int _owner;          // managed thread id of the worker whose ring this is; 0: none (shared, or it ended)
     private long _forwarded;
+    private long _crossRingReads; // written by the owning worker only (CountCrossRingRead)
     private bool _wakeArmed;
     private long _waitCount;
     private long _immediateSubmits;
@@ -354,6 +355,15 @@ internal sealed unsafe class IoUringInstance : IParker
 
     /// <summary>SQEs other threads left in this worker's ring for it to submit (<see cref="Queue"/>).</summary>
     public long ForwardedCount => Interlocked.Read(ref _forwarded);
+
+    /// <summary>
+    /// Reads by this ring's worker of bytes another ring received (the task had moved away from the ring its receive
+    /// lives on, <see cref="IoUringDriver.CrossRingReadCount"/>).
+    /// </summary>
+    public long CrossRingReadCount => Volatile.Read(ref _crossRingReads);
+
+    /// <summary>This ring's worker read bytes another ring received. Its thread only: a plain increment.</summary>
+    public void CountCrossRingRead() => _crossRingReads++;
 
     /// <summary>
     /// The shared ring: submits every queued SQE now if one of them names <paramref name="fd"/>, which is about to
