@@ -578,6 +578,9 @@ internal sealed unsafe class IoUringInstance : IParker
         if (registration.Complete(this, kind, cqe.Res, cqe.Flags)) _driver.ReleaseLingering(registration);
     }
 
+    /// <inheritdoc/>
+    public bool HasCompletionWork => _ring.HasCompletionWork;
+
     /// <summary>Makes the current or next <see cref="Park"/> return. Thread-safe; no syscall unless a park may be blocked.</summary>
     public void Unpark()
     {
