@@ -769,6 +769,77 @@ public class IoUringWorkerRingTests
         }
     }
 
+    [Fact]
+    public void A_worker_out_of_work_reaps_the_completions_waiting_in_its_own_ring_before_it_steals_or_parks()
+    {
+        using var executor = TwoWorkers();
+        using var listener = Loopback.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint);
+        using var server = executor.BlockOn(listener.AcceptAsync(), s_limit);
+        using var asked = new SemaphoreSlim(0);
+        var sender = new Thread(() =>
+        {
+            for (int i = 0; i < OwnRingProbe.Rounds; i++)
+            {
+                if (!asked.Wait(s_limit)) return;
+                client.Send([(byte)i]);
+            }
+        }) { IsBackground = true };
+        sender.Start();
+        asked.Release(); // the first byte
+        long before = executor.Metrics.Total(RuntimeCounter.OwnRingTurns);
+        Assert.Equal(OwnRingProbe.Rounds, executor.BlockOn(new OwnRingProbe(server, Uring(executor), asked), s_limit));
+        sender.Join();
+        // Each byte after the first waited in the ring when its task's poll returned and nothing else was queued: the
+        // worker took it with a turn of its own ring. (A round may instead fall on the worker's Maintain, every 61
+        // ticks, which reaps it too; it cannot fall there every time.)
+        Assert.True(executor.Metrics.Total(RuntimeCounter.OwnRingTurns) - before >= 1, "no own-ring turn counted");
+    }
+
+    /// <summary>
+    /// Reads <see cref="Rounds"/> one-byte messages; after each, asks for the next and, still inside its poll, waits
+    /// until that byte's completion waits in this worker's own ring, then returns Pending: the worker runs out of
+    /// queued work with completions in its ring.
+    /// </summary>
+    private sealed class OwnRingProbe(AsyncTcpStream server, IoUringDriver driver, SemaphoreSlim asked) : IFuture<int>
+    {
+        public const int Rounds = 8;
+        private readonly byte[] _buffer = new byte[16];
+        private ReadFuture _read;
+        private bool _reading;
+        private int _received;
+
+        public Poll<int> Poll(ref Context cx)
+        {
+            while (true)
+            {
+                if (!_reading)
+                {
+                    _read = server.ReadAsync(_buffer);
+                    _reading = true;
+                }
+                var read = _read.Poll(ref cx);
+                if (read.IsPending) return Poll<int>.Pending;
+                _reading = false;
+                _received += read.Value;
+                if (_received == Rounds) return Poll<int>.Ready(_received);
+                _read = server.ReadAsync(_buffer);
+                _reading = true;
+                if (!_read.Poll(ref cx).IsPending) throw new InvalidOperationException("a byte arrived before it was asked for");
+                asked.Release();
+                var own = driver.OwnInstance ?? throw new InvalidOperationException("not on a worker with a ring of its own");
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (!own.HasCompletionWork)
+                {
+                    if (waited.Elapsed > s_limit) throw new TimeoutException("the byte's completion never reached this worker's ring");
+                    Thread.Yield();
+                }
+                return Poll<int>.Pending;
+            }
+        }
+    }
+
     private static async Future<bool> SpawnBlockers(int count)
     {
         var threads = new int[count];
