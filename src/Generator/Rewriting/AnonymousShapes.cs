@@ -21,6 +21,9 @@ namespace AsyncGen.Generator.Rewriting;
 /// </summary>
 internal sealed class AnonymousShapes
 {
+    /// <summary>The member name C# gives a query's nested transparent identifier (Roslyn's GeneratedNames.MakeTransparentIdentifierName).</summary>
+    private const string TransparentIdentifierPrefix = "<>h__TransparentIdentifier";
+
     private readonly Dictionary<string, string> _helpers = new();
 
     /// <summary>The helpers the shapes call (never at run time), in order of first use.</summary>
@@ -117,8 +120,11 @@ internal sealed class AnonymousShapes
         switch (type)
         {
             case INamedTypeSymbol { IsAnonymousType: true } anonymous:
+                // A query's nested transparent identifier (<>h__TransparentIdentifier0) is a member no code can name: the
+                // machine writes the clause's call itself, naming it the row (BodyBuilder.RangeClauseCalls).
                 var members = anonymous.GetMembers().OfType<IPropertySymbol>()
-                    .Select(p => GeneratedNames.Escaped(p.Name) + " = " + Shape(p.Type, node));
+                    .Select(p => (p.Name.StartsWith(TransparentIdentifierPrefix, System.StringComparison.Ordinal) ? GeneratedNames.QueryRow : GeneratedNames.Escaped(p.Name)) +
+                                 " = " + Shape(p.Type, node));
                 return "new { " + string.Join(", ", members) + " }";
             case IArrayTypeSymbol { Rank: 1 } array:
                 return "new[] { " + Shape(array.ElementType, node) + " }";

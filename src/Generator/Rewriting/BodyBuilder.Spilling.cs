@@ -131,9 +131,9 @@ internal sealed partial class BodyBuilder
     /// stored in a field, then the collection is awaited and the query goes on from the stored part. A join right
     /// after the first <c>from</c> needs no cut: its source is stored (if not invariant) and the query written after the
     /// await. After one <c>let</c>, second <c>from</c> or join, C#'s elements are anonymous transparent identifiers
-    /// (<c>new { c, x }</c>): that clause is written as C#'s call (<see cref="AdderCall"/>), the part stored through
-    /// <see cref="AnonymousShapes"/>, and the rest reads the range variables through it (<c>__row.x</c>). A second such
-    /// clause nests them in a way the machine cannot write (C# names the member): AG0005.
+    /// (<c>new { c, x }</c>): that clause and each further one are written as C#'s calls (<see cref="RangeClauseCalls"/>),
+    /// the part stored through <see cref="AnonymousShapes"/>, and the rest reads the range variables through it
+    /// (<c>__row.x</c>, <c>__row.__row.c</c>). A second awaited join would write the first again from its awaited value: AG0005.
     /// </summary>
     private string SpillQuery(QueryExpressionSyntax query, List<Stmt> output)
     {
@@ -157,31 +157,16 @@ internal sealed partial class BodyBuilder
                     continue;
                 }
                 var adders = clauses.Take(i).Where(c => c is not (WhereClauseSyntax or OrderByClauseSyntax)).ToList();
-                if (cut || adders.Count > 1)
+                if (cut)
                     throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
-                        "an await in a join collection after a second clause that adds range variables (let, from, join) or after another awaited join: C# nests their values in anonymous types the machine cannot write again; await the collection into a local before the query (one let, from or join before an awaited join is supported)");
-                if (adders.Count == 1)
+                        "an await in a join collection after another awaited join: the first join would be written again as C#'s call on the awaited value; await this collection into a local before the query ('var items = await ...;', then 'join x in items')");
+                if (adders.Count > 0)
                 {
                     if (query.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => _model.GetSymbolInfo(n).Symbol is ILocalSymbol local && _variables.LambdaCopy(local) is not null))
                         throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
                             "an await in a join collection after a let, from or join, in a query reading a variable of which each iteration of a loop that awaits has its own (declared in the loop and captured by a lambda): await the collection into a local before the query");
-                    // C# gives the join the elements of the clause that added a range variable: one anonymous
-                    // transparent identifier of every range variable (new { c, x }), built by the same call; written
-                    // here as that call, stored, and the rest of the query reads the variables through it.
-                    var k = clauses.IndexOf(adders[0]);
-                    var prefix = k > 0 ? QueryPrefix(query, clauses, k, head, variable)
-                        : previous ?? (castTo is not null ? $"({source}).Cast<{castTo}>()" : source);
                     var row = GeneratedNames.QueryRow;
-                    var rows = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
-                    foreach (var symbol in RangeVariablesAt(join))
-                        rows[symbol] = row + "." + GeneratedNames.Escaped(symbol.Name);
-                    var part = new StringBuilder("from ").Append(row).Append(" in (").Append(prefix).Append(")").Append(AdderCall(adders[0], variable));
-                    _rewriter.RangeVariables = rows;
-                    var between = clauses.Skip(k + 1).Take(i - k - 1).Select(c => _rewriter.Rewrite(c)).ToList();
-                    _rewriter.RangeVariables = null;
-                    var stored = between.Count == 0
-                        ? part.ToString().Substring(("from " + row + " in ").Length)
-                        : part.Append(string.Concat(between.Select(b => "\n    " + b))).Append("\n    select ").Append(row).ToString();
+                    var stored = RangeClauseCalls(query, clauses, adders, i, head, variable, previous ?? (castTo is not null ? $"({source}).Cast<{castTo}>()" : source), out var rows);
                     source = StoreQueryPart(query, join, stored, output);
                     text.Clear().Append("from ").Append(row).Append(" in ").Append(source);
                     castTo = null;
@@ -220,6 +205,60 @@ internal sealed partial class BodyBuilder
         }
     }
 
+    /// <summary>
+    /// The part of a query before the awaited join at clause <paramref name="join"/>, from the first clause that adds a
+    /// range variable on, written as the calls C# makes (<see cref="AdderCall"/>): each such clause's result is a
+    /// transparent identifier of the one before it and the variable it adds (<c>new { c, d }</c>, then
+    /// <c>new { __row, e }</c> where C# names the member <c>&lt;&gt;h__TransparentIdentifier0</c>: the same calls in the
+    /// same order, only the anonymous member's name differs); the where and orderby clauses between them read the
+    /// variables through the row (<c>__row.__row.c</c>). <paramref name="rows"/> is how the rest of the query reads each
+    /// range variable.
+    /// </summary>
+    private string RangeClauseCalls(QueryExpressionSyntax query, SyntaxList<QueryClauseSyntax> clauses, List<QueryClauseSyntax> adders, int join,
+        string head, string variable, string source, out Dictionary<ISymbol, string> rows)
+    {
+        var row = GeneratedNames.QueryRow;
+        var first = clauses.IndexOf(adders[0]);
+        var receiver = "(" + (first > 0 ? QueryPrefix(query, clauses, first, head, variable) : source) + ")";
+        var part = receiver;
+        // The path from the current element to each range variable: before the first adder the element is the variable.
+        var paths = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+        var body = (QueryBodySyntax)clauses[0].Parent!;
+        var member = row; // the anonymous member holding the element before each adder: the variable, then the row
+        if ((body.Parent is QueryContinuationSyntax continuation ? _model.GetDeclaredSymbol(continuation) : _model.GetDeclaredSymbol(query.FromClause)) is { } start)
+        {
+            paths[start] = "";
+            member = GeneratedNames.Escaped(start.Name);
+        }
+        for (var a = 0; a < adders.Count; a++)
+        {
+            var element = a == 0 ? variable : row;
+            _rewriter.RangeVariables = a == 0 ? null : Rows(paths);
+            part = receiver + AdderCall(adders[a], element);
+            foreach (var key in paths.Keys.ToList()) paths[key] = "." + (a == 0 ? member : row) + paths[key];
+            if (AddedBy(adders[a]) is { } added) paths[added] = "." + GeneratedNames.Escaped(added.Name);
+            var k = clauses.IndexOf(adders[a]);
+            var next = a + 1 < adders.Count ? clauses.IndexOf(adders[a + 1]) : join;
+            _rewriter.RangeVariables = Rows(paths);
+            var between = clauses.Skip(k + 1).Take(next - k - 1).Select(c => "\n    " + _rewriter.Rewrite(c)).ToList();
+            _rewriter.RangeVariables = null;
+            if (between.Count > 0) part = $"from {row} in {part}{string.Concat(between)}\n    select {row}";
+            receiver = between.Count > 0 ? "(" + part + ")" : part;
+        }
+        rows = Rows(paths);
+        return part;
+
+        Dictionary<ISymbol, string> Rows(Dictionary<ISymbol, string> from) =>
+            from.ToDictionary(p => p.Key, p => row + p.Value, SymbolEqualityComparer.Default);
+    }
+
+    /// <summary>The range variable a let, from or join clause adds (a join's <c>into</c> variable when it has one).</summary>
+    private ISymbol? AddedBy(QueryClauseSyntax clause) => clause switch
+    {
+        JoinClauseSyntax { Into: { } into } => _model.GetDeclaredSymbol(into),
+        _ => _model.GetDeclaredSymbol(clause),
+    };
+
     /// <summary>The query of the clauses before clause <paramref name="end"/>, ending with <c>select variable</c> (which C# leaves out).</summary>
     private string QueryPrefix(QueryExpressionSyntax query, SyntaxList<QueryClauseSyntax> clauses, int end, string head, string variable)
     {
@@ -250,24 +289,6 @@ internal sealed partial class BodyBuilder
             default:
                 throw new UnsupportedConstructException(clause, "this query clause before an awaited join");
         }
-    }
-
-    /// <summary>The range variables in scope at <paramref name="join"/>, which the stored part's elements carry.</summary>
-    private IEnumerable<ISymbol> RangeVariablesAt(JoinClauseSyntax join)
-    {
-        var body = (QueryBodySyntax)join.Parent!;
-        var query = body.Parent as QueryExpressionSyntax;
-        var declared = new List<SyntaxNode>();
-        if (query is not null) declared.Add(query.FromClause);
-        else if (body.Parent is QueryContinuationSyntax continuation) declared.Add(continuation);
-        foreach (var clause in body.Clauses.TakeWhile(c => c != join))
-        {
-            if (clause is LetClauseSyntax or FromClauseSyntax) declared.Add(clause);
-            else if (clause is JoinClauseSyntax { Into: { } into }) declared.Add(into);
-            else if (clause is JoinClauseSyntax other) declared.Add(other);
-        }
-        foreach (var node in declared)
-            if (_model.GetDeclaredSymbol(node) is { } symbol) yield return symbol;
     }
 
     /// <summary>

@@ -802,4 +802,28 @@ public class SnapshotTests
         Assert.Empty(run.GeneratorDiagnostics);
         Snapshot.Verify(run.Source(".TotalsFuture.g.cs"), nameof(SnapshotTests));
     }
+
+    [Fact]
+    public void Query_cut_after_two_lets_nests_the_row_as_CSharp_nests_its_transparent_identifiers()
+    {
+        var source = Prelude.Replace("using System.Threading.Tasks;", "using System.Linq;\nusing System.Threading.Tasks;") + """
+            public static partial class Sample
+            {
+                [PollAsync]
+                public static async Future<string> Totals(List<int> ids, Task<int[]> orders)
+                {
+                    var rows = from id in ids
+                               let twice = id * 2
+                               where twice > 2
+                               let label = "#" + id
+                               join o in await orders on twice equals o
+                               select label + ":" + o;
+                    return string.Join(",", rows);
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source(".TotalsFuture.g.cs"), nameof(SnapshotTests));
+    }
 }
