@@ -12,6 +12,9 @@ internal interface ITaskCell<T> : ITaskCell
     /// </summary>
     bool TryBind(bool scheduled);
 
+    /// <summary>The joiner aborts the task and waits for it to end (see <see cref="JoinHandle{T}.CancelInPlace"/>). Any thread.</summary>
+    bool CancelJoinInPlace();
+
     /// <summary>The join handle's poll: Ready with the outcome once complete.</summary>
     Poll<T> PollJoin(ref Context cx);
 

@@ -182,6 +182,157 @@ public partial class CancelWaitsForCleanupTests
         }
     }
 
+    [PollAsync]
+    private static async Future<int> AwaitHandle(JoinHandle<int> child, List<string> log)
+    {
+        try
+        {
+            return await child;
+        }
+        finally
+        {
+            Add(log, "parent close");
+        }
+    }
+
+    [PollAsync]
+    private static async Future<int> SpawnAndAwait(List<string> log)
+    {
+        var child = Executor.Spawn(Work(new Gate(), log, waitInFinally: true));
+        try
+        {
+            return await child;
+        }
+        finally
+        {
+            Add(log, "parent close");
+        }
+    }
+
+    [Fact]
+    public void Join_and_JoinAll_allocate_nothing_to_cancel_their_futures_in_place_when_no_finally_waits()
+    {
+        JoinCancelInPlace(); // warm up: JIT and statics
+        JoinAllCancelInPlace();
+
+        Assert.Equal(0, JoinCancelInPlace());
+        Assert.Equal(0, JoinAllCancelInPlace());
+    }
+
+    private static long JoinCancelInPlace()
+    {
+        var log = new List<string>(8);
+        var join = Future.Join(Work(new Gate(), log, waitInFinally: false), Work(new Gate(), log, waitInFinally: false));
+        var cx = new Context(Waker.Noop);
+        Assert.True(join.Poll(ref cx).IsPending);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        // A parent cancelled while it awaits the join: a finally block that awaits is left to the caller's poll, which
+        // finishes both at once here.
+        bool finished = !join.CancelInPlace() || join.Poll(ref cx).IsReady;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(finished);
+        Assert.Equal(["work", "work", "close", "closed", "close", "closed"], log);
+        return allocated;
+    }
+
+    private static long JoinAllCancelInPlace()
+    {
+        var log = new List<string>(8);
+        var join = Future.JoinAll([Work(new Gate(), log, waitInFinally: false), Work(new Gate(), log, waitInFinally: false)]);
+        var cx = new Context(Waker.Noop);
+        Assert.True(join.Poll(ref cx).IsPending);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool finished = !join.CancelInPlace() || join.Poll(ref cx).IsReady;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(finished);
+        Assert.Equal(["work", "work", "close", "closed", "close", "closed"], log);
+        return allocated;
+    }
+
+    [Fact]
+    public void A_join_cancelled_in_place_is_ready_only_once_a_sides_finally_that_waits_ended()
+    {
+        var log = new List<string>(8);
+        var join = Future.Join(Work(new Gate(), log, waitInFinally: true), Work(new Gate(), log, waitInFinally: false));
+        var cx = new Context(Waker.Noop);
+        Assert.True(join.Poll(ref cx).IsPending);
+
+        Assert.True(join.CancelInPlace()); // finally blocks that await are left to the join's poll
+        Assert.Equal(["work", "work"], log);
+        Assert.True(join.Poll(ref cx).IsPending); // the first side's block waits (a yield)
+        Assert.Equal(["work", "work", "close", "close", "closed"], log);
+        Assert.True(join.Poll(ref cx).IsReady);
+        Assert.Equal(["work", "work", "close", "close", "closed", "closed"], log);
+    }
+
+    [Fact]
+    public void A_machine_awaiting_a_spawned_tasks_handle_allocates_nothing_to_cancel_in_place_and_finish()
+    {
+        Assert.Equal((0, 0), HandleCancelInPlace(new List<string>(8))); // warm up: JIT and statics
+        var log = new List<string>(8);
+        Assert.Equal((0, 0), HandleCancelInPlace(log));
+        Assert.Equal(["work", "close", "closed", "parent close"], log); // the child's cleanup before the parent's
+    }
+
+    /// <summary>The bytes of the parent's in-place cancel (which aborts the child) and of its poll once the child ended.</summary>
+    private static (long Cancel, long Finish) HandleCancelInPlace(List<string> log)
+    {
+        using var executor = new LocalExecutor();
+        var child = executor.Spawn(Work(new Gate(), log, waitInFinally: false));
+        executor.BlockOn(Quick()); // the child runs to its gate
+        var parent = AwaitHandle(child, log);
+        var cx = new Context(Waker.Noop);
+        Assert.True(parent.Poll(ref cx).IsPending);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool waits = parent.CancelInPlace(); // aborts the child: its executor runs the cleanup, the parent waits for it
+        long cancel = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(waits);
+        Assert.DoesNotContain("parent close", log);
+
+        executor.Run(); // the abort: the child's finally runs and the task completes (its OperationCanceledException is the abort's)
+        before = GC.GetAllocatedBytesForCurrentThread();
+        bool ready = parent.Poll(ref cx).IsReady;
+        long finish = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(ready);
+        return (cancel, finish);
+    }
+
+    [Fact]
+    public void A_parent_disposed_while_it_awaits_a_spawned_task_detaches_the_wait_for_its_cleanup_counted()
+    {
+        using var events = new CleanupEvents();
+        var log = new List<string>();
+        using (var executor = new LocalExecutor())
+        {
+            executor.Spawn(new PollThenDispose<int>(SpawnAndAwait(log)));
+            executor.Run(); // the detached parent (waiting for the aborted child) too
+        }
+
+        Assert.Equal(["work", "close", "closed", "parent close"], Snapshot(log));
+        Assert.Contains("CancelWaitsForCleanupTests.SpawnAndAwait", events.Detached);
+    }
+
+    [Fact]
+    public void Parents_aborted_concurrently_on_a_work_stealing_executor_each_finish_after_their_childs_cleanup()
+    {
+        const int Parents = 100; // each with a child task: aborts land while workers poll, wake and steal; fast (no sleeps)
+        using var executor = new WorkStealingExecutor(2);
+        var logs = new List<string>[Parents];
+        var handles = new JoinHandle<int>[Parents];
+        for (int i = 0; i < Parents; i++)
+        {
+            logs[i] = new List<string>();
+            handles[i] = executor.Spawn(SpawnAndAwait(logs[i]));
+        }
+        Assert.True(SpinWait.SpinUntil(() => logs.All(log => Snapshot(log).Contains("work")), TimeSpan.FromSeconds(30)));
+
+        Parallel.For(0, Parents, i => handles[i].Abort()); // from several threads while the workers run
+
+        Assert.True(SpinWait.SpinUntil(() => handles.All(h => h.IsCompleted), TimeSpan.FromSeconds(30)), "an aborted parent never completed");
+        foreach (var log in logs) Assert.Equal(["work", "close", "closed", "parent close"], Snapshot(log));
+    }
+
     private static List<string> Snapshot(List<string> log)
     {
         lock (log) return [.. log];
