@@ -35,7 +35,7 @@ internal static class BoxedMachine
     {
         if (!task.IsUnbound)
         {
-            task.Abort(box);
+            task.Abort(box, unjoined: true);
             return;
         }
         if (task.IsComplete) return;

@@ -79,6 +79,8 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     void ITaskCell.Abort() => _task.Abort(this);
 
+    void ITaskCell.AbortUnjoined() => _task.Abort(this, unjoined: true);
+
     bool ITaskCell<T>.CancelJoinInPlace() => _task.CancelJoinInPlace(this);
 
     bool ITaskCell<T>.WatchCompletion(in Waker waker) => _task.StoreJoinWaker(this, waker);

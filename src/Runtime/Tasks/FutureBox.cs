@@ -73,6 +73,8 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
 
     void ITaskCell.Abort() => _task.Abort(this);
 
+    void ITaskCell.AbortUnjoined() => _task.Abort(this, unjoined: true);
+
     bool ITaskCell<Unit>.CancelJoinInPlace() => _task.CancelJoinInPlace(this);
 
     bool ITaskCell<Unit>.WatchCompletion(in Waker waker) => _task.StoreJoinWaker(this, waker);

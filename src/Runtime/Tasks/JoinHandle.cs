@@ -43,8 +43,12 @@ public readonly struct JoinHandle<T> : IFuture<T>, ICancelInPlace, IAsyncFrameSo
     /// </summary>
     public void Abort() => Task.Abort();
 
-    /// <summary>Aborts the task (see <see cref="Abort"/>) without waiting for it: the task finishes its cleanup on its own.</summary>
-    public void Dispose() => Task.Abort();
+    /// <summary>
+    /// Aborts the task (see <see cref="Abort"/>) without waiting for it: the task finishes its cleanup on its own, and a
+    /// cleanup that waits is counted in <see cref="CancelledCleanup.Detached"/> (event 112). To wait for it, await
+    /// <see cref="CancelAsync"/>.
+    /// </summary>
+    public void Dispose() => Task.AbortUnjoined();
 
     /// <summary>
     /// Aborts the task for a joiner that waits for it to end (<see cref="IFuture{T}.CancelInPlace"/>): a machine
@@ -54,6 +58,14 @@ public readonly struct JoinHandle<T> : IFuture<T>, ICancelInPlace, IAsyncFrameSo
     /// nothing; an exception the task's cleanup threw (or a failure it reached first) is thrown, as in C#.
     /// </summary>
     public bool CancelInPlace() => Task.CancelJoinInPlace();
+
+    /// <summary>
+    /// Aborts the task and completes once it ended, its <c>finally</c> blocks that await included (what
+    /// <c>cts.Cancel(); await task;</c> does for a <c>Task</c>, without the <see cref="OperationCanceledException"/>):
+    /// an exception its cleanup threw is what awaiting it throws. A task that had already completed is left as it is
+    /// (its outcome stays in the handle). No allocation: the future polls the task's cell.
+    /// </summary>
+    public CancelFuture<T> CancelAsync() => new(Task.AsFuture());
 
     /// <inheritdoc/>
     public Poll<T> Poll(ref Context cx) => Task.PollJoin(ref cx);

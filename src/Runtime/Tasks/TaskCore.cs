@@ -17,7 +17,7 @@ namespace AsyncGen.Tasks;
 /// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
 /// <para>32 bytes, no padding (layout in src/Runtime/Tasks/README.md): two references and four 32-bit words. The
 /// executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows its scheduler.
-/// The poll count shares the state word (bits 11 and up, bumped by the CAS that starts each poll), and the task's id
+/// The poll count shares the state word (bits 12 and up, bumped by the CAS that starts each poll), and the task's id
 /// (its wakers' generation) and the "last poll / last wake" stamps of dumps live in the task's table slot: every
 /// byte here is copied by each GC that finds the task alive, and a trivial task's cell is 72 bytes.</para>
 /// </remarks>
@@ -28,8 +28,8 @@ internal struct TaskCore<T>
     private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
     private int _state;                  // TaskState bits 0..8, poll count above (PollCountShift)
 
-    /// <summary>The poll count lives above the eleven state bits.</summary>
-    private const int PollCountShift = 11;
+    /// <summary>The poll count lives above the twelve state bits.</summary>
+    private const int PollCountShift = 12;
     private const int StateMask = (1 << PollCountShift) - 1;
 
     /// <summary>A core of a future that is not spawned yet.</summary>
@@ -43,7 +43,7 @@ internal struct TaskCore<T>
     public readonly Waker Waker(ITaskCell self) =>
         _table is not null && _table.GenerationOf(_slot, self) is int generation ? new Waker(_table, _slot, generation) : default;
 
-    /// <summary>Polls so far (wraps at 2^21: a diagnostic count).</summary>
+    /// <summary>Polls so far (wraps at 2^20: a diagnostic count).</summary>
     public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
 
     /// <summary>The task's id, kept by its waker-table slot: 0 before the spawn and once the task completed.</summary>
@@ -111,10 +111,11 @@ internal struct TaskCore<T>
         }
     }
 
-    public void Abort<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    /// <summary>Requests the abort (any thread). <paramref name="unjoined"/>: its handle or set is let go of, so no one waits for it.</summary>
+    public void Abort<TCell>(TCell self, bool unjoined = false) where TCell : Future<T>, ITaskCell
     {
         if (IsComplete) return;
-        Interlocked.Or(ref _state, (int)TaskState.Cancelled);
+        Interlocked.Or(ref _state, (int)(unjoined ? TaskState.Cancelled | TaskState.Unjoined : TaskState.Cancelled));
         Wake(self);
     }
 
@@ -233,8 +234,11 @@ internal struct TaskCore<T>
             Complete(self, default, Aborted(self), cancelled: true);
             return false;
         }
-        Interlocked.Or(ref _state, (int)TaskState.CancellingInPlace); // wakers may set Notified concurrently
+        int state = Interlocked.Or(ref _state, (int)TaskState.CancellingInPlace); // wakers may set Notified concurrently
         CancelledCleanup.OnInPlaceStarted(); // a host waits for it before disposing the executor, which would cut it
+        // Aborted by a disposal (a handle, a JoinSet): the cleanup goes on with no one waiting for it, as a disposed
+        // machine's detached finally does.
+        if ((state & (int)TaskState.Unjoined) != 0 && (state & (int)TaskState.JoinerCancelled) == 0) CancelledCleanup.OnUnjoinedAbortWaits(self.Name, Id(self));
         return true;
     }
 

@@ -14,6 +14,7 @@ namespace AsyncGen.Tasks;
 ///                  in place when its cleanup waits (|CancellingInPlace, then polled like a running task until Ready,
 ///                  which completes it cancelled), else by Dispose
 ///   any ──joiner cancels in place──▶ |Cancelled|JoinerCancelled (an abort; JoinerCancelled survives Complete)
+///   any ──handle or JoinSet disposed──▶ |Cancelled|Unjoined (an abort no one waits for)
 ///   Complete ──join handle takes the outcome──▶ Complete|Joined
 ///   joiner: (not Complete) store waker, then ──CAS──▶ |JoinWaker; the completion wakes it if the bit was set
 ///   another joiner's waker while pending ──▶ |JoinContested, the replaced joiner woken; replaced twice ──▶ throws
@@ -74,4 +75,10 @@ internal enum TaskState
     /// then ends with nothing instead of the abort's <see cref="OperationCanceledException"/>.
     /// </summary>
     JoinerCancelled = 1 << 10,
+
+    /// <summary>
+    /// Aborted by the disposal of its handle or of its <see cref="JoinSet{T}"/>: no one waits for it to end, so a
+    /// cleanup of its that waits is counted as detached (<see cref="CancelledCleanup.Detached"/>, event 112).
+    /// </summary>
+    Unjoined = 1 << 11,
 }

@@ -333,6 +333,119 @@ public partial class CancelWaitsForCleanupTests
         foreach (var log in logs) Assert.Equal(["work", "close", "closed", "parent close"], Snapshot(log));
     }
 
+    [PollAsync]
+    private static async Future<int> ShutdownThenLog(JoinSet<int> set, List<string> log)
+    {
+        await set.Shutdown();
+        Add(log, "after shutdown");
+        return set.Count;
+    }
+
+    [Fact]
+    public void JoinSet_Shutdown_aborts_its_tasks_and_completes_once_their_finally_blocks_that_wait_ended()
+    {
+        using var events = new CleanupEvents();
+        using var executor = new LocalExecutor();
+        using var set = new JoinSet<int>();
+        var first = new List<string>();
+        var second = new List<string>();
+        set.Spawn(executor, Work(new Gate(), first, waitInFinally: true));
+        set.Spawn(executor, Work(new Gate(), second, waitInFinally: true));
+        executor.BlockOn(Quick()); // both run to their gates
+
+        var log = new List<string>();
+        Assert.Equal(0, executor.BlockOn(ShutdownThenLog(set, log)));
+
+        Assert.Equal(["work", "close", "closed"], Snapshot(first));
+        Assert.Equal(["work", "close", "closed"], Snapshot(second));
+        Assert.Equal(["after shutdown"], Snapshot(log));
+        Assert.DoesNotContain(events.Detached, name => name.Contains("Work", StringComparison.Ordinal)); // each task finished its cleanup, awaited
+    }
+
+    [Fact]
+    public void JoinSet_Shutdown_allocates_nothing_when_no_finally_waits()
+    {
+        Assert.Equal(0, ShutdownOfTwo()); // warm up: JIT and statics
+        Assert.Equal(0, ShutdownOfTwo());
+    }
+
+    /// <summary>The bytes of the shutdown's polls (the aborts, not measured, allocate each task's OperationCanceledException).</summary>
+    private static long ShutdownOfTwo()
+    {
+        var log = new List<string>(8);
+        using var executor = new LocalExecutor();
+        using var set = new JoinSet<int>();
+        set.Spawn(executor, Quick()); // a first task in and out: the set's free list allocates its array once
+        executor.Run();
+        Assert.True(set.TryJoinNext(out _));
+        set.Spawn(executor, Work(new Gate(), log, waitInFinally: false));
+        set.Spawn(executor, Work(new Gate(), log, waitInFinally: false));
+        executor.BlockOn(Quick());
+        var shutdown = set.Shutdown();
+        var cx = new Context(Waker.Noop);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool ready = shutdown.Poll(ref cx).IsReady; // aborts both
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.False(ready);
+        executor.Run(); // the aborts run the finally blocks and complete the tasks
+        before = GC.GetAllocatedBytesForCurrentThread();
+        ready = shutdown.Poll(ref cx).IsReady;
+        allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(ready);
+        Assert.Equal(0, set.Count);
+        Assert.Equal(["work", "work", "close", "closed", "close", "closed"], log);
+        return allocated;
+    }
+
+    [Fact]
+    public void CancelAsync_allocates_nothing_when_no_finally_waits()
+    {
+        Assert.Equal(0, CancelAsyncOfWork()); // warm up: JIT and statics
+        Assert.Equal(0, CancelAsyncOfWork());
+    }
+
+    private static long CancelAsyncOfWork()
+    {
+        var log = new List<string>(8);
+        var future = Work(new Gate(), log, waitInFinally: false);
+        var cx = new Context(Waker.Noop);
+        Assert.True(future.Poll(ref cx).IsPending);
+        var cancel = future.CancelAsync();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool ready = cancel.Poll(ref cx).IsReady;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(ready);
+        Assert.Equal(["work", "close", "closed"], log);
+        return allocated;
+    }
+
+    [Fact]
+    public void Disposing_a_JoinHandle_or_a_JoinSet_does_not_wait_and_counts_a_cleanup_that_waits_as_detached()
+    {
+        using var events = new CleanupEvents();
+        using var executor = new LocalExecutor();
+        var log = new List<string>();
+        var quiet = new List<string>();
+        var handle = executor.Spawn(Work(new Gate(), log, waitInFinally: true));
+        var joined = executor.Spawn(Work(new Gate(), quiet, waitInFinally: true));
+        var set = new JoinSet<int>();
+        var inSet = new List<string>();
+        set.Spawn(executor, Work(new Gate(), inSet, waitInFinally: true));
+        executor.BlockOn(Quick()); // the tasks run to their gates
+        long detached = CancelledCleanup.Detached;
+
+        handle.Dispose(); // let go of: its cleanup goes on with no one waiting
+        set.Dispose();
+        joined.Abort();   // aborted by a holder that may still join: not detached
+        executor.Run();
+
+        Assert.Equal(["work", "close", "closed"], Snapshot(log)); // the cleanup still ran to its end, in the task
+        Assert.Equal(["work", "close", "closed"], Snapshot(inSet));
+        Assert.Equal(["work", "close", "closed"], Snapshot(quiet));
+        Assert.True(CancelledCleanup.Detached - detached >= 2); // process-wide: other tests may add to it
+        Assert.Equal(2, events.Detached.Count(name => name.Contains("Work", StringComparison.Ordinal)));
+    }
+
     private static List<string> Snapshot(List<string> log)
     {
         lock (log) return [.. log];

@@ -64,6 +64,80 @@ public partial class CancelledJoinDifferentialTests
         Assert.Equal(Snapshot(expected), Snapshot(actual));
     }
 
+    [Fact]
+    public void CancelAsync_of_a_suspended_future_completes_after_its_finally_that_waits_as_Cancel_then_await_does()
+    {
+        var expected = new List<string>();
+        using (var cancellation = new CancellationTokenSource())
+        {
+            var running = SiblingTask(expected, cancellation.Token);
+            Assert.Equal(0, Wait(CancelThenAwaitTask(running, cancellation, expected)));
+        }
+
+        var actual = new List<string>();
+        var future = Sibling(actual, new Gate());
+        var cx = new Context(Waker.Noop);
+        Assert.True(future.Poll(ref cx).IsPending); // suspended at its gate
+        Assert.Equal(0, Executor.BlockOn(CancelAsyncMachine(future, actual)));
+
+        Assert.Equal(["b", "b close", "b closed", "after cancel"], Snapshot(expected));
+        Assert.Equal(Snapshot(expected), Snapshot(actual));
+    }
+
+    [Fact]
+    public void CancelAsync_of_a_spawned_tasks_handle_completes_after_the_tasks_finally_that_waits_as_Cancel_then_await_does()
+    {
+        var expected = new List<string>();
+        using (var cancellation = new CancellationTokenSource())
+        {
+            var running = Task.Run(() => SiblingTask(expected, cancellation.Token), CancellationToken.None);
+            Assert.True(SpinWait.SpinUntil(() => Snapshot(expected).Contains("b"), TimeSpan.FromSeconds(20)));
+            Assert.Equal(0, Wait(CancelThenAwaitTask(running, cancellation, expected)));
+        }
+
+        var actual = new List<string>();
+        using (var executor = new LocalExecutor())
+        {
+            var child = executor.Spawn(Sibling(actual, new Gate()));
+            executor.BlockOn(Future.Yield()); // the child runs to its gate
+            Assert.Equal(0, executor.BlockOn(CancelHandleMachine(child, actual)));
+            Assert.True(child.IsCompleted);
+        }
+
+        Assert.Equal(["b", "b close", "b closed", "after cancel"], Snapshot(expected));
+        Assert.Equal(Snapshot(expected), Snapshot(actual));
+    }
+
+    private static async Task<int> CancelThenAwaitTask(Task<int> running, CancellationTokenSource cancellation, List<string> log)
+    {
+        cancellation.Cancel();
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Add(log, "after cancel");
+        return 0;
+    }
+
+    [PollAsync]
+    private static async Future<int> CancelAsyncMachine(Future<int> running, List<string> log)
+    {
+        await running.CancelAsync();
+        Add(log, "after cancel");
+        return 0;
+    }
+
+    [PollAsync]
+    private static async Future<int> CancelHandleMachine(JoinHandle<int> running, List<string> log)
+    {
+        await running.CancelAsync();
+        Add(log, "after cancel");
+        return 0;
+    }
+
     private static int Wait(Task<int> task)
     {
         Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20)), "the Task never finished");
