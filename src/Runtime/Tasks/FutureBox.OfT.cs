@@ -79,7 +79,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
 
     void ITaskCell.Abort() => _task.Abort(this);
 
-    void ITaskCell.AbortUnjoined() => _task.Abort(this, unjoined: true);
+    void ITaskCell<T>.AbortUnjoined() => _task.Abort(this, unjoined: true);
 
     bool ITaskCell<T>.CancelJoinInPlace() => _task.CancelJoinInPlace(this);
 

@@ -73,7 +73,7 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
 
     void ITaskCell.Abort() => _task.Abort(this);
 
-    void ITaskCell.AbortUnjoined() => _task.Abort(this, unjoined: true);
+    void ITaskCell<Unit>.AbortUnjoined() => _task.Abort(this, unjoined: true);
 
     bool ITaskCell<Unit>.CancelJoinInPlace() => _task.CancelJoinInPlace(this);
 

@@ -29,9 +29,6 @@ internal interface ITaskCell
     /// <summary>Requests cancellation (see <see cref="JoinHandle{T}.Abort"/>). Any thread.</summary>
     void Abort();
 
-    /// <summary>Aborts a task whose handle (or set) is let go of: no one will wait for its cleanup (<see cref="TaskState.Unjoined"/>). Any thread.</summary>
-    void AbortUnjoined();
-
     /// <summary>A human-readable name for diagnostics: the future's type, e.g. <c>DelayAddFuture</c>.</summary>
     string Name { get; }
 
