@@ -446,6 +446,54 @@ public partial class CancelWaitsForCleanupTests
         Assert.Equal(2, events.Detached.Count(name => name.Contains("Work", StringComparison.Ordinal)));
     }
 
+    [PollAsync]
+    private static async Future<int> FailsAfterYield()
+    {
+        await Future.Yield();
+        throw new InvalidOperationException("failed");
+    }
+
+    [PollAsync]
+    private static async Future<int> JoinAllOfTasksOneFailing(List<string>[] logs, JoinHandle<int>[] spawned)
+    {
+        var handles = new List<JoinHandle<int>>();
+        for (int i = 0; i < logs.Length; i++) handles.Add(spawned[i] = Executor.Spawn(Work(new Gate(), logs[i], waitInFinally: true)));
+        handles.Add(Executor.Spawn(FailsAfterYield()));
+        try
+        {
+            await Future.JoinAll(handles);
+            return -1;
+        }
+        catch (InvalidOperationException)
+        {
+            // Every other task was aborted and has ended, its finally included, before the failure got here.
+            for (int i = 0; i < spawned.Length; i++)
+            {
+                var lines = Snapshot(logs[i]); // a task aborted before its first poll ran nothing, as a Task cancelled before it ran
+                if (!spawned[i].IsCompleted || (lines.Contains("work") && !lines.Contains("closed"))) return i;
+            }
+            return logs.Length;
+        }
+    }
+
+    [Fact]
+    public void JoinAll_of_tasks_on_a_work_stealing_executor_throws_only_after_every_aborted_task_ended()
+    {
+        const int Tasks = 50; // spread over two workers: the aborts and completions race with the joiner's polls
+        using var executor = new WorkStealingExecutor(2);
+        for (int round = 0; round < 4; round++)
+        {
+            var logs = Enumerable.Range(0, Tasks).Select(_ => new List<string>()).ToArray();
+            var spawned = new JoinHandle<int>[Tasks];
+            Assert.Equal(Tasks, executor.BlockOn(JoinAllOfTasksOneFailing(logs, spawned)));
+            foreach (var log in logs)
+            {
+                var lines = Snapshot(log);
+                if (lines.Count > 0) Assert.Equal(["work", "close", "closed"], lines); // once, to its end
+            }
+        }
+    }
+
     private static List<string> Snapshot(List<string> log)
     {
         lock (log) return [.. log];
