@@ -5,6 +5,10 @@
 #
 #   benchmarks/TcpEcho/syscalls.sh <server> [conns=100] [seconds=4]
 #
+# ECHO_LOADGEN_THREADS=2 gives the load generator two threads (default 1): a load generator that outpaces the server
+# keeps the server busy, so its io_uring_enter / epoll_wait per request show the server's own batching, not how often
+# it waited for the load generator (benchmarks/README.md, "io_uring_enter per request at 1,000 connections").
+#
 # server: as benchmarks/Compare/echo.sh (c, tokio-current, tokio-multi, asyncgen-local, asyncgen-ws2, dotnet); the
 # environment is passed on (ASYNCGEN_DRIVER=epoll ...). Connection setup and teardown are inside the counted run, so
 # at 1,000 connections their syscalls (accept4, epoll_ctl, close, ...) weigh by the requests each connection made.
@@ -29,10 +33,10 @@ $cmd >/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 wait_listening "$server" "$port" || { echo "syscalls.sh: $name did not start listening on $port" >&2; exit 1; }
-"$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds=1 warmup=0 threads=1 msg=64 label=warmup >/dev/null || true
+"$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds=1 warmup=0 threads="${ECHO_LOADGEN_THREADS:-1}" msg=64 label=warmup >/dev/null || true
 stat=$(mktemp)
 line=$(perf stat -x, -e 'syscalls:sys_enter_*' -e context-switches -p "$server" -o "$stat" -- \
-  "$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="$seconds" warmup=0 threads=1 msg=64 label="$name" rt=-)
+  "$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="$seconds" warmup=0 threads="${ECHO_LOADGEN_THREADS:-1}" msg=64 label="$name" rt=-)
 requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")
 awk -F, -v r="${requests:-0}" -v name="$name" -v c="$conns" '
   BEGIN { printf "server=%s conns=%d requests=%d", name, c, r }

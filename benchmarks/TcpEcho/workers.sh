@@ -9,7 +9,10 @@
 # Each run also reports voluntary / involuntary context switches per 1,000 requests, io_uring_enter and epoll_wait per
 # 1,000 requests (perf stat on the syscall tracepoints, when perf can; WORKERS_PERF=0 skips it) and the busiest
 # thread's share of the server's CPU (two workers: ~0.5 when both rings hold connections, ~1 when one holds them all)
-# and the voluntary context switches per 1,000 requests of the two busiest threads, busiest first (which worker sleeps).
+# and the voluntary context switches per 1,000 requests of the two busiest threads, busiest first (which worker sleeps),
+# and the runtime's own counters per 1,000 requests (builds whose EchoServer prints them on SIGHUP, RuntimeStats.cs):
+# parks, unparks (wakes of a blocked worker by another thread), tasks stolen, and cross-ring reads (reads of bytes
+# another worker's ring received: a task stolen away from the ring its receive lives on).
 #
 # WORKERS_VARIANTS="ws2" runs only those variants (of local, ws1, ws2); the order rotates each round.
 # BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
@@ -84,7 +87,7 @@ for rep in $(seq "$repetitions"); do
   order=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
   for variant in "${order[@]}"; do
     port=$((port + 1)) # a fresh port per run: no TIME_WAIT interference
-    ${command[$variant]//PORT/$port} >/dev/null &
+    ASYNCGEN_ECHO_STATS=1 ${command[$variant]//PORT/$port} >"$out/server.txt" &
     server=$!
     for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
     # 1 s of the same load first, not measured: JIT, tiered compilation, connection setup.
@@ -95,9 +98,15 @@ for rep in $(seq "$repetitions"); do
       perf_pid=$!
     fi
     thread_ns "$server" >"$out/threads0.txt"
+    # The runtime's counters before and after the window (samples/EchoServer/RuntimeStats.cs), if this build prints
+    # them: an older one (a baseline) announces nothing, and SIGHUP would end it.
+    stats=0
+    grep -q '^stats: on SIGHUP' "$out/server.txt" 2>/dev/null && stats=1
+    [ "$stats" = 1 ] && kill -HUP "$server"
     read -r ns0 v0 n0 < <(sample "$server")
     line=$("$loadgen" addr="127.0.0.1:$port" conns="$conns" seconds="$seconds" warmup=0 threads=1 msg=64 label="$variant" rt=rep$rep || true)
     read -r ns1 v1 n1 < <(sample "$server")
+    [ "$stats" = 1 ] && kill -HUP "$server"
     thread_ns "$server" >"$out/threads1.txt"
     enters=na epolls=na
     if [ -n "$perf_pid" ]; then
@@ -106,33 +115,46 @@ for rep in $(seq "$repetitions"); do
       epolls=$(awk -F, '$3 ~ /epoll_wait/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out/perf.txt" 2>/dev/null || true)
       enters=${enters:-na} epolls=${epolls:-na}
     fi
+    # Wakes (unparks of a blocked worker), parks, steals and reads of bytes another worker's ring received, per 1,000
+    # requests of the window: the differences of the two stats lines (the handler prints asynchronously: wait for it).
+    runtime_stats="parks_per_kreq=na unparks_per_kreq=na steals_per_kreq=na cross_ring_reads_per_kreq=na"
+    if [ "$stats" = 1 ]; then
+      for _ in $(seq 100); do [ "$(grep -c '^stats ' "$out/server.txt")" -ge 2 ] && break; sleep 0.02; done
+      runtime_stats=$(grep '^stats ' "$out/server.txt" | head -2 | awk -v r="$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")" '
+        { for (f = 2; f <= NF; f++) { split($f, kv, "="); v[NR, kv[1]] = kv[2] } }
+        function per(name) { return (NR >= 2 && r > 0 ? sprintf("%.1f", (v[2, name] - v[1, name]) * 1000 / r) : "na") }
+        END { printf "parks_per_kreq=%s unparks_per_kreq=%s steals_per_kreq=%s cross_ring_reads_per_kreq=%s",
+          per("asyncgen.executor.parks"), per("asyncgen.executor.unparks"), per("asyncgen.executor.steals"), per("asyncgen.io.cross_ring_reads") }')
+    fi
     kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
     # The busiest thread's share of the server's CPU in the window (two workers: ~0.5 when both rings are busy).
     # Also the voluntary switches of the two busiest threads (the workers), busiest first, in the same window.
     read -r busiest top_vcs < <(LC_ALL=C join <(LC_ALL=C sort "$out/threads0.txt") <(LC_ALL=C sort "$out/threads1.txt") | awk '{ print $4 - $2, $5 - $3 }' | sort -rn | awk '{ s += $1; if (NR == 1) m = $1; if (NR <= 2) v = v (NR == 1 ? "" : "/") $2 } END { printf "%.2f %s\n", (s > 0 ? m / s : 0), (v == "" ? "na" : v) }')
     requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")
     line=$(awk -v line="$line" -v ns=$((ns1 - ns0)) -v v=$((v1 - v0)) -v n=$((n1 - n0)) -v r="${requests:-0}" \
-        -v e="$enters" -v w="$epolls" -v b="$busiest" -v tv="$top_vcs" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+        -v e="$enters" -v w="$epolls" -v b="$busiest" -v tv="$top_vcs" -v rs="$runtime_stats" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
       cpu = ns / 1e9; printf "%s server_cpu_s=%.3f req_per_cpu_s=%.0f vcs_per_kreq=%.1f ivcs_per_kreq=%.1f", line, cpu,
         (cpu > 0 ? r / cpu : 0), (r > 0 ? v * 1000 / r : 0), (r > 0 ? n * 1000 / r : 0)
       k = split(tv, t, "/"); tvs = (r > 0 && k > 0 ? sprintf("%.1f", t[1] * 1000 / r) : "na")
       if (r > 0 && k > 1) tvs = tvs sprintf("/%.1f", t[2] * 1000 / r)
-      printf " enter_per_kreq=%s epoll_wait_per_kreq=%s busiest_thread_share=%s top_threads_vcs_per_kreq=%s load=%s\n",
-        (e == "na" || r == 0 ? "na" : sprintf("%.1f", e * 1000 / r)), (w == "na" || r == 0 ? "na" : sprintf("%.1f", w * 1000 / r)), b, tvs, load }')
+      printf " enter_per_kreq=%s epoll_wait_per_kreq=%s busiest_thread_share=%s top_threads_vcs_per_kreq=%s %s load=%s\n",
+        (e == "na" || r == 0 ? "na" : sprintf("%.1f", e * 1000 / r)), (w == "na" || r == 0 ? "na" : sprintf("%.1f", w * 1000 / r)), b, tvs, rs, load }')
     echo "$line"
     echo "$line" >>"$results"
   done
 done
 
 echo "# medians over $repetitions runs (load at the end: $(cut -d' ' -f1-3 /proc/loadavg)); vcs = voluntary context switches"
-printf '%-11s %10s %14s %10s %10s %11s\n' variant rps req/cpu_s p50_us p99_us vcs/kreq
+printf '%-11s %10s %14s %10s %10s %11s %12s %12s %12s %12s\n' variant rps req/cpu_s p50_us p99_us vcs/kreq parks/kreq unparks/kreq steals/kreq cross/kreq
 for variant in "${variants[@]}"; do
   grep "runtime=$variant " "$results" | awk -v v="$variant" '
     function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     { for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1], NR] = kv[2] } n = NR }
+    function med(name,   i, a) { for (i = 1; i <= n; i++) { if (val[name, i] == "na" || val[name, i] == "") return "na"; a[i] = val[name, i] } return sprintf("%.1f", median(a, n)) }
     END { for (i = 1; i <= n; i++) { r[i] = val["rps", i]; c[i] = val["req_per_cpu_s", i]; p[i] = val["p50_us", i]; q[i] = val["p99_us", i]; s[i] = val["vcs_per_kreq", i] }
-      printf "%-11s %10.0f %14.0f %10.0f %10.0f %11.1f\n", v, median(r, n), median(c, n), median(p, n), median(q, n), median(s, n) }'
+      printf "%-11s %10.0f %14.0f %10.0f %10.0f %11.1f %12s %12s %12s %12s\n", v, median(r, n), median(c, n), median(p, n), median(q, n), median(s, n),
+        med("parks_per_kreq"), med("unparks_per_kreq"), med("steals_per_kreq"), med("cross_ring_reads_per_kreq") }'
 done
 # Requests per server CPU-second of ws2 over local and over ws1, round by round: the runs of one round are seconds
 # apart, so these ratios survive a load that drifts between rounds better than a ratio of medians does.

@@ -4,6 +4,7 @@
 //
 // port: default 18080. --workers N: a WorkStealingExecutor with N workers instead of one LocalExecutor thread.
 // --hand-written: connections run HandWrittenEcho (an explicit state machine) instead of the async method.
+// ASYNCGEN_ECHO_STATS=1: each SIGHUP prints the runtime's counters on one line (RuntimeStats).
 // The seed's section 6 (one AsyncTcpStream read traced on loopback) is in the Tour: dotnet run --project samples/Tour
 using System.Net;
 using AsyncGen;
@@ -25,6 +26,7 @@ for (int i = 0; i < args.Length; i++)
     return 2;
 }
 
+RuntimeStats.InstallIfRequested();
 using var listener = AsyncTcpListener.Bind(new IPEndPoint(IPAddress.Loopback, port));
 int maxConnections = ConnectionLimit.FromDescriptorLimit();
 var connections = new AsyncGen.Sync.AsyncSemaphore(maxConnections);

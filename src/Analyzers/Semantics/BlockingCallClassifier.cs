@@ -99,9 +99,10 @@ internal static class BlockingCallClassifier
         {
             return true;
         }
-        for (var type = receiver?.Type; type is not null; type = type.BaseType)
+        // A type parameter (`value.Equals(other)` in a generic future) is not one of these types: only named types are.
+        for (var type = receiver?.Type as INamedTypeSymbol; type is not null; type = type.BaseType)
         {
-            var name = BlockingApis.MetadataName((INamedTypeSymbol)type);
+            var name = BlockingApis.MetadataName(type);
             if (name is "System.IO.MemoryStream" or "System.IO.UnmanagedMemoryStream" or "System.IO.StringReader"
                 or "System.IO.StringWriter")
             {

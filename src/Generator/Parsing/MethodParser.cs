@@ -41,6 +41,16 @@ internal static class MethodParser
             failure = DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, syntax.Identifier.GetLocation(), notPartial.Name, method.Name);
             return null;
         }
+        if (syntax.ExplicitInterfaceSpecifier is { } explicitInterface)
+        {
+            // Only calls through the interface reach it, and a call through an interface cannot be intercepted: a
+            // machine would never run (and its struct and factory cannot be named after 'I.M').
+            failure = DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, syntax.Identifier.GetLocation(),
+                $"[PollAsync] on an explicit interface implementation (calls through '{explicitInterface.Name}' cannot be intercepted: make " +
+                $"'{syntax.Identifier.ValueText}' return a call of a [PollAsync] method of the class, without async)",
+                syntax.Identifier.ValueText);
+            return null;
+        }
         if (syntax.Body is null && syntax.ExpressionBody is null) return null;
         if (PollAsyncShape.TakesWhatAsyncForbids(method)) return null; // the compiler's CS1988/CS4012 says it all
 

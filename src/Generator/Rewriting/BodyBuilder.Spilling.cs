@@ -540,6 +540,15 @@ internal sealed partial class BodyBuilder
         // variables of the left definitely assigned on the right).
         if (!ContainsAwait(binary.Right))
             return Spill(binary.Left, output) + " " + binary.OperatorToken.Text + " " + _rewriter.Rewrite(binary.Right);
+        if (_model.GetSymbolInfo(binary).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator } userDefined)
+        {
+            // C# decides with the type's `operator false`/`operator true` and combines with `&`/`|`; generated code
+            // can call neither by name (CS0571), and a bool branch would not even compile.
+            throw new UnsupportedConstructException(binary,
+                $"a user-defined '{binary.OperatorToken.Text}' of '{userDefined.ContainingType.Name}' whose right operand awaits (C# tests the left " +
+                $"with the type's operator {(binary.IsKind(SyntaxKind.LogicalAndExpression) ? "false" : "true")}, which generated code cannot call: " +
+                "test the left operand with an if statement and await the right one inside it)");
+        }
         var temp = NewField("spill", "bool", $"value of '{binary.OperatorToken.Text}' around an await");
         output.Add(Code($"{temp} = {Spill(binary.Left, output)};", binary.Left));
         var right = new List<Stmt>();
@@ -565,7 +574,7 @@ internal sealed partial class BodyBuilder
 
     private string SpillConditional(ConditionalExpressionSyntax conditional, List<Stmt> output)
     {
-        var condition = Spill(conditional.Condition, output);
+        var condition = AsBoolean(conditional.Condition, Spill(conditional.Condition, output));
         if (!ContainsAwait(conditional.WhenTrue) && !ContainsAwait(conditional.WhenFalse))
             return condition + " ? " + _rewriter.Rewrite(conditional.WhenTrue) + " : " + _rewriter.Rewrite(conditional.WhenFalse);
         var type = _model.GetTypeInfo(conditional).Type ?? _model.GetTypeInfo(conditional).ConvertedType
@@ -868,11 +877,31 @@ internal sealed partial class BodyBuilder
         if (creation.Initializer is null) return created;
         if (!initializerAwaits) return created + " " + _rewriter.Rewrite(creation.Initializer);
 
+        if (HasRequiredMembers(type) && !(_model.GetSymbolInfo(creation).Symbol is IMethodSymbol constructor && SetsRequiredMembers(constructor)))
+        {
+            // `new T(...)` alone, before the awaits, would not set the required members (CS9035).
+            throw new UnsupportedConstructException(creation,
+                $"an object initializer that awaits, of '{type.Name}', which has required members (generated code creates the object " +
+                "before the awaits and sets its members after them, which C# forbids for required members: await the values into " +
+                "locals first, then write the initializer with them)");
+        }
         var temp = NewField("spill", typeName, "object being initialized around an await");
         output.Add(Code($"{temp} = {created};", creation));
         SpillInitializer(temp, creation.Initializer, output);
         return temp;
     }
+
+    private static bool HasRequiredMembers(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })) return true;
+        }
+        return false;
+    }
+
+    private static bool SetsRequiredMembers(IMethodSymbol constructor) =>
+        constructor.GetAttributes().Any(a => a.AttributeClass is { Name: "SetsRequiredMembersAttribute" });
 
     /// <summary>
     /// <c>new { order.Id, Total = await Sum(order) }</c>: the members' values in order, then the object over them. A
@@ -898,6 +927,15 @@ internal sealed partial class BodyBuilder
                     SpillInitializer($"{target}.{member.Identifier.Text}", nested, output);
                     break;
                 case AssignmentExpressionSyntax { Left: IdentifierNameSyntax member } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                    if (_model.GetSymbolInfo(member).Symbol is IPropertySymbol { SetMethod.IsInitOnly: true } initOnly)
+                    {
+                        // The object is created before the initializer's awaits and its members are set afterwards,
+                        // which an init accessor forbids outside an object initializer (CS8852).
+                        throw new UnsupportedConstructException(element,
+                            $"an object initializer that awaits and sets the init-only '{initOnly.Name}' (generated code creates the object " +
+                            "before the awaits and sets its members after them, which only an object initializer may do for an init accessor: " +
+                            $"await the values into locals first, then write the initializer with them)");
+                    }
                     output.Add(Code($"{target}.{member.Identifier.Text} = {Spill(assignment.Right, output)};", element));
                     break;
                 case AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax index } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):

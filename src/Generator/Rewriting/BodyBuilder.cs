@@ -282,11 +282,20 @@ internal sealed partial class BodyBuilder
 
     private void BuildIf(IfStatementSyntax @if, List<Stmt> output)
     {
-        var condition = Spill(@if.Condition, output);
+        var condition = AsBoolean(@if.Condition, Spill(@if.Condition, output));
         var then = BuildEmbedded(@if.Statement); // before the else branch: states are numbered in source order
         var @else = @if.Else is null ? null : BuildEmbedded(@if.Else.Statement);
         output.Add(new IfStmt(condition, BodySyntax.Line(@if), then, @else));
     }
+
+    /// <summary>
+    /// <paramref name="code"/>, the rewritten <paramref name="condition"/>, as a <c>bool</c>. Lowering negates a
+    /// condition (<c>if (!(c)) goto skip;</c>), and on a type that C# tests with its <c>operator true</c> (or an implicit
+    /// conversion to bool) <c>!</c> would call the type's own <c>operator !</c>, or not compile; <c>c ? true : false</c>
+    /// tests it exactly as C#'s <c>if</c> does.
+    /// </summary>
+    private string AsBoolean(ExpressionSyntax condition, string code) =>
+        _model.GetTypeInfo(condition).Type is { SpecialType: SpecialType.System_Boolean } ? code : $"(({code}) ? true : false)";
 
     private (string Top, string Continue, string Break) LoopLabels(SyntaxNode loop)
     {
@@ -305,12 +314,12 @@ internal sealed partial class BodyBuilder
             // The condition declares variables lambdas capture: each test gets a new closure, then runs.
             body.Add(Code($"{closure.Field} = new {closure.Type}(); // this iteration's variables captured by lambdas", @while));
             _enteredScopes.Add(@while);
-            body.Add(Code($"if (!({Spill(@while.Condition, body)})) goto {exit};", @while.Condition));
+            body.Add(Code($"if (!({AsBoolean(@while.Condition, Spill(@while.Condition, body))})) goto {exit};", @while.Condition));
         }
         else if (ContainsAwait(@while.Condition))
-            body.Add(Code($"if (!({Spill(@while.Condition, body)})) goto {exit};", @while.Condition));
+            body.Add(Code($"if (!({AsBoolean(@while.Condition, Spill(@while.Condition, body))})) goto {exit};", @while.Condition));
         else
-            condition = _rewriter.Rewrite(@while.Condition);
+            condition = AsBoolean(@while.Condition, _rewriter.Rewrite(@while.Condition));
         body.AddRange(BuildEmbedded(@while.Statement).Statements);
         output.Add(new LoopStmt(condition, BodySyntax.Line(@while), Block(body), Block(new()), false, top, next, exit));
     }
@@ -321,7 +330,7 @@ internal sealed partial class BodyBuilder
         var body = BuildEmbedded(@do.Statement);
         var test = new List<Stmt>();
         EnterTestScope(@do.Condition, test);
-        var condition = Spill(@do.Condition, test);
+        var condition = AsBoolean(@do.Condition, Spill(@do.Condition, test));
         output.Add(new LoopStmt(condition, BodySyntax.Line(@do.Condition), body, Block(test), true, top, next, exit));
     }
 
@@ -334,8 +343,8 @@ internal sealed partial class BodyBuilder
         string? condition = null;
         if (@for.Condition is { } test)
         {
-            if (EnterTestScope(test, body) || ContainsAwait(test)) body.Add(Code($"if (!({Spill(test, body)})) goto {exit};", test));
-            else condition = _rewriter.Rewrite(test);
+            if (EnterTestScope(test, body) || ContainsAwait(test)) body.Add(Code($"if (!({AsBoolean(test, Spill(test, body))})) goto {exit};", test));
+            else condition = AsBoolean(test, _rewriter.Rewrite(test));
         }
         body.AddRange(BuildEmbedded(@for.Statement).Statements);
         var increment = new List<Stmt>();

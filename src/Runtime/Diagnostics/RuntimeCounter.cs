@@ -36,6 +36,12 @@ internal enum RuntimeCounter
     /// <summary>Tasks taken from another worker's queue.</summary>
     Steals,
 
+    /// <summary>
+    /// Times a work-stealing worker out of queued work found completions waiting in its own io_uring ring and took a
+    /// turn of it that does not block, instead of stealing and parking.
+    /// </summary>
+    OwnRingTurns,
+
     /// <summary>Times an executor thread parked (blocked in the driver or on its own parker).</summary>
     Parks,
 

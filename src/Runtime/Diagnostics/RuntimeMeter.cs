@@ -37,6 +37,7 @@ internal static class RuntimeMeter
         [RuntimeCounter.WakesSameThread] = "asyncgen.task.wakes",
         [RuntimeCounter.WakesOtherThread] = "asyncgen.task.wakes",
         [RuntimeCounter.Steals] = "asyncgen.executor.steals",
+        [RuntimeCounter.OwnRingTurns] = "asyncgen.executor.own_ring_turns",
         [RuntimeCounter.Parks] = "asyncgen.executor.parks",
         [RuntimeCounter.Unparks] = "asyncgen.executor.unparks",
         [RuntimeCounter.IoEvents] = "asyncgen.io.events",
@@ -68,6 +69,9 @@ internal static class RuntimeMeter
 
     /// <summary>io_uring: enters of a worker's ring from another thread (<see cref="IoUringDriver.ForeignRingSubmitCount"/>).</summary>
     public const string ForeignRingSubmitsName = "asyncgen.io.foreign_ring_submits";
+
+    /// <summary>io_uring: reads of bytes another worker's ring received (<see cref="IoUringDriver.CrossRingReadCount"/>).</summary>
+    public const string CrossRingReadsName = "asyncgen.io.cross_ring_reads";
 
     private static readonly object[] s_instruments = CreateObservables();
 
@@ -119,6 +123,8 @@ internal static class RuntimeMeter
             "io_uring: SQEs another thread queued into a worker's ring and left for that worker to submit (an unpark, and a wait for its next turn)."));
         instruments.Add(s_meter.CreateObservableCounter(ForeignRingSubmitsName, () => ObserveIoUring(d => d.ForeignRingSubmitCount), "{enter}",
             "io_uring: io_uring_enter calls into a worker's ring from another thread (its completion work then runs on that thread)."));
+        instruments.Add(s_meter.CreateObservableCounter(CrossRingReadsName, () => ObserveIoUring(d => d.CrossRingReadCount), "{read}",
+            "io_uring: reads on a worker of bytes another worker's ring received (the task was stolen away from the ring its receive lives on)."));
         // Process-wide, not per executor: a fallback machine starts when its method is called, often before any
         // executor sees it (FallbackMachines).
         instruments.Add(s_meter.CreateObservableCounter(FallbackStartedName, () => FallbackMachines.Started, "{machine}",
@@ -139,6 +145,7 @@ internal static class RuntimeMeter
             or RuntimeCounter.TasksCancelled or RuntimeCounter.TasksAborted or RuntimeCounter.Steals => "task",
         RuntimeCounter.Polls or RuntimeCounter.SlowPolls => "poll",
         RuntimeCounter.Parks or RuntimeCounter.Unparks => "park",
+        RuntimeCounter.OwnRingTurns => "turn",
         RuntimeCounter.IoEvents => "event",
         RuntimeCounter.IoWakerContentions => "contention",
         RuntimeCounter.TimersArmed or RuntimeCounter.TimersFired => "timer",

@@ -14,6 +14,13 @@ internal interface IParker : IDisposable
     /// </summary>
     void Park(int timeoutMs);
 
+    /// <summary>
+    /// Whether a <see cref="Park"/> that does not block would dispatch completions now, told without a system call
+    /// (an io_uring ring: its CQ or the kernel's pending-work flag). False when the parker cannot tell that cheaply.
+    /// Called by the parking thread.
+    /// </summary>
+    bool HasCompletionWork => false;
+
     /// <summary>Makes the current or next <see cref="Park"/> return. Thread-safe, idempotent, allocation-free.</summary>
     void Unpark();
 }

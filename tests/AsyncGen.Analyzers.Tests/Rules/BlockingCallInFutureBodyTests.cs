@@ -34,6 +34,25 @@ public sealed class BlockingCallInFutureBodyTests : AnalyzerTestBase<BlockingCal
         """);
 
     [Fact]
+    public Task Calls_on_a_type_parameter_receiver_are_classified_without_failing() => VerifyAsync("""
+        public static partial class Demo
+        {
+            [PollAsync]
+            public static async Future<int> Changes<T>(T[] values, T stream) where T : Stream, IEquatable<T>
+            {
+                var count = 0;
+                foreach (var value in values)
+                {
+                    await Time.Sleep(TimeSpan.Zero);
+                    if (!value.Equals(values[0])) count++;
+                }
+                {|AG0100:stream.Read(new byte[1], 0, 1)|};
+                return count;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Blocking_semaphore_wait_in_any_async_Future_method_is_reported() => VerifyAsync("""
         public sealed class Gate
         {

@@ -122,20 +122,40 @@ public class IoUringWorkerRingTests
             {
                 var buffer = new byte[64];
                 worker0.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _))); // armed on ring 0
+                int received = 0;
+                // Read on the worker whose ring received it: not a cross-ring read.
+                client.Send("zero"u8);
+                worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0));
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
+                worker0.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
+                Assert.Equal("zero"u8.ToArray(), buffer[..received]);
+                Assert.Equal(0, driver.CrossRingReadCount);
+                worker0.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _)));
                 client.Send("first"u8);
                 worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0));
                 Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
 
                 // The task now runs on worker 1: it reads what ring 0 received, then waits; ring 0 keeps receiving.
-                int received = 0;
                 worker1.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
                 Assert.Equal("first"u8.ToArray(), buffer[..received]);
+                Assert.Equal(1, driver.CrossRingReadCount); // ring 0's bytes, read on worker 1 (its own ring is ring 1)
+                Assert.Equal(1, driver.WorkerInstance(1).CrossRingReadCount);
                 worker1.Run(() => Assert.False(registration.TryReceive(server, buffer, woken.Waker, out _)));
                 client.Send("second"u8);
                 worker0.Run(() => ParkUntil(driver, () => registration.HeldBuffers > 0)); // only ring 0 sees it
                 Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
                 worker1.Run(() => Assert.True(registration.TryReceive(server, buffer, woken.Waker, out received)));
                 Assert.Equal("second"u8.ToArray(), buffer[..received]);
+                Assert.Equal(2, driver.CrossRingReadCount);
+                var metrics = new ExecutorMetrics(AsyncGenMetrics.WorkStealingKind, threads: 2, () => 0, () => 0, _ => 0) { IoDriver = driver };
+                try
+                {
+                    Assert.Equal(2, MeterReading(metrics, "asyncgen.io.cross_ring_reads")); // the Meter's too, per executor
+                }
+                finally
+                {
+                    metrics.Unregister();
+                }
 
                 // Worker 1's send goes to its own ring, and is submitted with its next turn there.
                 worker1.Run(() =>
@@ -746,6 +766,77 @@ public class IoUringWorkerRingTests
                 Thread.Sleep(1);
             }
             return Poll<bool>.Ready(false);
+        }
+    }
+
+    [Fact]
+    public void A_worker_out_of_work_reaps_the_completions_waiting_in_its_own_ring_before_it_steals_or_parks()
+    {
+        using var executor = TwoWorkers();
+        using var listener = Loopback.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint);
+        using var server = executor.BlockOn(listener.AcceptAsync(), s_limit);
+        using var asked = new SemaphoreSlim(0);
+        var sender = new Thread(() =>
+        {
+            for (int i = 0; i < OwnRingProbe.Rounds; i++)
+            {
+                if (!asked.Wait(s_limit)) return;
+                client.Send([(byte)i]);
+            }
+        }) { IsBackground = true };
+        sender.Start();
+        asked.Release(); // the first byte
+        long before = executor.Metrics.Total(RuntimeCounter.OwnRingTurns);
+        Assert.Equal(OwnRingProbe.Rounds, executor.BlockOn(new OwnRingProbe(server, Uring(executor), asked), s_limit));
+        sender.Join();
+        // Each byte after the first waited in the ring when its task's poll returned and nothing else was queued: the
+        // worker took it with a turn of its own ring. (A round may instead fall on the worker's Maintain, every 61
+        // ticks, which reaps it too; it cannot fall there every time.)
+        Assert.True(executor.Metrics.Total(RuntimeCounter.OwnRingTurns) - before >= 1, "no own-ring turn counted");
+    }
+
+    /// <summary>
+    /// Reads <see cref="Rounds"/> one-byte messages; after each, asks for the next and, still inside its poll, waits
+    /// until that byte's completion waits in this worker's own ring, then returns Pending: the worker runs out of
+    /// queued work with completions in its ring.
+    /// </summary>
+    private sealed class OwnRingProbe(AsyncTcpStream server, IoUringDriver driver, SemaphoreSlim asked) : IFuture<int>
+    {
+        public const int Rounds = 8;
+        private readonly byte[] _buffer = new byte[16];
+        private ReadFuture _read;
+        private bool _reading;
+        private int _received;
+
+        public Poll<int> Poll(ref Context cx)
+        {
+            while (true)
+            {
+                if (!_reading)
+                {
+                    _read = server.ReadAsync(_buffer);
+                    _reading = true;
+                }
+                var read = _read.Poll(ref cx);
+                if (read.IsPending) return Poll<int>.Pending;
+                _reading = false;
+                _received += read.Value;
+                if (_received == Rounds) return Poll<int>.Ready(_received);
+                _read = server.ReadAsync(_buffer);
+                _reading = true;
+                if (!_read.Poll(ref cx).IsPending) throw new InvalidOperationException("a byte arrived before it was asked for");
+                asked.Release();
+                var own = driver.OwnInstance ?? throw new InvalidOperationException("not on a worker with a ring of its own");
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (!own.HasCompletionWork)
+                {
+                    if (waited.Elapsed > s_limit) throw new TimeoutException("the byte's completion never reached this worker's ring");
+                    Thread.Yield();
+                }
+                return Poll<int>.Pending;
+            }
         }
     }
 

@@ -177,6 +177,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     public long ForwardedSubmitCount => Sum(static instance => instance.ForwardedCount);
 
     /// <summary>
+    /// How many reads on a worker took bytes that another worker's ring received: the reading task had been stolen away
+    /// from the ring its receive lives on (the receive stays armed there), so the buffer is recycled across rings and
+    /// the next completion wakes the task back on the other worker. The cost of stealing a task whose I/O lives on
+    /// another ring, per read; 0 without worker rings. Also the Meter's <c>asyncgen.io.cross_ring_reads</c>, per executor.
+    /// </summary>
+    public long CrossRingReadCount => Sum(static instance => instance.CrossRingReadCount);
+
+    /// <summary>
     /// How many of this driver's rings the kernel created without IORING_SETUP_SUBMIT_ALL, COOP_TASKRUN and
     /// TASKRUN_FLAG (kernels before 5.19 refuse them with EINVAL): there, completion work interrupts the thread that
     /// submitted the request (an IPI even while it runs) and every non-waiting turn enters the kernel, because nothing
@@ -293,6 +301,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
             return workers.Length != 0 && workers[0]!.HasOwner ? workers[0]! : _shared;
         }
     }
+
+    /// <summary>The calling worker thread's own ring (<see cref="EnterWorker"/>) of this driver, or null.</summary>
+    internal IoUringInstance? OwnInstance => t_instance is { } own && ReferenceEquals(own.Driver, this) ? own : null;
 
     /// <summary>True when the calling thread defers what it queues into <paramref name="instance"/>: a worker, into the instance it parks in.</summary>
     internal bool DefersInto(IoUringInstance instance) => t_deferring == this && ReferenceEquals(CurrentInstance, instance);

@@ -36,6 +36,7 @@ internal sealed unsafe class IoUringInstance : IParker
     private int _lastParkThread;
     private int _owner;          // managed thread id of the worker whose ring this is; 0: none (shared, or it ended)
     private long _forwarded;
+    private long _crossRingReads; // written by the owning worker only (CountCrossRingRead)
     private bool _wakeArmed;
     private long _waitCount;
     private long _immediateSubmits;
@@ -356,6 +357,15 @@ internal sealed unsafe class IoUringInstance : IParker
     public long ForwardedCount => Interlocked.Read(ref _forwarded);
 
     /// <summary>
+    /// Reads by this ring's worker of bytes another ring received (the task had moved away from the ring its receive
+    /// lives on, <see cref="IoUringDriver.CrossRingReadCount"/>).
+    /// </summary>
+    public long CrossRingReadCount => Volatile.Read(ref _crossRingReads);
+
+    /// <summary>This ring's worker read bytes another ring received. Its thread only: a plain increment.</summary>
+    public void CountCrossRingRead() => _crossRingReads++;
+
+    /// <summary>
     /// The shared ring: submits every queued SQE now if one of them names <paramref name="fd"/>, which is about to
     /// close: after the close the number may name another socket. (Worker rings are retargeted instead, <see cref="Retarget"/>.)
     /// </summary>
@@ -567,6 +577,9 @@ internal sealed unsafe class IoUringInstance : IParker
         }
         if (registration.Complete(this, kind, cqe.Res, cqe.Flags)) _driver.ReleaseLingering(registration);
     }
+
+    /// <inheritdoc/>
+    public bool HasCompletionWork => _ring.HasCompletionWork;
 
     /// <summary>Makes the current or next <see cref="Park"/> return. Thread-safe; no syscall unless a park may be blocked.</summary>
     public void Unpark()

@@ -125,6 +125,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
             ObjectDisposedException.ThrowIf(_released, socket);
             if (_chunkCount > 0)
             {
+                // Counted per read, by the reading worker on its own ring (a plain increment: only it writes there).
+                if (_driver.OwnInstance is { } own && !ReferenceEquals(own, _chunks[_chunkHead].From)) own.CountCrossRingRead();
                 received = CopyOut(buffer);
                 // A receive the cap paused or ENOBUFS ended: re-armed while some bytes still wait, so the reader
                 // does not run dry before the kernel delivers again.

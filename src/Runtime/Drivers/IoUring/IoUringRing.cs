@@ -117,6 +117,15 @@ internal sealed unsafe class IoUringRing : IDisposable
         || !_flagsPendingWork
         || (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0;
 
+    /// <summary>
+    /// True when a turn that does not wait would dispatch completions (the parking thread's view, no syscall): the CQ
+    /// holds some, or completion work waits for our next enter (IORING_SQ_TASKRUN; before 5.19 nothing says so, and
+    /// only the CQ is looked at).
+    /// </summary>
+    public bool HasCompletionWork =>
+        _cqHeadLocal != Volatile.Read(ref *_cqTail)
+        || (_flagsPendingWork && (Volatile.Read(ref *_sqFlags) & (IoUringNative.SqTaskrun | IoUringNative.SqCqOverflow)) != 0);
+
     /// <summary>SQEs written but not yet consumed by the kernel.</summary>
     public uint Unsubmitted
     {

@@ -102,7 +102,7 @@ internal sealed class Worker
                 _driverPolls = 0;
                 Maintain();
             }
-            var task = NextTask() ?? StealWork();
+            var task = NextTask() ?? NextFromOwnRing() ?? StealWork();
             if (task is null)
             {
                 Park();
@@ -180,6 +180,32 @@ internal sealed class Worker
         }
         if (Queue.TryPop(out var task) || _driverWoken.TryDequeue(out task)) return task;
         return NextInjectedBatch();
+    }
+
+    /// <summary>
+    /// Out of queued work, and this worker's own ring already holds completions (its CQ, or completion work the kernel
+    /// keeps for its next enter — read without a syscall): a turn of that ring that does not block, before stealing or
+    /// parking. The completions are this worker's connections, which only it can reap; without this it would first
+    /// steal half of the other worker's queue (tasks whose receives live on that ring: every one a cross-ring read,
+    /// <c>IoUringDriver.CrossRingReadCount</c>) and then park — the sleeper accounting, the driver lock and a
+    /// waiting enter — only for the enter to return at once. Tokio has no such step: its one driver is polled by
+    /// whichever worker parks. Timers stay with <see cref="Maintain"/> and the park.
+    /// </summary>
+    private ITaskCell? NextFromOwnRing()
+    {
+        if (OwnRing is not { HasCompletionWork: true } own) return null;
+        Counters.Count(RuntimeCounter.OwnRingTurns);
+        _inDriver = true; // the wakes of this turn are this worker's, shared once below
+        try
+        {
+            own.Park(0);
+        }
+        finally
+        {
+            _inDriver = false;
+        }
+        ShareDriverWoken();
+        return NextTask();
     }
 
     /// <summary>
