@@ -495,6 +495,22 @@ public partial class CancelWaitsForCleanupTests
         }
     }
 
+    [Fact]
+    public void A_struct_future_boxed_by_AsFuture_passes_the_in_place_cancel_on_to_it()
+    {
+        using var events = new CleanupEvents();
+        var log = new List<string>(8);
+        var boxed = Future.Select(Work(new Gate(), log, waitInFinally: true), new Gate()).AsFuture(); // a struct, boxed
+        var cx = new Context(Waker.Noop);
+        Assert.True(boxed.Poll(ref cx).IsPending);
+
+        Assert.True(boxed.CancelInPlace()); // the select's side waits in its finally: left to the caller's polls
+        while (boxed.Poll(ref cx).IsPending) { }
+
+        Assert.Equal(["work", "close", "closed"], log);
+        Assert.DoesNotContain("CancelledFinallyTests.Work", events.Detached);
+    }
+
     private static List<string> Snapshot(List<string> log)
     {
         lock (log) return [.. log];
