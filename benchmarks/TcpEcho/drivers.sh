@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# tcp_echo on samples/EchoServer's io_uring and epoll drivers beside the C epoll server and tokio multi_thread,
-# interleaved in one invocation (so load on the machine falls on every server alike), at 100 and 1,000 connections:
+# tcp_echo on samples/EchoServer's io_uring and epoll drivers beside the C epoll server and tokio (multi_thread and
+# current_thread), interleaved in one invocation (so load on the machine falls on every server alike), at 100 and
+# 1,000 connections:
 #
 #   benchmarks/TcpEcho/drivers.sh [rounds=5] [seconds=5]
+#   DRIVERS_CONNS=1000 DRIVERS_SERVERS="epoll c tokio-current" benchmarks/TcpEcho/drivers.sh 6 4   # a subset
 #
 # Method: the comparison suite's (benchmarks/Compare/run.sh, echo_run in benchmarks/Compare/lib.sh): every binary is
 # built once, before the first run; each run starts its server on a free port, warms it up for 2 s
@@ -12,7 +14,9 @@
 # Prints one line per run (round, conns, server, then echo_run's key=value line), then per connection count the
 # median and range of requests per server CPU-second of each server, and the ratios io_uring ÷ tokio, io_uring ÷ C,
 # epoll ÷ tokio and epoll ÷ C: each the median of the ratios within a round (runs seconds apart, so a load that
-# drifts between rounds cancels out) with their range. A single 5 s run of one server moves by up to ±20 % from
+# drifts between rounds cancels out) with their range; then the p99 latency of each server (median and range, ms) and
+# the p99 ratios to tokio current_thread within a round (issue 14: p99 ≤ tokio's). A server or pair left out by
+# DRIVERS_SERVERS is skipped in the summary. A single 5 s run of one server moves by up to ±20 % from
 # round to round even on a quiet machine (benchmarks/README.md, "Why drivers.sh and the suite disagreed"); read the
 # ranges before a verdict.
 set -uo pipefail
@@ -30,7 +34,8 @@ build_tokio
 build_dotnet_echo
 set +e
 
-servers=(uring epoll c tokio-multi)
+read -r -a servers <<<"${DRIVERS_SERVERS:-uring epoll c tokio-multi tokio-current}"
+read -r -a conns_list <<<"${DRIVERS_CONNS:-100 1000}"
 run_one() { # server conns: one echo_run line
   case $1 in
     uring) ASYNCGEN_DRIVER=io_uring echo_run asyncgen-local "$2" "$seconds" ;;
@@ -43,7 +48,7 @@ echo "# $(date -u '+%F %T UTC') $(nproc) cores, $(uname -sr), load $(cut -d' ' -
 : >"$out"
 failures=0
 for ((round = 1; round <= rounds; round++)); do
-  for conns in 100 1000; do
+  for conns in "${conns_list[@]}"; do
     n=${#servers[@]}
     for ((i = 0; i < n; i++)); do
       s=${servers[$(((i + round - 1) % n))]}
@@ -59,7 +64,7 @@ done
 echo "# ended $(date -u '+%T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg); $failures failed runs"
 
 # Summary: medians and ranges over the rounds; ratios per round, then their median and range.
-awk '
+awk -v servers="${servers[*]}" -v conns_list="${conns_list[*]}" '
 function median(list,   n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -72,30 +77,42 @@ function hi(list,   n, a, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2;
   for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] }
   key = v["conns"] SUBSEP v["server"]
   all[key] = all[key] " " v["req_per_cpu_s"]
+  p99[key] = p99[key] " " v["p99_us"] / 1000
   byround[v["round"], v["conns"], v["server"]] = v["req_per_cpu_s"]
+  p99round[v["round"], v["conns"], v["server"]] = v["p99_us"]
   if (v["round"] > maxround) maxround = v["round"]
 }
 END {
-  split("uring epoll c tokio-multi", names, " ")
+  nnames = split(servers, names, " ")
   split("uring/tokio-multi uring/c epoll/tokio-multi epoll/c", pairs, " ")
-  for (ci = 1; ci <= 2; ci++) {
-    conns = ci == 1 ? 100 : 1000
+  split("uring/tokio-current epoll/tokio-current c/tokio-current tokio-multi/tokio-current", p99pairs, " ")
+  nconns = split(conns_list, connss, " ")
+  for (ci = 1; ci <= nconns; ci++) {
+    conns = connss[ci]
     printf "conns=%d requests per server CPU-second, median [min-max]:", conns
-    for (i = 1; i <= 4; i++) {
+    for (i = 1; i <= nnames; i++) {
       list = all[conns, names[i]]
       if (list == "") continue
       printf " %s %d [%d-%d]", names[i], median(list), lo(list), hi(list)
     }
     printf "\nconns=%d ratios within a round, median [min-max]:", conns
-    for (p = 1; p <= 4; p++) {
-      split(pairs[p], ab, "/"); list = ""
-      for (r = 1; r <= maxround; r++)
-        if ((r, conns, ab[1]) in byround && (r, conns, ab[2]) in byround && byround[r, conns, ab[2]] > 0)
-          list = list " " sprintf("%.3f", byround[r, conns, ab[1]] / byround[r, conns, ab[2]])
+    for (p = 1; p <= 4; p++) ratio(pairs[p], conns, byround)
+    printf "\nconns=%d p99 ms, median [min-max]:", conns
+    for (i = 1; i <= nnames; i++) {
+      list = p99[conns, names[i]]
       if (list == "") continue
-      printf " %s÷%s %.2f [%.2f-%.2f]", ab[1], ab[2], median(list), lo(list), hi(list)
+      printf " %s %.2f [%.2f-%.2f]", names[i], median(list), lo(list), hi(list)
     }
+    printf "\nconns=%d p99 ratios within a round, median [min-max]:", conns
+    for (p = 1; p <= 4; p++) ratio(p99pairs[p], conns, p99round)
     printf "\n"
   }
+}
+function ratio(pair, conns, table,   ab, list, r) {
+  split(pair, ab, "/"); list = ""
+  for (r = 1; r <= maxround; r++)
+    if ((r, conns, ab[1]) in table && (r, conns, ab[2]) in table && table[r, conns, ab[2]] > 0)
+      list = list " " sprintf("%.3f", table[r, conns, ab[1]] / table[r, conns, ab[2]])
+  if (list != "") printf " %s÷%s %.2f [%.2f-%.2f]", ab[1], ab[2], median(list), lo(list), hi(list)
 }' "$out"
 [ $failures -eq 0 ]

@@ -14,7 +14,8 @@
 # parks, unparks (wakes of a blocked worker by another thread), tasks stolen, and cross-ring reads (reads of bytes
 # another worker's ring received: a task stolen away from the ring its receive lives on).
 #
-# WORKERS_VARIANTS="ws2" runs only those variants (of local, ws1, ws2); the order rotates each round.
+# WORKERS_VARIANTS="ws2" runs only those variants (of local, ws1, ws2, and ws2b: two workers with the opt-in batched
+# SINGLE_ISSUER | DEFER_TASKRUN rings); the order rotates each round.
 # BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
 # change: `git worktree add /tmp/base <commit> && dotnet build -c Release /tmp/base/samples/EchoServer -o /tmp/base-echo`)
 # as base-local, base-ws1, base-ws2. Loopback only; 64-byte requests, one outstanding per connection.
@@ -34,12 +35,15 @@ declare -A command=(
   [local]="dotnet $out/echo/EchoServer.dll PORT"
   [ws1]="dotnet $out/echo/EchoServer.dll PORT --workers 1"
   [ws2]="dotnet $out/echo/EchoServer.dll PORT --workers 2"
+  # Two workers whose rings are SINGLE_ISSUER | DEFER_TASKRUN with batched waits (opt-in, DriverOptions.BatchedWorkerRings).
+  [ws2b]="env ASYNCGEN_IOURING_BATCHED_RINGS=1 dotnet $out/echo/EchoServer.dll PORT --workers 2"
 )
 variants=(${WORKERS_VARIANTS:-local ws1 ws2})
 if [ -n "${BASELINE_ECHO_DLL:-}" ]; then
   command[base-local]="dotnet $BASELINE_ECHO_DLL PORT"
   command[base-ws1]="dotnet $BASELINE_ECHO_DLL PORT --workers 1"
   command[base-ws2]="dotnet $BASELINE_ECHO_DLL PORT --workers 2"
+  command[base-ws2b]="env ASYNCGEN_IOURING_BATCHED_RINGS=1 dotnet $BASELINE_ECHO_DLL PORT --workers 2"
   for variant in ${WORKERS_VARIANTS:-local ws1 ws2}; do variants+=("base-$variant"); done
 fi
 

@@ -63,6 +63,12 @@ internal static class GeneratedNames
     public const string Remember = "Remember";
 
     /// <summary>
+    /// The helper that records a Deconstruct call a switch's patterns make once into fields, for the labels tested after
+    /// an awaiting guard: <c>(_hasDeconstructed || Deconstructed(out _hasDeconstructed, (_deconstructed, _deconstructed2) = __in1))</c>.
+    /// </summary>
+    public const string Deconstructed = "Deconstructed";
+
+    /// <summary>
     /// The helper that reads a field holding a value whose type mentions an anonymous type as a variable of that type:
     /// <c>AsAnonymous(ref _p, false ? new { Name = default(string)! } : default!)</c> (see <c>Rewriting/AnonymousShapes</c>).
     /// </summary>
@@ -115,11 +121,11 @@ internal static class GeneratedNames
 
     /// <summary>Identifiers the generator uses inside the machine, which user locals must not take.</summary>
     public static readonly string[] Reserved =
-        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, AsAnonymous, AnonymousValue };
+        { Context, Resume, ThisLocal, ClosureLocal, State, Relay, ClosureField, ThisField, Poll, Dispose, Hoist, Remember, Deconstructed, AsAnonymous, AnonymousValue };
 
     /// <summary>Members of the machine whose simple name hides a static member of the user's type.</summary>
     public static bool IsMachineMember(string name) =>
-        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or AsAnonymous or AnonymousValue or ClosureType or CollectFrames or
+        name is Poll or Dispose or CancelInPlace or DisposeChild or Hoist or Remember or Deconstructed or AsAnonymous or AnonymousValue or ClosureType or CollectFrames or
             State or Relay or ThisField or ClosureField or DebuggerDisplay ||
         name.StartsWith(FinallyPrefix, System.StringComparison.Ordinal) || IsNumbered(name, ClosureType) ||
         IsNumbered(name, AnonymousShapePrefix) || IsNumbered(name, LambdaCreatorPrefix);

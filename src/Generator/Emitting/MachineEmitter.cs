@@ -209,6 +209,17 @@ internal static class MachineEmitter
             writer.Close();
         }
 
+        if (spec.UsesDeconstructed)
+        {
+            writer.Line();
+            writer.Line("/// <summary>Records a Deconstruct call a switch's patterns made into fields (the deconstruction assignment that is the argument): C# calls it once.</summary>");
+            writer.Line($"private static bool {GeneratedNames.Deconstructed}<T>(out bool called, T values)");
+            writer.Open();
+            writer.Line("called = true;");
+            writer.Line("return true;");
+            writer.Close();
+        }
+
         if (spec.UsesAsAnonymous)
         {
             writer.Line();

@@ -14,6 +14,8 @@ namespace AsyncGen.Generator.Model;
 /// <c>Hoist</c> helper is emitted).</para>
 /// <para><c>UsesRemember</c>: A switch's patterns read a property once for the labels after an awaiting guard (the
 /// <c>Remember</c> helper is emitted; see <c>Rewriting/PatternReads</c>).</para>
+/// <para><c>UsesDeconstructed</c>: A switch's patterns call a Deconstruct once for the labels after an awaiting guard
+/// (the <c>Deconstructed</c> helper is emitted).</para>
 /// <para><c>UsesAsAnonymous</c>, <c>AnonymousShapes</c>: Fields hold values whose type mentions an anonymous type (the
 /// <c>AsAnonymous</c> helper is emitted), and the declarations of the helpers giving the shapes of generic types built
 /// from them (see <c>Rewriting/AnonymousShapes</c>).</para>
@@ -69,5 +71,6 @@ internal sealed record MachineSpec(
     bool UsesAsAnonymous = false,
     EquatableArray<string> AnonymousShapes = default,
     bool UsesRemember = false,
+    bool UsesDeconstructed = false,
     EquatableArray<string> LambdaCreators = default,
     bool UsesAnonymousValue = false);

@@ -26,6 +26,11 @@ internal static class CallSiteParser
                 $"'{method.Name}' is {(method.IsAbstract ? "abstract" : method.IsOverride ? "an override" : "virtual")} and C# calls it virtually, so the override of the object's run-time type must run, while an interceptor binds to one declaration's machine",
                 "seal the override or its class (or call it on a sealed type, or through 'base.'), make the method non-virtual, or accept the boxed fallback here (suppress AG0009)",
                 cancellationToken, reportInBodies: true);
+        if (PollAsyncShape.HasAnonymousTypeArgument(method))
+            return Rejected(context, invocation, method,
+                "its type arguments are or contain an anonymous type, which an interceptor cannot name",
+                "pass a type you declare, such as a record",
+                cancellationToken);
         if (!IsClosed(method))
             return Rejected(context, invocation, method,
                 "it is made in generic code, and an interceptor must name its type arguments",

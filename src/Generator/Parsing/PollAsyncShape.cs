@@ -168,6 +168,20 @@ internal static class PollAsyncShape
         return false;
     }
 
+    /// <summary>Whether <paramref name="type"/> is or is built from an anonymous type (<c>List&lt;anon&gt;</c>, <c>(int, anon)</c>, <c>anon[]</c>), which no generated code can name.</summary>
+    public static bool MentionsAnonymousType(ITypeSymbol? type) => type switch
+    {
+        null => false,
+        { IsAnonymousType: true, TypeKind: TypeKind.Class } => true,
+        IArrayTypeSymbol array => MentionsAnonymousType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(MentionsAnonymousType) || MentionsAnonymousType(named.ContainingType),
+        _ => false,
+    };
+
+    /// <summary>Whether the type arguments of <paramref name="method"/> or of its containing types mention an anonymous type.</summary>
+    public static bool HasAnonymousTypeArgument(IMethodSymbol method) =>
+        method.TypeArguments.Any(MentionsAnonymousType) || MentionsAnonymousType(method.ContainingType);
+
     /// <summary>The factory has the method's own parameter list, so overload resolution picks it like the method.</summary>
     public static string FactoryName(IMethodSymbol method) => GeneratedNames.FactoryName(method.Name);
 

@@ -73,14 +73,7 @@ internal sealed class AnonymousShapes
     /// True when <paramref name="type"/> is, or is built from, an anonymous type (a class: the delegate types C#
     /// synthesizes for lambdas are anonymous too, and <see cref="SynthesizedDelegates"/> stands for those).
     /// </summary>
-    public static bool Mentions(ITypeSymbol? type) => type switch
-    {
-        null => false,
-        { IsAnonymousType: true, TypeKind: TypeKind.Class } => true,
-        IArrayTypeSymbol array => Mentions(array.ElementType),
-        INamedTypeSymbol named => named.TypeArguments.Any(Mentions) || Mentions(named.ContainingType),
-        _ => false,
-    };
+    public static bool Mentions(ITypeSymbol? type) => PollAsyncShape.MentionsAnonymousType(type);
 
     /// <summary>The type of the field that holds a value of <paramref name="type"/>: <c>object</c> for each anonymous type.</summary>
     public static string StoredType(ITypeSymbol type) => type switch

@@ -28,7 +28,13 @@ internal static class AwaitClassifier
             model.GetSymbolInfo(invocation).Symbol is IMethodSymbol callee && PollAsyncShape.GetsStruct(callee) &&
             !PollAsyncShape.DispatchesVirtually(callee, invocation, model) &&
             !Embeds(model.Compilation, callee, caller, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))
+        {
+            // Its machine, `LaterFuture<anon>`, would be a field no code can declare.
+            if (PollAsyncShape.HasAnonymousTypeArgument(callee))
+                throw new UnsupportedConstructException(await,
+                    $"an await of the [PollAsync] method '{callee.Name}' with an anonymous type argument (its machine's type cannot be named: pass a type you declare, such as a record)");
             return new AwaitShape(AwaitKind.StructFuture, PollAsyncShape.StructTypeName(callee), resultType, callee);
+        }
 
         var type = model.GetTypeInfo(await.Expression).Type;
         if (type is not null && IsFuture(type) && AnonymousShapes.Mentions(type))

@@ -660,7 +660,6 @@ internal sealed partial class BodyBuilder
             {
                 // 'x is _' would name a type called '_': the discard arm matches everything.
                 var shared = arm.Pattern is not DiscardPatternSyntax && reads.Reads(arm.Pattern);
-                UsesRemember |= shared;
                 var test = arm.Pattern is DiscardPatternSyntax ? "true" : shared ? reads.Test(value, arm.Pattern) : _rewriter.IsPattern(value, arm.Pattern);
                 var guard = new List<Stmt>();
                 string? condition = null;

@@ -495,7 +495,6 @@ internal sealed partial class BodyBuilder
         if (!awaits && !shared)
             return new SwitchLabelModel(_rewriter.Rewrite(label), BodySyntax.Line(label), null);
         var test = shared ? reads!.Test(value, pattern.Pattern) : _rewriter.IsPattern(value, pattern.Pattern);
-        UsesRemember |= shared;
         if (!awaits)
         {
             if (pattern.WhenClause is { } plain) test += $" && ({_rewriter.Rewrite(plain.Condition)})";
@@ -506,8 +505,13 @@ internal sealed partial class BodyBuilder
         return new SwitchLabelModel(test, BodySyntax.Line(label), new LabelTestModel(Block(guard), condition));
     }
 
-    /// <summary>True when a switch's patterns read a property once for the labels after an awaiting guard (<see cref="PatternReads"/>).</summary>
-    public bool UsesRemember { get; private set; }
+    /// <summary>True when a switch's patterns read a value once for the labels after an awaiting guard (<see cref="PatternReads"/>).</summary>
+    public bool UsesRemember => _patternReads.Any(r => r.UsesRemember);
+
+    /// <summary>True when a switch's patterns call a Deconstruct once for the labels after an awaiting guard (<see cref="PatternReads"/>).</summary>
+    public bool UsesDeconstructed => _patternReads.Any(r => r.UsesDeconstructed);
+
+    private readonly List<PatternReads> _patternReads = new();
 
     /// <summary>
     /// The properties a switch's patterns read once across its awaiting guards (<see cref="PatternReads"/>), with
@@ -518,6 +522,7 @@ internal sealed partial class BodyBuilder
         var reads = PatternReads.Plan(_model, _rewriter, patterns, awaits, eachApart, (name, type, node, comment) =>
             type is null ? NewField(name, "bool", comment) : NewValueField(name, type, node, comment));
         foreach (var reset in reads.Resets) output.Add(Synthesized(reset));
+        _patternReads.Add(reads);
         return reads;
     }
 

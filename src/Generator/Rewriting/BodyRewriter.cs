@@ -498,7 +498,7 @@ internal sealed class BodyRewriter(
             _ => throw new UnsupportedConstructException(original,
                 $"a call of the [PollAsync] method '{callee.Name}' through '?.' (call it after a null check instead)"),
         };
-        if (callee.TypeArguments.Concat(callee.ContainingType.TypeArguments).Any(t => t.IsAnonymousType))
+        if (PollAsyncShape.HasAnonymousTypeArgument(callee))
             throw new UnsupportedConstructException(original, $"a call of the [PollAsync] method '{callee.Name}' with an anonymous type argument");
         var (box, future) = PollAsyncShape.BoxTypes(callee);
         return $"(({future})new {box}({rewritten.WithExpression(target).WithoutTrivia().ToFullString()}))";

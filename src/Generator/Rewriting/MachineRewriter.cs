@@ -46,6 +46,7 @@ internal static class MachineRewriter
                 StartedDisposalLines = builder.StartedDisposalLines.ToEquatableArray(),
                 UsesHoist = variables.UsesHoist,
                 UsesRemember = builder.UsesRemember,
+                UsesDeconstructed = builder.UsesDeconstructed,
                 LambdaCreators = variables.Shapes.LambdaCreators.ToEquatableArray(),
                 UsesAnonymousValue = variables.Shapes.IsValueUsed,
                 UsesAsAnonymous = variables.Shapes.IsUsed,

@@ -1,31 +1,35 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncGen.Generator.Rewriting;
 
 /// <summary>
-/// The property reads that the patterns of a switch share across an awaiting guard. C#'s decision DAG reads each
-/// property of the switched value once, the first time a label needs it, and the labels after a guard that failed
-/// test what was read before it, even if the guard (or another task, during its suspension) changed the property. A
-/// flattened switch tests its labels in parts (a C# switch of the labels before a guard, the guard's label, a C#
-/// switch of the labels after it), so a property that two such parts read is read once into a field
-/// (<c>_readV</c>, with <c>_hasReadV</c> saying it was read in this run of the switch) and every such label reads it
-/// through <c>(_hasReadV ? _readV : Remember(out _hasReadV, out _readV, __in1.V))</c>: the first read, wherever it
-/// happens, is the one C# makes. Those labels are tested as conditions (<c>_switch is Box __in1 &amp;&amp; ...</c>),
-/// reading the other properties as C# would, in the order written (C#'s DAG may skip an <c>or</c> alternative whose
-/// answer it knows already); a label tested so leaves its neighbours' C# switch, so what it shares with them is read
-/// once too (<see cref="Plan"/>). Deconstruction (<c>(1, _)</c>) and the length and items of list patterns are read
-/// again: a recursive pattern with a positional part keeps its own reads; so is a ref struct on a path (it cannot be
-/// a field), the properties read from it are read once.
+/// The reads that the patterns of a switch share across an awaiting guard. C#'s decision DAG evaluates each property,
+/// <c>Deconstruct</c> call, list length, list item and slice of the switched value once, the first time a label needs
+/// it, and the labels after a guard that failed test what was read before it, even if the guard (or another task,
+/// during its suspension) changed the value. A flattened switch tests its labels in parts (a C# switch of the labels
+/// before a guard, the guard's label, a C# switch of the labels after it), so a read that two such parts make is made
+/// once into a field (<c>_readV</c>, with <c>_hasReadV</c> saying it was made in this run of the switch) and every such
+/// label reads it through <c>(_hasReadV ? _readV : Remember(out _hasReadV, out _readV, __in1.V))</c>: the first read,
+/// wherever it happens, is the one C# makes. A <c>Deconstruct</c> call fills one field per value
+/// (<c>(_hasDeconstructed || Deconstructed(out _hasDeconstructed, (_deconstructed1, _deconstructed2) = __in1))</c>);
+/// a list pattern reads its length (<c>Count</c>), then each item and slice at the index C# computes from that length.
+/// Those labels are tested as conditions (<c>_switch is Box __in1 &amp;&amp; ...</c>), reading the rest as C# would, in
+/// the order written (C#'s DAG may skip an <c>or</c> alternative whose answer it knows already); a label tested so
+/// leaves its neighbours' C# switch, so what it shares with them is read once too (<see cref="Plan"/>). A ref struct on
+/// a path cannot be a field: it is read again (the reads after it are made once); so are a tuple's elements (a
+/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change).
 /// </summary>
 internal sealed class PatternReads
 {
     private readonly SemanticModel _model;
     private readonly BodyRewriter _rewriter;
-    private readonly Dictionary<string, (string Value, string Read)> _shared = new();
+    private readonly Dictionary<string, (IReadOnlyList<string> Values, string Read)> _shared = new();
 
     private PatternReads(SemanticModel model, BodyRewriter rewriter)
     {
@@ -33,7 +37,7 @@ internal sealed class PatternReads
         _rewriter = rewriter;
     }
 
-    /// <summary>The statements that start each run of the switch: no property is read yet.</summary>
+    /// <summary>The statements that start each run of the switch: nothing is read yet.</summary>
     public IEnumerable<string> Resets => _shared.Values.Select(s => $"{s.Read} = false;");
 
     public bool IsEmpty => _shared.Count == 0;
@@ -49,12 +53,16 @@ internal sealed class PatternReads
     {
         var reads = new PatternReads(model, rewriter);
         if (!awaits.Any(a => a)) return reads;
-        var sites = patterns.Select(p => p is null ? new List<Site>() : reads.Sites(p, "").ToList()).ToList();
+        var sites = patterns.Select(p => p is null ? new List<Site>() : reads.Sites(p, "", Owners.None).ToList()).ToList();
+        var all = sites.SelectMany(s => s).ToList();
+        var unkept = new HashSet<string>(all.Where(s => !CanKeep(s)).Select(s => s.Key));
         // A label is tested in one of two ways: in a C# switch with the labels next to it (whose DAG reads each
-        // property once for all of them), or on its own as a condition (an awaiting guard's label, or one that reads
-        // a shared property), which reads each property it names. So a property that two such units read, or that
-        // a condition reads twice, is read more often than C# reads it, unless it is shared; sharing a property
-        // makes more labels conditions, so the plan grows until it no longer changes.
+        // value once for all of them), or on its own as a condition (an awaiting guard's label, or one that reads
+        // a shared value), which reads each value it names. So a value that two such units read, or that a
+        // condition reads twice, is read more often than C# reads it, unless it is shared; sharing a value makes
+        // more labels conditions, so the plan grows until it no longer changes. A condition takes a positional
+        // pattern apart only through the fields of its Deconstruct call: sharing a read inside such a pattern shares
+        // the call (its owner) too.
         var shared = new HashSet<string>();
         for (var changed = true; changed;)
         {
@@ -73,34 +81,50 @@ internal sealed class PatternReads
                 foreach (var site in sites[k])
                     if (run.Add(site.Key)) units[site.Key] = units.TryGetValue(site.Key, out var n) ? n + 1 : 1;
             }
-            // A ref struct cannot be kept in a field (nor can a pointer): its path is read again (README, "Awaiting guards").
-            foreach (var site in sites.SelectMany(s => s))
-                if (units[site.Key] > 1 && site.Type is not { IsRefLikeType: true } and not IPointerTypeSymbol && shared.Add(site.Key))
-                    changed = true;
+            foreach (var site in all)
+            {
+                if (unkept.Contains(site.Key) || site.Owners.Keys.Any(unkept.Contains)) continue;
+                if ((units[site.Key] > 1 || site.Owners.Keys.Any(shared.Contains)) && shared.Add(site.Key)) changed = true;
+                if (shared.Contains(site.Key))
+                    foreach (var owner in site.Owners.Keys)
+                        if (shared.Add(owner)) changed = true;
+            }
         }
-        foreach (var site in sites.SelectMany(s => s))
+        foreach (var site in all)
         {
             if (!shared.Contains(site.Key) || reads._shared.ContainsKey(site.Key)) continue;
-            var name = site.Member.Name;
-            var value = newField("read" + name, site.Type, site.Node, $"'{name}' of the switched value, read once for the labels around an awaiting guard (as C# does)");
-            var read = newField("hasRead" + name, null, site.Node, $"whether {value} holds this run's read of '{name}'");
-            reads._shared.Add(site.Key, (value, read));
+            var values = site.Member is IMethodSymbol deconstruct
+                ? DeconstructedTypes(deconstruct).Select(type => newField("deconstructed", type, site.Node,
+                    $"a value of the switched value's '{deconstruct.Name}', called once for the labels around an awaiting guard (as C# does)")).ToList()
+                : new List<string> { newField("read" + site.Name, site.Type, site.Node, $"'{site.Description}' of the switched value, read once for the labels around an awaiting guard (as C# does)") };
+            var read = newField((site.Member is IMethodSymbol ? "hasDeconstructed" : "hasRead" + site.Name), null, site.Node,
+                $"whether {string.Join(", ", values)} {(values.Count == 1 ? "holds" : "hold")} this run's {(site.Member is IMethodSymbol ? "call" : "read")} of '{site.Description}'");
+            reads._shared.Add(site.Key, (values, read));
         }
         return reads;
     }
 
-    /// <summary>True when the label at <paramref name="pattern"/> reads a shared property, so it must be tested as a condition.</summary>
-    public bool Reads(PatternSyntax pattern) => Sites(pattern, "").Any(s => _shared.ContainsKey(s.Key));
+    /// <summary>A read kept in a field: a ref struct or a pointer cannot be (nor can a Deconstruct call giving one).</summary>
+    private static bool CanKeep(Site site) => site.Member is IMethodSymbol deconstruct
+        ? DeconstructedTypes(deconstruct).All(t => t is not { IsRefLikeType: true } and not IPointerTypeSymbol)
+        : site.Type is not { IsRefLikeType: true } and not IPointerTypeSymbol;
+
+    /// <summary>The types of the values a Deconstruct method gives (an extension method's receiver left out).</summary>
+    private static IEnumerable<ITypeSymbol> DeconstructedTypes(IMethodSymbol deconstruct) =>
+        deconstruct.Parameters.Skip(deconstruct.IsExtensionMethod && deconstruct.ReducedFrom is null ? 1 : 0).Select(p => p.Type);
+
+    /// <summary>True when the label at <paramref name="pattern"/> reads a shared value, so it must be tested as a condition.</summary>
+    public bool Reads(PatternSyntax pattern) => Sites(pattern, "", Owners.None).Any(s => _shared.ContainsKey(s.Key));
 
     /// <summary>
-    /// <c>operand is pattern</c> as a condition that reads the shared properties through their fields, storing the
+    /// <c>operand is pattern</c> as a condition that reads the shared values through their fields, storing the
     /// pattern's variables that live in fields like <see cref="BodyRewriter.IsPattern"/>.
     /// </summary>
     public string Test(string operand, PatternSyntax pattern) => Test(operand, pattern, "");
 
     private string Test(string operand, PatternSyntax pattern, string prefix)
     {
-        if (!Sites(pattern, prefix).Any(s => _shared.ContainsKey(s.Key)))
+        if (!Sites(pattern, prefix, Owners.None).Any(s => _shared.ContainsKey(s.Key)))
             return _rewriter.IsPattern(operand, pattern);
         switch (pattern)
         {
@@ -113,32 +137,34 @@ internal sealed class PatternReads
                 return "!(" + Test(operand, not.Pattern, prefix) + ")";
             case RecursivePatternSyntax recursive:
                 return TestRecursive(operand, recursive, prefix);
+            case ListPatternSyntax list:
+                return TestList(operand, list, prefix);
             default:
                 return _rewriter.IsPattern(operand, pattern);
         }
     }
 
     /// <summary>
-    /// <c>operand is T t &amp;&amp; (read of P1) is p1 &amp;&amp; ...</c>: the type test (or null test) of <c>T { P1: p1, ... } t</c>, then
-    /// each property in the order written, a shared one through its field.
+    /// <c>operand is T t &amp;&amp; (Deconstruct call) &amp;&amp; (value 1) is p1 &amp;&amp; ... &amp;&amp; (read of P1) is q1 &amp;&amp; ...</c>:
+    /// the type test (or null test) of <c>T (p1, ...) { P1: q1, ... } t</c>, then the positional part, then each
+    /// property in the order written (C#'s order), a shared read through its field.
     /// </summary>
     private string TestRecursive(string operand, RecursivePatternSyntax recursive, string prefix)
     {
         var type = Narrowed(recursive);
-        var typeName = AwaitClassifier.TypeName(type, recursive);
-        string input;
-        var parts = new List<string>();
-        if (recursive.Designation is SingleVariableDesignationSyntax designation)
+        var (input, parts) = TypeTest(operand, type, recursive.Designation, recursive);
+        if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax))
         {
-            input = _rewriter.Rewrite(designation);
-            parts.Add($"{operand} is {typeName} {input}{_rewriter.StoreOf(designation)}");
+            var key = prefix + "|" + KeyOf(type) + ".Deconstruct";
+            if (!_shared.TryGetValue(key, out var deconstructed))
+                throw new UnsupportedConstructException(recursive, "a positional pattern without a Deconstruct method read again after an awaiting guard");
+            parts.Add($"({deconstructed.Read} || {GeneratedNames.Deconstructed}(out {deconstructed.Read}, ({string.Join(", ", deconstructed.Values)}) = {input}))");
+            UsesDeconstructed = true;
+            for (var i = 0; i < positional.Subpatterns.Count; i++)
+                if (positional.Subpatterns[i].Pattern is not DiscardPatternSyntax)
+                    parts.Add(Test(deconstructed.Values[i], positional.Subpatterns[i].Pattern, key + "#" + i.ToString(CultureInfo.InvariantCulture)));
         }
-        else
-        {
-            input = NewTemp();
-            parts.Add($"{operand} is {typeName} {input}");
-        }
-        foreach (var subpattern in recursive.PropertyPatternClause!.Subpatterns)
+        foreach (var subpattern in recursive.PropertyPatternClause?.Subpatterns ?? default)
         {
             var key = prefix + "|" + KeyOf(type);
             var value = input;
@@ -147,10 +173,7 @@ internal sealed class PatternReads
             {
                 var (name, member, _) = segments[i];
                 key += "." + member.Name;
-                var read = value + "." + name.ToString();
-                value = _shared.TryGetValue(key, out var field)
-                    ? $"({field.Read} ? {field.Value} : {GeneratedNames.Remember}(out {field.Read}, out {field.Value}, {read}))"
-                    : read;
+                value = ReadOnce(key, value + "." + name.ToString());
                 if (i == segments.Count - 1) break;
                 // `{ A.B: p }` is `{ A: { B: p } }`: A is tested for null before B is read.
                 var next = NewTemp();
@@ -161,36 +184,164 @@ internal sealed class PatternReads
             if (subpattern.Pattern is not DiscardPatternSyntax)
                 parts.Add(Test(value, subpattern.Pattern, key));
         }
-        UsesRemember = true;
         // No parentheses: '&&' binds tighter than the '||' and '!(...)' around it.
         return string.Join(" && ", parts);
     }
 
-    /// <summary>True once a condition reads a shared property (the machine declares the <c>Remember</c> helper).</summary>
+    /// <summary>
+    /// <c>operand is T t &amp;&amp; (read of Count) is 2 &amp;&amp; (read of t[0]) is p0 &amp;&amp; ...</c>: as C#'s DAG tests a
+    /// list pattern, its length (<c>== n</c>, or <c>&gt;= n - 1</c> with a slice), then each item and the slice in the
+    /// order written, an item from the end at the index computed from the length read (never read again).
+    /// </summary>
+    private string TestList(string operand, ListPatternSyntax list, string prefix)
+    {
+        var operation = ListOperation(list);
+        var type = operation.NarrowedType;
+        var (input, parts) = TypeTest(operand, type, list.Designation, list);
+        var count = list.Patterns.Count;
+        var hasSlice = list.Patterns.Any(p => p is SlicePatternSyntax);
+        if (count == 1 && list.Patterns[0] is SlicePatternSyntax { Pattern: null })
+            return string.Join(" && ", parts); // `[..]` reads nothing, as in C#
+        var baseKey = prefix + "|" + KeyOf(type);
+        var lengthName = operation.LengthSymbol?.Name ?? "Length";
+        var length = ReadOnce(baseKey + "." + lengthName, input + "." + lengthName);
+        var lengthTest = hasSlice ? ">= " + (count - 1).ToString(CultureInfo.InvariantCulture) : count.ToString(CultureInfo.InvariantCulture);
+        if (_shared.ContainsKey(baseKey + "." + lengthName))
+        {
+            parts.Add($"{length} is {lengthTest}");
+            length = _shared[baseKey + "." + lengthName].Values[0];
+        }
+        else
+        {
+            var temp = NewTemp();
+            parts.Add($"{length} is {lengthTest} and var {temp}");
+            length = temp;
+        }
+        var index = 0;
+        foreach (var (subpattern, element) in list.Patterns.Zip(operation.Patterns, (s, o) => (s, o)))
+        {
+            if (subpattern is SlicePatternSyntax slice)
+            {
+                var start = index;
+                index -= count - 1;
+                if (slice.Pattern is null or DiscardPatternSyntax) continue;
+                var sliceKey = $"{baseKey}[{start}..{index}]";
+                parts.Add(Test(ReadOnce(sliceKey, SliceRead(input, ((ISlicePatternOperation)element).SliceSymbol, length, start, -index)), slice.Pattern, sliceKey));
+                continue;
+            }
+            // C#'s DAG drops a read no test uses: an item (or slice) matched by '_' is not read.
+            var itemKey = $"{baseKey}[{index}]";
+            if (subpattern is not DiscardPatternSyntax)
+                parts.Add(Test(ReadOnce(itemKey, ItemRead(input, operation.IndexerSymbol, length, index)), subpattern, itemKey));
+            index++;
+        }
+        return string.Join(" && ", parts);
+    }
+
+    /// <summary>
+    /// The item at <paramref name="index"/> (from the end when negative) as C# reads it: an <c>int</c> indexer gets the
+    /// index computed from the length already read; an <c>Index</c> indexer gets <c>^k</c>, an array either.
+    /// </summary>
+    private static string ItemRead(string input, ISymbol? indexer, string length, int index)
+    {
+        if (index >= 0) return $"{input}[{index.ToString(CultureInfo.InvariantCulture)}]";
+        var fromEnd = (-index).ToString(CultureInfo.InvariantCulture);
+        return indexer is IPropertySymbol { Parameters.Length: 1 } property && property.Parameters[0].Type.SpecialType == SpecialType.System_Int32
+            ? $"{input}[{length} - {fromEnd}]"
+            : $"{input}[^{fromEnd}]";
+    }
+
+    /// <summary>
+    /// The slice from <paramref name="start"/> to <paramref name="fromEnd"/> before the end as C# takes it: a
+    /// <c>Slice(start, length)</c> method (or <c>Substring</c>) with the length computed from the one already read, a range
+    /// indexer (or an array's) with <c>start..^fromEnd</c>.
+    /// </summary>
+    private static string SliceRead(string input, ISymbol? slice, string length, int start, int fromEnd)
+    {
+        // An array's slice is RuntimeHelpers.GetSubArray(array, range), which the range indexer calls.
+        if (slice is not IMethodSymbol { IsStatic: false } method)
+            return $"{input}[{start.ToString(CultureInfo.InvariantCulture)}..^{fromEnd.ToString(CultureInfo.InvariantCulture)}]";
+        var cut = start + fromEnd;
+        var sliceLength = cut == 0 ? length : $"{length} - {cut.ToString(CultureInfo.InvariantCulture)}";
+        return $"{input}.{method.Name}({start.ToString(CultureInfo.InvariantCulture)}, {sliceLength})";
+    }
+
+    /// <summary><paramref name="read"/>, or for a shared read the field that keeps its first evaluation in this run.</summary>
+    private string ReadOnce(string key, string read)
+    {
+        if (!_shared.TryGetValue(key, out var field)) return read;
+        UsesRemember = true;
+        return $"({field.Read} ? {field.Values[0]} : {GeneratedNames.Remember}(out {field.Read}, out {field.Values[0]}, {read}))";
+    }
+
+    /// <summary>The type test (or null test) a recursive or list pattern starts with, and the variable it declares.</summary>
+    private (string Input, List<string> Parts) TypeTest(string operand, ITypeSymbol type, VariableDesignationSyntax? designation, PatternSyntax pattern)
+    {
+        var typeName = AwaitClassifier.TypeName(type, pattern);
+        if (designation is SingleVariableDesignationSyntax single)
+        {
+            var input = _rewriter.Rewrite(single);
+            return (input, new List<string> { $"{operand} is {typeName} {input}{_rewriter.StoreOf(single)}" });
+        }
+        var temp = NewTemp();
+        return (temp, new List<string> { $"{operand} is {typeName} {temp}" });
+    }
+
+    /// <summary>True once a condition reads a shared value (the machine declares the <c>Remember</c> helper).</summary>
     public bool UsesRemember { get; private set; }
 
-    private string NewTemp() => "__in" + (++_rewriter.PatternTemps).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>True once a condition calls a shared Deconstruct (the machine declares the <c>Deconstructed</c> helper).</summary>
+    public bool UsesDeconstructed { get; private set; }
 
-    /// <summary>A property read by a pattern: its key (the path from the switched value, with the types tested on the way), member and type.</summary>
-    private readonly record struct Site(string Key, ISymbol Member, ITypeSymbol? Type, SyntaxNode Node);
+    private string NewTemp() => "__in" + (++_rewriter.PatternTemps).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The property reads of <paramref name="pattern"/> reached without deconstruction or list patterns.</summary>
-    private IEnumerable<Site> Sites(PatternSyntax pattern, string prefix)
+    /// <summary>The Deconstruct calls a read is made through (outermost first): sharing the read shares them.</summary>
+    private readonly record struct Owners(IReadOnlyList<string> Keys)
+    {
+        public static Owners None => new(System.Array.Empty<string>());
+
+        public Owners With(string key) => new(Keys.Concat(new[] { key }).ToList());
+    }
+
+    /// <summary>
+    /// A read a pattern makes: its key (the path from the switched value, with the types tested on the way), the
+    /// member read (a property or field, a list's length property, the indexer, the slice method, the Deconstruct
+    /// method), the name its field gets, what it is called in comments, its type, and the Deconstruct calls it is made through.
+    /// </summary>
+    private readonly record struct Site(string Key, ISymbol? Member, string Name, string Description, ITypeSymbol? Type, SyntaxNode Node, Owners Owners);
+
+    /// <summary>The reads of <paramref name="pattern"/> reached without a tuple's positional pattern.</summary>
+    private IEnumerable<Site> Sites(PatternSyntax pattern, string prefix, Owners owners)
     {
         switch (pattern)
         {
             case ParenthesizedPatternSyntax parenthesized:
-                foreach (var site in Sites(parenthesized.Pattern, prefix)) yield return site;
+                foreach (var site in Sites(parenthesized.Pattern, prefix, owners)) yield return site;
                 break;
             case BinaryPatternSyntax binary:
-                foreach (var site in Sites(binary.Left, prefix).Concat(Sites(binary.Right, prefix))) yield return site;
+                foreach (var site in Sites(binary.Left, prefix, owners).Concat(Sites(binary.Right, prefix, owners))) yield return site;
                 break;
             case UnaryPatternSyntax not:
-                foreach (var site in Sites(not.Pattern, prefix)) yield return site;
+                foreach (var site in Sites(not.Pattern, prefix, owners)) yield return site;
                 break;
-            case RecursivePatternSyntax { PositionalPatternClause: null, PropertyPatternClause: { } properties } recursive:
+            case RecursivePatternSyntax recursive:
                 var type = Narrowed(recursive);
-                foreach (var subpattern in properties.Subpatterns)
+                // A tuple's elements are fields of a copy (nothing to keep). A Deconstruct call is made once, and a
+                // condition reads its values only through their fields, so every read of the pattern needs them; C#'s
+                // DAG drops a call none of whose values a test uses (`(_, _)` does not call Deconstruct).
+                if (recursive.PositionalPatternClause is not null &&
+                    (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is not IMethodSymbol) yield break;
+                if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax) &&
+                    (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is IMethodSymbol deconstruct)
+                {
+                    var key = prefix + "|" + KeyOf(type) + ".Deconstruct";
+                    yield return new Site(key, deconstruct, "Deconstruct", deconstruct.Name, null, recursive, owners);
+                    owners = owners.With(key);
+                    for (var i = 0; i < positional.Subpatterns.Count; i++)
+                        foreach (var site in Sites(positional.Subpatterns[i].Pattern, key + "#" + i.ToString(CultureInfo.InvariantCulture), owners))
+                            yield return site;
+                }
+                foreach (var subpattern in recursive.PropertyPatternClause?.Subpatterns ?? default)
                 {
                     var key = prefix + "|" + KeyOf(type);
                     var segments = Segments(subpattern).ToList();
@@ -199,14 +350,52 @@ internal sealed class PatternReads
                     {
                         var (_, member, memberType) = segments[i];
                         key += "." + member.Name;
-                        yield return new Site(key, member, memberType, subpattern);
+                        yield return new Site(key, member, member.Name, member.Name, memberType, subpattern, owners);
                         if (i < segments.Count - 1) key += "|" + KeyOf(memberType);
                     }
-                    foreach (var site in Sites(subpattern.Pattern, key)) yield return site;
+                    foreach (var site in Sites(subpattern.Pattern, key, owners)) yield return site;
+                }
+                break;
+            case ListPatternSyntax list:
+                var operation = ListOperation(list);
+                var count = list.Patterns.Count;
+                if (count == 1 && list.Patterns[0] is SlicePatternSyntax { Pattern: null }) yield break;
+                var baseKey = prefix + "|" + KeyOf(operation.NarrowedType);
+                var lengthName = operation.LengthSymbol?.Name ?? "Length";
+                yield return new Site(baseKey + "." + lengthName, operation.LengthSymbol, lengthName, lengthName, _model.Compilation.GetSpecialType(SpecialType.System_Int32), list, owners);
+                var index = 0;
+                foreach (var (subpattern, element) in list.Patterns.Zip(operation.Patterns, (s, o) => (s, o)))
+                {
+                    if (subpattern is SlicePatternSyntax slice)
+                    {
+                        var start = index;
+                        index -= count - 1;
+                        if (slice.Pattern is null or DiscardPatternSyntax) continue;
+                        var sliceKey = $"{baseKey}[{start}..{index}]";
+                        var range = $"{start}..^{-index}";
+                        var sliced = (ISlicePatternOperation)element;
+                        yield return new Site(sliceKey, sliced.SliceSymbol, "Slice", "[" + range + "]", sliced.Pattern?.InputType, slice, owners);
+                        foreach (var site in Sites(slice.Pattern, sliceKey, owners)) yield return site;
+                        continue;
+                    }
+                    if (subpattern is DiscardPatternSyntax)
+                    {
+                        index++;
+                        continue;
+                    }
+                    var itemKey = $"{baseKey}[{index}]";
+                    var position = index >= 0 ? index.ToString(CultureInfo.InvariantCulture) : "^" + (-index).ToString(CultureInfo.InvariantCulture);
+                    yield return new Site(itemKey, operation.IndexerSymbol, index >= 0 ? "Item" + position : "ItemFromEnd" + (-index).ToString(CultureInfo.InvariantCulture),
+                        "[" + position + "]", element.InputType, subpattern, owners);
+                    foreach (var site in Sites(subpattern, itemKey, owners)) yield return site;
+                    index++;
                 }
                 break;
         }
     }
+
+    private IListPatternOperation ListOperation(ListPatternSyntax list) =>
+        _model.GetOperation(list) as IListPatternOperation ?? throw new UnsupportedConstructException(list, "a list pattern without a length and an indexer");
 
     /// <summary>The type a recursive pattern tests for: its type, or the input's (a nullable value type's underlying type).</summary>
     private ITypeSymbol Narrowed(RecursivePatternSyntax recursive)

@@ -110,3 +110,59 @@ public class SecondNewcomerRoundDiagnosticTests
         Assert.Contains("await the values into locals first", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 }
+
+public class AnonymousTypeArgumentTests
+{
+    private const string Later = """
+        using System.Threading.Tasks;
+        using AsyncGen;
+
+        public static partial class Sample
+        {
+            [PollAsync]
+            public static async Future<T> Later<T>(T value)
+            {
+                await Task.Yield();
+                return value;
+            }
+
+        """;
+
+    [Theory]
+    [InlineData("new { Id = 1 }")]
+    [InlineData("(new { Id = 1 }, 2)")]
+    [InlineData("new[] { new { Id = 1 } }")]
+    public void Awaiting_a_PollAsync_call_with_an_anonymous_type_argument_is_AG0005_at_the_await(string value)
+    {
+        var run = GeneratorHarness.Run(Later + $$"""
+                [PollAsync]
+                public static async Future<string> Use()
+                {
+                    var item = await Later({{value}});
+                    return item.ToString()!;
+                }
+            }
+            """, "Sample.cs");
+        Assert.Empty(run.Errors);
+        // With the method on the fallback builder, its copy of the call is not intercepted either (AG0009 beside it).
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "AG0005");
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Contains(d.Id, new[] { "AG0005", "AG0009" }));
+        Assert.Equal($"await Later({value})", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Contains("anonymous type argument", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Calling_it_with_an_anonymous_type_argument_from_plain_code_is_AG0009_and_not_intercepted()
+    {
+        var run = GeneratorHarness.Run((Later + """
+                public static Future<int[]> Plain() => Later(new[] { new { Id = 1 } }.Select(x => x.Id).ToArray());
+                public static object Anonymous() => Later(new { Id = 1 });
+            }
+            """).Replace("using AsyncGen;", "using System.Linq;\nusing AsyncGen;"), "Sample.cs");
+        Assert.Empty(run.Errors);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AG0009", diagnostic.Id);
+        Assert.Equal("Later(new { Id = 1 })", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Contains("anonymous type", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+}

@@ -250,6 +250,34 @@ public class SnapshotTests
         """, "RouteFuture");
 
     [Fact]
+    public void Labels_after_an_awaiting_guard_deconstruct_and_index_once() => Verify("""
+            public sealed class Point { public int X, Y; public void Deconstruct(out int x, out int y) => (x, y) = (X, Y); }
+
+            [PollAsync]
+            public static async Future<string> Route(Point point, List<int> path, Func<int, Task<bool>> claim)
+            {
+                var where = point switch
+                {
+                    (0, var y) when await claim(y) => "claimed",
+                    (0, 0) => "origin",
+                    (_, 0) => "on the axis",
+                    _ => "elsewhere",
+                };
+                switch (path)
+                {
+                    case [1, ..] when await claim(1):
+                        return where + ", claimed";
+                    case [1, .. var rest, 9]:
+                        return where + ", from 1 to 9 through " + rest.Count;
+                    case [_, 2]:
+                        return where + ", two steps";
+                    default:
+                        return where;
+                }
+            }
+        """, "RouteFuture");
+
+    [Fact]
     public void Lambda_of_a_delegate_type_built_from_an_anonymous_type_capturing_a_loop_variable_is_created_by_a_helper() => Verify("""
             [PollAsync]
             public static async Future<string> Label(int[] orders)
