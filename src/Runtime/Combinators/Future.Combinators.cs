@@ -9,7 +9,9 @@ public abstract partial class Future
     /// Runs two futures concurrently within one task and completes with both results (futures' <c>join</c>).
     /// </summary>
     /// <remarks>Each poll polls every side that is not done yet, first to last. If a side throws, the other is
-    /// disposed (cancelled) and the exception propagates. Disposing the join disposes both sides.</remarks>
+    /// cancelled and the exception propagates once its cleanup ended (its <c>finally</c> blocks that await included), as
+    /// <c>await Task.WhenAll</c> over tasks cancelled on the first failure does. A parent cancelled while it awaits the
+    /// join waits for both sides' cleanup the same way; disposing the join disposes both sides without waiting.</remarks>
     public static JoinFuture<T1, T2> Join<T1, T2>(IFuture<T1> first, IFuture<T2> second)
     {
         ArgumentNullException.ThrowIfNull(first);
@@ -46,8 +48,9 @@ public abstract partial class Future
     /// </summary>
     /// <remarks>The overload for a <c>List&lt;JoinHandle&lt;T&gt;&gt;</c>: <see cref="JoinHandle{T}"/> is a struct, so
     /// C# does not convert such a list to <c>IEnumerable&lt;IFuture&lt;T&gt;&gt;</c> and <see cref="JoinAll{T}(IEnumerable{IFuture{T}})"/>
-    /// alone failed with CS0411. Same rules as that one: the first exception propagates and, like disposing the join,
-    /// aborts the tasks still running (disposing a handle aborts its task).</remarks>
+    /// alone failed with CS0411. Same rules as that one: the first exception aborts the tasks still running and
+    /// propagates once they ended, their cleanup included (see <see cref="JoinHandle{T}.CancelInPlace"/>); disposing the
+    /// join aborts them without waiting.</remarks>
     public static JoinAllFuture<T> JoinAll<T>(IEnumerable<JoinHandle<T>> handles)
     {
         ArgumentNullException.ThrowIfNull(handles);

@@ -1,14 +1,15 @@
 using System.Diagnostics;
-
 using System.Runtime.ExceptionServices;
 
 namespace AsyncGen;
 
 /// <summary>The future of <c>Future.JoinAll</c>: every result in input order, or the first exception.</summary>
+/// <remarks>Ending early it waits for the other futures' cleanups, as <see cref="JoinFuture{T1, T2}"/> does.</remarks>
 [DebuggerDisplay("JoinAll ({_sides.Length} futures)")]
-public struct JoinAllFuture<T> : IFuture<T[]>
+public struct JoinAllFuture<T> : IFuture<T[]>, ICancelInPlace
 {
     private readonly JoinSide<T>[] _sides;
+    private JoinCleanup _cleanup;
     private bool _finished;
 
     internal JoinAllFuture(JoinSide<T>[] sides) => _sides = sides;
@@ -16,16 +17,18 @@ public struct JoinAllFuture<T> : IFuture<T[]>
     /// <inheritdoc/>
     public Poll<T[]> Poll(ref Context cx)
     {
+        if (_cleanup.IsWaiting) return PollCleanup(ref cx);
         if (_finished) throw new InvalidOperationException("The join was polled after it completed.");
         bool ready = true;
         try
         {
             for (int i = 0; i < _sides.Length; i++) ready &= _sides[i].Poll(ref cx);
         }
-        catch
+        catch (Exception error)
         {
-            Dispose();
-            throw;
+            _cleanup.Fail(error);
+            CancelSides();
+            return PollCleanup(ref cx);
         }
         if (!ready) return Poll<T[]>.Pending;
         _finished = true;
@@ -34,11 +37,23 @@ public struct JoinAllFuture<T> : IFuture<T[]>
         return Poll<T[]>.Ready(results);
     }
 
-    /// <summary>Disposes (cancels) every future still running, even if one of their disposals throws.</summary>
+    /// <summary>Cancels every future in place: true when a cleanup waits, which polling the join finishes.</summary>
+    public bool CancelInPlace()
+    {
+        if (_cleanup.IsWaiting) return true;
+        if (_finished) return false;
+        CancelSides();
+        if (_cleanup.IsWaiting) return true;
+        _cleanup.End();
+        return false;
+    }
+
+    /// <summary>Disposes (cancels) every future still running, even if one of their disposals throws; a cleanup the join waited for is cut.</summary>
     public void Dispose()
     {
-        if (_finished) return;
+        if (_finished && !_cleanup.IsWaiting) return;
         _finished = true;
+        _cleanup.Drop();
         ExceptionDispatchInfo? firstError = null;
         for (int i = 0; i < _sides.Length; i++)
         {
@@ -52,5 +67,25 @@ public struct JoinAllFuture<T> : IFuture<T[]>
             }
         }
         firstError?.Throw();
+    }
+
+    private void CancelSides()
+    {
+        _finished = true;
+        bool waits = false;
+        for (int i = 0; i < _sides.Length; i++) waits |= _cleanup.Cancel(ref _sides[i]);
+        _cleanup.Started(waits);
+    }
+
+    private Poll<T[]> PollCleanup(ref Context cx)
+    {
+        if (_cleanup.IsWaiting)
+        {
+            bool ended = true;
+            for (int i = 0; i < _sides.Length; i++) ended &= _cleanup.Poll(ref _sides[i], ref cx);
+            if (!ended) return Poll<T[]>.Pending;
+        }
+        _cleanup.End();
+        return Poll<T[]>.Ready(default!); // cancelled in place: the value means nothing
     }
 }

@@ -3,12 +3,14 @@ using System.Diagnostics;
 namespace AsyncGen;
 
 /// <summary>The future of <see cref="Future.Join{T1, T2}"/>: both results, or the first exception.</summary>
-/// <remarks>Allocation-free besides the futures it is given.</remarks>
+/// <remarks>Allocation-free besides the futures it is given. Ending early (a side threw, or the join is cancelled in
+/// place) it waits for the other side's cleanup (<see cref="JoinCleanup"/>); disposed, it cuts it.</remarks>
 [DebuggerDisplay("Join ({_first.IsDone}, {_second.IsDone})")]
-public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>
+public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>, ICancelInPlace
 {
     private JoinSide<T1> _first;
     private JoinSide<T2> _second;
+    private JoinCleanup _cleanup;
     private bool _finished;
 
     internal JoinFuture(JoinSide<T1> first, JoinSide<T2> second)
@@ -20,27 +22,41 @@ public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>
     /// <inheritdoc/>
     public Poll<(T1, T2)> Poll(ref Context cx)
     {
+        if (_cleanup.IsWaiting) return PollCleanup(ref cx);
         if (_finished) throw new InvalidOperationException("The join was polled after it completed.");
         bool ready;
         try
         {
             ready = _first.Poll(ref cx) & _second.Poll(ref cx); // '&': every pending side is polled each time
         }
-        catch
+        catch (Exception error)
         {
-            Dispose();
-            throw;
+            _cleanup.Fail(error); // thrown once the other side's cleanup ended
+            CancelSides();
+            return PollCleanup(ref cx);
         }
         if (!ready) return Poll<(T1, T2)>.Pending;
         _finished = true;
         return Poll<(T1, T2)>.Ready((_first.TakeResult(), _second.TakeResult()));
     }
 
-    /// <summary>Cancels every side: running futures are disposed, and so are results not handed out.</summary>
+    /// <summary>Cancels both sides in place: true when a cleanup waits, which polling the join finishes.</summary>
+    public bool CancelInPlace()
+    {
+        if (_cleanup.IsWaiting) return true; // already waiting for a cleanup after a side threw: it ends with that exception
+        if (_finished) return false;
+        CancelSides();
+        if (_cleanup.IsWaiting) return true;
+        _cleanup.End(); // a cleanup's exception surfaces here, as from Dispose
+        return false;
+    }
+
+    /// <summary>Cancels every side: running futures are disposed (a cleanup the join waited for is cut), and so are results not handed out.</summary>
     public void Dispose()
     {
-        if (_finished) return;
+        if (_finished && !_cleanup.IsWaiting) return;
         _finished = true;
+        _cleanup.Drop();
         try
         {
             _first.Cancel();
@@ -49,5 +65,18 @@ public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>
         {
             _second.Cancel();
         }
+    }
+
+    private void CancelSides()
+    {
+        _finished = true;
+        _cleanup.Started(_cleanup.Cancel(ref _first) | _cleanup.Cancel(ref _second)); // '|': both are cancelled
+    }
+
+    private Poll<(T1, T2)> PollCleanup(ref Context cx)
+    {
+        if (_cleanup.IsWaiting && !(_cleanup.Poll(ref _first, ref cx) & _cleanup.Poll(ref _second, ref cx))) return Poll<(T1, T2)>.Pending;
+        _cleanup.End();
+        return Poll<(T1, T2)>.Ready(default); // cancelled in place: the value means nothing
     }
 }

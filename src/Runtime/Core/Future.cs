@@ -68,6 +68,34 @@ public abstract class Future<T> : IFuture<T>, IAwaitedChild
         }
     }
 
+    bool IAwaitedChild.CancelInPlace()
+    {
+        try
+        {
+            if (CancelInPlace()) return true;
+            _awaitedError = ExceptionDispatchInfo.Capture(new FutureCanceledException());
+        }
+        catch (Exception cleanupError)
+        {
+            _awaitedError = ExceptionDispatchInfo.Capture(cleanupError);
+        }
+        return false;
+    }
+
+    bool IAwaitedChild.TryFinishCancel(ref Context cx)
+    {
+        try
+        {
+            if (Poll(ref cx).IsPending) return false;
+            _awaitedError = ExceptionDispatchInfo.Capture(new FutureCanceledException()); // its value means nothing
+        }
+        catch (Exception cleanupError)
+        {
+            _awaitedError = ExceptionDispatchInfo.Capture(cleanupError);
+        }
+        return true;
+    }
+
     // A builder other than Future's awaited this future (see FutureAwaiter.UnsafeOnCompleted): the await throws.
     internal void FaultAwait(Exception error) =>
         _awaitedError = ExceptionDispatchInfo.Capture(ExceptionDispatchInfo.SetCurrentStackTrace(error));

@@ -18,6 +18,20 @@ public static class FutureExtensions
         return future as Future<T> ?? new InterfaceFuture<T>(future);
     }
 
+    /// <summary>
+    /// Cancels <paramref name="future"/> and completes once its cleanup ended, its <c>finally</c> blocks that await
+    /// included: <c>await future.CancelAsync();</c> is what <c>cts.Cancel(); await task;</c> is for an <c>async Task</c>.
+    /// <see cref="IDisposable.Dispose"/> cannot wait, so a cleanup that has to wait goes on after it returned (detached,
+    /// counted in <see cref="CancelledCleanup.Detached"/>); use this where you can await (see docs/cancellation.md).
+    /// </summary>
+    /// <remarks>An exception the cleanup throws is what awaiting it throws. For a spawned task, see
+    /// <see cref="JoinHandle{T}.CancelAsync"/>.</remarks>
+    public static CancelFuture<T> CancelAsync<T>(this Future<T> future)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        return new CancelFuture<T>(future);
+    }
+
     private sealed class InterfaceFuture<T>(IFuture<T> inner) : Future<T>, IAsyncFrameSource
     {
         private bool _done;
@@ -35,6 +49,15 @@ public static class FutureExtensions
             if (_done) return;
             _done = true;
             inner.Dispose();
+        }
+
+        /// <summary>The inner future's in-place cancel: while its cleanup waits, polling this box polls it.</summary>
+        public override bool CancelInPlace()
+        {
+            if (_done) return false;
+            _done = true; // if the cancel throws, the future has finished
+            _done = !inner.CancelInPlace();
+            return !_done;
         }
 
         public void CollectFrames(List<AsyncFrame> frames)

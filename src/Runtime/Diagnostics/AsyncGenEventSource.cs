@@ -236,7 +236,7 @@ internal sealed class AsyncGenEventSource : EventSource
     /// it finishes in a task of its own (see <see cref="CancelledCleanup"/>); the future was task
     /// <paramref name="taskId"/>'s (0: outside any task).
     /// </summary>
-    [Event(112, Level = EventLevel.Warning, Message = "{0} (a disposed future of task #{1}) waits in a finally block: the cleanup finishes in a task of its own, after Dispose returned")]
+    [Event(112, Level = EventLevel.Warning, Message = "{0} (a disposed future of task #{1}) waits in a finally block: the cleanup goes on after Dispose returned (in a task of its own, or in the aborted task), with no one waiting for it")]
     public void CancelledCleanupDetached(string method, long taskId) => WriteEvent(112, method, taskId);
 
     [NonEvent]

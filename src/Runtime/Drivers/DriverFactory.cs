@@ -93,7 +93,8 @@ internal static class DriverFactory
                 IoUringDriver? driver = null;
                 int errno = options.SimulatedIoUringErrno != 0
                     ? options.SimulatedIoUringErrno
-                    : IoUringDriver.TryCreate(options.IoUringEntries, out driver, options.SimulateIoUringOptionalFlagsRefused);
+                    : IoUringDriver.TryCreate(options.IoUringEntries, out driver, options.SimulateIoUringOptionalFlagsRefused,
+                        options.SimulatedIoUringFileTableErrno);
                 if (errno == 0)
                 {
                     driver!.SimulatedWorkerRingErrno = options.SimulatedWorkerRingErrno;

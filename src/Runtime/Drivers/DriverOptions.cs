@@ -61,6 +61,12 @@ public sealed class DriverOptions
     /// </summary>
     internal bool SimulateIoUringSingleIssuerRefused { get; init; }
 
+    /// <summary>
+    /// Tests only: registering an io_uring ring's file table fails with this errno (as on a kernel before 5.19), so
+    /// socket operations run without registered files (counted, event 20). 0: no simulation.
+    /// </summary>
+    internal int SimulatedIoUringFileTableErrno { get; init; }
+
     /// <summary>Tests only: io_uring SQ entries (the CQ gets 4×), small enough to make the CQ overflow. 0: the default.</summary>
     internal uint IoUringEntries { get; init; }
 

@@ -51,7 +51,11 @@ public static class CancelledCleanup
     /// <summary>Finally blocks that await whose rest a disposed generated machine skipped (it was suspended inside them).</summary>
     public static long FinallySkipped => Interlocked.Read(ref s_finallySkipped);
 
-    /// <summary>Finally blocks that await, entered by a disposed generated machine, that finished in a task of their own.</summary>
+    /// <summary>
+    /// Finally blocks that await, entered by a disposed generated machine, that finished in a task of their own; and
+    /// tasks aborted by the disposal of their <see cref="JoinHandle{T}"/> or <see cref="JoinSet{T}"/> whose cleanup
+    /// waits (the task finishes it, with no one waiting for it).
+    /// </summary>
     public static long Detached => Interlocked.Read(ref s_detached);
 
     /// <summary>Detached finally blocks (or the cleanup around them) that then threw.</summary>
@@ -159,6 +163,17 @@ public static class CancelledCleanup
             s_drained = null;
         }
         drained?.TrySetResult();
+    }
+
+    /// <summary>
+    /// A task aborted by the disposal of its handle or its <see cref="JoinSet{T}"/> has cleanup that waits: it finishes
+    /// it in place, but no one waits for it, as for a disposed machine's detached finally block (named by the task).
+    /// </summary>
+    internal static void OnUnjoinedAbortWaits(string task, long taskId)
+    {
+        Interlocked.Increment(ref s_detached);
+        var log = AsyncGenEventSource.Log;
+        if (log.IsEnabled()) log.CancelledCleanupDetached(task, taskId);
     }
 
     /// <summary>An aborted task's cleanup waits, and the task finishes it in place (counted in <see cref="Running"/> until it ends).</summary>

@@ -35,7 +35,7 @@ internal static class BoxedMachine
     {
         if (!task.IsUnbound)
         {
-            task.Abort(box);
+            task.Abort(box, unjoined: true);
             return;
         }
         if (task.IsComplete) return;
@@ -45,12 +45,13 @@ internal static class BoxedMachine
 
     /// <summary>
     /// The box's in-place cancel: the plain future's (see <see cref="IFuture{T}.CancelInPlace"/>), which leaves the box
-    /// pollable while its cleanup waits; once spawned, an abort.
+    /// pollable while its cleanup waits; once spawned, the join handle's (an abort that its next polls wait out).
     /// </summary>
     public static bool CancelInPlace<TBox, TFuture, T>(TBox box, ref TaskCore<T> task, ref TFuture future)
         where TBox : Future<T>, ITaskCell where TFuture : struct, IFuture<T>
     {
-        if (!task.IsUnbound || task.IsComplete || !CancelsInPlace(ref future))
+        if (!task.IsUnbound) return task.CancelJoinInPlace(box);
+        if (task.IsComplete || !CancelsInPlace(ref future))
         {
             Dispose(box, ref task, ref future);
             return false;

@@ -34,7 +34,7 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
     public override void Dispose() => BoxedMachine.Dispose(this, ref _task, ref _future);
 
     /// <inheritdoc/>
-    /// <remarks>Not spawned yet, the machine cancels in place; once spawned, the task is aborted (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
+    /// <remarks>Not spawned yet, the machine cancels in place; once spawned, the task is aborted and its join waits for it to end (see <see cref="JoinHandle{T}.CancelInPlace"/>).</remarks>
     public override bool CancelInPlace() => BoxedMachine.CancelInPlace(this, ref _task, ref _future);
 
     private string Name => BoxedMachine.Name(_future);
@@ -78,6 +78,10 @@ public sealed class FutureBox<TFuture, T> : Future<T>, ITaskCell<T>, IAsyncFrame
     Poll<T> ITaskCell<T>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
 
     void ITaskCell.Abort() => _task.Abort(this);
+
+    void ITaskCell<T>.AbortUnjoined() => _task.Abort(this, unjoined: true);
+
+    bool ITaskCell<T>.CancelJoinInPlace() => _task.CancelJoinInPlace(this);
 
     bool ITaskCell<T>.WatchCompletion(in Waker waker) => _task.StoreJoinWaker(this, waker);
 }

@@ -28,7 +28,7 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
     public override void Dispose() => BoxedMachine.Dispose(this, ref _task, ref _future);
 
     /// <inheritdoc/>
-    /// <remarks>Not spawned yet, the machine cancels in place; once spawned, the task is aborted (see <see cref="JoinHandle{T}.Abort"/>).</remarks>
+    /// <remarks>Not spawned yet, the machine cancels in place; once spawned, the task is aborted and its join waits for it to end (see <see cref="JoinHandle{T}.CancelInPlace"/>).</remarks>
     public override bool CancelInPlace() => BoxedMachine.CancelInPlace(this, ref _task, ref _future);
 
     private string Name => BoxedMachine.Name(_future);
@@ -72,6 +72,10 @@ public sealed class FutureBox<TFuture> : Future, ITaskCell<Unit>, IAsyncFrameSou
     Poll<Unit> ITaskCell<Unit>.PollJoin(ref Context cx) => _task.PollJoin(this, ref cx);
 
     void ITaskCell.Abort() => _task.Abort(this);
+
+    void ITaskCell<Unit>.AbortUnjoined() => _task.Abort(this, unjoined: true);
+
+    bool ITaskCell<Unit>.CancelJoinInPlace() => _task.CancelJoinInPlace(this);
 
     bool ITaskCell<Unit>.WatchCompletion(in Waker waker) => _task.StoreJoinWaker(this, waker);
 }

@@ -12,6 +12,12 @@ internal interface ITaskCell<T> : ITaskCell
     /// </summary>
     bool TryBind(bool scheduled);
 
+    /// <summary>Aborts a task whose handle (or set) is let go of: no one will wait for its cleanup (<see cref="TaskState.Unjoined"/>). Any thread.</summary>
+    void AbortUnjoined();
+
+    /// <summary>The joiner aborts the task and waits for it to end (see <see cref="JoinHandle{T}.CancelInPlace"/>). Any thread.</summary>
+    bool CancelJoinInPlace();
+
     /// <summary>The join handle's poll: Ready with the outcome once complete.</summary>
     Poll<T> PollJoin(ref Context cx);
 

@@ -6,7 +6,8 @@ namespace AsyncGen;
 
 /// <summary>
 /// The handle of a spawned task: a future of the task's result. Awaiting it yields the result or rethrows the
-/// task's exception with its original stack trace. Disposing it aborts the task.
+/// task's exception with its original stack trace. Disposing it aborts the task; a machine cancelled while it awaits
+/// the handle aborts the task and waits for it to end (<see cref="CancelInPlace"/>).
 /// </summary>
 /// <remarks>
 /// A struct around the task itself: the task cell is the box that holds the future inline, so a spawn of a
@@ -23,7 +24,7 @@ namespace AsyncGen;
 /// tasks (see the "spawn_join and the GC" section of benchmarks/README.md).</para>
 /// </remarks>
 [DebuggerDisplay("JoinHandle {Name,nq}")]
-public readonly struct JoinHandle<T> : IFuture<T>, IAsyncFrameSource
+public readonly struct JoinHandle<T> : IFuture<T>, ICancelInPlace, IAsyncFrameSource
 {
     private readonly ITaskCell<T>? _task;
 
@@ -42,8 +43,29 @@ public readonly struct JoinHandle<T> : IFuture<T>, IAsyncFrameSource
     /// </summary>
     public void Abort() => Task.Abort();
 
-    /// <summary>Aborts the task (see <see cref="Abort"/>).</summary>
-    public void Dispose() => Task.Abort();
+    /// <summary>
+    /// Aborts the task (see <see cref="Abort"/>) without waiting for it: the task finishes its cleanup on its own, and a
+    /// cleanup that waits is counted in <see cref="CancelledCleanup.Detached"/> (event 112). To wait for it, await
+    /// <see cref="CancelAsync"/>.
+    /// </summary>
+    public void Dispose() => Task.AbortUnjoined();
+
+    /// <summary>
+    /// Aborts the task for a joiner that waits for it to end (<see cref="IFuture{T}.CancelInPlace"/>): a machine
+    /// cancelled while it awaits this handle, a join that ends early. True unless the task already completed; polling
+    /// the handle then returns once the task completed, its <c>finally</c> blocks included, as an <c>async Task</c>
+    /// awaiting a child cancelled through a shared token resumes after the child's cleanup. The join then ends with
+    /// nothing; an exception the task's cleanup threw (or a failure it reached first) is thrown, as in C#.
+    /// </summary>
+    public bool CancelInPlace() => Task.CancelJoinInPlace();
+
+    /// <summary>
+    /// Aborts the task and completes once it ended, its <c>finally</c> blocks that await included (what
+    /// <c>cts.Cancel(); await task;</c> does for a <c>Task</c>, without the <see cref="OperationCanceledException"/>):
+    /// an exception its cleanup threw is what awaiting it throws. A task that had already completed is left as it is
+    /// (its outcome stays in the handle). No allocation: the future polls the task's cell.
+    /// </summary>
+    public CancelFuture<T> CancelAsync() => new(Task.AsFuture());
 
     /// <inheritdoc/>
     public Poll<T> Poll(ref Context cx) => Task.PollJoin(ref cx);

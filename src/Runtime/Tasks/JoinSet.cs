@@ -23,8 +23,8 @@ namespace AsyncGen;
 /// test it before awaiting it (<c>is { } done</c>, as above): <c>await</c> on the nullable itself does not compile
 /// (CS0411, "the type arguments for GetAwaiter&lt;T&gt;(IFuture&lt;T&gt;) cannot be inferred").</para>
 /// <para><b>Cancellation.</b> <see cref="AbortAll"/> aborts every task in the set (each stays in it and is given
-/// by <see cref="JoinNext"/> as cancelled); <see cref="Dispose"/> aborts them and empties the set, like dropping
-/// tokio's JoinSet. Aborting runs each task's cleanup at its next scheduling point; aborts are counted in
+/// by <see cref="JoinNext"/> as cancelled, once its cleanup ended); <see cref="Shutdown"/> aborts them and waits for
+/// them all; <see cref="Dispose"/> aborts them and empties the set without waiting, like dropping tokio's JoinSet. Aborting runs each task's cleanup at its next scheduling point; aborts are counted in
 /// <c>asyncgen.task.aborted</c> and raised as the <c>TaskAborted</c> event. A task that failed and was never
 /// given (the set was disposed first) is reported as an unobserved failure.</para>
 /// <para><b>How.</b> The set is the joiner of each of its tasks (<see cref="ITaskCell{T}.WatchCompletion"/>, the
@@ -113,11 +113,31 @@ public sealed class JoinSet<T> : IDisposable, IWakeTarget
     /// </summary>
     public void AbortAll()
     {
-        foreach (var task in Running()) task.Abort();
+        // Aborted outside the lock (an abort wakes the task into its executor), from a pooled copy: allocation-free
+        // once the pool has an array of this size, which Shutdown's 0-byte test relies on.
+        var running = RentRunning(out int count);
+        try
+        {
+            for (int i = 0; i < count; i++) running[i].Abort();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ITaskCell<T>>.Shared.Return(running, clearArray: true);
+        }
     }
 
+    /// <summary>
+    /// A future that aborts every task in the set and completes once they all ended, their <c>finally</c> blocks that
+    /// await included, leaving the set empty (tokio's <c>JoinSet::shutdown</c>): <c>await set.Shutdown();</c> is to
+    /// <see cref="Dispose"/> what awaiting cancelled tasks is to cancelling them.
+    /// </summary>
+    public JoinSetShutdownFuture<T> Shutdown() => new(this);
+
     /// <summary>Aborts every task still in the set and empties it (tokio's drop of a JoinSet). Idempotent.</summary>
-    /// <remarks>A pending <see cref="JoinNext"/> is woken and throws <see cref="ObjectDisposedException"/>.</remarks>
+    /// <remarks>A pending <see cref="JoinNext"/> is woken and throws <see cref="ObjectDisposedException"/>. Disposing
+    /// cannot wait: each task finishes its cleanup on its own, afterwards (counted in
+    /// <see cref="CancelledCleanup.Detached"/>, event 112, when that cleanup waits). To wait for it, <c>await</c>
+    /// <see cref="Shutdown"/> first.</remarks>
     public void Dispose()
     {
         List<ITaskCell<T>> tasks;
@@ -136,7 +156,7 @@ public sealed class JoinSet<T> : IDisposable, IWakeTarget
             _finished.Clear();
             if (_joinerRegistered) joiner = _joiner;
         }
-        foreach (var task in tasks) task.Abort();
+        foreach (var task in tasks) task.AbortUnjoined();
         joiner.Wake();
     }
 
@@ -150,7 +170,7 @@ public sealed class JoinSet<T> : IDisposable, IWakeTarget
             if (_disposed)
             {
                 // Disposed between the check and the spawn: the task belongs to no set, so it must not outlive it.
-                task.Abort();
+                task.AbortUnjoined();
                 ThrowIfDisposedLocked();
             }
             slot = _free.Count > 0 ? _free.Pop() : NewSlotLocked();
@@ -191,14 +211,16 @@ public sealed class JoinSet<T> : IDisposable, IWakeTarget
         joiner.Wake(); // outside the lock: it may poll JoinNext on this thread
     }
 
-    private List<ITaskCell<T>> Running()
+    /// <summary>The tasks not finished yet, in a pooled array (return it cleared).</summary>
+    private ITaskCell<T>[] RentRunning(out int count)
     {
         lock (_lock)
         {
-            var tasks = new List<ITaskCell<T>>(_count);
+            var tasks = System.Buffers.ArrayPool<ITaskCell<T>>.Shared.Rent(Math.Max(_count, 1));
+            count = 0;
             for (int i = 0; i < _used; i++)
             {
-                if (_entries[i].Task is { } task && !_entries[i].Finished) tasks.Add(task);
+                if (_entries[i].Task is { } task && !_entries[i].Finished) tasks[count++] = task;
             }
             return tasks;
         }

@@ -17,7 +17,7 @@ namespace AsyncGen.Tasks;
 /// <see cref="Run"/> and <see cref="Cancel"/>; it is polled in place and never copied.</para>
 /// <para>32 bytes, no padding (layout in src/Runtime/Tasks/README.md): two references and four 32-bit words. The
 /// executor is not stored: the waker's target is the executor's <see cref="WakerTable"/>, which knows its scheduler.
-/// The poll count shares the state word (bits 10 and up, bumped by the CAS that starts each poll), and the task's id
+/// The poll count shares the state word (bits 12 and up, bumped by the CAS that starts each poll), and the task's id
 /// (its wakers' generation) and the "last poll / last wake" stamps of dumps live in the task's table slot: every
 /// byte here is copied by each GC that finds the task alive, and a trivial task's cell is 72 bytes.</para>
 /// </remarks>
@@ -28,8 +28,8 @@ internal struct TaskCore<T>
     private Waker _joinWaker;            // owned by the joiner while JoinWaker is clear, by the completer once it is set
     private int _state;                  // TaskState bits 0..8, poll count above (PollCountShift)
 
-    /// <summary>The poll count lives above the ten state bits.</summary>
-    private const int PollCountShift = 10;
+    /// <summary>The poll count lives above the twelve state bits.</summary>
+    private const int PollCountShift = 12;
     private const int StateMask = (1 << PollCountShift) - 1;
 
     /// <summary>A core of a future that is not spawned yet.</summary>
@@ -43,7 +43,7 @@ internal struct TaskCore<T>
     public readonly Waker Waker(ITaskCell self) =>
         _table is not null && _table.GenerationOf(_slot, self) is int generation ? new Waker(_table, _slot, generation) : default;
 
-    /// <summary>Polls so far (wraps at 2^22: a diagnostic count).</summary>
+    /// <summary>Polls so far (wraps at 2^20: a diagnostic count).</summary>
     public int PollCount => (int)((uint)Volatile.Read(ref _state) >> PollCountShift);
 
     /// <summary>The task's id, kept by its waker-table slot: 0 before the spawn and once the task completed.</summary>
@@ -111,11 +111,27 @@ internal struct TaskCore<T>
         }
     }
 
-    public void Abort<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    /// <summary>Requests the abort (any thread). <paramref name="unjoined"/>: its handle or set is let go of, so no one waits for it.</summary>
+    public void Abort<TCell>(TCell self, bool unjoined = false) where TCell : Future<T>, ITaskCell
     {
         if (IsComplete) return;
-        Interlocked.Or(ref _state, (int)TaskState.Cancelled);
+        Interlocked.Or(ref _state, (int)(unjoined ? TaskState.Cancelled | TaskState.Unjoined : TaskState.Cancelled));
         Wake(self);
+    }
+
+    /// <summary>
+    /// The joiner aborts the task and waits for it to end (<see cref="JoinHandle{T}.CancelInPlace"/>): true unless it
+    /// already completed. Its next polls of the handle return once the task completed, its cleanup included; the
+    /// abort's <see cref="OperationCanceledException"/> then ends the join with nothing (<see cref="PollJoin"/>).
+    /// </summary>
+    public bool CancelJoinInPlace<TCell>(TCell self) where TCell : Future<T>, ITaskCell
+    {
+        if (IsComplete) return false;
+        // One step for both bits: a completion racing with it either keeps JoinerCancelled (its CAS sees the bit) or
+        // completed first, and the bit set afterwards on the complete word is read by the joiner's poll just the same.
+        Interlocked.Or(ref _state, (int)(TaskState.Cancelled | TaskState.JoinerCancelled));
+        Wake(self);
+        return true;
     }
 
     /// <summary>Polls <paramref name="future"/> once (or disposes it, if aborted). Executor thread only.</summary>
@@ -218,8 +234,11 @@ internal struct TaskCore<T>
             Complete(self, default, Aborted(self), cancelled: true);
             return false;
         }
-        Interlocked.Or(ref _state, (int)TaskState.CancellingInPlace); // wakers may set Notified concurrently
+        int state = Interlocked.Or(ref _state, (int)TaskState.CancellingInPlace); // wakers may set Notified concurrently
         CancelledCleanup.OnInPlaceStarted(); // a host waits for it before disposing the executor, which would cut it
+        // Aborted by a disposal (a handle, a JoinSet): the cleanup goes on with no one waiting for it, as a disposed
+        // machine's detached finally does.
+        if ((state & (int)TaskState.Unjoined) != 0 && (state & (int)TaskState.JoinerCancelled) == 0) CancelledCleanup.OnUnjoinedAbortWaits(self.Name, Id(self));
         return true;
     }
 
@@ -265,10 +284,15 @@ internal struct TaskCore<T>
         if (!IsComplete && StoreJoinWaker(self, cx.Waker)) return Poll<T>.Pending;
         // A plain write: once Complete, only this joiner and Abort write the word, and an abort's Cancelled bit it
         // might overwrite means nothing on a completed task (wakes and runs stop at Complete without writing).
-        Volatile.Write(ref _state, Volatile.Read(ref _state) | (int)TaskState.Joined);
+        int state = Volatile.Read(ref _state);
+        Volatile.Write(ref _state, state | (int)TaskState.Joined);
         if (self._awaitedError is { } error)
         {
             UnobservedFailures.Observe(self);
+            // Its joiner cancelled it in place: the abort (or a cancellation of its own) ends the join with nothing, as
+            // an async Task's await of a child cancelled through a shared token ends in that token's cancellation. An
+            // exception of its cleanup (or a failure it reached before the abort) still surfaces, as in C#.
+            if ((state & (int)TaskState.JoinerCancelled) != 0 && error.SourceException is OperationCanceledException) return Poll<T>.Ready(default!);
             error.Throw();
         }
         return Poll<T>.Ready(self._awaitedValue!);
@@ -293,6 +317,10 @@ internal struct TaskCore<T>
         int state = Volatile.Read(ref _state);
         // Completing clears JoinWaker as it sets Complete, and may be reading the stored waker right now: leave it be.
         if ((state & (int)TaskState.Complete) != 0) return false;
+        // A poll with no one to wake (a disposed machine's inline cleanup poll, CancelledCleanup.Run, before it moves
+        // into a task of its own) is no joiner: storing it would count as the handle moving, and the move into the
+        // cleanup's task as a second one (JoinContested), which throws.
+        if (waker.IsNoop) return true;
         if ((state & (int)TaskState.JoinWaker) != 0)
         {
             // Polled again by the same joiner (the usual case): keep it. The re-read of the state after reading the
@@ -391,8 +419,8 @@ internal struct TaskCore<T>
         int state = Volatile.Read(ref _state);
         while (true)
         {
-            int polls = state & ~StateMask;
-            int seen = Interlocked.CompareExchange(ref _state, polls | (int)TaskState.Complete, state);
+            int kept = (state & ~StateMask) | (state & (int)TaskState.JoinerCancelled); // the poll count, and what the joiner's poll reads
+            int seen = Interlocked.CompareExchange(ref _state, kept | (int)TaskState.Complete, state);
             if (seen == state) break;
             state = seen;
         }

@@ -13,6 +13,8 @@ namespace AsyncGen.Tasks;
 ///   any ──abort──▶ |Cancelled, then scheduled like a wake; the executor cancels the future instead of polling it:
 ///                  in place when its cleanup waits (|CancellingInPlace, then polled like a running task until Ready,
 ///                  which completes it cancelled), else by Dispose
+///   any ──joiner cancels in place──▶ |Cancelled|JoinerCancelled (an abort; JoinerCancelled survives Complete)
+///   any ──handle or JoinSet disposed──▶ |Cancelled|Unjoined (an abort no one waits for)
 ///   Complete ──join handle takes the outcome──▶ Complete|Joined
 ///   joiner: (not Complete) store waker, then ──CAS──▶ |JoinWaker; the completion wakes it if the bit was set
 ///   another joiner's waker while pending ──▶ |JoinContested, the replaced joiner woken; replaced twice ──▶ throws
@@ -66,4 +68,17 @@ internal enum TaskState
     /// joiner sees the abort after the finally blocks ran, as with an <c>async Task</c>.
     /// </summary>
     CancellingInPlace = 1 << 9,
+
+    /// <summary>
+    /// Aborted by its joiner, which waits for the task to end (<see cref="JoinHandle{T}.CancelInPlace"/>: a parent
+    /// machine cancelled while it awaits the handle, a join ending early). Kept with <see cref="Complete"/>: the join
+    /// then ends with nothing instead of the abort's <see cref="OperationCanceledException"/>.
+    /// </summary>
+    JoinerCancelled = 1 << 10,
+
+    /// <summary>
+    /// Aborted by the disposal of its handle or of its <see cref="JoinSet{T}"/>: no one waits for it to end, so a
+    /// cleanup of its that waits is counted as detached (<see cref="CancelledCleanup.Detached"/>, event 112).
+    /// </summary>
+    Unjoined = 1 << 11,
 }

@@ -12,6 +12,7 @@ namespace AsyncGen.Generator.Tests.Behaviour;
 /// the executor paths); the enumerator of an <c>await foreach</c> suspended in <c>MoveNextAsync</c> is disposed once
 /// that completes (detached: <see cref="AsyncDisposal.Detached"/>).
 /// </summary>
+[Collection(CleanupEventsCollection.Name)]
 public class CancelledCleanupTests
 {
     private const string Source = """

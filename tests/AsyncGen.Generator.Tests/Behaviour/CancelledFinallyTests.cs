@@ -4,12 +4,12 @@ using Gate = AsyncGen.Generator.Tests.Behaviour.InProjectMachines.Gate;
 
 namespace AsyncGen.Generator.Tests.Behaviour;
 
-/// <summary>
-/// Dispose of a generated machine suspended in the <c>try</c> of a <c>finally</c> that awaits runs that block to its
+/// <summary>Dispose of a generated machine suspended in the <c>try</c> of a <c>finally</c> that awaits runs that block to its
 /// end, then the cleanup around it, innermost first (DESIGN §2: cancellation is Dispose): inline when the block does
 /// not wait (allocating nothing), else in a task of its own on the current executor (counted, event 112). With no
-/// executor to finish it (shutdown), the block is cut at its await, reported (event 111).
-/// </summary>
+/// executor to finish it (shutdown), the block is cut at its await, reported (event 111). (The tests assert source
+/// lines: keep this header's line count.)</summary>
+[Collection(CleanupEventsCollection.Name)]
 public partial class CancelledFinallyTests
 {
     [PollAsync]

@@ -20,16 +20,16 @@ public class IoUringDriverTests
     private static LocalExecutor IoUringExecutor(uint entries = 0) =>
         new(new DriverOptions { Driver = IoDriverKind.IoUring, IoUringEntries = entries });
 
-    private static IoUringDriver Driver(LocalExecutor executor) => Assert.IsType<IoUringDriver>(executor.Driver.Io);
+    internal static IoUringDriver Driver(LocalExecutor executor) => Assert.IsType<IoUringDriver>(executor.Driver.Io);
 
     /// <summary>Parks until the kernel returned every request of closed sockets (their last completions arrive in parks).</summary>
-    private static void Settle(LocalExecutor executor)
+    internal static void Settle(LocalExecutor executor)
     {
         for (int i = 0; i < 1000 && Driver(executor).LingeringCount > 0; i++) executor.BlockOn(Time.Sleep(TimeSpan.FromMilliseconds(1)));
         Assert.Equal(0, Driver(executor).LingeringCount);
     }
 
-    private sealed class FallbackListener : EventListener
+    internal sealed class FallbackListener : EventListener
     {
         public readonly List<string> Fallbacks = [];
 

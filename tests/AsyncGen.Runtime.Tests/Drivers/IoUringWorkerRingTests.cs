@@ -303,8 +303,9 @@ public class IoUringWorkerRingTests
         // Worker 1 deferred a receive naming the fd into its own ring; another thread closes the socket. It may not
         // enter ring 1 (SINGLE_ISSUER refuses it; an enter would run the ring's completion work on the closer), and
         // the SQE may not name the number after the close: it is pointed at a duplicate the registration keeps until
-        // the receive's last completion, and nothing enters ring 1 but its worker.
-        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        // the receive's last completion, and nothing enters ring 1 but its worker. Rings without a file table here: a
+        // receive naming its table entry needs no duplicate (IoUringFileTableTests); SQEs name fds on kernels before 5.19.
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver, fileTableErrno: IoUringNative.EINVAL));
         using (driver)
         {
             Assert.True(driver!.TryCreateWorkerRings(2));
@@ -352,6 +353,49 @@ public class IoUringWorkerRingTests
                     // Worker 1's next turns submit both; the receive ends cancelled and the duplicate closes with it.
                     worker1.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
                     Assert.Equal(descriptors, Loopback.OpenDescriptors().Length); // the duplicate closed with it
+                    Assert.Equal(0, driver.ForeignRingSubmitCount);
+                }
+                finally
+                {
+                    worker1.Dispose();
+                    registration.Deregister();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_deferred_receive_naming_its_file_table_entry_needs_no_duplicate_when_the_fd_closes()
+    {
+        // As above, with the rings' file tables (the default): the deferred receive names the socket's entry in ring
+        // 1's table, which holds the socket until the receive's last completion, so the close path points nothing
+        // elsewhere and duplicates no fd; the entry is cleared once that completion arrived.
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            Assert.True(driver!.TryCreateWorkerRings(2));
+            using var listener = Listening();
+            var (client, server) = Pair(listener);
+            using (client)
+            using (server)
+            {
+                var registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+                int fd = registration.Fd;
+                using var woken = new ThreadSignal();
+                var worker1 = new WorkerThread(driver, 1);
+                var ring1 = driver.WorkerInstance(1);
+                try
+                {
+                    worker1.Run(() => Assert.False(registration.TryReceive(server, new byte[1], woken.Waker, out _))); // deferred on ring 1
+                    Assert.Equal(1u, ring1.Unsubmitted);
+                    Assert.False(ring1.HasUnsubmittedNaming(fd)); // it names the table entry, not the fd
+                    Assert.Equal(1, ring1.FilesInstalled);
+                    registration.Deregister();
+                    Assert.Equal(-1, registration.LingerFd);
+                    Assert.Equal(2u, ring1.Unsubmitted); // the receive and its cancel, left for worker 1
+                    Assert.Equal(1, ring1.FilesInstalled); // until the receive's last completion
+                    worker1.Run(() => ParkUntil(driver, () => driver.LingeringCount == 0));
+                    Assert.Equal(0, ring1.FilesInstalled);
                     Assert.Equal(0, driver.ForeignRingSubmitCount);
                 }
                 finally

@@ -19,7 +19,10 @@ namespace AsyncGen.Fallback;
 /// callback awaiter cannot be resumed early and is abandoned instead, as is one that keeps awaiting after
 /// <see cref="MaxCancelResumptions"/> cancellations. When the unwinding itself stops on a callback awaiter (an
 /// <c>await using</c> whose DisposeAsync does not complete at once), the cleanup after it does not run, unlike a
-/// generated machine's (<see cref="AsyncDisposal"/>): counted in <see cref="FallbackMachines.CleanupAbandoned"/>.</para>
+/// generated machine's (<see cref="AsyncDisposal"/>): counted in <see cref="FallbackMachines.CleanupAbandoned"/>.
+/// Cancelled in place instead (<see cref="CancelInPlace"/>: by a parent machine, <c>Select</c>, <c>Timeout</c>, a join,
+/// a task abort, <c>CancelAsync</c>), the machine is resumed with that exception once and then polled as usual, so its
+/// <c>finally</c> blocks that await run to their end, as a generated machine's do.</para>
 /// </remarks>
 internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncStateMachine
 {
@@ -40,6 +43,8 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
     private bool _hasOutcome;
     private T? _result;
     private ExceptionDispatchInfo? _error;
+    private bool _cancellingInPlace; // its caller waits for the cleanup: polled on to its end, the cancellation ends it with nothing
+    private bool _childCleaning;     // cancelled in place while its child's cleanup waits: polls that cleanup, then resumes
 
     public Poll<T> Poll(ref Context cx)
     {
@@ -53,8 +58,9 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
             }
             else if (_child is { } child)
             {
-                if (!child.TryComplete(ref cx)) return Poll<T>.Pending;
+                if (!(_childCleaning ? child.TryFinishCancel(ref cx) : child.TryComplete(ref cx))) return Poll<T>.Pending;
                 _child = null;
+                _childCleaning = false;
             }
             else if (_awaitingCallback)
             {
@@ -64,13 +70,45 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
             }
 
             StateMachine.MoveNext();
-            if (_hasOutcome)
-            {
-                _finished = true;
-                _error?.Throw();
-                return Poll<T>.Ready(_result!);
-            }
+            if (_hasOutcome) return Finish();
         }
+    }
+
+    /// <summary>
+    /// Cancels in place (see <see cref="IFuture{T}.CancelInPlace"/>): resumes the machine with a
+    /// <see cref="FutureCanceledException"/> at the await it is suspended on, after the awaited child's own cleanup
+    /// (cancelled in place too); true when the unwinding then waits (a <c>finally</c> block that awaits), and the
+    /// caller's polls run it to its end like any await, as a generated machine's cleanup. A machine suspended on a
+    /// callback awaiter cannot be resumed early and is disposed (abandoned) as by <see cref="Dispose"/>.
+    /// </summary>
+    public bool CancelInPlace()
+    {
+        if (_finished) return false;
+        if (!_started || _awaitingCallback || _child is null)
+        {
+            Dispose();
+            return false;
+        }
+        _cancellingInPlace = true;
+        if (_child.CancelInPlace())
+        {
+            _childCleaning = true;
+            return true;
+        }
+        _child = null;
+        StateMachine.MoveNext(); // throws the cancellation (or the child's cleanup's exception) at the await
+        if (!_hasOutcome) return true;
+        Finish();
+        return false;
+    }
+
+    /// <summary>The machine has its outcome: the result, or its exception thrown; cancelled in place, its cancellation ends it with nothing.</summary>
+    private Poll<T> Finish()
+    {
+        _finished = true;
+        if (_cancellingInPlace && _error?.SourceException is FutureCanceledException) return Poll<T>.Ready(default!);
+        _error?.Throw();
+        return Poll<T>.Ready(_result!);
     }
 
     public void Dispose()

@@ -13,6 +13,8 @@ internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbac
 
     public override void Dispose() => Machine.Dispose();
 
+    public override bool CancelInPlace() => Machine.CancelInPlace();
+
     public void CollectFrames(List<AsyncFrame> frames) => Machine.CollectFrames(frames);
 
     public void SetResult(T result) => Machine.SetResult(result);
@@ -32,6 +34,8 @@ internal sealed class VoidStateMachineFuture<TStateMachine> : Future, IFallbackB
     public override Poll<Unit> Poll(ref Context cx) => Machine.Poll(ref cx);
 
     public override void Dispose() => Machine.Dispose();
+
+    public override bool CancelInPlace() => Machine.CancelInPlace();
 
     public void CollectFrames(List<AsyncFrame> frames) => Machine.CollectFrames(frames);
 

@@ -80,6 +80,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private long _optionalFlagsFallbacks;
     private long _batchedWaitFallbacks;
     private long _droppedAtDispose;
+    private long _fileTableFallbacks;
+    private long _unfixed;
     private int _receiveLimitUnsupported;
     private bool _disposed;
 
@@ -94,12 +96,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <param name="driver">The driver, when 0 is returned.</param>
     /// <param name="refuseOptionalFlags">Tests: every ring is created as on a kernel that refuses the optional setup
     /// flags (<see cref="OptionalFlagsFallbackCount"/>).</param>
-    public static int TryCreate(uint entries, out IoUringDriver? driver, bool refuseOptionalFlags = false)
+    /// <param name="fileTableErrno">Tests: registering a ring's file table fails with this errno
+    /// (<see cref="FileTableFallbackCount"/>). 0: no simulation.</param>
+    public static int TryCreate(uint entries, out IoUringDriver? driver, bool refuseOptionalFlags = false, int fileTableErrno = 0)
     {
         driver = null;
         if (!OperatingSystem.IsLinux()) return IoUringNative.ENOSYS;
         if (entries == 0) entries = DefaultSubmissionEntries;
-        var created = new IoUringDriver(entries) { SimulateOptionalFlagsRefused = refuseOptionalFlags };
+        var created = new IoUringDriver(entries) { SimulateOptionalFlagsRefused = refuseOptionalFlags, SimulatedFileTableErrno = fileTableErrno };
         int errno = IoUringInstance.TryCreate(created, -1, entries, CompletionsPerSubmission, out var shared);
         if (errno != 0) return errno;
         created._shared = shared!;
@@ -191,6 +195,51 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// says whether completion work waits. The first one also raises <c>DriverFallback</c> (event 20).
     /// </summary>
     public long OptionalFlagsFallbackCount => Interlocked.Read(ref _optionalFlagsFallbacks);
+
+    /// <summary>
+    /// How many of this driver's rings have no file table although they could (the kernel refused a sparse
+    /// IORING_REGISTER_FILES2, before 5.19; or a worker beyond the 63rd): their socket operations name the fd, and the
+    /// kernel looks it up and takes a reference on the socket's file for each request (<c>fget</c>, 2.3 % of the
+    /// one-thread echo server's time at 1,000 connections). The first one also raises <c>DriverFallback</c> (event 20).
+    /// Rings created SINGLE_ISSUER (opt-in batched worker rings) have none by design and are not counted.
+    /// </summary>
+    public long FileTableFallbackCount => Interlocked.Read(ref _fileTableFallbacks);
+
+    /// <summary>
+    /// Receives and sends queued on a ring with a file table that still named the plain fd: the socket's registration
+    /// slot is beyond <see cref="IoUringInstance.FileTableSize"/> (more sockets registered at once), or the kernel
+    /// refused to install it.
+    /// </summary>
+    public long UnfixedOperationCount => Interlocked.Read(ref _unfixed);
+
+    /// <summary>Sockets in the file tables of this driver's rings now (tests: none left once every socket was released).</summary>
+    public int FilesInstalled => (int)Sum(static instance => instance.FilesInstalled);
+
+    /// <summary>A ring runs without a file table: counted, and reported once.</summary>
+    internal void FileTableRefused(string reason)
+    {
+        if (Interlocked.Increment(ref _fileTableFallbacks) != 1) return;
+        AsyncGenEventSource.Log.DriverFallback("IoUring registered files", "IoUring without registered files",
+            $"{reason}; socket operations name their fd, looked up by the kernel for each request");
+    }
+
+    /// <summary>A socket operation on a ring with a file table named the plain fd (see <see cref="UnfixedOperationCount"/>).</summary>
+    internal void CountUnfixed() => Interlocked.Increment(ref _unfixed);
+
+    /// <summary>Tests only: registering a ring's file table fails with this errno. 0: no simulation.</summary>
+    internal int SimulatedFileTableErrno { get; private init; }
+
+    /// <summary>
+    /// A registration whose last request completed: clears its entry (<paramref name="slot"/>) in every ring whose bit
+    /// is in <paramref name="tables"/>.
+    /// </summary>
+    internal void RemoveFromFileTables(int slot, ulong tables)
+    {
+        foreach (var instance in Volatile.Read(ref _instances))
+        {
+            if ((tables & instance.FileTableBit) != 0) instance.RemoveFile(slot);
+        }
+    }
 
     /// <summary>Tests only: rings are created as if the kernel refused the optional setup flags.</summary>
     internal bool SimulateOptionalFlagsRefused { get; private init; }
@@ -510,15 +559,16 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>
     /// Before <paramref name="fd"/> closes (any thread): unsubmitted SQEs naming it on worker rings are pointed at
     /// <paramref name="replacement"/> (the registration's duplicate; no enter into a worker's ring), and the shared
-    /// ring, which any thread may enter, submits its own if one names it. Afterwards the number may name another socket.
+    /// ring, which any thread may enter, submits its own if one names it or its file-table entry
+    /// <paramref name="fileIndex"/>. Afterwards the number may name another socket.
     /// </summary>
-    internal void BeforeClose(int fd, int replacement)
+    internal void BeforeClose(int fd, int replacement, int fileIndex)
     {
         foreach (var instance in _workerInstances)
         {
             if (replacement != fd) instance!.Retarget(fd, replacement);
         }
-        _shared.SubmitAllIfNaming(fd);
+        _shared.SubmitAllIfNaming(fd, _shared.FileTableBit != 0 ? fileIndex : -1);
     }
 
     /// <inheritdoc/>

@@ -53,6 +53,15 @@ internal sealed unsafe class IoUringInstance : IParker
     private bool _retired;
     private long _closeWaits;
     private long _batchedWaits;
+    private readonly ulong _fileTableBit;   // this ring's bit in a registration's file-table mask; 0: no file table
+    private int _filesInstalled;
+
+    /// <summary>
+    /// Entries of a ring's file table: 16,384 (128 KiB of kernel memory per ring, 8 bytes an entry). A socket's entry
+    /// is its registration's slab slot, and slots are reused lowest-first, so the table covers the first 16,384
+    /// sockets registered at once; beyond, operations name the plain fd (<see cref="IoUringDriver.UnfixedOperationCount"/>).
+    /// </summary>
+    internal const int FileTableSize = 16_384;
 
     /// <summary>
     /// The first wait of a batch ends after this long with what has completed: 200 µs, well under the 100-connection
@@ -69,8 +78,10 @@ internal sealed unsafe class IoUringInstance : IParker
     /// <summary>The largest batch a wait asks for: 256, a quarter of the SQ (far below the CQ's 4,096).</summary>
     private const uint MaxBatch = 256;
 
-    private IoUringInstance(IoUringDriver driver, int index, IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd, bool workerRing)
+    private IoUringInstance(IoUringDriver driver, int index, IoUringRing ring, ProvidedBufferRing buffers, FileDescriptorHandle wakeFd, bool workerRing,
+        ulong fileTableBit)
     {
+        _fileTableBit = fileTableBit;
         _driver = driver;
         Index = index;
         _workerRing = workerRing;
@@ -111,8 +122,103 @@ internal sealed unsafe class IoUringInstance : IParker
             buffers!.Dispose();
             return errno;
         }
-        instance = new IoUringInstance(driver, index, ring, buffers!, new FileDescriptorHandle(wakeFd), workerRing);
+        instance = new IoUringInstance(driver, index, ring, buffers!, new FileDescriptorHandle(wakeFd), workerRing,
+            FileTable(driver, ring, index));
         return 0;
+    }
+
+    /// <summary>
+    /// Registers an empty (sparse) file table with the ring; returns the ring's bit for
+    /// <see cref="IoUringRegistration"/>'s mask of tables it is in, or 0 when the ring has none. A SINGLE_ISSUER ring
+    /// (the opt-in batched worker rings) gets none: the kernel takes io_uring_register on it only from its worker, and
+    /// an entry is cleared by whichever thread releases the socket. A kernel that refuses the table (before 5.19) is
+    /// counted and reported (<see cref="IoUringDriver.FileTableFallbackCount"/>, event 20).
+    /// </summary>
+    private static ulong FileTable(IoUringDriver driver, IoUringRing ring, int index)
+    {
+        if (ring.SingleIssuer) return 0;
+        // Bit 0: the shared ring; bit i + 1: worker i's (a work-stealing executor of more than 63 workers: counted).
+        if (index + 1 >= 64)
+        {
+            driver.FileTableRefused($"worker {index} is beyond the 63 worker rings a registration can track");
+            return 0;
+        }
+        int errno = driver.SimulatedFileTableErrno;
+        if (errno == 0)
+        {
+            var table = new RsrcRegister { Count = FileTableSize, Flags = IoUringNative.RsrcRegisterSparse };
+            bool added = false;
+            try
+            {
+                ring.Fd.DangerousAddRef(ref added);
+                if (IoUringNative.Register(ring.Fd.Fd, IoUringNative.RegisterFiles2, &table, (uint)sizeof(RsrcRegister)) < 0)
+                    errno = Marshal.GetLastPInvokeError();
+            }
+            finally
+            {
+                if (added) ring.Fd.DangerousRelease();
+            }
+        }
+        if (errno == 0) return 1ul << (index + 1);
+        driver.FileTableRefused($"IORING_REGISTER_FILES2 of a sparse table failed (errno {errno}; Linux 5.19)");
+        return 0;
+    }
+
+    /// <summary>This ring's bit in a registration's mask of file tables (0: the ring has no file table).</summary>
+    public ulong FileTableBit => _fileTableBit;
+
+    /// <summary>Sockets in this ring's file table now (tests: 0 once every socket was released).</summary>
+    public int FilesInstalled => Volatile.Read(ref _filesInstalled);
+
+    /// <summary>
+    /// Puts <paramref name="fd"/>'s socket at entry <paramref name="index"/> of this ring's file table (one
+    /// io_uring_register, once per socket and ring): SQEs then name the entry (IOSQE_FIXED_FILE) and the kernel skips
+    /// the per-request fd lookup and its reference count on the socket's file. The caller holds the registration's
+    /// lock, before its Deregister: the fd is open. False (counted) when the index is beyond the table or the kernel
+    /// refused; the SQE then names the fd.
+    /// </summary>
+    public bool TryInstallFile(int index, SafeHandle owner, int fd)
+    {
+        if (_fileTableBit == 0) return false;
+        if (index < FileTableSize && UpdateFileTable(index, fd, owner) == 1)
+        {
+            Interlocked.Increment(ref _filesInstalled);
+            return true;
+        }
+        _driver.CountUnfixed();
+        return false;
+    }
+
+    /// <summary>
+    /// Clears entry <paramref name="index"/> (any thread, once the socket's last request completed): the table's
+    /// reference on the socket goes, and with it the socket if .NET closed its fd. Nothing once the ring is closed
+    /// (its table went with it).
+    /// </summary>
+    public void RemoveFile(int index)
+    {
+        if (Volatile.Read(ref _closed)) return;
+        if (UpdateFileTable(index, -1, owner: null) == 1) Interlocked.Decrement(ref _filesInstalled);
+    }
+
+    private int UpdateFileTable(int index, int fd, SafeHandle? owner)
+    {
+        bool ringAdded = false, ownerAdded = false;
+        try
+        {
+            _ring.Fd.DangerousAddRef(ref ringAdded);
+            owner?.DangerousAddRef(ref ownerAdded); // the socket's fd stays open (and its number its own) during the call
+            var update = new FilesUpdate { Offset = (uint)index, Fds = (ulong)&fd };
+            return IoUringNative.Register(_ring.Fd.Fd, IoUringNative.RegisterFilesUpdate, &update, 1);
+        }
+        catch (ObjectDisposedException)
+        {
+            return -1; // the ring closed (its table with it), or the socket did: nothing to install or clear
+        }
+        finally
+        {
+            if (ownerAdded) owner!.DangerousRelease();
+            if (ringAdded) _ring.Fd.DangerousRelease();
+        }
     }
 
     /// <summary>The driver this instance belongs to.</summary>
@@ -167,21 +273,24 @@ internal sealed unsafe class IoUringInstance : IParker
     /// its own instance with its next park or <see cref="SubmitDeferred"/>; on a worker's ring, any other thread
     /// leaves it for the worker (only the worker enters its ring); on the shared ring, any other thread submits it now.
     /// </summary>
-    public IoUringInstance Queue(in Sqe sqe)
+    /// <param name="sqe">The request.</param>
+    /// <param name="plainFd">The fd an SQE naming this ring's file-table entry (IOSQE_FIXED_FILE) names instead if it
+    /// goes to the shared ring (this worker ring retired meanwhile).</param>
+    public IoUringInstance Queue(in Sqe sqe, int plainFd = -1)
     {
         for (int attempt = 0; ; attempt++)
         {
             var queued = _ring.TryQueue(sqe);
             if (queued == QueueResult.Queued) break;
             // Retired: its worker drained it and ended; nothing that lived here is left to cancel or complete.
-            if (queued == QueueResult.Closed) return _driver.QueueOnShared(sqe);
+            if (queued == QueueResult.Closed) return _driver.QueueOnShared(Unfixed(sqe, plainFd));
             if (_workerRing && !IsOwnerThread)
             {
                 // A worker's SQ is full and we are not its worker: we may not enter its ring (SINGLE_ISSUER refuses
                 // it, and our enter would run its requests' completion work here), and waiting for the worker could
                 // deadlock (it may be dispatching a completion of the registration whose lock we hold). Left aside
                 // for its next turn, which moves it into the SQ.
-                if (!Overflow(sqe)) return _driver.QueueOnShared(sqe);
+                if (!Overflow(sqe)) return _driver.QueueOnShared(Unfixed(sqe, plainFd));
                 Interlocked.Increment(ref _forwarded);
                 Unpark();
                 return this;
@@ -216,6 +325,16 @@ internal sealed unsafe class IoUringInstance : IParker
         }
         if (Volatile.Read(ref _lastParkThread) != Environment.CurrentManagedThreadId) SubmitNow();
         return this;
+    }
+
+    /// <summary>The same request naming <paramref name="plainFd"/> instead of an entry of this ring's file table.</summary>
+    private static Sqe Unfixed(in Sqe sqe, int plainFd)
+    {
+        if ((sqe.Flags & IoUringNative.SqeFixedFile) == 0) return sqe;
+        var plain = sqe;
+        plain.Flags &= unchecked((byte)~IoUringNative.SqeFixedFile);
+        plain.Fd = plainFd;
+        return plain;
     }
 
     private bool IsOwnerThread => Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId;
@@ -321,7 +440,7 @@ internal sealed unsafe class IoUringInstance : IParker
             for (int i = 0; i < _overflowCount; i++)
             {
                 ref var left = ref _overflow[i];
-                if (left.Fd != fd || left.Opcode == IoUringNative.OpAsyncCancel) continue;
+                if (!IoUringRing.Names(left, fd)) continue;
                 left.Fd = replacement;
                 found = true;
             }
@@ -347,7 +466,7 @@ internal sealed unsafe class IoUringInstance : IParker
         {
             for (int i = 0; i < _overflowCount; i++)
             {
-                if (_overflow[i].Fd == fd && _overflow[i].Opcode != IoUringNative.OpAsyncCancel) return true;
+                if (IoUringRing.Names(_overflow[i], fd)) return true;
             }
             return false;
         }
@@ -368,10 +487,12 @@ internal sealed unsafe class IoUringInstance : IParker
     /// <summary>
     /// The shared ring: submits every queued SQE now if one of them names <paramref name="fd"/>, which is about to
     /// close: after the close the number may name another socket. (Worker rings are retargeted instead, <see cref="Retarget"/>.)
+    /// One naming the socket's file-table entry <paramref name="fileIndex"/> is submitted too: it would stay valid, but
+    /// a socket's last bytes go out at its close, as they did before registered files, not at the ring's next turn.
     /// </summary>
-    public void SubmitAllIfNaming(int fd)
+    public void SubmitAllIfNaming(int fd, int fileIndex)
     {
-        if (!Volatile.Read(ref _closed) && _ring.HasUnsubmittedNaming(fd)) SubmitAll();
+        if (!Volatile.Read(ref _closed) && _ring.HasUnsubmittedNaming(fd, fileIndex)) SubmitAll();
     }
 
     /// <summary>
@@ -628,6 +749,7 @@ internal sealed unsafe class IoUringInstance : IParker
     public void Close()
     {
         Volatile.Write(ref _closed, true);
+        Volatile.Write(ref _filesInstalled, 0); // the file table goes with the ring
         _ring.Dispose();
         _wakeFd.Dispose();
     }

@@ -53,6 +53,7 @@ internal static unsafe partial class IoUringNative
     public const uint CancelAny = 1u << 2;            // IORING_ASYNC_CANCEL_ANY: match any request
 
     // SQE flags and per-opcode flags.
+    public const byte SqeFixedFile = 1 << 0;          // IOSQE_FIXED_FILE: sqe.fd is an index into the ring's file table
     public const byte SqeBufferSelect = 1 << 5;       // IOSQE_BUFFER_SELECT: take a buffer from sqe.buf_group
     public const ushort RecvMultishot = 1 << 1;       // IORING_RECV_MULTISHOT, in sqe.ioprio (6.0)
     public const ushort AcceptMultishot = 1 << 0;     // IORING_ACCEPT_MULTISHOT, in sqe.ioprio (5.19)
@@ -64,7 +65,10 @@ internal static unsafe partial class IoUringNative
 
     // io_uring_register opcodes.
     public const uint RegisterPbufRing = 22;          // IORING_REGISTER_PBUF_RING (5.19)
-    public const uint RegisterEnableRings = 12;       // IORING_REGISTER_ENABLE_RINGS (5.10): the caller becomes a SINGLE_ISSUER ring's issuer
+    public const uint RegisterEnableRings = 12;
+    public const uint RegisterFilesUpdate = 6;        // IORING_REGISTER_FILES_UPDATE (5.5): sets entries of the file table (-1 clears one)
+    public const uint RegisterFiles2 = 13;            // IORING_REGISTER_FILES2 (5.13): a file table described by io_uring_rsrc_register
+    public const uint RsrcRegisterSparse = 1u << 0;   // IORING_RSRC_REGISTER_SPARSE (5.19): the table starts empty       // IORING_REGISTER_ENABLE_RINGS (5.10): the caller becomes a SINGLE_ISSUER ring's issuer
 
     // poll(2) bits (same values as epoll's, so ReadyExtensions.FromEpoll translates them).
     public const uint PollIn = 0x001;
@@ -210,4 +214,24 @@ internal struct BufferRingRegistration
     public ushort GroupId;
     public ushort Pad;
     public ulong Reserved0, Reserved1, Reserved2;
+}
+
+/// <summary><c>struct io_uring_rsrc_register</c> (IORING_REGISTER_FILES2's argument; nr_args is its size, 32).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct RsrcRegister
+{
+    public uint Count;
+    public uint Flags;
+    public ulong Reserved;
+    public ulong Data;
+    public ulong Tags;
+}
+
+/// <summary><c>struct io_uring_files_update</c> (IORING_REGISTER_FILES_UPDATE's argument; nr_args is the fd count).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct FilesUpdate
+{
+    public uint Offset;
+    public uint Reserved;
+    public ulong Fds;
 }

@@ -146,14 +146,16 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// skipped). Any thread; a stale kernel head only makes it look at an SQE already consumed, so at worst it answers
     /// true for nothing and the caller enters once more.
     /// </summary>
-    public bool HasUnsubmittedNaming(int fd)
+    /// <param name="fd">The fd.</param>
+    /// <param name="fileIndex">Also true for an SQE naming this entry of the file table (IOSQE_FIXED_FILE); -1: not.</param>
+    public bool HasUnsubmittedNaming(int fd, int fileIndex = -1)
     {
         lock (_sqLock)
         {
             for (uint position = Volatile.Read(ref *_sqHead); position != _sqTailLocal; position++)
             {
                 Sqe* sqe = _sqes + (position & _sqMask);
-                if (sqe->Fd == fd && sqe->Opcode != IoUringNative.OpAsyncCancel) return true;
+                if (Names(*sqe, fd) || (fileIndex >= 0 && sqe->Fd == fileIndex && (sqe->Flags & IoUringNative.SqeFixedFile) != 0)) return true;
             }
             return false;
         }
@@ -180,7 +182,7 @@ internal sealed unsafe class IoUringRing : IDisposable
             for (uint position = head; position != _sqTailLocal; position++)
             {
                 Sqe* sqe = _sqes + (position & _sqMask);
-                if (sqe->Fd != fd || sqe->Opcode == IoUringNative.OpAsyncCancel) continue;
+                if (!Names(*sqe, fd)) continue;
                 Volatile.Write(ref sqe->Fd, replacement); // one aligned 4-byte store: the kernel reads the old or the new number, both open
                 found = true;
                 if (entering && position - head < _enterTail - head)
@@ -192,6 +194,14 @@ internal sealed unsafe class IoUringRing : IDisposable
             return found;
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="sqe"/> names the fd <paramref name="fd"/>: not a cancel (which names a request) and
+    /// not an entry of the file table (IOSQE_FIXED_FILE: its fd field is an index, and the entry holds the socket
+    /// until the registration's last completion, whatever happens to the fd).
+    /// </summary>
+    public static bool Names(in Sqe sqe, int fd) =>
+        sqe.Fd == fd && sqe.Opcode != IoUringNative.OpAsyncCancel && (sqe.Flags & IoUringNative.SqeFixedFile) == 0;
 
     /// <summary>
     /// After <see cref="Retarget"/> asked to wait: true once the enter it saw has returned (<paramref name="enterSeq"/>
