@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Text;
 using AsyncGen.Drivers;
 using AsyncGen.Drivers.IoUring;
 using AsyncGen.Executors;
@@ -95,6 +97,32 @@ public class IoUringFileTableTests
                 }
                 return await server.ReadAsync(new byte[1]);
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_socket_that_sent_and_closed_ends_the_peers_stream_while_its_ring_is_idle()
+    {
+        // The newcomer's StreamReader test hung on this (main at 5a94cd0): the server writes and closes without ever
+        // receiving, its future ends, and then nothing turns the ring while a peer outside the executor reads to the
+        // end of the stream. The file table's entry must not keep the socket open until the ring's next turn.
+        using var executor = new LocalExecutor(new DriverOptions { Driver = IoDriverKind.IoUring });
+        var driver = IoUringDriverTests.Driver(executor);
+        using var listener = Loopback.Listen();
+        var server = executor.Spawn(WriteAndClose(listener));
+        using var client = new TcpClient();
+        client.Connect(listener.LocalEndPoint);
+        executor.BlockOn(server, s_limit); // the last turn of the ring until the read below ends
+
+        using var reader = new StreamReader(client.GetStream(), Encoding.UTF8);
+        Assert.Equal("hello", await reader.ReadToEndAsync().WaitAsync(s_limit)); // a timeout: the peer never saw the end
+        IoUringDriverTests.Settle(executor);
+        Assert.Equal(0, driver.FilesInstalled);
+
+        static async Future WriteAndClose(AsyncTcpListener listener)
+        {
+            using var stream = await listener.AcceptAsync();
+            await stream.WriteAllAsync("hello"u8.ToArray());
         }
     }
 

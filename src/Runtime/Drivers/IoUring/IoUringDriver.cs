@@ -230,6 +230,27 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     internal int SimulatedFileTableErrno { get; private init; }
 
     /// <summary>
+    /// A registration whose fd is about to close (<see cref="IoUringRegistration.Deregister"/>, after
+    /// <see cref="BeforeClose"/>): clears its entry <paramref name="slot"/> now in every ring of <paramref name="tables"/>
+    /// where no unsubmitted SQE names it, and returns the rings where one still does (a worker's deferred request,
+    /// cleared at the last completion). Its requests in flight hold the socket's file themselves (the kernel took it
+    /// when it issued them), so the entry's reference is the last one once they complete: without this the socket would
+    /// stay open, its peer never seeing the end of the stream, until the ring's owner reaps the last completion, which
+    /// may be never (a LocalExecutor whose BlockOn returned).
+    /// </summary>
+    internal ulong RemoveFromFileTablesAtClose(int slot, ulong tables)
+    {
+        foreach (var instance in Volatile.Read(ref _instances))
+        {
+            ulong bit = instance.FileTableBit;
+            if ((tables & bit) == 0 || instance.HasUnsubmittedNaming(-1, slot)) continue;
+            instance.RemoveFile(slot);
+            tables &= ~bit;
+        }
+        return tables;
+    }
+
+    /// <summary>
     /// A registration whose last request completed: clears its entry (<paramref name="slot"/>) in every ring whose bit
     /// is in <paramref name="tables"/>.
     /// </summary>

@@ -190,7 +190,7 @@ internal sealed unsafe class IoUringInstance : IParker
     }
 
     /// <summary>
-    /// Clears entry <paramref name="index"/> (any thread, once the socket's last request completed): the table's
+    /// Clears entry <paramref name="index"/> (any thread, once no unsubmitted SQE of this ring names it): the table's
     /// reference on the socket goes, and with it the socket if .NET closed its fd. Nothing once the ring is closed
     /// (its table went with it).
     /// </summary>
@@ -456,17 +456,20 @@ internal sealed unsafe class IoUringInstance : IParker
         return found;
     }
 
-    /// <summary>True when an unsubmitted SQE here (in the SQ or left aside) names <paramref name="fd"/>.</summary>
-    public bool HasUnsubmittedNaming(int fd)
+    /// <summary>
+    /// True when an unsubmitted SQE here (in the SQ or left aside) names <paramref name="fd"/>, or entry
+    /// <paramref name="fileIndex"/> of this ring's file table (-1: not asked).
+    /// </summary>
+    public bool HasUnsubmittedNaming(int fd, int fileIndex = -1)
     {
         if (Volatile.Read(ref _closed)) return false;
-        if (_ring.HasUnsubmittedNaming(fd)) return true;
+        if (_ring.HasUnsubmittedNaming(fd, fileIndex)) return true;
         if (Volatile.Read(ref _overflowCount) == 0) return false;
         lock (_overflowLock)
         {
             for (int i = 0; i < _overflowCount; i++)
             {
-                if (IoUringRing.Names(_overflow[i], fd)) return true;
+                if (IoUringRing.Names(_overflow[i], fd) || (fileIndex >= 0 && IoUringRing.NamesEntry(_overflow[i], fileIndex))) return true;
             }
             return false;
         }

@@ -16,10 +16,12 @@ namespace AsyncGen.Drivers.IoUring;
 /// the fd after Dispose: for them Deregister duplicates it (<c>_lingerFd</c>), closed when they are sent.</para>
 /// <para><b>Registered files.</b> Receives and sends name the socket by its entry in the ring's file table
 /// (IOSQE_FIXED_FILE, entry = <see cref="Slot"/>), installed by the first of them on each ring; the kernel then skips
-/// the fd lookup per request. The entry holds the socket as an in-flight request does, and is cleared when the last
-/// completion arrived (<see cref="Free"/>), before the slot can be reused: such SQEs need no retargeting on close,
-/// and a socket with nothing in flight is out of every table before its fd closes. Accepts, polls and the linger
-/// duplicate name fds.</para>
+/// the fd lookup per request. <see cref="Deregister"/> clears the entry, as the fd's close would end the fd, in every
+/// ring where no unsubmitted SQE names it (the shared ring's were just submitted): requests already issued hold the
+/// socket's file themselves, so it closes when they complete, whether or not anyone reaps their completions. A
+/// worker's deferred request still naming it keeps the entry until the last completion (<see cref="Free"/>); the slot
+/// is reused only after that, so such SQEs need no retargeting on close. Accepts, polls and the linger duplicate name
+/// fds.</para>
 /// <para><b>Receive</b> (stream sockets): the first read arms one multishot recv; each completion leaves a
 /// <see cref="ReceivedChunk"/> in a FIFO; reads copy out of it and recycle a buffer once it is empty. Disposing a
 /// pending read submits nothing and loses nothing: bytes keep arriving into the FIFO for the next read. ENOBUFS
@@ -209,8 +211,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     /// (IOSQE_FIXED_FILE; put there by the first request on that ring) instead of its fd: the kernel then skips the fd
     /// lookup and the reference it takes on the socket's file for every request (<c>fget</c>, 2.3 % of the one-thread
     /// echo server's time at 1,000 connections). The entry is the registration's slot, whose number no other live
-    /// registration has, and it is cleared only after the last completion (<see cref="Free"/>), so an SQE naming it
-    /// never reaches another socket. A ring without a table, a slot beyond it, or the linger duplicate after
+    /// registration has until the last completion (<see cref="Free"/>), and it is cleared (at Deregister or Free) only
+    /// once no unsubmitted SQE names it, so an SQE naming it never reaches another socket or an empty entry. A ring without a table, a slot beyond it, or the linger duplicate after
     /// Deregister: the fd, as before.
     /// </summary>
     private IoUringInstance QueueNamingSocket(Sqe sqe)
@@ -612,6 +614,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
                 int replacement = Fd;
                 if (_driver.WorkerRingsName(Fd)) replacement = Linger() ? _lingerFd!.Fd : -1;
                 _driver.BeforeClose(Fd, replacement, Slot);
+                // Out of the tables now, as a closed fd would be: only requests already issued keep the socket.
+                if (_fileTables != 0) _fileTables = _driver.RemoveFromFileTablesAtClose(Slot, _fileTables);
             }
         }
         _driver.Deregistered(this, finished);

@@ -155,7 +155,7 @@ internal sealed unsafe class IoUringRing : IDisposable
             for (uint position = Volatile.Read(ref *_sqHead); position != _sqTailLocal; position++)
             {
                 Sqe* sqe = _sqes + (position & _sqMask);
-                if (Names(*sqe, fd) || (fileIndex >= 0 && sqe->Fd == fileIndex && (sqe->Flags & IoUringNative.SqeFixedFile) != 0)) return true;
+                if (Names(*sqe, fd) || (fileIndex >= 0 && NamesEntry(*sqe, fileIndex))) return true;
             }
             return false;
         }
@@ -202,6 +202,10 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// </summary>
     public static bool Names(in Sqe sqe, int fd) =>
         sqe.Fd == fd && sqe.Opcode != IoUringNative.OpAsyncCancel && (sqe.Flags & IoUringNative.SqeFixedFile) == 0;
+
+    /// <summary>True when <paramref name="sqe"/> names entry <paramref name="fileIndex"/> of the ring's file table (IOSQE_FIXED_FILE).</summary>
+    public static bool NamesEntry(in Sqe sqe, int fileIndex) =>
+        sqe.Fd == fileIndex && (sqe.Flags & IoUringNative.SqeFixedFile) != 0;
 
     /// <summary>
     /// After <see cref="Retarget"/> asked to wait: true once the enter it saw has returned (<paramref name="enterSeq"/>
