@@ -23,7 +23,9 @@ namespace AsyncGen.Generator.Rewriting;
 /// the order written (C#'s DAG may skip an <c>or</c> alternative whose answer it knows already); a label tested so
 /// leaves its neighbours' C# switch, so what it shares with them is read once too (<see cref="Plan"/>). A ref struct on
 /// a path cannot be a field: it is read again (the reads after it are made once); so are a tuple's elements (a
-/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change).
+/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change), and, unlike C#, so
+/// is every read under them (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> again: a difference src/Generator/README.md
+/// lists).
 /// </summary>
 internal sealed class PatternReads
 {
@@ -326,7 +328,8 @@ internal sealed class PatternReads
                 break;
             case RecursivePatternSyntax recursive:
                 var type = Narrowed(recursive);
-                // A tuple's elements are fields of a copy (nothing to keep). A Deconstruct call is made once, and a
+                // A tuple's elements are fields of a copy (nothing to keep); the reads under them are not planned
+                // either, a known difference (README: a getter under an element is read again). A Deconstruct call is made once, and a
                 // condition reads its values only through their fields, so every read of the pattern needs them; C#'s
                 // DAG drops a call none of whose values a test uses (`(_, _)` does not call Deconstruct).
                 if (recursive.PositionalPatternClause is not null && DeconstructOf(recursive) is null) yield break;
