@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using AsyncGen.Generator.Model;
 using AsyncGen.Generator.Parsing;
 
@@ -936,6 +937,21 @@ internal sealed partial class BodyBuilder
         return "new { " + string.Join(", ", members) + " }";
     }
 
+    /// <summary>
+    /// AG0005 at <paramref name="element"/> when it sets an init-only property or indexer: the object is created before
+    /// the initializer's awaits and its members are set afterwards, which an init accessor forbids outside an object
+    /// initializer (CS8852).
+    /// </summary>
+    private static void RejectInitOnly(ISymbol? member, SyntaxNode element)
+    {
+        if (member is not IPropertySymbol { SetMethod.IsInitOnly: true } initOnly) return;
+        var name = initOnly.IsIndexer ? "indexer 'this[" + string.Join(", ", initOnly.Parameters.Select(p => p.Type.ToDisplayString())) + "]'" : "'" + initOnly.Name + "'";
+        throw new UnsupportedConstructException(element,
+            $"an object initializer that awaits and sets the init-only {name} (generated code creates the object " +
+            "before the awaits and sets its members after them, which only an object initializer may do for an init accessor: " +
+            $"await the values into locals first, then write the initializer with them)");
+    }
+
     /// <summary>Applies an object or collection initializer element by element to <paramref name="target"/>.</summary>
     private void SpillInitializer(string target, InitializerExpressionSyntax initializer, List<Stmt> output)
     {
@@ -947,18 +963,11 @@ internal sealed partial class BodyBuilder
                     SpillInitializer($"{target}.{member.Identifier.Text}", nested, output);
                     break;
                 case AssignmentExpressionSyntax { Left: IdentifierNameSyntax member } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
-                    if (_model.GetSymbolInfo(member).Symbol is IPropertySymbol { SetMethod.IsInitOnly: true } initOnly)
-                    {
-                        // The object is created before the initializer's awaits and its members are set afterwards,
-                        // which an init accessor forbids outside an object initializer (CS8852).
-                        throw new UnsupportedConstructException(element,
-                            $"an object initializer that awaits and sets the init-only '{initOnly.Name}' (generated code creates the object " +
-                            "before the awaits and sets its members after them, which only an object initializer may do for an init accessor: " +
-                            $"await the values into locals first, then write the initializer with them)");
-                    }
+                    RejectInitOnly(_model.GetSymbolInfo(member).Symbol, element);
                     output.Add(Code($"{target}.{member.Identifier.Text} = {Spill(assignment.Right, output)};", element));
                     break;
                 case AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax index } assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                    RejectInitOnly((_model.GetOperation(index) as IPropertyReferenceOperation)?.Property, element);
                     var indexText = SpillArgumentsBefore(index.ArgumentList.Arguments, ContainsAwait(assignment.Right), output);
                     output.Add(Code($"{target}[{indexText}] = {Spill(assignment.Right, output)};", element));
                     break;

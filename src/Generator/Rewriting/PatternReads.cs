@@ -23,7 +23,9 @@ namespace AsyncGen.Generator.Rewriting;
 /// the order written (C#'s DAG may skip an <c>or</c> alternative whose answer it knows already); a label tested so
 /// leaves its neighbours' C# switch, so what it shares with them is read once too (<see cref="Plan"/>). A ref struct on
 /// a path cannot be a field: it is read again (the reads after it are made once); so are a tuple's elements (a
-/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change).
+/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change), and, unlike C#, so
+/// is every read under them (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> again: a difference src/Generator/README.md
+/// lists).
 /// </summary>
 internal sealed class PatternReads
 {
@@ -155,8 +157,8 @@ internal sealed class PatternReads
         var (input, parts) = TypeTest(operand, type, recursive.Designation, recursive);
         if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax))
         {
-            var key = prefix + "|" + KeyOf(type) + ".Deconstruct";
-            if (!_shared.TryGetValue(key, out var deconstructed))
+            var key = DeconstructOf(recursive) is { } deconstruct ? DeconstructKey(prefix, type, deconstruct) : null;
+            if (key is null || !_shared.TryGetValue(key, out var deconstructed))
                 throw new UnsupportedConstructException(recursive, "a positional pattern without a Deconstruct method read again after an awaiting guard");
             parts.Add($"({deconstructed.Read} || {GeneratedNames.Deconstructed}(out {deconstructed.Read}, ({string.Join(", ", deconstructed.Values)}) = {input}))");
             UsesDeconstructed = true;
@@ -326,15 +328,15 @@ internal sealed class PatternReads
                 break;
             case RecursivePatternSyntax recursive:
                 var type = Narrowed(recursive);
-                // A tuple's elements are fields of a copy (nothing to keep). A Deconstruct call is made once, and a
+                // A tuple's elements are fields of a copy (nothing to keep); the reads under them are not planned
+                // either, a known difference (README: a getter under an element is read again). A Deconstruct call is made once, and a
                 // condition reads its values only through their fields, so every read of the pattern needs them; C#'s
                 // DAG drops a call none of whose values a test uses (`(_, _)` does not call Deconstruct).
-                if (recursive.PositionalPatternClause is not null &&
-                    (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is not IMethodSymbol) yield break;
+                if (recursive.PositionalPatternClause is not null && DeconstructOf(recursive) is null) yield break;
                 if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax) &&
-                    (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol is IMethodSymbol deconstruct)
+                    DeconstructOf(recursive) is { } deconstruct)
                 {
-                    var key = prefix + "|" + KeyOf(type) + ".Deconstruct";
+                    var key = DeconstructKey(prefix, type, deconstruct);
                     yield return new Site(key, deconstruct, "Deconstruct", deconstruct.Name, null, recursive, owners);
                     owners = owners.With(key);
                     for (var i = 0; i < positional.Subpatterns.Count; i++)
@@ -436,6 +438,19 @@ internal sealed class PatternReads
     private static string KeyOf(ITypeSymbol? type) =>
         (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type)
         ?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "";
+
+    /// <summary>The Deconstruct method a positional pattern calls (an instance or extension method), if any.</summary>
+    private IMethodSymbol? DeconstructOf(RecursivePatternSyntax recursive) =>
+        (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol as IMethodSymbol;
+
+    /// <summary>
+    /// The key of a positional pattern's Deconstruct call, used by both the plan (<see cref="Sites"/>) and the
+    /// conditions so the two cannot disagree: C#'s DAG makes one call per input and method, so two overloads (2 and 3
+    /// out-parameters) or an extension Deconstruct are separate calls; the method with its containing type and
+    /// parameters tells them apart.
+    /// </summary>
+    private static string DeconstructKey(string prefix, ITypeSymbol? type, IMethodSymbol deconstruct) =>
+        prefix + "|" + KeyOf(type) + ".Deconstruct/" + deconstruct.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
     private static ITypeSymbol? MemberType(ISymbol member) => member switch
     {

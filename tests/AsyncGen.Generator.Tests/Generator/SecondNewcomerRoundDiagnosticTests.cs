@@ -85,9 +85,11 @@ public class SecondNewcomerRoundDiagnosticTests
         "new Order { Lines = 1, Id = await Task.FromResult(\"o-1\") }", "Id = await Task.FromResult(\"o-1\")", "init-only 'Id'")]
     [InlineData("public readonly record struct Order(int Lines = 0) { public string Id { get; init; } = \"\"; }",
         "new() { Id = await Task.FromResult(\"o-1\") }", "Id = await Task.FromResult(\"o-1\")", "init-only 'Id'")]
+    [InlineData("public sealed class Order { private readonly string[] _v = new string[2]; public string this[int i] { get => _v[i]; init => _v[i] = value; } public string Id => _v[1]; }",
+        "new Order { [0] = \"a\", [1] = await Task.FromResult(\"o-1\") }", "[0] = \"a\"", "init-only indexer 'this[int]'")]
     [InlineData("public sealed class Order { public required string Id { get; set; } }",
         "new Order { Id = await Task.FromResult(\"o-1\") }", "new Order { Id = await Task.FromResult(\"o-1\") }", "required members")]
-    public void An_awaiting_object_initializer_of_an_init_only_or_required_member_is_AG0005(string type, string creation, string at, string message)
+    public void An_awaiting_object_initializer_of_an_init_only_or_required_member_or_indexer_is_AG0005(string type, string creation, string at, string message)
     {
         var diagnostic = SingleAg0005($$"""
             using System.Threading.Tasks;

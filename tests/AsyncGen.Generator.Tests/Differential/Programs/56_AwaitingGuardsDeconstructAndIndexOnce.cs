@@ -184,3 +184,92 @@ public static partial class P_GuardedListPatternArmsReadOnce
         return text.Trim();
     }
 }
+
+public sealed class TwoArities
+{
+    private readonly List<string> _log;
+    private readonly int _x;
+    private readonly int _y;
+
+    public TwoArities(List<string> log, int x, int y)
+    {
+        _log = log;
+        _x = x;
+        _y = y;
+    }
+
+    public void Deconstruct(out int x, out int y)
+    {
+        _log.Add("deconstruct 2");
+        x = _x;
+        y = _y;
+    }
+
+    public void Deconstruct(out int x, out int y, out int sum)
+    {
+        _log.Add("deconstruct 3");
+        x = _x * 10;
+        y = _y * 10;
+        sum = _x + _y;
+    }
+}
+
+public static class TwoAritiesExtensions
+{
+    public static void Deconstruct(this TwoArities value, out int a, out int b, out int c, out int d)
+    {
+        value.Deconstruct(out a, out b, out var sum);
+        c = sum;
+        d = -sum;
+    }
+}
+
+/// <summary>
+/// Positional patterns of different arities call different Deconstruct methods (C#'s DAG keys the call by method):
+/// the 2-ary label after the guard calls its own overload, not the 3-ary one's cached values.
+/// </summary>
+public static partial class P_GuardedDeconstructOverloadsCalledEach
+{
+    [PollAsync]
+    private static async Future<bool> Refuse(List<string> log)
+    {
+        log.Add("guard");
+        await Ops.Yield();
+        return false;
+    }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log)
+    {
+        var text = "";
+        object value = new TwoArities(log, 1, 2);
+        switch (value)
+        {
+            case TwoArities(1, _, var sum) when await Refuse(log) || sum < 0:
+                text += "guarded ";
+                break;
+            case TwoArities(_, _, _, var negative) when await Refuse(log) && negative > 0:
+                text += "guarded ext ";
+                break;
+            case TwoArities(var x, var y):
+                text += "two " + x + "," + y + " ";
+                break;
+            default:
+                text += "none ";
+                break;
+        }
+        switch (value)
+        {
+            case TwoArities(var x, _, _, var d) when await Refuse(log):
+                text += "guarded " + x + d;
+                break;
+            case TwoArities(_, _, var sum, _):
+                text += "ext " + sum;
+                break;
+            default:
+                text += "none";
+                break;
+        }
+        return text.Trim();
+    }
+}
