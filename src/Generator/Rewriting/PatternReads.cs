@@ -219,23 +219,12 @@ internal sealed class PatternReads
             parts.Add($"{length} is {lengthTest} and var {temp}");
             length = temp;
         }
-        var index = 0;
-        foreach (var (subpattern, element) in list.Patterns.Zip(operation.Patterns, (s, o) => (s, o)))
+        foreach (var read in ListReads(list, operation, baseKey))
         {
-            if (subpattern is SlicePatternSyntax slice)
-            {
-                var start = index;
-                index -= count - 1;
-                if (slice.Pattern is null or DiscardPatternSyntax) continue;
-                var sliceKey = $"{baseKey}[{start}..{index}]";
-                parts.Add(Test(ReadOnce(sliceKey, SliceRead(input, ((ISlicePatternOperation)element).SliceSymbol, length, start, -index)), slice.Pattern, sliceKey));
-                continue;
-            }
-            // C#'s DAG drops a read no test uses: an item (or slice) matched by '_' is not read.
-            var itemKey = $"{baseKey}[{index}]";
-            if (subpattern is not DiscardPatternSyntax)
-                parts.Add(Test(ReadOnce(itemKey, ItemRead(input, operation.IndexerSymbol, length, index)), subpattern, itemKey));
-            index++;
+            var value = read.Slice is { } slice
+                ? SliceRead(input, slice.SliceSymbol, length, read.Index, read.FromEnd)
+                : ItemRead(input, operation.IndexerSymbol, length, read.Index);
+            parts.Add(Test(ReadOnce(read.Key, value), read.Pattern, read.Key));
         }
         return string.Join(" && ", parts);
     }
@@ -365,36 +354,52 @@ internal sealed class PatternReads
                 var baseKey = prefix + "|" + KeyOf(operation.NarrowedType);
                 var lengthName = operation.LengthSymbol?.Name ?? "Length";
                 yield return new Site(baseKey + "." + lengthName, operation.LengthSymbol, lengthName, lengthName, _model.Compilation.GetSpecialType(SpecialType.System_Int32), list, owners);
-                var index = 0;
-                foreach (var (subpattern, element) in list.Patterns.Zip(operation.Patterns, (s, o) => (s, o)))
+                foreach (var read in ListReads(list, operation, baseKey))
                 {
-                    if (subpattern is SlicePatternSyntax slice)
+                    if (read.Slice is { } sliced)
                     {
-                        var start = index;
-                        index -= count - 1;
-                        if (slice.Pattern is null or DiscardPatternSyntax) continue;
-                        var sliceKey = $"{baseKey}[{start}..{index}]";
-                        var range = $"{start}..^{-index}";
-                        var sliced = (ISlicePatternOperation)element;
-                        yield return new Site(sliceKey, sliced.SliceSymbol, "Slice", "[" + range + "]", sliced.Pattern?.InputType, slice, owners);
-                        foreach (var site in Sites(slice.Pattern, sliceKey, owners)) yield return site;
-                        continue;
+                        var range = $"{read.Index}..^{read.FromEnd}";
+                        yield return new Site(read.Key, sliced.SliceSymbol, "Slice", "[" + range + "]", sliced.Pattern?.InputType, read.Pattern.Parent!, owners);
                     }
-                    if (subpattern is DiscardPatternSyntax)
+                    else
                     {
-                        index++;
-                        continue;
+                        var index = read.Index;
+                        var position = index >= 0 ? index.ToString(CultureInfo.InvariantCulture) : "^" + (-index).ToString(CultureInfo.InvariantCulture);
+                        yield return new Site(read.Key, operation.IndexerSymbol, index >= 0 ? "Item" + position : "ItemFromEnd" + (-index).ToString(CultureInfo.InvariantCulture),
+                            "[" + position + "]", read.Element.InputType, read.Pattern, owners);
                     }
-                    var itemKey = $"{baseKey}[{index}]";
-                    var position = index >= 0 ? index.ToString(CultureInfo.InvariantCulture) : "^" + (-index).ToString(CultureInfo.InvariantCulture);
-                    yield return new Site(itemKey, operation.IndexerSymbol, index >= 0 ? "Item" + position : "ItemFromEnd" + (-index).ToString(CultureInfo.InvariantCulture),
-                        "[" + position + "]", element.InputType, subpattern, owners);
-                    foreach (var site in Sites(subpattern, itemKey, owners)) yield return site;
-                    index++;
+                    foreach (var site in Sites(read.Pattern, read.Key, owners)) yield return site;
                 }
                 break;
         }
     }
+
+    /// <summary>
+    /// The items and slices of a list pattern that are read, in order, each with its key: an item by its index
+    /// (negative: from the end), a slice by its bounds. C#'s DAG drops a read no test uses, so an item or slice matched
+    /// by '_' (or a bare '..') is not read. The conditions and the plan both walk this, so their keys agree.
+    /// </summary>
+    private static IEnumerable<ListRead> ListReads(ListPatternSyntax list, IListPatternOperation operation, string baseKey)
+    {
+        var count = list.Patterns.Count;
+        var index = 0;
+        foreach (var (subpattern, element) in list.Patterns.Zip(operation.Patterns, (s, o) => (s, o)))
+        {
+            if (subpattern is SlicePatternSyntax slice)
+            {
+                var start = index;
+                index -= count - 1;
+                if (slice.Pattern is not (null or DiscardPatternSyntax))
+                    yield return new ListRead($"{baseKey}[{start}..{index}]", slice.Pattern, element, (ISlicePatternOperation)element, start, -index);
+                continue;
+            }
+            if (subpattern is not DiscardPatternSyntax) yield return new ListRead($"{baseKey}[{index}]", subpattern, element, null, index, 0);
+            index++;
+        }
+    }
+
+    /// <summary>One read of a list pattern: an item at <paramref name="Index"/>, or a slice from it to <paramref name="FromEnd"/> before the end.</summary>
+    private readonly record struct ListRead(string Key, PatternSyntax Pattern, IPatternOperation Element, ISlicePatternOperation? Slice, int Index, int FromEnd);
 
     private IListPatternOperation ListOperation(ListPatternSyntax list) =>
         _model.GetOperation(list) as IListPatternOperation ?? throw new UnsupportedConstructException(list, "a list pattern without a length and an indexer");
