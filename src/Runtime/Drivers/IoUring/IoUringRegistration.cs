@@ -544,17 +544,8 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
 
     // ---- Completion dispatch, cancellation, release -----------------------------------------------------------------
 
-    /// <summary>
-    /// Reap, before this registration's completion is dispatched: fetches its chunk queue (its guard is a field), and
-    /// the socket object that holds the registration (<see cref="IoRegistration.Holder"/>, with the stream allocated
-    /// right behind it), which the woken task's poll reads first, after every other completion of this reap: its
-    /// first touch was the largest item of that poll at 1,000 connections (<c>IoOperation.TryBeginPoll</c>).
-    /// </summary>
-    internal void PrefetchDependents()
-    {
-        IoUringDriver.PrefetchObject(_chunks);
-        IoUringDriver.PrefetchTwoLines(Holder);
-    }
+    /// <summary>Reap, before this registration's completion is dispatched: fetches its chunk queue (its guard is a field).</summary>
+    internal void PrefetchDependents() => IoUringDriver.PrefetchObject(_chunks);
 
     /// <summary>
     /// The thread parked in <paramref name="from"/>: one completion for this registration. Returns true when the

@@ -389,6 +389,9 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// <summary>The general timeout of a batched wait without a deadline: 60 s (any long value; the park loop parks again).</summary>
     private const long NoDeadlineBatchWaitMs = 60_000;
 
+    /// <summary>Parking thread: true while the CQ holds a completion not reaped yet (a park that stopped early left it).</summary>
+    public bool HasCompletions => _cqHeadLocal != Volatile.Read(ref *_cqTail);
+
     /// <summary>Parking thread: the next completion, if the kernel published one.</summary>
     public bool TryReapOne(out Cqe cqe)
     {
