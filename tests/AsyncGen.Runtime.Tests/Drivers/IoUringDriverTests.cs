@@ -105,6 +105,65 @@ public class IoUringDriverTests
         }
     }
 
+    /// <summary>Counts its wakes (the parking thread wakes it).</summary>
+    private sealed class CountingWakeTarget : IWakeTarget
+    {
+        public int Wakes;
+
+        public void Wake(int slot, int generation) => Wakes++;
+    }
+
+    [Fact]
+    public void A_park_dispatches_at_most_MaxCompletionsPerPark_completions_and_the_next_one_takes_the_rest()
+    {
+        const int Connections = IoUringInstance.MaxCompletionsPerPark + 36;
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(Connections);
+            var clients = new List<Socket>();
+            var servers = new List<Socket>();
+            var target = new CountingWakeTarget();
+            try
+            {
+                for (int i = 0; i < Connections; i++)
+                {
+                    var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    clients.Add(client);
+                    client.Connect(listener.LocalEndPoint!);
+                    var server = listener.Accept();
+                    servers.Add(server);
+                    server.Blocking = false;
+                    // A read that finds nothing arms the socket's multishot receive and stores the waker.
+                    var registration = driver!.Register(server, connecting: false);
+                    Assert.False(registration.TryReceive(server, new byte[16], new Waker(target, i, 1), out _));
+                }
+                driver!.Park(0); // submits the receives
+                foreach (var client in clients) client.Send(new byte[] { 1 });
+                // Each park takes at most the bound; the completions it leaves are taken by the next ones, none lost.
+                int parks = 0, most = 0;
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+                while (target.Wakes < Connections && DateTime.UtcNow < deadline)
+                {
+                    int before = target.Wakes;
+                    driver.Park(10);
+                    most = Math.Max(most, target.Wakes - before);
+                    parks++;
+                }
+                Assert.Equal(Connections, target.Wakes);
+                Assert.InRange(most, 1, IoUringInstance.MaxCompletionsPerPark);
+                Assert.True(parks >= 2, $"{Connections} receive completions were dispatched by {parks} park");
+            }
+            finally
+            {
+                foreach (var socket in servers) socket.Dispose();
+                foreach (var socket in clients) socket.Dispose();
+            }
+        }
+    }
+
     [Fact]
     public void Unpark_from_another_thread_ends_an_infinite_park()
     {

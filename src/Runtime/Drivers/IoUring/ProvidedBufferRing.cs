@@ -40,10 +40,11 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     /// x64 and arm64), so the buffers' first lines fall into different cache sets.
     /// </summary>
     /// <remarks>
-    /// Buffers a page apart all map their first line to the same L1 set and to 16 of the 1,024 sets of a 512 KiB
-    /// 8-way L2 (the set index is address bits 6–15): with a small message per receive, the kernel's copy and the
-    /// reader's copy-out touch only that first line, and at 1,000 connections the ring's 1,024 buffers competed for
-    /// 8 ways of L1 and 128 lines of L2 while the rest of the cache sat unused for them. Shifted by a line each, 64
+    /// Buffers a page apart all map their first line to the same L1 set and to a few L2 sets (the set index is the
+    /// address bits from 6 up: 32 of the 2,048 sets of the 1 MiB 8-way L2 of the benchmark VM's EPYC): with a small
+    /// message per receive, the kernel's copy and the reader's copy-out touch only that first line, and at 1,000
+    /// connections the ring's 1,024 buffers competed for 8 ways of L1 and 256 lines of L2 while the rest of the cache
+    /// sat unused for them. Shifted by a line each, 64
     /// consecutive buffers cover every line offset of a page and the ring's first lines spread over the whole cache.
     /// The price: 64 bytes per buffer (1.6 %), and a buffer now straddles two pages.
     /// </remarks>
