@@ -23,10 +23,9 @@ namespace AsyncGen.Generator.Rewriting;
 /// Those labels are tested as conditions (<c>_switch is Box __in1 &amp;&amp; ...</c>), reading the rest as C# would, in
 /// the order written (C#'s DAG may skip an <c>or</c> alternative whose answer it knows already); a label tested so
 /// leaves its neighbours' C# switch, so what it shares with them is read once too (<see cref="Plan"/>). A ref struct on
-/// a path cannot be a field: it is read again (the reads after it are made once); so are a tuple's elements (a
-/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change), and, unlike C#, so
-/// is every read under them (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> again: a difference src/Generator/README.md
-/// lists).
+/// a path cannot be a field: it is read again (the reads after it are made once). A tuple's elements are fields of the
+/// tested copy, read directly (<c>__in1.Item1</c>), and the reads under them are planned like any others
+/// (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> once, as C# does).
 /// </summary>
 internal sealed class PatternReads
 {
