@@ -81,7 +81,7 @@ public class FallbackSwallowedCancelTests
         Assert.NotNull(error);
         Assert.Equal(65, log.Count); // the first cancellation and the 64 cancelled again, each swallowed once
         Assert.Equal(again + 64, FallbackMachines.CancelledAgain);
-        Assert.Equal(abandoned + 1, FallbackMachines.CleanupAbandoned);
+        Assert.True(FallbackMachines.CleanupAbandoned >= abandoned + 1); // tests outside this collection may abandon too
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class FallbackSwallowedCancelTests
 
         Assert.Equal(2, winner.Second);
         Assert.All(log, line => Assert.Equal("retry", line));
-        Assert.Equal(abandoned + 1, FallbackMachines.CleanupAbandoned);
+        Assert.True(FallbackMachines.CleanupAbandoned >= abandoned + 1); // tests outside this collection may abandon too
     }
 
     [Fact]
