@@ -275,8 +275,9 @@ public partial class LoopAndClosureRoundThreeTests
                 }
                 catch (InvalidOperationException e)
                 {
+                    var error = e; // a lambda capturing 'e' itself in this loop is AG0005: each catch entry needs its own variable
                     await Future.Yield();
-                    readers.Add(() => e.Message);
+                    readers.Add(() => error.Message);
                 }
             }
             using (var resource = new ControlAndCleanupRoundThreeTests.Resource(log, "captured"))
@@ -494,8 +495,9 @@ public partial class LoopAndClosureRoundThreeTests
                 }
                 catch (InvalidOperationException e)
                 {
+                    var error = e; // a lambda capturing 'e' itself in this loop is AG0005: each catch entry needs its own variable
                     await Task.Yield();
-                    readers.Add(() => e.Message);
+                    readers.Add(() => error.Message);
                 }
             }
             using (var resource = new ControlAndCleanupRoundThreeTests.Resource(log, "captured"))
@@ -557,7 +559,7 @@ public partial class LoopAndClosureRoundThreeTests
         SameAsTask.Same(log => F.NestedLocalFunctions(log), log => T.NestedLocalFunctions(log));
 
     [Fact]
-    public Task Lambdas_capturing_a_catch_variable_and_a_using_variable_across_awaits_match_async_Task() =>
+    public Task Lambdas_capturing_a_copy_of_a_catch_variable_and_a_using_variable_across_awaits_match_async_Task() =>
         SameAsTask.Same(log => F.CapturedCatchVariables(log), log => T.CapturedCatchVariables(log));
 
     [Fact]

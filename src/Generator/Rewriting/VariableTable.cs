@@ -189,6 +189,10 @@ internal sealed class VariableTable
                 }
                 else if (captured.Contains(symbol))
                 {
+                    // C# gives each entry of a catch clause its own exception variable; the method's closure has one.
+                    if (declaration is CatchDeclarationSyntax && IsInsideLoop(declaration.Parent!, body))
+                        throw new UnsupportedConstructException(declaration,
+                            $"a lambda capturing the catch variable '{symbol.Name}' in a loop that awaits (each time the catch runs C# gives it a new variable, the machine would share one: copy it into a local of the catch block, 'var error = {symbol.Name};', and capture that)");
                     var member = GeneratedNames.Escaped(names.Allocate(symbol.Name));
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
                     _access[symbol] = Typed(GeneratedNames.ClosureMember(member));
