@@ -248,7 +248,8 @@ internal sealed class VariableTable
         if (test is not null) return awaits.Any(a => loop!.Span.Contains(a.Span)) ? test : null;
         var scope = BodySyntax.Scope(declaration);
         if (scope is SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch }) scope = @switch;
-        return scope is BlockSyntax or SwitchStatementSyntax && IsInsideLoop(scope, body) && awaits.Any(a => scope.Span.Contains(a.Span))
+        // A using statement's variables are new each time it runs, like a block's (a for header's are not: one per loop).
+        return scope is BlockSyntax or SwitchStatementSyntax or UsingStatementSyntax && IsInsideLoop(scope, body) && awaits.Any(a => scope.Span.Contains(a.Span))
             ? scope
             : null;
     }

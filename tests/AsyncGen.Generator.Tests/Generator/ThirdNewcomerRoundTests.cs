@@ -103,6 +103,26 @@ public class ThirdNewcomerRoundTests
     }
 
     [Fact]
+    public void A_using_statements_variable_captured_in_a_loop_that_awaits_is_new_each_time_it_runs()
+    {
+        // Before: the variable lived in the method's closure, so every lambda read the last resource (a silent
+        // difference from async Task: "r2 r2 r2" for "r0 r1 r2").
+        var run = Clean("""
+                    var readers = new List<Func<string>>();
+                    for (var i = 0; i < 3; i++)
+                    {
+                        using (var resource = new System.IO.StringReader("r" + i))
+                        {
+                            readers.Add(() => resource.ReadToEnd());
+                            await Task.Yield();
+                        }
+                    }
+                    return readers.Count.ToString();
+            """);
+        Assert.Matches(@"_closure\d+ = new Closure\d+\(\); // this run's variables captured by lambdas", run.Source("Work"));
+    }
+
+    [Fact]
     public void A_lambda_capturing_a_catch_variable_in_a_loop_that_awaits_is_AG0005_at_the_variable()
     {
         // Before: every catch entry shared one variable in the method's closure, so an earlier lambda read the last
