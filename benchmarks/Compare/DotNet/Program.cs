@@ -114,13 +114,17 @@ foreach (var workload in workloads)
 }
 return 0;
 
-// Warms up (at least two iterations and minMs / 2: JIT tiers, pools, the timer slab), then runs whole iterations
-// until minMs have passed; time and bytes (GC.GetTotalAllocatedBytes: every thread) are divided by the operations.
-// gc_pause_ns_per_op (GC.GetTotalPauseDuration) and the collections per generation say how much of the time is the GC.
+// Warms up (at least two iterations and minMs / 2: JIT tiers, pools, the timer slab, then on until the JIT is quiet,
+// see WarmUntilJitQuiet), then runs whole iterations until minMs have passed; time and bytes
+// (GC.GetTotalAllocatedBytes: every thread) are divided by the operations. gc_pause_ns_per_op
+// (GC.GetTotalPauseDuration) and the collections per generation say how much of the time is the GC; jit_ns_per_op and
+// jitted_methods how much the JIT still compiled in the measured run (0 once warm: tokio has no JIT to pay for).
 void Measure(string workload, int opsPerIteration, Action iteration)
 {
     var warmup = Stopwatch.StartNew();
     for (int n = 0; n < 2 || (iterations == 0 && warmup.ElapsedMilliseconds < minMs / 2); n++) iteration();
+    if (iterations == 0) WarmUntilJitQuiet(iteration, warmup);
+    long warmupMs = warmup.ElapsedMilliseconds;
     Settle();
     long ops = 0;
     long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -128,6 +132,8 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     var pauseBefore = GC.GetTotalPauseDuration();
     gcEvents?.Start();
     var cpuBefore = Environment.CpuUsage.TotalTime;
+    var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+    long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
     var clock = Stopwatch.StartNew();
     do
     {
@@ -139,7 +145,10 @@ void Measure(string workload, int opsPerIteration, Action iteration)
     // time mostly measures the wait for a core, the figure that survives the load.
     double cpuNs = (Environment.CpuUsage.TotalTime - cpuBefore).Ticks * 100.0;
     long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
+    double jitNs = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore).Ticks * 100.0;
+    long jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore;
     Report(workload, $"ops={ops} ns_per_op={F(elapsedNs / ops)} cpu_ns_per_op={F(cpuNs / ops)} bytes_per_op={F((double)bytes / ops)} " +
+        $"jit_ns_per_op={F(jitNs / ops)} jitted_methods={jitted} warmup_ms={warmupMs} " +
         $"gc_pause_ns_per_op={F((GC.GetTotalPauseDuration() - pauseBefore).Ticks * 100.0 / ops)} gc0={GC.CollectionCount(0) - gc0Before} " +
         $"gc1={GC.CollectionCount(1) - gc1Before} gc2={GC.CollectionCount(2) - gc2Before}" +
         (gcEvents is null ? "" : $" heap_mb={F(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0)} {gcEvents.Stop(ops)}"));
@@ -173,6 +182,27 @@ void MeasureTimers()
     int early = sorted.Count(t => t < 0);
     Report("timers", $"ops={sorted.Length} wall_ms={F(wallMs)} overshoot_p50_ms={F(Percentile(50))} overshoot_p99_ms={F(Percentile(99))} " +
         $"overshoot_max_ms={F(Ms(sorted[^1]))} overshoot_min_ms={F(Ms(sorted[0]))} early={early} cpu_ns_per_op={F(cpuNs / sorted.Length)} bytes_per_op={F((double)bytes / sorted.Length)}");
+}
+
+// Tiered compilation promotes a method to tier 1 on a background thread, in batches, after a 100 ms delay that
+// restarts with every new tier-0 method, so on a loaded machine a fixed warm-up of 250 ms left 100–270 methods to
+// compile inside the measured run of 500 ms (jit_ns_per_op 60–120 ns on spawn_join and ping_pong_channel, measured
+// 2026-11-28 at load 3): CPU time of the JIT thread counted against the runtime. So iterations go on until no method
+// was compiled for JitQuietMs (200: twice that delay), for at most MaxWarmupMs (a method that is compiled in every
+// iteration would otherwise hold the warm-up forever; the report's jitted_methods then says so).
+static void WarmUntilJitQuiet(Action iteration, Stopwatch warmup)
+{
+    const int JitQuietMs = 200, MaxWarmupMs = 20_000;
+    long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+    var quiet = Stopwatch.StartNew();
+    while (quiet.ElapsedMilliseconds < JitQuietMs && warmup.ElapsedMilliseconds < MaxWarmupMs)
+    {
+        iteration();
+        long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+        if (now == compiled) continue;
+        compiled = now;
+        quiet.Restart();
+    }
 }
 
 static void Settle()
