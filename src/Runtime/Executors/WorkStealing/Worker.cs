@@ -165,7 +165,7 @@ internal sealed class Worker
         OwnRing is null || Counters.Read(RuntimeCounter.TimersFired) != timersFiredBefore || OutgrowsOneWorker;
 
     /// <summary>
-    /// After a turn of this worker's own ring: more tasks waiting here than <see cref="LocalQueue.Half"/> — what one
+    /// After a turn of this worker's own ring: at least <see cref="LocalQueue.Half"/> tasks waiting here — what one
     /// turn shares into the stealable queue (<see cref="ShareDriverWoken"/>), over two <see cref="GlobalQueueInterval"/>s
     /// of polls, so the worker cannot run them before its next turns bring more. Its ring then delivers faster than one
     /// worker runs, and another worker is worth a wake-up even though these are this worker's own connections (before,
@@ -174,7 +174,7 @@ internal sealed class Worker
     /// read) and its next completion sends it back; with every connection on one ring a bar of 61 woke the other worker
     /// after most turns that followed a short dry spell (design note, "Waking workers").
     /// </summary>
-    private bool OutgrowsOneWorker => Queue.Count + _driverWoken.Count > LocalQueue.Half;
+    private bool OutgrowsOneWorker => Queue.Count + _driverWoken.Count >= LocalQueue.Half;
 
     private ITaskCell? NextTask()
     {
