@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using AsyncGen.Generator.Parsing;
 
 namespace AsyncGen.Generator.Rewriting;
 
@@ -22,10 +23,9 @@ namespace AsyncGen.Generator.Rewriting;
 /// Those labels are tested as conditions (<c>_switch is Box __in1 &amp;&amp; ...</c>), reading the rest as C# would, in
 /// the order written (C#'s DAG may skip an <c>or</c> alternative whose answer it knows already); a label tested so
 /// leaves its neighbours' C# switch, so what it shares with them is read once too (<see cref="Plan"/>). A ref struct on
-/// a path cannot be a field: it is read again (the reads after it are made once); so are a tuple's elements (a
-/// positional pattern without <c>Deconstruct</c>: a field of a copy, which nothing can change), and, unlike C#, so
-/// is every read under them (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> again: a difference src/Generator/README.md
-/// lists).
+/// a path cannot be a field: it is read again (the reads after it are made once). A tuple's elements are fields of the
+/// tested copy, read directly (<c>__in1.Item1</c>), and the reads under them are planned like any others
+/// (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> once, as C# does).
 /// </summary>
 internal sealed class PatternReads
 {
@@ -157,14 +157,24 @@ internal sealed class PatternReads
         var (input, parts) = TypeTest(operand, type, recursive.Designation, recursive);
         if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax))
         {
-            var key = DeconstructOf(recursive) is { } deconstruct ? DeconstructKey(prefix, type, deconstruct) : null;
-            if (key is null || !_shared.TryGetValue(key, out var deconstructed))
-                throw new UnsupportedConstructException(recursive, "a positional pattern without a Deconstruct method read again after an awaiting guard");
-            parts.Add($"({deconstructed.Read} || {GeneratedNames.Deconstructed}(out {deconstructed.Read}, ({string.Join(", ", deconstructed.Values)}) = {input}))");
-            UsesDeconstructed = true;
-            for (var i = 0; i < positional.Subpatterns.Count; i++)
-                if (positional.Subpatterns[i].Pattern is not DiscardPatternSyntax)
-                    parts.Add(Test(deconstructed.Values[i], positional.Subpatterns[i].Pattern, key + "#" + i.ToString(CultureInfo.InvariantCulture)));
+            if (DeconstructOf(recursive) is null && type.IsTupleType)
+            {
+                // A tuple's elements are fields of the tested copy: read them directly, the reads under them once.
+                for (var i = 0; i < positional.Subpatterns.Count; i++)
+                    if (positional.Subpatterns[i].Pattern is not DiscardPatternSyntax)
+                        parts.Add(Test(input + "." + TupleElement(i), positional.Subpatterns[i].Pattern, TupleElementKey(prefix, type, i)));
+            }
+            else
+            {
+                var key = DeconstructOf(recursive) is { } deconstruct ? DeconstructKey(prefix, type, deconstruct) : null;
+                if (key is null || !_shared.TryGetValue(key, out var deconstructed))
+                    throw new UnsupportedConstructException(recursive, "a positional pattern without a Deconstruct method read again after an awaiting guard");
+                parts.Add($"({deconstructed.Read} || {GeneratedNames.Deconstructed}(out {deconstructed.Read}, ({string.Join(", ", deconstructed.Values)}) = {input}))");
+                UsesDeconstructed = true;
+                for (var i = 0; i < positional.Subpatterns.Count; i++)
+                    if (positional.Subpatterns[i].Pattern is not DiscardPatternSyntax)
+                        parts.Add(Test(deconstructed.Values[i], positional.Subpatterns[i].Pattern, key + "#" + i.ToString(CultureInfo.InvariantCulture)));
+            }
         }
         foreach (var subpattern in recursive.PropertyPatternClause?.Subpatterns ?? default)
         {
@@ -174,8 +184,9 @@ internal sealed class PatternReads
             for (var i = 0; i < segments.Count; i++)
             {
                 var (name, member, _) = segments[i];
-                key += "." + member.Name;
-                value = ReadOnce(key, value + "." + name.ToString());
+                key += "." + MemberKey(member);
+                // A tuple is tested as ValueTuple<...>, which has no element names: its elements are ItemN.
+                value = ReadOnce(key, value + "." + (member is IFieldSymbol { CorrespondingTupleField: { } element } ? element.Name : name.ToString()));
                 if (i == segments.Count - 1) break;
                 // `{ A.B: p }` is `{ A: { B: p } }`: A is tested for null before B is read.
                 var next = NewTemp();
@@ -268,7 +279,9 @@ internal sealed class PatternReads
     /// <summary>The type test (or null test) a recursive or list pattern starts with, and the variable it declares.</summary>
     private (string Input, List<string> Parts) TypeTest(string operand, ITypeSymbol type, VariableDesignationSyntax? designation, PatternSyntax pattern)
     {
+        // `x is (A, int) t` would be a positional pattern (testing A for null): a tuple type is written as ValueTuple<...>.
         var typeName = AwaitClassifier.TypeName(type, pattern);
+        if (type.IsTupleType) typeName = type.ToDisplayString(TupleTypeFormat);
         if (designation is SingleVariableDesignationSyntax single)
         {
             var input = _rewriter.Rewrite(single);
@@ -317,11 +330,19 @@ internal sealed class PatternReads
                 break;
             case RecursivePatternSyntax recursive:
                 var type = Narrowed(recursive);
-                // A tuple's elements are fields of a copy (nothing to keep); the reads under them are not planned
-                // either, a known difference (README: a getter under an element is read again). A Deconstruct call is made once, and a
-                // condition reads its values only through their fields, so every read of the pattern needs them; C#'s
-                // DAG drops a call none of whose values a test uses (`(_, _)` does not call Deconstruct).
-                if (recursive.PositionalPatternClause is not null && DeconstructOf(recursive) is null) yield break;
+                // A tuple's elements are fields of the tested copy (nothing to keep), but the reads under them are
+                // planned like any others (`({ Level: 1 }, 5)` calls Level once, review F2). A positional pattern on
+                // an ITuple (an `object` input) reads through its indexer: not planned, a known difference (README).
+                // A Deconstruct call is made once, and a condition reads its values only through their fields, so
+                // every read of the pattern needs them; C#'s DAG drops a call none of whose values a test uses
+                // (`(_, _)` does not call Deconstruct).
+                if (recursive.PositionalPatternClause is { } tuple && DeconstructOf(recursive) is null)
+                {
+                    if (!type.IsTupleType) yield break;
+                    for (var i = 0; i < tuple.Subpatterns.Count; i++)
+                        foreach (var site in Sites(tuple.Subpatterns[i].Pattern, TupleElementKey(prefix, type, i), owners))
+                            yield return site;
+                }
                 if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax) &&
                     DeconstructOf(recursive) is { } deconstruct)
                 {
@@ -340,8 +361,10 @@ internal sealed class PatternReads
                     for (var i = 0; i < segments.Count; i++)
                     {
                         var (_, member, memberType) = segments[i];
-                        key += "." + member.Name;
-                        yield return new Site(key, member, member.Name, member.Name, memberType, subpattern, owners);
+                        key += "." + MemberKey(member);
+                        // A tuple's element is a field of the tested copy: nothing to keep (the reads under it are).
+                        if (member is not IFieldSymbol { ContainingType.IsTupleType: true })
+                            yield return new Site(key, member, member.Name, member.Name, memberType, subpattern, owners);
                         if (i < segments.Count - 1) key += "|" + KeyOf(memberType);
                     }
                     foreach (var site in Sites(subpattern.Pattern, key, owners)) yield return site;
@@ -440,9 +463,17 @@ internal sealed class PatternReads
     /// A type as the key of a read names it: a property pattern tests a nullable value type's value and a nullable
     /// reference for null, so <c>{ A.B: 1 }</c> and <c>{ A: { B: 1 } }</c> read the same <c>B</c>.
     /// </summary>
-    private static string KeyOf(ITypeSymbol? type) =>
-        (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type)
-        ?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "";
+    private static string KeyOf(ITypeSymbol? type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable) type = nullable.TypeArguments[0];
+        // A tuple's element names are not part of its type: `(Order order, int flag)` and `(Order, int)` are one.
+        if (type is INamedTypeSymbol { IsTupleType: true, TupleUnderlyingType: { } underlying }) type = underlying;
+        return type?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "";
+    }
+
+    /// <summary>A member as the key of a read names it: a tuple element by its position (<c>order</c> is <c>Item1</c>), as positional patterns read it.</summary>
+    private static string MemberKey(ISymbol member) =>
+        member is IFieldSymbol { CorrespondingTupleField: { } element } ? element.Name : member.Name;
 
     /// <summary>The Deconstruct method a positional pattern calls (an instance or extension method), if any.</summary>
     private IMethodSymbol? DeconstructOf(RecursivePatternSyntax recursive) =>
@@ -456,6 +487,16 @@ internal sealed class PatternReads
     /// </summary>
     private static string DeconstructKey(string prefix, ITypeSymbol? type, IMethodSymbol deconstruct) =>
         prefix + "|" + KeyOf(type) + ".Deconstruct/" + deconstruct.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+
+    private static readonly SymbolDisplayFormat TupleTypeFormat =
+        PollAsyncShape.TypeFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.ExpandValueTuple);
+
+    /// <summary>The key of a tuple's element <paramref name="index"/> (0-based): the element names are left out, as C# ignores them.</summary>
+    private static string TupleElementKey(string prefix, ITypeSymbol tuple, int index) =>
+        prefix + "|" + KeyOf(tuple) + "." + TupleElement(index);
+
+    /// <summary>The name of a tuple's element <paramref name="index"/> (0-based): <c>Item1</c>, ...; C# maps <c>Item8</c> on to <c>Rest</c>.</summary>
+    private static string TupleElement(int index) => "Item" + (index + 1).ToString(CultureInfo.InvariantCulture);
 
     private static ITypeSymbol? MemberType(ISymbol member) => member switch
     {

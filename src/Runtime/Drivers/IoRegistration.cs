@@ -49,6 +49,14 @@ internal abstract class IoRegistration(IIoDriver driver, SafeHandle owner, int f
     internal SafeHandle Owner { get; } = owner;
 
     /// <summary>
+    /// The object that holds this registration and that an operation's poll reads before it calls in here (Net's
+    /// <c>EventedSocket</c>), set once by it before it publishes the registration; null until then. Only a hint for
+    /// prefetching: a completion driver asks the CPU for it when it dispatches a completion, so the woken task's
+    /// first read of it does not wait for memory.
+    /// </summary>
+    internal object? Holder { get; set; }
+
+    /// <summary>
     /// True with the readiness to try when <paramref name="direction"/> may be ready; otherwise stores
     /// <paramref name="waker"/> and returns false.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Drivers;
@@ -41,7 +40,7 @@ internal sealed class ScheduledIo
     private const int GenerationShift = TickShift + TickBits;
 
     private readonly ContentionCounter? _contention; // the driver's count of contended AcquireWakers (null: not counted)
-    private int _wakersBusy;                      // 1 while a thread holds the wakers (see AcquireWakers)
+    private SpinFlag _wakers;                     // held while a thread reads or writes the wakers (see AcquireWakers)
     private long _state;
     private Waker _reader;
     private Waker _writer;
@@ -195,40 +194,22 @@ internal sealed class ScheduledIo
     }
 
     /// <summary>
-    /// Takes the wakers: one interlocked exchange, released by a plain store (<see cref="ReleaseWakers"/>). A
-    /// contended acquisition is counted in the driver's <see cref="ContentionCounter"/>.
+    /// Takes the wakers (<see cref="SpinFlag"/>: one interlocked exchange, released by a plain store). A contended
+    /// acquisition is counted in the driver's <see cref="ContentionCounter"/>.
     /// </summary>
     /// <remarks>
-    /// Why not <see cref="Lock"/>: every echo request takes the wakers twice (the reactor's wake, the next read's
-    /// waker store), and a <see cref="Lock"/> costs two interlocked operations and two reads of the thread's id per
-    /// acquisition, plus an object of its own beside this one. The sections are a few loads and stores and never
-    /// throw, and the flag is contended only when a work-stealing worker stores a waker while the parked worker
-    /// dispatches this descriptor's event, so a waiter spins briefly, then yields the processor to a preempted holder
-    /// (<c>SpinOnce(sleep1Threshold: -1)</c>: the default <see cref="SpinWait"/> sleeps 1 ms from its 20th
-    /// iteration, which under load would stall the epoll dispatcher a millisecond per contended descriptor).
-    /// The lost-wake-up argument in the remarks above relies on the acquiring exchange alone, a full fence: the
+    /// Every echo request takes the wakers twice (the reactor's wake, the next read's waker store); the flag is
+    /// contended only when a work-stealing worker stores a waker while the parked worker dispatches this descriptor's
+    /// event. The lost-wake-up argument in the remarks above relies on the acquiring exchange alone, a full fence: the
     /// holders are serialized by it, so either the reactor's exchange comes first (its readiness CAS precedes it, and
     /// the operation's re-read of the readiness follows the operation's own later exchange, so it sees the
     /// readiness), or the operation released first (the release store is ordered after its waker store, so the
     /// reactor, acquiring after it, reads the waker). The re-read needs no ordering against the release store, which
     /// is as well: a plain store followed by a load may be reordered (x64's TSO allows exactly store-load reordering).
     /// </remarks>
-    private void AcquireWakers()
-    {
-        if (Interlocked.Exchange(ref _wakersBusy, 1) != 0) AcquireWakersContended();
-    }
+    private void AcquireWakers() => _wakers.Enter(_contention);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void AcquireWakersContended()
-    {
-        // Counted here, off the uncontended path: the premise above (contention is rare) is then measured, not assumed.
-        _contention?.Contended();
-        var spinner = new SpinWait();
-        do spinner.SpinOnce(sleep1Threshold: -1);
-        while (Volatile.Read(ref _wakersBusy) != 0 || Interlocked.Exchange(ref _wakersBusy, 1) != 0);
-    }
-
-    private void ReleaseWakers() => Volatile.Write(ref _wakersBusy, 0);
+    private void ReleaseWakers() => _wakers.Exit();
 
     private static bool Observe(long state, Direction direction, int generation, out ReadyEvent ready)
     {

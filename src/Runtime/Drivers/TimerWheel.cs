@@ -6,19 +6,27 @@ using AsyncGen.Diagnostics;
 namespace AsyncGen.Drivers;
 
 /// <summary>
-/// A hierarchical timing wheel (after tokio's <c>time/wheel</c>): 6 levels × 64 slots at 1 ms resolution, covering
-/// about 63 × 64^5 ms ≈ 2.2 years; longer deadlines are parked in the last level and re-filed when it comes round.
+/// A hierarchical timing wheel (after tokio's <c>time/wheel</c>): 6 levels at 1 ms resolution — level 0 of 128
+/// slots of 1 ms, levels 1–5 of 64 slots — covering about 63 × 64^5 ms ≈ 2.2 years; longer deadlines are parked in
+/// the last level and re-filed when it comes round.
 /// </summary>
 /// <remarks>
-/// <para>Each slot of level <c>L</c> spans 64^L ms, aligned on multiples of its span. A timer is filed at the lowest
-/// level whose slot for its deadline is at most 63 slots ahead of the level's current slot (level 0: the next 64 ms,
-/// the current millisecond included); from level 1 up that slot is never the current one, so no slot holds timers of
-/// two turns. Insert and remove are O(1); reaching the start of an upper slot re-files its timers lower down
-/// ("cascading"), and the next deadline is the earliest of the 6 levels' next occupied slots (6 occupancy masks).</para>
+/// <para>Each slot of level <c>L</c> spans 64^L ms, aligned on multiples of its span. A timer is filed in level 0 when
+/// it is due within 128 ms (the current millisecond included), else at the lowest level whose slot for its deadline
+/// is at most 63 slots ahead of the level's current slot; from level 1 up that slot is never the current one, so no
+/// slot holds timers of two turns. Insert and remove are O(1); the timers of an upper slot are re-filed lower down
+/// ("cascading") when the clock reaches its start, and the next deadline is the earliest of the 6 levels' next
+/// occupied slots (6 occupancy masks, level 0's 128 bits wide).</para>
 /// <para>Why not tokio's rule (the level of the highest bit in which deadline and now differ): it files a timer at
 /// level 1 whenever it crosses a 64 ms boundary, so a 5 ms sleep at 62 ms is re-filed at 64 — 68 % of the timers of
 /// the comparison suite's timers workload (1–100 ms) were, up to ~30,000 in one turn that due sleepers waited behind
-/// (1–2 ms measured); here a timer less than 64 ms away never cascades (37 % of that workload does, once).</para>
+/// (1–2 ms measured); here a timer less than 128 ms away never cascades.</para>
+/// <para>Why level 0 has 128 slots: so that the level-1 slot the clock reaches next can move into level 0 ahead of
+/// time, a bounded number of timers per turn (<see cref="EarlyCascadePerTurn"/>), during the 64 ms before its start —
+/// all of its timers are due within 128 ms by then. With 64 slots a level-1 slot could only move when the clock
+/// reached it, all at once: 38,800 timers of that workload in one turn at 64 ms (when level 0 had 64 slots),
+/// 1.5–2.1 ms measured, which every sleeper due meanwhile waited behind — its p99 overshoot. Slots of level 2 and up
+/// still cascade whole when reached, into level 1 (seconds apart, and cheaper: one move per timer, no firing).</para>
 /// <para>Timers live in a slab of structs addressed by <see cref="TimerHandle"/> (index + generation), so a
 /// sleep allocates nothing in steady state and a stale handle can never touch a reused entry. Firing frees the
 /// entry (a new generation) in the same locked pass that collects it: a sleeper learns that its timer fired from
@@ -31,15 +39,25 @@ namespace AsyncGen.Drivers;
 /// </remarks>
 internal sealed class TimerWheel
 {
-    private const int SlotBits = 6;                       // 64 slots: one ulong occupancy mask per level
+    private const int SlotBits = 6;                       // 64 slots: one ulong occupancy mask per upper level
     private const int SlotsPerLevel = 1 << SlotBits;
+    private const int Level0Slots = 2 * SlotsPerLevel;    // 128: two level-1 slots, see the remarks (a UInt128 mask)
+    private const int Level0Mask = Level0Slots - 1;
     private const int Levels = 6;                         // 63 × 64^5 ms ≈ 2.2 years before an entry must re-file
     private const int TopShift = SlotBits * (Levels - 1);
     private const int None = -1;
 
-    private readonly ulong[] _occupied = new ulong[Levels];
-    private readonly int[] _heads = new int[Levels * SlotsPerLevel];
-    private readonly int[] _tails = new int[Levels * SlotsPerLevel]; // append at the tail: equal deadlines fire FIFO
+    /// <summary>
+    /// Timers of the next level-1 slot moved into level 0 per turn ahead of its start: 512, ≈ 20 µs at the ≈ 40 ns a
+    /// re-filed timer cost when the slab outgrew the cache (38,800 in 1.5–2.1 ms, measured on the 2-core VM), so a
+    /// turn stays short; 64 ms of turns move 512 × the turns in them (a busy executor turns every 61 polls).
+    /// </summary>
+    internal const int EarlyCascadePerTurn = 512;
+
+    private UInt128 _occupied0;                           // level 0: bit s set while slot s holds timers
+    private readonly ulong[] _occupiedUpper = new ulong[Levels - 1]; // levels 1..5, at index level - 1
+    private readonly int[] _heads = new int[Level0Slots + (Levels - 1) * SlotsPerLevel];
+    private readonly int[] _tails = new int[Level0Slots + (Levels - 1) * SlotsPerLevel]; // append at the tail: equal deadlines fire FIFO
     private Entry[] _entries = new Entry[64];
     private int _freeHead = None;
     private int _used;
@@ -262,7 +280,35 @@ internal sealed class TimerWheel
             }
         }
         _elapsed = Math.Max(_elapsed, nowMs);
+        CascadeNextSlotEarly(EarlyCascadePerTurn);
         return fired;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="budget"/> timers of the next occupied level-1 slot into level 0 once all of its
+    /// timers fit there (its start at most 64 ms ahead), so that reaching it re-files what is left, usually nothing.
+    /// </summary>
+    /// <remarks>Taken from the slot's tail and put first in their level-0 slots, like a cascade: the slot keeps its
+    /// order across turns, and its timers, all filed at level 1 because they were due 128 ms or more away, were
+    /// inserted before any timer with the same deadline filed in level 0 directly (due less than 128 ms away), so
+    /// they stay in front of those: equal deadlines still fire in insertion order.</remarks>
+    private void CascadeNextSlotEarly(int budget)
+    {
+        ulong occupied = _occupiedUpper[0];
+        if (occupied == 0) return;
+        long current = _elapsed >> SlotBits;
+        int ahead = BitOperations.TrailingZeroCount(BitOperations.RotateRight(occupied, (int)current & (SlotsPerLevel - 1)));
+        long start = (current + ahead) << SlotBits;
+        if (start - _elapsed > Level0Slots - SlotsPerLevel) return; // its last millisecond is 128 ms away or more
+        int head = HeadIndex(1, (int)(current + ahead) & (SlotsPerLevel - 1));
+        for (int index = _tails[head]; index != None && budget > 0; budget--)
+        {
+            int previous = _entries[index].Prev;
+            Unlink(index);
+            File(index, first: true);
+            Cascaded++;
+            index = previous;
+        }
     }
 
     private void File(int index, bool first = false)
@@ -273,8 +319,8 @@ internal sealed class TimerWheel
         long farthest = ((_elapsed >> TopShift) + SlotsPerLevel - 1) << TopShift;
         long when = Math.Clamp(entry.Deadline, _elapsed, farthest);
         int level = LevelFor(_elapsed, when);
-        int slot = (int)(when >> (level * SlotBits)) & (SlotsPerLevel - 1);
-        int head = level * SlotsPerLevel + slot;
+        int slot = level == 0 ? (int)(when & Level0Mask) : (int)(when >> (level * SlotBits)) & (SlotsPerLevel - 1);
+        int head = HeadIndex(level, slot);
         entry.Level = (byte)level;
         entry.Slot = (byte)slot;
         if (first)
@@ -293,14 +339,26 @@ internal sealed class TimerWheel
             else _heads[head] = index;
             _tails[head] = index;
         }
-        _occupied[level] |= 1UL << slot;
+        if (level == 0) _occupied0 |= UInt128.One << slot;
+        else _occupiedUpper[level - 1] |= 1UL << slot;
+    }
+
+    /// <summary>Where a slot's list starts in <see cref="_heads"/> and <see cref="_tails"/>: level 0's 128, then 64 a level.</summary>
+    private static int HeadIndex(int level, int slot) => level == 0 ? slot : Level0Slots + (level - 1) * SlotsPerLevel + slot;
+
+    private void MarkEmpty(int level, int slot)
+    {
+        if (level == 0) _occupied0 &= ~(UInt128.One << slot);
+        else _occupiedUpper[level - 1] &= ~(1UL << slot);
     }
 
     private static int LevelFor(long elapsed, long when)
     {
-        // The lowest level where the deadline's slot is fewer than 64 slots ahead of the current one. If it is the
-        // current slot of a level L ≥ 1, it was fewer than 64 ahead at level L − 1 already, so that is never chosen.
-        int level = 0;
+        // Level 0 within 128 ms; else the lowest level where the deadline's slot is fewer than 64 slots ahead of the
+        // current one. If that is the current slot of a level L ≥ 1, it was fewer than 64 ahead at level L − 1
+        // already (fewer than 128 ms away for L = 1), so it is never chosen.
+        if (when - elapsed < Level0Slots) return 0;
+        int level = 1;
         while ((when >> (level * SlotBits)) - (elapsed >> (level * SlotBits)) >= SlotsPerLevel) level++;
         Debug.Assert(level < Levels, "Deadlines are clamped to the top level's farthest slot");
         return level;
@@ -310,9 +368,16 @@ internal sealed class TimerWheel
     {
         level = slot = 0;
         slotTime = long.MaxValue;
-        for (int candidate = 0; candidate < Levels; candidate++)
+        if (_occupied0 != UInt128.Zero)
         {
-            ulong occupied = _occupied[candidate];
+            // Level 0's slots ahead in circular order from the current millisecond's.
+            int ahead0 = (int)UInt128.TrailingZeroCount(UInt128.RotateRight(_occupied0, (int)(_elapsed & Level0Mask)));
+            slotTime = _elapsed + ahead0;
+            slot = (int)(slotTime & Level0Mask);
+        }
+        for (int candidate = 1; candidate < Levels; candidate++)
+        {
+            ulong occupied = _occupiedUpper[candidate - 1];
             if (occupied == 0) continue;
             int shift = candidate * SlotBits;
             long current = _elapsed >> shift;
@@ -334,23 +399,23 @@ internal sealed class TimerWheel
 
     private int TakeSlot(int level, int slot, out int tail)
     {
-        int head = level * SlotsPerLevel + slot;
+        int head = HeadIndex(level, slot);
         int index = _heads[head];
         tail = _tails[head];
         _heads[head] = _tails[head] = None;
-        _occupied[level] &= ~(1UL << slot);
+        MarkEmpty(level, slot);
         return index;
     }
 
     private void Unlink(int index)
     {
         ref var entry = ref _entries[index];
-        int head = entry.Level * SlotsPerLevel + entry.Slot;
+        int head = HeadIndex(entry.Level, entry.Slot);
         if (entry.Prev != None) _entries[entry.Prev].Next = entry.Next;
         else _heads[head] = entry.Next;
         if (entry.Next != None) _entries[entry.Next].Prev = entry.Prev;
         else _tails[head] = entry.Prev;
-        if (_heads[head] == None) _occupied[entry.Level] &= ~(1UL << entry.Slot);
+        if (_heads[head] == None) MarkEmpty(entry.Level, entry.Slot);
     }
 
     private int Allocate()

@@ -130,6 +130,7 @@ internal sealed class EventedSocket : IDisposable
             }
             ObjectDisposedException.ThrowIf(IsDisposed, _socket);
             registration = connectTo is null ? driver.Register(_socket, connecting) : driver.Connect(_socket, connectTo);
+            registration.Holder = this; // prefetched by a completion driver for the woken task (IoRegistration.Holder)
             Volatile.Write(ref _registration, registration);
             return registration;
         }

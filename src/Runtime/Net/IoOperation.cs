@@ -55,7 +55,8 @@ internal struct IoOperation(EventedSocket socket, IoOperationKind kind)
             _claimed = true;
         }
         if (!CoopBudget.Proceed(waker)) return false;
-        Polled(kind.EventName(), socket.Fd, ++_polls);
+        _polls++;
+        if (AsyncGenEventSource.Log.IsEnabled()) Polled(kind.EventName(), socket.Fd, _polls);
         return true;
     }
 
@@ -68,7 +69,8 @@ internal struct IoOperation(EventedSocket socket, IoOperationKind kind)
     {
         ThrowIfDone();
         _ = socket.Socket; // throws if disposed, as the operation would
-        Polled(kind.EventName(), socket.Fd, ++_polls);
+        _polls++;
+        if (AsyncGenEventSource.Log.IsEnabled()) Polled(kind.EventName(), socket.Fd, _polls);
         return Ready(value, 0);
     }
 
@@ -96,7 +98,8 @@ internal struct IoOperation(EventedSocket socket, IoOperationKind kind)
 
     public readonly Poll<T> Pending<T>()
     {
-        Pending(kind.EventName(), socket.Fd);
+        // The event's arguments only when someone listens: EventName is a call, and Fd a load from the socket.
+        if (AsyncGenEventSource.Log.IsEnabled()) Pending(kind.EventName(), socket.Fd);
         return Poll<T>.Pending;
     }
 
@@ -104,7 +107,7 @@ internal struct IoOperation(EventedSocket socket, IoOperationKind kind)
     public Poll<T> Ready<T>(T value, int result)
     {
         Finish();
-        Ready(kind.EventName(), socket.Fd, _polls, result);
+        if (AsyncGenEventSource.Log.IsEnabled()) Ready(kind.EventName(), socket.Fd, _polls, result);
         return Poll<T>.Ready(value);
     }
 

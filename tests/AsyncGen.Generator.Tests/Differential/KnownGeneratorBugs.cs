@@ -10,7 +10,6 @@ internal static class KnownGeneratorBugs
     /// <summary>Generated code that does not compile or computes another result: left out of the generated world.</summary>
     public static readonly IReadOnlyDictionary<string, string> Broken = new Dictionary<string, string>
     {
-        ["P_GuardedTupleElementPropertyReadOnce"] = "generator: a property read under a tuple element is read again by the labels after an awaiting guard (review F2; src/Generator/README.md lists it)",
     };
 
     /// <summary>

@@ -250,6 +250,27 @@ public class SnapshotTests
         """, "RouteFuture");
 
     [Fact]
+    public void Labels_after_an_awaiting_guard_read_properties_under_tuple_elements_once() => Verify("""
+            public sealed class Order { public int Status { get; set; } }
+
+            [PollAsync]
+            public static async Future<string> Route(Order order, int flag, Func<Order, Task<bool>> claim)
+            {
+                switch ((order, flag))
+                {
+                    case ({ Status: > 0 } o, 1) when await claim(o):
+                        return "claimed";
+                    case ({ Status: 1 }, _):
+                        return "open";
+                    case { Item1.Status: 2, Item2: var f }:
+                        return "closed " + f;
+                    default:
+                        return "no order";
+                }
+            }
+        """, "RouteFuture");
+
+    [Fact]
     public void Labels_after_an_awaiting_guard_deconstruct_and_index_once() => Verify("""
             public sealed class Point { public int X, Y; public void Deconstruct(out int x, out int y) => (x, y) = (X, Y); }
 

@@ -511,6 +511,24 @@ public class IoUringDriverTests
         Assert.Equal(driver.Buffers.Populated, driver.Buffers.Available); // every buffer, old and new, came back
     }
 
+    [Fact]
+    public unsafe void Provided_buffers_lie_a_cache_line_apart_beyond_their_size_so_their_first_lines_cover_every_line_of_a_page()
+    {
+        using var executor = IoUringExecutor();
+        var buffers = Driver(executor).Buffers;
+        Assert.Equal(ProvidedBufferRing.BufferSize + 64, ProvidedBufferRing.BufferStride);
+        var lineOffsets = new HashSet<long>();
+        for (int id = 0; id < ProvidedBufferRing.SegmentBuffers; id++)
+        {
+            long address = (long)buffers.Address((ushort)id);
+            // Consecutive buffers of a segment never overlap: each keeps its BufferSize bytes.
+            if (id > 0) Assert.Equal(ProvidedBufferRing.BufferStride, address - (long)buffers.Address((ushort)(id - 1)));
+            lineOffsets.Add(address % 4096 / 64);
+        }
+        // Page-aligned buffers would all start at line 0 of their page (one cache set); these start at each of its 64.
+        Assert.Equal(ProvidedBufferRing.SegmentBuffers, lineOffsets.Count);
+    }
+
     /// <summary>
     /// <paramref name="connections"/> clients send 2 bytes each; each server-side reader takes one byte (arming its
     /// receive), sleeps while the second lands in a provided buffer, then reads it. Returns the bytes read.

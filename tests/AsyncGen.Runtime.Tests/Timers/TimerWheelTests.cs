@@ -98,20 +98,95 @@ public class TimerWheelTests
     }
 
     [Fact]
-    public void A_timer_less_than_64_ms_away_never_cascades_whatever_the_phase()
+    public void A_timer_less_than_128_ms_away_never_cascades_whatever_the_phase()
     {
         var log = new FiringLog();
         var wheel = new TimerWheel(startMs: 0);
         for (int id = 0; id < 1_000; id++)
         {
-            // One timer per millisecond of the clock, each 1–63 ms away: many cross a 64 ms boundary.
-            wheel.Insert(log.Now + 1 + id % 63, log.For(id));
+            // One timer per millisecond of the clock, each 1–127 ms away: many cross a 64 ms boundary.
+            wheel.Insert(log.Now + 1 + id % 127, log.For(id));
             AdvanceTo(wheel, log, log.Now + 1);
         }
-        AdvanceTo(wheel, log, log.Now + 64);
+        AdvanceTo(wheel, log, log.Now + 128);
 
         Assert.Equal(1_000, log.Fired.Count);
         Assert.Equal(0, wheel.Cascaded);
+    }
+
+    [Fact]
+    public void The_next_level_1_slot_moves_into_level_0_in_bounded_steps_before_the_clock_reaches_it()
+    {
+        // 20 timers per millisecond of the level-1 slot [256, 320), inserted at 0 (more than 128 ms away: level 1),
+        // plus, later, one timer for each of those milliseconds filed in level 0 directly.
+        const int perMs = 20;
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        var deadlines = new Dictionary<int, long>();
+        int id = 0;
+        for (int n = 0; n < perMs; n++)
+        {
+            for (long at = 256; at < 320; at++, id++)
+            {
+                wheel.Insert(at, log.For(id));
+                deadlines[id] = at;
+            }
+        }
+        int early = id;
+        long mostPerTurn = 0;
+        for (long now = 1; now < 256; now++)
+        {
+            if (now == 200)
+            {
+                for (long at = 256; at < 320; at++, id++)
+                {
+                    wheel.Insert(at, log.For(id));
+                    deadlines[id] = at;
+                }
+            }
+            long before = wheel.Cascaded;
+            log.Now = now;
+            wheel.Advance(now);
+            mostPerTurn = Math.Max(mostPerTurn, wheel.Cascaded - before);
+        }
+
+        // All of the slot moved before its start, in turns of at most EarlyCascadePerTurn, none before 192 (its
+        // last millisecond would not have fit level 0).
+        Assert.Equal(early, wheel.Cascaded);
+        Assert.InRange(mostPerTurn, 1, TimerWheel.EarlyCascadePerTurn);
+        Assert.Empty(log.Fired);
+        AdvanceTo(wheel, log, 320);
+        Assert.Equal(early, wheel.Cascaded);
+        Assert.Equal(id, log.Fired.Count);
+        Assert.All(log.Fired, f => Assert.Equal(deadlines[f.Id], f.At));
+        // Equal deadlines in insertion order: the ones moved early (smaller ids) before the one filed directly.
+        foreach (var group in log.Fired.GroupBy(f => f.At))
+            Assert.Equal(group.Select(f => f.Id).Order(), group.Select(f => f.Id));
+    }
+
+    [Fact]
+    public void Moving_a_level_1_slot_early_stops_at_the_turns_budget_and_the_rest_moves_when_the_clock_reaches_it()
+    {
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        int count = TimerWheel.EarlyCascadePerTurn * 3;
+        for (int id = 0; id < count; id++) wheel.Insert(256 + id % 64, log.For(id));
+
+        log.Now = 192;
+        wheel.Advance(192); // one turn inside the 64 ms before the slot's start: one budget's worth moves
+        Assert.Equal(TimerWheel.EarlyCascadePerTurn, wheel.Cascaded);
+        log.Now = 256;
+        wheel.Advance(256); // the jump to the start re-files the rest with the slot (firing those due at 256)
+        // Those left in the slot and due at 256 fire from it without a re-filing; every other one was re-filed once.
+        int dueAtStartLeftInSlot = (count - TimerWheel.EarlyCascadePerTurn) / 64;
+        Assert.Equal(count - dueAtStartLeftInSlot, wheel.Cascaded);
+        Assert.Equal(0, wheel.Advance(256));
+        AdvanceTo(wheel, log, 320);
+
+        Assert.Equal(count, log.Fired.Count);
+        Assert.All(log.Fired, f => Assert.Equal(256 + f.Id % 64, f.At));
+        foreach (var group in log.Fired.GroupBy(f => f.At))
+            Assert.Equal(group.Select(f => f.Id).Order(), group.Select(f => f.Id));
     }
 
     [Fact]

@@ -531,6 +531,15 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         if (Sse.IsSupported && target is not null) Sse.Prefetch0((void*)Unsafe.As<T, nint>(ref target));
     }
 
+    /// <summary>As <see cref="PrefetchObject"/>, the first two lines (an object and what was allocated right behind it).</summary>
+    internal static void PrefetchTwoLines(object? target)
+    {
+        if (!Sse.IsSupported || target is null) return;
+        byte* address = (byte*)Unsafe.As<object, nint>(ref target);
+        Sse.Prefetch0(address);
+        Sse.Prefetch0(address + 64);
+    }
+
     /// <summary>The registration in the slot a token names, unchecked (its generation is not compared: only for prefetching).</summary>
     private IoUringRegistration? PrefetchTarget(ulong token)
     {
