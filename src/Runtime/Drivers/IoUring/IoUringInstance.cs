@@ -562,7 +562,9 @@ internal sealed unsafe class IoUringInstance : IParker
         Interlocked.Increment(ref _waitCount);
         _driver.AdvanceTick();
         CoarseClock.Advance(); // completion wakes (in Reap) are stamped with the time after the wait
-        int completions = ReapAtMost(MaxCompletionsPerPark);
+        // A work-stealing worker's own ring is not bounded: its turn shares a large backlog with the other workers
+        // (the backlog rule of src/Runtime/Executors/WorkStealing/README.md), which a bound would hide from it.
+        int completions = ReapAtMost(_workerRing ? int.MaxValue : MaxCompletionsPerPark);
         RuntimeCounters.CountOnCurrent(RuntimeCounter.IoEvents, completions);
         if (AsyncGenEventSource.Log.IsEnabled()) AsyncGenEventSource.Log.EpollWaitReturned(timeoutMs, completions);
         Volatile.Write(ref _notified, 0);
@@ -655,7 +657,8 @@ internal sealed unsafe class IoUringInstance : IParker
     private const uint PrefetchDistance = 1;
 
     /// <summary>
-    /// Completions one <see cref="Park"/> dispatches at most: 64, about 32 round trips of a request-response protocol
+    /// Completions one <see cref="Park"/> of a ring that is not a worker's (a LocalExecutor's, the shared one) dispatches
+    /// at most: 64, about 32 round trips of a request-response protocol
     /// (a receive's completion wakes its reader, a send's usually nobody), as many wakes as the epoll driver's 32
     /// events per wait and fewer than an executor batch polls from the driver queue (<c>LocalExecutor.DriverShare</c>,
     /// 54), so every task one park wakes is polled before the next park. The rest stay in the CQ, and the next park
