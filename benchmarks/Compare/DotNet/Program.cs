@@ -154,8 +154,8 @@ void Measure(string workload, int opsPerIteration, Action iteration)
         (gcEvents is null ? "" : $" heap_mb={F(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0)} {gcEvents.Stop(ops)}"));
 }
 
-// Two warm-up runs (the JIT: after one, part of the timer path still ran instrumented or at tier 0 in the measured
-// run), then one measured run of 100k sleeps; overshoot percentiles in ms, early = sleeps that ended before their
+// At least two warm-up runs (the JIT: after one, part of the timer path still ran instrumented or at tier 0 in the
+// measured run; then on until one compiles nothing), then one measured run of 100k sleeps; overshoot percentiles in ms, early = sleeps that ended before their
 // duration; CPU time of every thread per sleep (spawn, first poll, firing, resume, join): what survives a loaded machine.
 void MeasureTimers()
 {
@@ -165,14 +165,26 @@ void MeasureTimers()
         else if (workStealing is not null) TimerOvershoot.RunAsyncGen(workStealing, run);
         else TimerOvershoot.RunDotNet(run);
     }
-    for (int warmup = 0; warmup < 2; warmup++) RunOnce(new TimerOvershoot.Run());
+    // Then more, until two runs in a row compile no method (one quiet run was followed by 23 compiled methods: the
+    // background compiler had not got to them yet), at most MaxWarmups: 44 methods were still compiled in the measured
+    // run after two (tier-1 promotions of methods called once per run, at load 35), on the executor's thread or
+    // beside it while the sleepers are timed.
+    const int MaxWarmups = 12;
+    for (int warmup = 0, quietRuns = 0; warmup < 2 || (quietRuns < 2 && warmup < MaxWarmups); warmup++)
+    {
+        long before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        RunOnce(new TimerOvershoot.Run());
+        quietRuns = System.Runtime.JitInfo.GetCompiledMethodCount() == before ? quietRuns + 1 : 0;
+    }
     var measured = new TimerOvershoot.Run();
     Settle();
     long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
     var cpuBefore = Environment.CpuUsage.TotalTime;
+    long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
     var clock = Stopwatch.StartNew();
     RunOnce(measured);
     double wallMs = clock.Elapsed.TotalMilliseconds;
+    long jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore;
     double cpuNs = (Environment.CpuUsage.TotalTime - cpuBefore).Ticks * 100.0;
     long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
     var sorted = (long[])measured.OvershootTicks.Clone();
@@ -181,21 +193,26 @@ void MeasureTimers()
     double Percentile(double p) => Ms(sorted[(int)Math.Round(p / 100 * (sorted.Length - 1))]);
     int early = sorted.Count(t => t < 0);
     Report("timers", $"ops={sorted.Length} wall_ms={F(wallMs)} overshoot_p50_ms={F(Percentile(50))} overshoot_p99_ms={F(Percentile(99))} " +
-        $"overshoot_max_ms={F(Ms(sorted[^1]))} overshoot_min_ms={F(Ms(sorted[0]))} early={early} cpu_ns_per_op={F(cpuNs / sorted.Length)} bytes_per_op={F((double)bytes / sorted.Length)}");
+        $"overshoot_max_ms={F(Ms(sorted[^1]))} overshoot_min_ms={F(Ms(sorted[0]))} early={early} cpu_ns_per_op={F(cpuNs / sorted.Length)} bytes_per_op={F((double)bytes / sorted.Length)} " +
+        $"jitted_methods={jitted}");
 }
 
 // Tiered compilation promotes a method to tier 1 on a background thread, in batches, after a 100 ms delay that
 // restarts with every new tier-0 method, so on a loaded machine a fixed warm-up of 250 ms left 100–270 methods to
 // compile inside the measured run of 500 ms (jit_ns_per_op 60–120 ns on spawn_join and ping_pong_channel, measured
 // 2026-11-28 at load 3): CPU time of the JIT thread counted against the runtime. So iterations go on until no method
-// was compiled for JitQuietMs (200: twice that delay), for at most MaxWarmupMs (a method that is compiled in every
-// iteration would otherwise hold the warm-up forever; the report's jitted_methods then says so).
+// was compiled for JitQuietMs, for at most MaxWarmupMs (a method that is compiled in every iteration would otherwise
+// hold the warm-up forever; the report's jitted_methods then says so). JitQuietMs 500: with 200 (twice that delay)
+// 60–80 methods were still compiled in the measured run at load 45, where the background compiler waits for a core.
+// And at least MinIterations: tiered PGO promotes a method after 30 calls at tier 0 and 30 more instrumented, so a
+// method called once per iteration (BlockOn, RunLoop, the spawning machine) reaches tier 1 only after 60 iterations;
+// a quiet window alone ended before that when iterations were long (40–80 methods compiled in the measured run).
 static void WarmUntilJitQuiet(Action iteration, Stopwatch warmup)
 {
-    const int JitQuietMs = 200, MaxWarmupMs = 20_000;
+    const int JitQuietMs = 500, MaxWarmupMs = 20_000, MinIterations = 64;
     long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
     var quiet = Stopwatch.StartNew();
-    while (quiet.ElapsedMilliseconds < JitQuietMs && warmup.ElapsedMilliseconds < MaxWarmupMs)
+    for (int n = 0; (n < MinIterations || quiet.ElapsedMilliseconds < JitQuietMs) && warmup.ElapsedMilliseconds < MaxWarmupMs; n++)
     {
         iteration();
         long now = System.Runtime.JitInfo.GetCompiledMethodCount();

@@ -10,7 +10,8 @@ public abstract partial class Future
     /// </summary>
     /// <remarks>Each poll polls every side that is not done yet, first to last. If a side throws, the other is
     /// cancelled and the exception propagates once its cleanup ended (its <c>finally</c> blocks that await included), as
-    /// <c>await Task.WhenAll</c> over tasks cancelled on the first failure does. A parent cancelled while it awaits the
+    /// <c>await Task.WhenAll</c> over tasks cancelled on the first failure does; a cleanup exception thrown after it is
+    /// counted in <see cref="CancelledCleanup.JoinCleanupFailed"/> and reported as unobserved. A parent cancelled while it awaits the
     /// join waits for both sides' cleanup the same way; disposing the join disposes both sides without waiting.</remarks>
     public static JoinFuture<T1, T2> Join<T1, T2>(IFuture<T1> first, IFuture<T2> second)
     {
@@ -20,7 +21,7 @@ public abstract partial class Future
     }
 
     /// <summary>Runs three futures concurrently within one task and completes with all three results.</summary>
-    /// <remarks>Same rules as <see cref="Join{T1, T2}"/>: the first exception disposes the sides still running.</remarks>
+    /// <remarks>Same rules as <see cref="Join{T1, T2}"/>: the first exception cancels the sides still running.</remarks>
     public static JoinFuture<T1, T2, T3> Join<T1, T2, T3>(IFuture<T1> first, IFuture<T2> second, IFuture<T3> third)
     {
         ArgumentNullException.ThrowIfNull(first);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 
 namespace AsyncGen;
 
@@ -10,7 +9,6 @@ public struct JoinAllFuture<T> : IFuture<T[]>, ICancelInPlace
 {
     private readonly JoinSide<T>[] _sides;
     private JoinCleanup _cleanup;
-    private bool _finished;
 
     internal JoinAllFuture(JoinSide<T>[] sides) => _sides = sides;
 
@@ -18,7 +16,7 @@ public struct JoinAllFuture<T> : IFuture<T[]>, ICancelInPlace
     public Poll<T[]> Poll(ref Context cx)
     {
         if (_cleanup.IsWaiting) return PollCleanup(ref cx);
-        if (_finished) throw new InvalidOperationException("The join was polled after it completed.");
+        if (_cleanup.IsFinished) throw new InvalidOperationException("The join was polled after it completed.");
         bool ready = true;
         try
         {
@@ -27,54 +25,35 @@ public struct JoinAllFuture<T> : IFuture<T[]>, ICancelInPlace
         catch (Exception error)
         {
             _cleanup.Fail(error);
-            CancelSides();
+            _cleanup.Started(CancelSides());
             return PollCleanup(ref cx);
         }
         if (!ready) return Poll<T[]>.Pending;
-        _finished = true;
+        _cleanup.Complete();
         var results = new T[_sides.Length];
         for (int i = 0; i < results.Length; i++) results[i] = _sides[i].TakeResult();
         return Poll<T[]>.Ready(results);
     }
 
     /// <summary>Cancels every future in place: true when a cleanup waits, which polling the join finishes.</summary>
-    public bool CancelInPlace()
-    {
-        if (_cleanup.IsWaiting) return true;
-        if (_finished) return false;
-        CancelSides();
-        if (_cleanup.IsWaiting) return true;
-        _cleanup.End();
-        return false;
-    }
+    public bool CancelInPlace() => _cleanup.ShouldCancel(out bool waits) ? _cleanup.Started(CancelSides()) : waits;
 
-    /// <summary>Disposes (cancels) every future still running, even if one of their disposals throws; a cleanup the join waited for is cut.</summary>
+    /// <summary>
+    /// Disposes (cancels) every future still running, even if one of their disposals throws (the first such exception
+    /// is thrown, the others reported); a cleanup the join waited for is cut.
+    /// </summary>
     public void Dispose()
     {
-        if (_finished && !_cleanup.IsWaiting) return;
-        _finished = true;
-        _cleanup.Drop();
-        ExceptionDispatchInfo? firstError = null;
-        for (int i = 0; i < _sides.Length; i++)
-        {
-            try
-            {
-                _sides[i].Cancel();
-            }
-            catch (Exception error)
-            {
-                firstError ??= ExceptionDispatchInfo.Capture(error);
-            }
-        }
-        firstError?.Throw();
+        if (!_cleanup.StartDispose()) return;
+        for (int i = 0; i < _sides.Length; i++) _cleanup.Drop(ref _sides[i]);
+        _cleanup.End();
     }
 
-    private void CancelSides()
+    private bool CancelSides()
     {
-        _finished = true;
         bool waits = false;
         for (int i = 0; i < _sides.Length; i++) waits |= _cleanup.Cancel(ref _sides[i]);
-        _cleanup.Started(waits);
+        return waits;
     }
 
     private Poll<T[]> PollCleanup(ref Context cx)

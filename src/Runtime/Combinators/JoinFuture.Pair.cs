@@ -11,7 +11,6 @@ public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>, ICancelInPlace
     private JoinSide<T1> _first;
     private JoinSide<T2> _second;
     private JoinCleanup _cleanup;
-    private bool _finished;
 
     internal JoinFuture(JoinSide<T1> first, JoinSide<T2> second)
     {
@@ -23,7 +22,7 @@ public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>, ICancelInPlace
     public Poll<(T1, T2)> Poll(ref Context cx)
     {
         if (_cleanup.IsWaiting) return PollCleanup(ref cx);
-        if (_finished) throw new InvalidOperationException("The join was polled after it completed.");
+        if (_cleanup.IsFinished) throw new InvalidOperationException("The join was polled after it completed.");
         bool ready;
         try
         {
@@ -32,46 +31,28 @@ public struct JoinFuture<T1, T2> : IFuture<(T1, T2)>, ICancelInPlace
         catch (Exception error)
         {
             _cleanup.Fail(error); // thrown once the other side's cleanup ended
-            CancelSides();
+            _cleanup.Started(CancelSides()); // throws it now when no cleanup waits
             return PollCleanup(ref cx);
         }
         if (!ready) return Poll<(T1, T2)>.Pending;
-        _finished = true;
+        _cleanup.Complete();
         return Poll<(T1, T2)>.Ready((_first.TakeResult(), _second.TakeResult()));
     }
 
     /// <summary>Cancels both sides in place: true when a cleanup waits, which polling the join finishes.</summary>
-    public bool CancelInPlace()
-    {
-        if (_cleanup.IsWaiting) return true; // already waiting for a cleanup after a side threw: it ends with that exception
-        if (_finished) return false;
-        CancelSides();
-        if (_cleanup.IsWaiting) return true;
-        _cleanup.End(); // a cleanup's exception surfaces here, as from Dispose
-        return false;
-    }
+    public bool CancelInPlace() => _cleanup.ShouldCancel(out bool waits) ? _cleanup.Started(CancelSides()) : waits;
 
     /// <summary>Cancels every side: running futures are disposed (a cleanup the join waited for is cut), and so are results not handed out.</summary>
     public void Dispose()
     {
-        if (_finished && !_cleanup.IsWaiting) return;
-        _finished = true;
-        _cleanup.Drop();
-        try
-        {
-            _first.Cancel();
-        }
-        finally
-        {
-            _second.Cancel();
-        }
+        if (!_cleanup.StartDispose()) return;
+        _cleanup.Drop(ref _first);
+        _cleanup.Drop(ref _second);
+        _cleanup.End(); // the first exception a disposal threw, once both were disposed
     }
 
-    private void CancelSides()
-    {
-        _finished = true;
-        _cleanup.Started(_cleanup.Cancel(ref _first) | _cleanup.Cancel(ref _second)); // '|': both are cancelled
-    }
+    /// <summary>Cancels both sides in place; true when a cleanup waits.</summary>
+    private bool CancelSides() => _cleanup.Cancel(ref _first) | _cleanup.Cancel(ref _second); // '|': both are cancelled
 
     private Poll<(T1, T2)> PollCleanup(ref Context cx)
     {

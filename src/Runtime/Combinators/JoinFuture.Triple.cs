@@ -12,7 +12,6 @@ public struct JoinFuture<T1, T2, T3> : IFuture<(T1, T2, T3)>, ICancelInPlace
     private JoinSide<T2> _second;
     private JoinSide<T3> _third;
     private JoinCleanup _cleanup;
-    private bool _finished;
 
     internal JoinFuture(JoinSide<T1> first, JoinSide<T2> second, JoinSide<T3> third)
     {
@@ -25,7 +24,7 @@ public struct JoinFuture<T1, T2, T3> : IFuture<(T1, T2, T3)>, ICancelInPlace
     public Poll<(T1, T2, T3)> Poll(ref Context cx)
     {
         if (_cleanup.IsWaiting) return PollCleanup(ref cx);
-        if (_finished) throw new InvalidOperationException("The join was polled after it completed.");
+        if (_cleanup.IsFinished) throw new InvalidOperationException("The join was polled after it completed.");
         bool ready;
         try
         {
@@ -34,53 +33,28 @@ public struct JoinFuture<T1, T2, T3> : IFuture<(T1, T2, T3)>, ICancelInPlace
         catch (Exception error)
         {
             _cleanup.Fail(error);
-            CancelSides();
+            _cleanup.Started(CancelSides());
             return PollCleanup(ref cx);
         }
         if (!ready) return Poll<(T1, T2, T3)>.Pending;
-        _finished = true;
+        _cleanup.Complete();
         return Poll<(T1, T2, T3)>.Ready((_first.TakeResult(), _second.TakeResult(), _third.TakeResult()));
     }
 
     /// <summary>Cancels every side in place: true when a cleanup waits, which polling the join finishes.</summary>
-    public bool CancelInPlace()
-    {
-        if (_cleanup.IsWaiting) return true;
-        if (_finished) return false;
-        CancelSides();
-        if (_cleanup.IsWaiting) return true;
-        _cleanup.End();
-        return false;
-    }
+    public bool CancelInPlace() => _cleanup.ShouldCancel(out bool waits) ? _cleanup.Started(CancelSides()) : waits;
 
     /// <summary>Cancels every side: running futures are disposed (a cleanup the join waited for is cut), and so are results not handed out.</summary>
     public void Dispose()
     {
-        if (_finished && !_cleanup.IsWaiting) return;
-        _finished = true;
-        _cleanup.Drop();
-        try
-        {
-            _first.Cancel();
-        }
-        finally
-        {
-            try
-            {
-                _second.Cancel();
-            }
-            finally
-            {
-                _third.Cancel();
-            }
-        }
+        if (!_cleanup.StartDispose()) return;
+        _cleanup.Drop(ref _first);
+        _cleanup.Drop(ref _second);
+        _cleanup.Drop(ref _third);
+        _cleanup.End();
     }
 
-    private void CancelSides()
-    {
-        _finished = true;
-        _cleanup.Started(_cleanup.Cancel(ref _first) | _cleanup.Cancel(ref _second) | _cleanup.Cancel(ref _third));
-    }
+    private bool CancelSides() => _cleanup.Cancel(ref _first) | _cleanup.Cancel(ref _second) | _cleanup.Cancel(ref _third);
 
     private Poll<(T1, T2, T3)> PollCleanup(ref Context cx)
     {

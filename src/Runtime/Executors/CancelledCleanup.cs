@@ -44,6 +44,7 @@ public static class CancelledCleanup
     private static long s_detached;
     private static long s_detachedFailed;
     private static long s_selectLoserFailed;
+    private static long s_joinCleanupFailed;
     private static long s_running;
     private static readonly Lock s_drainedLock = new();
     private static TaskCompletionSource? s_drained; // under s_drainedLock: completed when Running next reaches 0
@@ -66,6 +67,14 @@ public static class CancelledCleanup
     /// returned the winner's result, and reported the exception through <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/>.
     /// </summary>
     public static long SelectLoserFailed => Interlocked.Read(ref s_selectLoserFailed);
+
+    /// <summary>
+    /// Exceptions of a join's cleanups (<see cref="Future.Join{T1, T2}"/>, its three-way overload, <c>JoinAll</c>)
+    /// thrown after the exception the join throws: the join throws the first, as <c>await Task.WhenAll</c> does, and
+    /// reports each later one through <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (where a <c>Task</c> would
+    /// keep it in its <c>AggregateException</c>).
+    /// </summary>
+    public static long JoinCleanupFailed => Interlocked.Read(ref s_joinCleanupFailed);
 
     /// <summary>
     /// Cleanups of cancelled futures not finished yet, process-wide: detached finally blocks, and aborted tasks whose
@@ -185,6 +194,15 @@ public static class CancelledCleanup
         Interlocked.Increment(ref s_selectLoserFailed);
         long taskId = CoopBudget.CurrentTaskId;
         string name = taskId == 0 ? "cleanup of a Future.Select loser" : $"cleanup of a Future.Select loser (task #{taskId})";
+        RuntimeDiagnostics.ReportUnobserved(taskId, name, error);
+    }
+
+    /// <summary>A join's cleanup threw after the exception the join will throw: reported, since the join throws only one.</summary>
+    internal static void ReportJoinCleanupFailure(Exception error)
+    {
+        Interlocked.Increment(ref s_joinCleanupFailed);
+        long taskId = CoopBudget.CurrentTaskId;
+        string name = taskId == 0 ? "cleanup of a Future.Join side" : $"cleanup of a Future.Join side (task #{taskId})";
         RuntimeDiagnostics.ReportUnobserved(taskId, name, error);
     }
 

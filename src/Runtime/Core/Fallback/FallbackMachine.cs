@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using AsyncGen.Diagnostics;
@@ -21,14 +22,19 @@ namespace AsyncGen.Fallback;
 /// <c>await using</c> whose DisposeAsync does not complete at once), the cleanup after it does not run, unlike a
 /// generated machine's (<see cref="AsyncDisposal"/>): counted in <see cref="FallbackMachines.CleanupAbandoned"/>.
 /// Cancelled in place instead (<see cref="CancelInPlace"/>: by a parent machine, <c>Select</c>, <c>Timeout</c>, a join,
-/// a task abort, <c>CancelAsync</c>), the machine is resumed with that exception once and then polled as usual, so its
-/// <c>finally</c> blocks that await run to their end, as a generated machine's do.</para>
+/// a task abort, <c>CancelAsync</c>), the machine is resumed with that exception and then polled as usual, so its
+/// <c>finally</c> blocks that await run to their end, as a generated machine's do. An await it jumps back to (a loop
+/// around a <c>catch</c> that swallowed the cancellation: a retry loop) is cancelled again, as an <c>async Task</c>'s
+/// awaits that observe its cancelled token throw again, so whoever cancels does not wait for it (review F3): counted
+/// in <see cref="FallbackMachines.CancelledAgain"/>, and abandoned past <see cref="MaxCancelResumptions"/> or on a
+/// callback awaiter (<see cref="FallbackMachines.CleanupAbandoned"/>).</para>
 /// </remarks>
-internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncStateMachine
+internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine, T> where TStateMachine : IAsyncStateMachine
 {
     /// <summary>
-    /// Resumptions a disposal grants a machine that keeps awaiting after being cancelled (a retry loop that catches
-    /// every exception would otherwise never finish); past it the machine is abandoned.
+    /// Resumptions a cancellation grants a machine that keeps awaiting after a catch swallowed it (a retry loop that
+    /// catches every exception would otherwise never finish); past it the machine is abandoned. 64: arbitrary, far
+    /// more than the nested catch blocks a cleanup passes through.
     /// </summary>
     private const int MaxCancelResumptions = 64;
 
@@ -45,6 +51,8 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
     private ExceptionDispatchInfo? _error;
     private bool _cancellingInPlace; // its caller waits for the cleanup: polled on to its end, the cancellation ends it with nothing
     private bool _childCleaning;     // cancelled in place while its child's cleanup waits: polls that cleanup, then resumes
+    private int _cancelledAgain;     // awaits cancelled again after a catch swallowed the cancellation in place
+    private int? _cancelledAt;       // the number of the await the cancellation was last thrown at (AwaitState)
 
     public Poll<T> Poll(ref Context cx)
     {
@@ -70,8 +78,42 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
             }
 
             StateMachine.MoveNext();
-            if (_hasOutcome) return Finish();
+            if (_cancellingInPlace ? !CancelAwaitsPastSwallowedCancellation() : _hasOutcome) return Finish();
         }
+    }
+
+    /// <summary>
+    /// Cancelled in place, the machine suspended again. At an await after the one the cancellation was thrown at (its
+    /// <see cref="AwaitState{TStateMachine}"/> number is higher: a <c>finally</c> or <c>catch</c> block follows its
+    /// <c>try</c>) it is polled on: its cleanup runs to its end. At that await or one before it, the method jumped back
+    /// past a <c>catch</c> that swallowed the cancellation (a retry loop): the await is cancelled again, as an
+    /// <c>async Task</c>'s await that observes its cancelled token throws again, so the loop cannot hold up whoever
+    /// cancels it (a <c>Timeout</c>, a <c>Select</c>) forever. A callback awaiter cannot be cancelled, and a loop that
+    /// swallows every cancellation would never end: past <see cref="MaxCancelResumptions"/> or on a callback awaiter
+    /// the machine is abandoned, as a disposed one is.
+    /// </summary>
+    /// <returns>True when the machine is to be polled on; false when it ended (<see cref="Finish"/> reports how).</returns>
+    private bool CancelAwaitsPastSwallowedCancellation()
+    {
+        while (!_hasOutcome && !_childCleaning && AwaitState<TStateMachine>.Of(in StateMachine) <= _cancelledAt)
+        {
+            if (_child is not { } child || ++_cancelledAgain > MaxCancelResumptions)
+            {
+                _finished = true; // abandoned: its callback (if any) finds a finished machine and resumes nothing
+                FallbackMachines.OnCleanupAbandoned<TStateMachine>();
+                return false;
+            }
+            FallbackMachines.OnCancelledAgain();
+            if (child.CancelInPlace())
+            {
+                _childCleaning = true; // the child's cleanup waits: polled to its end, then the machine resumes
+                return true;
+            }
+            _child = null;
+            _cancelledAt = AwaitState<TStateMachine>.Of(in StateMachine);
+            StateMachine.MoveNext(); // throws the cancellation (or the child's cleanup's exception) at that await
+        }
+        return !_hasOutcome;
     }
 
     /// <summary>
@@ -90,6 +132,7 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
             return false;
         }
         _cancellingInPlace = true;
+        _cancelledAt = AwaitState<TStateMachine>.Of(in StateMachine);
         if (_child.CancelInPlace())
         {
             _childCleaning = true;
@@ -97,16 +140,19 @@ internal struct FallbackMachine<TStateMachine, T> where TStateMachine : IAsyncSt
         }
         _child = null;
         StateMachine.MoveNext(); // throws the cancellation (or the child's cleanup's exception) at the await
-        if (!_hasOutcome) return true;
+        if (CancelAwaitsPastSwallowedCancellation()) return true;
         Finish();
         return false;
     }
 
-    /// <summary>The machine has its outcome: the result, or its exception thrown; cancelled in place, its cancellation ends it with nothing.</summary>
+    /// <summary>
+    /// The machine has its outcome: the result, or its exception thrown; cancelled in place, its cancellation ends it
+    /// with nothing, and so does its abandonment (no outcome).
+    /// </summary>
     private Poll<T> Finish()
     {
         _finished = true;
-        if (_cancellingInPlace && _error?.SourceException is FutureCanceledException) return Poll<T>.Ready(default!);
+        if (_cancellingInPlace && (!_hasOutcome || _error?.SourceException is FutureCanceledException)) return Poll<T>.Ready(default!);
         _error?.Throw();
         return Poll<T>.Ready(_result!);
     }

@@ -41,11 +41,27 @@ public static class FallbackMachines
     /// <summary>
     /// Fallback machines disposed while their cleanup waited on a callback awaiter (a <c>Task</c>, or the
     /// <c>DisposeAsync</c> of an <c>await using</c> that did not complete at once): the compiler's machine can only
-    /// go on when that callback runs, so the cleanup after that await does not run. A generated machine runs it
+    /// go on when that callback runs, so the cleanup after that await does not run. Also machines cancelled in place
+    /// whose catch swallowed the cancellation and that then awaited a callback awaiter, or kept awaiting after 64
+    /// cancellations (see <see cref="CancelledAgain"/>): they are abandoned where they stand. A generated machine runs it
     /// (see <see cref="AsyncDisposal"/>); this counts the weaker path, with the warning event
     /// <c>FallbackCleanupAbandoned</c> (id 101).
     /// </summary>
     public static long CleanupAbandoned => Interlocked.Read(ref s_cleanupAbandoned);
+
+    private static long s_cancelledAgain;
+
+    /// <summary>
+    /// Awaits of fallback machines cancelled in place (by <c>Select</c>, <c>Timeout</c>, a join, a task abort, a parent)
+    /// that were reached after a <c>catch</c> swallowed the <see cref="FutureCanceledException"/> — outside any
+    /// <c>finally</c> or <c>catch</c> block that awaits — and were cancelled again, as an <c>async Task</c>'s awaits
+    /// that observe its cancelled token throw again. A generated machine never runs a catch block on cancellation, so
+    /// a retry loop there simply ends; here each lap counts.
+    /// </summary>
+    public static long CancelledAgain => Interlocked.Read(ref s_cancelledAgain);
+
+    /// <summary>Called by a fallback machine cancelling an await reached past a catch that swallowed its cancellation.</summary>
+    internal static void OnCancelledAgain() => Interlocked.Increment(ref s_cancelledAgain);
 
     /// <summary>Called by a fallback machine's Dispose that stops on a callback awaiter with its cleanup unfinished.</summary>
     internal static void OnCleanupAbandoned<TStateMachine>() where TStateMachine : IAsyncStateMachine

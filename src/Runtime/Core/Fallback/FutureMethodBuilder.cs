@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace AsyncGen.Fallback;
@@ -19,7 +20,7 @@ public struct FutureMethodBuilder<T>
     public Future<T> Task => (Future<T>)_box!;
 
     /// <summary>Stores the state machine without running it (futures are lazy); counted by <see cref="FallbackMachines"/>.</summary>
-    public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
+    public void Start<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
         FallbackMachines.OnStart<TStateMachine>();
         var box = new StateMachineFuture<TStateMachine, T>();
@@ -58,7 +59,7 @@ public struct FutureMethodBuilder
     public Future Task => (Future)_box!;
 
     /// <summary>Stores the state machine without running it (futures are lazy); counted by <see cref="FallbackMachines"/>.</summary>
-    public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
+    public void Start<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
         FallbackMachines.OnStart<TStateMachine>();
         var box = new VoidStateMachineFuture<TStateMachine>();

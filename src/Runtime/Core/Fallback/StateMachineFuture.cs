@@ -1,10 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using AsyncGen.Diagnostics;
 
 namespace AsyncGen.Fallback;
 
 /// <summary>The heap box of a fallback <c>async Future&lt;T&gt;</c> state machine.</summary>
-internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbackBox<T>, IAsyncFrameSource
+internal sealed class StateMachineFuture<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine, T> : Future<T>, IFallbackBox<T>, IAsyncFrameSource
     where TStateMachine : IAsyncStateMachine
 {
     public FallbackMachine<TStateMachine, T> Machine;
@@ -26,7 +27,7 @@ internal sealed class StateMachineFuture<TStateMachine, T> : Future<T>, IFallbac
 }
 
 /// <summary>The heap box of a fallback <c>async Future</c> state machine.</summary>
-internal sealed class VoidStateMachineFuture<TStateMachine> : Future, IFallbackBox<Unit>, IAsyncFrameSource
+internal sealed class VoidStateMachineFuture<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine> : Future, IFallbackBox<Unit>, IAsyncFrameSource
     where TStateMachine : IAsyncStateMachine
 {
     public FallbackMachine<TStateMachine, Unit> Machine;
