@@ -14,8 +14,11 @@
 # parks, unparks (wakes of a blocked worker by another thread), tasks stolen, and cross-ring reads (reads of bytes
 # another worker's ring received: a task stolen away from the ring its receive lives on).
 #
-# WORKERS_VARIANTS="ws2" runs only those variants (of local, ws1, ws2, and ws2b: two workers with the opt-in batched
-# SINGLE_ISSUER | DEFER_TASKRUN rings); the order rotates each round.
+# Default variants: local, ws1, ws2, and ws2a: two workers with the opt-in accepting-ring placement (every receive of a
+# connection on the ring of the worker that accepted it, DriverOptions.ReceiveOnAcceptingRing), measured beside the
+# default placement so that a quiet machine decides between them. WORKERS_VARIANTS="ws2" runs only those variants (of
+# local, ws1, ws2, ws2a, and ws2b: two workers with the opt-in batched SINGLE_ISSUER | DEFER_TASKRUN rings); the order
+# rotates each round.
 # BASELINE_ECHO_DLL=/path/to/EchoServer.dll adds the same three variants of another build (e.g. main before a
 # change: `git worktree add /tmp/base <commit> && dotnet build -c Release /tmp/base/samples/EchoServer -o /tmp/base-echo`)
 # as base-local, base-ws1, base-ws2. Loopback only; 64-byte requests, one outstanding per connection.
@@ -37,14 +40,17 @@ declare -A command=(
   [ws2]="dotnet $out/echo/EchoServer.dll PORT --workers 2"
   # Two workers whose rings are SINGLE_ISSUER | DEFER_TASKRUN with batched waits (opt-in, DriverOptions.BatchedWorkerRings).
   [ws2b]="env ASYNCGEN_IOURING_BATCHED_RINGS=1 dotnet $out/echo/EchoServer.dll PORT --workers 2"
+  # Two workers, each connection's receives on the ring of the worker that accepted it (opt-in, DriverOptions.ReceiveOnAcceptingRing).
+  [ws2a]="env ASYNCGEN_IOURING_ACCEPTING_RING=1 dotnet $out/echo/EchoServer.dll PORT --workers 2"
 )
-variants=(${WORKERS_VARIANTS:-local ws1 ws2})
+variants=(${WORKERS_VARIANTS:-local ws1 ws2 ws2a})
 if [ -n "${BASELINE_ECHO_DLL:-}" ]; then
   command[base-local]="dotnet $BASELINE_ECHO_DLL PORT"
   command[base-ws1]="dotnet $BASELINE_ECHO_DLL PORT --workers 1"
   command[base-ws2]="dotnet $BASELINE_ECHO_DLL PORT --workers 2"
   command[base-ws2b]="env ASYNCGEN_IOURING_BATCHED_RINGS=1 dotnet $BASELINE_ECHO_DLL PORT --workers 2"
-  for variant in ${WORKERS_VARIANTS:-local ws1 ws2}; do variants+=("base-$variant"); done
+  command[base-ws2a]="env ASYNCGEN_IOURING_ACCEPTING_RING=1 dotnet $BASELINE_ECHO_DLL PORT --workers 2"
+  for variant in ${WORKERS_VARIANTS:-local ws1 ws2 ws2a}; do variants+=("base-$variant"); done
 fi
 
 # CPU nanoseconds (/proc/<pid>/task/*/schedstat: nanosecond resolution, where /proc/<pid>/stat's 10 ms ticks are
@@ -165,6 +171,11 @@ done
 [[ " ${variants[*]} " == *" local ws1 ws2 "* ]] && awk '{ for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1]] = kv[2] } c[val["rt"], val["runtime"]] = val["req_per_cpu_s"]; rounds[val["rt"]] = 1 }
   END { printf "# ws2 / local, ws2 / ws1 per round (req per server CPU-s):"
     for (r in rounds) printf " %s %.2f %.2f;", r, (c[r, "local"] > 0 ? c[r, "ws2"] / c[r, "local"] : 0), (c[r, "ws1"] > 0 ? c[r, "ws2"] / c[r, "ws1"] : 0)
+    printf "\n" }' "$results"
+# The same for the accepting-ring placement (ws2a), and ws2a over ws2 (placement against placement), when they ran.
+[[ " ${variants[*]} " == *" ws1 "* && " ${variants[*]} " == *" ws2 "* && " ${variants[*]} " == *" ws2a "* ]] && awk '{ for (f = 1; f <= NF; f++) { split($f, kv, "="); val[kv[1]] = kv[2] } c[val["rt"], val["runtime"]] = val["req_per_cpu_s"]; rounds[val["rt"]] = 1 }
+  END { printf "# ws2a / ws1, ws2a / ws2 per round (req per server CPU-s):"
+    for (r in rounds) printf " %s %.2f %.2f;", r, (c[r, "ws1"] > 0 ? c[r, "ws2a"] / c[r, "ws1"] : 0), (c[r, "ws2"] > 0 ? c[r, "ws2a"] / c[r, "ws2"] : 0)
     printf "\n" }' "$results"
 # With a baseline: each variant over the same variant of the baseline build, round by round (the A/B of a change).
 if [ -n "${BASELINE_ECHO_DLL:-}" ]; then

@@ -546,7 +546,10 @@ internal sealed partial class BodyBuilder
                 target = SpillOperand(invocation.Expression, argumentsAwait, output);
                 break;
         }
-        return target + "(" + WithCallerInfo(SpillArguments(invocation.ArgumentList.Arguments, output), invocation) + ")";
+        // A local function receiving per-iteration variables gets them first, as the unspilled call (BodyRewriter).
+        var copies = factoryName is null ? _rewriter.LocalFunctionCopyArguments(invocation) : [];
+        var arguments = WithCallerInfo(SpillArguments(invocation.ArgumentList.Arguments, output), invocation);
+        return target + "(" + string.Join(", ", copies.Append(arguments).Where(a => a.Length > 0)) + ")";
     }
 
     /// <summary>Spilled <paramref name="arguments"/> followed by the caller information C# computes for <paramref name="call"/> (<see cref="CallerInfoArguments"/>).</summary>
@@ -572,11 +575,20 @@ internal sealed partial class BodyBuilder
                 "test the left operand with an if statement and await the right one inside it)");
         }
         var temp = NewField("spill", "bool", $"value of '{binary.OperatorToken.Text}' around an await");
-        output.Add(Code($"{temp} = {Spill(binary.Left, output)};", binary.Left));
+        var isAnd = binary.IsKind(SyntaxKind.LogicalAndExpression);
+        var left = Spill(binary.Left, output);
         var right = new List<Stmt>();
         right.Add(Code($"{temp} = {Spill(binary.Right, right)};", binary.Right));
-        var condition = binary.IsKind(SyntaxKind.LogicalAndExpression) ? temp : "!" + temp;
-        output.Add(new IfStmt(condition, BodySyntax.Line(binary), Block(right), null));
+        if (binary.Left.DescendantNodesAndSelf().Any(n => n is SingleVariableDesignationSyntax))
+        {
+            // `o is int n && n > await x`: the branch tests the left itself, so that its pattern variables are
+            // definitely assigned inside it as C# has them on the right (a stored bool would lose that: CS0165).
+            output.Add(Code($"{temp} = {(isAnd ? "false" : "true")};", binary.Left));
+            output.Add(new IfStmt(isAnd ? left : $"!({left})", BodySyntax.Line(binary), Block(right), null));
+            return temp;
+        }
+        output.Add(Code($"{temp} = {left};", binary.Left));
+        output.Add(new IfStmt(isAnd ? temp : "!" + temp, BodySyntax.Line(binary), Block(right), null));
         return temp;
     }
 
@@ -787,7 +799,9 @@ internal sealed partial class BodyBuilder
             throw new UnsupportedConstructException(access, "an await inside a null-conditional access ('?.') on this receiver");
         var receiver = NewValueField("spill", receiverType, access.Expression, "receiver of '?.' around an await");
         output.Add(Code($"{receiver} = {Spill(access.Expression, output)};", access.Expression));
-        var value = receiverType.IsValueType ? receiver + ".Value" : receiver; // a nullable struct
+        // A nullable struct, known not null here: GetValueOrDefault() as C#'s own lowering, since '.Value' on a field
+        // read after the await's label gets nullable warning CS8629 at the user's line (the analysis forgets the test).
+        var value = receiverType.IsValueType ? receiver + ".GetValueOrDefault()" : receiver;
         string? result = null;
         if (!discard)
         {

@@ -188,6 +188,12 @@ internal sealed partial class BodyBuilder
     /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>
     private void BuildUsing(SyntaxNode origin, VariableDeclarationSyntax? declaration, ExpressionSyntax? expression, List<StatementSyntax> body, List<Stmt> output, bool isAwait = false)
     {
+        if (origin is UsingStatementSyntax && _variables.ScopeClosureOf(origin) is { } closure)
+        {
+            // Its variables captured by lambdas inside a loop: this run's own (see BuildBlock).
+            output.Add(Code($"{closure.Field} = new {closure.Type}(); // this run's variables captured by lambdas", origin));
+            _enteredScopes.Add(origin);
+        }
         var resources = new List<(string Access, ITypeSymbol Type, SyntaxNode Origin)>();
         if (declaration is not null)
         {

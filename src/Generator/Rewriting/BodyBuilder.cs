@@ -212,6 +212,10 @@ internal sealed partial class BodyBuilder
                 output.Add(new LabelStmt(_labels.NameOf(labeled.Identifier.ValueText)));
                 BuildStatement(labeled.Statement, output);
                 break;
+            case LockStatementSyntax @lock when !ContainsAwait(@lock.Statement):
+                // C# rejects an await only in the body (CS1996): one in the locked expression runs before the lock is taken.
+                output.Add(Code($"lock ({Spill(@lock.Expression, output)})\n{_rewriter.Rewrite(@lock.Statement)}", @lock));
+                break;
             case LockStatementSyntax or UnsafeStatementSyntax or FixedStatementSyntax:
                 // C# rejects these too (CS1996, CS4004) at the await: point at the same node.
                 throw new UnsupportedConstructException(BodySyntax.OwnAwaits(statement).First(), Describe(statement));

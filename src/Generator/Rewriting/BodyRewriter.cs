@@ -383,6 +383,21 @@ internal sealed class BodyRewriter(
             ? base.VisitAwaitExpression(node)
             : throw new UnsupportedConstructException(node, "an await in this position (await the value into a local first)");
 
+    /// <summary>
+    /// The per-iteration variables a call of a local function of the body passes first (see
+    /// <see cref="VariableTable.LocalFunctionCopies"/>): the current ones, fields in the body and parameters inside a
+    /// lambda; empty for any other call. The spilled form of a call whose arguments await passes them too.
+    /// </summary>
+    public IReadOnlyList<string> LocalFunctionCopyArguments(InvocationExpressionSyntax node)
+    {
+        if (node.Expression is not SimpleNameSyntax || model.GetSymbolInfo(node).Symbol is not IMethodSymbol { MethodKind: MethodKind.LocalFunction } function)
+            return [];
+        var copies = variables.LocalFunctionCopies(function);
+        if (copies.Count == 0) return [];
+        var nested = BodySyntax.IsInsideNestedFunction(node, body);
+        return copies.Select(c => nested ? c.Name : c.Value).ToList();
+    }
+
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {
         // nameof(local) would name the field; it is a constant, so write the constant.
@@ -391,12 +406,9 @@ internal sealed class BodyRewriter(
             return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
         var rewritten = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
         rewritten = rewritten.WithArgumentList(WithCallerInfo(node, rewritten.ArgumentList));
-        if (node.Expression is SimpleNameSyntax && model.GetSymbolInfo(node).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function &&
-            variables.LocalFunctionCopies(function) is { Count: > 0 } copies)
+        if (LocalFunctionCopyArguments(node) is { Count: > 0 } copies)
         {
-            // The local function's per-iteration variables: the current ones (fields in the body, parameters inside a lambda).
-            var nested = BodySyntax.IsInsideNestedFunction(node, body);
-            var passed = copies.Select(c => Argument(ParseExpression(nested ? c.Name : c.Value)));
+            var passed = copies.Select(c => Argument(ParseExpression(c)));
             rewritten = rewritten.WithArgumentList(rewritten.ArgumentList.WithArguments(
                 SeparatedList(passed.Concat(rewritten.ArgumentList.Arguments), Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), copies.Count + rewritten.ArgumentList.Arguments.Count - 1))));
         }
@@ -666,7 +678,14 @@ internal sealed class BodyRewriter(
             return ParseStatement(jumps.GotoSection(node, @switch, section)).WithTriviaFrom(node);
         }
         if (node.IsKind(SyntaxKind.GotoStatement) && jumps.IsGuardedByAwaitingFinally(node))
-            throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits");
+        {
+            // Like break and continue: the awaiting finally blocks between the goto and its label run first (innermost
+            // first), then the goto, from where each finally block continues (every user label is in the same method).
+            if (model.GetSymbolInfo(node.Expression!).Symbol is not ILabelSymbol { DeclaringSyntaxReferences.Length: 1 } label ||
+                label.DeclaringSyntaxReferences[0].GetSyntax() is not LabeledStatementSyntax target)
+                throw new UnsupportedConstructException(node, "'goto' inside a try block whose finally awaits, to a label the generator cannot find");
+            return ParseStatement(jumps.GotoLabel(node, target, labels.NameOf(label.Name))).WithTriviaFrom(node);
+        }
         return base.VisitGotoStatement(node);
     }
 

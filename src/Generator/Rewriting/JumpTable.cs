@@ -61,6 +61,10 @@ internal sealed class JumpTable(MachineFields fields, string resultType, string 
     public string GotoSection(StatementSyntax node, SyntaxNode @switch, int section) =>
         Through(Crossed(node, @switch), $"goto {GeneratedNames.SwitchCaseLabel(_flattened[@switch].Break, section)};");
 
+    /// <summary>The goto that <c>goto label</c> at <paramref name="node"/> becomes: through the awaiting finally blocks it leaves, to <paramref name="labelName"/>.</summary>
+    public string GotoLabel(StatementSyntax node, LabeledStatementSyntax label, string labelName) =>
+        Through(Crossed(node, label), $"goto {labelName};");
+
     /// <summary>
     /// The exit (its number in <paramref name="entered"/>'s branch field) that the finally block of
     /// <paramref name="entered"/> takes when Dispose entered it: on, through the awaiting finally blocks around its try

@@ -189,6 +189,10 @@ internal sealed class VariableTable
                 }
                 else if (captured.Contains(symbol))
                 {
+                    // C# gives each entry of a catch clause its own exception variable; the method's closure has one.
+                    if (declaration is CatchDeclarationSyntax && IsInsideLoop(declaration.Parent!, body))
+                        throw new UnsupportedConstructException(declaration,
+                            $"a lambda capturing the catch variable '{symbol.Name}' in a loop that awaits (each time the catch runs C# gives it a new variable, the machine would share one: copy it into a local of the catch block, 'var error = {symbol.Name};', and capture that)");
                     var member = GeneratedNames.Escaped(names.Allocate(symbol.Name));
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
                     _access[symbol] = Typed(GeneratedNames.ClosureMember(member));
@@ -244,7 +248,8 @@ internal sealed class VariableTable
         if (test is not null) return awaits.Any(a => loop!.Span.Contains(a.Span)) ? test : null;
         var scope = BodySyntax.Scope(declaration);
         if (scope is SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch }) scope = @switch;
-        return scope is BlockSyntax or SwitchStatementSyntax && IsInsideLoop(scope, body) && awaits.Any(a => scope.Span.Contains(a.Span))
+        // A using statement's variables are new each time it runs, like a block's (a for header's are not: one per loop).
+        return scope is BlockSyntax or SwitchStatementSyntax or UsingStatementSyntax && IsInsideLoop(scope, body) && awaits.Any(a => scope.Span.Contains(a.Span))
             ? scope
             : null;
     }

@@ -101,6 +101,8 @@ internal static class DriverFactory
                     driver.SimulateSingleIssuerRefused = options.SimulateIoUringSingleIssuerRefused;
                     driver.BatchedWorkerRings = options.BatchedWorkerRings
                         || Environment.GetEnvironmentVariable(DriverOptions.BatchedWorkerRingsVariable) == "1";
+                    driver.ReceiveOnAcceptingRing = options.ReceiveOnAcceptingRing
+                        || Environment.GetEnvironmentVariable(DriverOptions.ReceiveOnAcceptingRingVariable) == "1";
                     return driver;
                 }
                 ReportFallback(kind, IoDriverKind.Epoll, IoUringUnavailable(errno));

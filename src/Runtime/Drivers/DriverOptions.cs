@@ -17,6 +17,9 @@ public sealed class DriverOptions
     /// <summary>The environment variable that turns <see cref="BatchedWorkerRings"/> on for every executor when it is <c>1</c>.</summary>
     public const string BatchedWorkerRingsVariable = "ASYNCGEN_IOURING_BATCHED_RINGS";
 
+    /// <summary>The environment variable that turns <see cref="ReceiveOnAcceptingRing"/> on for every executor when it is <c>1</c>.</summary>
+    public const string ReceiveOnAcceptingRingVariable = "ASYNCGEN_IOURING_ACCEPTING_RING";
+
     /// <summary>The default options: <see cref="IoDriverKind.Auto"/>.</summary>
     public static DriverOptions Default { get; } = new();
 
@@ -36,6 +39,16 @@ public sealed class DriverOptions
     /// (before 6.1) or the minimum wait (before 6.12) keeps unbatched rings, reported by the <c>AsyncGen</c> event source.
     /// </summary>
     public bool BatchedWorkerRings { get; init; }
+
+    /// <summary>
+    /// io_uring under a work-stealing executor with two or more workers: an accepted socket's receives live on the ring
+    /// of the worker that accepted it, whichever worker polls it first, so the connections stay on one busy ring and
+    /// another worker takes a share of them only when that ring's backlog outgrows one worker. Off by default (or
+    /// <see cref="ReceiveOnAcceptingRingVariable"/>): on the loaded development machine two workers served fewer
+    /// requests per CPU-second with it than with the default, where the first worker to poll a socket decides
+    /// (src/Runtime/Executors/WorkStealing/README.md, "Which ring a socket lives on").
+    /// </summary>
+    public bool ReceiveOnAcceptingRing { get; init; }
 
     /// <summary>
     /// Tests only: io_uring setup fails with this errno (ENOSYS, EPERM…) as if the kernel refused it, so the fallback

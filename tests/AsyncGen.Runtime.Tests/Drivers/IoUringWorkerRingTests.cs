@@ -183,6 +183,67 @@ public class IoUringWorkerRingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void With_accepting_ring_placement_a_socket_receives_on_the_ring_of_the_worker_that_accepted_it(bool accepting)
+    {
+        // Driven by hand: worker 0 accepts the connection, worker 1 polls it first (as when it steals a burst of new
+        // connections' tasks). With DriverOptions.ReceiveOnAcceptingRing the receive is armed on ring 0, left in its SQ
+        // for worker 0 (a forwarded submit, no foreign enter), and only ring 0 delivers the bytes; without it, on ring 1.
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        using (driver)
+        {
+            driver!.ReceiveOnAcceptingRing = accepting;
+            Assert.True(driver.TryCreateWorkerRings(2));
+            using var listener = Listening();
+            var listening = Assert.IsType<IoUringRegistration>(driver.Register(listener, connecting: false));
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(listener.LocalEndPoint!);
+            using var woken = new ThreadSignal();
+            var worker0 = new WorkerThread(driver, 0);
+            var worker1 = new WorkerThread(driver, 1);
+            Socket? server = null;
+            IoUringRegistration? registration = null;
+            try
+            {
+                worker0.Run(() =>
+                {
+                    Socket? accepted = null;
+                    for (int i = 0; i < 3000 && !listening.TryAccept(listener, woken.Waker, out accepted); i++) driver.Park(10);
+                    server = Assert.IsType<Socket>(accepted);
+                });
+                server!.Blocking = false;
+                long forwarded = driver.ForwardedSubmitCount;
+                worker1.Run(() =>
+                {
+                    registration = Assert.IsType<IoUringRegistration>(driver.Register(server, connecting: false));
+                    Assert.False(registration.TryReceive(server, new byte[64], woken.Waker, out _));
+                });
+                Assert.Equal(accepting ? 1 : 0, driver.AcceptingRingPlacementCount);
+                Assert.Equal(accepting ? 1 : 0, driver.ForwardedSubmitCount - forwarded); // the receive, left for worker 0
+
+                client.Send("ping"u8);
+                (accepting ? worker0 : worker1).Run(() => ParkUntil(driver, () => registration!.HeldBuffers > 0));
+                Assert.True(woken.Wait(TimeSpan.FromSeconds(30)));
+                var buffer = new byte[64];
+                int received = 0;
+                worker1.Run(() => Assert.True(registration!.TryReceive(server, buffer, woken.Waker, out received)));
+                Assert.Equal("ping"u8.ToArray(), buffer[..received]);
+                Assert.Equal(accepting ? 1 : 0, driver.CrossRingReadCount); // ring 0's bytes read on worker 1
+                Assert.Equal(0, driver.ForeignRingSubmitCount);
+            }
+            finally
+            {
+                worker0.Dispose();
+                worker1.Dispose();
+                registration?.Deregister();
+                listening.Deregister();
+                server?.Dispose();
+            }
+        }
+    }
+
     /// <summary>A TCP socket listening on a loopback port the system picks (backlog as <see cref="Socket.Listen(int)"/>).</summary>
     private static Socket Listening(int backlog = int.MaxValue)
     {
@@ -891,6 +952,124 @@ public class IoUringWorkerRingTests
         bool all = true;
         foreach (var handle in handles) all &= await handle;
         return all;
+    }
+
+    [Fact]
+    public void A_turn_of_a_workers_own_ring_that_leaves_half_a_queue_of_tasks_waiting_wakes_the_other_worker()
+    {
+        // Every receive lives on the ring of the worker that accepted the connections (ReceiveOnAcceptingRing). That
+        // worker is held in a task (the gate) while all the bytes arrive, so its next turn of its ring wakes as many
+        // readers as its ring has provided buffers to start with (128, ProvidedBufferRing; the others' receives end with
+        // ENOBUFS and are re-armed as buffers come back): what it shares into its stealable queue (LocalQueue.Half), and
+        // the bar of the rule. The other worker sleeps in its
+        // own ring, which nothing else wakes; only the backlog rule wakes it to take a share. Each reader, once it has
+        // its byte, blocks its worker until a reader ran on another thread, so the gate's worker cannot drain its queue
+        // before the woken worker steals from it (without the rule every reader ran on the gate's worker: mutation
+        // check by hand). Not asserted: a counted unpark (the other worker is on the sleeper list but may not have
+        // blocked yet, and such a wake is not counted) or a steal (should the gate move to the other worker between
+        // polls, readers it accepted there are that worker's own).
+        const int connections = 300;
+        using var executor = new WorkStealingExecutor(workerCount: 2,
+            new DriverOptions { Driver = IoDriverKind.IoUring, ReceiveOnAcceptingRing = true });
+        using var listener = Loopback.Listen(backlog: 2 * connections);
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < connections; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                client.Connect(listener.LocalEndPoint);
+            }
+            var gate = new BacklogGate(listener, connections);
+            _ = executor.Spawn(gate);
+            Assert.True(gate.Entered.Wait(s_limit), "the gate never closed");
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref gate.Polled) == connections && executor.Idle.Unparked == 1, s_limit),
+                "the readers did not all wait with the other worker asleep");
+            gate.GiveUpAt = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            foreach (var client in clients) client.Send("x"u8);
+            gate.Sent.Set();
+            Assert.True(SpinWait.SpinUntil(() => Enumerable.Range(0, connections).All(i => Volatile.Read(ref gate.Threads[i]) != 0), s_limit), "a reader never read its byte");
+            Assert.False(gate.GaveUp, "no reader ran on the other worker while the gate's worker was blocked");
+            Assert.Contains(gate.Threads, thread => thread != gate.GateThread);
+            Assert.Equal(connections, Uring(executor).AcceptingRingPlacementCount);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Accepts every connection (all queued before its first poll, so it accepts them on one worker), spawns a reader
+    /// for each, yields until its worker's turns have submitted their receives, then blocks its worker until
+    /// <see cref="Sent"/>.
+    /// </summary>
+    private sealed class BacklogGate(AsyncTcpListener listener, int connections) : IFuture<Unit>
+    {
+        private readonly List<AsyncTcpStream> _streams = [];
+        private AcceptFuture _accept;
+        private bool _accepting;
+        private int _yields;
+
+        public readonly int[] Threads = new int[connections];
+        public readonly ManualResetEventSlim Entered = new();
+        public readonly ManualResetEventSlim Sent = new();
+        public int Polled;
+        public int GateThread;
+        public DateTime GiveUpAt = DateTime.MaxValue;
+        public volatile bool GaveUp;
+
+        public Poll<Unit> Poll(ref Context cx)
+        {
+            while (_streams.Count < connections)
+            {
+                if (!_accepting)
+                {
+                    _accept = listener.AcceptAsync();
+                    _accepting = true;
+                }
+                var accepted = _accept.Poll(ref cx);
+                if (accepted.IsPending) return Poll<Unit>.Pending;
+                _accepting = false;
+                _streams.Add(accepted.Value);
+                if (_streams.Count == connections)
+                {
+                    for (int i = 0; i < connections; i++) Executor.Spawn(ReadOne(_streams[i], this, i));
+                }
+            }
+            // Two rounds of the worker's Maintain (every 61 ticks): the receives its readers queued are submitted.
+            if (_yields++ < 2 * 61)
+            {
+                cx.Waker.Wake();
+                return Poll<Unit>.Pending;
+            }
+            GateThread = Environment.CurrentManagedThreadId;
+            Entered.Set();
+            if (!Sent.Wait(s_limit)) throw new TimeoutException("the bytes were never sent");
+            return Poll<Unit>.Ready(default);
+        }
+    }
+
+    private static async Future ReadOne(AsyncTcpStream stream, BacklogGate gate, int index)
+    {
+        using (stream)
+        {
+            Interlocked.Increment(ref gate.Polled);
+            Assert.Equal(1, await stream.ReadAsync(new byte[1]));
+            int thread = Environment.CurrentManagedThreadId;
+            Volatile.Write(ref gate.Threads[index], thread);
+            // One deadline for all of them: without a second worker they would otherwise wait one after the other.
+            while (!gate.Threads.Any(other => other != 0 && other != gate.GateThread))
+            {
+                if (DateTime.UtcNow > gate.GiveUpAt)
+                {
+                    gate.GaveUp = true;
+                    break;
+                }
+                Thread.Sleep(1);
+            }
+        }
     }
 
     [Fact]

@@ -71,6 +71,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private readonly Stack<int> _freeSlots = new();
     private int _slotCount;
     private int _registrations;            // registered and not deregistered (guarded by _slabLock)
+    private readonly Dictionary<int, IoUringInstance> _acceptedOn = []; // accepted fd → its accepter's worker ring, until registered (guarded by _slabLock)
+    private long _acceptingRingPlacements; // registrations given their accepter's ring (guarded by _slabLock)
     private int _lingering;                // deregistered, waiting for their last completion (guarded by _slabLock)
     private int _tick;
     private long _starvedCount;
@@ -271,6 +273,18 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// <summary>Worker rings are asked for SINGLE_ISSUER | DEFER_TASKRUN and batched waits (<see cref="DriverOptions.BatchedWorkerRings"/>); set before <see cref="TryCreateWorkerRings"/>.</summary>
     internal bool BatchedWorkerRings { get; set; }
 
+    /// <summary>Sockets whose receives were placed on the ring of the worker that accepted them (<see cref="ReceiveOnAcceptingRing"/>).</summary>
+    internal long AcceptingRingPlacementCount
+    {
+        get
+        {
+            lock (_slabLock) return _acceptingRingPlacements;
+        }
+    }
+
+    /// <summary>An accepted socket's receives go to its accepter's ring (<see cref="DriverOptions.ReceiveOnAcceptingRing"/>, <see cref="NoteAccepted"/>).</summary>
+    internal bool ReceiveOnAcceptingRing { get; set; }
+
     /// <summary>
     /// How many worker rings asked for batched waits (<see cref="BatchedWorkerRings"/>) run without them: the kernel refused IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN
     /// (before 6.1), or lacks IORING_FEAT_MIN_TIMEOUT (before 6.12). There the kernel interrupts a worker for each
@@ -441,12 +455,28 @@ internal sealed unsafe class IoUringDriver : IIoDriver
         {
             int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : NewSlot();
             int generation = ++_generations[slot];
+            IoUringInstance? home = null;
+            if (_acceptedOn.Count != 0 && _acceptedOn.Remove(fd, out home)) _acceptingRingPlacements++;
             var registration = new IoUringRegistration(this, slot, generation, owner, fd,
-                socket.SocketType == SocketType.Stream, connecting);
+                socket.SocketType == SocketType.Stream, connecting, home);
             Volatile.Write(ref _slots[slot], registration);
             _registrations++;
             return registration;
         }
+    }
+
+    /// <summary>
+    /// Accept, on the thread taking <paramref name="fd"/> from a listener, with <see cref="ReceiveOnAcceptingRing"/> and
+    /// more than one worker ring: remembers the accepting worker's ring as the socket's home, where its receives will
+    /// live whichever worker first polls it. Without it a worker that steals a burst of new connections' first polls
+    /// arms their receives on its own ring (src/Runtime/Executors/WorkStealing/README.md, "Which ring a socket lives
+    /// on"). Counted: <see cref="AcceptingRingPlacementCount"/>. Keyed by fd: an entry left by a socket closed
+    /// unregistered is a hint for the next socket given that number, never more.
+    /// </summary>
+    internal void NoteAccepted(int fd)
+    {
+        if (!ReceiveOnAcceptingRing || _workerInstances.Length < 2 || OwnInstance is not { } own) return;
+        lock (_slabLock) _acceptedOn[fd] = own;
     }
 
     private int NewSlot()

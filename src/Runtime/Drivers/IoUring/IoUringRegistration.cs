@@ -106,12 +106,14 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     private bool _pollWriteArmed;
 
     private ulong _fileTables;             // the rings whose file table holds this socket at entry Slot (IoUringInstance.FileTableBit)
+    private readonly IoUringInstance? _home; // the accepting worker's ring, where every receive is armed (IoUringDriver.NoteAccepted)
 
     internal IoUringRegistration(IoUringDriver driver, int slot, int generation, SafeHandle owner, int fd,
-        bool stream, bool connecting)
+        bool stream, bool connecting, IoUringInstance? home = null)
         : base(driver, owner, fd)
     {
         _driver = driver;
+        _home = home;
         Slot = slot;
         Generation = generation;
         _stream = stream;
@@ -204,7 +206,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         _receivePausing = false;
         _receiveLimited = _driver.ReceiveLimitSupported;
         _inflight++;
-        _receiveOn = QueueNamingSocket(new Sqe
+        _receiveOn = QueueNamingSocket(_home ?? _driver.CurrentInstance, new Sqe
         {
             Opcode = IoUringNative.OpRecv,
             Flags = IoUringNative.SqeBufferSelect,
@@ -228,10 +230,11 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
     /// once no unsubmitted SQE names it, so an SQE naming it never reaches another socket or an empty entry. A ring without a table, a slot beyond it, or the linger duplicate after
     /// Deregister: the fd, as before.
     /// </summary>
-    private IoUringInstance QueueNamingSocket(Sqe sqe)
+    private IoUringInstance QueueNamingSocket(Sqe sqe) => QueueNamingSocket(_driver.CurrentInstance, sqe);
+
+    private IoUringInstance QueueNamingSocket(IoUringInstance instance, Sqe sqe)
     {
         Debug.Assert(_guard.IsHeld);
-        var instance = _driver.CurrentInstance;
         int fd = sqe.Fd;
         ulong table = instance.FileTableBit;
         if (table != 0 && fd == Fd && !_released
@@ -471,6 +474,7 @@ internal sealed unsafe class IoUringRegistration : IoRegistration
         {
             _guard.Exit();
         }
+        _driver.NoteAccepted(fd);
         accepted = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
         return true;
     }

@@ -158,10 +158,23 @@ internal sealed class Worker
     /// Whether what a driver turn woke is worth waking another worker for (tokio notifies after every turn that woke
     /// more than one task, because one worker does all of the I/O). With a ring per worker the I/O a turn reaped is
     /// this worker's own — the completions of its own connections' requests — and another worker has its own ring to
-    /// serve: it gets these tasks by stealing when it runs out, not by a wake-up. Fired timers are everyone's.
+    /// serve: it gets these tasks by stealing when it runs out, not by a wake-up, unless they outgrow this worker
+    /// (<see cref="OutgrowsOneWorker"/>). Fired timers are everyone's.
     /// </summary>
     private bool WakesAreShared(long timersFiredBefore) =>
-        OwnRing is null || Counters.Read(RuntimeCounter.TimersFired) != timersFiredBefore;
+        OwnRing is null || Counters.Read(RuntimeCounter.TimersFired) != timersFiredBefore || OutgrowsOneWorker;
+
+    /// <summary>
+    /// After a turn of this worker's own ring: at least <see cref="LocalQueue.Half"/> tasks waiting here — what one
+    /// turn shares into the stealable queue (<see cref="ShareDriverWoken"/>), over two <see cref="GlobalQueueInterval"/>s
+    /// of polls, so the worker cannot run them before its next turns bring more. Its ring then delivers faster than one
+    /// worker runs, and another worker is worth a wake-up even though these are this worker's own connections (before,
+    /// a ring's I/O never woke anyone: a second worker on a machine with a free core never helped an overloaded ring).
+    /// Higher than tokio's "more than one task": a task taken from here reads bytes this ring received (a cross-ring
+    /// read) and its next completion sends it back; with every connection on one ring a bar of 61 woke the other worker
+    /// after most turns that followed a short dry spell (design note, "Waking workers").
+    /// </summary>
+    private bool OutgrowsOneWorker => Queue.Count + _driverWoken.Count >= LocalQueue.Half;
 
     private ITaskCell? NextTask()
     {
@@ -205,6 +218,7 @@ internal sealed class Worker
             _inDriver = false;
         }
         ShareDriverWoken();
+        if (ShouldNotifyOthers && OutgrowsOneWorker) Executor.NotifyParked();
         return NextTask();
     }
 
