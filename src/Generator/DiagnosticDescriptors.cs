@@ -52,6 +52,11 @@ internal static class DiagnosticDescriptors
         "This call of '{0}' runs through the fallback builder: {1}; {2}",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor PatternReadDiffers = Create(
+        "AG0010", "A switch around an awaiting guard reads a value other than C# does",
+        "In '{1}', {0}; if the getter has side effects or its value changes, copy the values into locals and switch on those",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
         new(id, title, message, Category, severity, isEnabledByDefault: true,
             helpLinkUri: $"https://github.com/asyncgen/asyncgen/blob/main/docs/rules/{id}.md");

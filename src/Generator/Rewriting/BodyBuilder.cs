@@ -517,6 +517,9 @@ internal sealed partial class BodyBuilder
 
     private readonly List<PatternReads> _patternReads = new();
 
+    /// <summary>The reads of the switches' patterns that differ from C#'s (AG0010), each at its label's pattern.</summary>
+    public IEnumerable<(SyntaxNode Node, string Difference)> PatternReadDifferences => _patternReads.SelectMany(r => r.Differences);
+
     /// <summary>
     /// The properties a switch's patterns read once across its awaiting guards (<see cref="PatternReads"/>), with
     /// the statements that start each run of the switch with none read.

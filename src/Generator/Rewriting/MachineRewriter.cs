@@ -54,7 +54,9 @@ internal static class MachineRewriter
                 SynthesizedDelegates = builder.SynthesizedDelegates.Declarations.ToEquatableArray(),
                 ScopeClosures = variables.ScopeClosures.Select(c => new ScopeClosureSpec(c.Type, c.Field, c.Fields.ToEquatableArray())).ToEquatableArray(),
             };
-            return new MachineResult(machine, EquatableArray<DiagnosticInfo>.Empty);
+            return new MachineResult(machine, builder.PatternReadDifferences
+                .Select(d => DiagnosticInfo.Create(DiagnosticDescriptors.PatternReadDiffers, d.Node.GetLocation(), d.Difference, method.Name))
+                .ToEquatableArray());
         }
         catch (UnsupportedConstructException unsupported)
         {

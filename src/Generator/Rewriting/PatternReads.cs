@@ -39,6 +39,15 @@ internal sealed class PatternReads
         _rewriter = rewriter;
     }
 
+    /// <summary>
+    /// The reads that may be made other than C# makes them (AG0010, at the pattern): a ref struct read again by each
+    /// label, or a read that C#'s decision DAG may skip because a test written after it is answered by the labels
+    /// before (<c>{ Spare: 4 } or { Level: 1 }</c> after a label that tested <c>Level</c>).
+    /// </summary>
+    public IReadOnlyList<(SyntaxNode Node, string Difference)> Differences => _differences;
+
+    private readonly List<(SyntaxNode Node, string Difference)> _differences = new();
+
     /// <summary>The statements that start each run of the switch: nothing is read yet.</summary>
     public IEnumerable<string> Resets => _shared.Values.Select(s => $"{s.Read} = false;");
 
@@ -92,6 +101,7 @@ internal sealed class PatternReads
                         if (shared.Add(owner)) changed = true;
             }
         }
+        reads.FindDifferences(patterns, sites, awaits, eachApart, shared, unkept);
         foreach (var site in all)
         {
             if (!shared.Contains(site.Key) || reads._shared.ContainsKey(site.Key)) continue;
@@ -105,6 +115,61 @@ internal sealed class PatternReads
         }
         return reads;
     }
+
+    /// <summary>
+    /// The reads the plan cannot make as C# does, each reported once at its label's pattern. A ref struct (or pointer)
+    /// that more than one label reads cannot be kept, so each label reads it again. A label tested as a condition
+    /// reads in the order written, where C#'s DAG, which knows what the labels before it tested, may drop a read (or a
+    /// whole label) once a test written after it is answered: that can happen when the label reads a value before a
+    /// test of a value an earlier label read, unless the first read is on the way to the second (<c>A</c> of
+    /// <c>A.B</c>, a Deconstruct call, a list's length) or every earlier label that read the second read the first
+    /// before it (so it is read already whenever C# knows the answer).
+    /// </summary>
+    private void FindDifferences(IReadOnlyList<PatternSyntax?> patterns, IReadOnlyList<List<Site>> sites, IReadOnlyList<bool> awaits,
+        bool eachApart, HashSet<string> shared, HashSet<string> unkept)
+    {
+        var readBefore = new HashSet<string>();
+        var refStructReads = new HashSet<string>();
+        for (var k = 0; k < patterns.Count; k++)
+        {
+            if (patterns[k] is not { } pattern) continue;
+            var labelSites = sites[k];
+            var refStruct = labelSites.FirstOrDefault(s => unkept.Contains(s.Key) && s.Member is not IMethodSymbol && refStructReads.Contains(s.Key));
+            if (refStruct.Key is not null)
+                _differences.Add((pattern, $"'{refStruct.Description}' is a ref struct, which a field cannot keep: this label reads it again, where C# reads it once for every label"));
+            else if (eachApart || awaits[k] || labelSites.Any(s => shared.Contains(s.Key)))
+            {
+                for (var j = 0; j < labelSites.Count; j++)
+                {
+                    var answered = labelSites[j];
+                    // Tested before in this label (`[1, 2] or [11, 2, 7]`: the length), a known answer cuts there, as in C#.
+                    if (!answered.Tested || !readBefore.Contains(answered.Key) || labelSites.Take(j).Any(s => s.Key == answered.Key)) continue;
+                    // A label before that read the answered value read the other one first (C# reads in the order
+                    // written where it knows nothing, and the label before gets its own warning where it does).
+                    var readers = sites.Take(k).Select(l => l.Select(site => site.Key).ToList()).Where(l => l.Contains(answered.Key)).ToList();
+                    var skippable = labelSites.Take(j).FirstOrDefault(i => !IsOnTheWay(i, answered) &&
+                        !readers.All(l => l.IndexOf(i.Key) is var at && at >= 0 && at < l.IndexOf(answered.Key)));
+                    if (skippable.Key is null) continue;
+                    _differences.Add((pattern, $"this label reads '{skippable.Description}' before testing '{answered.Description}', which a label before it read: C#'s decision DAG, knowing that answer, may skip the read of '{skippable.Description}', where the generated test reads it in the order written"));
+                    break;
+                }
+            }
+            foreach (var site in labelSites)
+            {
+                readBefore.Add(site.Key);
+                if (unkept.Contains(site.Key)) refStructReads.Add(site.Key);
+            }
+        }
+    }
+
+    /// <summary>True when the pattern applied to a read has an answer C# can know (not <c>var x</c>, <c>_</c>): only such a test lets the DAG skip a read.</summary>
+    private static bool Tests(PatternSyntax? pattern) => pattern is not (null or VarPatternSyntax or DiscardPatternSyntax);
+
+    /// <summary>True when <paramref name="first"/> must be read to read <paramref name="then"/>: a member on its path, its Deconstruct call, its list's length.</summary>
+    private static bool IsOnTheWay(Site first, Site then) =>
+        then.Key.StartsWith(first.Key, System.StringComparison.Ordinal) ||
+        then.Owners.Keys.Contains(first.Key) ||
+        first.Node is ListPatternSyntax && first.Key.LastIndexOf('.') is var dot and > 0 && then.Key.StartsWith(first.Key.Substring(0, dot) + "[", System.StringComparison.Ordinal);
 
     /// <summary>A read kept in a field: a ref struct or a pointer cannot be (nor can a Deconstruct call giving one).</summary>
     private static bool CanKeep(Site site) => site.Member is IMethodSymbol deconstruct
@@ -310,9 +375,10 @@ internal sealed class PatternReads
     /// <summary>
     /// A read a pattern makes: its key (the path from the switched value, with the types tested on the way), the
     /// member read (a property or field, a list's length property, the indexer, the slice method, the Deconstruct
-    /// method), the name its field gets, what it is called in comments, its type, and the Deconstruct calls it is made through.
+    /// method), the name its field gets, what it is called in comments, its type, the Deconstruct calls it is made through,
+    /// and whether a pattern tests its value (a property matched by <c>var x</c> or <c>_</c> is read, not tested).
     /// </summary>
-    private readonly record struct Site(string Key, ISymbol? Member, string Name, string Description, ITypeSymbol? Type, SyntaxNode Node, Owners Owners);
+    private readonly record struct Site(string Key, ISymbol? Member, string Name, string Description, ITypeSymbol? Type, SyntaxNode Node, Owners Owners, bool Tested = true);
 
     /// <summary>The reads of <paramref name="pattern"/> reached without a tuple's positional pattern.</summary>
     private IEnumerable<Site> Sites(PatternSyntax pattern, string prefix, Owners owners)
@@ -364,7 +430,7 @@ internal sealed class PatternReads
                         key += "." + MemberKey(member);
                         // A tuple's element is a field of the tested copy: nothing to keep (the reads under it are).
                         if (member is not IFieldSymbol { ContainingType.IsTupleType: true })
-                            yield return new Site(key, member, member.Name, member.Name, memberType, subpattern, owners);
+                            yield return new Site(key, member, member.Name, member.Name, memberType, subpattern, owners, i < segments.Count - 1 || Tests(subpattern.Pattern));
                         if (i < segments.Count - 1) key += "|" + KeyOf(memberType);
                     }
                     foreach (var site in Sites(subpattern.Pattern, key, owners)) yield return site;

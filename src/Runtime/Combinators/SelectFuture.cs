@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace AsyncGen;
 
@@ -13,9 +14,11 @@ namespace AsyncGen;
 /// taken off a channel), as a failed task never costs <c>Task.WhenAny</c> its winner: the result is returned and the
 /// cleanup's exception, which no one else can observe, is counted in <see cref="CancelledCleanup.SelectLoserFailed"/>
 /// and reported through <see cref="Diagnostics.RuntimeDiagnostics.UnobservedTaskFailure"/> (and the
-/// <c>UnobservedTaskFailure</c> event). When the winner itself throws, its exception propagates, and a loser's failing
-/// disposal replaces it, as an exception thrown by a <c>finally</c> block would. When the select itself is cancelled,
-/// its cleanups' exceptions propagate to whoever cancels it (a parent's cleanup), as in C#.</para>
+/// <c>UnobservedTaskFailure</c> event). When a side throws, the other is cancelled the same way and the exception
+/// propagates once its cleanup ended, as <c>await</c> of the faulted task <c>Task.WhenAny</c> returned would after
+/// cancelling and awaiting the other; a cleanup's exception does not replace it (counted and reported the same way).
+/// When the select itself is cancelled, the first exception its cleanups throw propagates to whoever cancels it (a
+/// parent's cleanup), as in C#, once both ended; a second one is reported.</para>
 /// <para>Cancel safety is the loser's: whatever its own type loses when cancelled while pending (a
 /// <c>ReceiveFuture</c> loses nothing, a <c>SendFuture</c> drops its item) is lost here.</para>
 /// </remarks>
@@ -30,6 +33,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
     private Either<T1, T2> _winner; // held while the loser's cleanup waits
     private bool _holdsWinner;      // false when the select itself was cancelled: its cleanups end with no result
     private bool _finished;
+    private ExceptionDispatchInfo? _error; // thrown once the cleanups ended: a side's, or (cancelled in place) a cleanup's
     private byte _cleaning; // FirstCleaning | SecondCleaning: whose cleanup this future still polls
 
     internal SelectFuture(IFuture<T1> first, IFuture<T2> second)
@@ -50,10 +54,9 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         {
             first = _first.Poll(ref cx);
         }
-        catch
+        catch (Exception error)
         {
-            _second.Dispose();
-            throw;
+            return Threw(error, _second, SecondCleaning, ref cx);
         }
         if (first.IsReady) return Won(Either<T1, T2>.FromFirst(first.Value), _second, SecondCleaning, ref cx);
 
@@ -62,10 +65,9 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         {
             second = _second.Poll(ref cx);
         }
-        catch
+        catch (Exception error)
         {
-            _first.Dispose();
-            throw;
+            return Threw(error, _first, FirstCleaning, ref cx);
         }
         if (second.IsReady) return Won(Either<T1, T2>.FromSecond(second.Value), _first, FirstCleaning, ref cx);
 
@@ -83,13 +85,21 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
             return;
         }
         _finished = true;
+        DisposeSide(_first);
+        DisposeSide(_second);
+        End();
+    }
+
+    /// <summary>Disposes one side; what it throws is held (<see cref="Fail"/>), so the other is disposed too.</summary>
+    private void DisposeSide<T>(IFuture<T> side)
+    {
         try
         {
-            _first.Dispose();
+            side.Dispose();
         }
-        finally
+        catch (Exception error)
         {
-            _second.Dispose();
+            Fail(error);
         }
     }
 
@@ -103,29 +113,56 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
             return true;
         }
         _finished = true;
-        bool firstWaits;
-        try
-        {
-            firstWaits = _first.CancelInPlace();
-        }
-        catch
-        {
-            _second.Dispose();
-            throw;
-        }
-        bool secondWaits;
-        try
-        {
-            secondWaits = _second.CancelInPlace();
-        }
-        catch
-        {
-            if (firstWaits) _first.Dispose();
-            throw;
-        }
+        bool firstWaits = CancelSide(_first);
+        bool secondWaits = CancelSide(_second);
         _cleaning = (byte)((firstWaits ? FirstCleaning : 0) | (secondWaits ? SecondCleaning : 0));
         _finished = _cleaning == 0;
+        if (_finished) End(); // a cleanup's exception surfaces here, as from Dispose
         return !_finished;
+    }
+
+    /// <summary>Cancels one side in place; true when its cleanup waits. What the cancel throws is held (<see cref="Fail"/>).</summary>
+    private bool CancelSide<T>(IFuture<T> side)
+    {
+        try
+        {
+            return side.CancelInPlace();
+        }
+        catch (Exception error)
+        {
+            Fail(error);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// An exception for the select to throw once its cleanups ended; a later one (a cleanup's, after a side's or another
+    /// cleanup's) and any while the winner's result is held are reported instead, so the first is never replaced.
+    /// </summary>
+    private void Fail(Exception error)
+    {
+        if (_error is null && !_holdsWinner) _error = ExceptionDispatchInfo.Capture(error);
+        else CancelledCleanup.ReportSelectLoserFailure(error);
+    }
+
+    /// <summary>Throws the held exception, if any.</summary>
+    private void End()
+    {
+        var error = _error;
+        _error = null;
+        error?.Throw();
+    }
+
+    /// <summary>A side threw: cancel the other in place, and throw once its cleanup ended.</summary>
+    private Poll<Either<T1, T2>> Threw<TLoser>(Exception error, IFuture<TLoser> loser, byte loserCleaning, ref Context cx)
+    {
+        Fail(error);
+        if (CancelSide(loser))
+        {
+            _finished = false;
+            _cleaning = loserCleaning;
+        }
+        return PollCleanup(ref cx); // throws at once when no cleanup waits; else the cleanup registers this poll's waker
     }
 
     /// <summary>The winner is ready: cancel the loser in place, and return the result once its cleanup ended.</summary>
@@ -151,7 +188,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
 
     /// <summary>
     /// Polls one loser's cleanup if it still waits. What it throws is reported while the winner's result is held;
-    /// otherwise it cuts the other cleanup and propagates.
+    /// otherwise it is held (<see cref="Fail"/>) and thrown once the other cleanup ended too.
     /// </summary>
     private void PollCleanupOf<T>(IFuture<T> loser, byte cleaning, ref Context cx)
     {
@@ -160,16 +197,10 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         {
             if (loser.Poll(ref cx).IsReady) _cleaning &= unchecked((byte)~cleaning);
         }
-        catch (Exception error) when (_holdsWinner)
+        catch (Exception error)
         {
             _cleaning &= unchecked((byte)~cleaning);
-            CancelledCleanup.ReportSelectLoserFailure(error);
-        }
-        catch
-        {
-            _cleaning &= unchecked((byte)~cleaning);
-            CutCleanups();
-            throw;
+            Fail(error);
         }
     }
 
@@ -183,6 +214,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         PollCleanupOf(_second, SecondCleaning, ref cx);
         if (_cleaning != 0) return Poll<Either<T1, T2>>.Pending;
         _finished = true;
+        End();
         var winner = _winner;
         _winner = default;
         _holdsWinner = false;
@@ -196,6 +228,7 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
     private void CutCleanups()
     {
         _finished = true;
+        _error = null; // no one polls the select any more to receive it
         var cleaning = _cleaning;
         _cleaning = 0;
         try

@@ -26,5 +26,16 @@ internal static class KnownGeneratorBugs
         ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for a second awaited join collection (the first awaited join's result would be written again as C#'s call, from the awaited value)",
     };
 
+    /// <summary>
+    /// Programs with the right result whose generated machine carries AG0010 (a switch around an awaiting guard whose
+    /// reads may differ from C#'s): the differential run shows they agree here, the warning says where they may not.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Warned = new Dictionary<string, string>
+    {
+        ["P_GuardedRefStructPathReadAgain"] = "generator: AG0010, Memory<int>.Span (a ref struct) is read again by each label",
+        ["P_GuardedTupleElementNullNestedAndNamed"] = "generator: AG0010, a label reads Probe.Level before testing Pair.Again.Level, which a label before read",
+        ["P_GuardedTupleArmsOfASwitchExpression"] = "generator: AG0010, an arm reads the first sensor's Level before testing the second's, which an arm before read",
+    };
+
     public static bool IsBroken(string program) => Broken.ContainsKey(program);
 }

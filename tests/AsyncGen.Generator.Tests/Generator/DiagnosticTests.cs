@@ -152,4 +152,68 @@ public class DiagnosticTests
         Assert.Equal("AG0006", diagnostic.Id);
         Assert.Equal("Work", At(diagnostic));
     }
+
+    private const string Sensor = """
+            public sealed class Sensor { public int Level { get; set; } public int Spare { get; set; } public Memory<int> Data { get; set; } }
+        """;
+
+    [Fact]
+    public void AG0010_a_read_the_decision_DAG_may_skip_after_an_awaiting_guard_is_reported_at_the_label()
+    {
+        var diagnostic = Single(Sensor + """
+                [PollAsync]
+                public static async Future<string> Route(Sensor s, Func<Task<bool>> check)
+                {
+                    switch (s)
+                    {
+                        case { Level: 1 } when await check(): return "guarded";
+                        case { Spare: 4 } or { Level: 1 }: return "either";
+                        default: return "none";
+                    }
+                }
+            """);
+        Assert.Equal("AG0010", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal("{ Spare: 4 } or { Level: 1 }", At(diagnostic));
+        Assert.Contains("reads 'Spare' before testing 'Level'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AG0010_a_ref_struct_read_again_by_each_label_is_reported_at_the_second_label()
+    {
+        var diagnostic = Single(Sensor + """
+                [PollAsync]
+                public static async Future<string> Route(Sensor s, Func<Task<bool>> check)
+                {
+                    switch (s)
+                    {
+                        case { Data.Span.Length: 1 } when await check(): return "guarded";
+                        case { Data.Span.Length: 2 }: return "two";
+                        default: return "none";
+                    }
+                }
+            """);
+        Assert.Equal("AG0010", diagnostic.Id);
+        Assert.Equal("{ Data.Span.Length: 2 }", At(diagnostic));
+        Assert.Contains("'Span' is a ref struct", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AG0010_is_not_reported_when_labels_read_as_CSharp_does()
+    {
+        var run = GeneratorHarness.Run("using System;\nusing System.Threading.Tasks;\nusing AsyncGen;\npublic static partial class Sample\n{\n" + Sensor + """
+                [PollAsync]
+                public static async Future<string> Route(Sensor s, Func<Task<bool>> check)
+                {
+                    switch ((s, 1))
+                    {
+                        case ({ Level: 1 }, 1) when await check(): return "guarded";
+                        case ({ Level: 1, Spare: 4 }, _): return "both";
+                        case ({ Level: 2 } or { Spare: 3 }, _): return "either";
+                        default: return "none";
+                    }
+                }
+            """ + "\n}\n", "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
 }
