@@ -239,10 +239,10 @@ public partial class CancelledFinallyTests
         var log = new List<string>();
         var gate = new Gate();
         var handle = executor.Spawn(Work(gate, log, waitInFinally: true));
-        Assert.True(SpinWait.SpinUntil(() => Snapshot(log).Contains("work"), TimeSpan.FromSeconds(20)));
+        Assert.True(SpinWait.SpinUntil(() => Snapshot(log).Contains("work"), StallLimit.Value));
         handle.Abort();
 
-        Assert.True(SpinWait.SpinUntil(() => Snapshot(log).Contains("closed"), TimeSpan.FromSeconds(20)), "the detached finally never finished");
+        Assert.True(SpinWait.SpinUntil(() => Snapshot(log).Contains("closed"), StallLimit.Value), "the detached finally never finished");
         Assert.Equal(["work", "close", "closed"], Snapshot(log));
     }
 

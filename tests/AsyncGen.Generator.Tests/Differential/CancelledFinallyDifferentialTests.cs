@@ -35,7 +35,7 @@ public partial class CancelledFinallyDifferentialTests
         {
             var running = task(expected, cancellation.Token);
             cancellation.Cancel();
-            Assert.True(((IAsyncResult)running).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20)), "the Task never finished");
+            Assert.True(((IAsyncResult)running).AsyncWaitHandle.WaitOne(StallLimit.Value), "the Task never finished");
             Assert.True(running.IsCanceled, $"the Task should end cancelled, not {running.Status}");
         }
 

@@ -45,7 +45,7 @@ public partial class CancelledJoinDifferentialTests
         using (var cancellation = new CancellationTokenSource())
         {
             var parent = ParentTask(expected, cancellation.Token);
-            Assert.True(SpinWait.SpinUntil(() => Snapshot(expected).Contains("b"), TimeSpan.FromSeconds(20)));
+            Assert.True(SpinWait.SpinUntil(() => Snapshot(expected).Contains("b"), StallLimit.Value));
             cancellation.Cancel();
             Assert.Equal(0, Wait(JoinerTask(parent, expected)));
         }
@@ -91,7 +91,7 @@ public partial class CancelledJoinDifferentialTests
         using (var cancellation = new CancellationTokenSource())
         {
             var running = Task.Run(() => SiblingTask(expected, cancellation.Token), CancellationToken.None);
-            Assert.True(SpinWait.SpinUntil(() => Snapshot(expected).Contains("b"), TimeSpan.FromSeconds(20)));
+            Assert.True(SpinWait.SpinUntil(() => Snapshot(expected).Contains("b"), StallLimit.Value));
             Assert.Equal(0, Wait(CancelThenAwaitTask(running, cancellation, expected)));
         }
 
@@ -140,7 +140,7 @@ public partial class CancelledJoinDifferentialTests
 
     private static int Wait(Task<int> task)
     {
-        Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20)), "the Task never finished");
+        Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(StallLimit.Value), "the Task never finished");
         return task.Result;
     }
 

@@ -33,7 +33,7 @@ public partial class CancelledTreeDifferentialTests
         {
             var running = task(expected, cancellation.Token);
             cancellation.Cancel();
-            Assert.True(((IAsyncResult)running).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20)), "the Task never finished");
+            Assert.True(((IAsyncResult)running).AsyncWaitHandle.WaitOne(StallLimit.Value), "the Task never finished");
             expectedError = running.IsCanceled ? null : running.Exception!.InnerException!.Message;
         }
 

@@ -71,7 +71,7 @@ internal static class ProgramRunner
         var log = new List<string>();
         try
         {
-            var result = Executor.BlockOn((Future<string>)Start(assembly, name, log), TimeSpan.FromSeconds(20));
+            var result = Executor.BlockOn((Future<string>)Start(assembly, name, log), StallLimit.Value);
             return new Outcome(result, null, log);
         }
         catch (Exception error)
@@ -97,7 +97,7 @@ internal static class ProgramRunner
             {
                 return new Outcome(null, Describe(error), log);
             }
-        }, TimeSpan.FromSeconds(20))).GetAwaiter().GetResult();
+        }, StallLimit.Value)).GetAwaiter().GetResult();
 
     private static string Describe(Exception error) => error.GetType().Name + ": " + error.Message;
 }

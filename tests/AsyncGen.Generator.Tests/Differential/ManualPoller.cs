@@ -23,7 +23,7 @@ internal sealed class ManualPoller : IWakeTarget
                 return (polls, true);
             }
             if (polls == maxPolls) return (polls, false);
-            if (!_woken.Wait(TimeSpan.FromSeconds(20))) throw new TimeoutException("The future was never woken.");
+            if (!_woken.Wait(StallLimit.Value)) throw new TimeoutException("The future was never woken.");
         }
     }
 }

@@ -27,7 +27,7 @@ public class SingleThreadSynchronizationContextTests
             var b = Worker("b", log, threads);
             await Task.Delay(1); // a timer completes on the pool: the continuation still comes back here
             return await a + await b;
-        }, TimeSpan.FromSeconds(20));
+        }, StallLimit.Value);
 
         Assert.Equal("ab", result);
         Assert.Equal(["a1", "b1", "a2", "b2", "a3", "b3"], log);
