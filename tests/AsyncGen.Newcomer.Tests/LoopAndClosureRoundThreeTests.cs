@@ -275,9 +275,8 @@ public partial class LoopAndClosureRoundThreeTests
                 }
                 catch (InvalidOperationException e)
                 {
-                    var error = e; // a lambda capturing 'e' itself in this loop is AG0005: each catch entry needs its own variable
                     await Future.Yield();
-                    readers.Add(() => error.Message);
+                    readers.Add(() => e.Message); // each exception caught has its own 'e', as in C#
                 }
             }
             using (var resource = new ControlAndCleanupRoundThreeTests.Resource(log, "captured"))
@@ -495,9 +494,8 @@ public partial class LoopAndClosureRoundThreeTests
                 }
                 catch (InvalidOperationException e)
                 {
-                    var error = e; // a lambda capturing 'e' itself in this loop is AG0005: each catch entry needs its own variable
                     await Task.Yield();
-                    readers.Add(() => error.Message);
+                    readers.Add(() => e.Message); // each exception caught has its own 'e', as in C#
                 }
             }
             using (var resource = new ControlAndCleanupRoundThreeTests.Resource(log, "captured"))
@@ -559,7 +557,7 @@ public partial class LoopAndClosureRoundThreeTests
         SameAsTask.Same(log => F.NestedLocalFunctions(log), log => T.NestedLocalFunctions(log));
 
     [Fact]
-    public Task Lambdas_capturing_a_copy_of_a_catch_variable_and_a_using_variable_across_awaits_match_async_Task() =>
+    public Task Lambdas_capturing_a_catch_variable_and_a_using_variable_across_awaits_match_async_Task() =>
         SameAsTask.Same(log => F.CapturedCatchVariables(log), log => T.CapturedCatchVariables(log));
 
     [Fact]

@@ -145,9 +145,17 @@ internal sealed partial class BodyBuilder
                 var type = variable.Type.ToDisplayString(PollAsyncShape.TypeFormat);
                 if (_variables.IsHoisted(variable))
                 {
+                    filter = Filter(clause, variable, caught, out var filterCreatesClosure);
+                    if (_variables.ScopeClosureOf(clause) is { } closure)
+                    {
+                        // Its variable captured by lambdas inside a loop: this exception's own (see BuildBlock). A
+                        // filter reading it creates the closure first, as each run of the filter has its own.
+                        if (!filterCreatesClosure)
+                            body.Add(Code($"{closure.Field} = new {closure.Type}(); // this exception's variable captured by lambdas", declaration));
+                        _enteredScopes.Add(clause);
+                    }
                     body.Add(Code($"{_variables.Access(variable)} = ({type}){exceptionField}!;", declaration));
                     declared = $"({type} {caught})";
-                    filter = Filter(clause, variable, caught);
                 }
                 else
                 {
@@ -160,7 +168,7 @@ internal sealed partial class BodyBuilder
             else
             {
                 declared = clause.Declaration is null ? $"(global::System.Exception {caught})" : $"({_rewriter.Rewrite(clause.Declaration.Type)} {caught})";
-                filter = Filter(clause, null, caught);
+                filter = Filter(clause, null, caught, out _);
             }
             BuildBlock(clause.Block, body);
             catches.Add(new CatchModel(declared, filter, BodySyntax.Line(clause), Block(body), true, caught));
@@ -172,17 +180,23 @@ internal sealed partial class BodyBuilder
     /// The filter of a catch that awaits stays on the C# catch clause, so it still runs in the first pass of the
     /// exception, before the finally blocks inside the try (a finally that awaits is a catch-all and runs before it,
     /// as in the C# compiler's own lowering). A variable in a field is stored before the filter reads it:
-    /// <c>when (Hoist(out _e, __caught) &amp;&amp; (_e.Message != ""))</c>.
+    /// <c>when (Hoist(out _e, __caught) &amp;&amp; (_e.Message != ""))</c>; one in the closure of the catch clause (a
+    /// loop's catch whose variable lambdas capture) is stored in a new closure:
+    /// <c>when (Hoist(out _closure2, new Closure2()) &amp;&amp; Hoist(out _closure2.e, __caught) &amp;&amp; (...))</c>
+    /// (<paramref name="createsClosure"/>).
     /// </summary>
-    private string? Filter(CatchClauseSyntax clause, ILocalSymbol? hoisted, string caught)
+    private string? Filter(CatchClauseSyntax clause, ILocalSymbol? hoisted, string caught, out bool createsClosure)
     {
+        createsClosure = false;
         if (clause.Filter is not { } filter) return null;
         var condition = _rewriter.Rewrite(filter.FilterExpression);
         var readsVariable = hoisted is not null &&
             filter.FilterExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(i).Symbol, hoisted));
-        return readsVariable
-            ? $"{GeneratedNames.Hoist}(out {_variables.Access(hoisted!)}, {caught}) && ({condition})"
-            : condition;
+        if (!readsVariable) return condition;
+        var store = $"{GeneratedNames.Hoist}(out {_variables.Access(hoisted!)}, {caught}) && ({condition})";
+        if (_variables.ScopeClosureOf(clause) is not { } closure) return store;
+        createsClosure = true;
+        return $"{GeneratedNames.Hoist}(out {closure.Field}, new {closure.Type}()) && {store}";
     }
 
     /// <summary><c>using (resources) body</c> and <c>using var</c>: one try/finally per resource, innermost last.</summary>

@@ -190,9 +190,11 @@ internal sealed class VariableTable
                 else if (captured.Contains(symbol))
                 {
                     // C# gives each entry of a catch clause its own exception variable; the method's closure has one.
+                    // A catch whose block awaits has a closure of its own (IterationScope); one that does not is a C#
+                    // catch, whose variable is in the machine only when a local function a finally calls reads it.
                     if (declaration is CatchDeclarationSyntax && IsInsideLoop(declaration.Parent!, body))
                         throw new UnsupportedConstructException(declaration,
-                            $"a lambda capturing the catch variable '{symbol.Name}' in a loop that awaits (each time the catch runs C# gives it a new variable, the machine would share one: copy it into a local of the catch block, 'var error = {symbol.Name};', and capture that)");
+                            $"a lambda capturing the catch variable '{symbol.Name}' in a loop, read by a local function that a finally block calls, in a catch block that does not await (each time the catch runs C# gives it a new variable, the machine would share one: copy it into a local of the catch block, 'var error = {symbol.Name};', and capture that)");
                     var member = GeneratedNames.Escaped(names.Allocate(symbol.Name));
                     ClosureFields.Add(new FieldSpec(member, type, $"local '{symbol.Name}', captured by a lambda"));
                     _access[symbol] = Typed(GeneratedNames.ClosureMember(member));
@@ -231,7 +233,8 @@ internal sealed class VariableTable
     /// scope is no longer entered once per iteration, so its variables captured by lambdas live in a closure created
     /// each time the block starts. So are the variables of a while, for or do-while condition and of a for
     /// incrementor (each evaluation declares new ones) and those of a switch's sections (one closure for each run of
-    /// the switch: its labels store their variables before the section).
+    /// the switch: its labels store their variables before the section), and the exception variable of a catch clause
+    /// whose block awaits (one closure for each exception it catches).
     /// </summary>
     private static SyntaxNode? IterationScope(SyntaxNode declaration, SyntaxNode body, List<SyntaxNode> awaits)
     {
@@ -246,6 +249,10 @@ internal sealed class VariableTable
             _ => null,
         };
         if (test is not null) return awaits.Any(a => loop!.Span.Contains(a.Span)) ? test : null;
+        // A catch clause's exception variable is new each time the clause catches; the machine flattens only a catch
+        // whose block awaits (the variable of another one stays a C# local, which C# captures itself).
+        if (declaration is CatchDeclarationSyntax { Parent: CatchClauseSyntax clause })
+            return IsInsideLoop(clause, body) && awaits.Any(a => clause.Block.Span.Contains(a.Span)) ? clause : null;
         var scope = BodySyntax.Scope(declaration);
         if (scope is SwitchSectionSyntax { Parent: SwitchStatementSyntax @switch }) scope = @switch;
         // A using statement's variables are new each time it runs, like a block's (a for header's are not: one per loop).

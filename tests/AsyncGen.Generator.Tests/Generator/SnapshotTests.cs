@@ -639,6 +639,33 @@ public class SnapshotTests
         """, "RetryFuture");
 
     [Fact]
+    public void Catch_variable_captured_in_an_awaiting_loop_has_a_closure_per_exception() => Verify("""
+            [PollAsync]
+            public static async Future<string> Collect(Func<int, Task> attempt)
+            {
+                var readers = new List<Func<string>>();
+                for (var i = 0; i < 3; i++)
+                {
+                    try
+                    {
+                        await attempt(i);
+                    }
+                    catch (InvalidOperationException e) when (e.Message != "fatal")
+                    {
+                        await Task.Yield();
+                        readers.Add(() => e.Message);
+                    }
+                    catch (Exception other)
+                    {
+                        await Task.Yield();
+                        readers.Add(() => other.GetType().Name);
+                    }
+                }
+                return string.Join(" ", readers.ConvertAll(r => r()));
+            }
+        """, "CollectFuture");
+
+    [Fact]
     public void Foreach_deconstruction_with_await_in_the_body() => Verify("""
             [PollAsync]
             public static async Future<int> Total(Dictionary<string, int> prices)
