@@ -63,6 +63,124 @@ public class FallbackSwallowedCancelTests
         }
     }
 
+    /// <summary>Ready (true) <paramref name="messages"/> times, then waits for ever (an idle channel).</summary>
+    private static async Future<bool> Receive(int[] received, int messages)
+    {
+        if (received[0]++ < messages) return true;
+        await new Gate();
+        return false;
+    }
+
+    /// <summary>Handles a message at once on the first lap, then waits for ever.</summary>
+    private static async Future<int> Handle(int lap)
+    {
+        if (lap > 0) await new Gate();
+        return lap;
+    }
+
+    /// <summary>
+    /// The receive in the loop condition is numbered after the body's awaits (review G1): the catch swallows the
+    /// cancellation and the loop jumps forward in numbers to the condition, which it awaited before: cancelled again.
+    /// </summary>
+    private static async Future<int> WhileWorker(List<string> log)
+    {
+        var received = new int[1];
+        while (await Receive(received, 1))
+        {
+            try
+            {
+                await new Gate();
+                log.Add("handled");
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    private static async Future<int> ForWorker(List<string> log)
+    {
+        var received = new int[1];
+        for (int n = 0; await Receive(received, 1); n++)
+        {
+            try
+            {
+                await new Gate();
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>One message after a real (callback) suspension, then a MoveNextAsync that never completes.</summary>
+    private static async IAsyncEnumerable<int> Messages()
+    {
+        await Task.Delay(1);
+        yield return 1;
+        await new TaskCompletionSource().Task;
+    }
+
+    private static async Future<int> ForeachWorker(List<string> log)
+    {
+        await foreach (int message in Messages())
+        {
+            try
+            {
+                await new Gate();
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// A loop whose body's finally awaits: on the first lap that finally runs to its end; cancelled on the second lap,
+    /// the finally's await was reached before and is cancelled again (it cannot be told from a loop condition).
+    /// </summary>
+    private static async Future<int> FlushingWorker(List<string> log)
+    {
+        var received = new int[1];
+        int lap = 0;
+        while (await Receive(received, 2))
+        {
+            try
+            {
+                try
+                {
+                    await Handle(lap++);
+                    log.Add("handled");
+                }
+                finally
+                {
+                    log.Add("flush");
+                    await Future.Yield();
+                    log.Add("flushed");
+                }
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="blockOn"/> on another thread, failing instead of hanging the test run.</summary>
+    private static Exception? RunBounded(Func<int> blockOn)
+    {
+        var run = Task.Run(blockOn);
+        Assert.True(((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)), "the cancelled loop hangs");
+        return run.Exception?.InnerException;
+    }
+
     private static async Future<int> Quick()
     {
         await Future.Yield();
@@ -123,5 +241,107 @@ public class FallbackSwallowedCancelTests
         Executor.BlockOn(running.CancelAsync());
 
         Assert.Equal(65, log.Count);
+    }
+
+    [Fact]
+    public void Timeout_of_a_fallback_loop_whose_while_condition_awaits_throws_instead_of_hanging()
+    {
+        var log = new List<string>();
+        long again = FallbackMachines.CancelledAgain;
+
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(WhileWorker(log), TimeSpan.FromMilliseconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Equal(["caught FutureCanceledException"], log);
+        Assert.Equal(again + 1, FallbackMachines.CancelledAgain); // the receive of the condition
+    }
+
+    [Fact]
+    public void Timeout_of_a_fallback_loop_whose_for_condition_awaits_throws_instead_of_hanging()
+    {
+        var log = new List<string>();
+        long again = FallbackMachines.CancelledAgain;
+
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(ForWorker(log), TimeSpan.FromMilliseconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Equal(["caught FutureCanceledException"], log);
+        Assert.Equal(again + 1, FallbackMachines.CancelledAgain);
+    }
+
+    [Fact]
+    public void Timeout_of_a_fallback_await_foreach_over_an_async_stream_throws_instead_of_hanging()
+    {
+        var log = new List<string>();
+        long abandoned = FallbackMachines.CleanupAbandoned;
+
+        // 1 s: ample for the stream's 1 ms delay, so the cancellation finds the loop's body (the log says so).
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(ForeachWorker(log), TimeSpan.FromSeconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Equal(["caught FutureCanceledException"], log);
+        // MoveNextAsync is a callback awaiter (a ValueTask): jumped back to, it cannot be cancelled and is abandoned.
+        Assert.True(FallbackMachines.CleanupAbandoned >= abandoned + 1); // tests outside this collection may abandon too
+    }
+
+    [Fact]
+    public void A_fallback_loops_finally_runs_on_its_first_lap_and_is_cancelled_again_once_reached_before()
+    {
+        var log = new List<string>();
+        long again = FallbackMachines.CancelledAgain;
+        var running = FlushingWorker(log);
+        var cx = new Context(Waker.Noop);
+        for (int polls = 0; polls < 10 && !log.Contains("flushed"); polls++) Assert.True(running.Poll(ref cx).IsPending);
+        Assert.Equal(["handled", "flush", "flushed"], log); // the first lap, its finally awaited to its end
+        Assert.True(running.Poll(ref cx).IsPending); // the second lap waits in Handle
+
+        Assert.Null(RunBounded(() =>
+        {
+            Executor.BlockOn(running.CancelAsync());
+            return 0;
+        }));
+
+        // The finally's await was reached on the first lap: cancelled again, as is the receive of the condition.
+        Assert.Equal(["handled", "flush", "flushed", "flush", "caught FutureCanceledException"], log);
+        Assert.Equal(again + 2, FallbackMachines.CancelledAgain);
+    }
+
+    [Fact]
+    public void A_fallback_loops_finally_first_reached_after_the_cancellation_runs_to_its_end()
+    {
+        var log = new List<string>();
+        long again = FallbackMachines.CancelledAgain;
+
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(FirstLapFlushingWorker(log), TimeSpan.FromMilliseconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Equal(["flush", "flushed", "caught FutureCanceledException"], log);
+        Assert.Equal(again + 1, FallbackMachines.CancelledAgain); // the receive of the condition only
+    }
+
+    private static async Future<int> FirstLapFlushingWorker(List<string> log)
+    {
+        var received = new int[1];
+        while (await Receive(received, 1))
+        {
+            try
+            {
+                try
+                {
+                    await new Gate();
+                }
+                finally
+                {
+                    log.Add("flush");
+                    await Future.Yield();
+                    log.Add("flushed");
+                }
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
     }
 }

@@ -24,7 +24,8 @@ namespace AsyncGen.Fallback;
 /// Cancelled in place instead (<see cref="CancelInPlace"/>: by a parent machine, <c>Select</c>, <c>Timeout</c>, a join,
 /// a task abort, <c>CancelAsync</c>), the machine is resumed with that exception and then polled as usual, so its
 /// <c>finally</c> blocks that await run to their end, as a generated machine's do. An await it jumps back to (a loop
-/// around a <c>catch</c> that swallowed the cancellation: a retry loop) is cancelled again, as an <c>async Task</c>'s
+/// around a <c>catch</c> that swallowed the cancellation: a retry loop, a <c>while (await ...)</c> loop, an
+/// <c>await foreach</c>) is cancelled again, as an <c>async Task</c>'s
 /// awaits that observe its cancelled token throw again, so whoever cancels does not wait for it (review F3): counted
 /// in <see cref="FallbackMachines.CancelledAgain"/>, and abandoned past <see cref="MaxCancelResumptions"/> or on a
 /// callback awaiter (<see cref="FallbackMachines.CleanupAbandoned"/>).</para>
@@ -53,6 +54,7 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
     private bool _childCleaning;     // cancelled in place while its child's cleanup waits: polls that cleanup, then resumes
     private int _cancelledAgain;     // awaits cancelled again after a catch swallowed the cancellation in place
     private int? _cancelledAt;       // the number of the await the cancellation was last thrown at (AwaitState)
+    private ulong _suspendedBefore;  // bit n: the machine suspended on await n (0-63) before it was cancelled in place
 
     public Poll<T> Poll(ref Context cx)
     {
@@ -79,23 +81,47 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
 
             StateMachine.MoveNext();
             if (_cancellingInPlace ? !CancelAwaitsPastSwallowedCancellation() : _hasOutcome) return Finish();
+            if (!_cancellingInPlace) RememberSuspension();
         }
     }
 
     /// <summary>
-    /// Cancelled in place, the machine suspended again. At an await after the one the cancellation was thrown at (its
-    /// <see cref="AwaitState{TStateMachine}"/> number is higher: a <c>finally</c> or <c>catch</c> block follows its
-    /// <c>try</c>) it is polled on: its cleanup runs to its end. At that await or one before it, the method jumped back
-    /// past a <c>catch</c> that swallowed the cancellation (a retry loop): the await is cancelled again, as an
-    /// <c>async Task</c>'s await that observes its cancelled token throws again, so the loop cannot hold up whoever
-    /// cancels it (a <c>Timeout</c>, a <c>Select</c>) forever. A callback awaiter cannot be cancelled, and a loop that
-    /// swallows every cancellation would never end: past <see cref="MaxCancelResumptions"/> or on a callback awaiter
-    /// the machine is abandoned, as a disposed one is.
+    /// Remembers the await the machine suspended on (not cancelled yet), so that reaching it again after a swallowed
+    /// cancellation is known as a jump back even when it is numbered after the cancelled await (a loop condition:
+    /// <see cref="AwaitState{TStateMachine}"/>). Awaits numbered past 63 are not remembered.
+    /// </summary>
+    private void RememberSuspension()
+    {
+        if (AwaitState<TStateMachine>.Of(ref StateMachine) is int state && (uint)state < 64) _suspendedBefore |= 1UL << state;
+    }
+
+    /// <summary>
+    /// Whether the await the machine is suspended on, after its cancellation in place was swallowed, is one it jumps
+    /// back to: numbered as low as the await the cancellation was thrown at or lower, or one it suspended on before
+    /// the cancellation (a loop condition, or the loop's <c>finally</c> reached on an earlier lap).
+    /// </summary>
+    private bool JumpedBack()
+    {
+        if (AwaitState<TStateMachine>.Of(ref StateMachine) is not int state) return false;
+        return state <= _cancelledAt || ((uint)state < 64 && (_suspendedBefore & (1UL << state)) != 0);
+    }
+
+    /// <summary>
+    /// Cancelled in place, the machine suspended again. At an await it jumps back to past a <c>catch</c> that swallowed
+    /// the cancellation (<see cref="JumpedBack"/>: a retry loop, a loop whose condition awaits) the await is cancelled
+    /// again, as an <c>async Task</c>'s await that observes its cancelled token throws again, so the loop cannot hold up
+    /// whoever cancels it (a <c>Timeout</c>, a <c>Select</c>) forever. At any other await (numbered after the cancelled
+    /// one and first reached after the cancellation: a <c>finally</c> or <c>catch</c> block) it is polled on: its
+    /// cleanup runs to its end. A <c>finally</c> await of a loop's body that was reached on an earlier lap cannot be
+    /// told from a loop condition and is cancelled too (review G1: never waiting forever comes first; the awaits of an
+    /// <c>async Task</c>'s cleanup that observe its token throw as well). A callback awaiter cannot be cancelled, and a
+    /// loop that swallows every cancellation would never end: past <see cref="MaxCancelResumptions"/> or on a callback
+    /// awaiter the machine is abandoned, as a disposed one is.
     /// </summary>
     /// <returns>True when the machine is to be polled on; false when it ended (<see cref="Finish"/> reports how).</returns>
     private bool CancelAwaitsPastSwallowedCancellation()
     {
-        while (!_hasOutcome && !_childCleaning && AwaitState<TStateMachine>.Of(in StateMachine) <= _cancelledAt)
+        while (!_hasOutcome && !_childCleaning && JumpedBack())
         {
             if (_child is not { } child || ++_cancelledAgain > MaxCancelResumptions)
             {
@@ -110,7 +136,7 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
                 return true;
             }
             _child = null;
-            _cancelledAt = AwaitState<TStateMachine>.Of(in StateMachine);
+            _cancelledAt = AwaitState<TStateMachine>.Of(ref StateMachine);
             StateMachine.MoveNext(); // throws the cancellation (or the child's cleanup's exception) at that await
         }
         return !_hasOutcome;
@@ -132,7 +158,7 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
             return false;
         }
         _cancellingInPlace = true;
-        _cancelledAt = AwaitState<TStateMachine>.Of(in StateMachine);
+        _cancelledAt = AwaitState<TStateMachine>.Of(ref StateMachine);
         if (_child.CancelInPlace())
         {
             _childCleaning = true;
