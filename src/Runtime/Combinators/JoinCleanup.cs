@@ -9,9 +9,11 @@ namespace AsyncGen;
 /// Held by value in each join future; allocates nothing unless there is an exception to hold.
 /// </summary>
 /// <remarks>
-/// The join then throws the first exception — the side's that ended it, or, cancelled in place or disposed, the first
-/// one a cleanup threw — as <c>await Task.WhenAll</c> throws the first task's and keeps the others in its
-/// <c>AggregateException</c>. The later ones have no <c>Task.Exception</c> to live in: each is counted in
+/// The join then throws the first exception in time — the side's that ended it, or, cancelled in place or disposed,
+/// the first one a cleanup threw — whatever the side's position. <c>await Task.WhenAll</c> differs: it throws the
+/// first exception in argument order (its <c>AggregateException</c>'s first), which is a cancelled task's cleanup's
+/// when that task is passed before the one that failed (review G3); the join never lets a cleanup's exception hide
+/// the failure that ended it. The later ones have no <c>Task.Exception</c> to live in: each is counted in
 /// <see cref="CancelledCleanup.JoinCleanupFailed"/> and reported through
 /// <see cref="Diagnostics.RuntimeDiagnostics.UnobservedTaskFailure"/>, as a <c>Select</c> loser's is. A cleanup that
 /// throws does not stop the others: they still run to their end.

@@ -70,8 +70,8 @@ public static class CancelledCleanup
 
     /// <summary>
     /// Exceptions of a join's cleanups (<see cref="Future.Join{T1, T2}"/>, its three-way overload, <c>JoinAll</c>)
-    /// thrown after the exception the join throws: the join throws the first, as <c>await Task.WhenAll</c> does, and
-    /// reports each later one through <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (where a <c>Task</c> would
+    /// thrown after the exception the join throws: the join throws the first in time (<c>await Task.WhenAll</c> throws
+    /// the first in argument order instead, which may be a cleanup's), and reports each later one through <see cref="RuntimeDiagnostics.UnobservedTaskFailure"/> (where a <c>Task</c> would
     /// keep it in its <c>AggregateException</c>).
     /// </summary>
     public static long JoinCleanupFailed => Interlocked.Read(ref s_joinCleanupFailed);

@@ -3,8 +3,8 @@ using AsyncGen.Diagnostics;
 namespace AsyncGen.Runtime.Tests.Combinators;
 
 /// <summary>
-/// A join that a side's exception ends throws that exception, as <c>await Task.WhenAll</c> over tasks cancelled on
-/// the first failure throws the first task's, even when a cancelled side's <c>finally</c> block then throws too (review
+/// A join that a side's exception ends throws that exception — the first in time, whatever the side's position (review
+/// G3; <c>await Task.WhenAll</c> throws the first in argument order, a cleanup's when its task comes first) — even when a cancelled side's <c>finally</c> block then throws too (review
 /// F5). The cleanup's exception is not lost: a <c>Task</c> would keep it in its <c>AggregateException</c>, the join
 /// counts it in <see cref="CancelledCleanup.JoinCleanupFailed"/> and reports it as an unobserved failure. Each scenario
 /// runs beside its <c>Task.WhenAll</c> twin (fallback machines: no generator in this project).
@@ -78,6 +78,22 @@ public class JoinFailureOrderTests
         Assert.Equal(expected.GetType(), thrown.GetType());
         Assert.Equal(expected.Message, thrown.Message);
         Assert.Equal(all.Skip(1).Select(e => e.Message), reported.Select(e => e.Message));
+    }
+
+    [Fact]
+    public void Join_with_the_failing_side_second_throws_the_side_exception_where_WhenAll_throws_the_cleanups()
+    {
+        using var onFailure = new CancellationTokenSource();
+        var cleanupTask = CleanupThrowsTask("second cleanup failed", onFailure.Token);
+        var all = Task.WhenAll(cleanupTask, FailsTask("second side failed", onFailure));
+        var whenAll = Assert.ThrowsAny<Exception>(() => all.GetAwaiter().GetResult());
+
+        var (thrown, reported) = Run("second cleanup failed", () => Executor.BlockOn(Future.Join(CleanupThrows("second cleanup failed"), Fails("second side failed"))));
+
+        Assert.Equal("second cleanup failed", whenAll.Message); // WhenAll: the first in argument order
+        Assert.IsType<InvalidOperationException>(thrown); // the join: the failure that ended it, first in time
+        Assert.Equal("second side failed", thrown.Message);
+        Assert.Equal(["second cleanup failed"], reported.Select(e => e.Message));
     }
 
     [Fact]
