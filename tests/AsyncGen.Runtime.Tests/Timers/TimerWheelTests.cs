@@ -190,6 +190,32 @@ public class TimerWheelTests
     }
 
     [Fact]
+    public void An_idle_executor_wakes_for_the_early_moves_so_no_turn_re_files_more_than_the_budget()
+    {
+        // Review G2: 40,000 sleeps of 192–255 ms started together, nothing else: the executor turns only when it
+        // wakes (at NextDeadline). Before, it slept to 192 and that turn re-filed 39,375 timers.
+        const int count = 40_000;
+        var log = new FiringLog();
+        var wheel = new TimerWheel(startMs: 0);
+        for (int id = 0; id < count; id++) wheel.Insert(192 + id % 64, log.For(id));
+
+        long mostInATurn = 0;
+        while (wheel.NextDeadline != long.MaxValue)
+        {
+            log.Now = Math.Max(log.Now, wheel.NextDeadline);
+            long before = wheel.Cascaded;
+            wheel.Advance(log.Now);
+            mostInATurn = Math.Max(mostInATurn, wheel.Cascaded - before);
+        }
+
+        Assert.True(mostInATurn <= TimerWheel.EarlyCascadePerTurn, $"a turn re-filed {mostInATurn}");
+        Assert.Equal(count, log.Fired.Count);
+        Assert.All(log.Fired, f => Assert.Equal(192 + f.Id % 64, f.At)); // never early, never late
+        foreach (var group in log.Fired.GroupBy(f => f.At))
+            Assert.Equal(group.Select(f => f.Id).Order(), group.Select(f => f.Id));
+    }
+
+    [Fact]
     public void Threads_advancing_one_wheel_at_once_fire_every_timer_exactly_once()
     {
         // A work-stealing worker fires due timers while another, parked in the driver, may fire them too.
