@@ -89,6 +89,14 @@ internal sealed class AsyncGenEventSource : EventSource
     [Event(20, Level = EventLevel.Warning, Message = "I/O driver {0} unavailable ({2}); using {1}")]
     public void DriverFallback(string requested, string chosen, string reason) => WriteEvent(20, requested, chosen, reason);
 
+    /// <summary>
+    /// A driver was disposed while the kernel could still hold some of its requests (a worker ring whose worker
+    /// ended without draining it, or a request the cancel did not end): their buffers and registrations are leaked
+    /// rather than freed under the kernel. Id 21: beside the driver fallback.
+    /// </summary>
+    [Event(21, Level = EventLevel.Warning, Message = "I/O driver {0} disposed with {1} request(s) in flight and {2} worker ring(s) not drained: their memory is leaked, not freed")]
+    public void DriverMemoryLeaked(string driver, long inFlight, int undrainedRings) => WriteEvent(21, driver, inFlight, undrainedRings);
+
     // Ids 30-69: tasks, timers, channels, dumps (see Keywords). Payloads the base class has no WriteEvent overload
     // for go through WriteTyped: a WriteEvent overload declared here would hide the base ones and capture their
     // calls through implicit conversions (int → long → double).

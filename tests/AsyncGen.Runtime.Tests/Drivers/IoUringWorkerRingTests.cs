@@ -29,9 +29,10 @@ public class IoUringWorkerRingTests
 
     private static IoUringDriver Uring(WorkStealingExecutor executor) => Assert.IsType<IoUringDriver>(executor.Driver.Io);
 
-    private sealed class FallbackListener : EventListener
+    private sealed class DriverWarningListener : EventListener
     {
         public readonly List<string> Fallbacks = [];
+        public readonly List<string> Leaks = [];
 
         protected override void OnEventSourceCreated(EventSource source)
         {
@@ -41,6 +42,7 @@ public class IoUringWorkerRingTests
         protected override void OnEventWritten(EventWrittenEventArgs e)
         {
             if (e.EventName == "DriverFallback") lock (Fallbacks) Fallbacks.Add($"{e.Payload![0]} -> {e.Payload[1]}: {e.Payload[2]}");
+            if (e.EventName == "DriverMemoryLeaked") lock (Leaks) Leaks.Add($"{e.Payload![0]}: {e.Payload[1]} in flight, {e.Payload[2]} ring(s) not drained");
         }
     }
 
@@ -56,10 +58,40 @@ public class IoUringWorkerRingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_worker_ring_its_worker_never_drained_is_leaked_at_dispose_and_reported(bool workerExitsItsRing)
+    {
+        // A worker thread that ended without ExitWorker (it died) leaves its ring unretired: Dispose must not free
+        // memory the kernel could still write to, and must say so; a worker that exited drained its ring.
+        using var listener = new DriverWarningListener();
+        Assert.Equal(0, IoUringDriver.TryCreate(0, out var driver));
+        Assert.True(driver!.TryCreateWorkerRings(2));
+        IParker? entered = null;
+        var worker = new Thread(() =>
+        {
+            entered = driver.EnterWorker(1);
+            if (workerExitsItsRing) driver.ExitWorker();
+        });
+        worker.Start();
+        Assert.True(worker.Join(s_limit));
+        Assert.NotNull(entered);
+
+        driver.Dispose();
+
+        Assert.Equal(!workerExitsItsRing, driver.LeakedAtDispose);
+        lock (listener.Leaks)
+        {
+            if (workerExitsItsRing) Assert.Empty(listener.Leaks);
+            else Assert.Equal(["IoUring: 0 in flight, 1 ring(s) not drained"], listener.Leaks);
+        }
+    }
+
     [Fact]
     public void Each_of_two_workers_gets_a_ring_of_its_own_and_sockets_work_on_them()
     {
-        using var listener = new FallbackListener();
+        using var listener = new DriverWarningListener();
         using var executor = TwoWorkers();
 
         Assert.Equal(3, Uring(executor).InstanceCount); // the driver's shared ring, and one for each worker
@@ -72,7 +104,7 @@ public class IoUringWorkerRingTests
     [Fact]
     public void Batched_worker_rings_are_single_issuer_wait_for_batches_and_serve()
     {
-        using var listener = new FallbackListener();
+        using var listener = new DriverWarningListener();
         using var executor = new WorkStealingExecutor(2, new DriverOptions { Driver = IoDriverKind.IoUring, BatchedWorkerRings = true });
         var driver = Uring(executor);
         Assert.True(driver.WorkerInstance(0).SingleIssuer && driver.WorkerInstance(1).SingleIssuer);
@@ -86,7 +118,7 @@ public class IoUringWorkerRingTests
     [Fact]
     public void A_worker_ring_that_cannot_be_created_leaves_every_worker_on_the_shared_ring_with_an_event_and_a_counter()
     {
-        using var listener = new FallbackListener();
+        using var listener = new DriverWarningListener();
         using var executor = TwoWorkers(simulatedErrno: ENOMEM);
 
         Assert.Equal(IoDriverKind.IoUring, executor.IoDriver);
@@ -640,7 +672,7 @@ public class IoUringWorkerRingTests
     [Fact]
     public void Worker_rings_the_kernel_creates_without_single_issuer_are_counted_reported_once_and_still_serve()
     {
-        using var listener = new FallbackListener();
+        using var listener = new DriverWarningListener();
         using var executor = new WorkStealingExecutor(2, new DriverOptions
         {
             Driver = IoDriverKind.IoUring,

@@ -82,6 +82,7 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     private long _optionalFlagsFallbacks;
     private long _batchedWaitFallbacks;
     private long _droppedAtDispose;
+    private bool _leakedAtDispose;
     private long _fileTableFallbacks;
     private long _unfixed;
     private int _receiveLimitUnsupported;
@@ -332,6 +333,13 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// its executor loses what the old executor received for it but did not deliver).
     /// </summary>
     public long UnreadBytesDroppedAtDispose => Interlocked.Read(ref _droppedAtDispose);
+
+    /// <summary>
+    /// Whether <see cref="Dispose"/> found a request the kernel could still hold (a worker ring not drained by its
+    /// worker, or a request the cancel did not end) and so leaked the rings' memory, buffers and registrations instead
+    /// of freeing them under the kernel; reported as event 21 (<c>DriverMemoryLeaked</c>).
+    /// </summary>
+    public bool LeakedAtDispose => Volatile.Read(ref _leakedAtDispose);
 
     /// <summary>io_uring instances: 1, plus one per worker once <see cref="TryCreateWorkerRings"/> succeeded.</summary>
     public int InstanceCount => Volatile.Read(ref _instances).Length;
@@ -667,7 +675,8 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     /// instance, drains their completions, then closes the rings and frees the buffers. Registrations still held by
     /// sockets become inert. Runs after the executor's threads stopped: this thread reaps the shared instance; each
     /// worker ring was drained by its worker (<see cref="ExitWorker"/>) and only its worker may enter it — one that
-    /// did not drain leaves the memory of its requests leaked rather than freed under the kernel.
+    /// did not drain leaves the memory of its requests leaked rather than freed under the kernel, and says so
+    /// (<see cref="LeakedAtDispose"/>, event 21).
     /// </summary>
     public void Dispose()
     {
@@ -693,7 +702,9 @@ internal sealed unsafe class IoUringDriver : IIoDriver
                 instance.Reap();
             }
         }
-        bool drained = InFlight() == 0 && all.All(static instance => !instance.IsWorkerRing || instance.Retired || !instance.HasEverOwner);
+        long inFlight = InFlight();
+        int undrainedRings = all.Count(static instance => instance.IsWorkerRing && !instance.Retired && instance.HasEverOwner);
+        bool drained = inFlight == 0 && undrainedRings == 0;
         Volatile.Write(ref _disposed, true);
         foreach (var instance in all) instance.Close();
         // Sockets may outlive the driver (owned by another thread, or by Task code through AsStream) and deregister
@@ -705,7 +716,12 @@ internal sealed unsafe class IoUringDriver : IIoDriver
             if (registration is not null) Interlocked.Add(ref _droppedAtDispose, registration.DropUnread());
         }
         // If the kernel still held a request (it never should after the cancel), its memory must outlive it: leak it.
-        if (!drained) return;
+        if (!drained)
+        {
+            Volatile.Write(ref _leakedAtDispose, true);
+            AsyncGenEventSource.Log.DriverMemoryLeaked("IoUring", inFlight, undrainedRings);
+            return;
+        }
         foreach (var registration in slots) registration?.Free();
         SendBuffers.Dispose();
         foreach (var instance in all) instance.FreeMemory();
