@@ -258,18 +258,40 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     void ITaskScheduler.Schedule(ITaskCell task)
     {
         var worker = t_worker;
-        bool notify;
         if (worker is not null && worker.Executor == this)
         {
-            notify = worker.ScheduleLocal(task, yielding: YieldHint.IsSet && YieldHint.Take(task.Waker));
+            ScheduleOn(worker, task, yielded: false);
+            return;
         }
-        else
-        {
-            Injection.Push(task);
-            notify = true;
-        }
-        TaskLifecycle.Woken(task, Metrics, sameThread: worker?.Executor == this);
+        Injection.Push(task);
+        TaskLifecycle.Woken(task, Metrics, sameThread: false);
+        NotifyParked();
+    }
+
+    // Called by the worker that just polled the task (TaskCore.AfterPending): its LIFO slot or, yielded, the back of
+    // its queue, counted on its own block (the default would carry the yield through a thread-static hint and look up
+    // the counters' block again: three thread-static reads per re-queue instead of one).
+    void ITaskScheduler.ScheduleAfterPoll(ITaskCell task, bool yielded)
+    {
+        var worker = t_worker;
+        if (worker is not null && worker.Executor == this) ScheduleOn(worker, task, yielded);
+        else ((ITaskScheduler)this).Schedule(task); // polled off the workers (none does today): the injection queue
+    }
+
+    private void ScheduleOn(Worker worker, ITaskCell task, bool yielded)
+    {
+        bool notify = worker.ScheduleLocal(task, yielded);
+        worker.Counters.Count(RuntimeCounter.WakesSameThread);
+        TaskLifecycle.WokenEvent(task, sameThread: true);
         if (notify) NotifyParked();
+    }
+
+    // Tasks complete on a worker (Run) or, at shutdown, on the disposing thread after the workers stopped (Cancel):
+    // the worker's own block, without the default's lookup of the thread's block.
+    void ITaskScheduler.CountCompletion(RuntimeCounter counter)
+    {
+        if (t_worker is { } worker && worker.Executor == this) worker.Counters.Count(counter);
+        else Metrics.Count(counter);
     }
 
     ExecutorMetrics ITaskScheduler.Metrics => Metrics;
