@@ -21,7 +21,7 @@ namespace AsyncGen.Executors.WorkStealing;
 /// run hot), and it is bounded so that two tasks waking each other cannot keep the queue behind them waiting.</para>
 /// </remarks>
 [DebuggerDisplay("Worker {Index}")]
-internal sealed class Worker
+internal sealed class Worker : ITaskScheduler
 {
     /// <summary>61: tokio's global_queue_interval, a prime so it does not beat with periodic workloads.</summary>
     public const int GlobalQueueInterval = 61;
@@ -46,6 +46,7 @@ internal sealed class Worker
         Index = index;
         Counters = counters;
         _random = (uint)(index * 2654435761u) | 1; // Knuth's multiplicative hash: distinct non-zero seeds
+        Tasks = new WakerTable(this);
     }
 
     public WorkStealingExecutor Executor { get; }
@@ -56,6 +57,27 @@ internal sealed class Worker
     public RuntimeCounters Counters { get; }
 
     public LocalQueue Queue { get; } = new();
+
+    /// <summary>
+    /// The tasks spawned on this worker: it adds their slots without a lock; a task that completes on another worker
+    /// frees its slot lock-free (<see cref="WakerTable.RemoveFromAnyThread"/>). The table's scheduler is this worker,
+    /// which hands wakes to the executor: a woken task goes to the waking worker, wherever it was spawned.
+    /// </summary>
+    public WakerTable Tasks { get; }
+
+    void ITaskScheduler.Schedule(ITaskCell task) => Executor.Schedule(task);
+
+    void ITaskScheduler.ScheduleAfterPoll(ITaskCell task, bool yielded) => Executor.ScheduleAfterPoll(task, yielded);
+
+    void ITaskScheduler.Release(ITaskCell task, int slot)
+    {
+        if (WorkStealingExecutor.CurrentWorker == this) Tasks.Remove(task, slot);
+        else Tasks.RemoveFromAnyThread(task, slot); // another worker, or Dispose cancelling what was left
+    }
+
+    ExecutorMetrics ITaskScheduler.Metrics => Executor.Metrics;
+
+    void ITaskScheduler.CountCompletion(RuntimeCounter counter) => Executor.CountCompletion(counter);
 
     /// <summary>This worker's own io_uring ring (<see cref="IIoDriver.EnterWorker"/>), or null when the workers share the driver's queue.</summary>
     public IParker? OwnRing
