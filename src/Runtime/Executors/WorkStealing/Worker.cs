@@ -32,7 +32,9 @@ internal sealed class Worker : ITaskScheduler
     private readonly ITaskCell[] _batch = new ITaskCell[LocalQueue.Half]; // tasks taken from the injection queue at once
     private readonly WorkerParker _parker = new();
     private ITaskCell? _lifo;
-    private readonly Queue<ITaskCell> _driverWoken = new(); // this thread only: tasks its driver turns woke
+    // This thread only: tasks its driver turns woke. A TaskRing, not a Queue<ITaskCell>: every I/O wake lands here, and
+    // a store into an array of an interface type runs the array-store type check (TaskRing's remarks).
+    private readonly TaskRing _driverWoken = new(LocalQueue.Capacity);
     private int _driverPolls; // taken from _driverWoken since the last Maintain
     private int _lifoPolls;
     private uint _tick;
@@ -296,7 +298,7 @@ internal sealed class Worker : ITaskScheduler
     {
         if (_driverWoken.Count < 2 || Executor.Workers.Length == 1 || !Queue.IsEmpty) return;
         int moving = Math.Min(_driverWoken.Count, LocalQueue.Half);
-        for (int i = 0; i < moving; i++) Queue.Push(_driverWoken.Dequeue(), Executor.Injection);
+        for (int i = 0; i < moving && _driverWoken.TryDequeue(out var task); i++) Queue.Push(task, Executor.Injection);
     }
 
     private bool HasTasks => _lifo is not null || !Queue.IsEmpty || _driverWoken.Count > 0;
