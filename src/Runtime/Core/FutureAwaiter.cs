@@ -12,13 +12,12 @@ namespace AsyncGen;
 /// <see cref="NotSupportedException"/> the method's own <c>catch</c> sees; use <c>AsTask()</c> or
 /// <c>Executor.BlockOn</c>.
 /// </remarks>
-public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, IFutureAwaiter
+public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion
 {
     internal FutureAwaiter(Future<T> future) => Future = future;
 
+    /// <summary>The awaiter's only field: the fallback builder reads it in place (<see cref="FutureAwaiterLayout"/>).</summary>
     internal Future<T> Future { get; }
-
-    IAwaitedChild IFutureAwaiter.Child => Future;
 
     /// <summary>Always false: a future makes progress only when polled.</summary>
     public bool IsCompleted => false;

@@ -17,21 +17,62 @@ namespace AsyncGen.Fallback;
 /// <remarks>
 /// The field name is the C# compiler's (<c>GeneratedNames.MakeStateMachineStateFieldName</c> in Roslyn), unchanged
 /// since C# 5; a machine without it (another compiler) reports nothing, and its fallback machine keeps polling as
-/// before. The compiler's machine is a struct in Release builds: the field's offset is found once (a marker written
-/// through reflection into a boxed default machine) and then read in place without allocating, on every suspension;
-/// a class machine (Debug builds) is read through reflection, which boxes the number.
+/// before. The number is read at every suspension, so it is read in place, without reflection or boxing: the field's
+/// byte offset is found once per machine type and then read through ref arithmetic. The compiler's machine is a struct
+/// in Release builds (the offset: a marker written through reflection into a boxed default machine) and a class in
+/// Debug builds (the offset from the object's first field to a typed reference of the field, checked against
+/// reflection once). Where neither can be found (a runtime without typed references), reflection reads it, boxing the
+/// number: counted in <see cref="FallbackMachines.StateReadByReflection"/>.
 /// </remarks>
 internal static class AwaitState<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine>
     where TStateMachine : IAsyncStateMachine
 {
     private static readonly FieldInfo? s_state = FindField();
     private static readonly int s_offset = FindOffset(s_state); // -1: not a struct, or not found
+    private static int s_classOffset = Unknown;                   // a class machine's, found at its first read
+    private const int Unknown = -2;
 
     /// <summary>The number of the await <paramref name="machine"/> is suspended on; null when the machine has no such field.</summary>
     public static int? Of(ref TStateMachine machine)
     {
         if (s_offset >= 0) return Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref Unsafe.As<TStateMachine, byte>(ref machine), s_offset));
-        return s_state is { } field ? (int)field.GetValue(machine)! : null;
+        if (s_state is not { } field) return null;
+        if (!typeof(TStateMachine).IsValueType)
+        {
+            object instance = machine!; // a class: a reference, not a box
+            int offset = s_classOffset;
+            if (offset == Unknown) s_classOffset = offset = FindClassOffset(field, instance);
+            if (offset >= 0) return Unsafe.As<byte, int>(ref Unsafe.Add(ref FirstFieldOf(instance), offset));
+        }
+        FallbackMachines.OnStateReadByReflection();
+        return (int)field.GetValue(machine)!;
+    }
+
+    /// <summary>Stands for any class: its one field sits where an object's first field does (as the runtime's own RawData).</summary>
+    private sealed class RawData
+    {
+        public byte Data;
+    }
+
+    private static ref byte FirstFieldOf(object instance) => ref Unsafe.As<RawData>(instance).Data;
+
+    /// <summary>
+    /// The field's byte offset from the first field of a class machine (the same for every instance of the type): taken
+    /// from a typed reference of the field in <paramref name="instance"/>, and used only if the number read there is the
+    /// one reflection reads; else -1 and reflection is used.
+    /// </summary>
+    private static int FindClassOffset(FieldInfo field, object instance)
+    {
+        try
+        {
+            var reference = TypedReference.MakeTypedReference(instance, [field]);
+            int offset = (int)Unsafe.ByteOffset(ref FirstFieldOf(instance), ref Unsafe.As<int, byte>(ref __refvalue(reference, int)));
+            return offset >= 0 && Unsafe.As<byte, int>(ref Unsafe.Add(ref FirstFieldOf(instance), offset)) == (int)field.GetValue(instance)! ? offset : -1;
+        }
+        catch (NotSupportedException)
+        {
+            return -1;
+        }
     }
 
     private static FieldInfo? FindField() =>

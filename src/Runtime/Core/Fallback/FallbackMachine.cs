@@ -237,9 +237,9 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
 
     public void AwaitOnCompleted<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion
     {
-        if (awaiter is IFutureAwaiter future)
+        if (FutureAwaiterLayout.ChildOf(ref awaiter) is { } child)
         {
-            _child = future.Child;
+            _child = child;
             return;
         }
         _relay ??= new AwaiterWakeRelay();

@@ -60,6 +60,19 @@ public static class FallbackMachines
     /// </summary>
     public static long CancelledAgain => Interlocked.Read(ref s_cancelledAgain);
 
+    private static long s_stateReadByReflection;
+
+    /// <summary>
+    /// Suspensions of fallback machines whose await number (the compiler's <c>&lt;&gt;1__state</c>) was read through
+    /// reflection, boxing it, because it could not be read in place: 0 on CoreCLR, where a Release build's struct
+    /// machine and a Debug build's class machine are both read without allocating. Nonzero means each such await
+    /// allocates.
+    /// </summary>
+    public static long StateReadByReflection => Interlocked.Read(ref s_stateReadByReflection);
+
+    /// <summary>Called by a fallback machine that read its await number through reflection.</summary>
+    internal static void OnStateReadByReflection() => Interlocked.Increment(ref s_stateReadByReflection);
+
     /// <summary>Called by a fallback machine cancelling an await reached past a catch that swallowed its cancellation.</summary>
     internal static void OnCancelledAgain() => Interlocked.Increment(ref s_cancelledAgain);
 
