@@ -282,7 +282,7 @@ internal sealed class PatternReads
         for (var i = 0; i < subpatterns.Count; i++)
         {
             if (subpatterns[i].Pattern is DiscardPatternSyntax) continue;
-            var key = ITupleItemKey(baseKey, i);
+            var key = ITupleItemKey(baseKey, subpatterns.Count, i);
             parts.Add(Test(ReadOnce(key, $"{input}[{i.ToString(CultureInfo.InvariantCulture)}]"), subpatterns[i].Pattern, key));
         }
         return string.Join(" && ", parts);
@@ -435,7 +435,7 @@ internal sealed class PatternReads
                     for (var i = 0; i < tupleSubpatterns.Count; i++)
                     {
                         if (tupleSubpatterns[i].Pattern is DiscardPatternSyntax) continue;
-                        var key = ITupleItemKey(tupleBase, i);
+                        var key = ITupleItemKey(tupleBase, tupleSubpatterns.Count, i);
                         var position = i.ToString(CultureInfo.InvariantCulture);
                         yield return new Site(key, tupleIndexer, "Item" + position, "[" + position + "]", tupleItem, tupleSubpatterns[i], owners, Tests(tupleSubpatterns[i].Pattern));
                         foreach (var site in Sites(tupleSubpatterns[i].Pattern, key, owners)) yield return site;
@@ -589,7 +589,13 @@ internal sealed class PatternReads
     /// <summary>The key under which an ITuple pattern reads: its Length (<c>.Length</c>) and items (<c>[i]</c>) follow it.</summary>
     private string ITupleKey(string prefix, RecursivePatternSyntax recursive) => prefix + "|" + KeyOf(Narrowed(recursive)) + "#ITuple";
 
-    private static string ITupleItemKey(string baseKey, int index) => baseKey + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
+    /// <summary>
+    /// The key of item <paramref name="index"/> of an ITuple of <paramref name="length"/> items: C# reads the length
+    /// once, so only the labels of one length read items in a run, and what a label of another length tested tells
+    /// the DAG nothing about them (no AG0010 between `(_, 7)` and `(int a, int b, int c)`).
+    /// </summary>
+    private static string ITupleItemKey(string baseKey, int length, int index) =>
+        baseKey + "[" + length.ToString(CultureInfo.InvariantCulture) + ":" + index.ToString(CultureInfo.InvariantCulture) + "]";
 
     /// <summary>The Deconstruct method a positional pattern calls (an instance or extension method), if any.</summary>
     private IMethodSymbol? DeconstructOf(RecursivePatternSyntax recursive) =>

@@ -45,8 +45,6 @@ namespace Demo
             private bool _hasReadLength; // whether _readLength holds this run's read of 'Length'
             private object _readItem0; // '[0]' of the switched value, read once for the labels around an awaiting guard (as C# does)
             private bool _hasReadItem0; // whether _readItem0 holds this run's read of '[0]'
-            private object _readItem1; // '[1]' of the switched value, read once for the labels around an awaiting guard (as C# does)
-            private bool _hasReadItem1; // whether _readItem1 holds this run's read of '[1]'
             private global::System.Runtime.CompilerServices.TaskAwaiter<bool> _await1_claim; // awaited at line 14
 
             internal RouteFuture(object @message, global::System.Func<object?, global::System.Threading.Tasks.Task<bool>> @claim)
@@ -72,9 +70,8 @@ namespace Demo
 #line hidden
                 _hasReadLength = false;
                 _hasReadItem0 = false;
-                _hasReadItem1 = false;
 #line 14 "Sample.cs"
-                if (!(_switch is global::System.Runtime.CompilerServices.ITuple __in1 && (_hasReadLength ? _readLength : Remember(out _hasReadLength, out _readLength, __in1.Length)) is 2 && (_hasReadItem0 ? _readItem0 : Remember(out _hasReadItem0, out _readItem0, __in1[0])) is 1 && (_hasReadItem1 ? _readItem1 : Remember(out _hasReadItem1, out _readItem1, __in1[1])) is var body)) goto Switch1Label1Failed;
+                if (!(_switch is global::System.Runtime.CompilerServices.ITuple __in1 && (_hasReadLength ? _readLength : Remember(out _hasReadLength, out _readLength, __in1.Length)) is 2 && (_hasReadItem0 ? _readItem0 : Remember(out _hasReadItem0, out _readItem0, __in1[0])) is 1 && __in1[1] is var body)) goto Switch1Label1Failed;
 #line 14 "Sample.cs"
                 _await1_claim = _claim(body).GetAwaiter();
 #line hidden
@@ -101,7 +98,7 @@ namespace Demo
 #line 16 "Sample.cs"
                 if (_switch is global::System.Runtime.CompilerServices.ITuple __in2 && (_hasReadLength ? _readLength : Remember(out _hasReadLength, out _readLength, __in2.Length)) is 2 && (_hasReadItem0 ? _readItem0 : Remember(out _hasReadItem0, out _readItem0, __in2[0])) is 1) goto Switch1Case2;
 #line 18 "Sample.cs"
-                if (_switch is global::System.Runtime.CompilerServices.ITuple __in3 && (_hasReadLength ? _readLength : Remember(out _hasReadLength, out _readLength, __in3.Length)) is 3 && (_hasReadItem1 ? _readItem1 : Remember(out _hasReadItem1, out _readItem1, __in3[1])) is 2) goto Switch1Case3;
+                if (_switch is global::System.Runtime.CompilerServices.ITuple __in3 && (_hasReadLength ? _readLength : Remember(out _hasReadLength, out _readLength, __in3.Length)) is 3 && __in3[1] is 2) goto Switch1Case3;
 #line hidden
                 goto Switch1Case4;
                 Switch1Case1: ;

@@ -79,8 +79,11 @@ public static partial class P_GuardedObjectPositionalDesignatedNestedAndExpressi
                 case (1, var second) when await TupleInterfaceGuards.Refuse(log, "pair " + second):
                     text += "guarded;";
                     break;
-                case (4, _, _) or (_, 7):
-                    text += "seven or three;";
+                case (_, 7):
+                    text += "seven;";
+                    break;
+                case (4, _, _):
+                    text += "three from four;";
                     break;
                 case (var x, var y, var z) when await TupleInterfaceGuards.Refuse(log, "three " + x + y + z):
                     text += "three guarded;";
