@@ -47,8 +47,8 @@ public partial class TypeMemberShapeTests
     }
 
     /// <summary>
-    /// An override awaiting its base implementation: a [PollAsync] body cannot use 'base.' (AG0005, its machine is a
-    /// nested struct), so the derived class calls it through members of its own, as the diagnostic tells.
+    /// An override awaiting its base implementation, written with 'base.' as in an async Task: the machine is a nested
+    /// struct, so the generator reaches each base member through a private helper of the partial class.
     /// </summary>
     public sealed partial class CachedRepository : Repository
     {
@@ -56,9 +56,6 @@ public partial class TypeMemberShapeTests
         public CachedRepository(List<string> log) : base(log) { }
         public override string Describe(string key) => $"cached {base.Describe(key)}";
         public override int Limit => base.Limit * 2;
-        private string BaseDescribe(string key) => base.Describe(key);
-        private int BaseLimit => base.Limit;
-        private Future<string> BaseLoad(string key) => base.Load(key);
 
         public override Future<string> Load(string key) => LoadCached(key);
 
@@ -66,12 +63,12 @@ public partial class TypeMemberShapeTests
         private async Future<string> LoadCached(string key)
         {
             if (_cache.TryGetValue(key, out var hit)) return "hit " + hit;
-            var before = BaseDescribe(key);
+            var before = base.Describe(key);
             await Future.Yield();
-            var loaded = await BaseLoad(key);
-            var after = BaseDescribe(await Later(Log, key));
+            var loaded = await base.Load(key);
+            var after = base.Describe(await Later(Log, key));
             _cache[key] = loaded;
-            return $"{before} {loaded} {after} {BaseLimit}/{Limit}";
+            return $"{before} {loaded} {after} {base.Limit}/{Limit}";
         }
 
         public async Task<string> LoadTaskOwn(string key)
@@ -97,6 +94,63 @@ public partial class TypeMemberShapeTests
         Repository asBase = future;
         Assert.Equal(await task.LoadTaskOwn("j"), Executor.BlockOn(asBase.Load("j")));
         Assert.Equal(taskLog, futureLog);
+    }
+
+    public class Logger
+    {
+        private readonly List<string> _lines = new();
+        public virtual int Level { get; set; } = 1;
+        public virtual string this[int index] => _lines[index];
+        public virtual void Write(string line, int indent = 0) => _lines.Add(new string(' ', indent) + line);
+        public virtual T Tagged<T>(T value, string tag) => value;
+        public int Count => _lines.Count;
+    }
+
+    /// <summary>A derived logger flushing in a loop across awaits through base members: method with a default, generic method, property, indexer.</summary>
+    public sealed partial class BufferedLogger : Logger
+    {
+        public override int Level { get => 0; set { } }
+        public override string this[int index] => "hidden";
+        public override void Write(string line, int indent = 0) { }
+        public override T Tagged<T>(T value, string tag) => default!;
+
+        [PollAsync]
+        public async Future<string> Flush(List<string> log, string[] pending)
+        {
+            foreach (var line in pending)
+            {
+                base.Write(await Later(log, line));
+                base.Level += await Later(log, 1);
+                base.Write(base.Tagged(line.Length, "len").ToString(), indent: 2);
+            }
+            var last = base[base.Count - 1];
+            await Future.Yield();
+            return $"{base.Count} lines, level {base.Level}, last '{last}', first '{base[0]}'";
+        }
+
+        public async Task<string> FlushTask(List<string> log, string[] pending)
+        {
+            foreach (var line in pending)
+            {
+                base.Write(await LaterTask(log, line));
+                base.Level += await LaterTask(log, 1);
+                base.Write(base.Tagged(line.Length, "len").ToString(), indent: 2);
+            }
+            var last = base[base.Count - 1];
+            await Task.Yield();
+            return $"{base.Count} lines, level {base.Level}, last '{last}', first '{base[0]}'";
+        }
+    }
+
+    [Fact]
+    public async Task A_derived_class_calling_base_members_across_awaits_matches_async_Task()
+    {
+        var (futureLog, taskLog) = (new List<string>(), new List<string>());
+        string[] pending = ["start", "middle", "end"];
+        var expected = await new BufferedLogger().FlushTask(taskLog, pending);
+        Assert.Equal(expected, Executor.BlockOn(new BufferedLogger().Flush(futureLog, pending)));
+        Assert.Equal(taskLog, futureLog);
+        Assert.Equal("6 lines, level 4, last '  3', first 'start'", expected);
     }
 
     public interface IGreeter

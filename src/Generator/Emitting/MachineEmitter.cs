@@ -51,6 +51,15 @@ internal static class MachineEmitter
                 : $"private {accessor.Type} {accessor.Property} => {accessor.Name};");
         }
 
+        foreach (var accessor in spec.BaseAccessors)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>The base class's member, for the machine of <c>{spec.MethodName}</c> (a nested type cannot write <c>base.</c>).</summary>");
+            writer.Line(GeneratedCodeAttribute);
+            writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            foreach (var line in accessor.Split('\n')) writer.Line(line);
+        }
+
         foreach (var _ in spec.ContainingTypes) writer.Close();
         if (spec.Namespace is not null) writer.Close();
         return writer.ToString();

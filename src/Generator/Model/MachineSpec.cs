@@ -24,6 +24,8 @@ namespace AsyncGen.Generator.Model;
 /// <para><c>LambdaCreators</c>: Helpers creating lambdas of delegate types built from anonymous types from an
 /// iteration's variables (see <c>AnonymousShapes.CreateLambda</c>).</para>
 /// <para><c>ScopeClosures</c>: Closures of blocks inside loops, created each time the block starts.</para>
+/// <para><c>BaseAccessors</c>: Declarations of the private members of the user's type through which the machine
+/// reaches the base class's members (<c>base.M()</c>; see <c>Rewriting/BaseAccessors</c>).</para>
 /// <para><c>Accessibility</c>: Of the struct and its factory: <c>public</c>/<c>internal</c>, or the method's own when
 /// its signature uses a private or protected type (the machine could not expose it otherwise), <c>internal</c> when
 /// it uses an internal type inside public containing types (CS0050 otherwise).</para>
@@ -73,4 +75,5 @@ internal sealed record MachineSpec(
     bool UsesRemember = false,
     bool UsesDeconstructed = false,
     EquatableArray<string> LambdaCreators = default,
-    bool UsesAnonymousValue = false);
+    bool UsesAnonymousValue = false,
+    EquatableArray<string> BaseAccessors = default);

@@ -58,6 +58,8 @@ internal sealed partial class BodyBuilder
                 return SpillInvocation(invocation, output, null);
             case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
                 return Spill(member.Expression, output) + "." + _rewriter.Rewrite(member.Name);
+            case ElementAccessExpressionSyntax { Expression: BaseExpressionSyntax } baseElement:
+                return _rewriter.BaseIndexerRead(baseElement, SpillArguments(baseElement.ArgumentList.Arguments, output));
             case ElementAccessExpressionSyntax element:
                 var receiver = SpillReceiver(element.Expression, element.ArgumentList.Arguments.Any(ContainsAwait), output);
                 return receiver + "[" + SpillArguments(element.ArgumentList.Arguments, output) + "]";
@@ -401,6 +403,8 @@ internal sealed partial class BodyBuilder
     /// </summary>
     private string SpillReceiver(ExpressionSyntax receiver, bool laterAwait, List<Stmt> output)
     {
+        // `base.M(await x)`: the machine's this, which the helper of M is called on (a base indexer is no receiver).
+        if (receiver is BaseExpressionSyntax) return _rewriter.Rewrite(receiver);
         if (laterAwait && SpillVariable(receiver, output) is { } variable) return variable;
         var symbol = _model.GetSymbolInfo(receiver).Symbol;
         if (symbol is INamespaceOrTypeSymbol || receiver is ThisExpressionSyntax) return Spill(receiver, output);
@@ -522,6 +526,9 @@ internal sealed partial class BodyBuilder
         string target;
         switch (invocation.Expression)
         {
+            case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } when factoryName is not null:
+                target = _rewriter.BaseFactoryHelper(invocation, (IMethodSymbol)_model.GetSymbolInfo(invocation).Symbol!)!;
+                break;
             case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
                 var receiver = SpillReceiver(member.Expression, argumentsAwait, output);
                 target = receiver + "." + (factoryName is null ? _rewriter.Rewrite(member.Name) : FactoryName(member.Name, factoryName));
@@ -719,6 +726,15 @@ internal sealed partial class BodyBuilder
         var rightAwaits = ContainsAwait(assignment.Right);
         if (assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression) && rightAwaits)
             return SpillCoalesceAssignment(assignment, output, discard: false)!;
+        if (assignment.Left is ElementAccessExpressionSyntax { Expression: BaseExpressionSyntax } baseElement &&
+            _model.GetSymbolInfo(baseElement).Symbol is IPropertySymbol { RefKind: RefKind.None } indexer)
+        {
+            // `base[i] = await v;`: the indices, then the value, then the setter's helper (BodyRewriter.VisitAssignmentExpression).
+            if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.Parent is not ExpressionStatementSyntax)
+                throw new UnsupportedConstructException(assignment, "a base indexer assigned inside an expression or by a compound assignment (write 'var item = base[i];', then 'base[i] = item + 1;' as a statement)");
+            var indices = SpillArgumentsBefore(baseElement.ArgumentList.Arguments, rightAwaits, output);
+            return _rewriter.BaseIndexerWrite(baseElement, indexer, indices, Spill(assignment.Right, output));
+        }
         var target = SpillAssignable(assignment.Left, rightAwaits, output);
         if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
             return target + " = " + Spill(assignment.Right, output);

@@ -49,8 +49,12 @@ internal sealed partial class BodyBuilder
         _awaitContainers = BodySyntax.AwaitContainers(_body);
         _labels = new UserLabels(_body);
         _reassigned = new ReassignedVariables(_model, _body);
-        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels, SynthesizedDelegates);
+        BaseAccessors = new BaseAccessors(parsed.Header.StructName, _method.ContainingType);
+        _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels, SynthesizedDelegates, BaseAccessors);
     }
+
+    /// <summary>The helpers of the user's type through which the machine reaches base members.</summary>
+    public BaseAccessors BaseAccessors { get; }
 
     public List<AwaitSite> Awaits { get; } = new();
 

@@ -18,7 +18,8 @@ namespace AsyncGen.Generator.Rewriting;
 /// as it flattens; <see cref="SynthesizedDelegates"/> collects the delegate types it names for wrapped lambdas.</remarks>
 internal sealed class BodyRewriter(
     SemanticModel model, INamedTypeSymbol containingType, VariableTable variables, JumpTable jumps,
-    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers, UserLabels labels, SynthesizedDelegates delegates) : CSharpSyntaxRewriter
+    string? thisAccess, SyntaxNode body, HashSet<SyntaxNode> awaitContainers, UserLabels labels, SynthesizedDelegates delegates,
+    BaseAccessors baseAccessors) : CSharpSyntaxRewriter
 {
     /// <summary>
     /// Greater than zero while writing inside a <c>checked(...)</c> (or block) this rewriter added for a flattened
@@ -131,6 +132,7 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
     {
         if (node.IsVar) return node;
+        if (BaseMemberHelper(node) is { } helper) return IdentifierName(helper).WithTriviaFrom(node);
         var symbol = SymbolOf(node);
         if (symbol is IRangeVariableSymbol && RangeVariables is { } rows && rows.TryGetValue(symbol, out var row))
             return ParseExpression(row).WithTriviaFrom(node);
@@ -174,6 +176,7 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
     {
         var rewritten = (GenericNameSyntax)base.VisitGenericName(node)!;
+        if (BaseMemberHelper(node) is { } helper) return rewritten.WithIdentifier(Identifier(helper).WithTriviaFrom(rewritten.Identifier));
         if (SymbolOf(node) is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function)
             return LocalFunctionReference(node, function,
                 variables.Access(function.OriginalDefinition) is { } renamed ? rewritten.WithIdentifier(Identifier(renamed).WithTriviaFrom(rewritten.Identifier)) : rewritten);
@@ -375,8 +378,83 @@ internal sealed class BodyRewriter(
     public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node) =>
         thisAccess is null ? node : IdentifierName(thisAccess).WithTriviaFrom(node);
 
+    /// <summary>
+    /// <c>base.M</c> is written <c>this.__XFuture_base_M</c> (see <see cref="BaseAccessors"/>): <c>base</c> becomes the
+    /// machine's <c>this</c> here, and the member's name its helper's (<see cref="BaseMemberHelper"/>). Elsewhere (a
+    /// base indexer, <see cref="VisitElementAccessExpression"/>) nothing may write it as <c>this</c>.
+    /// </summary>
     public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node) =>
-        throw new UnsupportedConstructException(node, "'base' access (the machine is a struct nested in the type and cannot call the base class's member: add a method to the type that calls it, and call that method)");
+        node.Parent is MemberAccessExpressionSyntax access && access.Expression == node && thisAccess is not null
+            ? IdentifierName(thisAccess).WithTriviaFrom(node)
+            : throw new UnsupportedConstructException(node.Parent ?? node, "a base indexer in this position (read it into a local first: 'var item = base[i];'; a plain assignment statement 'base[i] = value;' is supported)");
+
+    /// <summary>The helper standing for the member <paramref name="name"/> names in <c>base.Name</c>; null for other names.</summary>
+    public string? BaseMemberHelper(SimpleNameSyntax name)
+    {
+        if (name.Parent is not MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access || access.Name != name) return null;
+        return SymbolOf(name) switch
+        {
+            IMethodSymbol { ReducedFrom: null } method => baseAccessors.Method(method, access),
+            IPropertySymbol { IsIndexer: false } or IFieldSymbol => baseAccessors.Property(SymbolOf(name)!, access),
+            IEventSymbol @event => baseAccessors.Event(@event, access),
+            _ => throw new UnsupportedConstructException(access, $"'base.{name.Identifier.ValueText}' (this kind of base member)"),
+        };
+    }
+
+    /// <summary>The helper creating the machine of base <c>[PollAsync]</c> method <paramref name="callee"/> called as <paramref name="invocation"/>; null for other calls.</summary>
+    public string? BaseFactoryHelper(InvocationExpressionSyntax invocation, IMethodSymbol callee) =>
+        invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access
+            ? thisAccess + "." + baseAccessors.Method(callee, access, factory: true) + (access.Name is GenericNameSyntax generic ? Rewrite(generic.TypeArgumentList) : "")
+            : null;
+
+    /// <summary>
+    /// <c>base[i]</c> read, <c>this.__XFuture_base_Item(i)</c>; an indexer returning by reference is a variable that
+    /// way in every position. A plain indexer written (<c>base[i] = v;</c>) is a call of its setter's helper
+    /// (<see cref="VisitAssignmentExpression"/>); other writes (<c>base[i] += v</c>, <c>base[i]++</c>) are reported.
+    /// </summary>
+    public override SyntaxNode? VisitElementAccessExpression(ElementAccessExpressionSyntax node)
+    {
+        if (node.Expression is not BaseExpressionSyntax) return base.VisitElementAccessExpression(node);
+        var arguments = (BracketedArgumentListSyntax)VisitBracketedArgumentList(node.ArgumentList)!;
+        return ParseExpression(BaseIndexerRead(node, arguments.Arguments.ToFullString())).WithTriviaFrom(node);
+    }
+
+    /// <summary><c>base[arguments]</c> read through its helper; <paramref name="arguments"/> are already rewritten.</summary>
+    public string BaseIndexerRead(ElementAccessExpressionSyntax node, string arguments)
+    {
+        if (thisAccess is null || model.GetSymbolInfo(node).Symbol is not IPropertySymbol indexer)
+            throw new UnsupportedConstructException(node, "this base indexer");
+        if (indexer.RefKind == RefKind.None && IsWritten(node))
+            throw new UnsupportedConstructException(node, "a compound assignment, increment or ref of a base indexer (write 'var item = base[i];', then 'base[i] = item + 1;')");
+        return thisAccess + "." + baseAccessors.IndexerGet(indexer, node) + "(" + arguments + ")";
+    }
+
+    private static bool IsWritten(ExpressionSyntax node) => node.Parent switch
+    {
+        AssignmentExpressionSyntax assignment => assignment.Left == node,
+        PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => node.Parent.Kind() is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression,
+        ArgumentSyntax argument => argument.RefKindKeyword.RawKind != 0,
+        RefExpressionSyntax => true,
+        TupleExpressionSyntax => true,
+        _ => false,
+    };
+
+    /// <summary><c>base[i] = v;</c> as a statement: the setter's helper, <c>this.__XFuture_base_set_Item(i, v)</c>.</summary>
+    public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
+    {
+        if (node.Left is not ElementAccessExpressionSyntax { Expression: BaseExpressionSyntax } element ||
+            model.GetSymbolInfo(element).Symbol is not IPropertySymbol { RefKind: RefKind.None } indexer)
+            return base.VisitAssignmentExpression(node);
+        if (!node.IsKind(SyntaxKind.SimpleAssignmentExpression) || node.Parent is not ExpressionStatementSyntax || thisAccess is null)
+            throw new UnsupportedConstructException(node, "a base indexer assigned inside an expression or by a compound assignment (write 'var item = base[i];', then 'base[i] = item + 1;' as a statement)");
+        var arguments = (BracketedArgumentListSyntax)VisitBracketedArgumentList(element.ArgumentList)!;
+        var value = (ExpressionSyntax)Visit(node.Right)!;
+        return ParseExpression(BaseIndexerWrite(element, indexer, arguments.Arguments.ToFullString(), value.WithoutTrivia().ToFullString())).WithTriviaFrom(node);
+    }
+
+    /// <summary><c>base[arguments] = value</c> through the setter's helper; the texts are already rewritten.</summary>
+    public string BaseIndexerWrite(ElementAccessExpressionSyntax element, IPropertySymbol indexer, string arguments, string value) =>
+        thisAccess + "." + baseAccessors.IndexerSet(indexer, element) + "(" + arguments + ", " + value + ")";
 
     public override SyntaxNode? VisitAwaitExpression(AwaitExpressionSyntax node) =>
         BodySyntax.IsInsideNestedFunction(node, body)
@@ -404,7 +482,12 @@ internal sealed class BodyRewriter(
         if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" } &&
             model.GetConstantValue(node) is { HasValue: true, Value: string name })
             return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
-        var rewritten = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+        var callee = PollAsyncCallee(model, node);
+        // base.Work(): the base declaration's machine, created by a helper (its factory is hidden by the override's).
+        var baseFactory = callee is null ? null : BaseFactoryHelper(node, callee);
+        var rewritten = baseFactory is null
+            ? (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!
+            : node.WithExpression(ParseExpression(baseFactory)).WithArgumentList((ArgumentListSyntax)VisitArgumentList(node.ArgumentList)!);
         rewritten = rewritten.WithArgumentList(WithCallerInfo(node, rewritten.ArgumentList));
         if (LocalFunctionCopyArguments(node) is { Count: > 0 } copies)
         {
@@ -412,7 +495,7 @@ internal sealed class BodyRewriter(
             rewritten = rewritten.WithArgumentList(rewritten.ArgumentList.WithArguments(
                 SeparatedList(passed.Concat(rewritten.ArgumentList.Arguments), Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), copies.Count + rewritten.ArgumentList.Arguments.Count - 1))));
         }
-        return PollAsyncCallee(model, node) is { } callee ? ParseExpression(Boxed(node, callee, rewritten)).WithTriviaFrom(node) : rewritten;
+        return callee is null ? rewritten : ParseExpression(Boxed(node, callee, rewritten, namesFactory: baseFactory is not null)).WithTriviaFrom(node);
     }
 
     public override SyntaxNode? VisitLiteralExpression(LiteralExpressionSyntax node) =>
@@ -497,11 +580,12 @@ internal sealed class BodyRewriter(
     /// <summary>
     /// A call of a <c>[PollAsync]</c> method that is not awaited in place (spawned, stored, passed to Join/Select,
     /// made in a lambda): its machine, created by the factory and boxed once, typed as the method's own return type.
+    /// With <paramref name="namesFactory"/>, <paramref name="rewritten"/> already calls the factory (a helper calling the base's).
     /// </summary>
-    public static string Boxed(InvocationExpressionSyntax original, IMethodSymbol callee, InvocationExpressionSyntax rewritten)
+    public static string Boxed(InvocationExpressionSyntax original, IMethodSymbol callee, InvocationExpressionSyntax rewritten, bool namesFactory = false)
     {
         var factory = PollAsyncShape.FactoryName(callee);
-        ExpressionSyntax target = rewritten.Expression switch
+        ExpressionSyntax target = namesFactory ? rewritten.Expression : rewritten.Expression switch
         {
             GenericNameSyntax generic => generic.WithIdentifier(Identifier(factory)),
             IdentifierNameSyntax => IdentifierName(factory),

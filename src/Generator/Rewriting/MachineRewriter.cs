@@ -40,6 +40,7 @@ internal static class MachineRewriter
                 FinallyMethods = builder.FinallyMethods.ToEquatableArray(),
                 Body = body,
                 PrimaryConstructorAccessors = variables.PrimaryConstructorAccessors.ToEquatableArray(),
+                BaseAccessors = builder.BaseAccessors.Declarations.ToEquatableArray(),
                 // Entry states follow the awaits': an await's state is its position in the source, for the header.
                 CancelEntries = builder.CancelEntries.Select((e, i) => e with { State = builder.Awaits.Count + i + 1 }).ToEquatableArray(),
                 CancelledAtField = builder.CancelledAtField,

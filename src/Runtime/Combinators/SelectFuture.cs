@@ -18,7 +18,8 @@ namespace AsyncGen;
 /// propagates once its cleanup ended, as <c>await</c> of the faulted task <c>Task.WhenAny</c> returned would after
 /// cancelling and awaiting the other; a cleanup's exception does not replace it (counted and reported the same way).
 /// When the select itself is cancelled, the first exception its cleanups throw propagates to whoever cancels it (a
-/// parent's cleanup), as in C#, once both ended; a second one is reported.</para>
+/// parent's cleanup), as in C#, once both ended; a second one is reported. Disposed while it waits for cleanups, it cuts
+/// them: the first exception a cut throws propagates from <see cref="Dispose"/>, a second one is reported.</para>
 /// <para>Cancel safety is the loser's: whatever its own type loses when cancelled while pending (a
 /// <c>ReceiveFuture</c> loses nothing, a <c>SendFuture</c> drops its item) is lost here.</para>
 /// </remarks>
@@ -223,7 +224,9 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
 
     /// <summary>
     /// Ends the select without its result: disposes the futures whose cleanup still waits (which cuts it) and the held
-    /// winner's value, which no one will receive (a guard, a permit, a stream), rather than leak what it owns.
+    /// winner's value, which no one will receive (a guard, a permit, a stream), rather than leak what it owns. Each is
+    /// disposed whatever the others throw; the first exception propagates and a later one is counted in
+    /// <see cref="CancelledCleanup.SelectLoserFailed"/> and reported, never replacing it (as a join's <c>JoinCleanup</c>).
     /// </summary>
     private void CutCleanups()
     {
@@ -231,21 +234,38 @@ public struct SelectFuture<T1, T2> : IFuture<Either<T1, T2>>, ICancelInPlace
         _error = null; // no one polls the select any more to receive it
         var cleaning = _cleaning;
         _cleaning = 0;
+        ExceptionDispatchInfo? thrown = null;
+        if ((cleaning & FirstCleaning) != 0) Cut(_first, ref thrown);
+        if ((cleaning & SecondCleaning) != 0) Cut(_second, ref thrown);
         try
         {
-            if ((cleaning & FirstCleaning) != 0) _first.Dispose();
+            ReleaseWinner();
         }
-        finally
+        catch (Exception error)
         {
-            try
-            {
-                if ((cleaning & SecondCleaning) != 0) _second.Dispose();
-            }
-            finally
-            {
-                ReleaseWinner();
-            }
+            Keep(error, ref thrown);
         }
+        thrown?.Throw();
+    }
+
+    /// <summary>Disposes a side whose cleanup waits; what it throws is kept (<see cref="Keep"/>).</summary>
+    private static void Cut<T>(IFuture<T> side, ref ExceptionDispatchInfo? thrown)
+    {
+        try
+        {
+            side.Dispose();
+        }
+        catch (Exception error)
+        {
+            Keep(error, ref thrown);
+        }
+    }
+
+    /// <summary>Keeps the first exception of a cut to throw; a later one is counted and reported.</summary>
+    private static void Keep(Exception error, ref ExceptionDispatchInfo? thrown)
+    {
+        if (thrown is null) thrown = ExceptionDispatchInfo.Capture(error);
+        else CancelledCleanup.ReportSelectLoserFailure(error);
     }
 
     private void ReleaseWinner()

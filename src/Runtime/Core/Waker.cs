@@ -38,7 +38,16 @@ public readonly struct Waker : IEquatable<Waker>
     public bool IsNoop => _target is null;
 
     /// <summary>Schedules the task. Safe from any thread, any number of times.</summary>
-    public void Wake() => _target?.Wake(_slot, _generation);
+    /// <remarks>
+    /// An executor's task table, the target of nearly every waker, is called directly: the interface call site here
+    /// sees other targets too (relays, test doubles), so it was a polymorphic virtual-stub dispatch (a hash lookup,
+    /// ~1 % of the one-thread echo server at 1,000 connections, where the reactor wakes a task per request).
+    /// </remarks>
+    public void Wake()
+    {
+        if (_target is Tasks.WakerTable table) table.Wake(_slot, _generation);
+        else _target?.Wake(_slot, _generation);
+    }
 
     /// <summary>Same as <see cref="Wake"/>: a struct waker is never consumed (Rust's <c>wake_by_ref</c>).</summary>
     public void WakeByRef() => Wake();

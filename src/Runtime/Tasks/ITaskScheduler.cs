@@ -13,11 +13,8 @@ internal interface ITaskScheduler
     /// thread that polled it (the executor's, so no thread check is needed). <paramref name="yielded"/>: the task
     /// yielded (<see cref="Context"/>'s yield), so it goes behind the tasks already ready, never into a LIFO slot.
     /// </summary>
-    void ScheduleAfterPoll(ITaskCell task, bool yielded)
-    {
-        if (yielded) Executors.YieldHint.Set(task.Waker);
-        Schedule(task);
-    }
+    /// <remarks>Both executors queue a yield behind the others themselves; this default (test schedulers) has one queue.</remarks>
+    void ScheduleAfterPoll(ITaskCell task, bool yielded) => Schedule(task);
 
     /// <summary>Frees the waker slot (<paramref name="slot"/>) of a task that completed. Executor thread only.</summary>
     void Release(ITaskCell task, int slot);

@@ -12,9 +12,11 @@ namespace AsyncGen.Tasks;
 /// after its task completed is a cheap no-op: the slot is empty or holds another task. The generation is the low
 /// 32 bits of the task's id, which lives here and not in the task cell (8 bytes fewer in the one allocation of a
 /// spawn; a poll reads it from the slot it stamps anyway); two tasks of one slot whose ids are 2^32 apart would only
-/// see a spurious wake, which every future tolerates. Slots are added and freed by the
-/// owning executor only (a work-stealing executor under its lock); <see cref="Wake"/> runs on any thread and reads
-/// the slots without a lock.</para>
+/// see a spurious wake, which every future tolerates. Slots are added by the
+/// table's owner only — its executor's thread, a work-stealing worker (each has a table of its own) or, for spawns
+/// from other threads, whoever holds the work-stealing executor's lock — and freed by the owner (<see cref="Remove"/>)
+/// or, lock-free, by any thread (<see cref="RemoveFromAnyThread"/>: a task that completed on another worker);
+/// <see cref="Wake"/> runs on any thread and reads the slots without a lock.</para>
 /// <para>The slots live in pages of 256 that never move: growing adds a page instead of copying the slots into a
 /// larger array. So a timestamp written from any thread (a wake on another
 /// thread, a poll on another worker) always lands in the one place a dump reads, and <see cref="Wake"/> never meets a
@@ -64,8 +66,14 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     // copies the page references (never the slots) into a directory twice as long. Both are published before the
     // capacity, so a reader that checked the capacity finds the page.
     private Slot[][] _pages = [new Slot[PageSize]];
-    private int _freeHead = -1; // a free list threaded through the slots, -1 when empty
+    private int _freeHead = -1; // a free list threaded through the slots, -1 when empty: the owner's
     private int _used;
+    private int _count;         // tasks added minus tasks the owner removed: the owner's
+    // Slots freed by other threads (RemoveFromAnyThread): a stack threaded through the slots like the free list, that
+    // any thread pushes onto and only the owner empties, all at once (so no ABA: nothing is popped one by one). One
+    // word, (slots on it << 32) | top slot (-1: empty), so a push is one CAS and Count stays exact.
+    private long _remoteFree = EmptyRemoteFree;
+    private const long EmptyRemoteFree = 0xFFFF_FFFFL;
     private int _capacity = PageSize;
     private long _nextId;       // the ids of this table's next tasks: [_nextId, _idLimit) are reserved
     private long _idLimit;
@@ -76,8 +84,8 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// <summary>The executor that queues the tasks these wakers wake (tasks find it here, not in a field of their own).</summary>
     public ITaskScheduler Scheduler { get; } = scheduler;
 
-    /// <summary>Number of live tasks.</summary>
-    public int Count { get; private set; }
+    /// <summary>Number of live tasks (any thread: a snapshot).</summary>
+    public int Count => Volatile.Read(ref _count) - (int)(Volatile.Read(ref _remoteFree) >> 32);
 
     /// <summary>Gives <paramref name="task"/> an id and a slot, binds it to the waker that schedules it and stamps its spawn.</summary>
     public void Add(ITaskCell task)
@@ -89,33 +97,74 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
         }
         long id = _nextId++;
         int slot = _freeHead;
+        if (slot < 0 && Volatile.Read(ref _remoteFree) != EmptyRemoteFree) slot = TakeRemoteFree();
         if (slot >= 0) _freeHead = (int)SlotAt(slot).Id;
         else
         {
             if (_used == _capacity) Grow();
-            slot = _used++;
+            slot = _used;
+            Volatile.Write(ref _used, slot + 1); // after the page: Snapshot reads slots below it from any thread
         }
         ref var entry = ref SlotAt(slot);
         entry.Id = id;
         entry.Stamps.LastPollMs = entry.Stamps.LastWakeMs = TaskClock.Now();
         task.Bind(new Waker(this, slot, entry.Generation)); // before publishing: nothing can wake it yet
         Volatile.Write(ref entry.Task, task); // publishes the id written above
-        Count++;
+        _count++;
     }
 
-    /// <summary>Frees <paramref name="slot"/>, that of the completed <paramref name="task"/>: its wakers become stale.</summary>
+    /// <summary>
+    /// The slots other threads freed, taken all at once (owner, out of free slots): the top one is returned, the rest
+    /// become the free list (their links were written before they were pushed).
+    /// </summary>
+    private int TakeRemoteFree()
+    {
+        long taken = Interlocked.Exchange(ref _remoteFree, EmptyRemoteFree);
+        _count -= (int)(taken >> 32);
+        return (int)taken;
+    }
+
+    /// <summary>
+    /// Frees <paramref name="slot"/>, that of the completed <paramref name="task"/>: its wakers become stale. The
+    /// table's owner only.
+    /// </summary>
     public void Remove(ITaskCell task, int slot)
+    {
+        ref var entry = ref Vacate(task, slot);
+        // After the task is gone (a release: IdOf never returns this link as an id). A wake that read the task
+        // before that sees a wrong generation or a completed task: a no-op either way (see Wake).
+        Volatile.Write(ref entry.Id, _freeHead);
+        _freeHead = slot;
+        _count--;
+    }
+
+    /// <summary>
+    /// <see cref="Remove"/> from a thread that is not the table's owner (a task spawned on one worker that completed on
+    /// another): the slot goes onto a lock-free stack that the owner takes over when it runs out of free slots.
+    /// </summary>
+    public void RemoveFromAnyThread(ITaskCell task, int slot)
+    {
+        ref var entry = ref Vacate(task, slot);
+        long top = Volatile.Read(ref _remoteFree);
+        while (true)
+        {
+            // The link to the slot below; the CAS (a full fence) publishes it to the owner's Exchange.
+            Volatile.Write(ref entry.Id, (int)top);
+            long pushed = ((top >> 32) + 1) << 32 | (uint)slot;
+            long seen = Interlocked.CompareExchange(ref _remoteFree, pushed, top);
+            if (seen == top) return;
+            top = seen;
+        }
+    }
+
+    private ref Slot Vacate(ITaskCell task, int slot)
     {
         ref var entry = ref SlotAt(slot);
         // Checked in release builds too: freeing a slot twice would hand one slot to two later tasks.
-        if (!ReferenceEquals(entry.Task, task))
+        if (!ReferenceEquals(Volatile.Read(ref entry.Task), task))
             throw new InvalidOperationException($"Task '{task.Name}' was released twice.");
         Volatile.Write(ref entry.Task, null);
-        // After the task is gone (a release: IdOf never returns this link as an id). A wake that read the task
-        // before the line above sees a wrong generation or a completed task: a no-op either way (see Wake).
-        Volatile.Write(ref entry.Id, _freeHead);
-        _freeHead = slot;
-        Count--;
+        return ref entry;
     }
 
     /// <inheritdoc/>
@@ -179,8 +228,8 @@ internal sealed class WakerTable(ITaskScheduler scheduler) : IWakeTarget
     /// <summary>The live tasks, copied (completing one frees its slot).</summary>
     public List<ITaskCell> Snapshot()
     {
-        var live = new List<ITaskCell>(Count);
-        int used = _used;
+        var live = new List<ITaskCell>(Math.Max(0, Count));
+        int used = Volatile.Read(ref _used);
         for (int i = 0; i < used; i++)
         {
             if (Volatile.Read(ref SlotAt(i).Task) is { } task) live.Add(task);

@@ -893,4 +893,33 @@ public class SnapshotTests
         Assert.Empty(run.GeneratorDiagnostics);
         Snapshot.Verify(run.Source(".TotalsFuture.g.cs"), nameof(SnapshotTests));
     }
+    [Fact]
+    public void Base_members_are_reached_through_helpers_of_the_partial_type()
+    {
+        var source = Prelude + """
+            public class Account
+            {
+                public virtual string Describe(string prefix, int width = 8) => prefix.PadLeft(width);
+                public virtual decimal Balance { get; set; }
+                public virtual string this[int line] => "line" + line;
+            }
+
+            public partial class Savings : Account
+            {
+                public override string Describe(string prefix, int width = 8) => "savings";
+                public override decimal Balance { get => 0; set { } }
+
+                [PollAsync]
+                public async Future<string> Statement(int line)
+                {
+                    var header = base.Describe("balance");
+                    base.Balance += await Task.FromResult(1.5m);
+                    return header + base[line] + base.Balance;
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source, "Sample.cs").AssertCompiles();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Verify(run.Source(".StatementFuture.g.cs"), nameof(SnapshotTests));
+    }
 }

@@ -117,6 +117,29 @@ public class SelectFailureTests
         Assert.Equal(["close", "close", "closed", "closed"], log); // the second cleanup ran to its end, not cut
     }
 
+    /// <summary>A side whose cleanup waits for ever, and whose disposal (cutting that cleanup) throws.</summary>
+    private sealed class CutFails(string failure) : Future<int>
+    {
+        public override Poll<int> Poll(ref Context cx) => Poll<int>.Pending;
+
+        public override bool CancelInPlace() => true; // its cleanup waits
+
+        public override void Dispose() => throw new InvalidDataException(failure);
+    }
+
+    [Fact]
+    public void A_select_disposed_while_both_cleanups_wait_throws_the_first_cut_exception_and_reports_the_second()
+    {
+        var select = Future.Select(new CutFails("first cut failed"), new CutFails("second cut failed"));
+        Assert.True(PollOnce(ref select));
+        Assert.True(select.CancelInPlace()); // both cleanups wait
+
+        var (thrown, reported) = Run("second cut failed", () => select.Dispose());
+
+        Assert.Equal("first cut failed", Assert.IsType<InvalidDataException>(thrown).Message); // not replaced
+        Assert.Single(reported);
+    }
+
     /// <summary>Polls once with a no-op waker; true while pending.</summary>
     private static bool PollOnce(ref SelectFuture<int, int> select)
     {

@@ -143,7 +143,8 @@ public class FallbackSwallowedCancelTests
 
     /// <summary>
     /// A loop whose body's finally awaits: on the first lap that finally runs to its end; cancelled on the second lap,
-    /// the finally's await was reached before and is cancelled again (it cannot be told from a loop condition).
+    /// it runs to its end again, though its await was reached before (the machine sees the finally block entered by
+    /// the cancellation's unwinding, which tells it from a loop condition).
     /// </summary>
     private static async Future<int> FlushingWorker(List<string> log)
     {
@@ -285,7 +286,7 @@ public class FallbackSwallowedCancelTests
     }
 
     [Fact]
-    public void A_fallback_loops_finally_runs_on_its_first_lap_and_is_cancelled_again_once_reached_before()
+    public void A_fallback_loops_finally_runs_to_its_end_on_a_lap_after_the_one_that_reached_it_first()
     {
         var log = new List<string>();
         long again = FallbackMachines.CancelledAgain;
@@ -301,9 +302,182 @@ public class FallbackSwallowedCancelTests
             return 0;
         }));
 
-        // The finally's await was reached on the first lap: cancelled again, as is the receive of the condition.
-        Assert.Equal(["handled", "flush", "flushed", "flush", "caught FutureCanceledException"], log);
-        Assert.Equal(again + 2, FallbackMachines.CancelledAgain);
+        // The finally runs to its end again; the receive of the condition, reached before, is cancelled again.
+        Assert.Equal(["handled", "flush", "flushed", "flush", "flushed", "caught FutureCanceledException"], log);
+        Assert.Equal(again + 1, FallbackMachines.CancelledAgain);
+    }
+
+    /// <summary>Two nested finally blocks that await, the inner one twice: all reached on the first lap.</summary>
+    private static async Future<int> NestedFlushingWorker(List<string> log)
+    {
+        var received = new int[1];
+        int lap = 0;
+        while (await Receive(received, 2))
+        {
+            try
+            {
+                try
+                {
+                    try
+                    {
+                        await Handle(lap++);
+                    }
+                    finally
+                    {
+                        log.Add("flush");
+                        await Future.Yield();
+                        log.Add("flushed");
+                        await Future.Yield();
+                        log.Add("synced");
+                    }
+                }
+                finally
+                {
+                    log.Add("close");
+                    await Future.Yield();
+                    log.Add("closed");
+                }
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    [Fact]
+    public void Nested_finally_blocks_of_a_fallback_loop_reached_on_an_earlier_lap_run_to_their_end_innermost_first()
+    {
+        var log = new List<string>();
+        long again = FallbackMachines.CancelledAgain;
+        var running = NestedFlushingWorker(log);
+        var cx = new Context(Waker.Noop);
+        for (int polls = 0; polls < 10 && !log.Contains("closed"); polls++) Assert.True(running.Poll(ref cx).IsPending);
+        Assert.True(running.Poll(ref cx).IsPending); // the second lap waits in Handle
+        log.Clear();
+
+        Assert.Null(RunBounded(() =>
+        {
+            Executor.BlockOn(running.CancelAsync());
+            return 0;
+        }));
+
+        Assert.Equal(["flush", "flushed", "synced", "close", "closed", "caught FutureCanceledException"], log);
+        Assert.Equal(again + 1, FallbackMachines.CancelledAgain); // the receive of the condition only
+    }
+
+    private sealed class Ready : Future<int>
+    {
+        public override Poll<int> Poll(ref Context cx) => Poll<int>.Ready(0);
+    }
+
+    /// <summary>64 awaits before the handler: the loop condition's await is numbered 65 (review F3: past 63).</summary>
+    private static async Future<int> WideWorker(List<string> log)
+    {
+        var received = new int[1];
+        while (await Receive(received, 1))
+        {
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready(); await new Ready();
+            try
+            {
+                await new Gate();
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        return 0;
+    }
+
+    [Fact]
+    public void Timeout_of_a_fallback_loop_whose_condition_await_is_numbered_past_63_throws_instead_of_hanging()
+    {
+        var log = new List<string>();
+        long again = FallbackMachines.CancelledAgain;
+
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(WideWorker(log), TimeSpan.FromMilliseconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Equal(["caught FutureCanceledException"], log);
+        Assert.Equal(again + 1, FallbackMachines.CancelledAgain); // the receive of the condition
+    }
+
+    /// <summary>Goes on after a catch that swallows the cancellation, without jumping back.</summary>
+    private static async Future<int> GoesOnAfterCatch(List<string> log)
+    {
+        try
+        {
+            await new Gate();
+        }
+        catch (Exception e)
+        {
+            log.Add("caught " + e.GetType().Name);
+        }
+        await Future.Yield(); // an async Task's await observing its cancelled token would throw here
+        log.Add("went on");
+        return 0;
+    }
+
+    [Fact]
+    public void An_await_after_a_catch_that_swallows_the_cancellation_is_run_and_counted()
+    {
+        var log = new List<string>();
+        long past = FallbackMachines.AwaitsRunPastCatch;
+
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(GoesOnAfterCatch(log), TimeSpan.FromMilliseconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Equal(["caught FutureCanceledException", "went on"], log); // the gap: it runs, the Timeout waits for it
+        Assert.Equal(past + 1, FallbackMachines.AwaitsRunPastCatch);
+    }
+
+    /// <summary>True at once on the first lap (never suspends), then false after a real wait.</summary>
+    private static async ValueTask<bool> Next(int lap)
+    {
+        if (lap == 0) return true;
+        await Task.Yield();
+        return false;
+    }
+
+    private static async Future<int> SyncConditionWorker(List<string> log)
+    {
+        int lap = 0;
+        while (await Next(lap++))
+        {
+            try
+            {
+                await new Gate();
+            }
+            catch (Exception e)
+            {
+                log.Add("caught " + e.GetType().Name);
+            }
+        }
+        log.Add("ended");
+        return 0;
+    }
+
+    [Fact]
+    public void A_loop_condition_that_never_suspended_before_the_cancellation_is_run_and_counted()
+    {
+        var log = new List<string>();
+        long past = FallbackMachines.AwaitsRunPastCatch;
+
+        var error = RunBounded(() => Executor.BlockOn(Time.Timeout(SyncConditionWorker(log), TimeSpan.FromMilliseconds(1))));
+
+        Assert.IsType<TimeoutException>(error);
+        // The gap: the condition completed at once before the cancellation, so it is not known as one; it is waited for.
+        Assert.Equal(["caught FutureCanceledException", "ended"], log);
+        Assert.Equal(past + 1, FallbackMachines.AwaitsRunPastCatch);
     }
 
     [Fact]

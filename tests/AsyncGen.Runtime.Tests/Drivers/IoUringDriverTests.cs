@@ -555,6 +555,7 @@ public class IoUringDriverTests
         var driver = Driver(executor);
         Assert.Equal(ProvidedBufferRing.InitialBuffers, driver.Buffers.Populated);
         Assert.Equal(ProvidedBufferRing.InitialBuffers, driver.Buffers.Available);
+        Assert.False(driver.Buffers.HugePages || driver.Buffers.HugePagesRefused); // small pages until it grows
 
         // A few connections that each hold a buffer while their reader sleeps: the initial buffers are enough.
         Assert.Equal(2L * 8, SleepingReaders(listener, executor, 8));
@@ -568,6 +569,11 @@ public class IoUringDriverTests
         Assert.Equal(0, driver.Buffers.Populated % ProvidedBufferRing.SegmentBuffers);
         Settle(executor);
         Assert.Equal(driver.Buffers.Populated, driver.Buffers.Available); // every buffer, old and new, came back
+
+        // Grown, it serves many sockets: its buffers were advised for huge pages, or the fallback is counted.
+        bool thp = !ProvidedBufferRing.TransparentHugePagesDisabled();
+        Assert.Equal(thp, driver.Buffers.HugePages);
+        Assert.Equal(thp ? 0 : 1, Driver(executor).HugePageFallbackCount);
     }
 
     [Fact]

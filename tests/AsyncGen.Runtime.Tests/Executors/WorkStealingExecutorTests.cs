@@ -62,8 +62,12 @@ public class WorkStealingExecutorTests
 
         foreach (var parent in parents) Assert.Equal(500L * 4, executor.BlockOn(parent, TimeSpan.FromMinutes(1)));
         Assert.Equal(0, overlaps[0]);
-        // The last BlockOn task frees its slot on its worker just after its completion let BlockOn return.
+        // The last BlockOn task frees its slot on its worker just after its completion let BlockOn return. The
+        // children's slots are in the tables of the workers that spawned them, freed by whichever worker completed
+        // them (WakerTable.RemoveFromAnyThread when it was another): every one is free again, none twice.
         Assert.True(SpinWait.SpinUntil(() => executor.TaskCount == 0, TimeSpan.FromSeconds(30)), $"{executor.TaskCount} tasks left");
+        Assert.All(executor.Workers, worker => Assert.Empty(worker.Tasks.Snapshot()));
+        Assert.Empty(executor.DumpTasks());
     }
 
     [Fact]

@@ -237,4 +237,68 @@ public class WakerTableTests
         Waker.Noop.Wake();
         Assert.Equal(0, task.Wakes);
     }
+
+    [Fact]
+    public void A_slot_freed_by_another_thread_is_reused_by_the_owner_and_counted_at_once()
+    {
+        var table = new WakerTable(new NoScheduler());
+        var first = new RecordingTask();
+        var second = new RecordingTask();
+        table.Add(first);
+        table.Add(second);
+        var stale = first.Waker;
+        var remover = new Thread(() => table.RemoveFromAnyThread(first, first.Waker.Slot));
+        remover.Start();
+        remover.Join();
+        Assert.Equal(1, table.Count); // counted when freed, not when the owner takes the slot back
+        Assert.Equal(0, first.Id);
+
+        var third = new RecordingTask();
+        table.Add(third); // no free slot of the owner's own: takes the one freed remotely instead of a new one
+        Assert.Equal(stale.Slot, third.Waker.Slot);
+        Assert.Equal(2, table.Count);
+        stale.Wake();
+        Assert.Equal(0, third.Wakes);
+        Assert.Throws<InvalidOperationException>(() => table.RemoveFromAnyThread(first, stale.Slot)); // released twice
+    }
+
+    [Fact]
+    public void Slots_freed_by_two_threads_while_the_owner_adds_are_never_handed_to_two_live_tasks()
+    {
+        const int Tasks = 200_000;
+        var table = new WakerTable(new NoScheduler());
+        var live = new System.Collections.Concurrent.ConcurrentDictionary<int, RecordingTask>();
+        var handoff = new System.Collections.Concurrent.BlockingCollection<RecordingTask>(boundedCapacity: 4096);
+        int reused = 0, misplaced = 0;
+        var removers = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            foreach (var task in handoff.GetConsumingEnumerable())
+            {
+                int slot = task.Waker.Slot;
+                // Out of the ledger before the slot is free (the owner may reuse it at once). No Assert on this thread.
+                if (!live.TryRemove(slot, out var held) || !ReferenceEquals(held, task)) Interlocked.Increment(ref misplaced);
+                table.RemoveFromAnyThread(task, slot);
+            }
+        })).ToArray();
+        foreach (var remover in removers) remover.Start();
+        int highest = -1;
+        for (int i = 0; i < Tasks; i++)
+        {
+            var task = new RecordingTask();
+            table.Add(task);
+            int slot = task.Waker.Slot;
+            if (slot <= highest) reused++;
+            highest = Math.Max(highest, slot);
+            // A slot still held by a live task would fail here: it was handed out twice.
+            Assert.True(live.TryAdd(slot, task), $"slot {slot} was given to a second live task");
+            handoff.Add(task);
+        }
+        handoff.CompleteAdding();
+        foreach (var remover in removers) remover.Join();
+        Assert.Equal(0, misplaced);
+        Assert.Equal(0, table.Count);
+        Assert.Empty(table.Snapshot());
+        Assert.True(reused > Tasks / 2, $"only {reused} of {Tasks} adds reused a slot freed by the other threads");
+        Assert.True(highest < 16_384, $"the table grew to {highest + 1} slots for at most ~4,100 live tasks");
+    }
 }

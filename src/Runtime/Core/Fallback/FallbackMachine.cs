@@ -30,7 +30,7 @@ namespace AsyncGen.Fallback;
 /// in <see cref="FallbackMachines.CancelledAgain"/>, and abandoned past <see cref="MaxCancelResumptions"/> or on a
 /// callback awaiter (<see cref="FallbackMachines.CleanupAbandoned"/>).</para>
 /// </remarks>
-internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine, T> where TStateMachine : IAsyncStateMachine
+internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] TStateMachine, T> where TStateMachine : IAsyncStateMachine
 {
     /// <summary>
     /// Resumptions a cancellation grants a machine that keeps awaiting after a catch swallowed it (a retry loop that
@@ -55,6 +55,9 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
     private int _cancelledAgain;     // awaits cancelled again after a catch swallowed the cancellation in place
     private int? _cancelledAt;       // the number of the await the cancellation was last thrown at (AwaitState)
     private ulong _suspendedBefore;  // bit n: the machine suspended on await n (0-63) before it was cancelled in place
+    private ulong[]? _suspendedBeyond; // the same for awaits 64 and up (a method with that many awaits: grown once)
+    private UnwoundFinally<TStateMachine>? _unwound; // watches the finally blocks a cancellation unwinds through
+    private int _keptInFinally;      // awaits run because they are inside such a finally block (bounded: never a hang)
 
     public Poll<T> Poll(ref Context cx)
     {
@@ -88,22 +91,56 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
     /// <summary>
     /// Remembers the await the machine suspended on (not cancelled yet), so that reaching it again after a swallowed
     /// cancellation is known as a jump back even when it is numbered after the cancelled await (a loop condition:
-    /// <see cref="AwaitState{TStateMachine}"/>). Awaits numbered past 63 are not remembered.
+    /// <see cref="AwaitState{TStateMachine}"/>).
     /// </summary>
     private void RememberSuspension()
     {
-        if (AwaitState<TStateMachine>.Of(ref StateMachine) is int state && (uint)state < 64) _suspendedBefore |= 1UL << state;
+        if (AwaitState<TStateMachine>.Of(ref StateMachine) is not int state || state < 0) return;
+        if (state < 64)
+        {
+            _suspendedBefore |= 1UL << state;
+            return;
+        }
+        int word = (state >> 6) - 1;
+        if (_suspendedBeyond is null || _suspendedBeyond.Length <= word) Array.Resize(ref _suspendedBeyond, word + 1);
+        _suspendedBeyond[word] |= 1UL << state;
+    }
+
+    private readonly bool SuspendedBefore(int state) => state < 64
+        ? (_suspendedBefore & (1UL << state)) != 0
+        : _suspendedBeyond is { } beyond && (state >> 6) - 1 < beyond.Length && (beyond[(state >> 6) - 1] & (1UL << state)) != 0;
+
+    /// <summary>
+    /// Looks at the compiler's pending-exception fields just before a cancellation is thrown into the machine, so that
+    /// a <c>finally</c> block it then enters is seen (<see cref="UnwoundFinally{TStateMachine}"/>).
+    /// </summary>
+    private void WatchUnwinding()
+    {
+        if (UnwoundFinally<TStateMachine>.HasNothingToWatch) return;
+        _unwound ??= new UnwoundFinally<TStateMachine>();
+        _unwound.InsideEnteredFinally(ref StateMachine);
     }
 
     /// <summary>
     /// Whether the await the machine is suspended on, after its cancellation in place was swallowed, is one it jumps
-    /// back to: numbered as low as the await the cancellation was thrown at or lower, or one it suspended on before
-    /// the cancellation (a loop condition, or the loop's <c>finally</c> reached on an earlier lap).
+    /// back to: numbered as low as the await the cancellation was thrown at or lower; or one it suspended on before
+    /// the cancellation (a loop condition), unless it is inside a <c>finally</c> block the cancellation's unwinding
+    /// entered (a loop body's <c>finally</c> reached on an earlier lap runs again). Any other await (a <c>catch</c>
+    /// block's, or one it cannot place) is run to its end, counted in <see cref="FallbackMachines.AwaitsRunPastCatch"/>
+    /// when it is not known to be in such a <c>finally</c>.
     /// </summary>
     private bool JumpedBack()
     {
         if (AwaitState<TStateMachine>.Of(ref StateMachine) is not int state) return false;
-        return state <= _cancelledAt || ((uint)state < 64 && (_suspendedBefore & (1UL << state)) != 0);
+        bool inFinally = _unwound is { } unwound && unwound.InsideEnteredFinally(ref StateMachine); // looked at every suspension
+        if (state <= _cancelledAt) return true;
+        bool before = SuspendedBefore(state);
+        // Kept in a finally block though it was awaited before: at most MaxCancelResumptions times, so a machine that
+        // is wrongly taken to be in one (a finally block threw, and its exception was swallowed) still ends.
+        if (inFinally && (!before || ++_keptInFinally <= MaxCancelResumptions)) return false;
+        if (before) return true;
+        FallbackMachines.OnAwaitRunPastCatch();
+        return false;
     }
 
     /// <summary>
@@ -111,10 +148,8 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
     /// the cancellation (<see cref="JumpedBack"/>: a retry loop, a loop whose condition awaits) the await is cancelled
     /// again, as an <c>async Task</c>'s await that observes its cancelled token throws again, so the loop cannot hold up
     /// whoever cancels it (a <c>Timeout</c>, a <c>Select</c>) forever. At any other await (numbered after the cancelled
-    /// one and first reached after the cancellation: a <c>finally</c> or <c>catch</c> block) it is polled on: its
-    /// cleanup runs to its end. A <c>finally</c> await of a loop's body that was reached on an earlier lap cannot be
-    /// told from a loop condition and is cancelled too (review G1: never waiting forever comes first; the awaits of an
-    /// <c>async Task</c>'s cleanup that observe its token throw as well). A callback awaiter cannot be cancelled, and a
+    /// one and first reached after the cancellation, or inside a <c>finally</c> block the cancellation's unwinding
+    /// entered, even one reached on an earlier lap) it is polled on: its cleanup runs to its end. A callback awaiter cannot be cancelled, and a
     /// loop that swallows every cancellation would never end: past <see cref="MaxCancelResumptions"/> or on a callback
     /// awaiter the machine is abandoned, as a disposed one is.
     /// </summary>
@@ -137,6 +172,7 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
             }
             _child = null;
             _cancelledAt = AwaitState<TStateMachine>.Of(ref StateMachine);
+            WatchUnwinding();
             StateMachine.MoveNext(); // throws the cancellation (or the child's cleanup's exception) at that await
         }
         return !_hasOutcome;
@@ -159,6 +195,7 @@ internal struct FallbackMachine<[DynamicallyAccessedMembers(DynamicallyAccessedM
         }
         _cancellingInPlace = true;
         _cancelledAt = AwaitState<TStateMachine>.Of(ref StateMachine);
+        WatchUnwinding();
         if (_child.CancelInPlace())
         {
             _childCleaning = true;

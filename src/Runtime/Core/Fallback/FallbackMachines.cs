@@ -73,6 +73,23 @@ public static class FallbackMachines
     /// <summary>Called by a fallback machine that read its await number through reflection.</summary>
     internal static void OnStateReadByReflection() => Interlocked.Increment(ref s_stateReadByReflection);
 
+    private static long s_awaitsRunPastCatch;
+
+    /// <summary>
+    /// Awaits of fallback machines cancelled in place, reached after a <c>catch</c> caught the cancellation, that were
+    /// run to their end because the machine could not place them: neither inside a <c>finally</c> block the
+    /// cancellation is unwinding through nor one it jumps back to (review F3). A <c>catch</c> block's own awaits are
+    /// meant to run; but an await after a catch that swallowed the cancellation (<c>catch (Exception) { } await
+    /// Next();</c>), a loop condition never suspended on before the cancellation (a <c>Task</c> that completed at once),
+    /// or a <c>finally</c> entered normally after the swallow is run too, where an <c>async Task</c>'s await observing
+    /// its cancelled token would throw: whoever cancels (a <c>Timeout</c>, a <c>Select</c>) waits for it. Nonzero
+    /// while a cancel waits: look there (<c>executor.DumpTasks()</c> shows the await).
+    /// </summary>
+    public static long AwaitsRunPastCatch => Interlocked.Read(ref s_awaitsRunPastCatch);
+
+    /// <summary>Called by a fallback machine running an await it could not place after a catch caught its cancellation.</summary>
+    internal static void OnAwaitRunPastCatch() => Interlocked.Increment(ref s_awaitsRunPastCatch);
+
     /// <summary>Called by a fallback machine cancelling an await reached past a catch that swallowed its cancellation.</summary>
     internal static void OnCancelledAgain() => Interlocked.Increment(ref s_cancelledAgain);
 

@@ -20,7 +20,7 @@ public struct FutureMethodBuilder<T>
     public Future<T> Task => (Future<T>)_box!;
 
     /// <summary>Stores the state machine without running it (futures are lazy); counted by <see cref="FallbackMachines"/>.</summary>
-    public void Start<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
+    public void Start<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
         FallbackMachines.OnStart<TStateMachine>();
         var box = new StateMachineFuture<TStateMachine, T>();
@@ -59,7 +59,7 @@ public struct FutureMethodBuilder
     public Future Task => (Future)_box!;
 
     /// <summary>Stores the state machine without running it (futures are lazy); counted by <see cref="FallbackMachines"/>.</summary>
-    public void Start<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
+    public void Start<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
         FallbackMachines.OnStart<TStateMachine>();
         var box = new VoidStateMachineFuture<TStateMachine>();

@@ -5,7 +5,7 @@ using AsyncGen.Diagnostics;
 namespace AsyncGen.Fallback;
 
 /// <summary>The heap box of a fallback <c>async Future&lt;T&gt;</c> state machine.</summary>
-internal sealed class StateMachineFuture<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine, T> : Future<T>, IFallbackBox<T>, IAsyncFrameSource
+internal sealed class StateMachineFuture<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] TStateMachine, T> : Future<T>, IFallbackBox<T>, IAsyncFrameSource
     where TStateMachine : IAsyncStateMachine
 {
     public FallbackMachine<TStateMachine, T> Machine;
@@ -27,7 +27,7 @@ internal sealed class StateMachineFuture<[DynamicallyAccessedMembers(Dynamically
 }
 
 /// <summary>The heap box of a fallback <c>async Future</c> state machine.</summary>
-internal sealed class VoidStateMachineFuture<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TStateMachine> : Future, IFallbackBox<Unit>, IAsyncFrameSource
+internal sealed class VoidStateMachineFuture<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] TStateMachine> : Future, IFallbackBox<Unit>, IAsyncFrameSource
     where TStateMachine : IAsyncStateMachine
 {
     public FallbackMachine<TStateMachine, Unit> Machine;

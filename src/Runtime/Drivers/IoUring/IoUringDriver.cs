@@ -209,6 +209,14 @@ internal sealed unsafe class IoUringDriver : IIoDriver
     public long FileTableFallbackCount => Interlocked.Read(ref _fileTableFallbacks);
 
     /// <summary>
+    /// How many of this driver's rings grew past their initial provided buffers (they serve many sockets) and keep
+    /// them on 4 KiB pages: the kernel refused MADV_HUGEPAGE (transparent huge pages disabled) or the address space
+    /// could not be reserved. Each receive then misses the TLB for the buffer the kernel copies into and the reader
+    /// copies out of (see <see cref="ProvidedBufferRing"/>, "Huge pages").
+    /// </summary>
+    public long HugePageFallbackCount => Sum(static instance => instance.Buffers.HugePagesRefused ? 1 : 0);
+
+    /// <summary>
     /// Receives and sends queued on a ring with a file table that still named the plain fd: the socket's registration
     /// slot is beyond <see cref="IoUringInstance.FileTableSize"/> (more sockets registered at once), or the kernel
     /// refused to install it.

@@ -95,7 +95,7 @@ internal static unsafe partial class IoUringNative
 
     // mmap.
     private const int ProtRead = 1, ProtWrite = 2;
-    private const int MapShared = 0x01, MapPopulate = 0x8000;
+    private const int MapShared = 0x01, MapPrivate = 0x02, MapAnonymous = 0x20, MapNoReserve = 0x4000, MapPopulate = 0x8000;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
@@ -108,6 +108,39 @@ internal static unsafe partial class IoUringNative
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int dup(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int madvise(void* address, nuint length, int advice);
+
+    private const int MadvHugePage = 14, MadvCollapse = 25;
+
+    /// <summary>Transparent huge pages' size on x64 and arm64 (with 4 KiB base pages).</summary>
+    public const nuint HugePageSize = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Reserves <paramref name="length"/> bytes of anonymous memory, committed page by page as it is first touched;
+    /// null when the address space is refused.
+    /// </summary>
+    public static byte* ReserveMemory(nuint length)
+    {
+        void* address = mmap(null, length, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        return address == (void*)-1 ? null : (byte*)address;
+    }
+
+    /// <summary>
+    /// Asks for transparent huge pages (MADV_HUGEPAGE) over <paramref name="length"/> bytes from
+    /// <paramref name="address"/> (2 MiB aligned), then for the huge pages holding the first <paramref name="populated"/>
+    /// bytes, already backed by small pages, to be collapsed now (MADV_COLLAPSE, Linux 6.1; best effort: the kernel
+    /// collapses only whole huge pages, so the length is rounded up). False when the advice is refused (THP disabled,
+    /// or a kernel without it).
+    /// </summary>
+    public static bool AdviseHugePages(byte* address, nuint length, nuint populated)
+    {
+        if (madvise(address, length, MadvHugePage) != 0) return false;
+        nuint whole = (populated + HugePageSize - 1) & ~(HugePageSize - 1);
+        if (whole > 0) _ = madvise(address, Math.Min(whole, length), MadvCollapse);
+        return true;
+    }
 
     /// <summary>io_uring_setup: the ring's fd, or -1 with errno.</summary>
     public static int Setup(uint entries, IoUringParams* parameters) =>

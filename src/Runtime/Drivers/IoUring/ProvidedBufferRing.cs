@@ -26,6 +26,14 @@ namespace AsyncGen.Drivers.IoUring;
 /// dry (<see cref="Grow"/>, on ENOBUFS), and never shrinks: a ring that served a burst once keeps the memory, as a
 /// pool would. Recycled buffers go back to the tail, so the kernel cycles through every populated buffer; the fewer
 /// there are, the more of them are still in the cache when the kernel writes the next bytes into one.</para>
+/// <para><b>Huge pages.</b> The address space of all <see cref="Count"/> buffers is reserved at once (committed only
+/// as buffers are populated), aligned to 2 MiB, and when the ring first grows past <see cref="InitialBuffers"/> — it
+/// serves many sockets — it asks for transparent huge pages there (MADV_HUGEPAGE, and MADV_COLLAPSE for the buffers
+/// already populated). Every receive touches a buffer a whole ring's turn after its last use: at 1,000 connections
+/// that was a thousand different 4 KiB pages per turn, each a TLB miss for the kernel's copy into it and for the
+/// reader's copy out of it (two-level page walks on a VM); on 2 MiB pages the ring is three TLB entries. A ring that
+/// stays at its initial buffers keeps small pages (512 KiB, not a 2 MiB page). Refused advice (THP disabled) is
+/// counted: <see cref="IoUringDriver.HugePageFallbackCount"/>.</para>
 /// </remarks>
 internal sealed unsafe class ProvidedBufferRing : IDisposable
 {
@@ -78,7 +86,27 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
     private int _populated; // written under _lock
     private bool _freed;    // guarded by _lock
 
-    private ProvidedBufferRing(byte* ring) => _ring = ring;
+    private const nuint HugePageSize = IoUringNative.HugePageSize; // the buffers' alignment
+
+    /// <summary>Every buffer's bytes: the address space reserved for them.</summary>
+    private const nuint RegionBytes = (nuint)Count * BufferStride;
+
+    private readonly byte* _mapping;       // the reservation (the region plus its alignment slack); null: segments from the allocator
+    private readonly byte* _region;        // the first buffer's address, 2 MiB aligned, inside _mapping
+    private int _hugePages;                // 0: not asked yet, 1: advised, -1: refused (or no reservation)
+
+    private ProvidedBufferRing(byte* ring)
+    {
+        _ring = ring;
+        _mapping = IoUringNative.ReserveMemory(RegionBytes + HugePageSize);
+        if (_mapping != null) _region = (byte*)(((nuint)_mapping + HugePageSize - 1) & ~(HugePageSize - 1));
+    }
+
+    /// <summary>True once the ring grew past its initial buffers and its memory was advised for huge pages.</summary>
+    public bool HugePages => Volatile.Read(ref _hugePages) == 1;
+
+    /// <summary>True when the ring grew past its initial buffers but stays on small pages (advice refused, or no reservation).</summary>
+    public bool HugePagesRefused => Volatile.Read(ref _hugePages) == -1;
 
     /// <summary>Buffer ids currently in the ring (the kernel may take them).</summary>
     public int Available => Volatile.Read(ref _available);
@@ -139,9 +167,12 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
         lock (_lock)
         {
             if (_freed || _populated == Count) return;
-            // Page aligned, the buffers one line apart beyond their size (BufferStride).
-            byte* segment = (byte*)NativeMemory.AlignedAlloc((nuint)SegmentBuffers * BufferStride, 4096);
             int first = _populated;
+            if (first == InitialBuffers) AdviseHugePages();
+            // Page aligned (a segment is 65 pages), the buffers one line apart beyond their size (BufferStride).
+            byte* segment = _mapping != null
+                ? _region + (nuint)first * BufferStride
+                : (byte*)NativeMemory.AlignedAlloc((nuint)SegmentBuffers * BufferStride, 4096);
             _segments[first >> SegmentShift] = segment;
             for (int id = first; id < first + SegmentBuffers; id++) Add((ushort)id);
             Volatile.Write(ref _populated, first + SegmentBuffers);
@@ -161,6 +192,32 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
             bool wasEmpty = Add(id) == 1;
             Publish();
             return wasEmpty;
+        }
+    }
+
+    // Under _lock, once: the ring grows past its initial buffers (see the remarks). With THP set to "never" the
+    // kernel accepts the advice and ignores it, so that setting counts as a refusal.
+    private void AdviseHugePages()
+    {
+        bool advised = _mapping != null && !TransparentHugePagesDisabled()
+            && IoUringNative.AdviseHugePages(_region, RegionBytes, (nuint)InitialBuffers * BufferStride);
+        Volatile.Write(ref _hugePages, advised ? 1 : -1);
+    }
+
+    /// <summary>True when /sys/kernel/mm/transparent_hugepage/enabled selects <c>[never]</c> (or the file is unreadable).</summary>
+    internal static bool TransparentHugePagesDisabled()
+    {
+        try
+        {
+            return File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Contains("[never]", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
         }
     }
 
@@ -186,6 +243,11 @@ internal sealed unsafe class ProvidedBufferRing : IDisposable
             _freed = true;
         }
         NativeMemory.AlignedFree(_ring);
+        if (_mapping != null)
+        {
+            IoUringNative.munmap(_mapping, RegionBytes + HugePageSize);
+            return;
+        }
         foreach (var segment in _segments)
         {
             if (segment != null) NativeMemory.AlignedFree(segment);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AsyncGen.Tasks;
 
 namespace AsyncGen.Executors.WorkStealing;
@@ -36,7 +38,7 @@ internal sealed class InjectionQueue
         lock (_lock)
         {
             EnsureRoom(1);
-            _buffer[(_head + _count) & (_buffer.Length - 1)] = task;
+            SlotAt(_head + _count) = task;
             _count++;
         }
     }
@@ -53,7 +55,7 @@ internal sealed class InjectionQueue
             EnsureRoom(first.Length + second.Length + 1);
             Append(first);
             Append(second);
-            _buffer[(_head + _count) & (_buffer.Length - 1)] = last;
+            SlotAt(_head + _count) = last;
             _count++;
         }
     }
@@ -96,10 +98,9 @@ internal sealed class InjectionQueue
     private void Append(Span<ITaskCell?> tasks)
     {
         Debug.Assert(_lock.IsHeldByCurrentThread);
-        int mask = _buffer.Length - 1;
         for (int i = 0; i < tasks.Length; i++)
         {
-            _buffer[(_head + _count + i) & mask] = tasks[i];
+            SlotAt(_head + _count + i) = tasks[i];
             tasks[i] = null; // the ring's slot no longer owns the task: do not keep it alive from there
         }
         _count += tasks.Length;
@@ -108,12 +109,21 @@ internal sealed class InjectionQueue
     private ITaskCell TakeHead()
     {
         Debug.Assert(_lock.IsHeldByCurrentThread && _count > 0);
-        var task = _buffer[_head]!;
-        _buffer[_head] = null;
+        ref var slot = ref SlotAt(_head);
+        var task = slot!;
+        slot = null;
         _head = (_head + 1) & (_buffer.Length - 1);
         _count--;
         return task;
     }
+
+    /// <summary>
+    /// The slot of a position (masked by the capacity, a power of two), written through a reference: a store into an
+    /// array of an interface type runs the runtime's array-store type check every time (see <c>LocalQueue.SlotAt</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ITaskCell? SlotAt(int position) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), position & (_buffer.Length - 1));
 
     private void EnsureRoom(int extra)
     {

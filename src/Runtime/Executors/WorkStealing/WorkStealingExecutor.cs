@@ -27,8 +27,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 {
     [ThreadStatic] private static Worker? t_worker;
 
+    // Tasks spawned off the workers (a worker's spawns go to its own table, Worker.Tasks): slots added and freed from
+    // any thread, under the lock.
     private readonly WakerTable _tasks;
-    private readonly Lock _tasksLock = new();        // the table's slots are added/freed from any thread here
+    private readonly Lock _tasksLock = new();
     private readonly Thread[] _threads;
     private volatile bool _shutdown;
     private bool _disposed;
@@ -74,6 +76,9 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     /// <summary>The executor whose worker is running on this thread, or null.</summary>
     public static WorkStealingExecutor? Current => t_worker?.Executor;
 
+    /// <summary>The worker running on this thread, of any executor, or null.</summary>
+    internal static Worker? CurrentWorker => t_worker;
+
     /// <summary>Number of worker threads.</summary>
     public int WorkerCount => Workers.Length;
 
@@ -92,7 +97,10 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     {
         get
         {
-            lock (_tasksLock) return _tasks.Count;
+            int count;
+            lock (_tasksLock) count = _tasks.Count;
+            foreach (var worker in Workers) count += worker.Tasks.Count;
+            return count;
         }
     }
 
@@ -107,8 +115,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     /// </summary>
     public IReadOnlyList<TaskSnapshot> DumpTasks()
     {
-        List<ITaskCell> live;
-        lock (_tasksLock) live = _tasks.Snapshot();
+        var live = LiveTasks();
         long now = Time.NowMs;
         // Workers may complete a task after the snapshot (the lock is released): it is left out (Of returns null).
         return [.. live.Select(task => TaskSnapshot.Of(task, now)).OfType<TaskSnapshot>()];
@@ -152,16 +159,27 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         var worker = t_worker;
         bool local = worker is not null && worker.Executor == this;
         ITaskCell<T> task;
-        lock (_tasksLock)
+        if (local)
         {
-            // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot. The box
-            // is claimed only past this check, so a refused spawn leaves it unspawned: the caller who catches the
-            // exception can still spawn it elsewhere, poll it or dispose it (a claim of a few plain stores).
-            if (_shutdown) throw new ObjectDisposedException(nameof(WorkStealingExecutor),
-                "This WorkStealingExecutor was disposed, which cancelled its unfinished tasks and stopped its workers: " +
-                "create a new executor, and dispose an executor only once its work is done.");
-            task = TaskCell.Claim(future, scheduled: local);
-            _tasks.Add(task);
+            // Into the worker's own table, which only its thread adds to: no lock, and the slots it writes are its own
+            // cache lines (one table under a lock cost both workers the lock's and the slots' lines on every spawn and
+            // completion). A spawn that races with Dispose may get in after _shutdown is set: Dispose collects the
+            // workers' tables only after their threads ended, so it is cancelled with the rest.
+            if (_shutdown) throw Disposed();
+            task = TaskCell.Claim(future, scheduled: true);
+            worker!.Tasks.Add(task);
+        }
+        else
+        {
+            lock (_tasksLock)
+            {
+                // Checked under the lock that Dispose takes to set _shutdown: no task slips in after its snapshot. The
+                // box is claimed only past this check, so a refused spawn leaves it unspawned: the caller who catches
+                // the exception can still spawn it elsewhere, poll it or dispose it (a claim of a few plain stores).
+                if (_shutdown) throw Disposed();
+                task = TaskCell.Claim(future, scheduled: false);
+                _tasks.Add(task);
+            }
         }
         if (local)
         {
@@ -255,21 +273,54 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         }
     }
 
-    void ITaskScheduler.Schedule(ITaskCell task)
+    private static ObjectDisposedException Disposed() => new(nameof(WorkStealingExecutor),
+        "This WorkStealingExecutor was disposed, which cancelled its unfinished tasks and stopped its workers: " +
+        "create a new executor, and dispose an executor only once its work is done.");
+
+    void ITaskScheduler.Schedule(ITaskCell task) => Schedule(task);
+
+    /// <summary>Queues a woken task (any thread): on the waking worker, else the injection queue.</summary>
+    internal void Schedule(ITaskCell task)
     {
         var worker = t_worker;
-        bool notify;
         if (worker is not null && worker.Executor == this)
         {
-            notify = worker.ScheduleLocal(task, yielding: YieldHint.IsSet && YieldHint.Take(task.Waker));
+            ScheduleOn(worker, task, yielded: false);
+            return;
         }
-        else
-        {
-            Injection.Push(task);
-            notify = true;
-        }
-        TaskLifecycle.Woken(task, Metrics, sameThread: worker?.Executor == this);
+        Injection.Push(task);
+        TaskLifecycle.Woken(task, Metrics, sameThread: false);
+        NotifyParked();
+    }
+
+    // Called by the worker that just polled the task (TaskCore.AfterPending): its LIFO slot or, yielded, the back of
+    // its queue, counted on its own block (the default would carry the yield through a thread-static hint and look up
+    // the counters' block again: three thread-static reads per re-queue instead of one).
+    void ITaskScheduler.ScheduleAfterPoll(ITaskCell task, bool yielded) => ScheduleAfterPoll(task, yielded);
+
+    internal void ScheduleAfterPoll(ITaskCell task, bool yielded)
+    {
+        var worker = t_worker;
+        if (worker is not null && worker.Executor == this) ScheduleOn(worker, task, yielded);
+        else Schedule(task); // polled off the workers (none does today): the injection queue
+    }
+
+    private void ScheduleOn(Worker worker, ITaskCell task, bool yielded)
+    {
+        bool notify = worker.ScheduleLocal(task, yielded);
+        worker.Counters.Count(RuntimeCounter.WakesSameThread);
+        TaskLifecycle.WokenEvent(task, sameThread: true);
         if (notify) NotifyParked();
+    }
+
+    // Tasks complete on a worker (Run) or, at shutdown, on the disposing thread after the workers stopped (Cancel):
+    // the worker's own block, without the default's lookup of the thread's block.
+    void ITaskScheduler.CountCompletion(RuntimeCounter counter) => CountCompletion(counter);
+
+    internal void CountCompletion(RuntimeCounter counter)
+    {
+        if (t_worker is { } worker && worker.Executor == this) worker.Counters.Count(counter);
+        else Metrics.Count(counter);
     }
 
     ExecutorMetrics ITaskScheduler.Metrics => Metrics;
@@ -277,6 +328,15 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
     void ITaskScheduler.Release(ITaskCell task, int slot)
     {
         lock (_tasksLock) _tasks.Remove(task, slot);
+    }
+
+    /// <summary>Every live task: the shared table's and each worker's (a snapshot while the workers run).</summary>
+    private List<ITaskCell> LiveTasks()
+    {
+        List<ITaskCell> live;
+        lock (_tasksLock) live = _tasks.Snapshot();
+        foreach (var worker in Workers) live.AddRange(worker.Tasks.Snapshot());
+        return live;
     }
 
     /// <summary>
@@ -343,8 +403,7 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
         foreach (var worker in Workers) worker.Unpark();
         foreach (var thread in _threads) thread.Join();
         _disposed = true;
-        List<ITaskCell> unfinished;
-        lock (_tasksLock) unfinished = _tasks.Snapshot();
+        var unfinished = LiveTasks(); // the workers' tables too: their threads ended, nothing adds to them any more
         using (Driver.Enter())
         {
             foreach (var task in unfinished) task.Cancel();

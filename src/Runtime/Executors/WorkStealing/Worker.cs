@@ -21,7 +21,7 @@ namespace AsyncGen.Executors.WorkStealing;
 /// run hot), and it is bounded so that two tasks waking each other cannot keep the queue behind them waiting.</para>
 /// </remarks>
 [DebuggerDisplay("Worker {Index}")]
-internal sealed class Worker
+internal sealed class Worker : ITaskScheduler
 {
     /// <summary>61: tokio's global_queue_interval, a prime so it does not beat with periodic workloads.</summary>
     public const int GlobalQueueInterval = 61;
@@ -32,7 +32,9 @@ internal sealed class Worker
     private readonly ITaskCell[] _batch = new ITaskCell[LocalQueue.Half]; // tasks taken from the injection queue at once
     private readonly WorkerParker _parker = new();
     private ITaskCell? _lifo;
-    private readonly Queue<ITaskCell> _driverWoken = new(); // this thread only: tasks its driver turns woke
+    // This thread only: tasks its driver turns woke. A TaskRing, not a Queue<ITaskCell>: every I/O wake lands here, and
+    // a store into an array of an interface type runs the array-store type check (TaskRing's remarks).
+    private readonly TaskRing _driverWoken = new(LocalQueue.Capacity);
     private int _driverPolls; // taken from _driverWoken since the last Maintain
     private int _lifoPolls;
     private uint _tick;
@@ -46,6 +48,7 @@ internal sealed class Worker
         Index = index;
         Counters = counters;
         _random = (uint)(index * 2654435761u) | 1; // Knuth's multiplicative hash: distinct non-zero seeds
+        Tasks = new WakerTable(this);
     }
 
     public WorkStealingExecutor Executor { get; }
@@ -56,6 +59,27 @@ internal sealed class Worker
     public RuntimeCounters Counters { get; }
 
     public LocalQueue Queue { get; } = new();
+
+    /// <summary>
+    /// The tasks spawned on this worker: it adds their slots without a lock; a task that completes on another worker
+    /// frees its slot lock-free (<see cref="WakerTable.RemoveFromAnyThread"/>). The table's scheduler is this worker,
+    /// which hands wakes to the executor: a woken task goes to the waking worker, wherever it was spawned.
+    /// </summary>
+    public WakerTable Tasks { get; }
+
+    void ITaskScheduler.Schedule(ITaskCell task) => Executor.Schedule(task);
+
+    void ITaskScheduler.ScheduleAfterPoll(ITaskCell task, bool yielded) => Executor.ScheduleAfterPoll(task, yielded);
+
+    void ITaskScheduler.Release(ITaskCell task, int slot)
+    {
+        if (WorkStealingExecutor.CurrentWorker == this) Tasks.Remove(task, slot);
+        else Tasks.RemoveFromAnyThread(task, slot); // another worker, or Dispose cancelling what was left
+    }
+
+    ExecutorMetrics ITaskScheduler.Metrics => Executor.Metrics;
+
+    void ITaskScheduler.CountCompletion(RuntimeCounter counter) => Executor.CountCompletion(counter);
 
     /// <summary>This worker's own io_uring ring (<see cref="IIoDriver.EnterWorker"/>), or null when the workers share the driver's queue.</summary>
     public IParker? OwnRing
@@ -274,7 +298,7 @@ internal sealed class Worker
     {
         if (_driverWoken.Count < 2 || Executor.Workers.Length == 1 || !Queue.IsEmpty) return;
         int moving = Math.Min(_driverWoken.Count, LocalQueue.Half);
-        for (int i = 0; i < moving; i++) Queue.Push(_driverWoken.Dequeue(), Executor.Injection);
+        for (int i = 0; i < moving && _driverWoken.TryDequeue(out var task); i++) Queue.Push(task, Executor.Injection);
     }
 
     private bool HasTasks => _lifo is not null || !Queue.IsEmpty || _driverWoken.Count > 0;
