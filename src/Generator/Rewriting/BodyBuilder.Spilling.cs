@@ -151,7 +151,8 @@ internal sealed partial class BodyBuilder
         {
             var clauses = body.Clauses;
             var text = new StringBuilder(head);
-            var cut = false;
+            var cut = -1; // the index of the last awaited join, from which the query is written on
+            var spilled = new Dictionary<QueryClauseSyntax, string>(); // each awaited join's collection, as the machine has it
             for (var i = 0; i < clauses.Count; i++)
             {
                 if (clauses[i] is not JoinClauseSyntax join || !ContainsAwait(join.InExpression))
@@ -159,24 +160,25 @@ internal sealed partial class BodyBuilder
                     text.Append("\n    ").Append(_rewriter.Rewrite(clauses[i]));
                     continue;
                 }
-                var adders = clauses.Take(i).Where(c => c is not (WhereClauseSyntax or OrderByClauseSyntax)).ToList();
-                if (cut)
-                    throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
-                        "an await in a join collection after another awaited join: the first join would be written again as C#'s call on the awaited value; await this collection into a local before the query ('var items = await ...;', then 'join x in items')");
+                // After an awaited join, the clauses from it on are the calls before this one: the first of them is a join.
+                var start = cut < 0 ? 0 : cut;
+                var adders = clauses.Skip(start).Take(i - start).Where(c => c is not (WhereClauseSyntax or OrderByClauseSyntax)).ToList();
                 if (adders.Count > 0)
                 {
                     if (query.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => _model.GetSymbolInfo(n).Symbol is ILocalSymbol local && _variables.LambdaCopy(local) is not null))
                         throw new UnsupportedConstructException(join.InExpression.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().First(),
-                            "an await in a join collection after a let, from or join, in a query reading a variable of which each iteration of a loop that awaits has its own (declared in the loop and captured by a lambda): await the collection into a local before the query");
+                            "an await in a join collection after a let, from or join, in a query reading a variable of which each iteration of a loop that awaits has its own (declared in the loop and captured by a lambda): the clauses' calls would need lambdas capturing it; await the collection into a local before the query ('var items = await ...;', then 'join x in items')");
                     var row = GeneratedNames.QueryRow;
-                    var stored = RangeClauseCalls(query, clauses, adders, i, head, variable, previous ?? (castTo is not null ? $"({source}).Cast<{castTo}>()" : source), out var rows);
+                    var stored = cut < 0
+                        ? RangeClauseCalls(query, clauses, adders, 0, i, head, variable, previous ?? (castTo is not null ? $"({source}).Cast<{castTo}>()" : source), null, spilled, out var rows)
+                        : RangeClauseCalls(query, clauses, adders, cut, i, head, variable, source, _rewriter.RangeVariables, spilled, out rows);
                     source = StoreQueryPart(query, join, stored, output);
                     text.Clear().Append("from ").Append(row).Append(" in ").Append(source);
                     castTo = null;
-                    cut = true;
+                    cut = i;
                     _rewriter.RangeVariables = rows;
                     text.Append("\n    join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.Text)
-                        .Append(" in ").Append(Spill(join.InExpression, output))
+                        .Append(" in ").Append(spilled[join] = Spill(join.InExpression, output))
                         .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
                     if (join.Into is { } rowsInto) text.Append(" into ").Append(rowsInto.Identifier.Text);
                     continue;
@@ -190,9 +192,9 @@ internal sealed partial class BodyBuilder
                     text.Clear().Append("from ").Append(variable).Append(" in ").Append(source);
                     castTo = null;
                 }
-                cut = true;
+                cut = i;
                 text.Append("\n    join ").Append(join.Type is null ? "" : _rewriter.Rewrite(join.Type) + " ").Append(join.Identifier.Text)
-                    .Append(" in ").Append(Spill(join.InExpression, output))
+                    .Append(" in ").Append(spilled[join] = Spill(join.InExpression, output))
                     .Append(" on ").Append(_rewriter.Rewrite(join.LeftExpression)).Append(" equals ").Append(_rewriter.Rewrite(join.RightExpression));
                 if (join.Into is { } into) text.Append(" into ").Append(into.Identifier.Text);
             }
@@ -217,27 +219,36 @@ internal sealed partial class BodyBuilder
     /// variables through the row (<c>__row.__row.c</c>). <paramref name="rows"/> is how the rest of the query reads each
     /// range variable.
     /// </summary>
-    private string RangeClauseCalls(QueryExpressionSyntax query, SyntaxList<QueryClauseSyntax> clauses, List<QueryClauseSyntax> adders, int join,
-        string head, string variable, string source, out Dictionary<ISymbol, string> rows)
+    /// <remarks>After an awaited join (<paramref name="start"/> is its index, the first adder), the element is already a
+    /// row, <paramref name="startRows"/> how the query reads each variable through it, and the awaited joins' collections are
+    /// what the machine holds (<paramref name="spilled"/>): the calls are those C# makes on the stored part, before the next await.</remarks>
+    private string RangeClauseCalls(QueryExpressionSyntax query, SyntaxList<QueryClauseSyntax> clauses, List<QueryClauseSyntax> adders, int start, int join,
+        string head, string variable, string source, Dictionary<ISymbol, string>? startRows, Dictionary<QueryClauseSyntax, string> spilled,
+        out Dictionary<ISymbol, string> rows)
     {
         var row = GeneratedNames.QueryRow;
         var first = clauses.IndexOf(adders[0]);
-        var receiver = "(" + (first > 0 ? QueryPrefix(query, clauses, first, head, variable) : source) + ")";
+        var receiver = "(" + (first > start ? QueryPrefix(query, clauses, first, head, variable) : source) + ")";
         var part = receiver;
-        // The path from the current element to each range variable: before the first adder the element is the variable.
+        // The path from the current element to each range variable: before the first adder the element is the variable
+        // (or, after an awaited join, the row).
         var paths = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
         var body = (QueryBodySyntax)clauses[0].Parent!;
         var member = row; // the anonymous member holding the element before each adder: the variable, then the row
-        if ((body.Parent is QueryContinuationSyntax continuation ? _model.GetDeclaredSymbol(continuation) : _model.GetDeclaredSymbol(query.FromClause)) is { } start)
+        if (startRows is not null)
         {
-            paths[start] = "";
-            member = GeneratedNames.Escaped(start.Name);
+            foreach (var pair in startRows) paths[pair.Key] = pair.Value.Substring(row.Length);
+        }
+        else if ((body.Parent is QueryContinuationSyntax continuation ? _model.GetDeclaredSymbol(continuation) : _model.GetDeclaredSymbol(query.FromClause)) is { } startSymbol)
+        {
+            paths[startSymbol] = "";
+            member = GeneratedNames.Escaped(startSymbol.Name);
         }
         for (var a = 0; a < adders.Count; a++)
         {
-            var element = a == 0 ? variable : row;
-            _rewriter.RangeVariables = a == 0 ? null : Rows(paths);
-            part = receiver + AdderCall(adders[a], element);
+            var element = a == 0 && startRows is null ? variable : row;
+            _rewriter.RangeVariables = a == 0 && startRows is null ? null : Rows(paths);
+            part = receiver + AdderCall(adders[a], element, spilled.TryGetValue(adders[a], out var collection) ? collection : null);
             foreach (var key in paths.Keys.ToList()) paths[key] = "." + (a == 0 ? member : row) + paths[key];
             if (AddedBy(adders[a]) is { } added) paths[added] = "." + GeneratedNames.Escaped(added.Name);
             var k = clauses.IndexOf(adders[a]);
@@ -273,12 +284,13 @@ internal sealed partial class BodyBuilder
     /// <summary>
     /// The call C# makes for <paramref name="clause"/> (a let, a second from or a join followed by other clauses) on the
     /// elements of the single range variable <paramref name="variable"/>: its result is C#'s transparent identifier,
-    /// <c>new { c, x }</c>, the same anonymous type.
+    /// <c>new { c, x }</c>, the same anonymous type. A join whose collection awaited reads <paramref name="awaitedCollection"/>,
+    /// the awaited value the machine holds.
     /// </summary>
-    private string AdderCall(QueryClauseSyntax clause, string variable)
+    private string AdderCall(QueryClauseSyntax clause, string variable, string? awaitedCollection)
     {
         string Collection(TypeSyntax? type, ExpressionSyntax expression) =>
-            "(" + _rewriter.Rewrite(expression) + ")" + (type is null ? "" : ".Cast<" + _rewriter.Rewrite(type) + ">()");
+            "(" + (awaitedCollection ?? _rewriter.Rewrite(expression)) + ")" + (type is null ? "" : ".Cast<" + _rewriter.Rewrite(type) + ">()");
         switch (clause)
         {
             case LetClauseSyntax let:

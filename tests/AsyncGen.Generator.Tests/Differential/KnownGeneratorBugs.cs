@@ -23,7 +23,6 @@ internal static class KnownGeneratorBugs
         ["P_VdAbstractAndOverrides"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_VdProtectedVirtualWithProtectedType"] = "generator: a call C# dispatches virtually runs the method C# compiled (AG0009: no machine stands for every override)",
         ["P_SdUnwrappedTwinKeepsTheFallback"] = "generator: AG0005 for a wrapped lambda of a synthesized delegate type beside an unwrapped one of the same type (the machine's stand-in type would differ from the compiler's)",
-        ["P_QueryTwoAwaitedJoinsAndGroupJoin"] = "generator: AG0005 for a second awaited join collection (the first awaited join's result would be written again as C#'s call, from the awaited value)",
     };
 
     /// <summary>

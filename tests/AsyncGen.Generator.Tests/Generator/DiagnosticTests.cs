@@ -95,28 +95,6 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void AG0005_at_a_second_awaited_join_says_to_await_its_collection_before_the_query()
-    {
-        // The first awaited join would have to be written again as C#'s call on its awaited value. (Clauses that add
-        // range variables before an awaited join are supported: differential programs 43_* and 57_*.)
-        var diagnostic = Single("""
-                [PollAsync]
-                public static async Future<int> Work(System.Collections.Generic.List<int> customers, Task<int[]> orders)
-                {
-                    var rows = from c in customers join o in await orders on c equals o join p in await orders on c equals p select c;
-                    return rows.Count();
-                }
-            """, usings: "using System.Linq;\n");
-        Assert.Equal("AG0005", diagnostic.Id);
-        Assert.Contains("an await in a join collection after another awaited join", diagnostic.GetMessage(), StringComparison.Ordinal);
-        Assert.Contains("await this collection into a local before the query ('var items = await ...;', then 'join x in items')", diagnostic.GetMessage(), StringComparison.Ordinal);
-        Assert.Equal("await orders", At(diagnostic));
-        // The join that comes after other clauses: with two awaited joins, the second.
-        Assert.Equal(diagnostic.Location.SourceTree!.GetText().ToString().LastIndexOf("await orders", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
-    }
-
-
-    [Fact]
     public void AG0005_at_an_awaited_join_after_a_let_in_a_query_reading_a_per_iteration_variable()
     {
         var diagnostic = Single("""

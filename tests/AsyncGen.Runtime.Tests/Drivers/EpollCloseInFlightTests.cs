@@ -7,18 +7,21 @@ using AsyncGen.Runtime.Tests.Support;
 namespace AsyncGen.Runtime.Tests.Drivers;
 
 /// <summary>
-/// The epoll registration's <c>recv</c>/<c>send</c> hold no reference on the socket's handle; deregistration waits
-/// for a syscall in flight instead (<c>EpollRegistration.WaitForSyscalls</c>). These close a socket, the way
-/// <c>EventedSocket.Dispose</c> does (deregister, then close), while another thread sends on it, and reuse the
-/// descriptor number at once: a send that reached the descriptor after the close would land on the new socket.
+/// The epoll registration's <c>recv</c>/<c>send</c> hold a reference on the socket's handle for the syscall, so the
+/// descriptor cannot close under it. These close a socket, the way <c>EventedSocket.Dispose</c> does (deregister,
+/// then close), while one or two other threads send on it, and reuse the descriptor number at once: a send that
+/// reached the descriptor after the close would land on the new socket. (A per-direction "in flight" flag tried in
+/// place of the reference let the second of two concurrent senders through: review R3.)
 /// </summary>
 [Collection(Net.SerialCollection.Name)] // many short-lived descriptors: the reuse this looks for needs a quiet fd table
 public class EpollCloseInFlightTests
 {
     private const int Rounds = 300;
 
-    [Fact]
-    public void Closing_while_another_thread_sends_never_lets_a_send_reach_the_reused_descriptor()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Closing_while_other_threads_send_never_lets_a_send_reach_the_reused_descriptor(int senders)
     {
         using var reactor = new EpollDriver();
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -39,8 +42,8 @@ public class EpollCloseInFlightTests
             var drainer = new Thread(() => Drain(client));
             drainer.Start();
             int sends = 0;
-            Exception? ended = null;
-            var sender = new Thread(() =>
+            var ended = new Exception?[senders];
+            var threads = Enumerable.Range(0, senders).Select(index => new Thread(() =>
             {
                 var waker = new CountingWakeTarget().Waker;
                 try
@@ -53,10 +56,10 @@ public class EpollCloseInFlightTests
                 }
                 catch (Exception error)
                 {
-                    ended = error;
+                    ended[index] = error;
                 }
-            });
-            sender.Start();
+            })).ToList();
+            threads.ForEach(thread => thread.Start());
             SpinWait.SpinUntil(() => Volatile.Read(ref sends) > round % 7);
 
             // EventedSocket.Dispose's order: deregister, then close. The lowest free number is reused at once.
@@ -66,33 +69,15 @@ public class EpollCloseInFlightTests
             reuse.Connect(strayReceiver.LocalEndPoint!);
             if ((int)reuse.SafeHandle.DangerousGetHandle() == fd) reused++;
 
-            Assert.True(sender.Join(TimeSpan.FromSeconds(30)), "the sender did not stop after the close");
-            Assert.IsType<ObjectDisposedException>(ended); // not a SocketException from someone else's descriptor
+            foreach (var thread in threads)
+                Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "a sender did not stop after the close");
+            // Refused at the closed handle, or the old connection's own error from a send that held the handle.
+            Assert.All(ended, error => Assert.True(error is ObjectDisposedException or SocketException, $"{error}"));
             client.Dispose();
             drainer.Join();
         }
         Assert.Equal(0, strayReceiver.Available);          // no datagram came from a late send
         Assert.True(reused > 0, $"the descriptor number was never reused in {Rounds} rounds: the test did not test");
-        Assert.Equal(0, reactor.RegistrationCount);
-    }
-
-    [Fact]
-    public void A_send_after_deregistration_from_two_threads_refuses_before_reaching_the_descriptor()
-    {
-        using var reactor = new EpollDriver();
-        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
-        first.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        first.Connect(first.LocalEndPoint!);
-        var registration = reactor.Register(first, connecting: false);
-        var waker = new CountingWakeTarget().Waker;
-        Assert.True(registration.TrySend(first, new byte[8], waker, out int sent));
-        Assert.Equal(8, sent);
-        var closers = Enumerable.Range(0, 2).Select(_ => new Thread(registration.Deregister)).ToList();
-        closers.ForEach(thread => thread.Start());
-        closers.ForEach(thread => thread.Join());
-        Assert.True(registration.IsReleased);
-        // After deregistration no syscall starts: the send refuses before reaching the descriptor.
-        Assert.Throws<ObjectDisposedException>(() => registration.TrySend(first, new byte[8], waker, out _));
         Assert.Equal(0, reactor.RegistrationCount);
     }
 

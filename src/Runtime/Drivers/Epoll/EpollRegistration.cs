@@ -16,10 +16,8 @@ namespace AsyncGen.Drivers.Epoll;
 /// spends about a quarter of its user time in the layers between (<c>Socket</c>'s checks, <c>SocketPal</c>, a second
 /// reference count on the handle inside the interop stub, the <c>System.Native</c> shim and its errno translation),
 /// and each layer is another object or code page to bring into the cache per request. The syscall is the same one,
-/// on the same non-blocking descriptor; errors map to the <see cref="SocketError"/> .NET reports
-/// (<see cref="Errno"/>). The descriptor is kept open across the syscall without a reference on the handle:
-/// <see cref="Deregister"/>, which the socket calls before closing it, waits for a syscall in flight
-/// (<see cref="WaitForSyscalls"/>).
+/// on the same non-blocking descriptor, with the handle referenced around it; errors map to the
+/// <see cref="SocketError"/> .NET reports (<see cref="Errno"/>).
 /// </remarks>
 [DebuggerDisplay("EpollRegistration fd {Fd} (generation {_generation})")]
 internal sealed class EpollRegistration : IoRegistration
@@ -27,9 +25,6 @@ internal sealed class EpollRegistration : IoRegistration
     private readonly ScheduledIo _io;
     private readonly int _generation;
     private int _released;
-    private int _closing;     // 1 once Deregister began: Transfer starts no more syscalls
-    private int _receiving;   // 1 while Transfer's recv is in flight (the reader's thread writes it)
-    private int _sending;     // 1 while Transfer's send is in flight (the writer's thread writes it)
 
     private readonly bool _isStream;
 
@@ -119,68 +114,36 @@ internal sealed class EpollRegistration : IoRegistration
     }
 
     /// <summary>
-    /// One <c>recv</c> into, or <c>send</c> from, the caller's pinned memory (retried on EINTR), marked in flight
-    /// (<see cref="_receiving"/>/<see cref="_sending"/>) so that <see cref="Deregister"/> waits for it before the
-    /// descriptor may close: 0, or the errno.
+    /// One <c>recv</c> into, or <c>send</c> from, the caller's pinned memory (retried on EINTR) with the handle
+    /// referenced: 0, or the errno.
     /// </summary>
-    /// <remarks>
-    /// The mark is two plain stores and one load, where a reference on the socket's <see cref="SafeHandle"/> around
-    /// the syscall (what this did before) costs two interlocked operations on a third object per syscall. The
-    /// ordering the stores alone do not give (our store of the mark, then our load of <see cref="_closing"/>: x64
-    /// may reorder a store with a later load) comes from <see cref="Deregister"/>'s process-wide barrier; see
-    /// <see cref="WaitForSyscalls"/>.
-    /// </remarks>
     /// <exception cref="ObjectDisposedException">The socket was closed.</exception>
     private unsafe int Transfer(byte* pointer, int length, bool receive, out int count)
     {
-        ref int inFlight = ref receive ? ref _receiving : ref _sending;
-        Volatile.Write(ref inFlight, 1);
-        if (Volatile.Read(ref _closing) != 0)
+        bool added = false;
+        try
         {
-            Volatile.Write(ref inFlight, 0);
-            throw new ObjectDisposedException(typeof(Socket).FullName);
-        }
-        while (true)
-        {
-            nint result = receive
-                ? Libc.recv(Fd, pointer, (nuint)length, 0)
-                : Libc.send(Fd, pointer, (nuint)length, Libc.MSG_NOSIGNAL);
-            if (result >= 0)
+            Owner.DangerousAddRef(ref added);
+            while (true)
             {
-                Volatile.Write(ref inFlight, 0);
-                count = (int)result;
-                return 0;
+                nint result = receive
+                    ? Libc.recv(Fd, pointer, (nuint)length, 0)
+                    : Libc.send(Fd, pointer, (nuint)length, Libc.MSG_NOSIGNAL);
+                if (result >= 0)
+                {
+                    count = (int)result;
+                    return 0;
+                }
+                int errno = Marshal.GetLastSystemError(); // at once: recv/send are declared without SetLastError
+                if (errno == Libc.EINTR) continue;
+                count = 0;
+                return errno;
             }
-            int errno = Marshal.GetLastSystemError(); // at once: recv/send are declared without SetLastError
-            if (errno == Libc.EINTR) continue;
-            Volatile.Write(ref inFlight, 0);
-            count = 0;
-            return errno;
         }
-    }
-
-    /// <summary>
-    /// Closing side of <see cref="Transfer"/>'s mark: after it returns, no <c>recv</c>/<c>send</c> of this
-    /// registration is in flight and none will start, so the socket may close its descriptor (and the kernel reuse
-    /// the number) without a late syscall reaching another socket.
-    /// </summary>
-    /// <remarks>
-    /// Dekker's pattern with an asymmetric fence: we store <see cref="_closing"/>, then
-    /// <see cref="Interlocked.MemoryBarrierProcessWide"/> (membarrier: every thread of the process is serialized)
-    /// makes every mark stored before it visible here, and makes our store visible to every <see cref="Transfer"/>
-    /// that marks after it, whose load then sees it and refuses. A syscall marked before it is waited for here: a
-    /// non-blocking <c>recv</c>/<c>send</c> returns in microseconds, so the wait is a few spins (a yield if its
-    /// thread was preempted between mark and syscall). The barrier costs a few microseconds once per socket, where
-    /// the reference count it replaces cost two interlocked operations per syscall. Operations outside
-    /// <see cref="Transfer"/> (accept, datagrams, connect) go through <see cref="Socket"/>, which references the
-    /// handle itself.
-    /// </remarks>
-    private void WaitForSyscalls()
-    {
-        Volatile.Write(ref _closing, 1);
-        Interlocked.MemoryBarrierProcessWide();
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _receiving) != 0 || Volatile.Read(ref _sending) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+        finally
+        {
+            if (added) Owner.DangerousRelease();
+        }
     }
 
     /// <inheritdoc/>
@@ -195,13 +158,7 @@ internal sealed class EpollRegistration : IoRegistration
     /// <summary>Removes the descriptor from epoll and wakes waiting operations. Idempotent; call before closing the fd.</summary>
     public override void Deregister()
     {
-        // A second caller waits as well: whoever deregisters next closes the descriptor.
-        if (Interlocked.Exchange(ref _released, 1) != 0)
-        {
-            WaitForSyscalls();
-            return;
-        }
-        WaitForSyscalls();
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
         EpollDriver.Deregister(this, _io, _generation);
     }
 }
