@@ -449,7 +449,10 @@ internal sealed partial class BodyBuilder
         if (_model.GetTypeInfo(forEach.Expression).Type is not { IsRefLikeType: true } && info.GetEnumeratorMethod?.ReturnType is not { IsRefLikeType: true })
             return null;
         if (_model.GetDeclaredSymbol(single) is not ILocalSymbol variable) return null;
-        var type = single.Type.IsVar ? "var" : AwaitClassifier.WrittenTypeName(variable.Type, single);
+        // `ref char c` / `ref readonly var n` keep their ref: the loop writes (or reads) the span's elements, not copies.
+        var byRef = single.Type as RefTypeSyntax;
+        var refKind = byRef is null ? "" : byRef.ReadOnlyKeyword.RawKind != 0 ? "ref readonly " : "ref ";
+        var type = refKind + ((byRef?.Type ?? single.Type).IsVar ? "var" : AwaitClassifier.WrittenTypeName(variable.Type, single));
         var access = _variables.Access(variable) ?? single.Identifier.Text;
         if (!_variables.IsHoisted(variable)) return (type, access, null);
         // A field of the machine, not a lambda's closure (whose scope the flattened loop creates per iteration).

@@ -486,6 +486,8 @@ internal sealed class VariableTable
         foreach (var await in awaits)
         {
             if (!scope.Span.Contains(await.Span) || await.SpanStart < declared) continue;
+            // The foreach's own collection is evaluated before its variable exists, though written after it.
+            if (declaration is ForEachStatementSyntax { Expression: var collection } && collection.Span.Contains(await.Span)) continue;
             // The variable of a catch that awaits is filled after the try from the recorded exception: a field.
             if (declaration is CatchDeclarationSyntax) return true;
             if (references.Any(r => r.SpanStart >= await.Span.End || (await is not AwaitExpressionSyntax && await.Span.Contains(r.Span)) ||
