@@ -379,6 +379,19 @@ internal sealed partial class BodyBuilder
     private void BuildForEach(CommonForEachStatementSyntax forEach, List<Stmt> output)
     {
         var info = _model.GetForEachStatementInfo(forEach);
+        if (SpanLoopWithoutAwaits(forEach, info) is { } variable)
+        {
+            // `foreach (var c in (await GetText()).AsSpan())` whose body does not await: C# evaluates the collection
+            // (its awaits) first and then runs a loop no await interrupts, so its span and enumerator (ref structs,
+            // which no field can keep) never cross an await. The loop stays C#, after the spilled awaits.
+            var spilled = Spill(forEach.Expression, output);
+            var loopBody = _rewriter.Rewrite(forEach.Statement);
+            // A variable kept in a field (read after the collection's await, in text order) is set from the loop's own.
+            output.Add(Code(variable.Field is { } field
+                ? $"foreach ({variable.Type} __element in {spilled})\n{{\n    {field} = __element;\n    {loopBody.Replace("\n", "\n    ")}\n}}"
+                : $"foreach ({variable.Type} {variable.Name} in {spilled})\n{loopBody}", forEach));
+            return;
+        }
         var collection = Spill(forEach.Expression, output);
         var collectionType = _model.GetTypeInfo(forEach.Expression).Type;
         var (assign, variableType) = ForEachTarget(forEach);
@@ -423,6 +436,24 @@ internal sealed partial class BodyBuilder
         var @finally = new FinallyModel(finallyId, Block(new List<Stmt> { Synthesized(dispose) }), false);
         FinallyMethods.Add(@finally);
         output.Add(new TryStmt(finallyId, BodySyntax.Line(forEach), Block(new List<Stmt> { loop }), EquatableArray<CatchModel>.Empty, @finally, null, null));
+    }
+
+    /// <summary>
+    /// The iteration variable's type (<c>var</c>, or the explicit type fully qualified), name, and field if the machine
+    /// keeps it in one, when the loop can stay C#: only its collection awaits, its collection or enumerator is a ref
+    /// struct, and the variable is not in a lambda's closure.
+    /// </summary>
+    private (string Type, string Name, string? Field)? SpanLoopWithoutAwaits(CommonForEachStatementSyntax forEach, ForEachStatementInfo info)
+    {
+        if (forEach is not ForEachStatementSyntax single || ContainsAwait(forEach.Statement)) return null;
+        if (_model.GetTypeInfo(forEach.Expression).Type is not { IsRefLikeType: true } && info.GetEnumeratorMethod?.ReturnType is not { IsRefLikeType: true })
+            return null;
+        if (_model.GetDeclaredSymbol(single) is not ILocalSymbol variable) return null;
+        var type = single.Type.IsVar ? "var" : AwaitClassifier.WrittenTypeName(variable.Type, single);
+        var access = _variables.Access(variable) ?? single.Identifier.Text;
+        if (!_variables.IsHoisted(variable)) return (type, access, null);
+        // A field of the machine, not a lambda's closure (whose scope the flattened loop creates per iteration).
+        return _variables.LambdaCopy(variable) is null && access.All(c => c == '_' || char.IsLetterOrDigit(c)) ? (type, access, access) : null;
     }
 
     /// <summary>

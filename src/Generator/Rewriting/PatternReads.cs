@@ -25,7 +25,8 @@ namespace AsyncGen.Generator.Rewriting;
 /// leaves its neighbours' C# switch, so what it shares with them is read once too (<see cref="Plan"/>). A ref struct on
 /// a path cannot be a field: it is read again (the reads after it are made once). A tuple's elements are fields of the
 /// tested copy, read directly (<c>__in1.Item1</c>), and the reads under them are planned like any others
-/// (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> once, as C# does).
+/// (<c>({ Level: 1 }, 5)</c> calls <c>Level</c> once, as C# does). A positional pattern on an <c>object</c>, which C#
+/// tests through <c>ITuple</c>, reads its <c>Length</c> and items once like a list pattern.
 /// </summary>
 internal sealed class PatternReads
 {
@@ -169,7 +170,7 @@ internal sealed class PatternReads
     private static bool IsOnTheWay(Site first, Site then) =>
         then.Key.StartsWith(first.Key, System.StringComparison.Ordinal) ||
         then.Owners.Keys.Contains(first.Key) ||
-        first.Node is ListPatternSyntax && first.Key.LastIndexOf('.') is var dot and > 0 && then.Key.StartsWith(first.Key.Substring(0, dot) + "[", System.StringComparison.Ordinal);
+        (first.Node is ListPatternSyntax || first.Key.EndsWith("#ITuple.Length", System.StringComparison.Ordinal)) && first.Key.LastIndexOf('.') is var dot and > 0 && then.Key.StartsWith(first.Key.Substring(0, dot) + "[", System.StringComparison.Ordinal);
 
     /// <summary>A read kept in a field: a ref struct or a pointer cannot be (nor can a Deconstruct call giving one).</summary>
     private static bool CanKeep(Site site) => site.Member is IMethodSymbol deconstruct
@@ -218,6 +219,7 @@ internal sealed class PatternReads
     /// </summary>
     private string TestRecursive(string operand, RecursivePatternSyntax recursive, string prefix)
     {
+        if (ITupleOf(recursive) is { } iTuple) return TestITuple(operand, recursive, iTuple, prefix);
         var type = Narrowed(recursive);
         var (input, parts) = TypeTest(operand, type, recursive.Designation, recursive);
         if (recursive.PositionalPatternClause is { } positional && !positional.Subpatterns.All(p => p.Pattern is DiscardPatternSyntax))
@@ -263,6 +265,26 @@ internal sealed class PatternReads
                 parts.Add(Test(value, subpattern.Pattern, key));
         }
         // No parentheses: '&&' binds tighter than the '||' and '!(...)' around it.
+        return string.Join(" && ", parts);
+    }
+
+    /// <summary>
+    /// <c>operand is ITuple __in1 &amp;&amp; (read of Length) is 2 &amp;&amp; (read of __in1[0]) is p0 &amp;&amp; ...</c>: a
+    /// positional pattern on an <c>object</c> as C#'s DAG tests it, the length first, then each item not matched by
+    /// <c>_</c>, in the order written.
+    /// </summary>
+    private string TestITuple(string operand, RecursivePatternSyntax recursive, INamedTypeSymbol iTuple, string prefix)
+    {
+        var (input, parts) = TypeTest(operand, iTuple, recursive.Designation, recursive);
+        var subpatterns = recursive.PositionalPatternClause!.Subpatterns;
+        var baseKey = ITupleKey(prefix, recursive);
+        parts.Add($"{ReadOnce(baseKey + ".Length", input + ".Length")} is {subpatterns.Count.ToString(CultureInfo.InvariantCulture)}");
+        for (var i = 0; i < subpatterns.Count; i++)
+        {
+            if (subpatterns[i].Pattern is DiscardPatternSyntax) continue;
+            var key = ITupleItemKey(baseKey, subpatterns.Count, i);
+            parts.Add(Test(ReadOnce(key, $"{input}[{i.ToString(CultureInfo.InvariantCulture)}]"), subpatterns[i].Pattern, key));
+        }
         return string.Join(" && ", parts);
     }
 
@@ -398,10 +420,28 @@ internal sealed class PatternReads
                 var type = Narrowed(recursive);
                 // A tuple's elements are fields of the tested copy (nothing to keep), but the reads under them are
                 // planned like any others (`({ Level: 1 }, 5)` calls Level once, review F2). A positional pattern on
-                // an ITuple (an `object` input) reads through its indexer: not planned, a known difference (README).
+                // an `object` reads ITuple's Length, then each item through its indexer, like a list pattern.
                 // A Deconstruct call is made once, and a condition reads its values only through their fields, so
                 // every read of the pattern needs them; C#'s DAG drops a call none of whose values a test uses
                 // (`(_, _)` does not call Deconstruct).
+                if (ITupleOf(recursive) is { } iTuple)
+                {
+                    var tupleBase = ITupleKey(prefix, recursive);
+                    var tupleLength = iTuple.GetMembers("Length").FirstOrDefault();
+                    var tupleIndexer = iTuple.GetMembers().FirstOrDefault(m => m is IPropertySymbol { IsIndexer: true });
+                    var tupleItem = _model.Compilation.GetSpecialType(SpecialType.System_Object);
+                    yield return new Site(tupleBase + ".Length", tupleLength, "Length", "Length", _model.Compilation.GetSpecialType(SpecialType.System_Int32), recursive, owners);
+                    var tupleSubpatterns = recursive.PositionalPatternClause!.Subpatterns;
+                    for (var i = 0; i < tupleSubpatterns.Count; i++)
+                    {
+                        if (tupleSubpatterns[i].Pattern is DiscardPatternSyntax) continue;
+                        var key = ITupleItemKey(tupleBase, tupleSubpatterns.Count, i);
+                        var position = i.ToString(CultureInfo.InvariantCulture);
+                        yield return new Site(key, tupleIndexer, "Item" + position, "[" + position + "]", tupleItem, tupleSubpatterns[i], owners, Tests(tupleSubpatterns[i].Pattern));
+                        foreach (var site in Sites(tupleSubpatterns[i].Pattern, key, owners)) yield return site;
+                    }
+                    yield break;
+                }
                 if (recursive.PositionalPatternClause is { } tuple && DeconstructOf(recursive) is null)
                 {
                     if (!type.IsTupleType) yield break;
@@ -540,6 +580,22 @@ internal sealed class PatternReads
     /// <summary>A member as the key of a read names it: a tuple element by its position (<c>order</c> is <c>Item1</c>), as positional patterns read it.</summary>
     private static string MemberKey(ISymbol member) =>
         member is IFieldSymbol { CorrespondingTupleField: { } element } ? element.Name : member.Name;
+
+    /// <summary>The ITuple type when a positional pattern reads an <c>object</c> through its Length and indexer (C# 8's rule).</summary>
+    private INamedTypeSymbol? ITupleOf(RecursivePatternSyntax recursive) =>
+        recursive.PositionalPatternClause is null ? null
+            : (_model.GetOperation(recursive) as IRecursivePatternOperation)?.DeconstructSymbol as INamedTypeSymbol;
+
+    /// <summary>The key under which an ITuple pattern reads: its Length (<c>.Length</c>) and items (<c>[i]</c>) follow it.</summary>
+    private string ITupleKey(string prefix, RecursivePatternSyntax recursive) => prefix + "|" + KeyOf(Narrowed(recursive)) + "#ITuple";
+
+    /// <summary>
+    /// The key of item <paramref name="index"/> of an ITuple of <paramref name="length"/> items: C# reads the length
+    /// once, so only the labels of one length read items in a run, and what a label of another length tested tells
+    /// the DAG nothing about them (no AG0010 between `(_, 7)` and `(int a, int b, int c)`).
+    /// </summary>
+    private static string ITupleItemKey(string baseKey, int length, int index) =>
+        baseKey + "[" + length.ToString(CultureInfo.InvariantCulture) + ":" + index.ToString(CultureInfo.InvariantCulture) + "]";
 
     /// <summary>The Deconstruct method a positional pattern calls (an instance or extension method), if any.</summary>
     private IMethodSymbol? DeconstructOf(RecursivePatternSyntax recursive) =>

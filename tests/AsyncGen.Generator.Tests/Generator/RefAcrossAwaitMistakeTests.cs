@@ -40,4 +40,28 @@ public class RefAcrossAwaitMistakeTests
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id is "CS8785");
         Assert.All(run.Errors, e => Assert.Equal("Sample.cs", e.Location.SourceTree?.FilePath));
     }
+
+    /// <summary>
+    /// A span loop whose body awaits keeps the span's enumerator across the await (C#: CS4007). The fallback's header
+    /// quotes the statement, several lines: each is a comment line (it broke the generated file, CS1002 and others).
+    /// Only the collection awaiting, the loop stays C# and compiles (Newcomer TypeAndPatternRoundFourTests).
+    /// </summary>
+    [Fact]
+    public void A_span_loop_whose_body_awaits_is_AG0003_and_the_generated_file_quoting_it_compiles()
+    {
+        var source = "using System;\nusing System.Threading.Tasks;\nusing AsyncGen;\n\npublic static partial class Sample\n{\n" +
+                     "    [PollAsync]\n    public static async Future<int> Work(string text)\n    {\n" +
+                     "        var n = 0;\n        foreach (var c in text.AsSpan())\n        {\n            n += await Task.FromResult((int)c);\n        }\n        return n;\n    }\n\n" +
+                     "    [PollAsync]\n    public static async Future<int> Count(Func<Task<string>> load)\n    {\n" +
+                     "        var n = 0;\n        foreach (var c in (await load()).AsSpan())\n            if (c == 'a') n++;\n        return n;\n    }\n}\n";
+        var run = GeneratorHarness.Run(source, "Sample.cs");
+
+        var ours = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AG0003", ours.Id);
+        Assert.Equal(10, ours.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.All(run.Errors, e => Assert.Equal("Sample.cs", e.Location.SourceTree?.FilePath));
+        var emitErrors = run.Output.Emit(new MemoryStream()).Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.Contains(emitErrors, e => e.Id == "CS4007");
+        Assert.All(emitErrors, e => Assert.Equal("Sample.cs", e.Location.SourceTree?.FilePath));
+    }
 }

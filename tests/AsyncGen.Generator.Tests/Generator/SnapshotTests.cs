@@ -271,6 +271,25 @@ public class SnapshotTests
         """, "RouteFuture");
 
     [Fact]
+    public void Labels_after_an_awaiting_guard_read_an_objects_ITuple_length_and_items_once() => Verify("""
+            [PollAsync]
+            public static async Future<string> Route(object message, Func<object?, Task<bool>> claim)
+            {
+                switch (message)
+                {
+                    case (1, var body) when await claim(body):
+                        return "claimed";
+                    case (1, _):
+                        return "one";
+                    case (_, 2, _):
+                        return "three items";
+                    default:
+                        return "other";
+                }
+            }
+        """, "RouteFuture");
+
+    [Fact]
     public void Labels_after_an_awaiting_guard_deconstruct_and_index_once() => Verify("""
             public sealed class Point { public int X, Y; public void Deconstruct(out int x, out int y) => (x, y) = (X, Y); }
 
