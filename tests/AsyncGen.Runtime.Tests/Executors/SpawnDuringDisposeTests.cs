@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AsyncGen.Runtime.Tests.Support;
 using AsyncGen.Runtime.Tests.Sync;
 
 namespace AsyncGen.Runtime.Tests.Executors;
@@ -51,7 +52,7 @@ public class SpawnDuringDisposeTests
         var late = new LateSpawn(executor.Spawn);
         using var polled = new ManualResetEventSlim();
         executor.Spawn(new PendingUntilDisposed(polled, late.Run));
-        executor.Run();
+        executor.BlockOn(new SelfWakingFuture(times: 1)); // polls the pending task once
         Assert.True(polled.IsSet);
         executor.Dispose();
 
