@@ -17,7 +17,7 @@ namespace AsyncGen.Generator.Rewriting;
 /// <remarks>The names carry the struct's name, as the primary-constructor accessors do: two machines of one type may
 /// each need a helper for the same member. Overloads get numbered names, so each call binds to the helper of the
 /// overload C# chose, whatever the other helpers are.</remarks>
-internal sealed class BaseAccessors(string structName, INamedTypeSymbol containingType)
+internal sealed class BaseAccessors(string structName, INamedTypeSymbol containingType, Compilation compilation)
 {
     private readonly Dictionary<(ISymbol Member, string Kind), string> _names = new();
     private readonly HashSet<string> _taken = new();
@@ -58,9 +58,11 @@ internal sealed class BaseAccessors(string structName, INamedTypeSymbol containi
                 case IPropertySymbol { RefKind: not Microsoft.CodeAnalysis.RefKind.None } byRef:
                     return $"private {RefKind(byRef.RefKind)}{Type(byRef.Type)} {name} => ref {access};";
                 case IPropertySymbol property:
+                    // Only the accessors the type may call: 'base.P' read where the base's setter is private is valid
+                    // C#, and a helper stating that setter would not compile.
                     var accessors = new List<string>();
-                    if (property.GetMethod is not null) accessors.Add($"get => {access};");
-                    if (property.SetMethod is { IsInitOnly: false }) accessors.Add($"set => {access} = value;");
+                    if (Accessible(property.GetMethod)) accessors.Add($"get => {access};");
+                    if (property.SetMethod is { IsInitOnly: false } && Accessible(property.SetMethod)) accessors.Add($"set => {access} = value;");
                     return $"private {Type(property.Type)} {name} {{ {string.Join(" ", accessors)} }}";
                 default:
                     throw new UnsupportedConstructException(node, $"'base.{member.Name}' (a {member.Kind} of the base class)");
@@ -83,10 +85,20 @@ internal sealed class BaseAccessors(string structName, INamedTypeSymbol containi
             return $"private {RefKind(indexer.RefKind)}{Type(indexer.Type)} {name}({Parameters(indexer.Parameters, node)}) => {byRef}base[{string.Join(", ", indexer.Parameters.Select(Argument))}];";
         });
 
-    /// <summary>The helper writing base indexer <paramref name="indexer"/>: its arguments, then the value.</summary>
+    /// <summary>
+    /// The helper writing base indexer <paramref name="indexer"/>: its arguments, then the value, which every call
+    /// passes by name (<see cref="BodyRewriter.BaseIndexerWrite"/>), after indices positional or named, as C# evaluates
+    /// them. The value takes a default when an index does, as no required parameter may follow an optional one; no C#
+    /// indexer parameter can be called <c>value</c> (CS0316).
+    /// </summary>
     public string IndexerSet(IPropertySymbol indexer, SyntaxNode node) =>
         Helper(indexer, "set", "set_Item", node, name =>
-            $"private void {name}({Parameters(indexer.Parameters, node)}, {Type(indexer.Type)} value) => base[{string.Join(", ", indexer.Parameters.Select(Argument))}] = value;");
+        {
+            if (indexer.Parameters.Any(p => p.IsParams))
+                throw new UnsupportedConstructException(node, "an assignment of a base indexer with a 'params' parameter (call a method of the type that assigns 'base[...]')");
+            var valueDefault = indexer.Parameters.Any(p => p.IsOptional) ? " = default!" : "";
+            return $"private void {name}({Parameters(indexer.Parameters, node)}, {Type(indexer.Type)} value{valueDefault}) => base[{string.Join(", ", indexer.Parameters.Select(Argument))}] = value;";
+        });
 
     private string Helper(ISymbol member, string kind, string memberName, SyntaxNode node, System.Func<string, string> declare)
     {
@@ -101,6 +113,9 @@ internal sealed class BaseAccessors(string structName, INamedTypeSymbol containi
         _names[(member, kind)] = name;
         return name;
     }
+
+    private bool Accessible(IMethodSymbol? accessor) =>
+        accessor is not null && compilation.IsSymbolAccessibleWithin(accessor, containingType, throughType: containingType);
 
     private IEnumerable<string> OuterTypeParameters()
     {
@@ -140,6 +155,7 @@ internal sealed class BaseAccessors(string structName, INamedTypeSymbol containi
 
     private static string Parameters(IEnumerable<IParameterSymbol> parameters, SyntaxNode node) =>
         string.Join(", ", parameters.Select(p =>
+            HandlerArgument(p) +
             (p.ScopedKind == ScopedKind.ScopedRef || p.ScopedKind == ScopedKind.ScopedValue ? "scoped " : "") +
             p.RefKind switch
             {
@@ -150,6 +166,21 @@ internal sealed class BaseAccessors(string structName, INamedTypeSymbol containi
                 _ => "",
             } +
             (p.IsParams ? "params " : "") + Type(p.Type) + " " + GeneratedNames.Escaped(p.Name) + Default(p, node)));
+
+    /// <summary>
+    /// The parameter's <c>[InterpolatedStringHandlerArgument]</c>, which decides how C# builds a handler argument: the
+    /// helper's parameters have the base's names, and its receiver is the same object, so the handler binds as in the
+    /// base call (without it, a handler taking the receiver does not bind, or binds another constructor).
+    /// </summary>
+    private static string HandlerArgument(IParameterSymbol parameter)
+    {
+        var attribute = parameter.GetAttributes().FirstOrDefault(a =>
+            a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.InterpolatedStringHandlerArgumentAttribute");
+        if (attribute is null) return "";
+        var names = attribute.ConstructorArguments.SelectMany(a => a.Kind == TypedConstantKind.Array ? a.Values : System.Collections.Immutable.ImmutableArray.Create(a))
+            .Select(a => a.Value is string name ? SymbolDisplay.FormatLiteral(name, quote: true) : "null");
+        return $"[global::System.Runtime.CompilerServices.InterpolatedStringHandlerArgument({string.Join(", ", names)})] ";
+    }
 
     private static string Argument(IParameterSymbol parameter) =>
         parameter.RefKind switch

@@ -49,7 +49,7 @@ internal sealed partial class BodyBuilder
         _awaitContainers = BodySyntax.AwaitContainers(_body);
         _labels = new UserLabels(_body);
         _reassigned = new ReassignedVariables(_model, _body);
-        BaseAccessors = new BaseAccessors(parsed.Header.StructName, _method.ContainingType);
+        BaseAccessors = new BaseAccessors(parsed.Header.StructName, _method.ContainingType, _model.Compilation);
         _rewriter = new BodyRewriter(_model, _method.ContainingType, variables, jumps, _thisAccess, _body, _awaitContainers, _labels, SynthesizedDelegates, BaseAccessors);
     }
 

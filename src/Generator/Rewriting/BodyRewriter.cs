@@ -454,7 +454,7 @@ internal sealed class BodyRewriter(
 
     /// <summary><c>base[arguments] = value</c> through the setter's helper; the texts are already rewritten.</summary>
     public string BaseIndexerWrite(ElementAccessExpressionSyntax element, IPropertySymbol indexer, string arguments, string value) =>
-        thisAccess + "." + baseAccessors.IndexerSet(indexer, element) + "(" + arguments + ", " + value + ")";
+        thisAccess + "." + baseAccessors.IndexerSet(indexer, element) + "(" + arguments + ", value: " + value + ")";
 
     public override SyntaxNode? VisitAwaitExpression(AwaitExpressionSyntax node) =>
         BodySyntax.IsInsideNestedFunction(node, body)

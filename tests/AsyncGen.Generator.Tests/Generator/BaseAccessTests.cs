@@ -109,4 +109,32 @@ public class BaseAccessTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Contains("'Book' must be declared partial", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_assignment_of_a_base_indexer_with_a_params_parameter_is_AG0005_at_the_assignment()
+    {
+        // The setter's helper takes the value after the indices, and nothing may follow a params parameter.
+        var source = Usings + """
+            public class Row
+            {
+                public virtual int this[params int[] path] { get => path.Length; set { } }
+            }
+
+            public partial class Cells : Row
+            {
+                [PollAsync]
+                public async Future<int> Work()
+                {
+                    await Task.Yield();
+                    base[1, 2] = 3;
+                    return base[1, 2, 3];
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(source).AssertCompiles();
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AG0005", diagnostic.Id);
+        Assert.Contains("a base indexer with a 'params' parameter", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal("base[1, 2]", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
 }

@@ -187,3 +187,125 @@ public static partial class P_BaseOutParametersAndEvents
     [PollAsync]
     public static async Future<string> Run(List<string> log) => await new Cache().Work(log);
 }
+
+// Review R1: the helper property states only the accessors the derived type may call.
+public static partial class P_BasePropertiesWithAccessorsPrivateToTheBase
+{
+    public class Setting
+    {
+        public virtual int ReadOnlyOutside { get; private set; } = 5;
+        public virtual int WriteOnlyOutside { private get; set; } = 6;
+        public int Written => WriteOnlyOutside;
+    }
+
+    public partial class Override : Setting
+    {
+        public override int ReadOnlyOutside => 50;
+        public override int WriteOnlyOutside { set { } }
+
+        [PollAsync]
+        public async Future<string> Work(List<string> log)
+        {
+            var read = base.ReadOnlyOutside;
+            await Ops.Yield();
+            base.WriteOnlyOutside = await Ops.Value(7);
+            return read + " " + Written + " " + ReadOnlyOutside;
+        }
+    }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log) => await new Override().Work(log);
+}
+
+// Review R2: a base indexer written with an optional index left out, and with named indices in any order.
+public static partial class P_BaseIndexerWrittenWithOptionalAndNamedIndices
+{
+    public class Grid
+    {
+        private readonly Dictionary<string, string> _cells = new();
+
+        public virtual string this[string row, int col = 0]
+        {
+            get => _cells.TryGetValue(row + col, out var v) ? v : "empty";
+            set => _cells[row + col] = value;
+        }
+    }
+
+    public partial class Sheet : Grid
+    {
+        public override string this[string row, int col = 0] { get => "derived"; set { } }
+
+        private static T Note<T>(List<string> log, T value)
+        {
+            log.Add("index " + value);
+            return value;
+        }
+
+        [PollAsync]
+        public async Future<string> Work(List<string> log)
+        {
+            base["a"] = "a0";
+            await Ops.Yield();
+            base[col: Note(log, 2), row: Note(log, "b")] = "b2";
+            base["c", col: await Ops.Value(3)] = await Ops.Value("c3");
+            base[col: Note(log, 4), row: await Ops.Value("d")] = Note(log, "d4");
+            return base["a"] + " " + base["b", 2] + " " + base[col: 3, row: "c"] + " " + base["d", 4] + " " + this["a"];
+        }
+    }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log) => await new Sheet().Work(log);
+}
+
+// Review R4: a base method whose interpolated-string handler takes the receiver binds that handler's constructor.
+public static partial class P_BaseCallWithAnInterpolatedStringHandlerTakingTheReceiver
+{
+    [System.Runtime.CompilerServices.InterpolatedStringHandler]
+    public ref struct LogHandler
+    {
+        private readonly System.Text.StringBuilder? _text;
+
+        public LogHandler(int literalLength, int formattedCount, Logger logger, out bool enabled)
+        {
+            enabled = logger.Enabled;
+            _text = enabled ? new() : null;
+        }
+
+        // Bound instead when the receiver is not passed: it would evaluate the holes of a disabled logger.
+        public LogHandler(int literalLength, int formattedCount) => _text = new();
+
+        public void AppendLiteral(string s) => _text!.Append(s);
+        public void AppendFormatted<T>(T value) => _text!.Append(value);
+        public override string ToString() => _text?.ToString() ?? "<off>";
+    }
+
+    public class Logger
+    {
+        public bool Enabled;
+        public List<string> Lines = new();
+
+        public virtual void Write([System.Runtime.CompilerServices.InterpolatedStringHandlerArgument("")] ref LogHandler handler) => Lines.Add(handler.ToString());
+    }
+
+    public partial class Service : Logger
+    {
+        private static int Expensive(List<string> log)
+        {
+            log.Add("expensive");
+            return 42;
+        }
+
+        [PollAsync]
+        public async Future<string> Work(List<string> log)
+        {
+            base.Write($"off {Expensive(log)}");
+            await Ops.Yield();
+            Enabled = true;
+            base.Write($"on {Expensive(log)}");
+            return string.Join(";", Lines);
+        }
+    }
+
+    [PollAsync]
+    public static async Future<string> Run(List<string> log) => await new Service().Work(log);
+}
