@@ -140,6 +140,7 @@ internal sealed class PatternReads
                 _differences.Add((pattern, $"'{refStruct.Description}' is a ref struct, which a field cannot keep: this label reads it again, where C# reads it once for every label"));
             else if (eachApart || awaits[k] || labelSites.Any(s => shared.Contains(s.Key)))
             {
+                var reported = _differences.Count;
                 for (var j = 0; j < labelSites.Count; j++)
                 {
                     var answered = labelSites[j];
@@ -154,6 +155,8 @@ internal sealed class PatternReads
                     _differences.Add((pattern, $"this label reads '{skippable.Description}' before testing '{answered.Description}', which a label before it read: C#'s decision DAG, knowing that answer, may skip the read of '{skippable.Description}', where the generated test reads it in the order written"));
                     break;
                 }
+                if (_differences.Count == reported && ITupleItemsOutOfOrder(labelSites) is ({ } later, { } earlier))
+                    _differences.Add((pattern, $"this label reads item '{later.Description}' of an ITuple before item '{earlier.Description}' (alternatives of an 'or'): C#'s decision DAG may read them in another order, where the generated test reads them in the order written"));
             }
             foreach (var site in labelSites)
             {
@@ -161,6 +164,25 @@ internal sealed class PatternReads
                 if (unkept.Contains(site.Key)) refStructReads.Add(site.Key);
             }
         }
+    }
+
+    /// <summary>
+    /// The first two items of one ITuple (of one length) that a label reads in an order other than their index order
+    /// (<c>(_, 2) or (1, _)</c>): C#'s DAG has been seen to read <c>[0]</c> first there (review R5), the condition reads in
+    /// the order written; null when the label reads each ITuple's items in index order.
+    /// </summary>
+    private static (Site Later, Site Earlier)? ITupleItemsOutOfOrder(List<Site> labelSites)
+    {
+        var highest = new Dictionary<string, (int Index, Site Site)>();
+        foreach (var site in labelSites)
+        {
+            var item = System.Text.RegularExpressions.Regex.Match(site.Key, @"^(.*#ITuple\[\d+):(\d+)\]$");
+            if (!item.Success) continue;
+            var index = int.Parse(item.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (highest.TryGetValue(item.Groups[1].Value, out var before) && before.Index > index) return (before.Site, site);
+            if (!highest.ContainsKey(item.Groups[1].Value) || before.Index < index) highest[item.Groups[1].Value] = (index, site);
+        }
+        return null;
     }
 
     /// <summary>True when the pattern applied to a read has an answer C# can know (not <c>var x</c>, <c>_</c>): only such a test lets the DAG skip a read.</summary>

@@ -194,4 +194,25 @@ public class DiagnosticTests
             """ + "\n}\n", "Sample.cs").AssertCompiles();
         Assert.Empty(run.GeneratorDiagnostics);
     }
+
+    [Fact]
+    public void AG0010_ITuple_items_an_or_reads_out_of_index_order_are_reported_at_that_label()
+    {
+        // Review R5: on (1, 2), C# reads [0] then [1] for the first label; the generated condition reads [1] first.
+        var run = GeneratorHarness.Run("using System;\nusing System.Threading.Tasks;\nusing AsyncGen;\npublic static partial class Sample\n{\n" + """
+                [PollAsync]
+                public static async Future<string> Route(object o, Func<Task<bool>> check)
+                {
+                    switch (o)
+                    {
+                        case (_, 2) or (1, _) when await check(): return "a";
+                        case (1, _) or (_, 3): return "b";
+                        default: return "z";
+                    }
+                }
+            """ + "\n}\n", "Sample.cs").AssertCompiles();
+        var first = Assert.Single(run.GeneratorDiagnostics, d => At(d) == "(_, 2) or (1, _)");
+        Assert.Equal("AG0010", first.Id);
+        Assert.Contains("reads item '[1]' of an ITuple before item '[0]'", first.GetMessage(), StringComparison.Ordinal);
+    }
 }
