@@ -135,7 +135,8 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
     /// thread leaves the future as it was, unspawned: spawn it on another executor, poll it, or dispose it.</remarks>
     /// <exception cref="InvalidOperationException">Called from another thread while the executor runs, or the
     /// future was spawned before.</exception>
-    /// <exception cref="ObjectDisposedException">The executor was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The executor was disposed, or is being disposed (a spawn from the
+    /// cleanup of a task that its Dispose cancels).</exception>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
         ArgumentNullException.ThrowIfNull(future);
@@ -399,12 +400,14 @@ public sealed class LocalExecutor : IDisposable, ITaskScheduler
         if (_disposed) return;
         if (Volatile.Read(ref _runningThread) != 0)
             throw new InvalidOperationException("The executor cannot be disposed while it runs.");
+        // Disposed before the cancellations: a cleanup they run that spawns here is refused, as on a disposed executor.
+        // Let in, its task would join the table after the snapshot, never to run nor be cancelled.
+        _disposed = true;
         using (_driver.Enter())
         {
             // Disposing a task's future runs its finally blocks, which may use timers: keep the driver current.
             foreach (var task in _tasks.Snapshot()) task.Cancel();
         }
-        _disposed = true;
         _metrics.Unregister();
         _driver.Dispose();
     }

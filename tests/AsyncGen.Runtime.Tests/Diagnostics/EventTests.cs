@@ -122,7 +122,7 @@ public class EventTests
     {
         using var events = new Recorder(EventLevel.Verbose, All).Start();
         var (sender, receiver) = AsyncChannel.Unbounded<int>();
-        Executor.BlockOn(PingAfterSleep(sender, receiver));
+        Executor.BlockOn(PingAfterSleep(sender, receiver, timerArmed: () => events.Named("TimerArmed").Any()));
 
         Assert.Single(events.Named("TimerArmed"));
         Assert.Equal(1, (int)Assert.Single(events.Named("TimersFired")).Payload![0]!);
@@ -206,10 +206,14 @@ public class EventTests
         throw new InvalidOperationException("traced boom");
     }
 
-    private static async Future<int> PingAfterSleep(ChannelSender<int> sender, ChannelReceiver<int> receiver)
+    private static async Future<int> PingAfterSleep(ChannelSender<int> sender, ChannelReceiver<int> receiver, Func<bool> timerArmed)
     {
         var pong = Executor.Spawn(Receive(receiver));
-        await Time.Sleep(TimeSpan.FromMilliseconds(5));
+        // A sleep whose deadline passed before its first poll (this thread descheduled or compiling for 5 ms, as under
+        // load) completes there without arming a timer, so without an event and without letting the receiver wait
+        // first: sleep again until one was armed, which leaves exactly one armed and fired timer in the trace.
+        do await Time.Sleep(TimeSpan.FromMilliseconds(5));
+        while (!timerArmed());
         await sender.Send(7);
         int value = await pong;
         sender.Close();

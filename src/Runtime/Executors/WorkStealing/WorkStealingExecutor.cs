@@ -146,8 +146,11 @@ public sealed class WorkStealingExecutor : IDisposable, ITaskScheduler
 
     /// <summary>Adds <paramref name="future"/> as a task. Thread-safe.</summary>
     /// <remarks>A <see cref="FutureBox{TFuture, T}"/> becomes the task itself (see <see cref="LocalExecutor.Spawn{T}(IFuture{T})"/>).</remarks>
-    /// <exception cref="ObjectDisposedException">The executor was disposed. The future is left as it was, unspawned:
-    /// spawn it on another executor, poll it, or dispose it.</exception>
+    /// <exception cref="ObjectDisposedException">The executor was disposed or is being disposed (from the cleanup of a
+    /// task its Dispose cancels). The future is left as it was, unspawned: spawn it on another executor, poll it, or
+    /// dispose it. A spawn from one of its tasks while another thread disposes it may instead get in, like a spawn just
+    /// before the Dispose: that Dispose then cancels its task with the rest (tokio cancels a task spawned into a runtime
+    /// that shuts down at once too). Either way no handle outlives the Dispose unfinished.</exception>
     /// <exception cref="InvalidOperationException">The future was spawned before.</exception>
     public JoinHandle<T> Spawn<T>(IFuture<T> future)
     {
